@@ -1,0 +1,102 @@
+# xm: small programs that watch a machine's performance, the Unix way.
+# GNU make.  CFLAGS, LDFLAGS, PREFIX, MANPREFIX and DESTDIR are yours;
+# the project's own flags are added on top of them, never instead.
+
+VERSION   = 0.1.0
+PREFIX    = /usr/local
+MANPREFIX = $(PREFIX)/share/man
+CC        = cc
+CFLAGS    = -O2 -g
+LDFLAGS   =
+XMCFLAGS  = -std=c11 -Wall -Wextra -D_GNU_SOURCE -DXM_VERSION=\"$(VERSION)\" \
+            -Icommon -MMD -MP $(CFLAGS)
+LDLIBS    = -lcsv -lm
+
+# Build output: objects under O, programs under BIN.
+O   = obj
+BIN = bin
+
+PROGS  = xm-sample
+COMMON = metric num record sig xm
+SAMPLE = main sample src cpu mem disk io net load proc cgroup synth
+UNITS  = test-num test-metric test-record
+
+COMMON_OBJ = $(COMMON:%=$(O)/common/%.o)
+SAMPLE_OBJ = $(SAMPLE:%=$(O)/cmd/xm-sample/%.o)
+UNIT_BIN   = $(UNITS:%=$(O)/tests/%)
+
+all: $(PROGS:%=$(BIN)/%)
+
+$(O)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(XMCFLAGS) -c -o $@ $<
+
+$(O)/libxm.a: $(COMMON_OBJ)
+	rm -f $@
+	$(AR) rcs $@ $(COMMON_OBJ)
+
+$(BIN)/xm-sample: $(SAMPLE_OBJ) $(O)/libxm.a
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(SAMPLE_OBJ) $(O)/libxm.a $(LDLIBS)
+
+$(O)/tests/%: $(O)/tests/unit/%.o $(O)/tests/unit/tap.o $(O)/libxm.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(O)/tests/unit/tap.o $(O)/libxm.a $(LDLIBS)
+
+units: $(UNIT_BIN)
+
+# `make run` and `make check` install what is missing first (README).
+deps:
+	@scripts/install-deps build
+deps-check:
+	@scripts/install-deps check
+deps-bench:
+	@scripts/install-deps bench
+
+run: deps
+	@$(MAKE) --no-print-directory all
+	$(BIN)/xm-sample
+
+check: deps-check
+	@$(MAKE) --no-print-directory all units
+	@XM_BIN=$(abspath $(BIN)) XM_UNITS=$(abspath $(O)/tests) tests/run
+
+# The whole suite again under AddressSanitizer and UBSan, built apart.
+SANFLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+           -fno-sanitize-recover=all
+sanitize: deps-check
+	@$(MAKE) --no-print-directory O=obj/san BIN=obj/san/bin \
+	    CFLAGS="$(SANFLAGS)" LDFLAGS="$(SANFLAGS)" check
+
+# The whole suite with every program under valgrind memcheck.
+valgrind: deps-check
+	@scripts/install-deps valgrind
+	@$(MAKE) --no-print-directory all units
+	@XM_VALGRIND=1 XM_BIN=$(abspath $(BIN)) XM_UNITS=$(abspath $(O)/tests) tests/run
+
+bench: deps-bench
+	@$(MAKE) --no-print-directory all $(O)/bench/floor $(O)/bench/rusage
+	@XM_BIN=$(abspath $(BIN)) XM_BENCH=$(abspath $(O)/bench) tests/bench/run
+
+$(O)/bench/%: $(O)/tests/bench/%.o
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $<
+
+install: all
+	mkdir -p $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MANPREFIX)/man1 \
+	    $(DESTDIR)$(MANPREFIX)/man7
+	cp -f $(PROGS:%=$(BIN)/%) $(DESTDIR)$(PREFIX)/bin/
+	cp -f $(PROGS:%=man/%.1) $(DESTDIR)$(MANPREFIX)/man1/
+	cp -f man/xm.7 $(DESTDIR)$(MANPREFIX)/man7/
+
+uninstall:
+	rm -f $(PROGS:%=$(DESTDIR)$(PREFIX)/bin/%) \
+	    $(PROGS:%=$(DESTDIR)$(MANPREFIX)/man1/%.1) \
+	    $(DESTDIR)$(MANPREFIX)/man7/xm.7
+
+clean:
+	rm -rf $(O) $(BIN)
+
+.PHONY: all units deps deps-check deps-bench run check sanitize valgrind \
+        bench install uninstall clean
+.SECONDARY:
+
+-include $(shell find $(O) -name '*.d' 2>/dev/null)

@@ -1,0 +1,118 @@
+/* metric.c: check and build series identifiers as xm(7) defines them. */
+#include <string.h>
+
+#include "metric.h"
+
+static int
+is_name_start(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+}
+
+static int
+is_name_char(unsigned char c)
+{
+	return is_name_start(c) || (c >= '0' && c <= '9');
+}
+
+/*
+ * Return NULL when s is a valid identifier, else why not.  Labels are
+ * as in the Prometheus text format: name="value" pairs joined by commas,
+ * at least one, values escaped with \\, \" and \n only.
+ */
+const char *
+metric_check(const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s, *end = p + len;
+
+	if (p == end)
+		return "empty metric name";
+	if (!is_name_start(*p) && *p != ':')
+		return "metric name must start with a letter, '_' or ':'";
+	while (++p < end && *p != '{')
+		if (!is_name_char(*p) && *p != ':')
+			return "bad character in metric name";
+	if (p == end)
+		return NULL;
+	for (;;) {
+		p++;
+		if (p == end || !is_name_start(*p))
+			return "bad label name";
+		while (++p < end && is_name_char(*p))
+			;
+		if (p == end || *p != '=')
+			return "label name not followed by '='";
+		if (++p == end || *p != '"')
+			return "label value not quoted";
+		for (p++; p < end && *p != '"'; p++) {
+			if (*p != '\\')
+				continue;
+			if (++p == end || (*p != '\\' && *p != '"' && *p != 'n'))
+				return "bad escape in label value";
+		}
+		if (p == end)
+			return "unterminated label value";
+		if (++p == end)
+			return "missing '}'";
+		if (*p == '}')
+			break;
+		if (*p != ',')
+			return "expected ',' or '}' after label value";
+	}
+	if (p + 1 != end)
+		return "text after '}'";
+	return NULL;
+}
+
+/*
+ * Write name{k="v",...} into dst from a NULL-terminated list of label
+ * names and raw values.  Values are escaped for the Prometheus text
+ * format; other control characters, which no TSV field may carry and
+ * no terminal should see, become '?'.  Return the length, or 0 when the
+ * identifier does not fit in cap bytes.
+ */
+size_t
+metric_build(char *dst, size_t cap, const char *name, const char *const *labels)
+{
+	size_t o, n, namelen = strlen(name);
+	const char *v;
+	unsigned char c;
+
+	if (namelen + 1 > cap)
+		return 0;
+	memcpy(dst, name, namelen);
+	o = namelen;
+	for (; labels && labels[0]; labels += 2) {
+		n = strlen(labels[0]);
+		if (o + n + 4 > cap)
+			return 0;
+		dst[o] = o == namelen ? '{' : ',';
+		memcpy(dst + o + 1, labels[0], n);
+		o += n + 1;
+		dst[o++] = '=';
+		dst[o++] = '"';
+		for (v = labels[1]; (c = (unsigned char)*v) != '\0'; v++) {
+			if (o + 3 > cap)
+				return 0;
+			if (c == '\\' || c == '"') {
+				dst[o++] = '\\';
+				dst[o++] = (char)c;
+			} else if (c == '\n') {
+				dst[o++] = '\\';
+				dst[o++] = 'n';
+			} else if (c < 0x20 || c == 0x7f) {
+				dst[o++] = '?';
+			} else {
+				dst[o++] = (char)c;
+			}
+		}
+		dst[o++] = '"';
+	}
+	if (o != namelen) {
+		if (o + 2 > cap)
+			return 0;
+		dst[o++] = '}';
+	}
+	dst[o] = '\0';
+	return o;
+}

@@ -1,0 +1,17 @@
+/* num.h: numbers as the xm stream spells them (see xm(7)). */
+#ifndef NUM_H
+#define NUM_H
+
+#include <stddef.h>
+
+/* Room for any number num_format or num_format_ts writes, NUL included. */
+#define NUM_MAX 32
+
+int	num_parse(const char *, double *);
+int	num_parse_ts(const char *, double *);
+int	num_parse_seconds(const char *, double *);
+int	num_parse_count(const char *, unsigned long long, unsigned long long *);
+size_t	num_format(char [NUM_MAX], double);
+size_t	num_format_ts(char [NUM_MAX], double);
+
+#endif

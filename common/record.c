@@ -1,0 +1,634 @@
+/*
+ * record.c: the one reader and writer of the xm stream (xm(7)).
+ *
+ * libcsv does the splitting.  It is fed one line at a time, up to and
+ * including its LF, so a record always ends at the last byte fed and
+ * the reader can return it before looking at the next line.  The
+ * parser's own CR handling is switched off: a CR before an LF is
+ * dropped here instead, because libcsv would keep the CR that follows a
+ * closing quote as data.
+ */
+#include <sys/stat.h>
+
+#include <csv.h>
+#include <err.h>
+#include <errno.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "metric.h"
+#include "num.h"
+#include "record.h"
+#include "xm.h"
+
+#define READ_SIZE 65536
+
+struct record_reader {
+	int	 fd;
+	int	 sigfd;
+	int	 csv_mode;
+	FILE	*out;		/* flushed before blocking; NULL: never */
+	struct csv_parser csv;
+
+	char	*buf;
+	size_t	 pos, len;
+	int	 eof;
+	int	 finished;	/* csv_fini done */
+	int	 pending_cr;	/* a chunk ended in CR; is an LF next? */
+
+	size_t	 lineno;	/* complete lines consumed */
+	size_t	 row_line;	/* line the row in progress began on */
+	size_t	 row_bytes;
+	const char *bad;	/* why the row in progress is malformed */
+	char	 badbuf[160];
+
+	/* the row in progress, then the row handed out */
+	char	*row;
+	size_t	 rowlen, rowcap;
+	size_t	*off, *flen;
+	char	**field;
+	size_t	 nf, fcap;
+	int	 done;
+
+	/* the latest header's column names */
+	char	**col;
+	size_t	 ncol;
+
+	size_t	 skipped;
+};
+
+static int
+no_space(unsigned char c)
+{
+	(void)c;
+	return 0;
+}
+
+static int
+is_lf(unsigned char c)
+{
+	return c == '\n';
+}
+
+static void
+parser_init(struct record_reader *r)
+{
+	if (csv_init(&r->csv, 0) != 0)
+		errx(XM_EXIT_FAIL, "unable to start the CSV parser");
+	csv_set_blk_size(&r->csv, 1024);
+	csv_set_space_func(&r->csv, no_space);
+	csv_set_term_func(&r->csv, is_lf);
+	if (r->csv_mode) {
+		csv_set_delim(&r->csv, ',');
+		csv_set_quote(&r->csv, '"');
+	} else {
+		/* TSV has no quoting; NUL never reaches the parser. */
+		csv_set_delim(&r->csv, '\t');
+		csv_set_quote(&r->csv, '\0');
+	}
+}
+
+struct record_reader *
+record_reader_new(int fd, int flags)
+{
+	struct record_reader *r = xm_calloc(1, sizeof *r);
+
+	r->fd = fd;
+	r->sigfd = -1;
+	r->csv_mode = (flags & RECORD_CSV) != 0;
+	r->buf = xm_malloc(READ_SIZE);
+	parser_init(r);
+	return r;
+}
+
+void
+record_reader_free(struct record_reader *r)
+{
+	if (r == NULL)
+		return;
+	csv_free(&r->csv);
+	free(r->buf);
+	free(r->row);
+	free(r->off);
+	free(r->flen);
+	free(r->field);
+	if (r->col)
+		free(r->col[0]);
+	free(r->col);
+	free(r);
+}
+
+/*
+ * Flush out whenever the input has nothing ready, just before the
+ * reader blocks: a live pipeline then shows each record at once, and a
+ * flood is written in full buffers.  A regular file is never flushed
+ * early; nobody waits on it.
+ */
+void
+record_reader_flush(struct record_reader *r, FILE *out)
+{
+	struct stat st;
+
+	if (out != NULL && fstat(fileno(out), &st) == 0 && S_ISREG(st.st_mode))
+		out = NULL;
+	r->out = out;
+}
+
+/* Watch fd (a signalfd) too: record_read returns RECORD_SIGNAL on it. */
+void
+record_reader_signal(struct record_reader *r, int fd)
+{
+	r->sigfd = fd;
+}
+
+static void
+mark_bad(struct record_reader *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (r->bad != NULL)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(r->badbuf, sizeof r->badbuf, fmt, ap);
+	va_end(ap);
+	r->bad = r->badbuf;
+}
+
+static void
+on_field(void *s, size_t len, void *data)
+{
+	struct record_reader *r = data;
+	const char *p = s;
+	size_t i;
+
+	if (r->nf == r->fcap) {
+		r->fcap = r->fcap ? 2 * r->fcap : 16;
+		r->off = xm_reallocarray(r->off, r->fcap, sizeof *r->off);
+		r->flen = xm_reallocarray(r->flen, r->fcap, sizeof *r->flen);
+		r->field = xm_reallocarray(r->field, r->fcap, sizeof *r->field);
+	}
+	if (r->rowlen + len + 1 > r->rowcap) {
+		while (r->rowlen + len + 1 > r->rowcap)
+			r->rowcap = r->rowcap ? 2 * r->rowcap : 256;
+		r->row = xm_reallocarray(r->row, r->rowcap, 1);
+	}
+	/*
+	 * No field may hold what would end or split a TSV line: CR here
+	 * (a lone CR inside a TSV line), or TAB and LF from a quoted CSV
+	 * field, which no TSV writer could pass on.
+	 */
+	for (i = 0; i < len; i++) {
+		if (p[i] == '\r' || (r->csv_mode && (p[i] == '\t' || p[i] == '\n'))) {
+			mark_bad(r, "field %zu contains a %s", r->nf + 1,
+			    p[i] == '\t' ? "tab" : p[i] == '\r' ?
+			    "carriage return" : "line feed");
+			break;
+		}
+	}
+	memcpy(r->row + r->rowlen, p, len);
+	r->off[r->nf] = r->rowlen;
+	r->flen[r->nf] = len;
+	r->rowlen += len;
+	r->row[r->rowlen++] = '\0';
+	r->nf++;
+}
+
+static void
+on_row(int c, void *data)
+{
+	struct record_reader *r = data;
+
+	(void)c;
+	r->done = 1;
+}
+
+static void
+feed(struct record_reader *r, const char *p, size_t n)
+{
+	if (n != 0 && csv_parse(&r->csv, p, n, on_field, on_row, r) != n)
+		errx(XM_EXIT_FAIL, "line %zu: %s", r->row_line,
+		    csv_strerror(csv_error(&r->csv)));
+}
+
+/* Pass one chunk of a line to the parser, turning CR LF into LF. */
+static void
+feed_line(struct record_reader *r, const char *p, size_t n, int has_lf)
+{
+	if (r->pending_cr) {
+		r->pending_cr = 0;
+		if (n == 0 || p[0] != '\n')
+			feed(r, "\r", 1);
+	}
+	if (has_lf && n >= 2 && p[n - 2] == '\r') {
+		feed(r, p, n - 2);
+		feed(r, "\n", 1);
+	} else if (!has_lf && n >= 1 && p[n - 1] == '\r') {
+		feed(r, p, n - 1);
+		r->pending_cr = 1;
+	} else {
+		feed(r, p, n);
+	}
+}
+
+/* Throw away the row in progress and start the parser afresh. */
+static void
+drop_row(struct record_reader *r)
+{
+	csv_fini(&r->csv, NULL, NULL, NULL);
+	r->pending_cr = 0;
+	r->nf = 0;
+	r->rowlen = 0;
+	r->done = 1;
+}
+
+/* Consume the input up to and including the next LF, or all of it. */
+static void
+take_line(struct record_reader *r)
+{
+	const char *p = r->buf + r->pos, *nl;
+	size_t n;
+
+	nl = memchr(p, '\n', r->len - r->pos);
+	n = nl ? (size_t)(nl - p) + 1 : r->len - r->pos;
+	r->pos += n;
+	if (r->row_bytes == 0)
+		r->row_line = r->lineno + 1;
+	r->row_bytes += n;
+	if (r->bad == NULL) {
+		if (memchr(p, '\0', n) != NULL)
+			mark_bad(r, "NUL byte in line");
+		else if (r->row_bytes > RECORD_MAX + 1)
+			mark_bad(r, "line longer than %d bytes", RECORD_MAX);
+		else
+			feed_line(r, p, n, nl != NULL);
+	}
+	if (nl == NULL)
+		return;
+	r->lineno++;
+	if (r->bad != NULL)
+		drop_row(r);
+	/*
+	 * libcsv's ROW_NOT_BEGUN (0) after an LF: the row ended here, or the
+	 * line was blank.  Otherwise a quoted CSV field goes on past it.
+	 */
+	if (r->done || r->csv.pstate == 0)
+		r->row_bytes = 0;
+}
+
+static void
+take_eof(struct record_reader *r)
+{
+	r->finished = 1;
+	r->pending_cr = 0;
+	if (r->row_bytes == 0)
+		return;
+	r->lineno++;
+	r->row_bytes = 0;
+	if (r->bad != NULL)
+		drop_row(r);
+	else
+		csv_fini(&r->csv, on_field, on_row, r);
+}
+
+/* Refill the buffer; return 1 on data, 0 at EOF, or a RECORD_ kind. */
+static int
+fill(struct record_reader *r)
+{
+	struct pollfd pfd[2];
+	nfds_t n = 1;
+	ssize_t got;
+	int rc;
+
+	if (r->out != NULL || r->sigfd >= 0) {
+		pfd[0].fd = r->fd;
+		pfd[0].events = POLLIN;
+		pfd[1].fd = r->sigfd;
+		pfd[1].events = POLLIN;
+		if (r->sigfd >= 0)
+			n = 2;
+		while ((rc = poll(pfd, n, 0)) == -1 && errno == EINTR)
+			;
+		if (rc == 0) {
+			if (r->out != NULL)
+				fflush(r->out);
+			while ((rc = poll(pfd, n, -1)) == -1 && errno == EINTR)
+				;
+		}
+		if (rc == -1) {
+			warn("poll");
+			return RECORD_ERROR;
+		}
+		if (n == 2 && (pfd[1].revents & POLLIN))
+			return RECORD_SIGNAL;
+	}
+	while ((got = read(r->fd, r->buf, READ_SIZE)) == -1 && errno == EINTR)
+		;
+	if (got == -1) {
+		warn("read");
+		return RECORD_ERROR;
+	}
+	r->pos = 0;
+	r->len = (size_t)got;
+	return got > 0;
+}
+
+static int
+is_header(const struct record_reader *r)
+{
+	const char *first = r->field[0];
+
+	if (r->nf < COL_FIXED)
+		return 0;
+	if (strcmp(first, "#ts") != 0 && !(r->csv_mode && strcmp(first, "ts") == 0))
+		return 0;
+	return strcmp(r->field[COL_HOST], "host") == 0 &&
+	    strcmp(r->field[COL_METRIC], "metric") == 0 &&
+	    strcmp(r->field[COL_VALUE], "value") == 0;
+}
+
+static int
+same_header(const struct record_reader *r)
+{
+	size_t i;
+
+	if (r->nf != r->ncol)
+		return 0;
+	for (i = 1; i < r->nf; i++)
+		if (strcmp(r->field[i], r->col[i]) != 0)
+			return 0;
+	return 1;
+}
+
+static void
+set_header(struct record_reader *r)
+{
+	size_t i, size = 0;
+	char *p;
+
+	if (r->col)
+		free(r->col[0]);
+	free(r->col);
+	for (i = 0; i < r->nf; i++)
+		size += r->flen[i] + 1;
+	r->col = xm_reallocarray(NULL, r->nf, sizeof *r->col);
+	p = xm_malloc(size);
+	for (i = 0; i < r->nf; i++) {
+		r->col[i] = p;
+		memcpy(p, r->field[i], r->flen[i] + 1);
+		p += r->flen[i] + 1;
+	}
+	strcpy(r->col[0], "ts");
+	r->ncol = r->nf;
+}
+
+void
+record_bad(struct record_reader *r, size_t lineno, const char *fmt, ...)
+{
+	extern char *program_invocation_short_name;
+	va_list ap;
+
+	r->skipped++;
+	fprintf(stderr, "%s: line %zu: ", program_invocation_short_name, lineno);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+/* Check a completed row and tell what it is. */
+static int
+classify(struct record_reader *r, struct record *rec)
+{
+	char q[XM_QUOTE_MAX];
+	const char *why;
+	size_t i;
+
+	for (i = 0; i < r->nf; i++)
+		r->field[i] = r->row + r->off[i];
+	rec->nfield = r->nf;
+	rec->field = r->field;
+	rec->len = r->flen;
+	rec->lineno = r->row_line;
+	if (r->bad != NULL) {
+		record_bad(r, r->row_line, "%s", r->bad);
+		return RECORD_BAD;
+	}
+	if (r->field[0][0] == '#' || (r->csv_mode && is_header(r))) {
+		if (!is_header(r))
+			return RECORD_COMMENT;
+		for (i = 1; i < r->nf; i++) {
+			if (r->flen[i] == 0) {
+				record_bad(r, r->row_line,
+				    "header column %zu has no name", i + 1);
+				return RECORD_BAD;
+			}
+		}
+		if (same_header(r))
+			return -1;
+		set_header(r);
+		return RECORD_HEADER;
+	}
+	if (r->nf < COL_FIXED) {
+		record_bad(r, r->row_line, "%zu field%s, a record needs at least %d",
+		    r->nf, r->nf == 1 ? "" : "s", COL_FIXED);
+		return RECORD_BAD;
+	}
+	if (r->ncol != 0 && r->nf != r->ncol) {
+		record_bad(r, r->row_line, "%zu fields where the header names %zu",
+		    r->nf, r->ncol);
+		return RECORD_BAD;
+	}
+	if (num_parse_ts(r->field[COL_TS], &rec->ts) != 0) {
+		record_bad(r, r->row_line, "ts \"%s\" is not a timestamp",
+		    xm_quote(q, r->field[COL_TS], r->flen[COL_TS]));
+		return RECORD_BAD;
+	}
+	if (r->flen[COL_HOST] == 0) {
+		record_bad(r, r->row_line, "host is empty");
+		return RECORD_BAD;
+	}
+	if ((why = metric_check(r->field[COL_METRIC], r->flen[COL_METRIC])) != NULL) {
+		record_bad(r, r->row_line, "metric \"%s\": %s",
+		    xm_quote(q, r->field[COL_METRIC], r->flen[COL_METRIC]), why);
+		return RECORD_BAD;
+	}
+	if (num_parse(r->field[COL_VALUE], &rec->value) != 0) {
+		record_bad(r, r->row_line, "value \"%s\" is not a number",
+		    xm_quote(q, r->field[COL_VALUE], r->flen[COL_VALUE]));
+		return RECORD_BAD;
+	}
+	return RECORD_OK;
+}
+
+/*
+ * Read the next record, header or comment into rec, whose fields stay
+ * valid until the next call.  A malformed record is reported on stderr
+ * and counted before RECORD_BAD comes back; the caller just goes on.
+ */
+int
+record_read(struct record_reader *r, struct record *rec)
+{
+	int rc;
+
+	for (;;) {
+		if (r->done) {
+			r->done = 0;
+			rc = classify(r, rec);
+			r->bad = NULL;
+			r->nf = 0;
+			r->rowlen = 0;
+			if (rc >= 0)
+				return rc;
+			continue;
+		}
+		if (r->pos < r->len) {
+			take_line(r);
+			continue;
+		}
+		if (r->finished)
+			return RECORD_EOF;
+		if (r->eof) {
+			take_eof(r);
+			continue;
+		}
+		rc = fill(r);
+		if (rc == 0)
+			r->eof = 1;
+		else if (rc != 1)
+			return rc;
+	}
+}
+
+/* The index of the named column in the latest header, or -1. */
+int
+record_column(const struct record_reader *r, const char *name)
+{
+	static const char *const fixed[] = { "ts", "host", "metric", "value" };
+	size_t i;
+
+	if (r->ncol == 0) {
+		for (i = 0; i < COL_FIXED; i++)
+			if (strcmp(fixed[i], name) == 0)
+				return (int)i;
+		return -1;
+	}
+	for (i = 0; i < r->ncol; i++)
+		if (strcmp(r->col[i], name) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* The column names in force: the latest header's, else the four fixed. */
+size_t
+record_columns(const struct record_reader *r, const char *const **names)
+{
+	static const char *const fixed[] = { "ts", "host", "metric", "value" };
+
+	if (r->ncol == 0) {
+		*names = fixed;
+		return COL_FIXED;
+	}
+	*names = (const char *const *)r->col;
+	return r->ncol;
+}
+
+size_t
+record_skipped(const struct record_reader *r)
+{
+	return r->skipped;
+}
+
+/* Report what was skipped; the exit status the input deserves. */
+int
+record_reader_end(struct record_reader *r)
+{
+	if (r->skipped == 0)
+		return XM_EXIT_OK;
+	warnx("%zu malformed record%s skipped", r->skipped,
+	    r->skipped == 1 ? "" : "s");
+	return XM_EXIT_FAIL;
+}
+
+void
+record_writer_init(struct record_writer *w, FILE *f, int flags)
+{
+	w->f = f;
+	w->csv = (flags & RECORD_CSV) != 0;
+	w->nfield = 0;
+}
+
+static int
+csv_needs_quotes(const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r')
+			return 1;
+	return len > 0 && (s[0] == ' ' || s[len - 1] == ' ');
+}
+
+void
+record_put(struct record_writer *w, const char *s, size_t len)
+{
+	if (w->nfield++ != 0)
+		putc_unlocked(w->csv ? ',' : '\t', w->f);
+	if (w->csv && csv_needs_quotes(s, len))
+		csv_fwrite(w->f, s, len);
+	else
+		fwrite_unlocked(s, 1, len, w->f);
+}
+
+void
+record_put_str(struct record_writer *w, const char *s)
+{
+	record_put(w, s, strlen(s));
+}
+
+void
+record_put_number(struct record_writer *w, double v)
+{
+	char buf[NUM_MAX];
+
+	record_put(w, buf, num_format(buf, v));
+}
+
+void
+record_put_ts(struct record_writer *w, double ts)
+{
+	char buf[NUM_MAX];
+
+	record_put(w, buf, num_format_ts(buf, ts));
+}
+
+void
+record_put_fields(struct record_writer *w, const struct record *rec)
+{
+	size_t i;
+
+	for (i = 0; i < rec->nfield; i++)
+		record_put(w, rec->field[i], rec->len[i]);
+}
+
+void
+record_end(struct record_writer *w)
+{
+	putc_unlocked('\n', w->f);
+	w->nfield = 0;
+}
+
+/* names[0] is "ts"; a TSV header spells it "#ts", a CSV header "ts". */
+void
+record_put_header(struct record_writer *w, const char *const *names, size_t n)
+{
+	size_t i;
+
+	if (!w->csv)
+		putc_unlocked('#', w->f);
+	for (i = 0; i < n; i++)
+		record_put_str(w, names[i]);
+	record_end(w);
+}

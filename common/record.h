@@ -1,0 +1,66 @@
+/* record.h: read and write xm stream records (xm(7)); the only libcsv user. */
+#ifndef RECORD_H
+#define RECORD_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+/* A record or header longer than this is malformed (xm(7)). */
+#define RECORD_MAX 65536
+
+enum record_flags {
+	RECORD_CSV = 1		/* comma-separated, quoted as RFC 4180 */
+};
+
+enum record_kind {
+	RECORD_OK,		/* a record: ts, host, metric, value, ... */
+	RECORD_HEADER,		/* a header naming other columns than before */
+	RECORD_COMMENT,		/* any other line starting with '#' */
+	RECORD_BAD,		/* malformed; already reported on stderr */
+	RECORD_EOF,
+	RECORD_SIGNAL,		/* the signal descriptor became readable */
+	RECORD_ERROR		/* reading failed; already reported */
+};
+
+/* Column numbers of the four fields every record starts with. */
+enum { COL_TS, COL_HOST, COL_METRIC, COL_VALUE, COL_FIXED };
+
+struct record {
+	size_t	 nfield;
+	char	**field;	/* NUL-terminated, no NUL or line break inside */
+	size_t	*len;
+	double	 ts;
+	double	 value;
+	size_t	 lineno;	/* input line the record began on */
+};
+
+struct record_reader;
+
+struct record_reader *record_reader_new(int, int);
+void	 record_reader_free(struct record_reader *);
+void	 record_reader_flush(struct record_reader *, FILE *);
+void	 record_reader_signal(struct record_reader *, int);
+int	 record_read(struct record_reader *, struct record *);
+void	 record_bad(struct record_reader *, size_t, const char *, ...)
+	    __attribute__((format(printf, 3, 4)));
+int	 record_column(const struct record_reader *, const char *);
+size_t	 record_columns(const struct record_reader *, const char *const **);
+size_t	 record_skipped(const struct record_reader *);
+int	 record_reader_end(struct record_reader *);
+
+struct record_writer {
+	FILE	*f;
+	int	 csv;
+	size_t	 nfield;	/* fields put on the current line */
+};
+
+void	 record_writer_init(struct record_writer *, FILE *, int);
+void	 record_put(struct record_writer *, const char *, size_t);
+void	 record_put_str(struct record_writer *, const char *);
+void	 record_put_number(struct record_writer *, double);
+void	 record_put_ts(struct record_writer *, double);
+void	 record_put_fields(struct record_writer *, const struct record *);
+void	 record_end(struct record_writer *);
+void	 record_put_header(struct record_writer *, const char *const *, size_t);
+
+#endif

@@ -1,0 +1,122 @@
+/* xm.c: allocation that dies, safe quoting for messages, the exit path. */
+#include <err.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "xm.h"
+
+#ifndef XM_VERSION
+#define XM_VERSION "0"
+#endif
+
+void *
+xm_malloc(size_t n)
+{
+	void *p;
+
+	if ((p = malloc(n ? n : 1)) == NULL)
+		err(XM_EXIT_FAIL, "unable to allocate %zu bytes", n);
+	return p;
+}
+
+void *
+xm_calloc(size_t n, size_t size)
+{
+	void *p;
+
+	if ((p = calloc(n ? n : 1, size ? size : 1)) == NULL)
+		err(XM_EXIT_FAIL, "unable to allocate %zu bytes", n * size);
+	return p;
+}
+
+void *
+xm_reallocarray(void *old, size_t n, size_t size)
+{
+	void *p;
+
+	if ((p = reallocarray(old, n ? n : 1, size ? size : 1)) == NULL)
+		err(XM_EXIT_FAIL, "unable to allocate %zu items of %zu bytes", n, size);
+	return p;
+}
+
+char *
+xm_strdup(const char *s)
+{
+	return xm_strndup(s, strlen(s));
+}
+
+char *
+xm_strndup(const char *s, size_t n)
+{
+	char *p = xm_malloc(n + 1);
+
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+/*
+ * Make stream text fit for a message on a terminal: every byte outside
+ * printable ASCII becomes a C escape (so neither C0 nor C1 controls nor
+ * broken UTF-8 reach the terminal), and long text is cut with "..." so
+ * one bad record cannot flood stderr.
+ */
+const char *
+xm_quote(char dst[XM_QUOTE_MAX], const char *s, size_t len)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t i, o = 0;
+	unsigned char c;
+
+	for (i = 0; i < len; i++) {
+		if (o + 4 > XM_QUOTE_MAX - 4) {
+			memcpy(dst + o, "...", 3);
+			o += 3;
+			break;
+		}
+		c = (unsigned char)s[i];
+		if (c == '\\' || c == '"') {
+			dst[o++] = '\\';
+			dst[o++] = (char)c;
+		} else if (c == '\t') {
+			dst[o++] = '\\';
+			dst[o++] = 't';
+		} else if (c < 0x20 || c > 0x7e) {
+			dst[o++] = '\\';
+			dst[o++] = 'x';
+			dst[o++] = hex[c >> 4];
+			dst[o++] = hex[c & 15];
+		} else {
+			dst[o++] = (char)c;
+		}
+	}
+	dst[o] = '\0';
+	return dst;
+}
+
+void
+xm_version(void)
+{
+	extern char *program_invocation_short_name;
+
+	printf("%s %s\n", program_invocation_short_name, XM_VERSION);
+	exit(xm_close_stdout());
+}
+
+/*
+ * Every main leaves through here: a write that failed (full disk) must
+ * show in the exit status, while a reader that went away is no error.
+ */
+int
+xm_close_stdout(void)
+{
+	if (fflush(stdout) == EOF || ferror(stdout) || fclose(stdout) == EOF) {
+		if (errno == EPIPE)
+			return XM_EXIT_OK;
+		warn("stdout");
+		return XM_EXIT_FAIL;
+	}
+	return XM_EXIT_OK;
+}

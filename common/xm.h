@@ -1,0 +1,26 @@
+/* xm.h: what every xm program shares: exit codes, allocation, stdout. */
+#ifndef XM_H
+#define XM_H
+
+#include <stddef.h>
+
+enum {
+	XM_EXIT_OK = 0,
+	XM_EXIT_FAIL = 1,	/* runtime error, or records skipped */
+	XM_EXIT_USAGE = 2
+};
+
+/* Longest text xm_quote writes, NUL included. */
+#define XM_QUOTE_MAX 80
+
+void	*xm_malloc(size_t);
+void	*xm_calloc(size_t, size_t);
+void	*xm_reallocarray(void *, size_t, size_t);
+char	*xm_strdup(const char *);
+char	*xm_strndup(const char *, size_t);
+
+const char *xm_quote(char [XM_QUOTE_MAX], const char *, size_t);
+void	 xm_version(void);
+int	 xm_close_stdout(void);
+
+#endif

@@ -1,0 +1,67 @@
+/* test-metric: series identifiers, checked and built. */
+#include <string.h>
+
+#include "metric.h"
+#include "tap.h"
+
+static void
+valid(const char *s)
+{
+	const char *why = metric_check(s, strlen(s));
+
+	ok(why == NULL, "valid: %s%s%s", s, why ? " -- " : "", why ? why : "");
+}
+
+static void
+invalid(const char *s, const char *want)
+{
+	is_str(metric_check(s, strlen(s)), want, s);
+}
+
+int
+main(void)
+{
+	const char *const mp[] = { "mountpoint", "/", NULL };
+	const char *const two[] = { "pid", "42", "comm", "a\"b\\c\nd\te\x1b", NULL };
+	char buf[METRIC_MAX];
+	size_t n;
+
+	valid("cpu_usage_percent");
+	valid("a");
+	valid(":a:b_c9");
+	valid("_x");
+	valid("disk_usage_percent{mountpoint=\"/\"}");
+	valid("network_receive_bytes_per_second{device=\"eth0\"}");
+	valid("x{a=\"b\",c_2=\"\"}");
+	valid("x{a=\"q\\\"uote \\\\ new\\nline { } , = ✓\"}");
+
+	invalid("", "empty metric name");
+	invalid("9lives", "metric name must start with a letter, '_' or ':'");
+	invalid("a-b", "bad character in metric name");
+	invalid("a b", "bad character in metric name");
+	invalid("x{}", "bad label name");
+	invalid("x{9=\"a\"}", "bad label name");
+	invalid("x{a:b=\"c\"}", "label name not followed by '='");
+	invalid("x{a}", "label name not followed by '='");
+	invalid("x{a=b}", "label value not quoted");
+	invalid("x{a=\"b}", "unterminated label value");
+	invalid("x{a=\"\\t\"}", "bad escape in label value");
+	invalid("x{a=\"b\"", "missing '}'");
+	invalid("x{a=\"b\",}", "bad label name");
+	invalid("x{a=\"b\";c=\"d\"}", "expected ',' or '}' after label value");
+	invalid("x{a=\"b\"}y", "text after '}'");
+
+	n = metric_build(buf, sizeof buf, "load1", NULL);
+	ok(n == 5 && strcmp(buf, "load1") == 0, "build without labels");
+	n = metric_build(buf, sizeof buf, "disk_usage_percent", mp);
+	is_str(buf, "disk_usage_percent{mountpoint=\"/\"}", "build one label");
+	ok(n == strlen(buf), "build returns the length");
+	metric_build(buf, sizeof buf, "p", two);
+	is_str(buf, "p{pid=\"42\",comm=\"a\\\"b\\\\c\\nd?e?\"}", "build escapes values");
+	valid(buf);
+	ok(metric_build(buf, 10, "disk_usage_percent", NULL) == 0, "too long for cap");
+	ok(metric_build(buf, 19, "disk_usage_percent", NULL) == 18, "exactly fits");
+	ok(metric_build(buf, 34, "disk_usage_percent", mp) == 0, "labels too long for cap");
+	ok(metric_build(buf, 35, "disk_usage_percent", mp) == 34, "labels exactly fit");
+	return tap_done();
+}

@@ -1,0 +1,310 @@
+/* test-record: the stream reader and writer, on inputs the test controls. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "record.h"
+#include "tap.h"
+
+static char trace[200000], errs[8192];
+static size_t skipped;
+
+static const char *const kinds[] = {
+	"OK", "HEADER", "COMMENT", "BAD", "EOF", "SIGNAL", "ERROR"
+};
+
+static int
+tmpfd(void)
+{
+	char path[] = "/tmp/xm-test-record-XXXXXX";
+	int fd = mkstemp(path);
+
+	if (fd == -1) {
+		perror("mkstemp");
+		exit(2);
+	}
+	unlink(path);
+	return fd;
+}
+
+/* Read all of in; leave in trace one line per result, in errs stderr. */
+static void
+run(const char *in, size_t len, int flags)
+{
+	struct record_reader *r;
+	struct record rec;
+	size_t i, o = 0;
+	ssize_t n;
+	int fd = tmpfd(), efd = tmpfd(), saved, k;
+
+	if (write(fd, in, len) != (ssize_t)len || lseek(fd, 0, SEEK_SET) != 0)
+		exit(2);
+	fflush(stderr);
+	saved = dup(2);
+	dup2(efd, 2);
+	r = record_reader_new(fd, flags);
+	while ((k = record_read(r, &rec)) != RECORD_EOF && k != RECORD_ERROR) {
+		o += (size_t)snprintf(trace + o, sizeof trace - o, "%s %zu", kinds[k], rec.lineno);
+		for (i = 0; k != RECORD_BAD && i < rec.nfield; i++)
+			o += (size_t)snprintf(trace + o, sizeof trace - o, "%c%s",
+			    i ? '|' : ' ', rec.field[i]);
+		o += (size_t)snprintf(trace + o, sizeof trace - o, "\n");
+	}
+	skipped = record_skipped(r);
+	record_reader_free(r);
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	lseek(efd, 0, SEEK_SET);
+	n = read(efd, errs, sizeof errs - 1);
+	errs[n > 0 ? n : 0] = '\0';
+	close(efd);
+	close(fd);
+}
+
+static void
+expect(const char *in, const char *want_trace, const char *want_errs, const char *name)
+{
+	run(in, strlen(in), 0);
+	is_str(trace, want_trace, name);
+	is_str(errs, want_errs, "  and its stderr");
+}
+
+/* Read in, write every result back out; the bytes the writer made. */
+static char *
+roundtrip(const char *in, int rflags, int wflags)
+{
+	struct record_reader *r;
+	struct record_writer w;
+	struct record rec;
+	const char *const *names;
+	char *out = NULL;
+	size_t outlen = 0, n;
+	FILE *f = open_memstream(&out, &outlen);
+	int fd = tmpfd(), k;
+
+	if (write(fd, in, strlen(in)) != (ssize_t)strlen(in) || lseek(fd, 0, SEEK_SET) != 0)
+		exit(2);
+	r = record_reader_new(fd, rflags);
+	record_writer_init(&w, f, wflags);
+	while ((k = record_read(r, &rec)) != RECORD_EOF) {
+		if (k == RECORD_HEADER) {
+			n = record_columns(r, &names);
+			record_put_header(&w, names, n);
+		} else if (k == RECORD_OK || k == RECORD_COMMENT) {
+			record_put_fields(&w, &rec);
+			record_end(&w);
+		}
+	}
+	record_reader_free(r);
+	fclose(f);
+	close(fd);
+	return out;
+}
+
+static void
+test_records(void)
+{
+	expect("1764311214.250\tweb1\tcpu_usage_percent\t12.5\n",
+	    "OK 1 1764311214.250|web1|cpu_usage_percent|12.5\n", "", "one record");
+	expect("1\th\tm\t1\n2\th\tm\t2",
+	    "OK 1 1|h|m|1\nOK 2 2|h|m|2\n", "", "last line without LF");
+	expect("\n1\th\tm\t1\n\n\r\n2\th\tm\t2\n\n",
+	    "OK 2 1|h|m|1\nOK 5 2|h|m|2\n", "", "blank lines ignored, still counted");
+	expect("1\th\tm\t1\r\n2\th\tm\t2\r\n",
+	    "OK 1 1|h|m|1\nOK 2 2|h|m|2\n", "", "CRLF accepted");
+	expect("1\t h \tm\t1\t  \t\n",
+	    "OK 1 1| h |m|1|  |\n", "", "spaces kept, empty last field kept");
+	expect("1\th\tm{a=\"x\\\"y\"}\t-1.5e-3\textra\n",
+	    "OK 1 1|h|m{a=\"x\\\"y\"}|-1.5e-3|extra\n", "", "labels and extra column");
+}
+
+static void
+test_headers(void)
+{
+	struct record_reader *r;
+	struct record rec;
+	const char *in = "#ts\thost\tmetric\tvalue\tmean\n"
+	    "1\th\tm\t1\t2\n"
+	    "#ts\thost\tmetric\tvalue\tmean\n"
+	    "# a comment\there\n"
+	    "2\th\tm\t1\n"
+	    "#ts\thost\tmetric\tvalue\n"
+	    "3\th\tm\t1\n";
+	int fd = tmpfd();
+
+	expect(in,
+	    "HEADER 1 #ts|host|metric|value|mean\n"
+	    "OK 2 1|h|m|1|2\n"
+	    "COMMENT 4 # a comment|here\n"
+	    "BAD 5\n"
+	    "HEADER 6 #ts|host|metric|value\n"
+	    "OK 7 3|h|m|1\n",
+	    "test-record: line 5: 4 fields where the header names 5\n",
+	    "headers: repeat ignored, change returned, field count checked");
+	expect("#ts\thost\tmetric\n#ts\thost\tmetric\tvalue\t\n#\n",
+	    "COMMENT 1 #ts|host|metric\nBAD 2\nCOMMENT 3 #\n",
+	    "test-record: line 2: header column 5 has no name\n",
+	    "short header is a comment, unnamed column is bad");
+
+	if (write(fd, in, strlen(in)) != (ssize_t)strlen(in) || lseek(fd, 0, SEEK_SET) != 0)
+		exit(2);
+	r = record_reader_new(fd, 0);
+	ok(record_column(r, "value") == 3 && record_column(r, "mean") == -1,
+	    "before a header: the four fixed columns");
+	record_read(r, &rec);
+	ok(record_column(r, "mean") == 4 && record_column(r, "ts") == 0 &&
+	    record_column(r, "zscore") == -1, "after a header: its columns");
+	record_reader_free(r);
+	close(fd);
+}
+
+static void
+test_malformed(void)
+{
+	expect("1\th\tm\tabc\n2\th\tm\t2\n", "BAD 1\nOK 2 2|h|m|2\n",
+	    "test-record: line 1: value \"abc\" is not a number\n", "bad value");
+	expect("1\th\tm\tnan\n", "BAD 1\n",
+	    "test-record: line 1: value \"nan\" is not a number\n", "NaN value");
+	expect("x\th\tm\t1\n", "BAD 1\n",
+	    "test-record: line 1: ts \"x\" is not a timestamp\n", "bad ts");
+	expect("1\t\tm\t1\n", "BAD 1\n",
+	    "test-record: line 1: host is empty\n", "empty host");
+	expect("1\th\tm-x\t1\n", "BAD 1\n",
+	    "test-record: line 1: metric \"m-x\": bad character in metric name\n", "bad metric");
+	expect("1\th\tm\n", "BAD 1\n",
+	    "test-record: line 1: 3 fields, a record needs at least 4\n", "too few fields");
+	expect("hello\n", "BAD 1\n",
+	    "test-record: line 1: 1 field, a record needs at least 4\n", "one field");
+	expect("1\th\tm\t1\rx\n", "BAD 1\n",
+	    "test-record: line 1: field 4 contains a carriage return\n", "lone CR");
+	expect("1\th\tm\t\x1b[2J\n", "BAD 1\n",
+	    "test-record: line 1: value \"\\x1b[2J\" is not a number\n",
+	    "escape sequences never reach stderr raw");
+	run("1\th\tm\t1\n1\th\0\tm\t1\n3\th\tm\t3\n", 25, 0);
+	is_str(trace, "OK 1 1|h|m|1\nBAD 2\nOK 3 3|h|m|3\n", "NUL byte skipped");
+	is_str(errs, "test-record: line 2: NUL byte in line\n", "  and its stderr");
+	ok(skipped == 1, "  one record counted as skipped");
+}
+
+static void
+test_long_lines(void)
+{
+	const char *head = "1\th\tm\t1\t";
+	size_t hl = strlen(head), len;
+	char *in = malloc(3 * RECORD_MAX), *p;
+
+	/* exactly RECORD_MAX bytes before the LF: accepted */
+	p = in;
+	memcpy(p, head, hl);
+	memset(p + hl, 'x', RECORD_MAX - hl);
+	p += RECORD_MAX;
+	*p++ = '\n';
+	/* one more: too long; then a good record */
+	memcpy(p, head, hl);
+	memset(p + hl, 'y', RECORD_MAX + 1 - hl);
+	p += RECORD_MAX + 1;
+	memcpy(p, "\n2\th\tm\t2\n", 9);
+	p += 9;
+	len = (size_t)(p - in);
+	run(in, len, 0);
+	ok(strncmp(trace, "OK 1 1|h|m|1|xxx", 16) == 0 &&
+	    strchr(trace, '\n') - trace == 5 + RECORD_MAX,
+	    "a line of RECORD_MAX bytes is read whole");
+	is_str(strchr(trace, '\n') + 1, "BAD 2\nOK 3 2|h|m|2\n", "a longer one is skipped");
+	is_str(errs, "test-record: line 2: line longer than 65536 bytes\n", "  and reported");
+
+	/* CR as the last byte of one 64 KiB read, its LF the first of the next */
+	p = in;
+	memcpy(p, head, hl);
+	memset(p + hl, 'z', 65535 - hl);
+	p += 65535;
+	memcpy(p, "\r\n3\th\tm\t3\r\n", 11);
+	run(in, 65535 + 11, 0);
+	ok(strchr(trace, '\n') - trace == 5 + 65535 &&
+	    strcmp(strchr(trace, '\n'), "\nOK 2 3|h|m|3\n") == 0, "CR LF split across reads");
+	is_str(errs, "", "  with nothing on stderr");
+	free(in);
+}
+
+static void
+test_csv(void)
+{
+	run("ts,host,metric,value,note\n"
+	    "1,h,\"m{a=\"\"x,y\"\"}\",1,\"quoted, with comma\"\r\n"
+	    "2,h,m,2,\"two\nlines\"\n"
+	    "3,h,m,3,\"tab\there\"\n"
+	    "4,h,m,4,plain\n", 122, RECORD_CSV);
+	is_str(trace, "HEADER 1 ts|host|metric|value|note\n"
+	    "OK 2 1|h|m{a=\"x,y\"}|1|quoted, with comma\n"
+	    "BAD 3\nBAD 5\nOK 6 4|h|m|4|plain\n", "CSV: quotes, header, line numbers");
+	is_str(errs, "test-record: line 3: field 5 contains a line feed\n"
+	    "test-record: line 5: field 5 contains a tab\n", "  fields TSV cannot carry");
+}
+
+static void
+test_roundtrip(void)
+{
+	const char *tsv = "#ts\thost\tmetric\tvalue\tmean\n"
+	    "1764311214.250\tweb 1\tdisk_usage_percent{mountpoint=\"/a b\"}\t0012.50\t1e3\n"
+	    "# free text, \"quoted\"\n"
+	    "2\th\tm\t-0\t\n";
+	char *out;
+
+	out = roundtrip(tsv, 0, 0);
+	is_str(out, tsv, "TSV in, TSV out: byte for byte");
+	free(out);
+	out = roundtrip("1\th\tm\t1\r\n\r\n2\th\tm\t2", 0, 0);
+	is_str(out, "1\th\tm\t1\n2\th\tm\t2\n", "CRLF and blank lines normalised");
+	free(out);
+	out = roundtrip(tsv, 0, RECORD_CSV);
+	is_str(out, "ts,host,metric,value,mean\n"
+	    "1764311214.250,web 1,\"disk_usage_percent{mountpoint=\"\"/a b\"\"}\",0012.50,1e3\n"
+	    "\"# free text, \"\"quoted\"\"\"\n"
+	    "2,h,m,-0,\n", "TSV in, CSV out");
+	free(out);
+}
+
+static void
+test_writer(void)
+{
+	const char *const names[] = { "ts", "host", "metric", "value", "n" };
+	struct record_writer w;
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+
+	record_writer_init(&w, f, 0);
+	record_put_header(&w, names, 5);
+	record_put_ts(&w, 1764311214.25);
+	record_put_str(&w, "h");
+	record_put_str(&w, "m");
+	record_put_number(&w, 25769803776.0);
+	record_put_number(&w, 1.0 / 3);
+	record_end(&w);
+	record_writer_init(&w, f, RECORD_CSV);
+	record_put_header(&w, names, 5);
+	record_put_str(&w, " lead");
+	record_put_str(&w, "a\"b");
+	record_end(&w);
+	fclose(f);
+	is_str(out, "#ts\thost\tmetric\tvalue\tn\n"
+	    "1764311214.25\th\tm\t25769803776\t0.3333333333\n"
+	    "ts,host,metric,value,n\n"
+	    "\" lead\",\"a\"\"b\"\n", "writer: header, numbers, CSV quoting");
+	free(out);
+}
+
+int
+main(void)
+{
+	test_records();
+	test_headers();
+	test_malformed();
+	test_long_lines();
+	test_csv();
+	test_roundtrip();
+	test_writer();
+	return tap_done();
+}
