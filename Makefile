@@ -11,6 +11,8 @@ LDFLAGS   =
 XMCFLAGS  = -std=c11 -Wall -Wextra -D_GNU_SOURCE -DXM_VERSION=\"$(VERSION)\" \
             -Icommon -MMD -MP $(CFLAGS)
 LDLIBS    = -lcsv -lm
+# Link only the libraries a program calls: xm-sample keeps clear of libm.
+XMLDFLAGS = -Wl,--as-needed $(LDFLAGS)
 
 # Build output: objects under O, programs under BIN.
 O   = obj
@@ -18,7 +20,7 @@ BIN = bin
 
 PROGS  = xm-sample
 COMMON = metric num record sig xm
-SAMPLE = main sample src cpu mem disk io net load proc cgroup synth
+SAMPLE = main sample src dev cpu mem disk io net load proc cgroup synth
 UNITS  = test-num test-metric test-record
 
 COMMON_OBJ = $(COMMON:%=$(O)/common/%.o)
@@ -37,10 +39,10 @@ $(O)/libxm.a: $(COMMON_OBJ)
 
 $(BIN)/xm-sample: $(SAMPLE_OBJ) $(O)/libxm.a
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(SAMPLE_OBJ) $(O)/libxm.a $(LDLIBS)
+	$(CC) $(CFLAGS) $(XMLDFLAGS) -o $@ $(SAMPLE_OBJ) $(O)/libxm.a $(LDLIBS)
 
 $(O)/tests/%: $(O)/tests/unit/%.o $(O)/tests/unit/tap.o $(O)/libxm.a
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(O)/tests/unit/tap.o $(O)/libxm.a $(LDLIBS)
+	$(CC) $(CFLAGS) $(XMLDFLAGS) -o $@ $< $(O)/tests/unit/tap.o $(O)/libxm.a $(LDLIBS)
 
 units: $(UNIT_BIN)
 
@@ -78,7 +80,7 @@ bench: deps-bench
 	@XM_BIN=$(abspath $(BIN)) XM_BENCH=$(abspath $(O)/bench) tests/bench/run
 
 $(O)/bench/%: $(O)/tests/bench/%.o
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $<
+	$(CC) $(CFLAGS) $(XMLDFLAGS) -o $@ $<
 
 install: all
 	mkdir -p $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MANPREFIX)/man1 \

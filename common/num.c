@@ -159,7 +159,7 @@ num_format(char buf[NUM_MAX], double v)
 		buf[1] = '\0';
 		return 1;
 	}
-	if (fabs(v) < 1e15 && v == trunc(v)) {
+	if (fabs(v) < 1e15 && v == (double)(long long)v) {
 		if (v < 0) {
 			buf[0] = '-';
 			return 1 + format_uint(buf + 1, (unsigned long long)-v);
@@ -185,7 +185,7 @@ num_format_ts(char buf[NUM_MAX], double ts)
 
 	if (!(ts >= 0) || ts >= 1e15)
 		return num_format(buf, ts);
-	ms = (unsigned long long)llround(ts * 1000);
+	ms = (unsigned long long)(ts * 1000 + 0.5);
 	len = format_uint(buf, ms / 1000);
 	frac = (unsigned)(ms % 1000);
 	if (frac) {

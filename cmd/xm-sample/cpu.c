@@ -1,0 +1,177 @@
+/* cpu.c: CPU busy, iowait and steal percentages from /proc/stat. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sample.h"
+#include "xm.h"
+
+/* user nice system idle iowait irq softirq steal; guest is inside user */
+enum { USER, NICE, SYSTEM, IDLE, IOWAIT, IRQ, SOFTIRQ, STEAL, NTIMES };
+enum { M_USAGE, M_IOWAIT, M_STEAL, NMETRIC };
+
+static const char *const names[NMETRIC] = {
+	"cpu_usage_percent", "cpu_iowait_percent", "cpu_steal_percent"
+};
+
+struct cpu {
+	unsigned long long prev[NTIMES], cur[NTIMES];
+	int	 have_prev, have_cur;
+	double	 pct[NMETRIC];
+	int	 have_pct;
+	char	 metric[NMETRIC][48];	/* with {cpu="N"}, built once */
+};
+
+struct cpus {
+	struct pfile f;
+	struct cpu all;
+	struct cpu *cpu;	/* indexed by CPU number */
+	size_t	 ncpu;
+	int	 per_cpu;
+};
+
+static void *
+cpu_open(struct sampler *s)
+{
+	struct cpus *c = xm_calloc(1, sizeof *c);
+	int m;
+
+	pfile_init(&c->f, ROOT_PROC, "stat");
+	c->per_cpu = s->o->per_cpu;
+	for (m = 0; m < NMETRIC; m++)
+		snprintf(c->all.metric[m], sizeof c->all.metric[m], "%s", names[m]);
+	return c;
+}
+
+static struct cpu *
+cpu_slot(struct cpus *c, unsigned long long n)
+{
+	size_t old = c->ncpu;
+	char num[24];
+	int m;
+
+	if (n > 65535)
+		return NULL;
+	if (n >= c->ncpu) {
+		c->ncpu = (size_t)n + 1;
+		c->cpu = xm_reallocarray(c->cpu, c->ncpu, sizeof *c->cpu);
+		memset(c->cpu + old, 0, (c->ncpu - old) * sizeof *c->cpu);
+		for (; old < c->ncpu; old++) {
+			snprintf(num, sizeof num, "%zu", old);
+			for (m = 0; m < NMETRIC; m++) {
+				const char *const lab[] = { "cpu", num, NULL };
+
+				metric_build(c->cpu[old].metric[m],
+				    sizeof c->cpu[old].metric[m], names[m], lab);
+			}
+		}
+	}
+	return &c->cpu[n];
+}
+
+/*
+ * Percentages of the time that passed: busy is everything but idle and
+ * iowait.  Nothing when a counter went back (CPU hot-plug, a per-CPU
+ * iowait that the kernel lets drop) or no time passed.
+ */
+static void
+cpu_compute(struct cpu *c)
+{
+	unsigned long long d[NTIMES], total = 0;
+	int i;
+
+	c->have_pct = 0;
+	if (!c->have_prev || !c->have_cur)
+		return;
+	for (i = 0; i < NTIMES; i++) {
+		if (c->cur[i] < c->prev[i])
+			return;
+		d[i] = c->cur[i] - c->prev[i];
+		total += d[i];
+	}
+	if (total == 0)
+		return;
+	c->pct[M_USAGE] = 100.0 * (1.0 - (double)(d[IDLE] + d[IOWAIT]) / (double)total);
+	c->pct[M_IOWAIT] = 100.0 * (double)d[IOWAIT] / (double)total;
+	c->pct[M_STEAL] = 100.0 * (double)d[STEAL] / (double)total;
+	c->have_pct = 1;
+}
+
+static void
+cpu_sample(void *st, struct sampler *s)
+{
+	struct cpus *c = st;
+	const char *p, *end, *line;
+	unsigned long long n, v;
+	struct cpu *slot;
+	size_t i;
+	int k, m;
+
+	c->all.have_cur = 0;
+	for (i = 0; i < c->ncpu; i++)
+		c->cpu[i].have_cur = 0;
+	if (pfile_read(&s->src, &c->f) == -1) {
+		sampler_fail(s, FAM_CPU, &c->f, strerror(errno));
+		goto rotate;
+	}
+	end = c->f.buf + c->f.len;
+	for (line = c->f.buf; line < end && strncmp(line, "cpu", 3) == 0;
+	    line = next_line(line, end)) {
+		p = line + 3;
+		if (*p == ' ') {
+			slot = &c->all;
+		} else {
+			if ((p = parse_u64(p, end, &n)) == NULL || *p != ' ')
+				break;
+			if (!c->per_cpu)
+				continue;
+			if ((slot = cpu_slot(c, n)) == NULL)
+				continue;
+		}
+		memset(slot->cur, 0, sizeof slot->cur);
+		/* Kernels before 2.6.11 lack steal; missing columns count 0. */
+		for (k = 0; k < NTIMES; k++) {
+			if ((p = parse_u64(p, end, &v)) == NULL)
+				break;
+			slot->cur[k] = v;
+		}
+		slot->have_cur = k >= IOWAIT + 1;
+	}
+	if (!c->all.have_cur)
+		sampler_fail(s, FAM_CPU, &c->f, "no \"cpu\" line");
+
+	if (s->report) {
+		cpu_compute(&c->all);
+		for (i = 0; i < c->ncpu; i++)
+			cpu_compute(&c->cpu[i]);
+		for (m = 0; m < NMETRIC; m++) {
+			if (c->all.have_pct)
+				sampler_put(s, c->all.metric[m], c->all.pct[m]);
+			for (i = 0; i < c->ncpu; i++)
+				if (c->cpu[i].have_pct)
+					sampler_put(s, c->cpu[i].metric[m], c->cpu[i].pct[m]);
+		}
+	}
+rotate:
+	c->all.have_prev = c->all.have_cur;
+	memcpy(c->all.prev, c->all.cur, sizeof c->all.cur);
+	for (i = 0; i < c->ncpu; i++) {
+		c->cpu[i].have_prev = c->cpu[i].have_cur;
+		memcpy(c->cpu[i].prev, c->cpu[i].cur, sizeof c->cpu[i].cur);
+	}
+}
+
+static void
+cpu_close(void *st)
+{
+	struct cpus *c = st;
+
+	pfile_free(&c->f);
+	free(c->cpu);
+	free(c);
+}
+
+const struct module cpu_module = {
+	FAM_BIT(FAM_CPU), cpu_open, cpu_sample, cpu_close
+};

@@ -1,0 +1,116 @@
+/*
+ * dev.c: a table of named devices (disks, interfaces) that come and go
+ * between reads, each with its counters from the previous read and its
+ * series identifiers built once.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dev.h"
+#include "sample.h"
+#include "xm.h"
+
+void
+devtab_init(struct devtab *t, const char *const *metrics, int nmetric)
+{
+	memset(t, 0, sizeof *t);
+	t->metrics = metrics;
+	t->nmetric = nmetric;
+}
+
+/*
+ * The entry for name, added if new, marked seen.  Devices keep their
+ * order between reads, so the slot after the last one found is tried
+ * first and a read costs O(devices), not O(devices^2).  NULL for a name
+ * too long to be a device.
+ */
+struct dev *
+devtab_get(struct devtab *t, const char *name, size_t len, int *is_new)
+{
+	const char *lab[] = { "device", NULL, NULL };
+	struct dev *d;
+	size_t i, k;
+	int m;
+
+	*is_new = 0;
+	if (len == 0 || len >= sizeof d->name)
+		return NULL;
+	for (k = 0; k < t->n; k++) {
+		i = (t->cursor + k) % t->n;
+		d = &t->d[i];
+		if (strncmp(d->name, name, len) == 0 && d->name[len] == '\0') {
+			t->cursor = i + 1;
+			d->seen = 1;
+			return d;
+		}
+	}
+	if (t->n == t->cap) {
+		t->cap = t->cap ? 2 * t->cap : 8;
+		t->d = xm_reallocarray(t->d, t->cap, sizeof *t->d);
+	}
+	d = &t->d[t->n++];
+	memset(d, 0, sizeof *d);
+	memcpy(d->name, name, len);
+	lab[1] = d->name;
+	for (m = 0; m < t->nmetric; m++)
+		metric_build(d->metric[m], sizeof d->metric[m], t->metrics[m], lab);
+	d->seen = 1;
+	t->cursor = t->n;
+	*is_new = 1;
+	return d;
+}
+
+/* Forget devices that were not in the latest read; unmark the rest. */
+void
+devtab_sweep(struct devtab *t)
+{
+	size_t i, o = 0;
+
+	for (i = 0; i < t->n; i++) {
+		if (!t->d[i].seen)
+			continue;
+		t->d[i].seen = 0;
+		if (o != i)
+			t->d[o] = t->d[i];
+		o++;
+	}
+	t->n = o;
+	t->cursor = 0;
+}
+
+/* Report metric m of every device as the rate of counter c. */
+void
+devtab_put_rates(struct devtab *t, struct sampler *s, int m, int c)
+{
+	struct dev *d;
+	size_t i;
+	double r;
+
+	for (i = 0; i < t->n; i++) {
+		d = &t->d[i];
+		if (d->skip || d->idle || !d->have_prev)
+			continue;
+		r = rate(d->prev[c], d->cur[c], s->dt);
+		if (!isnan(r))
+			sampler_put(s, d->metric[m], r);
+	}
+}
+
+/* This read's counters become the previous ones. */
+void
+devtab_rotate(struct devtab *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->n; i++) {
+		memcpy(t->d[i].prev, t->d[i].cur, sizeof t->d[i].prev);
+		t->d[i].have_prev = 1;
+	}
+}
+
+void
+devtab_free(struct devtab *t)
+{
+	free(t->d);
+}

@@ -1,0 +1,37 @@
+/* dev.h: devices that come and go between reads. */
+#ifndef DEV_H
+#define DEV_H
+
+#include <stddef.h>
+
+#include "metric.h"
+
+struct sampler;
+
+#define DEV_METRICS 4
+
+struct dev {
+	char	 name[64];
+	char	 metric[DEV_METRICS][160];
+	unsigned long long prev[2], cur[2];
+	int	 have_prev;	/* prev holds the previous read's counters */
+	int	 seen;		/* in the latest read */
+	int	 skip;		/* never reported: a partition, say */
+	int	 idle;		/* not reported now: never used yet */
+};
+
+struct devtab {
+	struct dev *d;
+	size_t	 n, cap, cursor;
+	const char *const *metrics;
+	int	 nmetric;
+};
+
+void	 devtab_init(struct devtab *, const char *const *, int);
+struct dev *devtab_get(struct devtab *, const char *, size_t, int *);
+void	 devtab_sweep(struct devtab *);
+void	 devtab_put_rates(struct devtab *, struct sampler *, int, int);
+void	 devtab_rotate(struct devtab *);
+void	 devtab_free(struct devtab *);
+
+#endif

@@ -1,0 +1,117 @@
+/* net.c: interface traffic from /proc/net/dev, every interface but lo. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dev.h"
+#include "sample.h"
+#include "xm.h"
+
+enum { M_RX_RATE, M_TX_RATE, M_RX_TOTAL, M_TX_TOTAL, NMETRIC };
+enum { RX, TX };
+
+static const char *const names[NMETRIC] = {
+	"network_receive_bytes_per_second", "network_transmit_bytes_per_second",
+	"network_receive_bytes_total", "network_transmit_bytes_total"
+};
+
+struct net {
+	struct pfile f;
+	struct devtab t;
+};
+
+static void *
+net_open(struct sampler *s)
+{
+	struct net *n = xm_calloc(1, sizeof *n);
+
+	(void)s;
+	pfile_init(&n->f, ROOT_PROC, "net/dev");
+	n->f.multi = 1;
+	devtab_init(&n->t, names, NMETRIC);
+	return n;
+}
+
+/*
+ * "  eth0: 1234 5 ..." -- or "eth0:1234" when the count is wide, as old
+ * kernels print it.  Names never hold ':' or blanks (dev_valid_name).
+ * Receive bytes are the 1st number, transmit bytes the 9th.
+ */
+static int
+parse_line(const char *line, const char *end, const char **name, size_t *len,
+    unsigned long long v[2])
+{
+	const char *p = skip_space(line, end), *colon;
+	unsigned long long x;
+	int i;
+
+	end = next_line(p, end);
+	if ((colon = memchr(p, ':', (size_t)(end - p))) == NULL)
+		return -1;
+	*name = p;
+	*len = (size_t)(colon - p);
+	p = colon + 1;
+	for (i = 0; i < 9; i++) {
+		if ((p = parse_u64(p, end, &x)) == NULL)
+			return -1;
+		if (i == 0)
+			v[RX] = x;
+		else if (i == 8)
+			v[TX] = x;
+	}
+	return 0;
+}
+
+static void
+net_sample(void *st, struct sampler *s)
+{
+	struct net *n = st;
+	const char *line, *end, *name;
+	unsigned long long v[2];
+	struct dev *d;
+	size_t len, i;
+	int is_new;
+
+	if (pfile_read(&s->src, &n->f) == -1) {
+		sampler_fail(s, FAM_NET, &n->f, strerror(errno));
+		return;
+	}
+	end = n->f.buf + n->f.len;
+	line = next_line(next_line(n->f.buf, end), end);	/* two header lines */
+	for (; line < end; line = next_line(line, end)) {
+		if (parse_line(line, end, &name, &len, v) == -1) {
+			sampler_fail(s, FAM_NET, &n->f, "cannot parse an interface line");
+			continue;
+		}
+		if (len == 2 && memcmp(name, "lo", 2) == 0)
+			continue;
+		if ((d = devtab_get(&n->t, name, len, &is_new)) == NULL)
+			continue;
+		d->cur[RX] = v[RX];
+		d->cur[TX] = v[TX];
+	}
+	devtab_sweep(&n->t);
+	if (s->report) {
+		devtab_put_rates(&n->t, s, M_RX_RATE, RX);
+		devtab_put_rates(&n->t, s, M_TX_RATE, TX);
+		for (i = 0; i < n->t.n; i++)
+			sampler_put(s, n->t.d[i].metric[M_RX_TOTAL], (double)n->t.d[i].cur[RX]);
+		for (i = 0; i < n->t.n; i++)
+			sampler_put(s, n->t.d[i].metric[M_TX_TOTAL], (double)n->t.d[i].cur[TX]);
+	}
+	devtab_rotate(&n->t);
+}
+
+static void
+net_close(void *st)
+{
+	struct net *n = st;
+
+	pfile_free(&n->f);
+	devtab_free(&n->t);
+	free(n);
+}
+
+const struct module net_module = {
+	FAM_BIT(FAM_NET), net_open, net_sample, net_close
+};

@@ -1,0 +1,280 @@
+/* proc.c: CPU and resident memory of chosen processes, /proc/PID/stat. */
+#include <dirent.h>
+#include <err.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sample.h"
+#include "xm.h"
+
+enum { M_CPU, M_RSS, NMETRIC };
+
+static const char *const names[NMETRIC] = {
+	"process_cpu_percent", "process_resident_memory_bytes"
+};
+
+struct proc {
+	pid_t	 pid;
+	int	 by_name;	/* found by -P: dropped when its name changes */
+	char	 path[24];	/* "PID/stat" */
+	struct pfile f;
+	char	 comm[64];	/* as the kernel has it, up to 15 bytes */
+	unsigned long long start;	/* starttime: tells a reused PID */
+	unsigned long long prev, cur;	/* utime + stime, clock ticks */
+	double	 rss;
+	int	 have_prev, ok;
+	char	 metric[NMETRIC][160];
+};
+
+struct procs {
+	struct proc **p;	/* each on its own: pfile points into it */
+	size_t	 n, cap;
+	double	 hz;
+	double	 page;
+};
+
+static struct proc *
+proc_add(struct procs *ps, pid_t pid, int by_name)
+{
+	struct proc *p;
+
+	if (ps->n == ps->cap) {
+		ps->cap = ps->cap ? 2 * ps->cap : 8;
+		ps->p = xm_reallocarray(ps->p, ps->cap, sizeof *ps->p);
+	}
+	p = ps->p[ps->n++] = xm_calloc(1, sizeof *p);
+	p->pid = pid;
+	p->by_name = by_name;
+	snprintf(p->path, sizeof p->path, "%d/stat", (int)pid);
+	pfile_init(&p->f, ROOT_PROC, p->path);
+	return p;
+}
+
+static void *
+proc_open(struct sampler *s)
+{
+	struct procs *ps = xm_calloc(1, sizeof *ps);
+	size_t i;
+
+	ps->hz = (double)sysconf(_SC_CLK_TCK);
+	ps->page = (double)sysconf(_SC_PAGESIZE);
+	for (i = 0; i < s->o->npid; i++)
+		proc_add(ps, s->o->pids[i], 0);
+	return ps;
+}
+
+static int
+by_pid(const void *a, const void *b)
+{
+	const struct proc *x = *(struct proc *const *)a, *y = *(struct proc *const *)b;
+
+	return (x->pid > y->pid) - (x->pid < y->pid);
+}
+
+static int
+tracked(const struct procs *ps, pid_t pid)
+{
+	size_t i;
+
+	for (i = 0; i < ps->n; i++)
+		if (ps->p[i]->pid == pid)
+			return 1;
+	return 0;
+}
+
+static int
+wanted_name(const struct sample_opts *o, const char *comm)
+{
+	size_t i;
+
+	for (i = 0; i < o->nname; i++)
+		if (strcmp(o->names[i], comm) == 0)
+			return 1;
+	return 0;
+}
+
+/* Start tracking every process whose command name was asked for by -P. */
+static void
+proc_scan(struct procs *ps, struct sampler *s)
+{
+	char path[32], comm[64];
+	struct dirent *e;
+	DIR *dir;
+	ssize_t n;
+	size_t before = ps->n;
+	long pid;
+	char *end;
+	int root, fd;
+
+	if ((root = src_rootfd(&s->src, ROOT_PROC)) == -1 ||
+	    (fd = openat(root, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1 ||
+	    (dir = fdopendir(fd)) == NULL) {
+		sampler_warn(s, FAM_PROCESS, "%s: %s; cannot look for processes by name",
+		    s->src.dirs[ROOT_PROC][s->src.cur[ROOT_PROC]], strerror(errno));
+		return;
+	}
+	while ((e = readdir(dir)) != NULL) {
+		if (e->d_name[0] < '1' || e->d_name[0] > '9')
+			continue;
+		pid = strtol(e->d_name, &end, 10);
+		if (*end != '\0' || pid <= 0 || pid > 0x7fffffff || tracked(ps, (pid_t)pid))
+			continue;
+		snprintf(path, sizeof path, "%ld/comm", pid);
+		if ((fd = openat(root, path, O_RDONLY | O_CLOEXEC)) == -1)
+			continue;
+		n = read(fd, comm, sizeof comm - 1);
+		close(fd);
+		if (n <= 0)
+			continue;
+		comm[n] = '\0';
+		comm[strcspn(comm, "\n")] = '\0';
+		if (wanted_name(s->o, comm))
+			proc_add(ps, (pid_t)pid, 1);
+	}
+	closedir(dir);
+	if (ps->n != before)
+		qsort(ps->p, ps->n, sizeof *ps->p, by_pid);
+}
+
+/*
+ * "pid (comm) state ppid ..." -- comm may hold blanks and parentheses,
+ * so the fields are counted from the last ')'.  After it: utime is the
+ * 12th, stime the 13th, starttime the 20th, rss the 22nd.
+ */
+static int
+parse_stat(const char *buf, size_t len, char comm[64],
+    unsigned long long *ticks, unsigned long long *start, unsigned long long *rss)
+{
+	const char *open = memchr(buf, '(', len), *close, *q, *end = buf + len;
+	unsigned long long v;
+	size_t n;
+	int i;
+
+	close = memrchr(buf, ')', len);
+	if (open == NULL || close == NULL || close < open)
+		return -1;
+	n = (size_t)(close - open - 1);
+	if (n > 63)
+		n = 63;
+	memcpy(comm, open + 1, n);
+	comm[n] = '\0';
+	q = skip_space(close + 1, end);
+	while (q < end && *q != ' ')	/* the state letter */
+		q++;
+	*ticks = 0;
+	for (i = 2; i <= 22; i++) {
+		/* Some fields (tty_nr, priority, nice) may be negative: skip them whole. */
+		q = skip_space(q, end);
+		if (q < end && *q == '-')
+			q++;
+		if ((q = parse_u64(q, end, &v)) == NULL)
+			return -1;
+		if (i == 12 || i == 13)
+			*ticks += v;
+		else if (i == 20)
+			*start = v;
+		else if (i == 22)
+			*rss = v;
+	}
+	return 0;
+}
+
+static void
+proc_name(struct proc *p, const char *comm)
+{
+	char pid[16];
+	const char *const lab[] = { "pid", pid, "comm", comm, NULL };
+	int m;
+
+	snprintf(pid, sizeof pid, "%d", (int)p->pid);
+	snprintf(p->comm, sizeof p->comm, "%s", comm);
+	for (m = 0; m < NMETRIC; m++)
+		metric_build(p->metric[m], sizeof p->metric[m], names[m], lab);
+}
+
+static void
+proc_sample(void *st, struct sampler *s)
+{
+	struct procs *ps = st;
+	struct proc *p;
+	unsigned long long ticks, start = 0, rss = 0;
+	char comm[64];
+	size_t i, o;
+	int m;
+
+	if (s->o->nname != 0)
+		proc_scan(ps, s);
+	for (i = 0; i < ps->n; i++) {
+		p = ps->p[i];
+		p->ok = 0;
+		if (pfile_read(&s->src, &p->f) == -1 ||
+		    parse_stat(p->f.buf, p->f.len, comm, &ticks, &start, &rss) == -1 ||
+		    (p->comm[0] != '\0' && start != p->start)) {
+			/* Gone, or its PID already someone else's: a notice, no error. */
+			if (p->comm[0] != '\0')
+				warnx("process %d (%s) exited", (int)p->pid, p->comm);
+			else if (!p->by_name)
+				warnx("process %d: no such process", (int)p->pid);
+			p->pid = 0;
+			continue;
+		}
+		if (p->by_name && !wanted_name(s->o, comm)) {
+			p->pid = 0;	/* it exec'd something else */
+			continue;
+		}
+		if (strcmp(comm, p->comm) != 0)
+			proc_name(p, comm);
+		p->start = start;
+		p->cur = ticks;
+		p->rss = (double)rss * ps->page;
+		p->ok = 1;
+	}
+	if (s->report) {
+		for (m = 0; m < NMETRIC; m++) {
+			for (i = 0; i < ps->n; i++) {
+				p = ps->p[i];
+				if (!p->ok)
+					continue;
+				if (m == M_RSS)
+					sampler_put(s, p->metric[m], p->rss);
+				else if (p->have_prev && p->cur >= p->prev)
+					sampler_put(s, p->metric[m],
+					    100.0 * (double)(p->cur - p->prev) / ps->hz / s->dt);
+			}
+		}
+	}
+	for (i = o = 0; i < ps->n; i++) {
+		p = ps->p[i];
+		if (p->pid == 0) {
+			pfile_free(&p->f);
+			free(p);
+			continue;
+		}
+		p->prev = p->cur;
+		p->have_prev = p->ok;
+		ps->p[o++] = p;
+	}
+	ps->n = o;
+}
+
+static void
+proc_close(void *st)
+{
+	struct procs *ps = st;
+	size_t i;
+
+	for (i = 0; i < ps->n; i++) {
+		pfile_free(&ps->p[i]->f);
+		free(ps->p[i]);
+	}
+	free(ps->p);
+	free(ps);
+}
+
+const struct module proc_module = {
+	FAM_BIT(FAM_PROCESS), proc_open, proc_sample, proc_close
+};

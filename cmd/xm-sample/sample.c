@@ -1,0 +1,220 @@
+/* sample.c: take a set every interval, on time, and report it. */
+#include <err.h>
+#include <errno.h>
+#include <math.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "sample.h"
+#include "sig.h"
+#include "xm.h"
+
+/* In the order their records come out in every set. */
+static const struct module *const system_modules[] = {
+	&cpu_module, &mem_module, &disk_module, &io_module, &net_module,
+	&load_module, &proc_module, &cgroup_module,
+};
+static const struct module *const synthetic_modules[] = { &synth_module };
+
+const char *const family_names[FAM_N] = {
+	"cpu", "memory", "swap", "disk", "io", "net", "load", "process",
+	"cgroup", "app"
+};
+
+#define MAX_MODULES (sizeof system_modules / sizeof system_modules[0])
+
+void
+sampler_put(struct sampler *s, const char *metric, double v)
+{
+	record_put(&s->w, s->ts, s->tslen);
+	record_put_str(&s->w, s->o->host);
+	record_put_str(&s->w, metric);
+	record_put_number(&s->w, v);
+	record_end(&s->w);
+}
+
+/* One warning per family for the whole run; the exit status remembers. */
+void
+sampler_warn(struct sampler *s, enum family f, const char *fmt, ...)
+{
+	va_list ap;
+
+	s->status = XM_EXIT_FAIL;
+	if (s->warned & FAM_BIT(f))
+		return;
+	s->warned |= FAM_BIT(f);
+	va_start(ap, fmt);
+	vwarnx(fmt, ap);
+	va_end(ap);
+}
+
+/* A file a family needs could not be read or made no sense. */
+void
+sampler_fail(struct sampler *s, enum family f, const struct pfile *pf,
+    const char *why)
+{
+	sampler_warn(s, f, "%s/%s: %s; %s metrics skipped",
+	    s->src.dirs[pf->root][s->src.cur[pf->root]], pf->path, why,
+	    family_names[f]);
+}
+
+const char *
+skip_space(const char *p, const char *end)
+{
+	while (p < end && (*p == ' ' || *p == '\t'))
+		p++;
+	return p;
+}
+
+/* Parse decimal digits after any blanks; NULL when there are none. */
+const char *
+parse_u64(const char *p, const char *end, unsigned long long *v)
+{
+	unsigned long long n = 0;
+	const char *start;
+
+	p = skip_space(p, end);
+	start = p;
+	while (p < end && *p >= '0' && *p <= '9')
+		n = n * 10 + (unsigned)(*p++ - '0');
+	if (p == start)
+		return NULL;
+	*v = n;
+	return p;
+}
+
+const char *
+next_line(const char *p, const char *end)
+{
+	const char *nl = memchr(p, '\n', (size_t)(end - p));
+
+	return nl ? nl + 1 : end;
+}
+
+/* Per second over dt; NaN for a counter that went back (reset, wrap). */
+double
+rate(unsigned long long prev, unsigned long long cur, double dt)
+{
+	if (cur < prev || !(dt > 0))
+		return NAN;
+	return (double)(cur - prev) / dt;
+}
+
+static double
+clock_now(clockid_t id)
+{
+	struct timespec t;
+
+	clock_gettime(id, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* Sleep until the monotonic deadline; 1 if a signal came first. */
+static int
+wait_until(int sigfd, double deadline)
+{
+	struct pollfd p = { .fd = sigfd, .events = POLLIN };
+	struct timespec ts;
+	double left;
+	int rc;
+
+	while ((left = deadline - clock_now(CLOCK_MONOTONIC)) > 0) {
+		ts.tv_sec = (time_t)left;
+		ts.tv_nsec = (long)((left - (double)ts.tv_sec) * 1e9);
+		rc = ppoll(&p, 1, &ts, NULL);
+		if (rc > 0)
+			return 1;
+		if (rc == -1 && errno != EINTR)
+			err(XM_EXIT_FAIL, "ppoll");
+	}
+	return 0;
+}
+
+static int
+signal_pending(int sigfd)
+{
+	struct pollfd p = { .fd = sigfd, .events = POLLIN };
+
+	return poll(&p, 1, 0) > 0;
+}
+
+int
+sample_run(const struct sample_opts *o)
+{
+	static const char *const header[] = { "ts", "host", "metric", "value" };
+	const struct module *const *mods;
+	void *state[MAX_MODULES];
+	struct sampler s;
+	unsigned long long tick = 0, sets = 0;
+	double t0, prev, now, deadline, ts;
+	size_t i, nmod;
+	int sigfd;
+
+	memset(&s, 0, sizeof s);
+	s.o = o;
+	record_writer_init(&s.w, stdout, 0);
+	src_init(&s.src, o);
+	sigfd = sig_open(0);
+	if (o->synthetic) {
+		mods = synthetic_modules;
+		nmod = 1;
+	} else {
+		mods = system_modules;
+		nmod = MAX_MODULES;
+	}
+	for (i = 0; i < nmod; i++)
+		state[i] = mods[i]->mask & o->families ? mods[i]->open(&s) : NULL;
+	if (o->header)
+		record_put_header(&s.w, header, 4);
+
+	/* The baseline: counters need a first reading to measure from. */
+	t0 = prev = clock_now(CLOCK_MONOTONIC);
+	for (i = 0; i < nmod; i++)
+		if (state[i] != NULL)
+			mods[i]->sample(state[i], &s);
+	s.report = 1;
+
+	while (o->count == 0 || sets < o->count) {
+		tick++;
+		if (o->simulated) {
+			if (signal_pending(sigfd))
+				break;
+			ts = o->start + (double)tick * o->interval;
+			s.dt = o->interval;
+		} else {
+			/* Behind by a whole interval (suspend, overload): skip to now. */
+			deadline = t0 + (double)tick * o->interval;
+			now = clock_now(CLOCK_MONOTONIC);
+			if (now > deadline + o->interval) {
+				tick = (unsigned long long)((now - t0) / o->interval);
+				deadline = t0 + (double)tick * o->interval;
+			}
+			fflush(stdout);
+			if (wait_until(sigfd, deadline))
+				break;
+			now = clock_now(CLOCK_MONOTONIC);
+			s.dt = now - prev;
+			prev = now;
+			ts = clock_now(CLOCK_REALTIME);
+		}
+		if (ferror(stdout))
+			break;
+		src_step(&s.src, sets + 1);
+		s.tslen = num_format_ts(s.ts, ts);
+		for (i = 0; i < nmod; i++)
+			if (state[i] != NULL)
+				mods[i]->sample(state[i], &s);
+		sets++;
+	}
+
+	for (i = 0; i < nmod; i++)
+		if (state[i] != NULL)
+			mods[i]->close(state[i]);
+	src_free(&s.src);
+	close(sigfd);
+	return s.status;
+}

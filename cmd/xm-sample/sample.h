@@ -1,0 +1,121 @@
+/* sample.h: the parts of xm-sample: options, sources, families, output. */
+#ifndef SAMPLE_H
+#define SAMPLE_H
+
+#include <sys/types.h>
+
+#include <stddef.h>
+
+#include "metric.h"
+#include "num.h"
+#include "record.h"
+
+enum family {
+	FAM_CPU, FAM_MEMORY, FAM_SWAP, FAM_DISK, FAM_IO, FAM_NET, FAM_LOAD,
+	FAM_PROCESS, FAM_CGROUP, FAM_APP, FAM_N
+};
+
+#define FAM_BIT(f)	(1u << (f))
+
+struct sample_opts {
+	double	 interval;
+	unsigned long long count;	/* sets to print; 0: forever */
+	unsigned families;		/* FAM_BIT mask; 0: the default */
+	int	 per_cpu;
+	const char **procfs;		/* one root per interval, the last repeating */
+	size_t	 nprocfs;
+	const char **sysfs;
+	size_t	 nsysfs;
+	pid_t	*pids;
+	size_t	 npid;
+	const char **names;
+	size_t	 nname;
+	const char *host;
+	int	 header;
+	int	 synthetic;
+	unsigned long long seed;
+	int	 simulated;		/* --start: stamp start + k * interval, never sleep */
+	double	 start;
+};
+
+/*
+ * The roots files are read from.  Files keep their descriptor open and
+ * are read again with pread from offset 0, which makes the kernel
+ * produce fresh text without an open and close per interval; a change
+ * of root (the next --procfs snapshot) bumps gen and reopens them.
+ */
+enum root { ROOT_PROC, ROOT_SYS };
+
+struct src {
+	const char **dirs[2];
+	size_t	 ndirs[2];
+	size_t	 cur[2];	/* index into dirs now open as fd */
+	int	 fd[2];
+	unsigned gen[2];
+};
+
+struct pfile {
+	enum root root;
+	const char *path;	/* relative to the root */
+	int	 multi;		/* made of many records: a short read is no end */
+	int	 fd;
+	unsigned gen;
+	char	*buf;
+	size_t	 len, cap;
+};
+
+void	 src_init(struct src *, const struct sample_opts *);
+void	 src_step(struct src *, unsigned long long);
+void	 src_free(struct src *);
+int	 src_rootfd(struct src *, enum root);
+void	 pfile_init(struct pfile *, enum root, const char *);
+int	 pfile_read(struct src *, struct pfile *);
+int	 pfile_changed(struct src *, struct pfile *);
+void	 pfile_close(struct pfile *);
+void	 pfile_free(struct pfile *);
+
+/* What a family sees of the sampler while it reads and reports. */
+struct sampler {
+	const struct sample_opts *o;
+	struct src src;
+	struct record_writer w;
+	char	 ts[NUM_MAX];
+	size_t	 tslen;
+	double	 dt;		/* seconds since the previous set */
+	int	 report;	/* 0 for the baseline read before the first set */
+	unsigned warned;	/* FAM_BIT of families that warned */
+	int	 status;
+};
+
+extern const char *const family_names[FAM_N];
+
+void	 sampler_put(struct sampler *, const char *, double);
+void	 sampler_fail(struct sampler *, enum family, const struct pfile *,
+	    const char *);
+void	 sampler_warn(struct sampler *, enum family, const char *, ...)
+	    __attribute__((format(printf, 3, 4)));
+
+/*
+ * A module reads one kind of source and reports the families in its
+ * mask.  sample() is called once before the first set with report == 0
+ * (counters only remember) and then once a set.
+ */
+struct module {
+	unsigned mask;
+	void	*(*open)(struct sampler *);
+	void	 (*sample)(void *, struct sampler *);
+	void	 (*close)(void *);
+};
+
+extern const struct module cpu_module, mem_module, disk_module, io_module,
+    net_module, load_module, proc_module, cgroup_module, synth_module;
+
+int	 sample_run(const struct sample_opts *);
+
+/* Small parsing helpers shared by the modules. */
+const char *skip_space(const char *, const char *);
+const char *parse_u64(const char *, const char *, unsigned long long *);
+const char *next_line(const char *, const char *);
+double	 rate(unsigned long long, unsigned long long, double);
+
+#endif
