@@ -80,6 +80,7 @@ bench: deps-bench
 	@XM_BIN=$(abspath $(BIN)) XM_BENCH=$(abspath $(O)/bench) tests/bench/run
 
 $(O)/bench/%: $(O)/tests/bench/%.o
+	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(XMLDFLAGS) -o $@ $<
 
 install: all

@@ -96,6 +96,33 @@ xm_quote(char dst[XM_QUOTE_MAX], const char *s, size_t len)
 	return dst;
 }
 
+/*
+ * The complaint for what getopt_long returned as ch ('?' or ':', with
+ * ":" leading optstring), in getopt's words but with the program's short
+ * name, as every other message has it; getopt's own would use argv[0].
+ */
+void
+xm_bad_option(int ch, int optopt, char *const argv[], int optind)
+{
+	const char *arg = argv[optind - 1];
+	int len;
+
+	if (strncmp(arg, "--", 2) != 0) {
+		if (ch == ':')
+			warnx("option requires an argument -- '%c'", optopt);
+		else
+			warnx("invalid option -- '%c'", optopt);
+		return;
+	}
+	len = (int)strcspn(arg, "=");
+	if (ch == ':')
+		warnx("option '%.*s' requires an argument", len, arg);
+	else if (optopt != 0)
+		warnx("option '%.*s' doesn't allow an argument", len, arg);
+	else
+		warnx("unrecognized option '%s'", arg);
+}
+
 void
 xm_version(void)
 {
@@ -103,6 +130,16 @@ xm_version(void)
 
 	printf("%s %s\n", program_invocation_short_name, XM_VERSION);
 	exit(xm_close_stdout());
+}
+
+/*
+ * Records go out in blocks of 64 KiB when they come fast; each program
+ * flushes by itself whenever it is about to wait (xm(7), STREAMING).
+ */
+void
+xm_buffer_stdout(void)
+{
+	setvbuf(stdout, NULL, _IOFBF, 65536);
 }
 
 /*

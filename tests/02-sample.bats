@@ -173,10 +173,14 @@ xm-sample: process 777 (sleeper) exited"
 	kill "$pid"
 	assert_line --index 0 --regexp "^[0-9.]+	h	process_cpu_percent\{pid=\"$pid\",comm=\"sleep\"\}	0\$"
 	assert_line --index 1 --regexp "^[0-9.]+	h	process_resident_memory_bytes\{pid=\"$pid\",comm=\"sleep\"\}	[1-9][0-9]*\$"
-	sleep 0.3 &
+	sleep 30 &
 	pid=$!
-	run -0 --separate-stderr timeout 5 xm-sample -p "$pid" -m process -i 0.25 -n 3 --host h -H
-	assert_equal "$stderr" "xm-sample: process $pid (sleep) exited"
+	timeout 10 xm-sample -p "$pid" -m process -i 0.2 -n 10 --host h -H > out 2> err &
+	xpid=$!
+	wait_lines out 2
+	kill "$pid"
+	wait "$xpid"
+	assert_equal "$(cat err)" "xm-sample: process $pid (sleep) exited"
 }
 
 @test "xm-sample: cgroup v2: the smallest limit on the way up, working set, cpu of the quota" {
@@ -205,6 +209,22 @@ xm-sample: process 777 (sleeper) exited"
 	run -0 --separate-stderr xm-sample --procfs v/proc --sysfs v/sys -i 1 -n 2 --start 0 --host c -m cgroup -H
 	assert_output ""
 	assert_equal "$stderr" ""
+}
+
+@test "xm-sample: a cgroup limit set later is found within a minute" {
+	copy v1-t0 t0
+	copy v1-t1 t1
+	echo 9223372036854771712 > t0/sys/fs/cgroup/memory/memory.limit_in_bytes
+	echo -1 > "t0/sys/fs/cgroup/cpu,cpuacct/cpu.cfs_quota_us"
+	run -0 --separate-stderr xm-sample --procfs t0/proc --procfs t1/proc --procfs t1/proc \
+	    --sysfs t0/sys --sysfs t0/sys --sysfs t1/sys -i 30 -n 3 --start 0 --host c -m cgroup -H
+	# The memory limit, last looked for in set 1 (none), is found in set 3,
+	# 60 s on; the CPU quota, last looked for at the start, in set 2, so its
+	# rate comes in set 3 (and is 0: both reads are of snapshot t1).
+	assert_output "90	c	cgroup_memory_used_bytes	350000000
+90	c	cgroup_memory_limit_bytes	536870912
+90	c	cgroup_memory_usage_percent	65.19258022
+90	c	cgroup_cpu_usage_percent	0"
 }
 
 @test "xm-sample: a missing /proc file skips its family with one warning; the rest prints" {
@@ -269,6 +289,10 @@ $usage"
 	-m cpu,process|-m process: name the processes with -p or -P
 	--frobnicate|unrecognized option '--frobnicate'
 	-x|invalid option -- 'x'
+	-i|option requires an argument -- 'i'
+	--procfs|option '--procfs' requires an argument
+	--interval|option '--interval' requires an argument
+	--per-cpu=2|option '--per-cpu' doesn't allow an argument
 	now|now: unexpected argument
 	CASES
 }
@@ -315,7 +339,9 @@ $usage"
 		pid=$!
 		wait_lines out 4
 		kill -s "$sig" "$pid"
-		run -0 wait "$pid"
+		status=0
+		wait "$pid" || status=$?
+		assert_equal "$status" 0
 		assert_equal "$(tail -c 1 out | od -An -c | tr -d ' ')" '\n'
 		assert_equal "$(cat err)" ""
 	done

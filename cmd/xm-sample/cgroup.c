@@ -17,6 +17,13 @@
 /* v1 writes "no limit" as the largest page-aligned long; anything this big is none. */
 #define NO_LIMIT (1ULL << 62)
 
+/*
+ * Where there is no limit, look again only this often (seconds): most
+ * machines have none, and reading the files up the tree every interval
+ * would cost more than all the rest of the cgroup family.
+ */
+#define RECHECK 60
+
 struct cfile {
 	char	*path;
 	struct pfile f;
@@ -34,6 +41,9 @@ struct ctl {
 struct cgroup {
 	struct ctl mem, cpu;
 	int	 has_mem, has_cpu;
+	unsigned long long mem_limit;	/* 0: none */
+	double	 cpus;			/* the CPU quota in CPUs; 0: none */
+	double	 mem_wait, cpu_wait;	/* seconds to the next look for one */
 	unsigned long long prev_ns;
 	int	 have_prev;
 };
@@ -297,36 +307,43 @@ static void
 cgroup_sample(void *st, struct sampler *s)
 {
 	struct cgroup *cg = st;
-	unsigned long long limit, usage, inactive, ns;
-	double used, cpus;
+	unsigned long long usage, inactive, ns;
+	double used;
 
-	if (cg->has_mem && s->report && (limit = memory_limit(s, &cg->mem)) != 0 &&
-	    read_u64(s, &cg->mem.usage, &usage) == 0) {
-		/* The working set, as docker stats and kubectl top count it. */
-		if (read_key(s, &cg->mem.stat, cg->mem.v2 ? "inactive_file" :
-		    "total_inactive_file", &inactive) == -1)
-			inactive = 0;
-		used = inactive < usage ? (double)(usage - inactive) : 0;
-		sampler_put(s, "cgroup_memory_used_bytes", used);
-		sampler_put(s, "cgroup_memory_limit_bytes", (double)limit);
-		sampler_put(s, "cgroup_memory_usage_percent", 100.0 * used / (double)limit);
+	if (cg->has_mem && s->report) {
+		if (cg->mem_limit != 0 || (cg->mem_wait -= s->dt) <= 0) {
+			cg->mem_limit = memory_limit(s, &cg->mem);
+			cg->mem_wait = RECHECK;
+		}
+		if (cg->mem_limit != 0 && read_u64(s, &cg->mem.usage, &usage) == 0) {
+			/* The working set, as docker stats and kubectl top count it. */
+			if (read_key(s, &cg->mem.stat, cg->mem.v2 ? "inactive_file" :
+			    "total_inactive_file", &inactive) == -1)
+				inactive = 0;
+			used = inactive < usage ? (double)(usage - inactive) : 0;
+			sampler_put(s, "cgroup_memory_used_bytes", used);
+			sampler_put(s, "cgroup_memory_limit_bytes", (double)cg->mem_limit);
+			sampler_put(s, "cgroup_memory_usage_percent",
+			    100.0 * used / (double)cg->mem_limit);
+		}
 	}
 	if (!cg->has_cpu)
 		return;
-	if (cg->cpu.v2) {
-		if (read_key(s, &cg->cpu.usage, "usage_usec", &ns) == -1) {
-			cg->have_prev = 0;
-			return;
-		}
-		ns *= 1000;
-	} else if (read_u64(s, &cg->cpu.usage, &ns) == -1) {
+	if (cg->cpus > 0 || (cg->cpu_wait -= s->dt) <= 0) {
+		cg->cpus = cpu_limit(s, &cg->cpu);
+		cg->cpu_wait = RECHECK;
+	}
+	if (cg->cpus == 0 ||
+	    (cg->cpu.v2 ? read_key(s, &cg->cpu.usage, "usage_usec", &ns) :
+	    read_u64(s, &cg->cpu.usage, &ns)) == -1) {
 		cg->have_prev = 0;
 		return;
 	}
-	if (s->report && cg->have_prev && ns >= cg->prev_ns && s->dt > 0 &&
-	    (cpus = cpu_limit(s, &cg->cpu)) > 0)
+	if (cg->cpu.v2)
+		ns *= 1000;
+	if (s->report && cg->have_prev && ns >= cg->prev_ns && s->dt > 0)
 		sampler_put(s, "cgroup_cpu_usage_percent",
-		    100.0 * (double)(ns - cg->prev_ns) / 1e9 / s->dt / cpus);
+		    100.0 * (double)(ns - cg->prev_ns) / 1e9 / s->dt / cg->cpus);
 	cg->prev_ns = ns;
 	cg->have_prev = 1;
 }

@@ -93,7 +93,7 @@ main(int argc, char *argv[])
 	unsigned long long n;
 	int ch, status, seeded = 0;
 
-	while ((ch = getopt_long(argc, argv, "Hhi:m:n:P:p:V", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, ":Hhi:m:n:P:p:V", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'H':
 			o.header = 0;
@@ -155,6 +155,7 @@ main(int argc, char *argv[])
 			append(&o.sysfs, &o.nsysfs, optarg);
 			break;
 		default:
+			xm_bad_option(ch, optopt, argv, optind);
 			usage(stderr, XM_EXIT_USAGE);
 		}
 	}
@@ -195,10 +196,15 @@ main(int argc, char *argv[])
 	if (o.host == NULL) {
 		if (uname(&un) == -1)
 			err(XM_EXIT_FAIL, "uname");
-		o.host = xm_strdup(un.nodename);
+		o.host = un.nodename;
 	}
 
+	xm_buffer_stdout();
 	status = sample_run(&o);
+	free(o.procfs);
+	free(o.sysfs);
+	free(o.pids);
+	free(o.names);
 	if (xm_close_stdout() != 0)
 		status = XM_EXIT_FAIL;
 	return status;

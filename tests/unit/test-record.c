@@ -1,10 +1,14 @@
 /* test-record: the stream reader and writer, on inputs the test controls. */
+#include <sys/wait.h>
+
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "record.h"
+#include "sig.h"
 #include "tap.h"
 
 static char trace[200000], errs[8192];
@@ -296,6 +300,80 @@ test_writer(void)
 	free(out);
 }
 
+/*
+ * The reader flushes its output just before it waits for input: a child
+ * feeds one record, then will not feed the next until it has read what
+ * the parent wrote for the first.  Without the flush both wait forever,
+ * until the child's alarm.
+ */
+static void
+test_flush_before_wait(void)
+{
+	struct record_reader *r;
+	struct record rec;
+	int in[2], out[2], status, n = 0;
+	char got[8];
+	FILE *f;
+	pid_t pid;
+
+	if (pipe(in) == -1 || pipe(out) == -1)
+		exit(2);
+	if ((pid = fork()) == 0) {
+		close(in[0]);
+		close(out[1]);
+		alarm(5);
+		if (write(in[1], "1\th\tm\t1\n", 8) != 8 || read(out[0], got, 1) != 1 ||
+		    write(in[1], "2\th\tm\t2\n", 8) != 8)
+			_exit(1);
+		close(in[1]);
+		/* Drain the rest, or the parent's last write dies of SIGPIPE. */
+		while (read(out[0], got + 1, 1) == 1)
+			;
+		_exit(got[0] == 'A' ? 0 : 1);
+	}
+	close(in[1]);
+	close(out[0]);
+	f = fdopen(out[1], "w");
+	r = record_reader_new(in[0], 0);
+	record_reader_flush(r, f);
+	while (record_read(r, &rec) == RECORD_OK) {
+		n++;
+		fputc('A', f);	/* buffered: only the flush sends it */
+	}
+	record_reader_free(r);
+	fclose(f);
+	close(in[0]);
+	waitpid(pid, &status, 0);
+	ok(n == 2 && WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	    "output is flushed before the reader waits for input");
+}
+
+/* A signal taken through sig_open's descriptor ends a wait for input. */
+static void
+test_signal(void)
+{
+	struct record_reader *r;
+	struct record rec;
+	int in[2], sfd;
+
+	if (pipe(in) == -1)
+		exit(2);
+	sfd = sig_open(0);
+	r = record_reader_new(in[0], 0);
+	record_reader_signal(r, sfd);
+	if (write(in[1], "1\th\tm\t1\n", 8) != 8)
+		exit(2);
+	ok(record_read(r, &rec) == RECORD_OK, "a record before the signal");
+	kill(getpid(), SIGTERM);
+	ok(record_read(r, &rec) == RECORD_SIGNAL, "the signal ends the wait");
+	ok(sig_take(sfd) == SIGTERM, "  and it was SIGTERM");
+	ok(sig_take(sfd) == 0, "  and nothing else is pending");
+	record_reader_free(r);
+	close(in[0]);
+	close(in[1]);
+	close(sfd);
+}
+
 int
 main(void)
 {
@@ -306,5 +384,7 @@ main(void)
 	test_csv();
 	test_roundtrip();
 	test_writer();
+	test_flush_before_wait();
+	test_signal();
 	return tap_done();
 }
