@@ -318,6 +318,7 @@ test_flush_before_wait(void)
 
 	if (pipe(in) == -1 || pipe(out) == -1)
 		exit(2);
+	fflush(stdout);		/* or the child may write our TAP lines twice */
 	if ((pid = fork()) == 0) {
 		close(in[0]);
 		close(out[1]);
