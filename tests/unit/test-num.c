@@ -1,6 +1,7 @@
 /* test-num: strict parsing and canonical formatting of stream numbers. */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "num.h"
@@ -48,6 +49,93 @@ seconds(const char *s, int rc, double want)
 	    "num_parse_seconds(\"%s\") %s", s, rc ? "fails" : "parses");
 }
 
+static unsigned long long rng = 88172645463325252ULL;
+
+static unsigned long long
+next(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return rng;
+}
+
+/* num_format against printf("%.10g"), or "%.0f" for the whole numbers it writes in full. */
+static void
+format_matches_printf(void)
+{
+	char got[NUM_MAX], want[64];
+	unsigned long long bits;
+	int i, bad = 0, shown = 0;
+	double v;
+
+	for (i = 0; i < 2000000; i++) {
+		switch (i % 4) {
+		case 0:		/* any finite double */
+			do {
+				bits = next();
+				memcpy(&v, &bits, sizeof v);
+			} while (!isfinite(v));
+			break;
+		case 1:		/* magnitudes a sampler sees, 1e-8 to 1e16 */
+			v = (double)(next() >> 11) * 0x1.0p-53 * pow(10, (double)(next() % 25) - 8);
+			break;
+		case 2:		/* short decimals: ties and carries */
+			v = (double)(long long)(next() % 100000000000ULL) / pow(10, (double)(next() % 12));
+			break;
+		default:	/* near powers of ten */
+			v = nextafter(pow(10, (double)(next() % 40) - 20), (next() & 1) ? 0 : 1e300);
+			break;
+		}
+		if (next() & 1)
+			v = -v;
+		num_format(got, v);
+		if (fabs(v) < 1e15 && v == (double)(long long)v)
+			snprintf(want, sizeof want, "%.0f", v == 0 ? 0 : v);
+		else
+			snprintf(want, sizeof want, "%.10g", v);
+		if (strcmp(got, want) != 0) {
+			if (shown++ < 5)
+				printf("#   %.17g: got %s, printf %s\n", v, got, want);
+			bad++;
+		}
+	}
+	ok(bad == 0, "num_format matches printf on 2000000 values (%d differ)", bad);
+}
+
+/* num_parse against strtod, bit for bit, on random decimal text. */
+static void
+parse_matches_strtod(void)
+{
+	char text[64];
+	double got, want;
+	int i, k, n, bad = 0, shown = 0;
+	size_t o;
+
+	for (i = 0; i < 1000000; i++) {
+		o = 0;
+		if (next() % 4 == 0)
+			text[o++] = '-';
+		n = 1 + (int)(next() % 22);
+		for (k = 0; k < n; k++) {
+			if (k == (int)(next() % (unsigned)(n + 1)) && strchr(text, '.') == NULL)
+				text[o++] = '.';
+			text[o++] = (char)('0' + next() % 10);
+		}
+		text[o] = '\0';
+		if (next() % 3 == 0)
+			o += (size_t)snprintf(text + o, sizeof text - o, "e%d", (int)(next() % 60) - 30);
+		memset(strchr(text, '\0'), 0, sizeof text - strlen(text));
+		want = strtod(text, NULL);
+		if (num_parse(text, &got) != 0 || memcmp(&got, &want, sizeof got) != 0) {
+			if (shown++ < 5)
+				printf("#   \"%s\": got %.17g, strtod %.17g\n", text, got, want);
+			bad++;
+		}
+	}
+	ok(bad == 0, "num_parse matches strtod on 1000000 decimals (%d differ)", bad);
+}
+
 int
 main(void)
 {
@@ -84,6 +172,8 @@ main(void)
 	ok(num_parse_ts("-1", &v) == -1, "negative ts fails");
 	ok(num_parse_ts("1e9", &v) == -1, "ts with exponent fails");
 	ok(num_parse_ts("12.", &v) == -1, "ts with empty fraction fails");
+	ok(num_parse_ts(".5", &v) == -1, "ts without whole seconds fails");
+	ok(num_parse_ts("+5", &v) == -1, "ts with a sign fails");
 	ok(num_parse_ts("", &v) == -1, "empty ts fails");
 
 	format(60, "60");
@@ -131,5 +221,17 @@ main(void)
 	ok(num_parse_count("-1", 10, &n) == -1, "negative count fails");
 	ok(num_parse_count("1.5", 10, &n) == -1, "fractional count fails");
 	ok(num_parse_count("", 10, &n) == -1, "empty count fails");
+
+	format(1234567890.5, "1234567890");	/* an exact tie rounds to even */
+	format(1234567891.5, "1234567892");
+	format(9999999999.7, "1e+10");
+	format(0.00012345678915, "0.0001234567891");	/* the double is below the tie */
+	format(6004.5609015, "6004.560901");			/* by 6e-17 */
+	format(1e-5 * 1.5, "1.5e-05");
+	format(123456789012.25, "1.23456789e+11");
+	format(-1e-300 * 1.25, "-1.25e-300");
+	format(1.7976931348623157e308, "1.797693135e+308");
+	format_matches_printf();
+	parse_matches_strtod();
 	return tap_done();
 }
