@@ -68,8 +68,8 @@ metric_check(const char *s, size_t len)
  * Write name{k="v",...} into dst from a NULL-terminated list of label
  * names and raw values.  Values are escaped for the Prometheus text
  * format; other control characters, which no TSV field may carry and
- * no terminal should see, become '?'.  Return the length, or 0 when the
- * identifier does not fit in cap bytes.
+ * no terminal should see, become '?'.  Return the length, or 0 (and an
+ * empty dst) when the identifier does not fit in cap bytes.
  */
 size_t
 metric_build(char *dst, size_t cap, const char *name, const char *const *labels)
@@ -79,13 +79,13 @@ metric_build(char *dst, size_t cap, const char *name, const char *const *labels)
 	unsigned char c;
 
 	if (namelen + 1 > cap)
-		return 0;
+		goto toolong;
 	memcpy(dst, name, namelen);
 	o = namelen;
 	for (; labels && labels[0]; labels += 2) {
 		n = strlen(labels[0]);
 		if (o + n + 4 > cap)
-			return 0;
+			goto toolong;
 		dst[o] = o == namelen ? '{' : ',';
 		memcpy(dst + o + 1, labels[0], n);
 		o += n + 1;
@@ -93,7 +93,7 @@ metric_build(char *dst, size_t cap, const char *name, const char *const *labels)
 		dst[o++] = '"';
 		for (v = labels[1]; (c = (unsigned char)*v) != '\0'; v++) {
 			if (o + 3 > cap)
-				return 0;
+				goto toolong;
 			if (c == '\\' || c == '"') {
 				dst[o++] = '\\';
 				dst[o++] = (char)c;
@@ -110,9 +110,13 @@ metric_build(char *dst, size_t cap, const char *name, const char *const *labels)
 	}
 	if (o != namelen) {
 		if (o + 2 > cap)
-			return 0;
+			goto toolong;
 		dst[o++] = '}';
 	}
 	dst[o] = '\0';
 	return o;
+toolong:
+	if (cap > 0)
+		dst[0] = '\0';
+	return 0;
 }

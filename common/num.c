@@ -313,7 +313,10 @@ num_format(char buf[NUM_MAX], double v)
 	return o;
 }
 
-/* Timestamps to the millisecond, without trailing zeros. */
+/*
+ * Timestamps to the millisecond, without trailing zeros, and never in
+ * exponent notation (xm(7) wants digits and a point only).
+ */
 size_t
 num_format_ts(char buf[NUM_MAX], double ts)
 {
@@ -321,8 +324,10 @@ num_format_ts(char buf[NUM_MAX], double ts)
 	size_t len;
 	unsigned frac;
 
-	if (!(ts >= 0) || ts >= 1e15)
-		return num_format(buf, ts);
+	if (!(ts >= 0))
+		ts = 0;
+	if (ts >= 1e15)
+		return (size_t)snprintf(buf, NUM_MAX, "%.0f", ts < 1e20 ? ts : 1e20);
 	ms = (unsigned long long)(ts * 1000 + 0.5);
 	len = format_uint(buf, ms / 1000);
 	frac = (unsigned)(ms % 1000);

@@ -6,7 +6,9 @@
  * the reader can return it before looking at the next line.  The
  * parser's own CR handling is switched off: a CR before an LF is
  * dropped here instead, because libcsv would keep the CR that follows a
- * closing quote as data.
+ * closing quote as data.  No record spans lines, not even in CSV: a
+ * field holding a line break could not be passed on as TSV anyway, and
+ * a stray quote must cost one line, not swallow the rest of the input.
  */
 #include <sys/stat.h>
 
@@ -22,6 +24,7 @@
 #include "metric.h"
 #include "num.h"
 #include "record.h"
+#include "sig.h"
 #include "xm.h"
 
 #define READ_SIZE 65536
@@ -76,7 +79,7 @@ is_lf(unsigned char c)
 static void
 parser_init(struct record_reader *r)
 {
-	if (csv_init(&r->csv, 0) != 0)
+	if (csv_init(&r->csv, CSV_STRICT | CSV_STRICT_FINI) != 0)
 		errx(XM_EXIT_FAIL, "unable to start the CSV parser");
 	csv_set_blk_size(&r->csv, 1024);
 	csv_set_space_func(&r->csv, no_space);
@@ -162,7 +165,6 @@ on_field(void *s, size_t len, void *data)
 {
 	struct record_reader *r = data;
 	const char *p = s;
-	size_t i;
 
 	if (r->nf == r->fcap) {
 		r->fcap = r->fcap ? 2 * r->fcap : 16;
@@ -174,19 +176,6 @@ on_field(void *s, size_t len, void *data)
 		while (r->rowlen + len + 1 > r->rowcap)
 			r->rowcap = r->rowcap ? 2 * r->rowcap : 256;
 		r->row = xm_reallocarray(r->row, r->rowcap, 1);
-	}
-	/*
-	 * No field may hold what would end or split a TSV line: CR here
-	 * (a lone CR inside a TSV line), or TAB and LF from a quoted CSV
-	 * field, which no TSV writer could pass on.
-	 */
-	for (i = 0; i < len; i++) {
-		if (p[i] == '\r' || (r->csv_mode && (p[i] == '\t' || p[i] == '\n'))) {
-			mark_bad(r, "field %zu contains a %s", r->nf + 1,
-			    p[i] == '\t' ? "tab" : p[i] == '\r' ?
-			    "carriage return" : "line feed");
-			break;
-		}
 	}
 	memcpy(r->row + r->rowlen, p, len);
 	r->off[r->nf] = r->rowlen;
@@ -205,12 +194,16 @@ on_row(int c, void *data)
 	r->done = 1;
 }
 
+/* A quote out of place (strict CSV) makes the line bad; the rest of it is not fed. */
 static void
 feed(struct record_reader *r, const char *p, size_t n)
 {
-	if (n != 0 && csv_parse(&r->csv, p, n, on_field, on_row, r) != n)
+	if (n == 0 || r->bad != NULL || csv_parse(&r->csv, p, n, on_field, on_row, r) == n)
+		return;
+	if (csv_error(&r->csv) != CSV_EPARSE)
 		errx(XM_EXIT_FAIL, "line %zu: %s", r->row_line,
 		    csv_strerror(csv_error(&r->csv)));
+	mark_bad(r, "misplaced double quote");
 }
 
 /* Pass one chunk of a line to the parser, turning CR LF into LF. */
@@ -237,19 +230,25 @@ feed_line(struct record_reader *r, const char *p, size_t n, int has_lf)
 static void
 drop_row(struct record_reader *r)
 {
-	csv_fini(&r->csv, NULL, NULL, NULL);
+	csv_free(&r->csv);
+	parser_init(r);
 	r->pending_cr = 0;
 	r->nf = 0;
 	r->rowlen = 0;
 	r->done = 1;
 }
 
-/* Consume the input up to and including the next LF, or all of it. */
+/*
+ * Consume the input up to and including the next LF, or all of it.  The
+ * length limit is on the text, without its CR LF or LF: a line found too
+ * long on the way is no longer fed, and is reported at its end.
+ */
 static void
 take_line(struct record_reader *r)
 {
 	const char *p = r->buf + r->pos, *nl;
-	size_t n;
+	size_t n, end;
+	int cr;
 
 	nl = memchr(p, '\n', r->len - r->pos);
 	n = nl ? (size_t)(nl - p) + 1 : r->len - r->pos;
@@ -257,10 +256,11 @@ take_line(struct record_reader *r)
 	if (r->row_bytes == 0)
 		r->row_line = r->lineno + 1;
 	r->row_bytes += n;
+	cr = nl != NULL && (n >= 2 ? p[n - 2] == '\r' : r->pending_cr);
 	if (r->bad == NULL) {
 		if (memchr(p, '\0', n) != NULL)
 			mark_bad(r, "NUL byte in line");
-		else if (r->row_bytes > RECORD_MAX + 1)
+		else if (r->row_bytes > RECORD_MAX + 2)
 			mark_bad(r, "line longer than %d bytes", RECORD_MAX);
 		else
 			feed_line(r, p, n, nl != NULL);
@@ -268,29 +268,32 @@ take_line(struct record_reader *r)
 	if (nl == NULL)
 		return;
 	r->lineno++;
+	end = r->row_bytes - 1 - (size_t)cr;
+	r->row_bytes = 0;
+	if (end > RECORD_MAX)
+		mark_bad(r, "line longer than %d bytes", RECORD_MAX);
+	/* libcsv's ROW_NOT_BEGUN is 0: anything else is a quote left open. */
+	if (!r->done && r->csv.pstate != 0)
+		mark_bad(r, "unterminated quoted field");
 	if (r->bad != NULL)
 		drop_row(r);
-	/*
-	 * libcsv's ROW_NOT_BEGUN (0) after an LF: the row ended here, or the
-	 * line was blank.  Otherwise a quoted CSV field goes on past it.
-	 */
-	if (r->done || r->csv.pstate == 0)
-		r->row_bytes = 0;
 }
 
 static void
 take_eof(struct record_reader *r)
 {
 	r->finished = 1;
-	r->pending_cr = 0;
 	if (r->row_bytes == 0)
 		return;
 	r->lineno++;
+	if (r->row_bytes - (size_t)r->pending_cr > RECORD_MAX)
+		mark_bad(r, "line longer than %d bytes", RECORD_MAX);
+	r->pending_cr = 0;
 	r->row_bytes = 0;
+	if (r->bad == NULL && csv_fini(&r->csv, on_field, on_row, r) != 0)
+		mark_bad(r, "unterminated quoted field");
 	if (r->bad != NULL)
 		drop_row(r);
-	else
-		csv_fini(&r->csv, on_field, on_row, r);
 }
 
 /* Refill the buffer; return 1 on data, 0 at EOF, or a RECORD_ kind. */
@@ -312,7 +315,9 @@ fill(struct record_reader *r)
 		while ((rc = poll(pfd, n, 0)) == -1 && errno == EINTR)
 			;
 		if (rc == 0) {
-			if (r->out != NULL)
+			if (r->out != NULL && r->sigfd >= 0 && sig_flush(r->out))
+				return RECORD_SIGNAL;
+			if (r->out != NULL && r->sigfd < 0)
 				fflush(r->out);
 			while ((rc = poll(pfd, n, -1)) == -1 && errno == EINTR)
 				;
@@ -403,7 +408,7 @@ static int
 classify(struct record_reader *r, struct record *rec)
 {
 	char q[XM_QUOTE_MAX];
-	const char *why;
+	const char *why, *p;
 	size_t i;
 
 	for (i = 0; i < r->nf; i++)
@@ -430,6 +435,18 @@ classify(struct record_reader *r, struct record *rec)
 			return -1;
 		set_header(r);
 		return RECORD_HEADER;
+	}
+	/*
+	 * No field may hold what would end or split a TSV line: a lone CR in
+	 * a TSV line, or TAB and LF from a quoted CSV field, which no TSV
+	 * writer could pass on.  Comments go through as they are.
+	 */
+	for (i = 0; i < r->nf; i++) {
+		if ((p = strpbrk(r->field[i], r->csv_mode ? "\t\r\n" : "\r")) != NULL) {
+			record_bad(r, r->row_line, "field %zu contains a %s", i + 1,
+			    *p == '\t' ? "tab" : *p == '\r' ? "carriage return" : "line feed");
+			return RECORD_BAD;
+		}
 	}
 	if (r->nf < COL_FIXED) {
 		record_bad(r, r->row_line, "%zu field%s, a record needs at least %d",

@@ -1,34 +1,67 @@
 /*
- * sig.c: block SIGINT, SIGTERM and SIGHUP (and one extra signal, if the
- * caller wants it) and deliver them through a signalfd, so the main loop
- * learns of them where it waits, never inside a handler.  The mask is
- * inherited across exec: anything an xm program starts must reset it.
+ * sig.c: the signals that end an xm program -- SIGINT, SIGTERM, SIGHUP,
+ * and one more if the caller wants it -- are kept blocked and taken
+ * through a signalfd, so the main loop learns of them where it waits,
+ * never inside a handler.
+ *
+ * One wait is not on input: a write to a reader that stopped reading.
+ * sig_flush unblocks the signals around the flush, and their handler only
+ * notes the signal; without SA_RESTART the write then fails with EINTR
+ * and the program can end instead of hanging on the pipe.
+ *
+ * The blocked mask is inherited across exec: anything an xm program
+ * starts must reset it.
  */
 #include <sys/signalfd.h>
 
 #include <err.h>
 #include <errno.h>
 #include <signal.h>
+#include <stdio_ext.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "sig.h"
 #include "xm.h"
 
+/* Written only by the handler; a flag is all a handler may safely do. */
+static volatile sig_atomic_t caught;
+static sigset_t watched;
+
+static void
+note(int signo)
+{
+	caught = signo;
+}
+
 int
 sig_open(int extra)
 {
-	sigset_t set;
-	int fd;
+	struct sigaction sa;
+	int fd, s;
 
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGHUP);
+	sigemptyset(&watched);
+	sigaddset(&watched, SIGINT);
+	sigaddset(&watched, SIGTERM);
+	sigaddset(&watched, SIGHUP);
 	if (extra != 0)
-		sigaddset(&set, extra);
-	if (sigprocmask(SIG_BLOCK, &set, NULL) == -1)
+		sigaddset(&watched, extra);
+	if (sigprocmask(SIG_BLOCK, &watched, NULL) == -1)
 		err(XM_EXIT_FAIL, "sigprocmask");
-	if ((fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK)) == -1)
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = note;
+	sigemptyset(&sa.sa_mask);
+	for (s = 1; s < NSIG; s++) {
+		struct sigaction old;
+
+		if (!sigismember(&watched, s))
+			continue;
+		/* An ignored signal stays ignored: nohup(1) means it. */
+		if (sigaction(s, NULL, &old) == 0 && old.sa_handler == SIG_IGN)
+			continue;
+		sigaction(s, &sa, NULL);
+	}
+	if ((fd = signalfd(-1, &watched, SFD_CLOEXEC | SFD_NONBLOCK)) == -1)
 		err(XM_EXIT_FAIL, "signalfd");
 	return fd;
 }
@@ -40,9 +73,50 @@ sig_take(int fd)
 	struct signalfd_siginfo si;
 	ssize_t n;
 
+	if (caught != 0)
+		return caught;
 	while ((n = read(fd, &si, sizeof si)) == -1 && errno == EINTR)
 		;
 	if (n != (ssize_t)sizeof si)
 		return 0;
 	return (int)si.ssi_signo;
+}
+
+/*
+ * Let the signals through for good, to the handler: for a program that
+ * never waits on input and may block in any write (xm-sample --start).
+ * sig_take still tells what came.
+ */
+void
+sig_unblock(void)
+{
+	sigprocmask(SIG_UNBLOCK, &watched, NULL);
+}
+
+/*
+ * Flush f with the signals let through; the signal that came meanwhile,
+ * or 0.  After a signal, what f could not write is dropped: the reader
+ * is not reading, and the program is on its way out.
+ */
+int
+sig_flush(FILE *f)
+{
+	sigprocmask(SIG_UNBLOCK, &watched, NULL);
+	fflush(f);
+	sigprocmask(SIG_BLOCK, &watched, NULL);
+	sig_abandon(f);
+	return caught;
+}
+
+/*
+ * After a signal, drop what f failed to write: the reader is not
+ * reading, and a last flush on the way out would only block again.
+ */
+void
+sig_abandon(FILE *f)
+{
+	if (caught != 0 && ferror(f)) {
+		__fpurge(f);
+		clearerr(f);
+	}
 }

@@ -2,7 +2,12 @@
 #ifndef SIG_H
 #define SIG_H
 
+#include <stdio.h>
+
 int	sig_open(int);
 int	sig_take(int);
+int	sig_flush(FILE *);
+void	sig_unblock(void);
+void	sig_abandon(FILE *);
 
 #endif

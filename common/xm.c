@@ -97,30 +97,15 @@ xm_quote(char dst[XM_QUOTE_MAX], const char *s, size_t len)
 }
 
 /*
- * The complaint for what getopt_long returned as ch ('?' or ':', with
- * ":" leading optstring), in getopt's words but with the program's short
- * name, as every other message has it; getopt's own would use argv[0].
+ * getopt names the program by argv[0], which is whatever path started
+ * it; every other message uses the short name, so getopt gets it too.
  */
 void
-xm_bad_option(int ch, int optopt, char *const argv[], int optind)
+xm_init(char *argv[])
 {
-	const char *arg = argv[optind - 1];
-	int len;
+	extern char *program_invocation_short_name;
 
-	if (strncmp(arg, "--", 2) != 0) {
-		if (ch == ':')
-			warnx("option requires an argument -- '%c'", optopt);
-		else
-			warnx("invalid option -- '%c'", optopt);
-		return;
-	}
-	len = (int)strcspn(arg, "=");
-	if (ch == ':')
-		warnx("option '%.*s' requires an argument", len, arg);
-	else if (optopt != 0)
-		warnx("option '%.*s' doesn't allow an argument", len, arg);
-	else
-		warnx("unrecognized option '%s'", arg);
+	argv[0] = program_invocation_short_name;
 }
 
 void

@@ -43,6 +43,15 @@ copy() {
 	assert_line --index 1 '10	h	cpu_usage_percent{cpu="0"}	76'
 }
 
+@test "xm-sample: counters past any sense give no rate, never a nonsense one" {
+	copy host-t1 t1
+	sed -i 's/^cpu  1400 /cpu  18446744073709551615 /' t1/proc/stat
+	run -0 --separate-stderr xm-sample --procfs "$FIX/host-t0/proc" --procfs t1/proc \
+	    -i 10 -n 1 --start 0 --host h -m cpu -H
+	assert_output ""
+	assert_equal "$stderr" ""
+}
+
 @test "xm-sample: memory and swap from meminfo" {
 	run -0 --separate-stderr snap -m memory,swap -H
 	assert_output "1764300010	web1	memory_total_bytes	16384000000
@@ -91,6 +100,14 @@ copy() {
 	run -0 --separate-stderr xm-sample --procfs "$FIX/host-t0/proc" -i 1 -n 1 --start 0 --host h -m net -H
 	assert_line '1	h	network_receive_bytes_total{device="wlan0"}	123456789012'
 	assert_line '1	h	network_transmit_bytes_total{device="veth-a-very-lon"}	7000'
+}
+
+@test "xm-sample: an interface name of 63 backslashes makes a valid, escaped label" {
+	copy host-t0 p
+	name=$(printf '%.0s\\' $(seq 63))
+	printf 'a\nb\n%s: 1 0 0 0 0 0 0 0 2 0 0 0 0 0 0 0\n' "$name" > p/proc/net/dev
+	run -0 --separate-stderr xm-sample --procfs p/proc -i 1 -n 1 --start 0 --host h -m net -H
+	assert_line --index 2 "1	h	network_receive_bytes_total{device=\"${name//\\/\\\\}\"}	1"
 }
 
 @test "xm-sample: disk io of whole disks only; partitions, unused and reset devices" {
@@ -183,6 +200,20 @@ xm-sample: process 777 (sleeper) exited"
 	assert_equal "$(cat err)" "xm-sample: process $pid (sleep) exited"
 }
 
+@test "xm-sample: a zombie counts as exited, though no one reaped it" {
+	# The exec'd sleep never waits for its child, which stays a zombie.
+	bash -c 'sleep 0.3 & exec sleep 30' &
+	parent=$!
+	for i in $(seq 50); do
+		child=$(pgrep -P "$parent") && break
+		sleep 0.05
+	done
+	run -0 --separate-stderr timeout 10 xm-sample -p "$child" -m process -i 0.25 -n 4 --host h -H
+	kill "$parent"
+	assert_equal "$stderr" "xm-sample: process $child (sleep) exited"
+	assert_line --index 1 --regexp "^[0-9.]+	h	process_resident_memory_bytes\{pid=\"$child\",comm=\"sleep\"\}	[1-9][0-9]*\$"
+}
+
 @test "xm-sample: cgroup v2: the smallest limit on the way up, working set, cpu of the quota" {
 	# limit 1 GiB on app.slice; 600000000 used less 100000000 inactive file;
 	# 7.5 s of CPU in 10 s against a quota of 1.5 CPUs
@@ -239,7 +270,7 @@ xm-sample: process 777 (sleeper) exited"
 @test "xm-sample: garbled /proc files are reported, never misread" {
 	copy host-t0 p
 	echo 'cpu  x y z' > p/proc/stat
-	echo 'nonsense' > p/proc/loadavg
+	echo '1e999 0x10 0.5 1/2 3' > p/proc/loadavg
 	printf 'a\nb\n  eth0 1 2 3\n' > p/proc/net/dev
 	echo 'MemTotal: 1 kB' > p/proc/meminfo
 	run -1 --separate-stderr xm-sample --procfs p/proc -i 1 -n 1 --start 0 --host h -m cpu,load,net,memory -H
@@ -281,6 +312,7 @@ $usage"
 	--host ''|--host: "": not a host name
 	--host $'a\tb'|--host: "a\tb": not a host name
 	--start yesterday|--start: "yesterday": not a timestamp
+	--start 1000000000000000|--start: "1000000000000000": not a timestamp
 	--synthetic --seed x|--seed: "x": not a number
 	--seed 1|--seed is for --synthetic
 	--synthetic -p 1|--synthetic makes no process or cgroup metrics
@@ -293,6 +325,8 @@ $usage"
 	--procfs|option '--procfs' requires an argument
 	--interval|option '--interval' requires an argument
 	--per-cpu=2|option '--per-cpu' doesn't allow an argument
+	--per-cpu -xH|invalid option -- 'x'
+	now --frob|unrecognized option '--frob'
 	now|now: unexpected argument
 	CASES
 }
@@ -343,6 +377,29 @@ $usage"
 		wait "$pid" || status=$?
 		assert_equal "$status" 0
 		assert_equal "$(tail -c 1 out | od -An -c | tr -d ' ')" '\n'
+		assert_equal "$(cat err)" ""
+	done
+}
+
+@test "xm-sample: a signal ends it even while its reader has stopped reading" {
+	mkfifo stuck
+	for mode in "-i 1ms" "--start 0"; do
+		sleep 30 < stuck &
+		reader=$!
+		xm-sample --synthetic --seed 1 $mode > stuck 2> err &
+		pid=$!
+		# Wait until it blocks on the full pipe.
+		for i in $(seq 100); do
+			case $(cat /proc/$pid/wchan 2>/dev/null) in *pipe_write) break ;; esac
+			sleep 0.05
+		done
+		assert_regex "$(cat /proc/$pid/wchan)" 'pipe_write$'
+		kill -TERM "$pid"
+		status=0
+		timeout 5 tail --pid="$pid" -f /dev/null
+		wait "$pid" || status=$?
+		kill "$reader"
+		assert_equal "$status" 0
 		assert_equal "$(cat err)" ""
 	done
 }

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "sample.h"
 #include "xm.h"
@@ -29,6 +30,7 @@ struct cpus {
 	struct cpu *cpu;	/* indexed by CPU number */
 	size_t	 ncpu;
 	int	 per_cpu;
+	double	 hz;		/* clock ticks a second */
 };
 
 static void *
@@ -39,6 +41,7 @@ cpu_open(struct sampler *s)
 
 	pfile_init(&c->f, ROOT_PROC, "stat");
 	c->per_cpu = s->o->per_cpu;
+	c->hz = (double)sysconf(_SC_CLK_TCK);
 	for (m = 0; m < NMETRIC; m++)
 		snprintf(c->all.metric[m], sizeof c->all.metric[m], "%s", names[m]);
 	return c;
@@ -73,10 +76,11 @@ cpu_slot(struct cpus *c, unsigned long long n)
 /*
  * Percentages of the time that passed: busy is everything but idle and
  * iowait.  Nothing when a counter went back (CPU hot-plug, a per-CPU
- * iowait that the kernel lets drop) or no time passed.
+ * iowait that the kernel lets drop), no time passed, or more ticks
+ * passed than max, which 65536 CPUs could not have spent.
  */
 static void
-cpu_compute(struct cpu *c)
+cpu_compute(struct cpu *c, double max)
 {
 	unsigned long long d[NTIMES], total = 0;
 	int i;
@@ -88,9 +92,11 @@ cpu_compute(struct cpu *c)
 		if (c->cur[i] < c->prev[i])
 			return;
 		d[i] = c->cur[i] - c->prev[i];
+		if (total + d[i] < total)
+			return;		/* nonsense counters: no sum, no rate */
 		total += d[i];
 	}
-	if (total == 0)
+	if (total == 0 || (double)total > max)
 		return;
 	c->pct[M_USAGE] = 100.0 * (1.0 - (double)(d[IDLE] + d[IOWAIT]) / (double)total);
 	c->pct[M_IOWAIT] = 100.0 * (double)d[IOWAIT] / (double)total;
@@ -105,6 +111,7 @@ cpu_sample(void *st, struct sampler *s)
 	const char *p, *end, *line;
 	unsigned long long n, v;
 	struct cpu *slot;
+	double max;
 	size_t i;
 	int k, m;
 
@@ -142,9 +149,10 @@ cpu_sample(void *st, struct sampler *s)
 		sampler_fail(s, FAM_CPU, &c->f, "no \"cpu\" line");
 
 	if (s->report) {
-		cpu_compute(&c->all);
+		max = 2 * 65536 * c->hz * s->dt;
+		cpu_compute(&c->all, max);
 		for (i = 0; i < c->ncpu; i++)
-			cpu_compute(&c->cpu[i]);
+			cpu_compute(&c->cpu[i], max);
 		for (m = 0; m < NMETRIC; m++) {
 			if (c->all.have_pct)
 				sampler_put(s, c->all.metric[m], c->all.pct[m]);

@@ -23,7 +23,7 @@ devtab_init(struct devtab *t, const char *const *metrics, int nmetric)
  * The entry for name, added if new, marked seen.  Devices keep their
  * order between reads, so the slot after the last one found is tried
  * first and a read costs O(devices), not O(devices^2).  NULL for a name
- * too long to be a device.
+ * too long to be a device or to name a series.
  */
 struct dev *
 devtab_get(struct devtab *t, const char *name, size_t len, int *is_new)
@@ -53,8 +53,12 @@ devtab_get(struct devtab *t, const char *name, size_t len, int *is_new)
 	memset(d, 0, sizeof *d);
 	memcpy(d->name, name, len);
 	lab[1] = d->name;
-	for (m = 0; m < t->nmetric; m++)
-		metric_build(d->metric[m], sizeof d->metric[m], t->metrics[m], lab);
+	for (m = 0; m < t->nmetric; m++) {
+		if (metric_build(d->metric[m], sizeof d->metric[m], t->metrics[m], lab) == 0) {
+			t->n--;
+			return NULL;
+		}
+	}
 	d->seen = 1;
 	t->cursor = t->n;
 	*is_new = 1;

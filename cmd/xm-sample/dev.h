@@ -12,7 +12,7 @@ struct sampler;
 
 struct dev {
 	char	 name[64];
-	char	 metric[DEV_METRICS][160];
+	char	 metric[DEV_METRICS][176];	/* a 63-byte name, all escapes, fits */
 	unsigned long long prev[2], cur[2];
 	int	 have_prev;	/* prev holds the previous read's counters */
 	int	 seen;		/* in the latest read */

@@ -26,7 +26,9 @@ load_sample(void *st, struct sampler *s)
 	static const char *const names[3] = { "load1", "load5", "load15" };
 	struct load *l = st;
 	double v[3];
-	char *p, *q;
+	char tok[32];
+	const char *p;
+	size_t n;
 	int i;
 
 	if (pfile_read(&s->src, &l->f) == -1) {
@@ -38,19 +40,18 @@ load_sample(void *st, struct sampler *s)
 	for (i = 0; i < 3; i++) {
 		while (*p == ' ')
 			p++;
-		q = p;
-		while (*q >= '0' && *q <= '9')
-			q++;
-		if (q == p || (*q == '.' && !(q[1] >= '0' && q[1] <= '9'))) {
-			sampler_fail(s, FAM_LOAD, &l->f, "not three load averages");
-			return;
-		}
-		v[i] = strtod(p, &q);
-		if (*q != ' ' && *q != '\n' && *q != '\0') {
-			sampler_fail(s, FAM_LOAD, &l->f, "not three load averages");
-			return;
-		}
-		p = q;
+		n = strcspn(p, " \n");
+		if (n == 0 || n >= sizeof tok)
+			break;
+		memcpy(tok, p, n);
+		tok[n] = '\0';
+		if (num_parse(tok, &v[i]) != 0 || v[i] < 0)
+			break;
+		p += n;
+	}
+	if (i < 3) {
+		sampler_fail(s, FAM_LOAD, &l->f, "not three load averages");
+		return;
 	}
 	if (s->report)
 		for (i = 0; i < 3; i++)

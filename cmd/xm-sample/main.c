@@ -93,7 +93,8 @@ main(int argc, char *argv[])
 	unsigned long long n;
 	int ch, status, seeded = 0;
 
-	while ((ch = getopt_long(argc, argv, ":Hhi:m:n:P:p:V", longopts, NULL)) != -1) {
+	xm_init(argv);
+	while ((ch = getopt_long(argc, argv, "Hhi:m:n:P:p:V", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'H':
 			o.header = 0;
@@ -144,7 +145,7 @@ main(int argc, char *argv[])
 			seeded = 1;
 			break;
 		case OPT_START:
-			if (num_parse_ts(optarg, &o.start) != 0)
+			if (num_parse_ts(optarg, &o.start) != 0 || o.start >= 1e11)
 				bad("--start", optarg, "not a timestamp");
 			o.simulated = 1;
 			break;
@@ -155,7 +156,6 @@ main(int argc, char *argv[])
 			append(&o.sysfs, &o.nsysfs, optarg);
 			break;
 		default:
-			xm_bad_option(ch, optopt, argv, optind);
 			usage(stderr, XM_EXIT_USAGE);
 		}
 	}

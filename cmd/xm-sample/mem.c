@@ -58,7 +58,8 @@ mem_sample(void *st, struct sampler *s)
 		len = (size_t)(colon - line);
 		for (k = 0; k < NKEY; k++) {
 			if (strlen(keys[k]) == len && memcmp(line, keys[k], len) == 0) {
-				if ((p = parse_u64(colon + 1, end, &v[k])) != NULL) {
+				if ((p = parse_u64(colon + 1, end, &v[k])) != NULL &&
+				    v[k] <= ~0ULL / 1024) {
 					v[k] *= 1024;	/* the kernel writes kB */
 					found |= 1u << k;
 				}

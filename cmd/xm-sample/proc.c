@@ -27,7 +27,7 @@ struct proc {
 	unsigned long long prev, cur;	/* utime + stime, clock ticks */
 	double	 rss;
 	int	 have_prev, ok;
-	char	 metric[NMETRIC][160];
+	char	 metric[NMETRIC][256];	/* empty: the name did not fit */
 };
 
 struct procs {
@@ -110,11 +110,14 @@ proc_scan(struct procs *ps, struct sampler *s)
 	char *end;
 	int root, fd;
 
+	fd = -1;
 	if ((root = src_rootfd(&s->src, ROOT_PROC)) == -1 ||
 	    (fd = openat(root, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1 ||
 	    (dir = fdopendir(fd)) == NULL) {
 		sampler_warn(s, FAM_PROCESS, "%s: %s; cannot look for processes by name",
 		    s->src.dirs[ROOT_PROC][s->src.cur[ROOT_PROC]], strerror(errno));
+		if (fd != -1)
+			close(fd);
 		return;
 	}
 	while ((e = readdir(dir)) != NULL) {
@@ -163,6 +166,9 @@ parse_stat(const char *buf, size_t len, char comm[64],
 	memcpy(comm, open + 1, n);
 	comm[n] = '\0';
 	q = skip_space(close + 1, end);
+	/* A zombie (Z) or a dying task (X) has exited, reaped or not. */
+	if (q < end && (*q == 'Z' || *q == 'X' || *q == 'x'))
+		return -1;
 	while (q < end && *q != ' ')	/* the state letter */
 		q++;
 	*ticks = 0;
@@ -237,7 +243,7 @@ proc_sample(void *st, struct sampler *s)
 		for (m = 0; m < NMETRIC; m++) {
 			for (i = 0; i < ps->n; i++) {
 				p = ps->p[i];
-				if (!p->ok)
+				if (!p->ok || p->metric[m][0] == '\0')
 					continue;
 				if (m == M_RSS)
 					sampler_put(s, p->metric[m], p->rss);

@@ -70,17 +70,22 @@ skip_space(const char *p, const char *end)
 	return p;
 }
 
-/* Parse decimal digits after any blanks; NULL when there are none. */
+/* Parse decimal digits after any blanks; NULL when there are none, or past 2^64. */
 const char *
 parse_u64(const char *p, const char *end, unsigned long long *v)
 {
 	unsigned long long n = 0;
 	const char *start;
+	unsigned d;
 
 	p = skip_space(p, end);
 	start = p;
-	while (p < end && *p >= '0' && *p <= '9')
-		n = n * 10 + (unsigned)(*p++ - '0');
+	while (p < end && *p >= '0' && *p <= '9') {
+		d = (unsigned)(*p++ - '0');
+		if (n > (~0ULL - d) / 10)
+			return NULL;
+		n = n * 10 + d;
+	}
 	if (p == start)
 		return NULL;
 	*v = n;
@@ -134,14 +139,6 @@ wait_until(int sigfd, double deadline)
 	return 0;
 }
 
-static int
-signal_pending(int sigfd)
-{
-	struct pollfd p = { .fd = sigfd, .events = POLLIN };
-
-	return poll(&p, 1, 0) > 0;
-}
-
 int
 sample_run(const struct sample_opts *o)
 {
@@ -171,6 +168,10 @@ sample_run(const struct sample_opts *o)
 	if (o->header)
 		record_put_header(&s.w, header, 4);
 
+	/* At full speed any write may block: let signals interrupt it. */
+	if (o->simulated)
+		sig_unblock();
+
 	/* The baseline: counters need a first reading to measure from. */
 	t0 = prev = clock_now(CLOCK_MONOTONIC);
 	for (i = 0; i < nmod; i++)
@@ -181,7 +182,7 @@ sample_run(const struct sample_opts *o)
 	while (o->count == 0 || sets < o->count) {
 		tick++;
 		if (o->simulated) {
-			if (signal_pending(sigfd))
+			if (sig_take(sigfd) != 0)
 				break;
 			ts = o->start + (double)tick * o->interval;
 			s.dt = o->interval;
@@ -193,8 +194,7 @@ sample_run(const struct sample_opts *o)
 				tick = (unsigned long long)((now - t0) / o->interval);
 				deadline = t0 + (double)tick * o->interval;
 			}
-			fflush(stdout);
-			if (wait_until(sigfd, deadline))
+			if (sig_flush(stdout) != 0 || wait_until(sigfd, deadline))
 				break;
 			now = clock_now(CLOCK_MONOTONIC);
 			s.dt = now - prev;
@@ -215,6 +215,7 @@ sample_run(const struct sample_opts *o)
 		if (state[i] != NULL)
 			mods[i]->close(state[i]);
 	src_free(&s.src);
+	sig_abandon(stdout);
 	close(sigfd);
 	return s.status;
 }

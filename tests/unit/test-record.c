@@ -219,6 +219,21 @@ test_long_lines(void)
 	is_str(strchr(trace, '\n') + 1, "BAD 2\nOK 3 2|h|m|2\n", "a longer one is skipped");
 	is_str(errs, "test-record: line 2: line longer than 65536 bytes\n", "  and reported");
 
+	/* RECORD_MAX bytes and CR LF: accepted; RECORD_MAX + 1 and no LF at the end: not */
+	p = in;
+	memcpy(p, head, hl);
+	memset(p + hl, 'w', RECORD_MAX - hl);
+	p += RECORD_MAX;
+	memcpy(p, "\r\n", 2);
+	p += 2;
+	memcpy(p, head, hl);
+	memset(p + hl, 'v', RECORD_MAX + 1 - hl);
+	p += RECORD_MAX + 1;
+	run(in, (size_t)(p - in), 0);
+	ok(strncmp(trace, "OK 1 1|h|m|1|www", 16) == 0 &&
+	    strcmp(strchr(trace, '\n'), "\nBAD 2\n") == 0, "the limit is on the text, not its line end");
+	is_str(errs, "test-record: line 2: line longer than 65536 bytes\n", "  at the end of input too");
+
 	/* CR as the last byte of one 64 KiB read, its LF the first of the next */
 	p = in;
 	memcpy(p, head, hl);
@@ -242,9 +257,16 @@ test_csv(void)
 	    "4,h,m,4,plain\n", 122, RECORD_CSV);
 	is_str(trace, "HEADER 1 ts|host|metric|value|note\n"
 	    "OK 2 1|h|m{a=\"x,y\"}|1|quoted, with comma\n"
-	    "BAD 3\nBAD 5\nOK 6 4|h|m|4|plain\n", "CSV: quotes, header, line numbers");
-	is_str(errs, "test-record: line 3: field 5 contains a line feed\n"
-	    "test-record: line 5: field 5 contains a tab\n", "  fields TSV cannot carry");
+	    "BAD 3\nBAD 4\nBAD 5\nOK 6 4|h|m|4|plain\n", "CSV: quotes, header, line numbers");
+	is_str(errs, "test-record: line 3: unterminated quoted field\n"
+	    "test-record: line 4: misplaced double quote\n"
+	    "test-record: line 5: field 5 contains a tab\n", "  no record spans lines; no TAB in a field");
+	run("1,h,m,\"1\"x\n2,h,m,2\n#c,\"x\n# a\tcomment\n3,h,m,3\n\"4", 47, RECORD_CSV);
+	is_str(trace, "BAD 1\nOK 2 2|h|m|2\nBAD 3\nCOMMENT 4 # a\tcomment\nOK 5 3|h|m|3\nBAD 6\n",
+	    "CSV: a stray quote costs its own line only; comments keep their tabs");
+	is_str(errs, "test-record: line 1: misplaced double quote\n"
+	    "test-record: line 3: unterminated quoted field\n"
+	    "test-record: line 6: unterminated quoted field\n", "  and each is reported");
 }
 
 static void
