@@ -202,16 +202,20 @@ xm-sample: process 777 (sleeper) exited"
 
 @test "xm-sample: a zombie counts as exited, though no one reaped it" {
 	# The exec'd sleep never waits for its child, which stays a zombie.
-	bash -c 'sleep 0.3 & exec sleep 30' &
+	bash -c 'sleep 30 & exec sleep 30' &
 	parent=$!
 	for i in $(seq 50); do
 		child=$(pgrep -P "$parent") && break
 		sleep 0.05
 	done
-	run -0 --separate-stderr timeout 10 xm-sample -p "$child" -m process -i 0.25 -n 4 --host h -H
+	timeout 20 xm-sample -p "$child" -m process -i 0.2 -n 10 --host h -H > out 2> err &
+	xpid=$!
+	wait_lines out 2
+	kill "$child"
+	wait "$xpid"
 	kill "$parent"
-	assert_equal "$stderr" "xm-sample: process $child (sleep) exited"
-	assert_line --index 1 --regexp "^[0-9.]+	h	process_resident_memory_bytes\{pid=\"$child\",comm=\"sleep\"\}	[1-9][0-9]*\$"
+	assert_equal "$(cat err)" "xm-sample: process $child (sleep) exited"
+	assert_regex "$(sed -n 2p out)" "^[0-9.]+	h	process_resident_memory_bytes\\{pid=\"$child\",comm=\"sleep\"\\}	[1-9][0-9]*\$"
 }
 
 @test "xm-sample: cgroup v2: the smallest limit on the way up, working set, cpu of the quota" {
