@@ -18,13 +18,15 @@ XMLDFLAGS = -Wl,--as-needed $(LDFLAGS)
 O   = obj
 BIN = bin
 
-PROGS  = xm-sample
-COMMON = metric num record sig xm
+PROGS  = xm-sample xm-buffer
+COMMON = metric num record ring sig state stats table xm
 SAMPLE = main sample src dev cpu mem disk io net load proc cgroup synth
-UNITS  = test-num test-metric test-record
+BUFFER = main buffer run save
+UNITS  = test-num test-metric test-record test-ring test-stats test-table
 
 COMMON_OBJ = $(COMMON:%=$(O)/common/%.o)
 SAMPLE_OBJ = $(SAMPLE:%=$(O)/cmd/xm-sample/%.o)
+BUFFER_OBJ = $(BUFFER:%=$(O)/cmd/xm-buffer/%.o)
 UNIT_BIN   = $(UNITS:%=$(O)/tests/%)
 
 all: $(PROGS:%=$(BIN)/%)
@@ -40,6 +42,10 @@ $(O)/libxm.a: $(COMMON_OBJ)
 $(BIN)/xm-sample: $(SAMPLE_OBJ) $(O)/libxm.a
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(XMLDFLAGS) -o $@ $(SAMPLE_OBJ) $(O)/libxm.a $(LDLIBS)
+
+$(BIN)/xm-buffer: $(BUFFER_OBJ) $(O)/libxm.a
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(XMLDFLAGS) -o $@ $(BUFFER_OBJ) $(O)/libxm.a $(LDLIBS)
 
 $(O)/tests/%: $(O)/tests/unit/%.o $(O)/tests/unit/tap.o $(O)/libxm.a
 	$(CC) $(CFLAGS) $(XMLDFLAGS) -o $@ $< $(O)/tests/unit/tap.o $(O)/libxm.a $(LDLIBS)

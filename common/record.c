@@ -30,6 +30,7 @@
 #define READ_SIZE 65536
 
 struct record_reader {
+	const char *name;	/* in messages, before the line number; NULL: none */
 	int	 fd;
 	int	 sigfd;
 	int	 csv_mode;
@@ -138,6 +139,13 @@ record_reader_flush(struct record_reader *r, FILE *out)
 	if (out != NULL && fstat(fileno(out), &st) == 0 && S_ISREG(st.st_mode))
 		out = NULL;
 	r->out = out;
+}
+
+/* Name the input in messages, as "name: line N: ..."; for a file other than stdin. */
+void
+record_reader_name(struct record_reader *r, const char *name)
+{
+	r->name = name;
 }
 
 /* Watch fd (a signalfd) too: record_read returns RECORD_SIGNAL on it. */
@@ -396,7 +404,10 @@ record_bad(struct record_reader *r, size_t lineno, const char *fmt, ...)
 	va_list ap;
 
 	r->skipped++;
-	fprintf(stderr, "%s: line %zu: ", program_invocation_short_name, lineno);
+	fprintf(stderr, "%s: ", program_invocation_short_name);
+	if (r->name != NULL)
+		fprintf(stderr, "%s: ", r->name);
+	fprintf(stderr, "line %zu: ", lineno);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
@@ -564,7 +575,7 @@ record_reader_end(struct record_reader *r)
 {
 	if (r->skipped == 0)
 		return XM_EXIT_OK;
-	warnx("%zu malformed record%s skipped", r->skipped,
+	warnx("%zu record%s skipped", r->skipped,
 	    r->skipped == 1 ? "" : "s");
 	return XM_EXIT_FAIL;
 }

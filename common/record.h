@@ -38,6 +38,7 @@ struct record_reader;
 
 struct record_reader *record_reader_new(int, int);
 void	 record_reader_free(struct record_reader *);
+void	 record_reader_name(struct record_reader *, const char *);
 void	 record_reader_flush(struct record_reader *, FILE *);
 void	 record_reader_signal(struct record_reader *, int);
 int	 record_read(struct record_reader *, struct record *);

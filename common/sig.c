@@ -5,8 +5,9 @@
  * never inside a handler.
  *
  * One wait is not on input: a write to a reader that stopped reading.
- * sig_flush unblocks the signals around the flush, and their handler only
- * notes the signal; without SA_RESTART the write then fails with EINTR
+ * sig_flush unblocks those that end the program around the flush (the
+ * extra signal, SIGUSR1 say, stays with the signalfd), and their handler
+ * only notes the signal; without SA_RESTART the write then fails with EINTR
  * and the program can end instead of hanging on the pipe.
  *
  * The blocked mask is inherited across exec: anything an xm program
@@ -24,14 +25,19 @@
 #include "sig.h"
 #include "xm.h"
 
-/* Written only by the handler; a flag is all a handler may safely do. */
-static volatile sig_atomic_t caught;
-static sigset_t watched;
+/*
+ * Written only by the handler; a flag is all a handler may safely do.
+ * caught is taken by sig_take; ended stays, for sig_abandon.
+ */
+static volatile sig_atomic_t caught, ended;
+static sigset_t watched;	/* all, for the signalfd */
+static sigset_t ending;		/* those that end the program: let through to flush */
 
 static void
 note(int signo)
 {
 	caught = signo;
+	ended = 1;
 }
 
 int
@@ -40,10 +46,11 @@ sig_open(int extra)
 	struct sigaction sa;
 	int fd, s;
 
-	sigemptyset(&watched);
-	sigaddset(&watched, SIGINT);
-	sigaddset(&watched, SIGTERM);
-	sigaddset(&watched, SIGHUP);
+	sigemptyset(&ending);
+	sigaddset(&ending, SIGINT);
+	sigaddset(&ending, SIGTERM);
+	sigaddset(&ending, SIGHUP);
+	watched = ending;
 	if (extra != 0)
 		sigaddset(&watched, extra);
 	if (sigprocmask(SIG_BLOCK, &watched, NULL) == -1)
@@ -54,7 +61,7 @@ sig_open(int extra)
 	for (s = 1; s < NSIG; s++) {
 		struct sigaction old;
 
-		if (!sigismember(&watched, s))
+		if (!sigismember(&ending, s))
 			continue;
 		/* An ignored signal stays ignored: nohup(1) means it. */
 		if (sigaction(s, NULL, &old) == 0 && old.sa_handler == SIG_IGN)
@@ -72,9 +79,13 @@ sig_take(int fd)
 {
 	struct signalfd_siginfo si;
 	ssize_t n;
+	int s;
 
-	if (caught != 0)
-		return caught;
+	if (caught != 0) {
+		s = caught;
+		caught = 0;
+		return s;
+	}
 	while ((n = read(fd, &si, sizeof si)) == -1 && errno == EINTR)
 		;
 	if (n != (ssize_t)sizeof si)
@@ -90,7 +101,7 @@ sig_take(int fd)
 void
 sig_unblock(void)
 {
-	sigprocmask(SIG_UNBLOCK, &watched, NULL);
+	sigprocmask(SIG_UNBLOCK, &ending, NULL);
 }
 
 /*
@@ -101,9 +112,9 @@ sig_unblock(void)
 int
 sig_flush(FILE *f)
 {
-	sigprocmask(SIG_UNBLOCK, &watched, NULL);
+	sigprocmask(SIG_UNBLOCK, &ending, NULL);
 	fflush(f);
-	sigprocmask(SIG_BLOCK, &watched, NULL);
+	sigprocmask(SIG_BLOCK, &ending, NULL);
 	sig_abandon(f);
 	return caught;
 }
@@ -115,7 +126,7 @@ sig_flush(FILE *f)
 void
 sig_abandon(FILE *f)
 {
-	if (caught != 0 && ferror(f)) {
+	if (ended && ferror(f)) {
 		__fpurge(f);
 		clearerr(f);
 	}

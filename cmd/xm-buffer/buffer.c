@@ -1,0 +1,319 @@
+/* buffer.c: a window per series, and the columns that say how a sample compares. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buffer.h"
+#include "num.h"
+#include "xm.h"
+
+const char *const column_names[C_NCOL] = {
+	"n", "mean", "min", "max", "stddev", "slope", "trend", "baseline", "zscore"
+};
+
+/* Times are kept as 32-bit milliseconds after a base that moves up before they overflow. */
+#define REBASE_AT 2147483648.0
+
+void
+buffer_init(struct buffer *b, const struct buffer_opts *o)
+{
+	memset(b, 0, sizeof *b);
+	b->o = o;
+	table_init(&b->table);
+	b->window_ms = (uint32_t)llround(o->window * 1000);
+	b->period = INT64_MIN;
+	record_writer_init(&b->w, stdout, o->csv ? RECORD_CSV : 0);
+}
+
+void
+buffer_free(struct buffer *b)
+{
+	size_t i;
+
+	for (i = 0; i < b->n; i++) {
+		ring_free(&b->all[i]->ring);
+		free(b->all[i]->it.key);
+		free(b->all[i]->last);
+		free(b->all[i]);
+	}
+	free(b->all);
+	free(b->pend);
+	free(b->key);
+	free(b->scratch);
+	table_free(&b->table);
+}
+
+/*
+ * The series of host and metric, made if new; NULL past --max-series.
+ * Its key is host TAB metric: neither may hold a TAB, so keys of
+ * different pairs differ.
+ */
+struct series *
+buffer_series(struct buffer *b, const char *host, size_t hlen, const char *metric,
+    size_t mlen, int *created)
+{
+	struct series *s;
+	size_t len = hlen + 1 + mlen;
+	uint64_t hash;
+
+	*created = 0;
+	if (len > b->keycap) {
+		b->keycap = 2 * len;
+		b->key = xm_reallocarray(b->key, b->keycap, 1);
+	}
+	memcpy(b->key, host, hlen);
+	b->key[hlen] = '\t';
+	memcpy(b->key + hlen + 1, metric, mlen);
+	hash = table_hash(b->key, len);
+	if ((s = (struct series *)table_find(&b->table, b->key, len, hash)) != NULL)
+		return s;
+	if (b->n >= b->o->max_series)
+		return NULL;
+	s = xm_calloc(1, sizeof *s);
+	s->it.key = xm_strndup(b->key, len);
+	s->it.len = (uint32_t)len;
+	s->it.hash = hash;
+	s->hostlen = (uint32_t)hlen;
+	ring_init(&s->ring, b->o->size, !b->o->summary);
+	table_add(&b->table, &s->it);
+	if (b->n == b->cap) {
+		b->cap = b->cap ? 2 * b->cap : 64;
+		b->all = xm_reallocarray(b->all, b->cap, sizeof *b->all);
+	}
+	b->all[b->n++] = s;
+	*created = 1;
+	return s;
+}
+
+static void
+drop_oldest(struct series *s)
+{
+	double t = ring_t(&s->ring, 0) / 1000.0, v = ring_v(&s->ring, 0);
+
+	ring_pop(&s->ring);
+	wstats_remove(&s->ws, &s->ring, t, v);
+}
+
+/*
+ * Add the sample (ts, v) to its series: drop what falls out of the
+ * window, by age or by count, then take it in, and note the baseline
+ * and z-score it had before.  -1, taking nothing, for a sample older
+ * than the series' newest.
+ */
+int
+buffer_add(struct buffer *b, struct series *s, double ts, double v)
+{
+	double off;
+	uint32_t t, delta;
+
+	if (s->ew.seen == 0)
+		s->base = ts;
+	off = nearbyint((ts - s->base) * 1000);
+	if (off < (double)s->newest)
+		return -1;
+	while (s->ring.len > 0 && off - ring_t(&s->ring, 0) > b->window_ms)
+		drop_oldest(s);
+	if (off >= REBASE_AT) {
+		delta = s->ring.len > 0 ? ring_t(&s->ring, 0) : s->newest;
+		ring_rebase(&s->ring, delta);
+		wstats_shift(&s->ws, delta / 1000.0);
+		s->base += delta / 1000.0;
+		s->newest -= delta;
+		off -= delta;
+	}
+	if (s->ring.len == s->ring.cap)
+		drop_oldest(s);
+	t = (uint32_t)off;
+	ring_push(&s->ring, t, v);
+	wstats_add(&s->ws, t / 1000.0, v);
+	s->newest = t;
+	s->last_baseline = s->ew.seen ? (double)s->ew.mean : v;
+	s->last_z = ew_zscore(&s->ew, v);
+	ew_add(&s->ew, ts, v, b->o->halflife);
+	return 0;
+}
+
+/* Keep the record's value and what follows it, for a line printed later. */
+void
+buffer_keep(struct buffer *b, struct series *s, const struct record *rec)
+{
+	size_t i, need = 0, o = 0;
+
+	(void)b;
+	for (i = COL_VALUE; i < rec->nfield; i++)
+		need += rec->len[i] + 1;
+	if (need > s->lastcap) {
+		s->lastcap = need;
+		s->last = xm_reallocarray(s->last, need, 1);
+	}
+	for (i = COL_VALUE; i < rec->nfield; i++) {
+		memcpy(s->last + o, rec->field[i], rec->len[i]);
+		o += rec->len[i];
+		s->last[o++] = '\n';
+	}
+	s->lastlen = o;
+	s->lastn = (uint32_t)(rec->nfield - COL_VALUE);
+}
+
+static void
+put_kept(struct buffer *b, const struct series *s, uint32_t upto)
+{
+	const char *p = s->last, *nl;
+	uint32_t i;
+
+	for (i = 0; i < s->lastn && i < upto; i++) {
+		nl = memchr(p, '\n', (size_t)(s->last + s->lastlen - p));
+		record_put(&b->w, p, (size_t)(nl - p));
+		p = nl + 1;
+	}
+}
+
+static void
+put_columns(struct buffer *b, struct series *s)
+{
+	const struct buffer_opts *o = b->o;
+	struct window w;
+	int i;
+
+	wstats_get(&s->ws, (s->newest - ring_t(&s->ring, 0)) / 1000.0, &w);
+	for (i = 0; i < o->ncols; i++) {
+		switch (o->cols[i]) {
+		case C_N:
+			record_put_number(&b->w, w.n);
+			break;
+		case C_MEAN:
+			record_put_number(&b->w, w.mean);
+			break;
+		case C_MIN:
+			record_put_number(&b->w, ring_min(&s->ring));
+			break;
+		case C_MAX:
+			record_put_number(&b->w, ring_max(&s->ring));
+			break;
+		case C_STDDEV:
+			record_put_number(&b->w, w.stddev);
+			break;
+		case C_SLOPE:
+			record_put_number(&b->w, w.slope);
+			break;
+		case C_TREND:
+			record_put_str(&b->w, trend_name(trend_of(&w)));
+			break;
+		case C_BASELINE:
+			record_put_number(&b->w, s->last_baseline);
+			break;
+		case C_ZSCORE:
+			record_put_number(&b->w, s->last_z);
+			break;
+		case C_NCOL:
+			break;
+		}
+	}
+}
+
+/* The record as it came, then the columns asked for. */
+void
+buffer_put(struct buffer *b, struct series *s, const struct record *rec)
+{
+	record_put_fields(&b->w, rec);
+	put_columns(b, s);
+	record_end(&b->w);
+}
+
+static void
+put_key(struct buffer *b, const struct series *s)
+{
+	record_put(&b->w, s->it.key, s->hostlen);
+	record_put(&b->w, s->it.key + s->hostlen + 1, s->it.len - s->hostlen - 1);
+}
+
+/*
+ * --every: the line of each series whose period ended before period p,
+ * stamped with the start of its period and carrying its last sample.
+ */
+void
+buffer_put_pending(struct buffer *b, int64_t p)
+{
+	struct series *s;
+	size_t i, o = 0;
+
+	for (i = 0; i < b->npend; i++) {
+		s = b->pend[i];
+		if (s->period >= p) {
+			b->pend[o++] = s;
+			continue;
+		}
+		record_put_ts(&b->w, (double)s->period * b->o->every);
+		put_key(b, s);
+		put_kept(b, s, UINT32_MAX);
+		put_columns(b, s);
+		record_end(&b->w);
+		s->pending = 0;
+	}
+	b->npend = o;
+}
+
+/* --every: s has a line waiting for the end of period p. */
+void
+buffer_pend(struct buffer *b, struct series *s, int64_t p)
+{
+	s->period = p;
+	if (s->pending)
+		return;
+	s->pending = 1;
+	if (b->npend == b->pendcap) {
+		b->pendcap = b->pendcap ? 2 * b->pendcap : 64;
+		b->pend = xm_reallocarray(b->pend, b->pendcap, sizeof *b->pend);
+	}
+	b->pend[b->npend++] = s;
+}
+
+static int
+by_value(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * --summary: a line per series, in the order they first came: the
+ * newest sample, the window's statistics, exact percentiles by nearest
+ * rank, the trend, and the times the window spans.
+ */
+void
+buffer_put_summary(struct buffer *b)
+{
+	static const double ps[] = { 50, 90, 95, 99 };
+	struct series *s;
+	struct window w;
+	uint32_t i, n;
+	size_t k, j;
+
+	for (k = 0; k < b->n; k++) {
+		s = b->all[k];
+		n = s->ring.len;
+		if (n > b->scratchcap) {
+			b->scratchcap = n;
+			b->scratch = xm_reallocarray(b->scratch, n, sizeof *b->scratch);
+		}
+		for (i = 0; i < n; i++)
+			b->scratch[i] = ring_v(&s->ring, i);
+		qsort(b->scratch, n, sizeof *b->scratch, by_value);
+		wstats_get(&s->ws, (s->newest - ring_t(&s->ring, 0)) / 1000.0, &w);
+		record_put_ts(&b->w, s->base + s->newest / 1000.0);
+		put_key(b, s);
+		put_kept(b, s, 1);
+		record_put_number(&b->w, n);
+		record_put_number(&b->w, w.mean);
+		record_put_number(&b->w, b->scratch[0]);
+		record_put_number(&b->w, b->scratch[n - 1]);
+		record_put_number(&b->w, w.stddev);
+		for (j = 0; j < sizeof ps / sizeof ps[0]; j++)
+			record_put_number(&b->w, percentile(b->scratch, n, ps[j]));
+		record_put_str(&b->w, trend_name(trend_of(&w)));
+		record_put_ts(&b->w, s->base + ring_t(&s->ring, 0) / 1000.0);
+		record_put_ts(&b->w, s->base + s->newest / 1000.0);
+		record_end(&b->w);
+	}
+}

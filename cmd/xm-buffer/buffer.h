@@ -1,0 +1,84 @@
+/* buffer.h: the parts of xm-buffer: options, series, output, state. */
+#ifndef BUFFER_H
+#define BUFFER_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "record.h"
+#include "ring.h"
+#include "stats.h"
+#include "table.h"
+
+/* The columns xm-buffer can append, in their default order. */
+enum column {
+	C_N, C_MEAN, C_MIN, C_MAX, C_STDDEV, C_SLOPE, C_TREND, C_BASELINE, C_ZSCORE, C_NCOL
+};
+
+extern const char *const column_names[C_NCOL];
+
+struct buffer_opts {
+	uint32_t size;			/* -s: samples a window holds at most */
+	double	 window;		/* -w: seconds a window spans at most */
+	double	 every;			/* --every: seconds a period; 0: off */
+	int	 summary;
+	const char *state;
+	double	 halflife;
+	size_t	 max_series;
+	int	 csv;
+	int	 header;
+	int	 strict;
+	enum column cols[C_NCOL];	/* --columns, in order */
+	int	 ncols;
+};
+
+struct series {
+	struct table_item it;	/* key: host TAB metric */
+	uint32_t hostlen;
+	double	 base;		/* seconds; the ring's times are ms after it */
+	uint32_t newest;	/* ms after base of the newest sample */
+	struct ring ring;
+	struct wstats ws;
+	struct ewstats ew;
+	/* what --every and --summary print later, kept from the newest record */
+	char	*last;		/* value and the columns after it, LF between */
+	size_t	 lastlen, lastcap;
+	uint32_t lastn;		/* fields in last */
+	double	 last_baseline, last_z;
+	int64_t	 period;	/* --every: period of the pending line */
+	int	 pending;
+};
+
+struct buffer {
+	const struct buffer_opts *o;
+	struct table table;
+	struct series **all;	/* in order of first appearance */
+	size_t	 n, cap;
+	struct series **pend;	/* --every: series with a pending line */
+	size_t	 npend, pendcap;
+	int64_t	 period;	/* --every: the latest period seen */
+	uint32_t window_ms;
+	struct record_writer w;
+	char	*key;		/* scratch for host TAB metric */
+	size_t	 keycap;
+	double	*scratch;	/* --summary: values to sort */
+	size_t	 scratchcap;
+	size_t	 dropped;	/* records of series past --max-series */
+	int	 said_full;
+};
+
+void	 buffer_init(struct buffer *, const struct buffer_opts *);
+void	 buffer_free(struct buffer *);
+struct series *buffer_series(struct buffer *, const char *, size_t, const char *, size_t, int *);
+int	 buffer_add(struct buffer *, struct series *, double, double);
+void	 buffer_keep(struct buffer *, struct series *, const struct record *);
+void	 buffer_put(struct buffer *, struct series *, const struct record *);
+void	 buffer_pend(struct buffer *, struct series *, int64_t);
+void	 buffer_put_pending(struct buffer *, int64_t);
+void	 buffer_put_summary(struct buffer *);
+int	 buffer_run(const struct buffer_opts *);
+
+const char *buffer_load(struct buffer *, const char *, int);
+int	 buffer_save(struct buffer *, FILE *);
+
+#endif

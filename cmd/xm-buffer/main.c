@@ -1,0 +1,178 @@
+/* xm-buffer: keep a window of history per series and append its statistics. */
+#include <err.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buffer.h"
+#include "num.h"
+#include "xm.h"
+
+/* A window's times are 32-bit milliseconds: 24 days is the most it may span. */
+#define MAX_WINDOW (24 * 86400.0)
+
+enum {
+	OPT_COLUMNS = CHAR_MAX + 1, OPT_CSV, OPT_EVERY, OPT_HALFLIFE, OPT_MAX_SERIES,
+	OPT_STATE, OPT_STRICT, OPT_SUMMARY
+};
+
+static const struct option longopts[] = {
+	{ "no-header",	no_argument,		NULL, 'H' },
+	{ "help",	no_argument,		NULL, 'h' },
+	{ "size",	required_argument,	NULL, 's' },
+	{ "version",	no_argument,		NULL, 'V' },
+	{ "window",	required_argument,	NULL, 'w' },
+	{ "columns",	required_argument,	NULL, OPT_COLUMNS },
+	{ "csv",	no_argument,		NULL, OPT_CSV },
+	{ "every",	required_argument,	NULL, OPT_EVERY },
+	{ "halflife",	required_argument,	NULL, OPT_HALFLIFE },
+	{ "max-series",	required_argument,	NULL, OPT_MAX_SERIES },
+	{ "state",	required_argument,	NULL, OPT_STATE },
+	{ "strict",	no_argument,		NULL, OPT_STRICT },
+	{ "summary",	no_argument,		NULL, OPT_SUMMARY },
+	{ NULL, 0, NULL, 0 }
+};
+
+static void
+usage(FILE *f, int status)
+{
+	fprintf(f,
+	    "usage: xm-buffer [-H] [-s size] [-w seconds] [--columns list] [--csv]\n"
+	    "                 [--every seconds | --summary] [--halflife seconds]\n"
+	    "                 [--max-series n] [--state file] [--strict]\n");
+	exit(status);
+}
+
+static void
+bad(const char *opt, const char *arg, const char *what)
+{
+	char q[XM_QUOTE_MAX];
+
+	warnx("%s: \"%s\": %s", opt, xm_quote(q, arg, strlen(arg)), what);
+	usage(stderr, XM_EXIT_USAGE);
+}
+
+static double
+seconds(const char *opt, const char *arg, double max)
+{
+	double v;
+
+	if (num_parse_seconds(arg, &v) != 0 || v < 0.001 || v > max)
+		bad(opt, arg, max < 1e300 ? "not a duration from 1ms to 24 days" :
+		    "not a duration of at least 1ms");
+	return v;
+}
+
+static void
+parse_columns(struct buffer_opts *o, const char *arg)
+{
+	char *list = xm_strdup(arg), *name, *save;
+	int c, i;
+
+	o->ncols = 0;
+	for (name = strtok_r(list, ",", &save); name; name = strtok_r(NULL, ",", &save)) {
+		for (c = 0; c < C_NCOL; c++)
+			if (strcmp(name, column_names[c]) == 0)
+				break;
+		if (c == C_NCOL)
+			bad("--columns", name, "not a column (n, mean, min, max, stddev, "
+			    "slope, trend, baseline, zscore)");
+		for (i = 0; i < o->ncols; i++)
+			if (o->cols[i] == (enum column)c)
+				bad("--columns", name, "named twice");
+		o->cols[o->ncols++] = (enum column)c;
+	}
+	free(list);
+	if (o->ncols == 0)
+		bad("--columns", arg, "names no column");
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct buffer_opts o = {
+		.size = 1000, .window = 300, .halflife = 3600, .max_series = 100000,
+		.header = 1, .ncols = C_NCOL
+	};
+	const char *size = NULL;
+	unsigned long long n;
+	int ch, c, status;
+
+	xm_init(argv);
+	for (c = 0; c < C_NCOL; c++)
+		o.cols[c] = (enum column)c;
+	while ((ch = getopt_long(argc, argv, "Hhs:Vw:", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'H':
+			o.header = 0;
+			break;
+		case 'h':
+			usage(stdout, XM_EXIT_OK);
+			break;
+		case 's':
+			size = optarg;
+			break;
+		case 'V':
+			xm_version();
+			break;
+		case 'w':
+			o.window = seconds("-w", optarg, MAX_WINDOW);
+			break;
+		case OPT_COLUMNS:
+			parse_columns(&o, optarg);
+			break;
+		case OPT_CSV:
+			o.csv = 1;
+			break;
+		case OPT_EVERY:
+			o.every = seconds("--every", optarg, 1e300);
+			break;
+		case OPT_HALFLIFE:
+			o.halflife = seconds("--halflife", optarg, 1e300);
+			break;
+		case OPT_MAX_SERIES:
+			if (num_parse_count(optarg, SIZE_MAX / 2, &n) != 0 || n == 0)
+				bad("--max-series", optarg, "not a count of at least 1");
+			o.max_series = (size_t)n;
+			break;
+		case OPT_STATE:
+			if (*optarg == '\0')
+				bad("--state", optarg, "not a file name");
+			o.state = optarg;
+			break;
+		case OPT_STRICT:
+			o.strict = 1;
+			break;
+		case OPT_SUMMARY:
+			o.summary = 1;
+			break;
+		default:
+			usage(stderr, XM_EXIT_USAGE);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc != 0) {
+		warnx("%s: unexpected argument", argv[0]);
+		usage(stderr, XM_EXIT_USAGE);
+	}
+	if (o.summary && o.every > 0) {
+		warnx("--every and --summary: one or the other");
+		usage(stderr, XM_EXIT_USAGE);
+	}
+	/* Without deques (--summary needs none) a window may hold more. */
+	if (size != NULL) {
+		if (num_parse_count(size, o.summary ? RING_MAX : RING_MAX_DEQUE, &n) != 0 || n == 0)
+			bad("-s", size, o.summary ? "not a count from 1 to 16777216" :
+			    "not a count from 1 to 65536 (more with --summary)");
+		o.size = (uint32_t)n;
+	}
+
+	xm_buffer_stdout();
+	status = buffer_run(&o);
+	if (xm_close_stdout() != 0)
+		status = XM_EXIT_FAIL;
+	return status;
+}

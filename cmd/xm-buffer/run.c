@@ -1,0 +1,200 @@
+/* run.c: read the stream, keep each sample, say what xm-buffer has to say. */
+#include <err.h>
+#include <math.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "buffer.h"
+#include "sig.h"
+#include "state.h"
+#include "xm.h"
+
+static const char *const summary_header[] = {
+	"ts", "host", "metric", "value", "n", "mean", "min", "max", "stddev",
+	"p50", "p90", "p95", "p99", "trend", "first_ts", "last_ts"
+};
+
+struct run {
+	struct buffer b;
+	struct record_reader *r;
+	int	 headed;	/* the header for the columns in force is out */
+	int	 status;
+};
+
+/* The input's columns, then ours; or the summary's. */
+static void
+put_header(struct run *x)
+{
+	const struct buffer_opts *o = x->b.o;
+	const char *const *in;
+	const char **names;
+	size_t n, i;
+
+	x->headed = 1;
+	if (!o->header)
+		return;
+	if (o->summary) {
+		record_put_header(&x->b.w, summary_header,
+		    sizeof summary_header / sizeof summary_header[0]);
+		return;
+	}
+	n = record_columns(x->r, &in);
+	names = xm_reallocarray(NULL, n + (size_t)o->ncols, sizeof *names);
+	memcpy(names, in, n * sizeof *names);
+	for (i = 0; i < (size_t)o->ncols; i++)
+		names[n + i] = column_names[o->cols[i]];
+	record_put_header(&x->b.w, names, n + (size_t)o->ncols);
+	free(names);
+}
+
+static void
+headed(struct run *x)
+{
+	if (!x->headed)
+		put_header(x);
+}
+
+/* One record: its series, its sample, and whatever goes out now. */
+static int
+take(struct run *x, struct record *rec)
+{
+	struct buffer *b = &x->b;
+	const struct buffer_opts *o = b->o;
+	struct series *s;
+	char q[XM_QUOTE_MAX];
+	int64_t p = 0;
+	int created;
+
+	s = buffer_series(b, rec->field[COL_HOST], rec->len[COL_HOST],
+	    rec->field[COL_METRIC], rec->len[COL_METRIC], &created);
+	if (s == NULL) {
+		if (!b->said_full++)
+			warnx("line %zu: more than %zu series; new ones are dropped",
+			    rec->lineno, o->max_series);
+		b->dropped++;
+		return 0;
+	}
+	if (o->every > 0) {
+		p = (int64_t)floor(rec->ts / o->every);
+		if (p > b->period) {
+			headed(x);
+			buffer_put_pending(b, p);
+			b->period = p;
+		}
+	}
+	if (buffer_add(b, s, rec->ts, rec->value) == -1) {
+		record_bad(x->r, rec->lineno, "ts %s is older than the newest sample of its series",
+		    xm_quote(q, rec->field[COL_TS], rec->len[COL_TS]));
+		return -1;
+	}
+	if (o->summary) {
+		buffer_keep(b, s, rec);
+	} else if (o->every > 0) {
+		buffer_keep(b, s, rec);
+		buffer_pend(b, s, p);
+	} else {
+		headed(x);
+		buffer_put(b, s, rec);
+	}
+	return 0;
+}
+
+static void
+load_state(struct run *x, struct state *st)
+{
+	const char *why;
+	int fd = state_open(st);
+
+	if (fd == -1)
+		return;
+	if ((why = buffer_load(&x->b, st->path, fd)) != NULL)
+		state_set_aside(st, why);
+	close(fd);
+}
+
+static void
+save_state(struct run *x, struct state *st)
+{
+	FILE *f = state_create(st);
+
+	if (f == NULL || buffer_save(&x->b, f) == -1 || state_commit(st, f) == -1)
+		x->status = XM_EXIT_FAIL;
+}
+
+int
+buffer_run(const struct buffer_opts *o)
+{
+	struct run x;
+	struct record rec;
+	struct state st;
+	int sigfd, k, sig;
+
+	memset(&x, 0, sizeof x);
+	buffer_init(&x.b, o);
+	sigfd = sig_open(SIGUSR1);
+	if (o->state != NULL) {
+		state_lock(&st, o->state);
+		load_state(&x, &st);
+	}
+	x.r = record_reader_new(STDIN_FILENO, o->csv ? RECORD_CSV : 0);
+	record_reader_flush(x.r, stdout);
+	record_reader_signal(x.r, sigfd);
+
+	for (;;) {
+		k = record_read(x.r, &rec);
+		if (k == RECORD_EOF)
+			break;
+		if (k == RECORD_ERROR) {
+			x.status = XM_EXIT_FAIL;
+			break;
+		}
+		if (k == RECORD_SIGNAL) {
+			if ((sig = sig_take(sigfd)) != SIGUSR1)
+				break;
+			if (o->summary) {
+				headed(&x);
+				buffer_put_summary(&x.b);
+			}
+			continue;
+		}
+		if (k == RECORD_HEADER) {
+			x.headed = 0;
+			if (!o->summary)
+				put_header(&x);
+			continue;
+		}
+		if (k == RECORD_COMMENT) {
+			headed(&x);
+			record_put_fields(&x.b.w, &rec);
+			record_end(&x.b.w);
+			continue;
+		}
+		if ((k == RECORD_BAD || take(&x, &rec) == -1) && o->strict)
+			break;
+	}
+
+	headed(&x);
+	/* Saved, a period's line waits for the next run to see the period end. */
+	if (o->every > 0 && o->state == NULL)
+		buffer_put_pending(&x.b, INT64_MAX);
+	if (o->summary)
+		buffer_put_summary(&x.b);
+	if (o->state != NULL) {
+		save_state(&x, &st);
+		state_unlock(&st);
+	}
+	if (record_reader_end(x.r) != 0)
+		x.status = XM_EXIT_FAIL;
+	if (x.b.dropped > 0) {
+		warnx("%zu record%s of new series dropped (--max-series %zu)", x.b.dropped,
+		    x.b.dropped == 1 ? "" : "s", o->max_series);
+		x.status = XM_EXIT_FAIL;
+	}
+	sig_abandon(stdout);
+	record_reader_free(x.r);
+	buffer_free(&x.b);
+	close(sigfd);
+	return x.status;
+}

@@ -1,0 +1,229 @@
+/*
+ * save.c: xm-buffer's state file, an xm stream itself, so grep and awk
+ * read it:
+ *
+ *	#xm-buffer state 1
+ *	#ts  host  metric  value  weight  baseline  m2  seen  last_baseline  last_z  period  kept
+ *	one record per sample held, oldest first, a series at a time; the
+ *	extra columns are "-" but on a series' newest sample, where they
+ *	carry its baseline and what --every and --summary kept of it
+ *	#end  SERIES  SAMPLES
+ *
+ * Values are written with 17 digits, so they come back exactly.  A file
+ * without the first line or the last, or with anything malformed, is
+ * not loaded at all.
+ */
+#include <err.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buffer.h"
+#include "num.h"
+#include "xm.h"
+
+#define STATE_VERSION "#xm-buffer state 1"
+
+static const char *const header[] = {
+	"ts", "host", "metric", "value", "weight", "baseline", "m2", "seen",
+	"last_baseline", "last_z", "period", "kept"
+};
+
+enum { S_WEIGHT = 4, S_BASELINE, S_M2, S_SEEN, S_LAST_BASELINE, S_LAST_Z, S_PERIOD, S_KEPT, S_NCOL };
+
+static void
+put_exact(struct record_writer *w, double v)
+{
+	char buf[32];
+
+	record_put(w, buf, (size_t)snprintf(buf, sizeof buf, "%.17g", v));
+}
+
+int
+buffer_save(struct buffer *b, FILE *f)
+{
+	struct record_writer w;
+	struct series *s;
+	char buf[NUM_MAX];
+	size_t k, total = 0, i;
+	uint32_t j;
+
+	record_writer_init(&w, f, 0);
+	fprintf(f, "%s\n", STATE_VERSION);
+	record_put_header(&w, header, S_NCOL);
+	for (k = 0; k < b->n; k++) {
+		s = b->all[k];
+		for (j = 0; j < s->ring.len; j++) {
+			record_put_ts(&w, s->base + ring_t(&s->ring, j) / 1000.0);
+			record_put(&w, s->it.key, s->hostlen);
+			record_put(&w, s->it.key + s->hostlen + 1, s->it.len - s->hostlen - 1);
+			put_exact(&w, ring_v(&s->ring, j));
+			if (j + 1 < s->ring.len) {
+				for (i = S_WEIGHT; i < S_NCOL; i++)
+					record_put(&w, "-", 1);
+			} else {
+				put_exact(&w, (double)s->ew.w);
+				put_exact(&w, (double)s->ew.mean);
+				put_exact(&w, (double)s->ew.m2);
+				record_put(&w, buf, num_format(buf, (double)s->ew.seen));
+				put_exact(&w, s->last_baseline);
+				put_exact(&w, s->last_z);
+				if (s->pending)
+					record_put(&w, buf, (size_t)snprintf(buf, sizeof buf, "%lld",
+					    (long long)s->period));
+				else
+					record_put(&w, "-", 1);
+				/* The kept fields, LF between in memory, US (0x1f) between here. */
+				for (i = 0; i < s->lastlen; i++)
+					if (s->last[i] == '\n')
+						s->last[i] = '\x1f';
+				if (s->lastlen > 0)
+					record_put(&w, s->last, s->lastlen - 1);
+				else
+					record_put(&w, "-", 1);
+				for (i = 0; i < s->lastlen; i++)
+					if (s->last[i] == '\x1f')
+						s->last[i] = '\n';
+			}
+			record_end(&w);
+			total++;
+		}
+	}
+	fprintf(f, "#end\t%zu\t%zu\n", b->n, total);
+	return ferror(f) ? -1 : 0;
+}
+
+static int
+field_num(const struct record *rec, int i, double *v)
+{
+	return num_parse(rec->field[i], v);
+}
+
+/* The newest sample's extra columns: baseline, and what was kept. */
+static int
+restore(struct buffer *b, struct series *s, const struct record *rec)
+{
+	double w, mean, m2, seen;
+	long long p;
+	char *end;
+	size_t i;
+
+	if (field_num(rec, S_WEIGHT, &w) || field_num(rec, S_BASELINE, &mean) ||
+	    field_num(rec, S_M2, &m2) || field_num(rec, S_SEEN, &seen) ||
+	    field_num(rec, S_LAST_BASELINE, &s->last_baseline) ||
+	    field_num(rec, S_LAST_Z, &s->last_z) || !(w > 0) || seen < 1)
+		return -1;
+	s->ew.w = w;
+	s->ew.mean = mean;
+	s->ew.m2 = m2;
+	s->ew.seen = (uint64_t)seen;
+	s->ew.t = rec->ts;
+	if (strcmp(rec->field[S_PERIOD], "-") != 0) {
+		p = strtoll(rec->field[S_PERIOD], &end, 10);
+		if (*end != '\0' || b->o->every <= 0)
+			return -1;
+		buffer_pend(b, s, p);
+	}
+	if (strcmp(rec->field[S_KEPT], "-") != 0) {
+		free(s->last);
+		s->lastlen = rec->len[S_KEPT] + 1;
+		s->lastcap = s->lastlen;
+		s->last = xm_malloc(s->lastlen);
+		memcpy(s->last, rec->field[S_KEPT], rec->len[S_KEPT]);
+		s->last[s->lastlen - 1] = '\n';
+		s->lastn = 1;
+		for (i = 0; i + 1 < s->lastlen; i++) {
+			if (s->last[i] == '\x1f') {
+				s->last[i] = '\n';
+				s->lastn++;
+			}
+		}
+	}
+	return 0;
+}
+
+static int
+is_end(const struct record *rec, size_t series, size_t samples)
+{
+	char want[64];
+
+	if (rec->nfield != 3 || strcmp(rec->field[0], "#end") != 0)
+		return -1;
+	snprintf(want, sizeof want, "%zu", series);
+	if (strcmp(rec->field[1], want) != 0)
+		return 0;
+	snprintf(want, sizeof want, "%zu", samples);
+	return strcmp(rec->field[2], want) == 0;
+}
+
+/*
+ * Load a state file through the record reader, as if its samples came
+ * in again under this run's -s and -w.  NULL, or why the file cannot be
+ * trusted (damaged, truncated, of another version): the buffer is then
+ * left empty.
+ */
+const char *
+buffer_load(struct buffer *b, const char *path, int fd)
+{
+	struct record_reader *r = record_reader_new(fd, 0);
+	struct record rec;
+	struct series *s;
+	size_t samples = 0, line = 0;
+	const char *why = "truncated: no #end line";
+	int k, created, ended = 0;
+
+	record_reader_name(r, path);
+	while ((k = record_read(r, &rec)) != RECORD_EOF) {
+		line++;
+		if (k == RECORD_BAD || k == RECORD_ERROR) {
+			why = "a malformed line";
+			goto bad;
+		}
+		if (ended) {
+			why = "lines after #end";
+			goto bad;
+		}
+		if (line == 1) {
+			why = "no \"" STATE_VERSION "\" line: not a state file, or another version";
+			if (k != RECORD_COMMENT || rec.nfield != 1 ||
+			    strcmp(rec.field[0], STATE_VERSION) != 0)
+				goto bad;
+			why = "truncated: no #end line";
+			continue;
+		}
+		if (k == RECORD_HEADER)
+			continue;
+		if (k == RECORD_COMMENT) {
+			why = "its #end line does not match the lines before it";
+			if ((ended = is_end(&rec, b->n, samples)) != 1)
+				goto bad;
+			continue;
+		}
+		if (k != RECORD_OK || rec.nfield != S_NCOL) {
+			why = "a line of the wrong shape";
+			goto bad;
+		}
+		s = buffer_series(b, rec.field[COL_HOST], rec.len[COL_HOST],
+		    rec.field[COL_METRIC], rec.len[COL_METRIC], &created);
+		samples++;
+		if (s == NULL)
+			continue;
+		if (buffer_add(b, s, rec.ts, rec.value) == -1) {
+			why = "samples out of order";
+			goto bad;
+		}
+		if (strcmp(rec.field[S_WEIGHT], "-") != 0 && restore(b, s, &rec) == -1) {
+			why = "a baseline that makes no sense";
+			goto bad;
+		}
+	}
+	if (ended) {
+		record_reader_free(r);
+		return NULL;
+	}
+bad:
+	record_reader_free(r);
+	buffer_free(b);
+	buffer_init(b, b->o);
+	return why;
+}

@@ -1,0 +1,124 @@
+/*
+ * state.c: state files.  A run holds an exclusive flock on FILE.lock from
+ * before it reads FILE until after it has written it, so overlapping runs
+ * (cron) take turns and neither loses what the other saved.  FILE itself
+ * is only ever replaced whole: written to a temporary file beside it,
+ * synced, renamed over it, and the directory synced, so a crash leaves
+ * the old state or the new, never half of one.
+ */
+#include <sys/file.h>
+#include <sys/stat.h>
+
+#include <err.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "state.h"
+#include "xm.h"
+
+/* Take the lock, waiting for another run to finish with it. */
+void
+state_lock(struct state *st, const char *path)
+{
+	size_t n = strlen(path) + 6;
+	char *lock = xm_malloc(n);
+
+	st->path = path;
+	st->tmp = NULL;
+	snprintf(lock, n, "%s.lock", path);
+	if ((st->lockfd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0644)) == -1)
+		err(XM_EXIT_FAIL, "%s", lock);
+	while (flock(st->lockfd, LOCK_EX) == -1)
+		if (errno != EINTR)
+			err(XM_EXIT_FAIL, "%s: flock", lock);
+	free(lock);
+}
+
+/* The state file to read, or -1 when there is none yet. */
+int
+state_open(struct state *st)
+{
+	int fd = open(st->path, O_RDONLY | O_CLOEXEC);
+
+	if (fd == -1 && errno != ENOENT)
+		err(XM_EXIT_FAIL, "%s", st->path);
+	return fd;
+}
+
+/* A file that cannot be trusted is kept for a person to look at, never dropped. */
+void
+state_set_aside(struct state *st, const char *why)
+{
+	size_t n = strlen(st->path) + 5;
+	char *bad = xm_malloc(n);
+
+	snprintf(bad, n, "%s.bad", st->path);
+	if (rename(st->path, bad) == -1)
+		err(XM_EXIT_FAIL, "%s: %s; and it cannot be moved aside", st->path, why);
+	warnx("%s: %s; moved aside to %s, starting afresh", st->path, why, bad);
+	free(bad);
+}
+
+FILE *
+state_create(struct state *st)
+{
+	size_t n = strlen(st->path) + 8;
+	FILE *f;
+	int fd;
+
+	st->tmp = xm_malloc(n);
+	snprintf(st->tmp, n, "%s.XXXXXX", st->path);
+	if ((fd = mkostemp(st->tmp, O_CLOEXEC)) == -1) {
+		warn("%s", st->tmp);
+		free(st->tmp);
+		st->tmp = NULL;
+		return NULL;
+	}
+	fchmod(fd, 0644);
+	if ((f = fdopen(fd, "w")) == NULL)
+		err(XM_EXIT_FAIL, "fdopen");
+	return f;
+}
+
+/* Put the written file in place of the old one; 0, or -1 with a message and the old one kept. */
+int
+state_commit(struct state *st, FILE *f)
+{
+	char *dir = xm_strdup(st->path);
+	int fd, rc = 0;
+
+	if (fflush(f) == EOF || ferror(f) || fsync(fileno(f)) == -1) {
+		warn("%s", st->tmp);
+		rc = -1;
+	}
+	if (fclose(f) == EOF && rc == 0) {
+		warn("%s", st->tmp);
+		rc = -1;
+	}
+	if (rc == 0 && rename(st->tmp, st->path) == -1) {
+		warn("%s", st->path);
+		rc = -1;
+	}
+	if (rc == -1) {
+		unlink(st->tmp);
+	} else if ((fd = open(dirname(dir), O_RDONLY | O_DIRECTORY | O_CLOEXEC)) != -1) {
+		fsync(fd);
+		close(fd);
+	}
+	free(dir);
+	free(st->tmp);
+	st->tmp = NULL;
+	return rc;
+}
+
+void
+state_unlock(struct state *st)
+{
+	close(st->lockfd);
+	st->lockfd = -1;
+}

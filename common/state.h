@@ -1,0 +1,20 @@
+/* state.h: a state file that outlives one run: locked, saved whole or not at all. */
+#ifndef STATE_H
+#define STATE_H
+
+#include <stdio.h>
+
+struct state {
+	const char *path;
+	int	 lockfd;
+	char	*tmp;		/* the file being written, until it is renamed */
+};
+
+void	 state_lock(struct state *, const char *);
+int	 state_open(struct state *);
+void	 state_set_aside(struct state *, const char *);
+FILE	*state_create(struct state *);
+int	 state_commit(struct state *, FILE *);
+void	 state_unlock(struct state *);
+
+#endif

@@ -1,0 +1,188 @@
+/* stats.c: window statistics from running sums, the trend, the baseline. */
+#include <math.h>
+#include <string.h>
+
+#include "stats.h"
+
+void
+wstats_add(struct wstats *w, double t, double v)
+{
+	long double d, e;
+
+	if (w->n == 0) {
+		memset(w, 0, sizeof *w);
+		w->k = v;
+		w->t0 = t;
+	}
+	d = (long double)v - w->k;
+	e = (long double)t - w->t0;
+	w->sv += d;
+	w->svv += d * d;
+	w->st += e;
+	w->stt += e * e;
+	w->stv += e * d;
+	w->n++;
+}
+
+/*
+ * Take out the sample (t, v) the ring has just dropped.  Once as many
+ * samples have gone as the window holds, the sums are made afresh from
+ * what the ring holds now, before rounding can build up.
+ */
+void
+wstats_remove(struct wstats *w, const struct ring *r, double t, double v)
+{
+	long double d = (long double)v - w->k, e = (long double)t - w->t0;
+
+	if (w->n <= 1) {
+		memset(w, 0, sizeof *w);
+		return;
+	}
+	w->sv -= d;
+	w->svv -= d * d;
+	w->st -= e;
+	w->stt -= e * e;
+	w->stv -= e * d;
+	w->n--;
+	if (++w->turned >= w->n)
+		wstats_rebuild(w, r);
+}
+
+/* The sums of what the ring holds, from its mean and its oldest time. */
+void
+wstats_rebuild(struct wstats *w, const struct ring *r)
+{
+	long double sum = 0;
+	uint32_t i;
+
+	memset(w, 0, sizeof *w);
+	if (r->len == 0)
+		return;
+	for (i = 0; i < r->len; i++)
+		sum += ring_v(r, i);
+	w->k = (double)(sum / r->len);
+	w->t0 = ring_t(r, 0) / 1000.0;
+	for (i = 0; i < r->len; i++) {
+		long double d = (long double)ring_v(r, i) - w->k;
+		long double e = (long double)(ring_t(r, i) / 1000.0) - w->t0;
+
+		w->sv += d;
+		w->svv += d * d;
+		w->st += e;
+		w->stt += e * e;
+		w->stv += e * d;
+	}
+	w->n = r->len;
+}
+
+/* The ring's times moved back by delta seconds: move the reference with them. */
+void
+wstats_shift(struct wstats *w, double delta)
+{
+	w->t0 -= delta;
+}
+
+void
+wstats_get(const struct wstats *w, double span, struct window *out)
+{
+	long double n = w->n, sxx, sxy, syy, sse;
+
+	memset(out, 0, sizeof *out);
+	out->n = w->n;
+	out->span = span;
+	if (w->n == 0)
+		return;
+	syy = w->svv - w->sv * w->sv / n;
+	if (syy < 0)
+		syy = 0;
+	out->mean = (double)(w->k + w->sv / n);
+	out->stddev = (double)sqrtl(syy / n);
+	sxx = w->stt - w->st * w->st / n;
+	if (sxx <= 0)
+		return;
+	sxy = w->stv - w->st * w->sv / n;
+	out->slope = (double)(sxy / sxx);
+	out->change = out->slope * span;
+	if (w->n < 3)
+		return;
+	sse = syy - sxy * sxy / sxx;
+	if (sse < 0)
+		sse = 0;
+	out->change_se = (double)sqrtl(sse / (n - 2) / sxx) * span;
+}
+
+/*
+ * Increasing or decreasing when the change fitted across the window
+ * (least-squares slope times span) is more than twice its standard error
+ * -- it is not noise -- and more than 1% of the window's mean magnitude
+ * -- it is not a trifle; with fewer than 3 samples, stable.  Right for a
+ * level of zero and for negative values, unlike comparing half-window
+ * means by ratio.
+ */
+enum trend
+trend_of(const struct window *w)
+{
+	double c = fabs(w->change);
+
+	if (w->n < 3 || c == 0 || c <= 2 * w->change_se || c <= 0.01 * fabs(w->mean))
+		return TREND_STABLE;
+	return w->change > 0 ? TREND_INCREASING : TREND_DECREASING;
+}
+
+const char *
+trend_name(enum trend t)
+{
+	static const char *const names[] = { "stable", "increasing", "decreasing" };
+
+	return names[t];
+}
+
+/*
+ * West's weighted update, the old weights first decayed by 2^(-dt/h):
+ * the mean is normalised by the total weight, so a young series has the
+ * plain mean of its few samples rather than a mean dragged to zero.
+ */
+void
+ew_add(struct ewstats *e, double t, double v, double halflife)
+{
+	long double delta, decay;
+
+	if (e->seen == 0) {
+		e->w = 1;
+		e->mean = v;
+		e->m2 = 0;
+	} else {
+		decay = t > e->t ? exp2l(-(long double)(t - e->t) / halflife) : 1;
+		e->w = e->w * decay + 1;
+		e->m2 *= decay;
+		delta = v - e->mean;
+		e->mean += delta / e->w;
+		e->m2 += delta * (v - e->mean);
+	}
+	e->t = t;
+	e->seen++;
+}
+
+/* How many long-run standard deviations v is from the baseline; 0 until that means something. */
+double
+ew_zscore(const struct ewstats *e, double v)
+{
+	long double var;
+
+	if (e->seen < EW_MIN_SEEN)
+		return 0;
+	var = e->m2 / e->w;
+	if (!(var > 0))
+		return 0;
+	return (double)((v - e->mean) / sqrtl(var));
+}
+
+/* The p-th percentile of n sorted values, by nearest rank: a value that occurred. */
+double
+percentile(double *sorted, uint32_t n, double p)
+{
+	double rank = ceil(p / 100 * n);
+	uint32_t i = rank < 1 ? 0 : (uint32_t)rank - 1;
+
+	return sorted[i < n ? i : n - 1];
+}

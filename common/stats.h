@@ -1,0 +1,58 @@
+/* stats.h: statistics of a sliding window, and an exponentially weighted baseline. */
+#ifndef STATS_H
+#define STATS_H
+
+#include <stdint.h>
+
+#include "ring.h"
+
+enum trend { TREND_STABLE, TREND_INCREASING, TREND_DECREASING };
+
+/*
+ * Running sums of a window's samples, each taken from a reference point
+ * near the data (k for values, t0 for times) and kept in long double, so
+ * that adding and removing samples for ever loses next to nothing; they
+ * are made afresh from the ring whenever the whole window has turned
+ * over since the last time, which costs O(1) a sample amortised.
+ */
+struct wstats {
+	long double sv, svv, st, stt, stv;
+	double	 k, t0;		/* reference value, reference time (s) */
+	uint32_t n;
+	uint32_t turned;	/* samples removed since the sums were made afresh */
+};
+
+struct window {
+	uint32_t n;
+	double	 mean, stddev, slope;
+	double	 change;	/* slope x span: the fitted change across the window */
+	double	 change_se;	/* its standard error; 0 below 3 samples */
+	double	 span;		/* newest time less oldest */
+};
+
+void	 wstats_add(struct wstats *, double, double);
+void	 wstats_remove(struct wstats *, const struct ring *, double, double);
+void	 wstats_rebuild(struct wstats *, const struct ring *);
+void	 wstats_shift(struct wstats *, double);
+void	 wstats_get(const struct wstats *, double, struct window *);
+enum trend trend_of(const struct window *);
+const char *trend_name(enum trend);
+
+/*
+ * The baseline: a weighted mean and variance of all the history, each
+ * sample's weight halving every half-life of record time.
+ */
+struct ewstats {
+	long double w, mean, m2;
+	double	 t;		/* time of the latest sample (s, absolute) */
+	uint64_t seen;
+};
+
+#define EW_MIN_SEEN 10		/* samples before a z-score means anything */
+
+void	 ew_add(struct ewstats *, double, double, double);
+double	 ew_zscore(const struct ewstats *, double);
+
+double	 percentile(double *, uint32_t, double);
+
+#endif

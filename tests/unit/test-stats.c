@@ -1,0 +1,204 @@
+/* test-stats: window statistics, trend, baseline and percentiles, by hand and at scale. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ring.h"
+#include "stats.h"
+#include "tap.h"
+
+/* A window of the given samples (t in seconds), as xm-buffer keeps one. */
+static void
+window_of(const double *t, const double *v, int n, struct window *w)
+{
+	struct ring r;
+	struct wstats s;
+	int i;
+
+	ring_init(&r, 1000, 1);
+	memset(&s, 0, sizeof s);
+	for (i = 0; i < n; i++) {
+		ring_push(&r, (uint32_t)(t[i] * 1000), v[i]);
+		wstats_add(&s, t[i], v[i]);
+	}
+	wstats_get(&s, t[n - 1] - t[0], w);
+	ring_free(&r);
+}
+
+static int
+near(double a, double b)
+{
+	return fabs(a - b) <= 1e-12 * (fabs(b) + 1e-300);
+}
+
+static void
+by_hand(void)
+{
+	static const double t3[] = { 0, 1, 2 }, t4[] = { 0, 1, 2, 3 };
+	static const double rise[] = { 50, 60, 70 }, flat[] = { 10, 10.5, 9.8, 10.2 };
+	static const double zero[] = { 0, 0, 5, 10 }, neg[] = { -10, -20, -30 };
+	static const double same[] = { 7, 7, 7, 7 }, tiny[] = { 100, 100.001, 100.002 };
+	struct window w;
+
+	window_of(t3, rise, 3, &w);
+	ok(w.mean == 60 && near(w.stddev, sqrt(200.0 / 3)) && near(w.slope, 10) &&
+	    trend_of(&w) == TREND_INCREASING, "50, 60, 70: mean 60, sd 8.16, slope 10, increasing");
+	window_of(t4, flat, 4, &w);
+	ok(near(w.mean, 10.125) && near(w.slope, -0.01) && trend_of(&w) == TREND_STABLE,
+	    "10, 10.5, 9.8, 10.2: slope -0.01/s, stable");
+	window_of(t4, zero, 4, &w);
+	ok(near(w.slope, 3.5) && trend_of(&w) == TREND_INCREASING, "0, 0, 5, 10: a rise from zero is increasing");
+	window_of(t3, neg, 3, &w);
+	ok(near(w.mean, -20) && trend_of(&w) == TREND_DECREASING, "-10, -20, -30: falling negatives decrease");
+	window_of(t4, same, 4, &w);
+	ok(w.mean == 7 && w.stddev == 0 && w.slope == 0 && trend_of(&w) == TREND_STABLE,
+	    "a constant series: sd 0, slope 0, stable");
+	window_of(t3, tiny, 3, &w);
+	ok(trend_of(&w) == TREND_STABLE, "a rise of 0.002 on 100 is a trifle: stable");
+	window_of(t3, rise, 1, &w);
+	ok(w.n == 1 && w.mean == 50 && w.stddev == 0 && w.slope == 0 && trend_of(&w) == TREND_STABLE,
+	    "one sample: its value, sd 0, slope 0, stable");
+	window_of(t3, rise, 2, &w);
+	ok(near(w.slope, 10) && trend_of(&w) == TREND_STABLE, "two samples: a slope, but no trend yet");
+	ok(strcmp(trend_name(TREND_DECREASING), "decreasing") == 0, "trend names");
+}
+
+static unsigned long long rng = 0x9E3779B97F4A7C15ULL;
+
+static double
+uniform(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return (double)(rng >> 11) * 0x1.0p-53;
+}
+
+/* The same window's statistics straight from its samples, in two passes. */
+static void
+recompute(const struct ring *r, struct window *w)
+{
+	long double m = 0, tm = 0, sxx = 0, sxy = 0, syy = 0;
+	uint32_t i, n = r->len;
+
+	for (i = 0; i < n; i++) {
+		m += ring_v(r, i);
+		tm += ring_t(r, i) / 1000.0;
+	}
+	m /= n;
+	tm /= n;
+	for (i = 0; i < n; i++) {
+		long double dv = ring_v(r, i) - m, dt = ring_t(r, i) / 1000.0 - tm;
+
+		sxx += dt * dt;
+		sxy += dt * dv;
+		syy += dv * dv;
+	}
+	w->mean = (double)m;
+	w->stddev = (double)sqrtl(syy / n);
+	w->slope = (double)(sxy / sxx);
+}
+
+/*
+ * Ten million samples through a 1000-sample window, by turns a random
+ * walk on a level of 1e9, tiny values and values near 1e300; every so
+ * often the running statistics against a recomputation.  Errors are
+ * relative to each statistic's own scale: the mean and the standard
+ * deviation to |value| + sd, the slope to |slope| + sd / span.
+ */
+static void
+at_scale(void)
+{
+	struct ring r;
+	struct wstats s;
+	struct window a, b;
+	double level = 1e9, v, told, vold, worst = 0, e;
+	uint32_t t = 0;
+	long i, checks = 0;
+
+	ring_init(&r, 1000, 1);
+	memset(&s, 0, sizeof s);
+	for (i = 0; i < 10000000; i++) {
+		if (i % 3000000 == 1000000)
+			level = 1e-200;
+		else if (i % 3000000 == 2000000)
+			level = 1e300;
+		else if (i % 3000000 == 0)
+			level = 1e9;
+		level += (uniform() - 0.5) * level * 1e-6;
+		v = level * (1 + (uniform() - 0.5) * 1e-3);
+		t += 1 + (uint32_t)(uniform() * 2000);
+		if (r.len == r.cap) {
+			told = ring_t(&r, 0) / 1000.0;
+			vold = ring_v(&r, 0);
+			ring_pop(&r);
+			wstats_remove(&s, &r, told, vold);
+		}
+		ring_push(&r, t, v);
+		wstats_add(&s, t / 1000.0, v);
+		if (i % 99991 != 0 || r.len < 3)
+			continue;
+		checks++;
+		wstats_get(&s, (ring_t(&r, r.len - 1) - ring_t(&r, 0)) / 1000.0, &a);
+		recompute(&r, &b);
+		e = fabs(a.mean - b.mean) / (fabs(b.mean) + b.stddev);
+		worst = e > worst ? e : worst;
+		e = fabs(a.stddev - b.stddev) / (fabs(b.mean) * 1e-16 + b.stddev);
+		worst = e > worst ? e : worst;
+		e = fabs(a.slope - b.slope) / (fabs(b.slope) + b.stddev / a.span);
+		worst = e > worst ? e : worst;
+	}
+	ok(worst < 1e-9, "10M samples: running mean, sd, slope within 1e-9 of a recomputation "
+	    "(worst %.2g over %ld checks)", worst, checks);
+	ok(ring_min(&r) <= ring_max(&r) && s.n == 1000, "  the window is still whole");
+	ring_free(&r);
+}
+
+static void
+baseline(void)
+{
+	struct ewstats e;
+	int i;
+
+	memset(&e, 0, sizeof e);
+	ew_add(&e, 0, 0, 3600);
+	ew_add(&e, 3600, 3, 3600);
+	/* weights 1/2 and 1: mean 3 / 1.5 = 2; variance (0.5 * 4 + 1 * 1) / 1.5 = 2 */
+	ok(near((double)e.mean, 2) && near((double)(e.m2 / e.w), 2), "two samples a half-life apart");
+	ok(ew_zscore(&e, 100) == 0, "no z-score before %d samples", EW_MIN_SEEN);
+	for (i = 2; i < EW_MIN_SEEN; i++)
+		ew_add(&e, 3600, 3, 3600);
+	ok(ew_zscore(&e, (double)e.mean + 2 * sqrt((double)(e.m2 / e.w))) > 1.999999,
+	    "  then (value - baseline) / long-run sd");
+	memset(&e, 0, sizeof e);
+	for (i = 0; i < 50; i++)
+		ew_add(&e, i, 5, 3600);
+	ok(e.mean == 5 && ew_zscore(&e, 5) == 0 && ew_zscore(&e, 9) == 0, "a constant series: z-score 0");
+	memset(&e, 0, sizeof e);
+	for (i = 0; i < 5; i++)
+		ew_add(&e, 0, i, 3600);
+	ok(near((double)e.mean, 2), "a young series has the plain mean of its samples");
+}
+
+static void
+percentiles(void)
+{
+	double v[] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10 }, one[] = { 42 };
+
+	ok(percentile(v, 10, 50) == 5 && percentile(v, 10, 90) == 9 &&
+	    percentile(v, 10, 95) == 10 && percentile(v, 10, 99) == 10,
+	    "nearest rank: p50 5, p90 9, p95 10, p99 10 of 1..10");
+	ok(percentile(one, 1, 50) == 42 && percentile(one, 1, 99) == 42, "one value is every percentile");
+	ok(percentile(v, 10, 0) == 1 && percentile(v, 10, 100) == 10, "p0 the least, p100 the most");
+}
+
+int
+main(void)
+{
+	by_hand();
+	at_scale();
+	baseline();
+	percentiles();
+	return tap_done();
+}

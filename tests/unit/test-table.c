@@ -1,0 +1,55 @@
+/* test-table: finding a million keys, and not finding others. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "table.h"
+#include "tap.h"
+
+struct thing {
+	struct table_item it;
+	int	 id;
+};
+
+int
+main(void)
+{
+	struct table t;
+	struct thing *th = calloc(1000000, sizeof *th);
+	struct table_item *it;
+	char key[64];
+	int i, n, found = 0, wrong = 0, absent = 0;
+	size_t len;
+
+	table_init(&t);
+	for (i = 0; i < 1000000; i++) {
+		len = (size_t)snprintf(key, sizeof key, "host%d\tcpu_usage_percent{cpu=\"%d\"}", i % 97, i);
+		th[i].it.key = strdup(key);
+		th[i].it.len = (uint32_t)len;
+		th[i].it.hash = table_hash(key, len);
+		th[i].id = i;
+		table_add(&t, &th[i].it);
+	}
+	for (i = 0; i < 1000000; i++) {
+		len = (size_t)snprintf(key, sizeof key, "host%d\tcpu_usage_percent{cpu=\"%d\"}", i % 97, i);
+		it = table_find(&t, key, len, table_hash(key, len));
+		if (it == NULL)
+			continue;
+		found++;
+		wrong += ((struct thing *)it)->id != i;
+	}
+	for (i = 0; i < 100000; i++) {
+		len = (size_t)snprintf(key, sizeof key, "host%d\tcpu_usage_percent{cpu=\"%d\"}", i % 97 + 1, i);
+		absent += table_find(&t, key, len, table_hash(key, len)) == NULL;
+	}
+	ok(found == 1000000 && wrong == 0, "a million keys, each found as itself");
+	ok(absent == 100000, "keys never added are not found");
+	ok(t.n == 1000000 && t.mask + 1 == 1u << 21, "the table doubled to 2^21 slots");
+	ok(table_hash("ab", 2) != table_hash("ab\0", 3) && table_hash("", 0) != table_hash("\0", 1),
+	    "the length is part of the hash");
+	for (n = 0; n < 1000000; n++)
+		free(th[n].it.key);
+	free(th);
+	table_free(&t);
+	return tap_done();
+}
