@@ -10,8 +10,6 @@
  * field holding a line break could not be passed on as TSV anyway, and
  * a stray quote must cost one line, not swallow the rest of the input.
  */
-#include <sys/stat.h>
-
 #include <csv.h>
 #include <err.h>
 #include <errno.h>
@@ -127,17 +125,13 @@ record_reader_free(struct record_reader *r)
 
 /*
  * Flush out whenever the input has nothing ready, just before the
- * reader blocks: a live pipeline then shows each record at once, and a
- * flood is written in full buffers.  A regular file is never flushed
- * early; nobody waits on it.
+ * reader blocks: a live pipeline then shows each record at once (in a
+ * file too, for tail -f), and a flood, whose input is never dry, is
+ * written in full buffers.
  */
 void
 record_reader_flush(struct record_reader *r, FILE *out)
 {
-	struct stat st;
-
-	if (out != NULL && fstat(fileno(out), &st) == 0 && S_ISREG(st.st_mode))
-		out = NULL;
 	r->out = out;
 }
 

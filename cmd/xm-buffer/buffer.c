@@ -227,15 +227,34 @@ put_key(struct buffer *b, const struct series *s)
 	record_put(&b->w, s->it.key + s->hostlen + 1, s->it.len - s->hostlen - 1);
 }
 
+static int
+by_period(const void *a, const void *b)
+{
+	const struct series *x = *(struct series *const *)a, *y = *(struct series *const *)b;
+
+	if (x->period != y->period)
+		return x->period < y->period ? -1 : 1;
+	return (x->pendseq > y->pendseq) - (x->pendseq < y->pendseq);
+}
+
 /*
  * --every: the line of each series whose period ended before period p,
- * stamped with the start of its period and carrying its last sample.
+ * stamped with the start of its period and carrying its last sample;
+ * in the order of their periods (a late sample may have opened an older
+ * one), then of their coming.
  */
 void
 buffer_put_pending(struct buffer *b, int64_t p)
 {
 	struct series *s;
 	size_t i, o = 0;
+
+	for (i = 1; i < b->npend; i++) {
+		if (b->pend[i]->period != b->pend[0]->period) {
+			qsort(b->pend, b->npend, sizeof *b->pend, by_period);
+			break;
+		}
+	}
 
 	for (i = 0; i < b->npend; i++) {
 		s = b->pend[i];
@@ -261,6 +280,7 @@ buffer_pend(struct buffer *b, struct series *s, int64_t p)
 	if (s->pending)
 		return;
 	s->pending = 1;
+	s->pendseq = b->pendseq++;
 	if (b->npend == b->pendcap) {
 		b->pendcap = b->pendcap ? 2 * b->pendcap : 64;
 		b->pend = xm_reallocarray(b->pend, b->pendcap, sizeof *b->pend);

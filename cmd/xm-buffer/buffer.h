@@ -47,6 +47,7 @@ struct series {
 	double	 last_baseline, last_z;
 	int64_t	 period;	/* --every: period of the pending line */
 	int	 pending;
+	uint64_t pendseq;	/* --every: when it joined the pending lines */
 };
 
 struct buffer {
@@ -57,6 +58,7 @@ struct buffer {
 	struct series **pend;	/* --every: series with a pending line */
 	size_t	 npend, pendcap;
 	int64_t	 period;	/* --every: the latest period seen */
+	uint64_t pendseq;
 	uint32_t window_ms;
 	struct record_writer w;
 	char	*key;		/* scratch for host TAB metric */

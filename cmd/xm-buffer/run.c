@@ -109,8 +109,10 @@ load_state(struct run *x, struct state *st)
 
 	if (fd == -1)
 		return;
-	if ((why = buffer_load(&x->b, st->path, fd)) != NULL)
+	if ((why = buffer_load(&x->b, st->path, fd)) != NULL) {
 		state_set_aside(st, why);
+		x->status = XM_EXIT_FAIL;
+	}
 	close(fd);
 }
 
@@ -156,6 +158,8 @@ buffer_run(const struct buffer_opts *o)
 			if (o->summary) {
 				headed(&x);
 				buffer_put_summary(&x.b);
+				if (sig_flush(stdout) != 0)
+					break;
 			}
 			continue;
 		}

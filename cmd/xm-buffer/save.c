@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "buffer.h"
 #include "num.h"
@@ -37,6 +38,15 @@ put_exact(struct record_writer *w, double v)
 	char buf[32];
 
 	record_put(w, buf, (size_t)snprintf(buf, sizeof buf, "%.17g", v));
+}
+
+/* The baseline's sums are long doubles: 21 digits bring them back exactly. */
+static void
+put_long(struct record_writer *w, long double v)
+{
+	char buf[40];
+
+	record_put(w, buf, (size_t)snprintf(buf, sizeof buf, "%.21Lg", v));
 }
 
 int
@@ -62,9 +72,9 @@ buffer_save(struct buffer *b, FILE *f)
 				for (i = S_WEIGHT; i < S_NCOL; i++)
 					record_put(&w, "-", 1);
 			} else {
-				put_exact(&w, (double)s->ew.w);
-				put_exact(&w, (double)s->ew.mean);
-				put_exact(&w, (double)s->ew.m2);
+				put_long(&w, s->ew.w);
+				put_long(&w, s->ew.mean);
+				put_long(&w, s->ew.m2);
 				record_put(&w, buf, num_format(buf, (double)s->ew.seen));
 				put_exact(&w, s->last_baseline);
 				put_exact(&w, s->last_z);
@@ -113,9 +123,10 @@ restore(struct buffer *b, struct series *s, const struct record *rec)
 	    field_num(rec, S_LAST_BASELINE, &s->last_baseline) ||
 	    field_num(rec, S_LAST_Z, &s->last_z) || !(w > 0) || seen < 1)
 		return -1;
-	s->ew.w = w;
-	s->ew.mean = mean;
-	s->ew.m2 = m2;
+	/* Checked as numbers above; read again at full width. */
+	s->ew.w = strtold(rec->field[S_WEIGHT], NULL);
+	s->ew.mean = strtold(rec->field[S_BASELINE], NULL);
+	s->ew.m2 = strtold(rec->field[S_M2], NULL);
 	s->ew.seen = (uint64_t)seen;
 	s->ew.t = rec->ts;
 	if (strcmp(rec->field[S_PERIOD], "-") != 0) {
@@ -170,8 +181,15 @@ buffer_load(struct buffer *b, const char *path, int fd)
 	struct series *s;
 	size_t samples = 0, line = 0;
 	const char *why = "truncated: no #end line";
+	char magic[sizeof STATE_VERSION];
 	int k, created, ended = 0;
 
+	/* The first line says what the file is, before any line is read as a record. */
+	if (pread(fd, magic, sizeof magic, 0) != (ssize_t)sizeof magic ||
+	    memcmp(magic, STATE_VERSION "\n", sizeof magic) != 0) {
+		record_reader_free(r);
+		return "no \"" STATE_VERSION "\" line: not a state file, or another version";
+	}
 	record_reader_name(r, path);
 	while ((k = record_read(r, &rec)) != RECORD_EOF) {
 		line++;

@@ -1,0 +1,305 @@
+# xm-buffer: every column by hand, the modes, the state file, bad input.
+load helpers
+
+# A half-life so long that no weight decays: the baseline is a plain mean.
+FLAT=100000000000000000000000
+
+setup() {
+	cd "$BATS_TEST_TMPDIR"
+}
+
+@test "xm-buffer: every column for 50, 60, 70, worked by hand" {
+	printf '100\th\tm\t50\n101\th\tm\t60\n102\th\tm\t70\n' > in
+	run -0 --separate-stderr xm-buffer --halflife "$FLAT" < in
+	# sd of 50,60,70 is sqrt(200/3); slope 10/s; the baseline before each
+	# sample is the mean of those before it (the first its own value)
+	assert_output '#ts	host	metric	value	n	mean	min	max	stddev	slope	trend	baseline	zscore
+100	h	m	50	1	50	50	50	0	0	stable	50	0
+101	h	m	60	2	55	50	60	5	10	stable	50	0
+102	h	m	70	3	60	50	70	8.164965809	10	increasing	55	0'
+	assert_equal "$stderr" ""
+}
+
+@test "xm-buffer: the baseline halves its weights every half-life" {
+	# 0 at t, 3 one half-life later: weights 1/2 and 1, baseline 3 / 1.5 = 2
+	printf '100\th\tm\t0\n3700\th\tm\t3\n3700\th\tm\t9\n' > in
+	run -0 --separate-stderr xm-buffer --halflife 1h --columns baseline -H < in
+	assert_line --index 2 '3700	h	m	9	2'
+}
+
+@test "xm-buffer: zscore against the long-run level and spread, 0 until 10 samples" {
+	for v in 1 2 3 4 5 6 7 8 9 10 20; do printf '100\th\tm\t%s\n' "$v"; done > in
+	for v in 7 7 7 7 7 7 7 7 7 7 7 7; do printf '100\th\tc\t%s\n' "$v"; done >> in
+	run -0 --separate-stderr xm-buffer --halflife "$FLAT" --columns baseline,zscore -H < in
+	# before 20: mean 5.5, population sd sqrt(8.25); (20 - 5.5) / 2.872281323
+	assert_line --index 9 '100	h	m	10	5	0'
+	assert_line --index 10 '100	h	m	20	5.5	5.048252023'
+	# a constant series deviates by nothing
+	assert_line --index 22 '100	h	c	7	7	0'
+}
+
+@test "xm-buffer: -s keeps the newest samples, -w only those recent enough" {
+	printf '1\th\tm\t1\n2\th\tm\t2\n3\th\tm\t3\n' > in
+	run -0 --separate-stderr xm-buffer -s 2 --columns n,mean,min,max -H < in
+	assert_line --index 2 '3	h	m	3	2	2.5	2	3'
+	# 100 falls out at 111 (11 s old); 105 stays at 115 (10 s old: the edge is in)
+	printf '100\th\tm\t1\n105\th\tm\t2\n111\th\tm\t3\n115\th\tm\t4\n' > in
+	run -0 --separate-stderr xm-buffer -w 10 --columns n,min -H < in
+	assert_output '100	h	m	1	1	1
+105	h	m	2	2	1
+111	h	m	3	2	2
+115	h	m	4	3	2'
+}
+
+@test "xm-buffer: after a gap longer than the window, a series starts over" {
+	printf '100\th\tm\t5\n101\th\tm\t6\n9000\th\tm\t1\n' > in
+	run -0 --separate-stderr xm-buffer --columns n,mean,stddev,slope,trend -H < in
+	assert_line --index 2 '9000	h	m	1	1	1	0	0	stable'
+}
+
+@test "xm-buffer: zero, negative and falling series" {
+	printf '1\th\tz\t0\n2\th\tz\t0\n3\th\tz\t5\n4\th\tz\t10\n' > in
+	printf '1\th\tn\t-10\n2\th\tn\t-20\n3\th\tn\t-30\n' >> in
+	printf '1\th\tf\t0\n2\th\tf\t0\n3\th\tf\t0\n' >> in
+	run -0 --separate-stderr xm-buffer --columns mean,slope,trend -H < in
+	assert_line --index 3 '4	h	z	10	3.75	3.5	increasing'
+	assert_line --index 6 '3	h	n	-30	-20	-10	decreasing'
+	assert_line --index 9 '3	h	f	0	0	0	stable'
+}
+
+@test "xm-buffer: 10, 10.5, 9.8, 10.2 is stable, as the original design had it" {
+	printf '1\th\tm\t10\n2\th\tm\t10.5\n3\th\tm\t9.8\n4\th\tm\t10.2\n' > in
+	run -0 --separate-stderr xm-buffer --columns mean,slope,trend -H < in
+	assert_line --index 3 '4	h	m	10.2	10.125	-0.01	stable'
+}
+
+@test "xm-buffer: series interleaved keep apart, by host and by metric" {
+	printf '1\ta\tm\t1\n1\tb\tm\t100\n2\ta\tm\t3\n2\ta\tm{x="1"}\t7\n3\tb\tm\t300\n' > in
+	run -0 --separate-stderr xm-buffer --columns n,mean -H < in
+	assert_output '1	a	m	1	1	1
+1	b	m	100	1	100
+2	a	m	3	2	2
+2	a	m{x="1"}	7	1	7
+3	b	m	300	2	200'
+}
+
+@test "xm-buffer: huge and tiny magnitudes stay finite and right" {
+	printf '1\th\tbig\t1e300\n2\th\tbig\t3e300\n1\th\ttiny\t1e-300\n2\th\ttiny\t3e-300\n' > in
+	run -0 --separate-stderr xm-buffer --columns mean,stddev,slope -H < in
+	assert_line --index 1 '2	h	big	3e300	2e+300	1e+300	2e+300'
+	assert_line --index 3 '2	h	tiny	3e-300	2e-300	1e-300	2e-300'
+}
+
+@test "xm-buffer: --columns picks and orders the columns, and the header says so" {
+	printf '1\th\tm\t4\n' > in
+	run -0 --separate-stderr xm-buffer --columns trend,n < in
+	assert_output '#ts	host	metric	value	trend	n
+1	h	m	4	stable	1'
+}
+
+@test "xm-buffer: columns of an earlier stage are kept, ours after them" {
+	printf '#ts\thost\tmetric\tvalue\tnote\n# a comment\n1\th\tm\t4\tfirst\n#ts\thost\tmetric\tvalue\n2\th\tm\t6\n' > in
+	run -0 --separate-stderr xm-buffer --columns n,mean < in
+	assert_output '#ts	host	metric	value	note	n	mean
+# a comment
+1	h	m	4	first	1	4
+#ts	host	metric	value	n	mean
+2	h	m	6	2	5'
+}
+
+@test "xm-buffer: --csv reads and writes CSV" {
+	printf 'ts,host,metric,value\n1,h,"m{a=""x,y""}",2\n' > in
+	run -0 --separate-stderr xm-buffer --csv --columns n,trend < in
+	assert_output 'ts,host,metric,value,n,trend
+1,h,"m{a=""x,y""}",2,1,stable'
+}
+
+@test "xm-buffer: --every: one line per series per period, stamped with its start" {
+	printf '59\th\tm\t1\n60\th\tm\t2\n61\th\tm\t3\n119\th\tm\t4\n59\tg\tm\t9\n125\th\tm\t5\n' > in
+	run -0 --separate-stderr xm-buffer --every 60 --columns n,mean < in
+	# the period's last sample, the window as it stood after it; g's line
+	# comes with the others of period 0, out at the first record of 60
+	assert_output '#ts	host	metric	value	n	mean
+0	h	m	1	1	1
+0	g	m	9	1	9
+60	h	m	4	4	2.5
+120	h	m	5	5	3'
+}
+
+@test "xm-buffer: --every 60 turns a day of seconds into 1440 lines a series" {
+	xm-sample --synthetic --seed 4 --start 1764287999 -n 86400 -m load > day
+	run -0 --separate-stderr xm-buffer --every 60 -H < day
+	assert_equal "$(grep -c '	load5	' <<< "$output")" 1440
+	assert_equal "$(head -n 1 <<< "$output" | cut -f1)" 1764288000
+	assert_equal "$(tail -n 1 <<< "$output" | cut -f1)" 1764374340
+}
+
+@test "xm-buffer: --summary: exact percentiles by nearest rank, the window's span" {
+	for i in 1 2 3 4 5 6 7 8 9 10; do printf '%s\th\tm\t%s\n' "$i" "$i"; done > in
+	printf '5\th\tone\t42\n' >> in
+	run -0 --separate-stderr xm-buffer --summary < in
+	assert_output '#ts	host	metric	value	n	mean	min	max	stddev	p50	p90	p95	p99	trend	first_ts	last_ts
+10	h	m	10	10	5.5	1	10	2.872281323	5	9	10	10	increasing	1	10
+5	h	one	42	1	42	42	42	0	42	42	42	42	stable	5	5'
+}
+
+@test "xm-buffer: --summary -s beyond 65536 holds a day of seconds" {
+	xm-sample --synthetic --seed 4 --start 1764287999 -n 86400 -m load > day
+	run -0 --separate-stderr xm-buffer --summary -s 86400 -w 1d -H < day
+	assert_line --index 0 --regexp '^1764374399	[^	]+	load1	[0-9.]+	86400	'
+	assert_equal "$(cut -f15,16 <<< "${lines[0]}")" '1764288000	1764374399'
+}
+
+@test "xm-buffer: --state carries windows and baselines across runs, like one long run" {
+	xm-sample --synthetic --seed 9 --start 1764300000 -n 200 -m load,app > all
+	head -n 601 all > first
+	tail -n +602 all > second
+	xm-buffer -H < all > whole
+	run -0 --separate-stderr xm-buffer -H --state st < first
+	run -0 --separate-stderr xm-buffer -H --state st < second
+	assert_equal "$stderr" ""
+	printf '%s\n' "$output" > tail
+	tail -n +601 whole | diff -u - tail
+	# the state file is an xm stream: awk reads it
+	assert_equal "$(awk -F'\t' '$3 == "load1" { n++ } END { print n }' st)" 200
+	assert_equal "$(head -n 1 st)" '#xm-buffer state 1'
+	assert_equal "$(tail -n 1 st)" '#end	6	1200'
+}
+
+@test "xm-buffer: --every with --state leaves a period open for the next run" {
+	printf '59\th\tm\t1\n' | xm-buffer --every 60 --state st -H > a
+	printf '61\th\tm\t3\n' | xm-buffer --every 60 --state st -H > b
+	printf '125\th\tm\t5\n' | xm-buffer --every 60 --state st -H > c
+	assert_equal "$(cat a)" ""
+	assert_equal "$(cat b)" '0	h	m	1	1	1	1	1	0	0	stable	1	0'
+	assert_equal "$(cut -f1-6 c)" '60	h	m	3	2	2'
+}
+
+@test "xm-buffer: two runs on one state file take turns and lose nothing" {
+	( printf '1\th\tm\t1\n'; sleep 1; printf '2\th\tm\t2\n' ) | xm-buffer --state st -H --columns n > a &
+	first=$!
+	for i in $(seq 100); do
+		[ -e st.lock ] && ! flock -n st.lock true && break
+		sleep 0.02
+	done
+	run -0 --separate-stderr bash -c "printf '3\th\tm\t3\n' | xm-buffer --state st -H --columns n"
+	wait "$first"
+	# the second waited for the first, and saw its two samples
+	assert_output '3	h	m	3	3'
+	assert_equal "$(cat a)" '1	h	m	1	1
+2	h	m	2	2'
+	assert_equal "$(grep -c '	h	m	' st)" 3
+}
+
+@test "xm-buffer: a state file that cannot be trusted is moved aside, never dropped" {
+	printf '1\th\tm\t1\n' > in
+	echo hello > st
+	run -1 --separate-stderr xm-buffer --state st -H --columns n < in
+	assert_equal "$stderr" 'xm-buffer: st: no "#xm-buffer state 1" line: not a state file, or another version; moved aside to st.bad, starting afresh'
+	assert_output '1	h	m	1	1'
+	assert_equal "$(cat st.bad)" hello
+	# truncated: the #end line is gone
+	sed -i '$d' st
+	run -1 --separate-stderr xm-buffer --state st -H --columns n < in
+	assert_equal "$stderr" 'xm-buffer: st: truncated: no #end line; moved aside to st.bad, starting afresh'
+	# damaged: a value that is no number
+	xm-buffer --state st -H < in > /dev/null
+	sed -i '3s/	1	/	x	/' st
+	run -1 --separate-stderr xm-buffer --state st -H --columns n < in
+	assert_equal "$stderr" 'xm-buffer: st: line 3: value "x" is not a number
+xm-buffer: st: a malformed line; moved aside to st.bad, starting afresh'
+}
+
+@test "xm-buffer: malformed records are skipped with their line; the rest go on" {
+	printf '1\th\tm\t1\n2\th\tm\tabc\n3\th\tm\n0\th\tm\t9\n4\th\tm\t4\n' > in
+	run -1 --separate-stderr xm-buffer --columns n,mean -H < in
+	assert_output '1	h	m	1	1	1
+4	h	m	4	2	2.5'
+	assert_equal "$stderr" 'xm-buffer: line 2: value "abc" is not a number
+xm-buffer: line 3: 3 fields, a record needs at least 4
+xm-buffer: line 4: ts 0 is older than the newest sample of its series
+xm-buffer: 3 records skipped'
+}
+
+@test "xm-buffer: --strict stops at the first bad record" {
+	printf '1\th\tm\t1\n2\th\tm\tabc\n3\th\tm\t3\n' > in
+	run -1 --separate-stderr xm-buffer --strict --columns n -H < in
+	assert_output '1	h	m	1	1'
+	assert_equal "$stderr" 'xm-buffer: line 2: value "abc" is not a number
+xm-buffer: 1 record skipped'
+}
+
+@test "xm-buffer: --max-series drops new series past the limit, once said, then counted" {
+	printf '1\ta\tm\t1\n1\tb\tm\t1\n1\tc\tm\t1\n2\ta\tm\t2\n2\tc\tm\t2\n' > in
+	run -1 --separate-stderr xm-buffer --max-series 2 --columns n -H < in
+	assert_output '1	a	m	1	1
+1	b	m	1	1
+2	a	m	2	2'
+	assert_equal "$stderr" 'xm-buffer: line 3: more than 2 series; new ones are dropped
+xm-buffer: 2 records of new series dropped (--max-series 2)'
+}
+
+@test "xm-buffer: SIGUSR1 writes the summary now; SIGTERM ends it, state saved" {
+	( printf '1\th\tm\t1\n2\th\tm\t3\n'; sleep 5 ) | xm-buffer --summary --state st > out 2> err &
+	pid=$!
+	for i in $(seq 100); do
+		kill -USR1 "$pid"
+		[ "$(grep -c '	h	m	' out)" -ge 1 ] && break
+		sleep 0.05
+	done
+	assert_equal "$(grep -m1 '	h	m	' out | cut -f1-6)" '2	h	m	3	2	2'
+	kill -TERM "$pid"
+	status=0
+	wait "$pid" || status=$?
+	assert_equal "$status" 0
+	assert_equal "$(cat err)" ""
+	assert_equal "$(tail -n 1 st)" '#end	1	2'
+}
+
+@test "xm-buffer: output comes at once when input pauses, into a pipe or a file" {
+	( printf '1\th\tm\t1\n'; sleep 5 ) | xm-buffer --columns n | cat > out &
+	pid=$!
+	wait_lines out 2
+	assert_equal "$(tail -n 1 out)" '1	h	m	1	1'
+	kill "$pid"
+	( printf '1\th\tm\t1\n'; sleep 5 ) | xm-buffer --columns n > out &
+	pid=$!
+	wait_lines out 2
+	assert_equal "$(tail -n 1 out)" '1	h	m	1	1'
+	kill "$pid"
+}
+
+@test "xm-buffer: bad command lines: one message, the usage, status 2" {
+	usage='usage: xm-buffer [-H] [-s size] [-w seconds] [--columns list] [--csv]
+                 [--every seconds | --summary] [--halflife seconds]
+                 [--max-series n] [--state file] [--strict]'
+	while IFS='|' read -r args message; do
+		eval "set -- $args"
+		run -2 --separate-stderr xm-buffer "$@" < /dev/null
+		assert_equal "$stderr" "xm-buffer: $message
+$usage"
+	done <<-'CASES'
+	-s 0|-s: "0": not a count from 1 to 65536 (more with --summary)
+	-s 65537|-s: "65537": not a count from 1 to 65536 (more with --summary)
+	-s 16777217 --summary|-s: "16777217": not a count from 1 to 16777216
+	-w 0|-w: "0": not a duration from 1ms to 24 days
+	-w 25d|-w: "25d": not a duration from 1ms to 24 days
+	--every x|--every: "x": not a duration of at least 1ms
+	--every 1m --summary|--every and --summary: one or the other
+	--halflife -1|--halflife: "-1": not a duration of at least 1ms
+	--columns n,avg|--columns: "avg": not a column (n, mean, min, max, stddev, slope, trend, baseline, zscore)
+	--columns n,n|--columns: "n": named twice
+	--max-series 0|--max-series: "0": not a count of at least 1
+	--state ''|--state: "": not a file name
+	--bogus|unrecognized option '--bogus'
+	extra|extra: unexpected argument
+	CASES
+}
+
+@test "xm-buffer: the man page EXAMPLES run" {
+	while IFS= read -r ex; do
+		run -0 --separate-stderr timeout 60 bash -o pipefail -c "$ex"
+		assert_equal "$stderr" ""
+		[ -n "$output" ] || fail "no output from: $ex"
+	done < <(man_examples xm-buffer.1)
+}
