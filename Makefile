@@ -82,12 +82,12 @@ valgrind: deps-check
 	@XM_VALGRIND=1 XM_BIN=$(abspath $(BIN)) XM_UNITS=$(abspath $(O)/tests) tests/run
 
 bench: deps-bench
-	@$(MAKE) --no-print-directory all $(O)/bench/floor $(O)/bench/rusage
+	@$(MAKE) --no-print-directory all $(O)/bench/floor $(O)/bench/rusage $(O)/bench/csvfloor
 	@XM_BIN=$(abspath $(BIN)) XM_BENCH=$(abspath $(O)/bench) tests/bench/run
 
 $(O)/bench/%: $(O)/tests/bench/%.o
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(XMLDFLAGS) -o $@ $<
+	$(CC) $(CFLAGS) $(XMLDFLAGS) -o $@ $< $(LDLIBS)
 
 install: all
 	mkdir -p $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MANPREFIX)/man1 \

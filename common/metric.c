@@ -29,9 +29,10 @@ metric_check(const char *s, size_t len)
 		return "empty metric name";
 	if (!is_name_start(*p) && *p != ':')
 		return "metric name must start with a letter, '_' or ':'";
-	while (++p < end && *p != '{')
-		if (!is_name_char(*p) && *p != ':')
-			return "bad character in metric name";
+	while (++p < end && (is_name_char(*p) || *p == ':'))
+		;
+	if (p < end && *p != '{')
+		return "bad character in metric name";
 	if (p == end)
 		return NULL;
 	for (;;) {

@@ -3,10 +3,10 @@
  *
  * libcsv does the splitting.  It is fed one line at a time, up to and
  * including its LF, so a record always ends at the last byte fed and
- * the reader can return it before looking at the next line.  The
- * parser's own CR handling is switched off: a CR before an LF is
- * dropped here instead, because libcsv would keep the CR that follows a
- * closing quote as data.  No record spans lines, not even in CSV: a
+ * the reader can return it before looking at the next line.  A CR
+ * before an LF is dropped here, because libcsv would keep the CR that
+ * follows a closing quote as data; any other CR makes its line
+ * malformed before libcsv sees it, so LF is the only row end it meets.  No record spans lines, not even in CSV: a
  * field holding a line break could not be passed on as TSV anyway, and
  * a stray quote must cost one line, not swallow the rest of the input.
  */
@@ -69,11 +69,6 @@ no_space(unsigned char c)
 	return 0;
 }
 
-static int
-is_lf(unsigned char c)
-{
-	return c == '\n';
-}
 
 static void
 parser_init(struct record_reader *r)
@@ -82,7 +77,6 @@ parser_init(struct record_reader *r)
 		errx(XM_EXIT_FAIL, "unable to start the CSV parser");
 	csv_set_blk_size(&r->csv, 1024);
 	csv_set_space_func(&r->csv, no_space);
-	csv_set_term_func(&r->csv, is_lf);
 	if (r->csv_mode) {
 		csv_set_delim(&r->csv, ',');
 		csv_set_quote(&r->csv, '"');
@@ -214,8 +208,10 @@ feed_line(struct record_reader *r, const char *p, size_t n, int has_lf)
 {
 	if (r->pending_cr) {
 		r->pending_cr = 0;
-		if (n == 0 || p[0] != '\n')
-			feed(r, "\r", 1);
+		if (n == 0 || p[0] != '\n') {
+			mark_bad(r, "carriage return inside the line");
+			return;
+		}
 	}
 	if (has_lf && n >= 2 && p[n - 2] == '\r') {
 		feed(r, p, n - 2);
@@ -249,7 +245,7 @@ static void
 take_line(struct record_reader *r)
 {
 	const char *p = r->buf + r->pos, *nl;
-	size_t n, end;
+	size_t n, end, body;
 	int cr;
 
 	nl = memchr(p, '\n', r->len - r->pos);
@@ -259,9 +255,15 @@ take_line(struct record_reader *r)
 		r->row_line = r->lineno + 1;
 	r->row_bytes += n;
 	cr = nl != NULL && (n >= 2 ? p[n - 2] == '\r' : r->pending_cr);
+	/* The bytes before any line ending: a CR among them is a lone one. */
+	body = n - (nl != NULL) - (size_t)(cr && n >= 2);
+	if (nl == NULL && n > 0 && p[n - 1] == '\r')
+		body--;
 	if (r->bad == NULL) {
 		if (memchr(p, '\0', n) != NULL)
 			mark_bad(r, "NUL byte in line");
+		else if (memchr(p, '\r', body) != NULL)
+			mark_bad(r, "carriage return inside the line");
 		else if (r->row_bytes > RECORD_MAX + 2)
 			mark_bad(r, "line longer than %d bytes", RECORD_MAX);
 		else
@@ -413,7 +415,7 @@ static int
 classify(struct record_reader *r, struct record *rec)
 {
 	char q[XM_QUOTE_MAX];
-	const char *why, *p;
+	const char *why;
 	size_t i;
 
 	for (i = 0; i < r->nf; i++)
@@ -442,14 +444,12 @@ classify(struct record_reader *r, struct record *rec)
 		return RECORD_HEADER;
 	}
 	/*
-	 * No field may hold what would end or split a TSV line: a lone CR in
-	 * a TSV line, or TAB and LF from a quoted CSV field, which no TSV
-	 * writer could pass on.  Comments go through as they are.
+	 * A quoted CSV field may hold a TAB, which no TSV writer could pass
+	 * on (CR and LF never get this far).  Comments go through as they are.
 	 */
-	for (i = 0; i < r->nf; i++) {
-		if ((p = strpbrk(r->field[i], r->csv_mode ? "\t\r\n" : "\r")) != NULL) {
-			record_bad(r, r->row_line, "field %zu contains a %s", i + 1,
-			    *p == '\t' ? "tab" : *p == '\r' ? "carriage return" : "line feed");
+	for (i = 0; r->csv_mode && i < r->nf; i++) {
+		if (memchr(r->field[i], '\t', r->flen[i]) != NULL) {
+			record_bad(r, r->row_line, "field %zu contains a tab", i + 1);
 			return RECORD_BAD;
 		}
 	}
@@ -580,6 +580,7 @@ record_writer_init(struct record_writer *w, FILE *f, int flags)
 	w->f = f;
 	w->csv = (flags & RECORD_CSV) != 0;
 	w->nfield = 0;
+	w->len = 0;
 }
 
 static int
@@ -593,15 +594,57 @@ csv_needs_quotes(const char *s, size_t len)
 	return len > 0 && (s[0] == ' ' || s[len - 1] == ' ');
 }
 
+static void
+spill(struct record_writer *w)
+{
+	fwrite_unlocked(w->line, 1, w->len, w->f);
+	w->len = 0;
+}
+
+static void
+put_bytes(struct record_writer *w, const char *s, size_t len)
+{
+	size_t n;
+
+	while (len > 0) {
+		if (w->len == sizeof w->line)
+			spill(w);
+		n = sizeof w->line - w->len < len ? sizeof w->line - w->len : len;
+		memcpy(w->line + w->len, s, n);
+		w->len += n;
+		s += n;
+		len -= n;
+	}
+}
+
 void
 record_put(struct record_writer *w, const char *s, size_t len)
 {
-	if (w->nfield++ != 0)
-		putc_unlocked(w->csv ? ',' : '\t', w->f);
-	if (w->csv && csv_needs_quotes(s, len))
+	size_t need;
+
+	if (w->nfield++ != 0) {
+		if (w->len == sizeof w->line)
+			spill(w);
+		w->line[w->len++] = w->csv ? ',' : '\t';
+	}
+	if (w->csv && csv_needs_quotes(s, len)) {
+		need = csv_write(NULL, 0, s, len);
+		if (need > sizeof w->line - w->len)
+			spill(w);
+		if (need <= sizeof w->line - w->len) {
+			w->len += csv_write(w->line + w->len, need, s, len);
+			return;
+		}
+		spill(w);
 		csv_fwrite(w->f, s, len);
-	else
-		fwrite_unlocked(s, 1, len, w->f);
+		return;
+	}
+	if (len <= sizeof w->line - w->len) {
+		memcpy(w->line + w->len, s, len);
+		w->len += len;
+	} else {
+		put_bytes(w, s, len);
+	}
 }
 
 void
@@ -638,7 +681,10 @@ record_put_fields(struct record_writer *w, const struct record *rec)
 void
 record_end(struct record_writer *w)
 {
-	putc_unlocked('\n', w->f);
+	if (w->len == sizeof w->line)
+		spill(w);
+	w->line[w->len++] = '\n';
+	spill(w);
 	w->nfield = 0;
 }
 
@@ -649,7 +695,7 @@ record_put_header(struct record_writer *w, const char *const *names, size_t n)
 	size_t i;
 
 	if (!w->csv)
-		putc_unlocked('#', w->f);
+		w->line[w->len++] = '#';
 	for (i = 0; i < n; i++)
 		record_put_str(w, names[i]);
 	record_end(w);

@@ -49,10 +49,17 @@ size_t	 record_columns(const struct record_reader *, const char *const **);
 size_t	 record_skipped(const struct record_reader *);
 int	 record_reader_end(struct record_reader *);
 
+/*
+ * A line is put together here and handed to stdio whole: one call a
+ * line instead of two a field.  A line longer than the room goes out in
+ * pieces.
+ */
 struct record_writer {
 	FILE	*f;
 	int	 csv;
 	size_t	 nfield;	/* fields put on the current line */
+	size_t	 len;
+	char	 line[RECORD_MAX + 2];
 };
 
 void	 record_writer_init(struct record_writer *, FILE *, int);

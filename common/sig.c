@@ -104,6 +104,13 @@ sig_unblock(void)
 	sigprocmask(SIG_UNBLOCK, &ending, NULL);
 }
 
+/* Let the signals that end the program through (1), or hold them again (0). */
+void
+sig_let(int on)
+{
+	sigprocmask(on ? SIG_UNBLOCK : SIG_BLOCK, &ending, NULL);
+}
+
 /*
  * Flush f with the signals let through; the signal that came meanwhile,
  * or 0.  After a signal, what f could not write is dropped: the reader

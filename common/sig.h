@@ -8,6 +8,7 @@ int	sig_open(int);
 int	sig_take(int);
 int	sig_flush(FILE *);
 void	sig_unblock(void);
+void	sig_let(int);
 void	sig_abandon(FILE *);
 
 #endif

@@ -21,8 +21,11 @@
 #include "state.h"
 #include "xm.h"
 
-/* Take the lock, waiting for another run to finish with it. */
-void
+/*
+ * Take the lock, waiting for another run to finish with it; -1 if a
+ * signal came first (the caller lets its signals through meanwhile).
+ */
+int
 state_lock(struct state *st, const char *path)
 {
 	size_t n = strlen(path) + 6;
@@ -33,10 +36,16 @@ state_lock(struct state *st, const char *path)
 	snprintf(lock, n, "%s.lock", path);
 	if ((st->lockfd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0644)) == -1)
 		err(XM_EXIT_FAIL, "%s", lock);
-	while (flock(st->lockfd, LOCK_EX) == -1)
+	if (flock(st->lockfd, LOCK_EX) == -1) {
 		if (errno != EINTR)
 			err(XM_EXIT_FAIL, "%s: flock", lock);
+		free(lock);
+		close(st->lockfd);
+		st->lockfd = -1;
+		return -1;
+	}
 	free(lock);
+	return 0;
 }
 
 /* The state file to read, or -1 when there is none yet. */

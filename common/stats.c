@@ -112,6 +112,63 @@ wstats_get(const struct wstats *w, double span, struct window *out)
 }
 
 /*
+ * The same statistics by two passes over the ring, the values scaled
+ * first so that their squares neither overflow nor vanish: for windows
+ * with magnitudes past 1e150 or below 1e-150, which the running sums
+ * keep only where long double has the range (x86's 80-bit does; a
+ * 64-bit long double, or valgrind's, does not).
+ */
+void
+wstats_scan(const struct ring *r, double span, struct window *out)
+{
+	double scale = 0, m = 0, tm = 0, sxx = 0, sxy = 0, syy = 0, dv, dt, sse;
+	uint32_t i, n = r->len;
+
+	memset(out, 0, sizeof *out);
+	out->n = n;
+	out->span = span;
+	if (n == 0)
+		return;
+	for (i = 0; i < n; i++)
+		if (fabs(ring_v(r, i)) > scale)
+			scale = fabs(ring_v(r, i));
+	if (scale == 0)
+		scale = 1;
+	for (i = 0; i < n; i++) {
+		m += ring_v(r, i) / scale;
+		tm += ring_t(r, i) / 1000.0;
+	}
+	m /= n;
+	tm /= n;
+	for (i = 0; i < n; i++) {
+		dv = ring_v(r, i) / scale - m;
+		dt = ring_t(r, i) / 1000.0 - tm;
+		sxx += dt * dt;
+		sxy += dt * dv;
+		syy += dv * dv;
+	}
+	out->mean = m * scale;
+	out->stddev = sqrt(syy / n) * scale;
+	if (sxx <= 0)
+		return;
+	out->slope = sxy / sxx * scale;
+	out->change = out->slope * span;
+	if (n < 3)
+		return;
+	sse = syy - sxy * sxy / sxx;
+	out->change_se = sqrt((sse > 0 ? sse : 0) / (n - 2) / sxx) * scale * span;
+}
+
+/* Whether values this far out need wstats_scan. */
+int
+wstats_extreme(double lo, double hi)
+{
+	double a = fabs(lo) > fabs(hi) ? fabs(lo) : fabs(hi);
+
+	return a > 1e150 || (a < 1e-150 && a > 0);
+}
+
+/*
  * Increasing or decreasing when the change fitted across the window
  * (least-squares slope times span) is more than twice its standard error
  * -- it is not noise -- and more than 1% of the window's mean magnitude

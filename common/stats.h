@@ -35,6 +35,15 @@ void	 wstats_remove(struct wstats *, const struct ring *, double, double);
 void	 wstats_rebuild(struct wstats *, const struct ring *);
 void	 wstats_shift(struct wstats *, double);
 void	 wstats_get(const struct wstats *, double, struct window *);
+
+/* The window's mean alone, cheaper than all of wstats_get. */
+static inline double
+wstats_mean(const struct wstats *w)
+{
+	return w->n ? (double)(w->k + w->sv / w->n) : 0;
+}
+void	 wstats_scan(const struct ring *, double, struct window *);
+int	 wstats_extreme(double, double);
 enum trend trend_of(const struct window *);
 const char *trend_name(enum trend);
 

@@ -242,6 +242,12 @@ xm-buffer: 2 records of new series dropped (--max-series 2)'
 @test "xm-buffer: SIGUSR1 writes the summary now; SIGTERM ends it, state saved" {
 	( printf '1\th\tm\t1\n2\th\tm\t3\n'; sleep 5 ) | xm-buffer --summary --state st > out 2> err &
 	pid=$!
+	# Until it takes SIGUSR1 in hand, the signal would kill it; it does
+	# before it makes the lock file.
+	for i in $(seq 200); do
+		[ -e st.lock ] && break
+		sleep 0.05
+	done
 	for i in $(seq 100); do
 		kill -USR1 "$pid"
 		[ "$(grep -c '	h	m	' out)" -ge 1 ] && break

@@ -17,10 +17,18 @@ const char *const column_names[C_NCOL] = {
 void
 buffer_init(struct buffer *b, const struct buffer_opts *o)
 {
+	int i;
+
 	memset(b, 0, sizeof *b);
 	b->o = o;
 	table_init(&b->table);
 	b->window_ms = (uint32_t)llround(o->window * 1000);
+	b->need_ew = o->state != NULL;
+	for (i = 0; i < o->ncols; i++) {
+		b->need_ew |= o->cols[i] == C_BASELINE || o->cols[i] == C_ZSCORE;
+		b->need_fit |= o->cols[i] == C_STDDEV || o->cols[i] == C_SLOPE ||
+		    o->cols[i] == C_TREND;
+	}
 	b->period = INT64_MIN;
 	record_writer_init(&b->w, stdout, o->csv ? RECORD_CSV : 0);
 }
@@ -106,7 +114,7 @@ buffer_add(struct buffer *b, struct series *s, double ts, double v)
 	double off;
 	uint32_t t, delta;
 
-	if (s->ew.seen == 0)
+	if (s->ring.len == 0)
 		s->base = ts;
 	off = nearbyint((ts - s->base) * 1000);
 	if (off < (double)s->newest)
@@ -127,9 +135,11 @@ buffer_add(struct buffer *b, struct series *s, double ts, double v)
 	ring_push(&s->ring, t, v);
 	wstats_add(&s->ws, t / 1000.0, v);
 	s->newest = t;
-	s->last_baseline = s->ew.seen ? (double)s->ew.mean : v;
-	s->last_z = ew_zscore(&s->ew, v);
-	ew_add(&s->ew, ts, v, b->o->halflife);
+	if (b->need_ew) {
+		s->last_baseline = s->ew.seen ? (double)s->ew.mean : v;
+		s->last_z = ew_zscore(&s->ew, v);
+		ew_add(&s->ew, ts, v, b->o->halflife);
+	}
 	return 0;
 }
 
@@ -168,6 +178,18 @@ put_kept(struct buffer *b, const struct series *s, uint32_t upto)
 	}
 }
 
+/* The window's statistics: from the running sums, or for extreme magnitudes by a scan. */
+static void
+window_of(const struct series *s, double lo, double hi, struct window *w)
+{
+	double span = (s->newest - ring_t(&s->ring, 0)) / 1000.0;
+
+	if (wstats_extreme(lo, hi))
+		wstats_scan(&s->ring, span, w);
+	else
+		wstats_get(&s->ws, span, w);
+}
+
 static void
 put_columns(struct buffer *b, struct series *s)
 {
@@ -175,14 +197,15 @@ put_columns(struct buffer *b, struct series *s)
 	struct window w;
 	int i;
 
-	wstats_get(&s->ws, (s->newest - ring_t(&s->ring, 0)) / 1000.0, &w);
+	if (b->need_fit)
+		window_of(s, ring_min(&s->ring), ring_max(&s->ring), &w);
 	for (i = 0; i < o->ncols; i++) {
 		switch (o->cols[i]) {
 		case C_N:
-			record_put_number(&b->w, w.n);
+			record_put_number(&b->w, s->ring.len);
 			break;
 		case C_MEAN:
-			record_put_number(&b->w, w.mean);
+			record_put_number(&b->w, b->need_fit ? w.mean : wstats_mean(&s->ws));
 			break;
 		case C_MIN:
 			record_put_number(&b->w, ring_min(&s->ring));
@@ -320,7 +343,7 @@ buffer_put_summary(struct buffer *b)
 		for (i = 0; i < n; i++)
 			b->scratch[i] = ring_v(&s->ring, i);
 		qsort(b->scratch, n, sizeof *b->scratch, by_value);
-		wstats_get(&s->ws, (s->newest - ring_t(&s->ring, 0)) / 1000.0, &w);
+		window_of(s, b->scratch[0], b->scratch[n - 1], &w);
 		record_put_ts(&b->w, s->base + s->newest / 1000.0);
 		put_key(b, s);
 		put_kept(b, s, 1);

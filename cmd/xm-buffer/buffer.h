@@ -60,6 +60,8 @@ struct buffer {
 	int64_t	 period;	/* --every: the latest period seen */
 	uint64_t pendseq;
 	uint32_t window_ms;
+	int	 need_ew;	/* a baseline is printed or saved */
+	int	 need_fit;	/* stddev, slope or trend is printed */
 	struct record_writer w;
 	char	*key;		/* scratch for host TAB metric */
 	size_t	 keycap;

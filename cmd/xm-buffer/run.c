@@ -135,9 +135,17 @@ buffer_run(const struct buffer_opts *o)
 
 	memset(&x, 0, sizeof x);
 	buffer_init(&x.b, o);
+	/* Signals first: a run waiting its turn for the state may be told to go. */
 	sigfd = sig_open(SIGUSR1);
 	if (o->state != NULL) {
-		state_lock(&st, o->state);
+		sig_let(1);
+		k = state_lock(&st, o->state);
+		sig_let(0);
+		if (k == -1) {
+			buffer_free(&x.b);
+			close(sigfd);
+			return XM_EXIT_OK;
+		}
 		load_state(&x, &st);
 	}
 	x.r = record_reader_new(STDIN_FILENO, o->csv ? RECORD_CSV : 0);

@@ -182,7 +182,7 @@ test_malformed(void)
 	expect("hello\n", "BAD 1\n",
 	    "test-record: line 1: 1 field, a record needs at least 4\n", "one field");
 	expect("1\th\tm\t1\rx\n", "BAD 1\n",
-	    "test-record: line 1: field 4 contains a carriage return\n", "lone CR");
+	    "test-record: line 1: carriage return inside the line\n", "lone CR");
 	expect("1\th\tm\t\x1b[2J\n", "BAD 1\n",
 	    "test-record: line 1: value \"\\x1b[2J\" is not a number\n",
 	    "escape sequences never reach stderr raw");
@@ -244,6 +244,12 @@ test_long_lines(void)
 	ok(strchr(trace, '\n') - trace == 5 + 65535 &&
 	    strcmp(strchr(trace, '\n'), "\nOK 2 3|h|m|3\n") == 0, "CR LF split across reads");
 	is_str(errs, "", "  with nothing on stderr");
+
+	/* a CR ending one read, not followed by LF in the next: a lone CR */
+	memcpy(in + 65535, "\rx\n3\th\tm\t3\n", 11);
+	run(in, 65535 + 11, 0);
+	is_str(trace, "BAD 1\nOK 2 3|h|m|3\n", "a lone CR split across reads");
+	is_str(errs, "test-record: line 1: carriage return inside the line\n", "  is reported");
 	free(in);
 }
 
