@@ -69,10 +69,15 @@ resize(struct ring *r, uint32_t n)
 	r->head = r->lo_head = r->hi_head = 0;
 }
 
-/* Storage moves by a sixteenth, at least 64 samples: O(1) amortised, little slack. */
+/*
+ * Storage doubles from 4 samples to 64, then moves by a sixteenth: O(1)
+ * amortised either way, and a series of few samples costs little.
+ */
 static uint32_t
 step(uint32_t n)
 {
+	if (n < 64)
+		return n < 4 ? 4 : n;
 	return n / 16 > 64 ? n / 16 : 64;
 }
 

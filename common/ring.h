@@ -13,11 +13,11 @@
 /*
  * Samples are (t, v): t in milliseconds from a base the owner keeps, v a
  * double; 12 bytes each, plus 4 for the deques that give the minimum
- * and maximum in O(1) amortised.  Storage grows by a sixteenth (at least
- * 64 samples) when full and shrinks when it exceeds the samples held by
- * two such steps, so a ring holding n samples has room for at most
- * n + max(128, n / 8): 16 bytes a sample, a sixteenth or so more while
- * it grows, and 2 KiB at most for a small one.
+ * and maximum in O(1) amortised.  Storage doubles from 4 samples to 64,
+ * then grows by a sixteenth (at least 64) when full, and shrinks when it
+ * exceeds the samples held by two such steps: a ring of n samples has
+ * room for at most 3n below 64, n + 128 up to 1024, and n + n/8 above:
+ * 16 bytes a sample held and a little slack.
  */
 struct ring {
 	double	 *v;
