@@ -107,6 +107,8 @@ ring_push(struct ring *r, uint32_t t, double v)
 	}
 	k = r->lo_head + r->lo_len++;
 	r->lo[k < r->alloc ? k : k - r->alloc] = (uint16_t)slot;
+	if (r->lo_len == 1)
+		r->lo_v = v;
 	while (r->hi_len > 0) {
 		k = r->hi_head + r->hi_len - 1;
 		if (r->v[r->hi[k < r->alloc ? k : k - r->alloc]] >= v)
@@ -115,6 +117,8 @@ ring_push(struct ring *r, uint32_t t, double v)
 	}
 	k = r->hi_head + r->hi_len++;
 	r->hi[k < r->alloc ? k : k - r->alloc] = (uint16_t)slot;
+	if (r->hi_len == 1)
+		r->hi_v = v;
 }
 
 /* Drop the oldest sample. */
@@ -126,11 +130,13 @@ ring_pop(struct ring *r)
 	if (r->deques) {
 		if (r->lo_len > 0 && r->lo[r->lo_head] == r->head) {
 			r->lo_head = r->lo_head + 1 == r->alloc ? 0 : r->lo_head + 1;
-			r->lo_len--;
+			if (--r->lo_len > 0)
+				r->lo_v = r->v[r->lo[r->lo_head]];
 		}
 		if (r->hi_len > 0 && r->hi[r->hi_head] == r->head) {
 			r->hi_head = r->hi_head + 1 == r->alloc ? 0 : r->hi_head + 1;
-			r->hi_len--;
+			if (--r->hi_len > 0)
+				r->hi_v = r->v[r->hi[r->hi_head]];
 		}
 	}
 	r->head = r->head + 1 == r->alloc ? 0 : r->head + 1;
@@ -156,14 +162,3 @@ ring_rebase(struct ring *r, uint32_t delta)
 	}
 }
 
-double
-ring_min(const struct ring *r)
-{
-	return r->v[r->lo[r->lo_head]];
-}
-
-double
-ring_max(const struct ring *r)
-{
-	return r->v[r->hi[r->hi_head]];
-}

@@ -26,6 +26,7 @@ struct ring {
 	uint32_t head, len, alloc, cap;
 	uint32_t lo_head, lo_len, hi_head, hi_len;
 	int	  deques;
+	double	  lo_v, hi_v;	/* the fronts' values, kept so reading them costs no miss */
 };
 
 void	 ring_init(struct ring *, uint32_t, int);
@@ -33,9 +34,20 @@ void	 ring_free(struct ring *);
 void	 ring_push(struct ring *, uint32_t, double);
 void	 ring_pop(struct ring *);
 void	 ring_rebase(struct ring *, uint32_t);
-double	 ring_min(const struct ring *);
-double	 ring_max(const struct ring *);
+
 size_t	 ring_bytes(const struct ring *);
+
+static inline double
+ring_min(const struct ring *r)
+{
+	return r->lo_v;
+}
+
+static inline double
+ring_max(const struct ring *r)
+{
+	return r->hi_v;
+}
 
 /* The i-th sample from the oldest. */
 static inline uint32_t

@@ -112,6 +112,13 @@ setup() {
 	run -0 --separate-stderr xm-buffer --csv --columns n,trend < in
 	assert_output 'ts,host,metric,value,n,trend
 1,h,"m{a=""x,y""}",2,1,stable'
+	# blanks are kept, a TAB (which TSV could not carry) is refused, quoted or not
+	printf 'ts,host,metric,value,note\n1,h,m,2, a \n2,h,m,3,\tb\n' > in
+	run -1 --separate-stderr xm-buffer --csv --columns n < in
+	assert_output 'ts,host,metric,value,note,n
+1,h,m,2," a ",1'
+	assert_equal "$stderr" 'xm-buffer: line 3: field 5 contains a tab
+xm-buffer: 1 record skipped'
 }
 
 @test "xm-buffer: --every: one line per series per period, stamped with its start" {

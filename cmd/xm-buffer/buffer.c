@@ -40,7 +40,6 @@ buffer_free(struct buffer *b)
 
 	for (i = 0; i < b->n; i++) {
 		ring_free(&b->all[i]->ring);
-		free(b->all[i]->it.key);
 		free(b->all[i]->last);
 		free(b->all[i]);
 	}
@@ -77,8 +76,10 @@ buffer_series(struct buffer *b, const char *host, size_t hlen, const char *metri
 		return s;
 	if (b->n >= b->o->max_series)
 		return NULL;
-	s = xm_calloc(1, sizeof *s);
-	s->it.key = xm_strndup(b->key, len);
+	/* The key right after the series, so that finding it and using it touch the same memory. */
+	s = xm_calloc(1, sizeof *s + len);
+	s->it.key = (char *)(s + 1);
+	memcpy(s->it.key, b->key, len);
 	s->it.len = (uint32_t)len;
 	s->it.hash = hash;
 	s->hostlen = (uint32_t)hlen;
