@@ -44,9 +44,5 @@ conforms() {
 }
 
 @test "format: the xm(7) EXAMPLES run" {
-	while IFS= read -r ex; do
-		run -0 --separate-stderr timeout 20 bash -o pipefail -c "$ex"
-		assert_equal "$stderr" ""
-		[ -n "$output" ] || fail "no output from: $ex"
-	done < <(man_examples xm.7)
+	run_man_examples xm.7
 }

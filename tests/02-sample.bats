@@ -455,9 +455,5 @@ $usage"
 }
 
 @test "xm-sample: the man page EXAMPLES run" {
-	while IFS= read -r ex; do
-		run -0 --separate-stderr timeout 20 bash -o pipefail -c "$ex"
-		assert_equal "$stderr" ""
-		[ -n "$output" ] || fail "no output from: $ex"
-	done < <(man_examples xm-sample.1)
+	run_man_examples xm-sample.1
 }

@@ -310,9 +310,5 @@ $usage"
 }
 
 @test "xm-buffer: the man page EXAMPLES run" {
-	while IFS= read -r ex; do
-		run -0 --separate-stderr timeout 60 bash -o pipefail -c "$ex"
-		assert_equal "$stderr" ""
-		[ -n "$output" ] || fail "no output from: $ex"
-	done < <(man_examples xm-buffer.1)
+	run_man_examples xm-buffer.1
 }

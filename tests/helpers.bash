@@ -35,3 +35,14 @@ wait_lines() {
 man_examples() {
 	sed -n '/^\.Sh EXAMPLES/,/^\.Sh /s/^\.Dl \$ //p' "$MAN/$1" | sed 's/\\e/\\/g; s/\\(aq/'"'"'/g; s/\\(dq/"/g'
 }
+
+# Run every EXAMPLE of a man page: each must succeed, print something,
+# and say nothing on stderr.
+run_man_examples() {
+	local ex
+	while IFS= read -r ex; do
+		run -0 --separate-stderr timeout 60 bash -o pipefail -c "$ex"
+		assert_equal "$stderr" ""
+		[ -n "$output" ] || fail "no output from: $ex"
+	done < <(man_examples "$1")
+}

@@ -48,9 +48,7 @@ usage(FILE *f, int status)
 static void
 bad(const char *opt, const char *arg, const char *what)
 {
-	char q[XM_QUOTE_MAX];
-
-	warnx("%s: \"%s\": %s", opt, xm_quote(q, arg, strlen(arg)), what);
+	xm_bad_arg(opt, arg, what);
 	usage(stderr, XM_EXIT_USAGE);
 }
 
