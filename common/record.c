@@ -309,6 +309,8 @@ fill(struct record_reader *r)
 	ssize_t got;
 	int rc;
 
+	if (r->sigfd >= 0 && sig_caught())
+		return RECORD_SIGNAL;
 	if (r->out != NULL || r->sigfd >= 0) {
 		pfd[0].fd = r->fd;
 		pfd[0].events = POLLIN;
@@ -579,6 +581,7 @@ record_writer_init(struct record_writer *w, FILE *f, int flags)
 {
 	w->f = f;
 	w->csv = (flags & RECORD_CSV) != 0;
+	w->interruptible = (flags & RECORD_INTERRUPTIBLE) != 0;
 	w->nfield = 0;
 	w->len = 0;
 }
@@ -597,7 +600,10 @@ csv_needs_quotes(const char *s, size_t len)
 static void
 spill(struct record_writer *w)
 {
-	fwrite_unlocked(w->line, 1, w->len, w->f);
+	if (w->interruptible)
+		sig_fwrite(w->line, w->len, w->f);
+	else
+		fwrite_unlocked(w->line, 1, w->len, w->f);
 	w->len = 0;
 }
 

@@ -9,7 +9,8 @@
 #define RECORD_MAX 65536
 
 enum record_flags {
-	RECORD_CSV = 1		/* comma-separated, quoted as RFC 4180 */
+	RECORD_CSV = 1,		/* comma-separated, quoted as RFC 4180 */
+	RECORD_INTERRUPTIBLE = 2	/* a writer whose blocking writes a signal ends (sig_fwrite) */
 };
 
 enum record_kind {
@@ -57,6 +58,7 @@ int	 record_reader_end(struct record_reader *);
 struct record_writer {
 	FILE	*f;
 	int	 csv;
+	int	 interruptible;	/* RECORD_INTERRUPTIBLE */
 	size_t	 nfield;	/* fields put on the current line */
 	size_t	 len;
 	char	 line[RECORD_MAX + 2];

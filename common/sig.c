@@ -30,6 +30,7 @@
  * caught is taken by sig_take; ended stays, for sig_abandon.
  */
 static volatile sig_atomic_t caught, ended;
+static int dropped;		/* sig_fwrite wrote nothing more after a signal */
 static sigset_t watched;	/* all, for the signalfd */
 static sigset_t ending;		/* those that end the program: let through to flush */
 
@@ -126,15 +127,47 @@ sig_flush(FILE *f)
 	return caught;
 }
 
+/* Whether a signal that ends the program came while it was let through. */
+int
+sig_caught(void)
+{
+	return caught != 0;
+}
+
+/*
+ * fwrite, but where it would have to write to f, not just fill its
+ * buffer, and so may block on a reader that stopped reading, with the
+ * signals let through as sig_flush does.  Once one came, nothing more
+ * is written: sig_abandon drops it.
+ */
+size_t
+sig_fwrite(const void *p, size_t n, FILE *f)
+{
+	size_t k = 0;
+
+	if (__fpending(f) + n < __fbufsize(f))
+		return fwrite_unlocked(p, 1, n, f);
+	sigprocmask(SIG_UNBLOCK, &ending, NULL);
+	if (!ended)
+		k = fwrite_unlocked(p, 1, n, f);
+	sigprocmask(SIG_BLOCK, &ending, NULL);
+	if (ended)
+		dropped = 1;
+	return k;
+}
+
 /*
  * After a signal, drop what f failed to write: the reader is not
  * reading, and a last flush on the way out would only block again.
+ * 1 if anything was dropped.
  */
-void
+int
 sig_abandon(FILE *f)
 {
-	if (ended && ferror(f)) {
+	if (ended && (ferror(f) || dropped)) {
 		__fpurge(f);
 		clearerr(f);
+		return 1;
 	}
+	return 0;
 }

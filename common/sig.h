@@ -9,6 +9,8 @@ int	sig_take(int);
 int	sig_flush(FILE *);
 void	sig_unblock(void);
 void	sig_let(int);
-void	sig_abandon(FILE *);
+int	sig_caught(void);
+size_t	sig_fwrite(const void *, size_t, FILE *);
+int	sig_abandon(FILE *);
 
 #endif

@@ -4,8 +4,9 @@
 
 #include "stats.h"
 
+/* Times are whole milliseconds, taken from t0 as integers: no rounding there. */
 void
-wstats_add(struct wstats *w, double t, double v)
+wstats_add(struct wstats *w, uint32_t t, double v)
 {
 	long double d, e;
 
@@ -15,7 +16,7 @@ wstats_add(struct wstats *w, double t, double v)
 		w->t0 = t;
 	}
 	d = (long double)v - w->k;
-	e = (long double)t - w->t0;
+	e = (long double)((int64_t)t - w->t0);
 	w->sv += d;
 	w->svv += d * d;
 	w->st += e;
@@ -27,12 +28,16 @@ wstats_add(struct wstats *w, double t, double v)
 /*
  * Take out the sample (t, v) the ring has just dropped.  Once as many
  * samples have gone as the window holds, the sums are made afresh from
- * what the ring holds now, before rounding can build up.
+ * what the ring holds now, before rounding can build up; and at once
+ * when the sample leaving lay far beyond the spread of those that stay
+ * (a spike of 1e10 among values near 1), whose deviations would
+ * otherwise be lost in the rounding of its own.  Each such rebuild needs
+ * the spread to fall by 2^10, so there are few of them.
  */
 void
-wstats_remove(struct wstats *w, const struct ring *r, double t, double v)
+wstats_remove(struct wstats *w, const struct ring *r, uint32_t t, double v)
 {
-	long double d = (long double)v - w->k, e = (long double)t - w->t0;
+	long double d = (long double)v - w->k, e = (long double)((int64_t)t - w->t0);
 
 	if (w->n <= 1) {
 		memset(w, 0, sizeof *w);
@@ -44,7 +49,8 @@ wstats_remove(struct wstats *w, const struct ring *r, double t, double v)
 	w->stt -= e * e;
 	w->stv -= e * d;
 	w->n--;
-	if (++w->turned >= w->n)
+	d -= w->sv / w->n;
+	if (++w->turned >= w->n || d * d > 1048576 * (w->svv - w->sv * w->sv / w->n))
 		wstats_rebuild(w, r);
 }
 
@@ -61,10 +67,10 @@ wstats_rebuild(struct wstats *w, const struct ring *r)
 	for (i = 0; i < r->len; i++)
 		sum += ring_v(r, i);
 	w->k = (double)(sum / r->len);
-	w->t0 = ring_t(r, 0) / 1000.0;
+	w->t0 = ring_t(r, 0);
 	for (i = 0; i < r->len; i++) {
 		long double d = (long double)ring_v(r, i) - w->k;
-		long double e = (long double)(ring_t(r, i) / 1000.0) - w->t0;
+		long double e = (long double)(ring_t(r, i) - ring_t(r, 0));
 
 		w->sv += d;
 		w->svv += d * d;
@@ -75,9 +81,9 @@ wstats_rebuild(struct wstats *w, const struct ring *r)
 	w->n = r->len;
 }
 
-/* The ring's times moved back by delta seconds: move the reference with them. */
+/* The ring's times moved back by delta ms: move the reference with them. */
 void
-wstats_shift(struct wstats *w, double delta)
+wstats_shift(struct wstats *w, uint32_t delta)
 {
 	w->t0 -= delta;
 }
@@ -98,17 +104,18 @@ wstats_get(const struct wstats *w, double span, struct window *out)
 	out->mean = (double)(w->k + w->sv / n);
 	out->stddev = (double)sqrtl(syy / n);
 	sxx = w->stt - w->st * w->st / n;
-	if (sxx <= 0)
+	if (!(span > 0) || sxx <= 0)
 		return;
 	sxy = w->stv - w->st * w->sv / n;
-	out->slope = (double)(sxy / sxx);
+	/* per ms, made per second */
+	out->slope = (double)(sxy / sxx * 1000);
 	out->change = out->slope * span;
 	if (w->n < 3)
 		return;
 	sse = syy - sxy * sxy / sxx;
 	if (sse < 0)
 		sse = 0;
-	out->change_se = (double)sqrtl(sse / (n - 2) / sxx) * span;
+	out->change_se = (double)(sqrtl(sse / (n - 2) / sxx) * 1000) * span;
 }
 
 /*
@@ -136,20 +143,20 @@ wstats_scan(const struct ring *r, double span, struct window *out)
 		scale = 1;
 	for (i = 0; i < n; i++) {
 		m += ring_v(r, i) / scale;
-		tm += ring_t(r, i) / 1000.0;
+		tm += (ring_t(r, i) - ring_t(r, 0)) / 1000.0;
 	}
 	m /= n;
 	tm /= n;
 	for (i = 0; i < n; i++) {
 		dv = ring_v(r, i) / scale - m;
-		dt = ring_t(r, i) / 1000.0 - tm;
+		dt = (ring_t(r, i) - ring_t(r, 0)) / 1000.0 - tm;
 		sxx += dt * dt;
 		sxy += dt * dv;
 		syy += dv * dv;
 	}
 	out->mean = m * scale;
 	out->stddev = sqrt(syy / n) * scale;
-	if (sxx <= 0)
+	if (!(span > 0) || sxx <= 0)
 		return;
 	out->slope = sxy / sxx * scale;
 	out->change = out->slope * span;
@@ -220,18 +227,25 @@ ew_add(struct ewstats *e, double t, double v, double halflife)
 	e->seen++;
 }
 
-/* How many long-run standard deviations v is from the baseline; 0 until that means something. */
+/*
+ * How many long-run standard deviations v is from the baseline; 0 until
+ * that means something: before EW_MIN_SEEN samples, while the weight of
+ * the history is below EW_MIN_WEIGHT samples' (after a long silence the
+ * old ones have decayed away), and when the variance is only rounding
+ * (a constant series).
+ */
 double
 ew_zscore(const struct ewstats *e, double v)
 {
-	long double var;
+	long double var, z;
 
-	if (e->seen < EW_MIN_SEEN)
+	if (e->seen < EW_MIN_SEEN || e->w < EW_MIN_WEIGHT)
 		return 0;
 	var = e->m2 / e->w;
-	if (!(var > 0))
+	if (!(var > e->mean * e->mean * 1e-24L))
 		return 0;
-	return (double)((v - e->mean) / sqrtl(var));
+	z = (v - e->mean) / sqrtl(var);
+	return isfinite((double)z) ? (double)z : 0;
 }
 
 /* The p-th percentile of n sorted values, by nearest rank: a value that occurred. */

@@ -17,7 +17,8 @@ enum trend { TREND_STABLE, TREND_INCREASING, TREND_DECREASING };
  */
 struct wstats {
 	long double sv, svv, st, stt, stv;
-	double	 k, t0;		/* reference value, reference time (s) */
+	double	 k;		/* reference value */
+	int64_t	 t0;		/* reference time, ms as the ring keeps them */
 	uint32_t n;
 	uint32_t turned;	/* samples removed since the sums were made afresh */
 };
@@ -30,10 +31,10 @@ struct window {
 	double	 span;		/* newest time less oldest */
 };
 
-void	 wstats_add(struct wstats *, double, double);
-void	 wstats_remove(struct wstats *, const struct ring *, double, double);
+void	 wstats_add(struct wstats *, uint32_t, double);
+void	 wstats_remove(struct wstats *, const struct ring *, uint32_t, double);
 void	 wstats_rebuild(struct wstats *, const struct ring *);
-void	 wstats_shift(struct wstats *, double);
+void	 wstats_shift(struct wstats *, uint32_t);
 void	 wstats_get(const struct wstats *, double, struct window *);
 
 /* The window's mean alone, cheaper than all of wstats_get. */
@@ -58,6 +59,7 @@ struct ewstats {
 };
 
 #define EW_MIN_SEEN 10		/* samples before a z-score means anything */
+#define EW_MIN_WEIGHT 2		/* and the weight of history, in samples */
 
 void	 ew_add(struct ewstats *, double, double, double);
 double	 ew_zscore(const struct ewstats *, double);

@@ -224,7 +224,7 @@ xm-buffer: st: a malformed line; moved aside to st.bad, starting afresh'
 4	h	m	4	2	2.5'
 	assert_equal "$stderr" 'xm-buffer: line 2: value "abc" is not a number
 xm-buffer: line 3: 3 fields, a record needs at least 4
-xm-buffer: line 4: ts 0 is older than the newest sample of its series
+xm-buffer: line 4: ts "0" is older than the newest sample of its series
 xm-buffer: 3 records skipped'
 }
 
@@ -267,6 +267,116 @@ xm-buffer: 2 records of new series dropped (--max-series 2)'
 	assert_equal "$status" 0
 	assert_equal "$(cat err)" ""
 	assert_equal "$(tail -n 1 st)" '#end	1	2'
+}
+
+@test "xm-buffer: SIGTERM while the reader has stopped reading: state saved, status 0" {
+	xm-sample --synthetic --seed 3 --start 1764300000 -n 20000 -m load > in
+	mkfifo out
+	# held open for reading and writing here, never read: the pipe fills
+	exec 7<> out
+	xm-buffer --state st < in > out 2> err &
+	pid=$!
+	for i in $(seq 200); do
+		[ -e st.lock ] && break
+		sleep 0.05
+	done
+	sleep 0.5
+	kill -TERM "$pid"
+	# a process still blocked in its write is killed, and fails the test
+	( sleep 10; kill -KILL "$pid" ) 2> /dev/null &
+	status=0
+	wait "$pid" || status=$?
+	exec 7>&-
+	assert_equal "$status" 0
+	assert_equal "$(cat err)" ""
+	assert_equal "$(head -n 1 st)" '#xm-buffer state 1'
+	assert_regex "$(tail -n 1 st)" '^#end	3	[0-9]+$'
+}
+
+@test "xm-buffer: --every: a series' period ends at its next sample; a quiet one's two periods on" {
+	# h's period 0 ends at its 61; g is quiet after 59, and its line comes
+	# when the stream reaches period 2; h's 130 then ends h's period 1
+	printf '0\th\tm\t1\n59\tg\tm\t7\n61\th\tm\t2\n119\th\tm\t3\n125\tx\tm\t0\n130\th\tm\t4\n' > in
+	run -0 --separate-stderr xm-buffer --every 60 --columns n -H < in
+	assert_output '0	h	m	1	1
+0	g	m	7	1
+60	h	m	3	3
+120	h	m	4	4
+120	x	m	0	1'
+	# a host a little behind the others keeps every line
+	printf '60\ta\tm\t1\n59\tb\tm\t2\n61\tb\tm\t3\n62\ta\tm\t4\n' > in
+	run -0 --separate-stderr xm-buffer --every 60 --columns n -H < in
+	assert_output '0	b	m	2	1
+60	a	m	4	2
+60	b	m	3	2'
+	# a sample for a period already written is refused, not written twice
+	printf '10\tg\tm\t1\n130\th\tm\t1\n20\tg\tm\t2\n' > in
+	run -1 --separate-stderr xm-buffer --every 60 --columns n -H < in
+	assert_output '0	g	m	1	1
+120	h	m	1	1'
+	assert_equal "$stderr" 'xm-buffer: line 3: ts "20" falls in a period already written
+xm-buffer: 1 record skipped'
+}
+
+@test "xm-buffer: --every: periods are exact where division rounds" {
+	# 0.3 / 0.1 is 2.9999999999999996 in binary: the sample is still in period 0.3
+	printf '0.29\th\tm\t1\n0.3\th\tm\t2\n0.4\th\tm\t3\n' > in
+	run -0 --separate-stderr xm-buffer --every 0.1 --columns n -H < in
+	assert_output '0.2	h	m	1	1
+0.3	h	m	2	2
+0.4	h	m	3	3'
+	printf '99999999999999\th\tm\t1\n' > in
+	run -1 --separate-stderr xm-buffer --every 60 -H < in
+	assert_equal "$stderr" 'xm-buffer: line 1: ts "99999999999999" is too far on to count in periods of --every
+xm-buffer: 1 record skipped'
+}
+
+@test "xm-buffer: --every: a new header lets the lines of the old columns out first" {
+	printf '#ts\thost\tmetric\tvalue\tnote\n1\th\tm\t4\tx\n#ts\thost\tmetric\tvalue\n70\th\tm\t6\n' > in
+	run -0 --separate-stderr xm-buffer --every 60 --columns n < in
+	assert_output '#ts	host	metric	value	note	n
+0	h	m	4	x	1
+#ts	host	metric	value	n
+60	h	m	6	2'
+}
+
+@test "xm-buffer: a silence longer than 49 days (2^32 ms) starts the window afresh" {
+	printf '1\th\tm\t1\n2\th\tm\t3\n5000000001\th\tm\t7\n5000000002\th\tm\t9\n' > in
+	run -0 --separate-stderr xm-buffer --columns n,mean,slope -H < in
+	assert_output '1	h	m	1	1	1	0
+2	h	m	3	2	2	2
+5000000001	h	m	7	1	7	0
+5000000002	h	m	9	2	8	2'
+}
+
+@test "xm-buffer: a spike gone from the window leaves no trace in its statistics" {
+	printf '1\th\tm\t1e17\n2\th\tm\t1\n3\th\tm\t2\n4\th\tm\t3\n' > in
+	run -0 --separate-stderr xm-buffer -s 3 --columns n,mean,stddev,slope -H < in
+	assert_line --index 3 '4	h	m	3	3	2	0.8164965809	1'
+}
+
+@test "xm-buffer: the state keeps every column --every held, whatever bytes they carry" {
+	printf '#ts\thost\tmetric\tvalue\ta\tb\n10\th\tm\t1\tx\x1fy\t-\n' > in
+	run -0 --separate-stderr xm-buffer --every 60 --state st --columns n -H < in
+	printf '#ts\thost\tmetric\tvalue\ta\tb\n70\th\tm\t2\tz\tw\n' > in
+	run -0 --separate-stderr xm-buffer --every 60 --state st --columns n -H < in
+	assert_output "$(printf '0\th\tm\t1\tx\x1fy\t-\t1')"
+	# a run without --every drops the line still to come, not the file
+	run -0 --separate-stderr xm-buffer --state st --columns n -H < /dev/null
+	assert_equal "$stderr" ""
+	assert_equal "$(tail -n 1 st)" '#end	1	2'
+	# --summary on a state made without it still has the value
+	run -0 --separate-stderr xm-buffer --summary --state st -H < /dev/null
+	assert_equal "$(cut -f1-5 <<< "$output")" '70	h	m	2	2'
+}
+
+@test "xm-buffer: a lower --max-series loads what fits of a state file, not sets it aside" {
+	printf '1\ta\tm\t1\n1\tb\tm\t2\n1\tc\tm\t3\n' | xm-buffer --state st > /dev/null
+	run -0 --separate-stderr xm-buffer --state st --max-series 2 --summary -H < /dev/null
+	assert_equal "$stderr" ""
+	assert_output '1	a	m	1	1	1	1	1	0	1	1	1	1	stable	1	1
+1	b	m	2	1	2	2	2	0	2	2	2	2	stable	1	1'
+	[ ! -e st.bad ]
 }
 
 @test "xm-buffer: output comes at once when input pauses, into a pipe or a file" {

@@ -23,6 +23,7 @@ buffer_init(struct buffer *b, const struct buffer_opts *o)
 	b->o = o;
 	table_init(&b->table);
 	b->window_ms = (uint32_t)llround(o->window * 1000);
+	b->every_ms = o->every > 0 ? llround(o->every * 1000) : 1;
 	b->need_ew = o->state != NULL;
 	for (i = 0; i < o->ncols; i++) {
 		b->need_ew |= o->cols[i] == C_BASELINE || o->cols[i] == C_ZSCORE;
@@ -30,7 +31,7 @@ buffer_init(struct buffer *b, const struct buffer_opts *o)
 		    o->cols[i] == C_TREND;
 	}
 	b->period = INT64_MIN;
-	record_writer_init(&b->w, stdout, o->csv ? RECORD_CSV : 0);
+	record_writer_init(&b->w, stdout, (o->csv ? RECORD_CSV : 0) | RECORD_INTERRUPTIBLE);
 }
 
 void
@@ -83,6 +84,7 @@ buffer_series(struct buffer *b, const char *host, size_t hlen, const char *metri
 	s->it.len = (uint32_t)len;
 	s->it.hash = hash;
 	s->hostlen = (uint32_t)hlen;
+	s->period = INT64_MIN;
 	ring_init(&s->ring, b->o->size, !b->o->summary);
 	table_add(&b->table, &s->it);
 	if (b->n == b->cap) {
@@ -97,7 +99,8 @@ buffer_series(struct buffer *b, const char *host, size_t hlen, const char *metri
 static void
 drop_oldest(struct series *s)
 {
-	double t = ring_t(&s->ring, 0) / 1000.0, v = ring_v(&s->ring, 0);
+	uint32_t t = ring_t(&s->ring, 0);
+	double v = ring_v(&s->ring, 0);
 
 	ring_pop(&s->ring);
 	wstats_remove(&s->ws, &s->ring, t, v);
@@ -122,10 +125,16 @@ buffer_add(struct buffer *b, struct series *s, double ts, double v)
 		return -1;
 	while (s->ring.len > 0 && off - ring_t(&s->ring, 0) > b->window_ms)
 		drop_oldest(s);
+	if (s->ring.len == 0) {
+		/* a silence longer than the window: the times start afresh */
+		s->base = ts;
+		s->newest = 0;
+		off = 0;
+	}
 	if (off >= REBASE_AT) {
 		delta = s->ring.len > 0 ? ring_t(&s->ring, 0) : s->newest;
 		ring_rebase(&s->ring, delta);
-		wstats_shift(&s->ws, delta / 1000.0);
+		wstats_shift(&s->ws, delta);
 		s->base += delta / 1000.0;
 		s->newest -= delta;
 		off -= delta;
@@ -134,7 +143,7 @@ buffer_add(struct buffer *b, struct series *s, double ts, double v)
 		drop_oldest(s);
 	t = (uint32_t)off;
 	ring_push(&s->ring, t, v);
-	wstats_add(&s->ws, t / 1000.0, v);
+	wstats_add(&s->ws, t, v);
 	s->newest = t;
 	if (b->need_ew) {
 		s->last_baseline = s->ew.seen ? (double)s->ew.mean : v;
@@ -166,12 +175,15 @@ buffer_keep(struct buffer *b, struct series *s, const struct record *rec)
 	s->lastn = (uint32_t)(rec->nfield - COL_VALUE);
 }
 
+/* The kept fields, at most upto of them; the newest value if none were kept. */
 static void
 put_kept(struct buffer *b, const struct series *s, uint32_t upto)
 {
 	const char *p = s->last, *nl;
 	uint32_t i;
 
+	if (s->lastn == 0)
+		record_put_number(&b->w, ring_v(&s->ring, s->ring.len - 1));
 	for (i = 0; i < s->lastn && i < upto; i++) {
 		nl = memchr(p, '\n', (size_t)(s->last + s->lastlen - p));
 		record_put(&b->w, p, (size_t)(nl - p));
@@ -262,8 +274,34 @@ by_period(const void *a, const void *b)
 }
 
 /*
- * --every: the line of each series whose period ended before period p,
- * stamped with the start of its period and carrying its last sample;
+ * --every: the period of ts, counted in whole milliseconds as the
+ * windows count time, so that 0.3 is in the period 0.3 of --every 0.1
+ * whatever binary fractions make of it; -1 past 2^53 ms.
+ */
+int
+buffer_period(const struct buffer *b, double ts, int64_t *p)
+{
+	double ms = nearbyint(ts * 1000);
+
+	if (!(ms < 9007199254740992.0))
+		return -1;
+	*p = (int64_t)ms / b->every_ms;
+	return 0;
+}
+
+/* --every: the line of s's period, stamped with its start, carrying its last sample. */
+void
+buffer_put_line(struct buffer *b, struct series *s)
+{
+	record_put_ts(&b->w, (double)(s->period * b->every_ms) / 1000);
+	put_key(b, s);
+	put_kept(b, s, UINT32_MAX);
+	put_columns(b, s);
+	record_end(&b->w);
+}
+
+/*
+ * --every: the lines of the series whose periods are before period p,
  * in the order of their periods (a late sample may have opened an older
  * one), then of their coming.
  */
@@ -286,11 +324,7 @@ buffer_put_pending(struct buffer *b, int64_t p)
 			b->pend[o++] = s;
 			continue;
 		}
-		record_put_ts(&b->w, (double)s->period * b->o->every);
-		put_key(b, s);
-		put_kept(b, s, UINT32_MAX);
-		put_columns(b, s);
-		record_end(&b->w);
+		buffer_put_line(b, s);
 		s->pending = 0;
 	}
 	b->npend = o;

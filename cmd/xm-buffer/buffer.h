@@ -45,8 +45,8 @@ struct series {
 	size_t	 lastlen, lastcap;
 	uint32_t lastn;		/* fields in last */
 	double	 last_baseline, last_z;
-	int64_t	 period;	/* --every: period of the pending line */
-	int	 pending;
+	int64_t	 period;	/* --every: period of the newest sample; INT64_MIN: none */
+	int	 pending;	/* its line is still to come */
 	uint64_t pendseq;	/* --every: when it joined the pending lines */
 };
 
@@ -60,6 +60,7 @@ struct buffer {
 	int64_t	 period;	/* --every: the latest period seen */
 	uint64_t pendseq;
 	uint32_t window_ms;
+	int64_t	 every_ms;	/* --every in ms, or 1 */
 	int	 need_ew;	/* a baseline is printed or saved */
 	int	 need_fit;	/* stddev, slope or trend is printed */
 	struct record_writer w;
@@ -77,7 +78,9 @@ struct series *buffer_series(struct buffer *, const char *, size_t, const char *
 int	 buffer_add(struct buffer *, struct series *, double, double);
 void	 buffer_keep(struct buffer *, struct series *, const struct record *);
 void	 buffer_put(struct buffer *, struct series *, const struct record *);
+int	 buffer_period(const struct buffer *, double, int64_t *);
 void	 buffer_pend(struct buffer *, struct series *, int64_t);
+void	 buffer_put_line(struct buffer *, struct series *);
 void	 buffer_put_pending(struct buffer *, int64_t);
 void	 buffer_put_summary(struct buffer *);
 int	 buffer_run(const struct buffer_opts *);

@@ -77,15 +77,31 @@ take(struct run *x, struct record *rec)
 		return 0;
 	}
 	if (o->every > 0) {
-		p = (int64_t)floor(rec->ts / o->every);
+		if (buffer_period(b, rec->ts, &p) == -1) {
+			record_bad(x->r, rec->lineno, "ts \"%s\" is too far on to count in periods of --every",
+			    xm_quote(q, rec->field[COL_TS], rec->len[COL_TS]));
+			return -1;
+		}
+		if (p == s->period && !s->pending) {
+			record_bad(x->r, rec->lineno, "ts \"%s\" falls in a period already written",
+			    xm_quote(q, rec->field[COL_TS], rec->len[COL_TS]));
+			return -1;
+		}
+		/*
+		 * A period is over for a series at its first sample of a later
+		 * one; for a series gone quiet, when the stream is two periods
+		 * on, which leaves the others a period to be late in.
+		 */
 		if (p > b->period) {
 			headed(x);
-			buffer_put_pending(b, p);
+			buffer_put_pending(b, p - 1);
 			b->period = p;
 		}
+		if (s->pending && p > s->period)
+			buffer_put_line(b, s);
 	}
 	if (buffer_add(b, s, rec->ts, rec->value) == -1) {
-		record_bad(x->r, rec->lineno, "ts %s is older than the newest sample of its series",
+		record_bad(x->r, rec->lineno, "ts \"%s\" is older than the newest sample of its series",
 		    xm_quote(q, rec->field[COL_TS], rec->len[COL_TS]));
 		return -1;
 	}
@@ -172,6 +188,9 @@ buffer_run(const struct buffer_opts *o)
 			continue;
 		}
 		if (k == RECORD_HEADER) {
+			/* Lines to come carry the old columns: out with them under the old header. */
+			if (o->every > 0)
+				buffer_put_pending(&x.b, INT64_MAX);
 			x.headed = 0;
 			if (!o->summary)
 				put_header(&x);
@@ -187,12 +206,18 @@ buffer_run(const struct buffer_opts *o)
 			break;
 	}
 
-	headed(&x);
-	/* Saved, a period's line waits for the next run to see the period end. */
-	if (o->every > 0 && o->state == NULL)
-		buffer_put_pending(&x.b, INT64_MAX);
-	if (o->summary)
-		buffer_put_summary(&x.b);
+	/*
+	 * Ended by a signal while the reader had stopped reading: what is
+	 * not out stays unwritten, and the state is saved all the same.
+	 */
+	if (!sig_abandon(stdout)) {
+		headed(&x);
+		/* Saved, a period's line waits for the next run to see the period end. */
+		if (o->every > 0 && o->state == NULL)
+			buffer_put_pending(&x.b, INT64_MAX);
+		if (o->summary)
+			buffer_put_summary(&x.b);
+	}
 	if (o->state != NULL) {
 		save_state(&x, &st);
 		state_unlock(&st);

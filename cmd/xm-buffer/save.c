@@ -3,10 +3,13 @@
  * read it:
  *
  *	#xm-buffer state 1
- *	#ts  host  metric  value  weight  baseline  m2  seen  last_baseline  last_z  period  kept
+ *	#ts  host  metric  value  weight  baseline  m2  seen  last_baseline  last_z  period
  *	one record per sample held, oldest first, a series at a time; the
  *	extra columns are "-" but on a series' newest sample, where they
- *	carry its baseline and what --every and --summary kept of it
+ *	carry its baseline and whether an --every line is still to come
+ *	#kept  FIELD...
+ *	after it, what --every and --summary kept of its record from the
+ *	value on, as many fields as it had, if they kept anything
  *	#end  SERIES  SAMPLES
  *
  * Values are written with 17 digits, so they come back exactly.  A file
@@ -14,6 +17,7 @@
  * not loaded at all.
  */
 #include <err.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,10 +31,10 @@
 
 static const char *const header[] = {
 	"ts", "host", "metric", "value", "weight", "baseline", "m2", "seen",
-	"last_baseline", "last_z", "period", "kept"
+	"last_baseline", "last_z", "period"
 };
 
-enum { S_WEIGHT = 4, S_BASELINE, S_M2, S_SEEN, S_LAST_BASELINE, S_LAST_Z, S_PERIOD, S_KEPT, S_NCOL };
+enum { S_WEIGHT = 4, S_BASELINE, S_M2, S_SEEN, S_LAST_BASELINE, S_LAST_Z, S_PERIOD, S_NCOL };
 
 static void
 put_exact(struct record_writer *w, double v)
@@ -55,6 +59,7 @@ buffer_save(struct buffer *b, FILE *f)
 	struct record_writer w;
 	struct series *s;
 	char buf[NUM_MAX];
+	const char *p, *nl;
 	size_t k, total = 0, i;
 	uint32_t j;
 
@@ -83,20 +88,17 @@ buffer_save(struct buffer *b, FILE *f)
 					    (long long)s->period));
 				else
 					record_put(&w, "-", 1);
-				/* The kept fields, LF between in memory, US (0x1f) between here. */
-				for (i = 0; i < s->lastlen; i++)
-					if (s->last[i] == '\n')
-						s->last[i] = '\x1f';
-				if (s->lastlen > 0)
-					record_put(&w, s->last, s->lastlen - 1);
-				else
-					record_put(&w, "-", 1);
-				for (i = 0; i < s->lastlen; i++)
-					if (s->last[i] == '\x1f')
-						s->last[i] = '\n';
 			}
 			record_end(&w);
 			total++;
+		}
+		if (s->lastn > 0) {
+			record_put(&w, "#kept", 5);
+			for (p = s->last, i = 0; i < s->lastn; i++, p = nl + 1) {
+				nl = memchr(p, '\n', (size_t)(s->last + s->lastlen - p));
+				record_put(&w, p, (size_t)(nl - p));
+			}
+			record_end(&w);
 		}
 	}
 	fprintf(f, "#end\t%zu\t%zu\n", b->n, total);
@@ -109,19 +111,22 @@ field_num(const struct record *rec, int i, double *v)
 	return num_parse(rec->field[i], v);
 }
 
-/* The newest sample's extra columns: baseline, and what was kept. */
+/*
+ * The newest sample's extra columns: baseline, and what was kept.  A
+ * line still to come under --every is dropped by a run without it; its
+ * period is the newest sample's under this run's --every.
+ */
 static int
 restore(struct buffer *b, struct series *s, const struct record *rec)
 {
 	double w, mean, m2, seen;
 	long long p;
 	char *end;
-	size_t i;
 
 	if (field_num(rec, S_WEIGHT, &w) || field_num(rec, S_BASELINE, &mean) ||
 	    field_num(rec, S_M2, &m2) || field_num(rec, S_SEEN, &seen) ||
 	    field_num(rec, S_LAST_BASELINE, &s->last_baseline) ||
-	    field_num(rec, S_LAST_Z, &s->last_z) || !(w > 0) || seen < 1)
+	    field_num(rec, S_LAST_Z, &s->last_z) || !(w > 0) || seen < 1 || seen > 1e18)
 		return -1;
 	/* Checked as numbers above; read again at full width. */
 	s->ew.w = strtold(rec->field[S_WEIGHT], NULL);
@@ -130,27 +135,36 @@ restore(struct buffer *b, struct series *s, const struct record *rec)
 	s->ew.seen = (uint64_t)seen;
 	s->ew.t = rec->ts;
 	if (strcmp(rec->field[S_PERIOD], "-") != 0) {
+		errno = 0;
 		p = strtoll(rec->field[S_PERIOD], &end, 10);
-		if (*end != '\0' || b->o->every <= 0)
+		if (*end != '\0' || errno != 0 || p < 0)
 			return -1;
-		buffer_pend(b, s, p);
-	}
-	if (strcmp(rec->field[S_KEPT], "-") != 0) {
-		free(s->last);
-		s->lastlen = rec->len[S_KEPT] + 1;
-		s->lastcap = s->lastlen;
-		s->last = xm_malloc(s->lastlen);
-		memcpy(s->last, rec->field[S_KEPT], rec->len[S_KEPT]);
-		s->last[s->lastlen - 1] = '\n';
-		s->lastn = 1;
-		for (i = 0; i + 1 < s->lastlen; i++) {
-			if (s->last[i] == '\x1f') {
-				s->last[i] = '\n';
-				s->lastn++;
-			}
+		if (b->o->every > 0 && buffer_period(b, rec->ts, &s->period) == 0) {
+			buffer_pend(b, s, s->period);
+			if (s->period > b->period)
+				b->period = s->period;
 		}
 	}
 	return 0;
+}
+
+/* The #kept line: the fields, from the value on, of the record s last had. */
+static void
+restore_kept(struct series *s, const struct record *rec)
+{
+	size_t i, o;
+
+	for (s->lastlen = 0, i = 1; i < rec->nfield; i++)
+		s->lastlen += rec->len[i] + 1;
+	free(s->last);
+	s->last = xm_malloc(s->lastlen);
+	s->lastcap = s->lastlen;
+	for (o = 0, i = 1; i < rec->nfield; i++) {
+		memcpy(s->last + o, rec->field[i], rec->len[i]);
+		o += rec->len[i];
+		s->last[o++] = '\n';
+	}
+	s->lastn = (uint32_t)(rec->nfield - 1);
 }
 
 static int
@@ -178,11 +192,11 @@ buffer_load(struct buffer *b, const char *path, int fd)
 {
 	struct record_reader *r = record_reader_new(fd, 0);
 	struct record rec;
-	struct series *s;
-	size_t samples = 0, line = 0;
+	struct series *s = NULL;
+	size_t samples = 0, line = 0, series = 0;
 	const char *why = "truncated: no #end line";
 	char magic[sizeof STATE_VERSION];
-	int k, created, ended = 0;
+	int k, created, ended = 0, newest = 0;
 
 	/* The first line says what the file is, before any line is read as a record. */
 	if (pread(fd, magic, sizeof magic, 0) != (ssize_t)sizeof magic ||
@@ -211,9 +225,19 @@ buffer_load(struct buffer *b, const char *path, int fd)
 		}
 		if (k == RECORD_HEADER)
 			continue;
+		if (k == RECORD_COMMENT && strcmp(rec.field[0], "#kept") == 0) {
+			why = "a #kept line not after a series' newest sample";
+			if (!newest || rec.nfield < 2)
+				goto bad;
+			if (s != NULL)
+				restore_kept(s, &rec);
+			newest = 0;
+			continue;
+		}
+		newest = 0;
 		if (k == RECORD_COMMENT) {
 			why = "its #end line does not match the lines before it";
-			if ((ended = is_end(&rec, b->n, samples)) != 1)
+			if ((ended = is_end(&rec, series, samples)) != 1)
 				goto bad;
 			continue;
 		}
@@ -224,6 +248,9 @@ buffer_load(struct buffer *b, const char *path, int fd)
 		s = buffer_series(b, rec.field[COL_HOST], rec.len[COL_HOST],
 		    rec.field[COL_METRIC], rec.len[COL_METRIC], &created);
 		samples++;
+		/* a series' newest sample, and only that, carries its baseline */
+		newest = strcmp(rec.field[S_WEIGHT], "-") != 0;
+		series += newest;
 		if (s == NULL)
 			continue;
 		if (buffer_add(b, s, rec.ts, rec.value) == -1) {

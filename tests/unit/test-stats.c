@@ -20,7 +20,7 @@ window_of(const double *t, const double *v, int n, struct window *w)
 	memset(&s, 0, sizeof s);
 	for (i = 0; i < n; i++) {
 		ring_push(&r, (uint32_t)(t[i] * 1000), v[i]);
-		wstats_add(&s, t[i], v[i]);
+		wstats_add(&s, (uint32_t)(t[i] * 1000), v[i]);
 	}
 	wstats_get(&s, t[n - 1] - t[0], w);
 	ring_free(&r);
@@ -64,6 +64,51 @@ by_hand(void)
 	ok(strcmp(trend_name(TREND_DECREASING), "decreasing") == 0, "trend names");
 }
 
+/* A 3-sample window slid along the values; its statistics at the end. */
+static void
+slide(const uint32_t *t, const double *v, int n, struct window *w)
+{
+	struct ring r;
+	struct wstats s;
+	int i;
+
+	ring_init(&r, 3, 1);
+	memset(&s, 0, sizeof s);
+	for (i = 0; i < n; i++) {
+		if (r.len == r.cap) {
+			uint32_t to = ring_t(&r, 0);
+			double vo = ring_v(&r, 0);
+
+			ring_pop(&r);
+			wstats_remove(&s, &r, to, vo);
+		}
+		ring_push(&r, t[i], v[i]);
+		wstats_add(&s, t[i], v[i]);
+	}
+	wstats_get(&s, (ring_t(&r, r.len - 1) - ring_t(&r, 0)) / 1000.0, w);
+	ring_free(&r);
+}
+
+static void
+edges(void)
+{
+	static const uint32_t t[] = { 0, 1000, 2000, 3000, 4000, 5000 };
+	static const uint32_t same[] = { 7000, 7000, 7000 };
+	static const uint32_t late[] = { 2147480000u, 2147481000u, 2147482000u };
+	static const double spike[] = { 1, 2, 3, 1e17, 1, 2, 3 }, rise[] = { 50, 60, 70 };
+	struct window w;
+
+	slide(t, spike + 1, 6, &w);
+	ok(w.mean == 2 && near(w.stddev, sqrt(2.0 / 3)) && near(w.slope, 1),
+	    "a spike of 1e17 gone from the window leaves 1, 2, 3 exact (sd %.17g)", w.stddev);
+	slide(same, rise, 3, &w);
+	ok(w.slope == 0 && w.change_se == 0 && trend_of(&w) == TREND_STABLE,
+	    "three samples at one instant: slope 0, stable");
+	slide(late, rise, 3, &w);
+	ok(w.slope == 10 && trend_of(&w) == TREND_INCREASING,
+	    "times near 2^31 ms lose nothing: slope exactly 10 (%.17g)", w.slope);
+}
+
 static unsigned long long rng = 0x9E3779B97F4A7C15ULL;
 
 static double
@@ -84,12 +129,12 @@ recompute(const struct ring *r, struct window *w)
 
 	for (i = 0; i < n; i++) {
 		m += ring_v(r, i);
-		tm += ring_t(r, i) / 1000.0;
+		tm += (ring_t(r, i) - ring_t(r, 0)) / 1000.0L;
 	}
 	m /= n;
 	tm /= n;
 	for (i = 0; i < n; i++) {
-		long double dv = ring_v(r, i) - m, dt = ring_t(r, i) / 1000.0 - tm;
+		long double dv = ring_v(r, i) - m, dt = (ring_t(r, i) - ring_t(r, 0)) / 1000.0L - tm;
 
 		sxx += dt * dt;
 		sxy += dt * dv;
@@ -113,8 +158,8 @@ at_scale(void)
 	struct ring r;
 	struct wstats s;
 	struct window a, b;
-	double level = 1e9, v, told, vold, worst = 0, e;
-	uint32_t t = 0;
+	double level = 1e9, v, vold, worst = 0, e;
+	uint32_t t = 0, told;
 	long i, checks = 0;
 
 	ring_init(&r, 1000, 1);
@@ -128,15 +173,15 @@ at_scale(void)
 			level = 1e9;
 		level += (uniform() - 0.5) * level * 1e-6;
 		v = level * (1 + (uniform() - 0.5) * 1e-3);
-		t += 1 + (uint32_t)(uniform() * 2000);
+		t += 1 + (uint32_t)(uniform() * 400);	/* 2e9 ms in all: no wrap */
 		if (r.len == r.cap) {
-			told = ring_t(&r, 0) / 1000.0;
+			told = ring_t(&r, 0);
 			vold = ring_v(&r, 0);
 			ring_pop(&r);
 			wstats_remove(&s, &r, told, vold);
 		}
 		ring_push(&r, t, v);
-		wstats_add(&s, t / 1000.0, v);
+		wstats_add(&s, t, v);
 		if (i % 99991 != 0 || r.len < 3)
 			continue;
 		checks++;
@@ -179,6 +224,16 @@ baseline(void)
 	for (i = 0; i < 5; i++)
 		ew_add(&e, 0, i, 3600);
 	ok(near((double)e.mean, 2), "a young series has the plain mean of its samples");
+	memset(&e, 0, sizeof e);
+	for (i = 0; i < 20; i++)
+		ew_add(&e, i, i % 2, 60);
+	ew_add(&e, 1e9, 1, 60);
+	ok(ew_zscore(&e, 1e300) == 0, "after a silence of many half-lives the history is gone: z-score 0");
+	memset(&e, 0, sizeof e);
+	for (i = 0; i < 20; i++)
+		ew_add(&e, i, 1e-300 * (i % 2), 3600);
+	ok(isfinite(ew_zscore(&e, 1e300)) && ew_zscore(&e, 1e300) == 0,
+	    "a z-score past the range of a double is 0, never inf");
 }
 
 static void
@@ -197,6 +252,7 @@ int
 main(void)
 {
 	by_hand();
+	edges();
 	at_scale();
 	baseline();
 	percentiles();
