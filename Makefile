@@ -19,10 +19,10 @@ O   = obj
 BIN = bin
 
 PROGS  = xm-sample xm-buffer
-COMMON = metric num record ring sig state stats table xm
+COMMON = metric num range record ring rule sig state stats table xm
 SAMPLE = main sample src dev cpu mem disk io net load proc cgroup synth
 BUFFER = main buffer run save
-UNITS  = test-num test-metric test-record test-ring test-stats test-table
+UNITS  = test-num test-metric test-range test-record test-ring test-stats test-table
 
 COMMON_OBJ = $(COMMON:%=$(O)/common/%.o)
 SAMPLE_OBJ = $(SAMPLE:%=$(O)/cmd/xm-sample/%.o)

@@ -50,3 +50,16 @@ tap_done(void)
 	fflush(stdout);
 	return failed != 0;
 }
+
+/* A comment line in the TAP stream: why a test is about to fail. */
+void
+diag(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("# ", stdout);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+}

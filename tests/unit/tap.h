@@ -8,5 +8,6 @@ int	ok(int, const char *, ...) __attribute__((format(printf, 2, 3)));
 int	is_str(const char *, const char *, const char *);
 int	is_num(double, double, const char *);
 int	tap_done(void);
+void	diag(const char *, ...) __attribute__((format(printf, 1, 2)));
 
 #endif

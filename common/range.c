@@ -1,0 +1,76 @@
+/*
+ * range.c: the Monitoring Plugins' threshold ranges, parsed as their
+ * development guidelines define them, but strictly: where their own
+ * parser reads "abc" or "10x" as 0 and 10 by strtod, a range here must be
+ * numbers and nothing else.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "range.h"
+
+/* A finite decimal, the whole of s[0..len). */
+static int
+bound(const char *s, size_t len, double *v)
+{
+	char buf[64], *end;
+
+	if (len == 0 || len >= sizeof buf)
+		return -1;
+	memcpy(buf, s, len);
+	buf[len] = '\0';
+	if (strspn(buf, "+-0123456789.eE") != len)
+		return -1;
+	*v = strtod(buf, &end);
+	return *end == '\0' && isfinite(*v) ? 0 : -1;
+}
+
+/* -1 for a string that is not a range. */
+int
+range_parse(struct range *r, const char *s)
+{
+	const char *colon;
+
+	r->inside = *s == '@';
+	if (r->inside)
+		s++;
+	r->lo = 0;
+	r->hi = INFINITY;
+	if ((colon = strchr(s, ':')) == NULL) {
+		if (bound(s, strlen(s), &r->hi) != 0)
+			return -1;
+		return r->lo <= r->hi ? 0 : -1;
+	}
+	/* "~:" is open below, ":5" starts at 0, "10:" is open above; ":" alone says nothing */
+	if (colon - s == 1 && *s == '~')
+		r->lo = -INFINITY;
+	else if (colon > s && bound(s, (size_t)(colon - s), &r->lo) != 0)
+		return -1;
+	if (colon[1] == '\0')
+		return colon > s ? 0 : -1;
+	if (bound(colon + 1, strlen(colon + 1), &r->hi) != 0)
+		return -1;
+	return r->lo <= r->hi ? 0 : -1;
+}
+
+/* Whether v raises the alert. */
+int
+range_alerts(const struct range *r, double v)
+{
+	int in = v >= r->lo && v <= r->hi;
+
+	return r->inside ? in : !in;
+}
+
+/*
+ * Whether v is clear of the alert by at least margin: as far inside the
+ * quiet part of the range as that.  With margin 0, !range_alerts.
+ */
+int
+range_clear(const struct range *r, double v, double margin)
+{
+	if (r->inside)
+		return v < r->lo - margin || v > r->hi + margin;
+	return v >= r->lo + margin && v <= r->hi - margin;
+}

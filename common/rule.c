@@ -1,0 +1,176 @@
+/*
+ * rule.c: a rule of xm-alert, one line of text:
+ *
+ *	METRIC-GLOB [field=COLUMN] [host=HOST-GLOB] [info=RANGE] [warn=RANGE]
+ *	    [crit=RANGE] [emerg=RANGE] [for=N|DURATION] [hysteresis=X]
+ *	    [repeat=DURATION]
+ *
+ * words separated by blanks, at least one level.
+ */
+#include <fnmatch.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "num.h"
+#include "rule.h"
+#include "xm.h"
+
+const char *const severity_names[SEV_N] = { "ok", "info", "warning", "critical", "emergency" };
+
+/* The original design's thresholds, for a run given no rules. */
+const char *const rule_defaults[] = {
+	"cpu_usage_percent warn=70 crit=85 emerg=95",
+	"memory_usage_percent warn=75 crit=90 emerg=98",
+	"disk_usage_percent{*} warn=80 crit=90 emerg=95",
+	"response_time_seconds warn=2 crit=5 emerg=10",
+	"error_rate_percent warn=5 crit=10 emerg=25",
+	"swap_usage_percent warn=50 crit=80 emerg=95",
+	NULL
+};
+
+static const char *const level_keys[SEV_N] = { NULL, "info", "warn", "crit", "emerg" };
+
+int
+severity_parse(const char *s)
+{
+	int i;
+
+	for (i = 0; i < SEV_N; i++)
+		if (strcmp(s, severity_names[i]) == 0)
+			return i;
+	return -1;
+}
+
+static int
+fail(char *why, size_t size, const char *fmt, const char *word)
+{
+	char q[XM_QUOTE_MAX];
+
+	snprintf(why, size, fmt, xm_quote(q, word, strlen(word)));
+	return -1;
+}
+
+/* One key=value word; -1 with why filled in. */
+static int
+word(struct rule *r, char *w, char *why, size_t size)
+{
+	char *v = strchr(w, '=');
+	unsigned long long n;
+	int i;
+
+	if (v == NULL)
+		return fail(why, size, "\"%s\": not key=value", w);
+	*v++ = '\0';
+	for (i = SEV_INFO; i < SEV_N; i++) {
+		if (strcmp(w, level_keys[i]) != 0)
+			continue;
+		if (r->level_text[i] != NULL)
+			return fail(why, size, "%s: given twice", w);
+		if (range_parse(&r->level[i], v) != 0)
+			return fail(why, size, "\"%s\": not a range (10, 10:, ~:10, 10:20, @10:20)", v);
+		r->level_text[i] = xm_strdup(v);
+		return 0;
+	}
+	if (strcmp(w, "field") == 0 || strcmp(w, "host") == 0) {
+		char **dst = *w == 'f' ? &r->field : &r->host;
+
+		if (*v == '\0')
+			return fail(why, size, "%s: empty", w);
+		free(*dst);
+		*dst = xm_strdup(v);
+	} else if (strcmp(w, "for") == 0) {
+		r->for_s = 0;
+		if (num_parse_count(v, 1000000000, &n) == 0 && n > 0)
+			r->for_n = (unsigned long)n;
+		else if (num_parse_seconds(v, &r->for_s) != 0 || !(r->for_s > 0) ||
+		    strspn(v, "0123456789") == strlen(v))
+			return fail(why, size, "for=\"%s\": not a count or a duration (3, 90s, 5m)", v);
+	} else if (strcmp(w, "hysteresis") == 0) {
+		if (num_parse(v, &r->hysteresis) != 0 || r->hysteresis < 0)
+			return fail(why, size, "hysteresis=\"%s\": not a number of at least 0", v);
+	} else if (strcmp(w, "repeat") == 0) {
+		if (num_parse_seconds(v, &r->repeat) != 0 || !(r->repeat > 0))
+			return fail(why, size, "repeat=\"%s\": not a duration (30m, 1h)", v);
+	} else {
+		return fail(why, size, "\"%s\": not a key (field, host, info, warn, crit, "
+		    "emerg, for, hysteresis, repeat)", w);
+	}
+	return 0;
+}
+
+/*
+ * Parse text into r; -1 with the reason in why (the caller names the
+ * rule).  r is then freed.
+ */
+int
+rule_parse(struct rule *r, const char *text, char *why, size_t size)
+{
+	static const char blanks[] = " \t";
+	char *copy = xm_strdup(text), *w, *save;
+	int i, any = 0;
+
+	memset(r, 0, sizeof *r);
+	r->text = xm_strndup(text + strspn(text, blanks), strlen(text + strspn(text, blanks)));
+	while (*r->text != '\0' && strchr(blanks, r->text[strlen(r->text) - 1]) != NULL)
+		r->text[strlen(r->text) - 1] = '\0';
+	r->for_n = 1;
+	if ((w = strtok_r(copy, blanks, &save)) == NULL) {
+		snprintf(why, size, "no metric");
+		goto bad;
+	}
+	r->metric = xm_strdup(w);
+	r->literal = strpbrk(w, "*?[\\") == NULL;
+	while ((w = strtok_r(NULL, blanks, &save)) != NULL)
+		if (word(r, w, why, size) != 0)
+			goto bad;
+	for (i = SEV_INFO; i < SEV_N; i++)
+		any |= r->level_text[i] != NULL;
+	if (!any) {
+		snprintf(why, size, "no level (info=, warn=, crit= or emerg=)");
+		goto bad;
+	}
+	if (r->field == NULL)
+		r->field = xm_strdup("value");
+	free(copy);
+	return 0;
+bad:
+	free(copy);
+	rule_free(r);
+	return -1;
+}
+
+void
+rule_free(struct rule *r)
+{
+	int i;
+
+	free(r->text);
+	free(r->metric);
+	free(r->host);
+	free(r->field);
+	for (i = 0; i < SEV_N; i++)
+		free(r->level_text[i]);
+	memset(r, 0, sizeof *r);
+}
+
+/* Whether the rule is for this host and metric: globs over the whole of each. */
+int
+rule_matches(const struct rule *r, const char *host, const char *metric)
+{
+	if (r->literal ? strcmp(r->metric, metric) != 0 : fnmatch(r->metric, metric, 0) != 0)
+		return 0;
+	return r->host == NULL || fnmatch(r->host, host, 0) == 0;
+}
+
+/* The highest level whose range v raises. */
+int
+rule_severity(const struct rule *r, double v)
+{
+	int i;
+
+	for (i = SEV_EMERGENCY; i > SEV_OK; i--)
+		if (r->level_text[i] != NULL && range_alerts(&r->level[i], v))
+			return i;
+	return SEV_OK;
+}
