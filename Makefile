@@ -18,15 +18,18 @@ XMLDFLAGS = -Wl,--as-needed $(LDFLAGS)
 O   = obj
 BIN = bin
 
-PROGS  = xm-sample xm-buffer
+PROGS  = xm-sample xm-buffer xm-alert
+NOTIFIERS = xm-notify-alertmanager xm-notify-mail xm-notify-syslog
 COMMON = metric num range record ring rule sig state stats table xm
 SAMPLE = main sample src dev cpu mem disk io net load proc cgroup synth
 BUFFER = main buffer run save
+ALERT  = main alert callback check run save
 UNITS  = test-num test-metric test-range test-record test-ring test-stats test-table
 
 COMMON_OBJ = $(COMMON:%=$(O)/common/%.o)
 SAMPLE_OBJ = $(SAMPLE:%=$(O)/cmd/xm-sample/%.o)
 BUFFER_OBJ = $(BUFFER:%=$(O)/cmd/xm-buffer/%.o)
+ALERT_OBJ = $(ALERT:%=$(O)/cmd/xm-alert/%.o)
 UNIT_BIN   = $(UNITS:%=$(O)/tests/%)
 
 all: $(PROGS:%=$(BIN)/%)
@@ -46,6 +49,10 @@ $(BIN)/xm-sample: $(SAMPLE_OBJ) $(O)/libxm.a
 $(BIN)/xm-buffer: $(BUFFER_OBJ) $(O)/libxm.a
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(XMLDFLAGS) -o $@ $(BUFFER_OBJ) $(O)/libxm.a $(LDLIBS)
+
+$(BIN)/xm-alert: $(ALERT_OBJ) $(O)/libxm.a
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(XMLDFLAGS) -o $@ $(ALERT_OBJ) $(O)/libxm.a $(LDLIBS)
 
 $(O)/tests/%: $(O)/tests/unit/%.o $(O)/tests/unit/tap.o $(O)/libxm.a
 	$(CC) $(CFLAGS) $(XMLDFLAGS) -o $@ $< $(O)/tests/unit/tap.o $(O)/libxm.a $(LDLIBS)
@@ -92,12 +99,12 @@ $(O)/bench/%: $(O)/tests/bench/%.o
 install: all
 	mkdir -p $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MANPREFIX)/man1 \
 	    $(DESTDIR)$(MANPREFIX)/man7
-	cp -f $(PROGS:%=$(BIN)/%) $(DESTDIR)$(PREFIX)/bin/
+	cp -f $(PROGS:%=$(BIN)/%) $(NOTIFIERS:%=scripts/%) $(DESTDIR)$(PREFIX)/bin/
 	cp -f $(PROGS:%=man/%.1) $(DESTDIR)$(MANPREFIX)/man1/
 	cp -f man/xm.7 $(DESTDIR)$(MANPREFIX)/man7/
 
 uninstall:
-	rm -f $(PROGS:%=$(DESTDIR)$(PREFIX)/bin/%) \
+	rm -f $(PROGS:%=$(DESTDIR)$(PREFIX)/bin/%) $(NOTIFIERS:%=$(DESTDIR)$(PREFIX)/bin/%) \
 	    $(PROGS:%=$(DESTDIR)$(MANPREFIX)/man1/%.1) \
 	    $(DESTDIR)$(MANPREFIX)/man7/xm.7
 

@@ -111,19 +111,22 @@ rule_parse(struct rule *r, const char *text, char *why, size_t size)
 	int i, any = 0;
 
 	memset(r, 0, sizeof *r);
-	r->text = xm_strndup(text + strspn(text, blanks), strlen(text + strspn(text, blanks)));
-	while (*r->text != '\0' && strchr(blanks, r->text[strlen(r->text) - 1]) != NULL)
-		r->text[strlen(r->text) - 1] = '\0';
+	/* The words joined by one space: how the rule is shown, and what its alert_id hashes. */
+	r->text = xm_malloc(strlen(text) + 1);
+	r->text[0] = '\0';
 	r->for_n = 1;
 	if ((w = strtok_r(copy, blanks, &save)) == NULL) {
 		snprintf(why, size, "no metric");
 		goto bad;
 	}
+	strcat(r->text, w);
 	r->metric = xm_strdup(w);
 	r->literal = strpbrk(w, "*?[\\") == NULL;
-	while ((w = strtok_r(NULL, blanks, &save)) != NULL)
+	while ((w = strtok_r(NULL, blanks, &save)) != NULL) {
+		strcat(strcat(r->text, " "), w);
 		if (word(r, w, why, size) != 0)
 			goto bad;
+	}
 	for (i = SEV_INFO; i < SEV_N; i++)
 		any |= r->level_text[i] != NULL;
 	if (!any) {

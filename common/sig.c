@@ -74,6 +74,19 @@ sig_open(int extra)
 	return fd;
 }
 
+/* Take signo through the signalfd fd too, as sig_open's extra one. */
+void
+sig_watch(int fd, int signo)
+{
+	sigset_t one;
+
+	sigemptyset(&one);
+	sigaddset(&one, signo);
+	sigaddset(&watched, signo);
+	if (sigprocmask(SIG_BLOCK, &one, NULL) == -1 || signalfd(fd, &watched, 0) == -1)
+		err(XM_EXIT_FAIL, "signalfd");
+}
+
 /* The next pending signal's number, or 0 when none is pending. */
 int
 sig_take(int fd)

@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 int	sig_open(int);
+void	sig_watch(int, int);
 int	sig_take(int);
 int	sig_flush(FILE *);
 void	sig_unblock(void);

@@ -145,7 +145,7 @@ rules(void)
 	}
 	k = rule_parse(&r, "  disk_usage_percent{*}  warn=80 crit=90:  host=web*\tfield=mean for=5m "
 	    "hysteresis=2.5 repeat=1h ", why, sizeof why);
-	ok(k == 0 && strcmp(r.text, "disk_usage_percent{*}  warn=80 crit=90:  host=web*\tfield=mean "
+	ok(k == 0 && strcmp(r.text, "disk_usage_percent{*} warn=80 crit=90: host=web* field=mean "
 	    "for=5m hysteresis=2.5 repeat=1h") == 0 && strcmp(r.field, "mean") == 0 &&
 	    r.for_s == 300 && r.hysteresis == 2.5 && r.repeat == 3600 && !r.literal,
 	    "a rule with every key");

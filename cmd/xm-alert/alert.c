@@ -1,0 +1,289 @@
+/* alert.c: each series' alert state, and the changes that are events. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alert.h"
+#include "num.h"
+#include "xm.h"
+
+const char *const event_names[EV_N] = {
+	"-", "firing", "escalated", "deescalated", "resolved", "repeated", "stale"
+};
+
+void
+alerts_init(struct alerts *a, const struct alert_opts *o)
+{
+	memset(a, 0, sizeof *a);
+	a->o = o;
+	a->now = -INFINITY;
+	a->stale_due = INFINITY;
+	table_init(&a->table);
+}
+
+void
+alerts_free(struct alerts *a)
+{
+	size_t i;
+
+	for (i = 0; i < a->n; i++) {
+		free(a->all[i]->kept);
+		free(a->all[i]);
+	}
+	free(a->all);
+	free(a->active);
+	free(a->key);
+	table_free(&a->table);
+}
+
+/*
+ * The alert_id: FNV-1a of host, metric and the rule as written, so the
+ * same on every run and every machine.
+ */
+static void
+make_id(struct series *s, const char *rule)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	const char *p;
+	size_t i;
+
+	for (i = 0; i < s->it.len; i++)
+		h = (h ^ (unsigned char)s->it.key[i]) * 0x100000001b3ULL;
+	h = (h ^ 0) * 0x100000001b3ULL;
+	for (p = rule; *p != '\0'; p++)
+		h = (h ^ (unsigned char)*p) * 0x100000001b3ULL;
+	snprintf(s->id, sizeof s->id, "%016llx", (unsigned long long)h);
+}
+
+/*
+ * The series of host and metric, made if new, with the first rule that
+ * matches it chosen once and for all; NULL past --max-series.
+ */
+struct series *
+alerts_series(struct alerts *a, const char *host, size_t hlen, const char *metric, size_t mlen)
+{
+	struct series *s;
+	size_t len = hlen + 1 + mlen, i;
+	uint64_t hash;
+
+	if (len + 1 > a->keycap) {
+		a->keycap = 2 * len + 1;
+		a->key = xm_reallocarray(a->key, a->keycap, 1);
+	}
+	memcpy(a->key, host, hlen);
+	a->key[hlen] = '\t';
+	memcpy(a->key + hlen + 1, metric, mlen);
+	hash = table_hash(a->key, len);
+	if ((s = (struct series *)table_find(&a->table, a->key, len, hash)) != NULL)
+		return s;
+	if (a->n >= a->o->max_series)
+		return NULL;
+	s = xm_calloc(1, sizeof *s + len + 1);
+	s->it.key = (char *)(s + 1);
+	memcpy(s->it.key, a->key, len);
+	s->it.len = (uint32_t)len;
+	s->it.hash = hash;
+	s->hostlen = (uint32_t)hlen;
+	s->since = NAN;
+	s->rule = -1;
+	strcpy(s->id, "-");
+	/* host and metric apart, NUL-terminated, for the globs */
+	s->it.key[hlen] = '\0';
+	for (i = 0; i < a->o->nrules; i++) {
+		if (rule_matches(&a->o->rules[i], s->it.key, s->it.key + hlen + 1)) {
+			s->rule = (int)i;
+			break;
+		}
+	}
+	s->it.key[hlen] = '\t';
+	if (s->rule >= 0)
+		make_id(s, a->o->rules[s->rule].text);
+	table_add(&a->table, &s->it);
+	if (a->n == a->cap) {
+		a->cap = a->cap ? 2 * a->cap : 64;
+		a->all = xm_reallocarray(a->all, a->cap, sizeof *a->all);
+	}
+	a->all[a->n++] = s;
+	return s;
+}
+
+/* Put s at severity sev from ts on, in the active list or out of it. */
+void
+alerts_set(struct alerts *a, struct series *s, int sev, double ts)
+{
+	struct series *last;
+
+	if (s->sev == SEV_OK && sev != SEV_OK) {
+		s->fired = ts;
+		if (a->nactive == a->activecap) {
+			a->activecap = a->activecap ? 2 * a->activecap : 16;
+			a->active = xm_reallocarray(a->active, a->activecap, sizeof *a->active);
+		}
+		a->active[a->nactive++] = s;
+		s->active = a->nactive;
+	} else if (s->sev != SEV_OK && sev == SEV_OK) {
+		last = a->active[--a->nactive];
+		a->active[s->active - 1] = last;
+		last->active = s->active;
+		s->active = 0;
+	}
+	s->prev = s->sev;
+	s->sev = (uint8_t)sev;
+	s->since = ts;
+	s->announced = ts;
+	if (sev != SEV_OK && a->o->stale > 0 && s->last_ts + a->o->stale < a->stale_due)
+		a->stale_due = s->last_ts + a->o->stale;
+}
+
+/*
+ * A sample of the tested value v at ts: the event it makes, if any.
+ * Up only after for= samples (or seconds) in a row at the new level or
+ * above, to the highest level that has held that long; down only to
+ * the highest level the value is not clear of by the hysteresis margin.
+ */
+enum event
+alerts_step(struct alerts *a, struct series *s, double ts, double v)
+{
+	const struct rule *r = &a->o->rules[s->rule];
+	int raw = rule_severity(r, v), l, to = s->sev;
+	enum event ev;
+
+	s->last_ts = ts;
+	s->last_value = v;
+	if (isnan(s->since))
+		s->since = ts;
+	for (l = SEV_INFO; l < SEV_N; l++) {
+		if (raw < l)
+			s->cnt[l] = 0;
+		else if (s->cnt[l]++ == 0)
+			s->start[l] = ts;
+	}
+	if (raw > s->sev) {
+		for (l = raw; l > s->sev; l--) {
+			if (r->for_s > 0 ? ts - s->start[l] >= r->for_s : s->cnt[l] >= r->for_n) {
+				to = l;
+				break;
+			}
+		}
+	} else if (raw < s->sev) {
+		for (to = s->sev; to > SEV_OK; to--)
+			if (r->level_text[to] != NULL && !range_clear(&r->level[to], v, r->hysteresis))
+				break;
+	}
+	if (to != s->sev) {
+		ev = s->sev == SEV_OK ? EV_FIRING : to == SEV_OK ? EV_RESOLVED :
+		    to > s->sev ? EV_ESCALATED : EV_DEESCALATED;
+		alerts_set(a, s, to, ts);
+		return ev;
+	}
+	if (s->sev != SEV_OK && r->repeat > 0 && ts - s->announced >= r->repeat) {
+		s->prev = s->sev;
+		s->announced = ts;
+		return EV_REPEATED;
+	}
+	return EV_NONE;
+}
+
+/* While s is active, keep its record from the value on: a stale event repeats it. */
+void
+alerts_keep(struct series *s, const struct record *rec)
+{
+	size_t i, need = 0, o = 0;
+
+	for (i = COL_VALUE; i < rec->nfield; i++)
+		need += rec->len[i] + 1;
+	if (need > s->keptcap) {
+		s->keptcap = need;
+		s->kept = xm_reallocarray(s->kept, need, 1);
+	}
+	for (i = COL_VALUE; i < rec->nfield; i++) {
+		memcpy(s->kept + o, rec->field[i], rec->len[i]);
+		o += rec->len[i];
+		s->kept[o++] = '\n';
+	}
+	s->keptlen = o;
+	s->keptn = (uint32_t)(rec->nfield - COL_VALUE);
+}
+
+/*
+ * --stale: the active series that have had no sample for that long by
+ * record time now resolve, at the time they went quiet plus --stale:
+ * at most max of them into out, for the caller to set to ok.  Cheap
+ * until the earliest could be due.
+ */
+size_t
+alerts_stale(struct alerts *a, double now, struct change *out, size_t max)
+{
+	struct series *s;
+	double due = INFINITY, at;
+	size_t i, n = 0;
+
+	if (a->o->stale <= 0 || now < a->stale_due)
+		return 0;
+	for (i = a->nactive; i-- > 0 && n < max;) {
+		s = a->active[i];
+		at = s->last_ts + a->o->stale;
+		if (at > now) {
+			if (at < due)
+				due = at;
+			continue;
+		}
+		out[n].s = s;
+		out[n].ev = EV_STALE;
+		out[n].ts = at;
+		out[n].value = s->last_value;
+		out[n].reason = "stale";
+		n++;
+	}
+	a->stale_due = n == max ? now : due;
+	return n;
+}
+
+static size_t
+duration(char *buf, size_t size, double secs)
+{
+	long long t = llround(secs);
+
+	if (t >= 86400)
+		return (size_t)snprintf(buf, size, "%lldd%lldh", t / 86400, t % 86400 / 3600);
+	if (t >= 3600)
+		return (size_t)snprintf(buf, size, "%lldh%lldm", t / 3600, t % 3600 / 60);
+	if (t >= 60)
+		return (size_t)snprintf(buf, size, "%lldm%llds", t / 60, t % 60);
+	return (size_t)snprintf(buf, size, "%llds", t);
+}
+
+/* XM_MESSAGE: a sentence for a person. */
+void
+alerts_message(const struct alerts *a, const struct change *c, char *buf, size_t size)
+{
+	const struct series *s = c->s;
+	const struct rule *r = &a->o->rules[s->rule];
+	char v[NUM_MAX], d[32];
+	const char *metric = s->it.key + s->hostlen + 1;
+	int mlen = (int)(s->it.len - s->hostlen - 1), hlen = (int)s->hostlen;
+	static const char *const keys[SEV_N] = { "", "info", "warn", "crit", "emerg" };
+
+	num_format(v, c->value);
+	switch (c->ev) {
+	case EV_RESOLVED:
+	case EV_STALE:
+		duration(d, sizeof d, c->ts - s->fired);
+		if (c->reason != NULL && strcmp(c->reason, "stale") == 0)
+			snprintf(buf, size, "%.*s on %.*s: no data for %gs, resolved as stale after %s",
+			    mlen, metric, hlen, s->it.key, a->o->stale, d);
+		else if (c->reason != NULL)
+			snprintf(buf, size, "%.*s on %.*s: resolved by hand after %s",
+			    mlen, metric, hlen, s->it.key, d);
+		else
+			snprintf(buf, size, "%.*s on %.*s: resolved after %s, %s %s",
+			    mlen, metric, hlen, s->it.key, d, r->field, v);
+		break;
+	default:
+		snprintf(buf, size, "%.*s on %.*s: %s, %s %s (%s %s)", mlen, metric, hlen,
+		    s->it.key, severity_names[s->sev], r->field, v, keys[s->sev],
+		    r->level_text[s->sev] ? r->level_text[s->sev] : "-");
+		break;
+	}
+}

@@ -1,0 +1,93 @@
+/* alert.h: the parts of xm-alert: options, series and their alert state, events. */
+#ifndef ALERT_H
+#define ALERT_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "record.h"
+#include "rule.h"
+#include "table.h"
+
+struct alert_opts {
+	struct rule *rules;
+	size_t	 nrules;
+	int	 events;	/* -e: only the records that carry an event */
+	const char *state;
+	double	 stale;		/* seconds; 0: never */
+	char	**exec;		/* -x commands */
+	size_t	 nexec;
+	double	 exec_timeout;
+	int	 check;		/* --check: a Nagios plugin's status line */
+	int	 csv;
+	int	 header;
+	int	 strict;
+	size_t	 max_series;
+};
+
+enum event {
+	EV_NONE, EV_FIRING, EV_ESCALATED, EV_DEESCALATED, EV_RESOLVED, EV_REPEATED, EV_STALE, EV_N
+};
+
+extern const char *const event_names[EV_N];
+
+/*
+ * A series: host and metric, the rule that chose it, and where it stands.
+ * cnt[l] counts the samples in a row at level l or above, since start[l].
+ */
+struct series {
+	struct table_item it;	/* key: host TAB metric */
+	uint32_t hostlen;
+	int	 rule;		/* index into the rules; -1: none */
+	uint8_t	 sev;
+	uint8_t	 prev;		/* before the latest event */
+	uint32_t cnt[SEV_N];
+	double	 start[SEV_N];
+	double	 since;		/* when sev began */
+	double	 fired;		/* when the alert began, ok to not */
+	double	 announced;	/* when last told: for repeat= */
+	double	 last_ts, last_value;
+	char	 id[17];	/* alert_id: 16 hex digits, or "-" */
+	char	*kept;		/* while active: the last record from the value on, LF between */
+	size_t	 keptlen, keptcap;
+	uint32_t keptn;
+	size_t	 active;	/* index in the active list + 1; 0: not there */
+};
+
+/* What happened to a series, for the output and the callbacks. */
+struct change {
+	struct series *s;
+	enum event ev;
+	double	 ts;		/* record time of the event */
+	double	 value;		/* the tested value */
+	const char *reason;	/* for a resolution not by value: "stale", "manual" */
+};
+
+struct alerts {
+	const struct alert_opts *o;
+	struct table table;
+	struct series **all;
+	size_t	 n, cap;
+	struct series **active;	/* those above ok, for --stale */
+	size_t	 nactive, activecap;
+	double	 now;		/* the newest record time seen */
+	double	 stale_due;	/* no series can be stale before this */
+	char	*key;
+	size_t	 keycap;
+	size_t	 dropped;
+	int	 said_full;
+};
+
+void	 alerts_init(struct alerts *, const struct alert_opts *);
+void	 alerts_free(struct alerts *);
+struct series *alerts_series(struct alerts *, const char *, size_t, const char *, size_t);
+enum event alerts_step(struct alerts *, struct series *, double, double);
+void	 alerts_keep(struct series *, const struct record *);
+void	 alerts_set(struct alerts *, struct series *, int, double);
+size_t	 alerts_stale(struct alerts *, double, struct change *, size_t);
+void	 alerts_message(const struct alerts *, const struct change *, char *, size_t);
+
+const char *alerts_load(struct alerts *, const char *, int, size_t *);
+int	 alerts_save(struct alerts *, FILE *);
+
+#endif

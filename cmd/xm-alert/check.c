@@ -1,0 +1,157 @@
+/*
+ * check.c: --check, xm-alert as a Nagios/Icinga plugin: one status line
+ * with performance data, and the exit status the Monitoring Plugins'
+ * guidelines give: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "num.h"
+#include "run.h"
+#include "xm.h"
+
+enum { NAGIOS_OK, NAGIOS_WARNING, NAGIOS_CRITICAL, NAGIOS_UNKNOWN };
+
+static const char *const nagios_names[] = { "OK", "WARNING", "CRITICAL", "UNKNOWN" };
+
+/* Emergency is critical to Nagios; info is no reason to page anyone. */
+static int
+nagios_status(int sev)
+{
+	return sev >= SEV_CRITICAL ? NAGIOS_CRITICAL : sev == SEV_WARNING ? NAGIOS_WARNING :
+	    NAGIOS_OK;
+}
+
+static int
+worst_first(const void *p, const void *q)
+{
+	const struct series *a = *(struct series *const *)p, *b = *(struct series *const *)q;
+
+	return (a->sev < b->sev) - (a->sev > b->sev);
+}
+
+/*
+ * A label as the guidelines allow it: no "=" and no "'", which would end
+ * it, and nothing unprintable; the host first when there are several.
+ */
+static void
+put_label(const struct series *s, int hosts)
+{
+	const char *p = hosts ? s->it.key : s->it.key + s->hostlen + 1;
+	const char *end = s->it.key + s->it.len;
+
+	putchar('\'');
+	for (; p < end; p++) {
+		if (*p == '\t')
+			putchar(':');
+		else if (*p == '=' || *p == '\'' || (unsigned char)*p < 0x20 ||
+		    (unsigned char)*p == 0x7f)
+			putchar('_');
+		else
+			putchar(*p);
+	}
+	putchar('\'');
+}
+
+/* In the text: nothing unprintable, and no "|", which would start the perfdata. */
+static void
+put_name(const struct series *s, int hosts)
+{
+	const char *p = hosts ? s->it.key : s->it.key + s->hostlen + 1;
+	const char *end = s->it.key + s->it.len;
+
+	for (; p < end; p++) {
+		if (*p == '\t')
+			putchar(':');
+		else if (*p == '|' || (unsigned char)*p < 0x20 || (unsigned char)*p == 0x7f)
+			putchar('_');
+		else
+			putchar(*p);
+	}
+}
+
+/* Whether the metric's name, its labels aside, ends so. */
+static int
+ends_with(const struct series *s, const char *suffix)
+{
+	const char *m = s->it.key + s->hostlen + 1, *brace;
+	size_t n = strlen(suffix), len = s->it.len - s->hostlen - 1;
+
+	if ((brace = memchr(m, '{', len)) != NULL)
+		len = (size_t)(brace - m);
+	return len >= n && memcmp(m + len - n, suffix, n) == 0;
+}
+
+/* 'label'=value[UOM];warn;crit;min;max */
+static void
+put_perf(const struct alerts *a, const struct series *s, int hosts)
+{
+	const struct rule *r = &a->o->rules[s->rule];
+	char v[NUM_MAX];
+	int pct = ends_with(s, "_percent");
+
+	putchar(' ');
+	put_label(s, hosts);
+	num_format(v, s->last_value);
+	printf("=%s%s;%s;%s;%s;%s", v, pct ? "%" : ends_with(s, "_seconds") ? "s" :
+	    ends_with(s, "_bytes") ? "B" : "",
+	    r->level_text[SEV_WARNING] ? r->level_text[SEV_WARNING] : "",
+	    r->level_text[SEV_CRITICAL] ? r->level_text[SEV_CRITICAL] : "",
+	    pct ? "0" : "", pct ? "100" : "");
+}
+
+/* The status line; its exit status. */
+int
+check_report(struct run *x)
+{
+	static const char *const keys[SEV_N] = { "", "info", "warn", "crit", "emerg" };
+	struct alerts *a = &x->a;
+	struct series **v;
+	size_t i, n = 0, shown;
+	int status = NAGIOS_OK, hosts = 0;
+	char num[NUM_MAX];
+
+	v = xm_reallocarray(NULL, a->n + 1, sizeof *v);
+	for (i = 0; i < a->n; i++) {
+		if (a->all[i]->rule < 0 || isnan(a->all[i]->since))
+			continue;
+		v[n++] = a->all[i];
+		hosts |= a->all[i]->hostlen != v[0]->hostlen ||
+		    memcmp(a->all[i]->it.key, v[0]->it.key, v[0]->hostlen) != 0;
+	}
+	if (record_skipped(x->r) > 0 || x->broken) {
+		printf("XM UNKNOWN - %zu record%s of the input could not be read\n",
+		    record_skipped(x->r), record_skipped(x->r) == 1 ? "" : "s");
+		free(v);
+		return NAGIOS_UNKNOWN;
+	}
+	if (n == 0) {
+		printf("XM UNKNOWN - no data for any rule\n");
+		free(v);
+		return NAGIOS_UNKNOWN;
+	}
+	qsort(v, n, sizeof *v, worst_first);
+	status = nagios_status(v[0]->sev);
+	printf("XM %s - ", nagios_names[status]);
+	for (i = 0; i < n && v[i]->sev >= SEV_WARNING; i++)
+		;
+	for (shown = 0; shown < i && shown < 5; shown++) {
+		printf("%s", shown ? ", " : "");
+		put_name(v[shown], hosts);
+		num_format(num, v[shown]->last_value);
+		printf(" %s (%s %s)", num, keys[v[shown]->sev],
+		    a->o->rules[v[shown]->rule].level_text[v[shown]->sev]);
+	}
+	if (shown == 0)
+		printf("%zu series within thresholds", n);
+	else if (i > shown)
+		printf(" and %zu more", i - shown);
+	printf(" |");
+	for (i = 0; i < n; i++)
+		put_perf(a, v[i], hosts);
+	putchar('\n');
+	free(v);
+	return status;
+}

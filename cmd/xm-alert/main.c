@@ -1,0 +1,246 @@
+/* xm-alert: check the stream against thresholds and keep each series' alert state. */
+#include <err.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alert.h"
+#include "num.h"
+#include "run.h"
+#include "xm.h"
+
+enum {
+	OPT_CHECK = CHAR_MAX + 1, OPT_CSV, OPT_EXEC_TIMEOUT, OPT_LIST, OPT_MAX_SERIES,
+	OPT_RESOLVE, OPT_RULES, OPT_STALE, OPT_STATE, OPT_STRICT
+};
+
+static const struct option longopts[] = {
+	{ "config",	required_argument,	NULL, 'c' },
+	{ "events",	no_argument,		NULL, 'e' },
+	{ "no-header",	no_argument,		NULL, 'H' },
+	{ "help",	no_argument,		NULL, 'h' },
+	{ "rule",	required_argument,	NULL, 'r' },
+	{ "version",	no_argument,		NULL, 'V' },
+	{ "exec",	required_argument,	NULL, 'x' },
+	{ "check",	no_argument,		NULL, OPT_CHECK },
+	{ "csv",	no_argument,		NULL, OPT_CSV },
+	{ "exec-timeout", required_argument,	NULL, OPT_EXEC_TIMEOUT },
+	{ "list",	no_argument,		NULL, OPT_LIST },
+	{ "max-series",	required_argument,	NULL, OPT_MAX_SERIES },
+	{ "resolve",	required_argument,	NULL, OPT_RESOLVE },
+	{ "rules",	no_argument,		NULL, OPT_RULES },
+	{ "stale",	required_argument,	NULL, OPT_STALE },
+	{ "state",	required_argument,	NULL, OPT_STATE },
+	{ "strict",	no_argument,		NULL, OPT_STRICT },
+	{ NULL, 0, NULL, 0 }
+};
+
+/* A bad command line is UNKNOWN (3) to Nagios under --check: 2 would read as CRITICAL. */
+static int usage_status = XM_EXIT_USAGE;
+
+static void
+usage(FILE *f, int status)
+{
+	fprintf(f,
+	    "usage: xm-alert [-eH] [-r rule]... [-c file]... [-x command]...\n"
+	    "                [--exec-timeout seconds] [--stale seconds] [--state file]\n"
+	    "                [--check] [--csv] [--max-series n] [--strict]\n"
+	    "       xm-alert [-r rule]... [-c file]... --rules\n"
+	    "       xm-alert --state file [-x command]... --list | --resolve alert_id\n");
+	exit(status);
+}
+
+static void
+bad(const char *opt, const char *arg, const char *what)
+{
+	xm_bad_arg(opt, arg, what);
+	usage(stderr, usage_status);
+}
+
+static double
+seconds(const char *opt, const char *arg)
+{
+	double v;
+
+	if (num_parse_seconds(arg, &v) != 0 || v < 0.001)
+		bad(opt, arg, "not a duration of at least 1ms");
+	return v;
+}
+
+struct rules {
+	struct rule *v;
+	size_t	 n, cap;
+};
+
+/* One rule from where, or a usage error that names it. */
+static void
+add_rule(struct rules *rs, const char *text, const char *where, size_t line)
+{
+	char why[256], q[XM_QUOTE_MAX];
+
+	if (rs->n == rs->cap) {
+		rs->cap = rs->cap ? 2 * rs->cap : 16;
+		rs->v = xm_reallocarray(rs->v, rs->cap, sizeof *rs->v);
+	}
+	if (rule_parse(&rs->v[rs->n], text, why, sizeof why) == 0) {
+		rs->n++;
+		return;
+	}
+	if (line > 0)
+		warnx("%s: line %zu: %s", where, line, why);
+	else
+		warnx("-r \"%s\": %s", xm_quote(q, text, strlen(text)), why);
+	usage(stderr, usage_status);
+}
+
+/* -c: a rule a line; blank lines and lines starting with # are not rules. */
+static void
+read_rules(struct rules *rs, const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *line = NULL, *p;
+	size_t cap = 0, n = 0;
+	ssize_t len;
+
+	if (f == NULL) {
+		warn("%s", path);
+		usage(stderr, usage_status);
+	}
+	while ((len = getline(&line, &cap, f)) != -1) {
+		n++;
+		while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+			line[--len] = '\0';
+		p = line + strspn(line, " \t");
+		if (*p == '\0' || *p == '#')
+			continue;
+		add_rule(rs, p, path, n);
+	}
+	if (ferror(f)) {
+		warn("%s", path);
+		usage(stderr, usage_status);
+	}
+	free(line);
+	fclose(f);
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct alert_opts o = {
+		.exec_timeout = 10, .max_series = 100000, .header = 1
+	};
+	struct rules rs = { NULL, 0, 0 };
+	const char *resolve = NULL;
+	unsigned long long n;
+	int ch, i, list = 0, show_rules = 0, status;
+
+	xm_init(argv);
+	for (i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+		if (strcmp(argv[i], "--check") == 0)
+			usage_status = 3;
+	while ((ch = getopt_long(argc, argv, "c:eHhr:Vx:", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			read_rules(&rs, optarg);
+			break;
+		case 'e':
+			o.events = 1;
+			break;
+		case 'H':
+			o.header = 0;
+			break;
+		case 'h':
+			usage(stdout, XM_EXIT_OK);
+			break;
+		case 'r':
+			add_rule(&rs, optarg, NULL, 0);
+			break;
+		case 'V':
+			xm_version();
+			break;
+		case 'x':
+			if (*optarg == '\0')
+				bad("-x", optarg, "not a command");
+			o.exec = xm_reallocarray(o.exec, o.nexec + 1, sizeof *o.exec);
+			o.exec[o.nexec++] = optarg;
+			break;
+		case OPT_CHECK:
+			o.check = 1;
+			break;
+		case OPT_CSV:
+			o.csv = 1;
+			break;
+		case OPT_EXEC_TIMEOUT:
+			o.exec_timeout = seconds("--exec-timeout", optarg);
+			break;
+		case OPT_LIST:
+			list = 1;
+			break;
+		case OPT_MAX_SERIES:
+			if (num_parse_count(optarg, SIZE_MAX / 2, &n) != 0 || n == 0)
+				bad("--max-series", optarg, "not a count of at least 1");
+			o.max_series = (size_t)n;
+			break;
+		case OPT_RESOLVE:
+			resolve = optarg;
+			break;
+		case OPT_RULES:
+			show_rules = 1;
+			break;
+		case OPT_STALE:
+			o.stale = seconds("--stale", optarg);
+			break;
+		case OPT_STATE:
+			if (*optarg == '\0')
+				bad("--state", optarg, "not a file name");
+			o.state = optarg;
+			break;
+		case OPT_STRICT:
+			o.strict = 1;
+			break;
+		default:
+			usage(stderr, usage_status);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc != 0) {
+		warnx("%s: unexpected argument", argv[0]);
+		usage(stderr, usage_status);
+	}
+	if ((list || resolve != NULL) && o.state == NULL) {
+		warnx("%s needs --state", list ? "--list" : "--resolve");
+		usage(stderr, usage_status);
+	}
+	if (list + (resolve != NULL) + show_rules + o.check > 1) {
+		warnx("--list, --resolve, --rules and --check: one at a time");
+		usage(stderr, usage_status);
+	}
+	if (rs.n == 0)
+		for (i = 0; rule_defaults[i] != NULL; i++)
+			add_rule(&rs, rule_defaults[i], NULL, 0);
+	o.rules = rs.v;
+	o.nrules = rs.n;
+
+	xm_buffer_stdout();
+	if (show_rules) {
+		for (i = 0; i < (int)rs.n; i++)
+			printf("%s\n", rs.v[i].text);
+		status = XM_EXIT_OK;
+	} else if (list) {
+		status = alert_list(&o);
+	} else if (resolve != NULL) {
+		status = alert_resolve(&o, resolve);
+	} else {
+		status = alert_run(&o);
+	}
+	for (i = 0; i < (int)rs.n; i++)
+		rule_free(&rs.v[i]);
+	free(rs.v);
+	free(o.exec);
+	if (xm_close_stdout() != 0 && status == XM_EXIT_OK)
+		status = o.check ? 3 : XM_EXIT_FAIL;
+	return status;
+}

@@ -1,0 +1,466 @@
+/* run.c: read the stream, step each series' alert, say what changed. */
+#include <err.h>
+#include <math.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "num.h"
+#include "run.h"
+#include "sig.h"
+#include "xm.h"
+
+static const char *const our_columns[] = { "severity", "event", "since", "alert_id" };
+
+static void
+put_header(struct run *x)
+{
+	const char *const *in;
+	const char **names;
+	size_t n;
+
+	x->headed = 1;
+	if (!x->a.o->header || x->a.o->check)
+		return;
+	n = record_columns(x->r, &in);
+	names = xm_reallocarray(NULL, n + 4, sizeof *names);
+	memcpy(names, in, n * sizeof *names);
+	memcpy(names + n, our_columns, sizeof our_columns);
+	record_put_header(&x->w, names, n + 4);
+	free(names);
+}
+
+/* The header of --list and --resolve, which read no stream. */
+static void
+put_fixed_header(struct run *x)
+{
+	static const char *const names[] = {
+		"ts", "host", "metric", "value", "severity", "event", "since", "alert_id"
+	};
+
+	if (x->a.o->header)
+		record_put_header(&x->w, names, sizeof names / sizeof names[0]);
+	x->headed = 1;
+}
+
+static void
+headed(struct run *x)
+{
+	if (!x->headed)
+		put_header(x);
+}
+
+/* Where each rule's field is in the header now in force. */
+static void
+find_columns(struct run *x)
+{
+	size_t i;
+
+	for (i = 0; i < x->a.o->nrules; i++) {
+		x->col[i] = record_column(x->r, x->a.o->rules[i].field);
+		x->said[i] = 0;
+	}
+}
+
+static void
+put_ours(struct run *x, const struct series *s, enum event ev)
+{
+	char buf[NUM_MAX];
+
+	int i;
+
+	if (s == NULL || s->rule < 0) {
+		for (i = 0; i < 4; i++)
+			record_put(&x->w, "-", 1);
+		return;
+	}
+	record_put_str(&x->w, severity_names[s->sev]);
+	record_put_str(&x->w, event_names[ev]);
+	record_put(&x->w, buf, num_format_ts(buf, s->since));
+	record_put(&x->w, s->id, 16);
+}
+
+static void
+setvar(char **v, size_t *n, const char *name, const char *val, size_t len)
+{
+	size_t nl = strlen(name);
+
+	v[*n] = xm_malloc(nl + len + 2);
+	memcpy(v[*n], name, nl);
+	v[*n][nl] = '=';
+	memcpy(v[*n] + nl + 1, val, len);
+	v[*n][nl + 1 + len] = '\0';
+	(*n)++;
+}
+
+/* The event to the callbacks, the stream's text only in the environment. */
+static void
+notify(struct run *x, const struct change *c)
+{
+	const struct series *s = c->s;
+	const struct rule *r = &x->a.o->rules[s->rule];
+	char *v[16], msg[1024], num[NUM_MAX];
+	size_t n = 0, i;
+
+	if (x->a.o->nexec == 0)
+		return;
+	setvar(v, &n, "XM_EVENT", event_names[c->ev], strlen(event_names[c->ev]));
+	setvar(v, &n, "XM_SEVERITY", severity_names[s->sev], strlen(severity_names[s->sev]));
+	setvar(v, &n, "XM_PREVIOUS", severity_names[s->prev], strlen(severity_names[s->prev]));
+	setvar(v, &n, "XM_HOST", s->it.key, s->hostlen);
+	setvar(v, &n, "XM_METRIC", s->it.key + s->hostlen + 1, s->it.len - s->hostlen - 1);
+	setvar(v, &n, "XM_VALUE", num, num_format(num, c->value));
+	setvar(v, &n, "XM_FIELD", r->field, strlen(r->field));
+	setvar(v, &n, "XM_RULE", r->text, strlen(r->text));
+	setvar(v, &n, "XM_SINCE", num, num_format_ts(num, s->since));
+	setvar(v, &n, "XM_TS", num, num_format_ts(num, c->ts));
+	setvar(v, &n, "XM_FIRED", num, num_format_ts(num, s->fired));
+	setvar(v, &n, "XM_ALERT_ID", s->id, 16);
+	alerts_message(&x->a, c, msg, sizeof msg);
+	setvar(v, &n, "XM_MESSAGE", msg, strlen(msg));
+	setvar(v, &n, "XM_REASON", c->reason ? c->reason : "value",
+	    strlen(c->reason ? c->reason : "value"));
+	callback_event(&x->cb, v, n, s->id, event_names[c->ev]);
+	for (i = 0; i < n; i++)
+		free(v[i]);
+}
+
+/* An event of a series with no record in hand: its last one, with the event's time. */
+static void
+put_change(struct run *x, const struct change *c)
+{
+	const struct series *s = c->s;
+	const char *p = s->kept, *nl;
+	char buf[NUM_MAX];
+	uint32_t i;
+
+	if (!x->a.o->check) {
+		headed(x);
+		record_put(&x->w, buf, num_format_ts(buf, c->ts));
+		record_put(&x->w, s->it.key, s->hostlen);
+		record_put(&x->w, s->it.key + s->hostlen + 1, s->it.len - s->hostlen - 1);
+		if (s->keptn == 0)
+			record_put_number(&x->w, s->last_value);
+		for (i = 0; i < s->keptn; i++, p = nl + 1) {
+			nl = memchr(p, '\n', (size_t)(s->kept + s->keptlen - p));
+			record_put(&x->w, p, (size_t)(nl - p));
+		}
+		put_ours(x, s, c->ev);
+		record_end(&x->w);
+	}
+	notify(x, c);
+}
+
+/* --stale: the active series quiet too long by record time now. */
+static void
+stale(struct run *x, double now)
+{
+	struct change c[64];
+	size_t n, i;
+
+	do {
+		n = alerts_stale(&x->a, now, c, sizeof c / sizeof c[0]);
+		for (i = 0; i < n; i++) {
+			alerts_set(&x->a, c[i].s, SEV_OK, c[i].ts);
+			memset(c[i].s->cnt, 0, sizeof c[i].s->cnt);
+			put_change(x, &c[i]);
+		}
+	} while (n == sizeof c / sizeof c[0]);
+}
+
+static int
+take(struct run *x, const struct record *rec)
+{
+	struct alerts *a = &x->a;
+	struct series *s;
+	struct change c;
+	char q[XM_QUOTE_MAX], q2[XM_QUOTE_MAX];
+	enum event ev = EV_NONE;
+	double v;
+	int col;
+
+	if (rec->ts > a->now) {
+		a->now = rec->ts;
+		stale(x, rec->ts);
+	}
+	s = alerts_series(a, rec->field[COL_HOST], rec->len[COL_HOST], rec->field[COL_METRIC],
+	    rec->len[COL_METRIC]);
+	if (s == NULL) {
+		if (!a->said_full++)
+			warnx("line %zu: more than %zu series; new ones are not checked",
+			    rec->lineno, a->o->max_series);
+		a->dropped++;
+	} else if (s->rule >= 0) {
+		col = x->col[s->rule];
+		if (col == COL_VALUE) {
+			v = rec->value;
+		} else if (col < 0 || (size_t)col >= rec->nfield) {
+			if (!x->said[s->rule]++)
+				warnx("line %zu: no column \"%s\" for rule \"%s\"", rec->lineno,
+				    xm_quote(q, a->o->rules[s->rule].field,
+				    strlen(a->o->rules[s->rule].field)),
+				    xm_quote(q2, a->o->rules[s->rule].text,
+				    strlen(a->o->rules[s->rule].text)));
+			x->skipped_check++;
+			s = NULL;
+			goto out;
+		} else if (num_parse(rec->field[col], &v) != 0) {
+			record_bad(x->r, rec->lineno, "%s \"%s\" is not a number",
+			    a->o->rules[s->rule].field, xm_quote(q, rec->field[col], rec->len[col]));
+			return -1;
+		}
+		if (rec->ts < s->last_ts) {
+			record_bad(x->r, rec->lineno,
+			    "ts \"%s\" is older than the newest sample of its series",
+			    xm_quote(q, rec->field[COL_TS], rec->len[COL_TS]));
+			return -1;
+		}
+		ev = alerts_step(a, s, rec->ts, v);
+		if (s->sev != SEV_OK)
+			alerts_keep(s, rec);
+		if (ev != EV_NONE) {
+			c.s = s;
+			c.ev = ev;
+			c.ts = rec->ts;
+			c.value = v;
+			c.reason = NULL;
+			notify(x, &c);
+		}
+	}
+out:
+	if (a->o->check || (a->o->events && ev == EV_NONE))
+		return 0;
+	headed(x);
+	record_put_fields(&x->w, rec);
+	put_ours(x, s, ev);
+	record_end(&x->w);
+	return 0;
+}
+
+static void
+load_state(struct run *x)
+{
+	const char *why;
+	size_t changed = 0;
+	int fd = state_open(&x->st);
+
+	if (fd == -1)
+		return;
+	if ((why = alerts_load(&x->a, x->st.path, fd, &changed)) != NULL) {
+		state_set_aside(&x->st, why);
+		x->status = XM_EXIT_FAIL;
+	}
+	if (changed > 0)
+		warnx("%s: %zu series under rules that changed start afresh", x->st.path, changed);
+	close(fd);
+}
+
+static void
+save_state(struct run *x)
+{
+	FILE *f = state_create(&x->st);
+
+	if (f == NULL || alerts_save(&x->a, f) == -1 || state_commit(&x->st, f) == -1)
+		x->status = XM_EXIT_FAIL;
+}
+
+/* Signals, the state locked and loaded; -1 if told to go while waiting for the lock. */
+static int
+begin(struct run *x, const struct alert_opts *o)
+{
+	int k;
+
+	memset(x, 0, sizeof *x);
+	alerts_init(&x->a, o);
+	record_writer_init(&x->w, stdout, (o->csv ? RECORD_CSV : 0) | RECORD_INTERRUPTIBLE);
+	callback_init(&x->cb, o->exec, o->nexec, o->exec_timeout);
+	x->col = xm_calloc(o->nrules + 1, sizeof *x->col);
+	x->said = xm_calloc(o->nrules + 1, sizeof *x->said);
+	x->sigfd = sig_open(SIGCHLD);
+	sig_watch(x->sigfd, SIGALRM);
+	if (o->state != NULL) {
+		sig_let(1);
+		k = state_lock(&x->st, o->state);
+		sig_let(0);
+		if (k == -1)
+			return -1;
+		load_state(x);
+	}
+	return 0;
+}
+
+static void
+end(struct run *x)
+{
+	if (x->a.o->state != NULL)
+		state_unlock(&x->st);
+	callback_free(&x->cb);
+	alerts_free(&x->a);
+	free(x->col);
+	free(x->said);
+	close(x->sigfd);
+}
+
+/* Wait for the callbacks, save: what every way out does. */
+static void
+finish(struct run *x)
+{
+	if (callback_drain(&x->cb, x->sigfd) != 0 || x->cb.failed || x->cb.dropped > 0)
+		x->status = XM_EXIT_FAIL;
+	if (x->cb.dropped > 0)
+		warnx("%zu callback%s dropped", x->cb.dropped, x->cb.dropped == 1 ? "" : "s");
+	if (x->a.o->state != NULL)
+		save_state(x);
+}
+
+int
+alert_run(const struct alert_opts *o)
+{
+	struct run x;
+	struct record rec;
+	int k, sig;
+
+	if (begin(&x, o) == -1) {
+		end(&x);
+		return XM_EXIT_OK;
+	}
+	x.r = record_reader_new(STDIN_FILENO, o->csv ? RECORD_CSV : 0);
+	record_reader_flush(x.r, stdout);
+	record_reader_signal(x.r, x.sigfd);
+	find_columns(&x);
+
+	for (;;) {
+		k = record_read(x.r, &rec);
+		if (k == RECORD_EOF)
+			break;
+		if (k == RECORD_ERROR) {
+			x.status = XM_EXIT_FAIL;
+			x.broken = 1;
+			break;
+		}
+		if (k == RECORD_SIGNAL) {
+			sig = sig_take(x.sigfd);
+			if (sig == SIGCHLD || sig == SIGALRM || sig == 0) {
+				callback_tend(&x.cb);
+				continue;
+			}
+			break;
+		}
+		if (k == RECORD_HEADER) {
+			find_columns(&x);
+			put_header(&x);
+			continue;
+		}
+		if (k == RECORD_COMMENT) {
+			if (!o->check && !o->events) {
+				headed(&x);
+				record_put_fields(&x.w, &rec);
+				record_end(&x.w);
+			}
+			continue;
+		}
+		if ((k == RECORD_BAD || take(&x, &rec) == -1) && o->strict)
+			break;
+	}
+	if (!sig_abandon(stdout))
+		headed(&x);
+	finish(&x);
+	if (o->check) {
+		x.status = check_report(&x);
+	} else {
+		if (record_reader_end(x.r) != 0)
+			x.status = XM_EXIT_FAIL;
+		if (x.a.dropped > 0) {
+			warnx("%zu record%s of new series not checked (--max-series %zu)",
+			    x.a.dropped, x.a.dropped == 1 ? "" : "s", o->max_series);
+			x.status = XM_EXIT_FAIL;
+		}
+	}
+	sig_abandon(stdout);
+	record_reader_free(x.r);
+	end(&x);
+	return x.status;
+}
+
+static int
+by_severity(const void *p, const void *q)
+{
+	const struct series *a = *(struct series *const *)p, *b = *(struct series *const *)q;
+
+	if (a->sev != b->sev)
+		return a->sev > b->sev ? -1 : 1;
+	return (a->since > b->since) - (a->since < b->since);
+}
+
+/* --list: the active alerts in the state file, worst first, then oldest. */
+int
+alert_list(const struct alert_opts *o)
+{
+	struct run x;
+	struct series **v;
+	size_t i, n;
+
+	if (begin(&x, o) == -1) {
+		end(&x);
+		return XM_EXIT_OK;
+	}
+	n = x.a.nactive;
+	v = xm_reallocarray(NULL, n + 1, sizeof *v);
+	memcpy(v, x.a.active, n * sizeof *v);
+	qsort(v, n, sizeof *v, by_severity);
+	put_fixed_header(&x);
+	for (i = 0; i < n; i++) {
+		record_put_ts(&x.w, v[i]->last_ts);
+		record_put(&x.w, v[i]->it.key, v[i]->hostlen);
+		record_put(&x.w, v[i]->it.key + v[i]->hostlen + 1,
+		    v[i]->it.len - v[i]->hostlen - 1);
+		record_put_number(&x.w, v[i]->last_value);
+		put_ours(&x, v[i], EV_NONE);
+		record_end(&x.w);
+	}
+	free(v);
+	end(&x);
+	return x.status;
+}
+
+/* --resolve: one alert resolved by hand, now by the clock, and saved so. */
+int
+alert_resolve(const struct alert_opts *o, const char *id)
+{
+	struct run x;
+	struct change c;
+	struct timespec t;
+	size_t i;
+
+	if (begin(&x, o) == -1) {
+		end(&x);
+		return XM_EXIT_OK;
+	}
+	for (i = 0; i < x.a.nactive; i++)
+		if (strcmp(x.a.active[i]->id, id) == 0)
+			break;
+	if (i == x.a.nactive) {
+		char q[XM_QUOTE_MAX];
+
+		warnx("no active alert \"%s\"%s%s", xm_quote(q, id, strlen(id)),
+		    o->state ? " in " : "", o->state ? o->state : "");
+		end(&x);
+		return XM_EXIT_FAIL;
+	}
+	clock_gettime(CLOCK_REALTIME, &t);
+	c.s = x.a.active[i];
+	c.ev = EV_RESOLVED;
+	c.ts = (double)t.tv_sec + floor(t.tv_nsec / 1e6) / 1e3;
+	c.value = c.s->last_value;
+	c.reason = "manual";
+	alerts_set(&x.a, c.s, SEV_OK, c.ts);
+	memset(c.s->cnt, 0, sizeof c.s->cnt);
+	put_fixed_header(&x);
+	c.s->keptn = 0;		/* the fixed columns only */
+	put_change(&x, &c);
+	finish(&x);
+	end(&x);
+	return x.status;
+}

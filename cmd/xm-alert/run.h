@@ -1,0 +1,29 @@
+/* run.h: one run of xm-alert over its input, and the ways it ends. */
+#ifndef RUN_H
+#define RUN_H
+
+#include "alert.h"
+#include "callback.h"
+#include "state.h"
+
+struct run {
+	struct alerts a;
+	struct record_reader *r;
+	struct record_writer w;
+	struct callbacks cb;
+	struct state st;
+	int	*col;		/* per rule: its field's column in the header in force; -1: none */
+	int	*said;		/* per rule: its missing column was reported */
+	int	 sigfd;
+	int	 headed;
+	int	 status;
+	int	 broken;	/* reading the input failed */
+	size_t	 skipped_check;	/* --check: records that could not be checked */
+};
+
+int	 alert_run(const struct alert_opts *);
+int	 alert_list(const struct alert_opts *);
+int	 alert_resolve(const struct alert_opts *, const char *);
+int	 check_report(struct run *);
+
+#endif

@@ -1,0 +1,235 @@
+/*
+ * save.c: xm-alert's state file, an xm stream itself:
+ *
+ *	#xm-alert state 1
+ *	#ts  host  metric  value  severity  since  fired  announced  counts  rule
+ *	a record per series: its newest sample's time and tested value, its
+ *	severity and since when, when its alert began and was last told,
+ *	its samples in a row at each level above ok ("N@TS" four times, by
+ *	commas), and the rule that chose it
+ *	#kept  FIELD...
+ *	after an active series, its last record from the value on
+ *	#end  SERIES
+ *
+ * A file without the first line or the last, or with anything malformed,
+ * is not loaded at all.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "alert.h"
+#include "num.h"
+#include "xm.h"
+
+#define STATE_VERSION "#xm-alert state 1"
+
+static const char *const header[] = {
+	"ts", "host", "metric", "value", "severity", "since", "fired", "announced", "counts", "rule"
+};
+
+enum { S_SEVERITY = 4, S_SINCE, S_FIRED, S_ANNOUNCED, S_COUNTS, S_RULE, S_NCOL };
+
+static void
+put_exact(struct record_writer *w, double v)
+{
+	char buf[32];
+
+	record_put(w, buf, (size_t)snprintf(buf, sizeof buf, "%.17g", v));
+}
+
+int
+alerts_save(struct alerts *a, FILE *f)
+{
+	struct record_writer w;
+	struct series *s;
+	char buf[160];
+	const char *p, *nl;
+	size_t k, n = 0, len;
+	uint32_t i;
+	int l;
+
+	record_writer_init(&w, f, 0);
+	fprintf(f, "%s\n", STATE_VERSION);
+	record_put_header(&w, header, S_NCOL);
+	for (k = 0; k < a->n; k++) {
+		s = a->all[k];
+		if (s->rule < 0 || isnan(s->since))
+			continue;
+		put_exact(&w, s->last_ts);
+		record_put(&w, s->it.key, s->hostlen);
+		record_put(&w, s->it.key + s->hostlen + 1, s->it.len - s->hostlen - 1);
+		put_exact(&w, s->last_value);
+		record_put_str(&w, severity_names[s->sev]);
+		put_exact(&w, s->since);
+		put_exact(&w, s->sev != SEV_OK ? s->fired : 0);
+		put_exact(&w, s->announced);
+		for (len = 0, l = SEV_INFO; l < SEV_N; l++)
+			len += (size_t)snprintf(buf + len, sizeof buf - len, "%s%lu@%.17g",
+			    l > SEV_INFO ? "," : "", (unsigned long)s->cnt[l], s->cnt[l] ? s->start[l] : 0);
+		record_put(&w, buf, len);
+		record_put_str(&w, a->o->rules[s->rule].text);
+		record_end(&w);
+		n++;
+		if (s->sev == SEV_OK || s->keptn == 0)
+			continue;
+		record_put(&w, "#kept", 5);
+		for (p = s->kept, i = 0; i < s->keptn; i++, p = nl + 1) {
+			nl = memchr(p, '\n', (size_t)(s->kept + s->keptlen - p));
+			record_put(&w, p, (size_t)(nl - p));
+		}
+		record_end(&w);
+	}
+	fprintf(f, "#end\t%zu\n", n);
+	return ferror(f) ? -1 : 0;
+}
+
+static int
+num(const struct record *rec, int i, double *v)
+{
+	return num_parse(rec->field[i], v) != 0 && num_parse_ts(rec->field[i], v) != 0;
+}
+
+/* One series' line; -1 if it makes no sense. */
+static int
+restore(struct alerts *a, struct series *s, const struct record *rec)
+{
+	const char *p = rec->field[S_COUNTS];
+	double since, fired, announced, start;
+	unsigned long cnt;
+	int l, sev, used;
+
+	if ((sev = severity_parse(rec->field[S_SEVERITY])) < 0 || num(rec, S_SINCE, &since) ||
+	    num(rec, S_FIRED, &fired) || num(rec, S_ANNOUNCED, &announced) ||
+	    !isfinite(since) || !isfinite(fired) || !isfinite(announced))
+		return -1;
+	for (l = SEV_INFO; l < SEV_N; l++) {
+		if (sscanf(p, "%lu@%lf%n", &cnt, &start, &used) != 2 || cnt > UINT32_MAX ||
+		    !isfinite(start))
+			return -1;
+		s->cnt[l] = (uint32_t)cnt;
+		s->start[l] = start;
+		p += used;
+		if (*p != (l + 1 < SEV_N ? ',' : '\0'))
+			return -1;
+		p++;
+	}
+	s->last_ts = rec->ts;
+	s->last_value = rec->value;
+	s->sev = SEV_OK;
+	if (sev != SEV_OK) {
+		alerts_set(a, s, sev, since);
+		s->fired = fired;
+	}
+	s->prev = s->sev;
+	s->since = since;
+	s->announced = announced;
+	return 0;
+}
+
+static void
+restore_kept(struct series *s, const struct record *rec)
+{
+	size_t i, o;
+
+	for (s->keptlen = 0, i = 1; i < rec->nfield; i++)
+		s->keptlen += rec->len[i] + 1;
+	free(s->kept);
+	s->kept = xm_malloc(s->keptlen);
+	s->keptcap = s->keptlen;
+	for (o = 0, i = 1; i < rec->nfield; i++) {
+		memcpy(s->kept + o, rec->field[i], rec->len[i]);
+		o += rec->len[i];
+		s->kept[o++] = '\n';
+	}
+	s->keptn = (uint32_t)(rec->nfield - 1);
+}
+
+/*
+ * Load a state file: each series under the rule this run chooses for
+ * it, unless that rule is not the one saved (counted in *changed: the
+ * series starts afresh).  NULL, or why the file cannot be trusted.
+ */
+const char *
+alerts_load(struct alerts *a, const char *path, int fd, size_t *changed)
+{
+	struct record_reader *r = record_reader_new(fd, 0);
+	struct record rec;
+	struct series *s = NULL;
+	size_t series = 0, line = 0;
+	const char *why = "truncated: no #end line";
+	char magic[sizeof STATE_VERSION], want[32];
+	int k, ended = 0, last = 0;
+
+	if (pread(fd, magic, sizeof magic, 0) != (ssize_t)sizeof magic ||
+	    memcmp(magic, STATE_VERSION "\n", sizeof magic) != 0) {
+		record_reader_free(r);
+		return "no \"" STATE_VERSION "\" line: not a state file, or another version";
+	}
+	record_reader_name(r, path);
+	while ((k = record_read(r, &rec)) != RECORD_EOF) {
+		line++;
+		if (k == RECORD_BAD || k == RECORD_ERROR) {
+			why = "a malformed line";
+			goto bad;
+		}
+		if (ended) {
+			why = "lines after #end";
+			goto bad;
+		}
+		if (line == 1 || k == RECORD_HEADER)
+			continue;
+		if (k == RECORD_COMMENT && strcmp(rec.field[0], "#kept") == 0) {
+			why = "a #kept line not after an active series";
+			if (!last || rec.nfield < 2)
+				goto bad;
+			if (s != NULL)
+				restore_kept(s, &rec);
+			last = 0;
+			continue;
+		}
+		last = 0;
+		if (k == RECORD_COMMENT) {
+			why = "its #end line does not match the lines before it";
+			snprintf(want, sizeof want, "%zu", series);
+			if (rec.nfield != 2 || strcmp(rec.field[0], "#end") != 0 ||
+			    strcmp(rec.field[1], want) != 0)
+				goto bad;
+			ended = 1;
+			continue;
+		}
+		if (k != RECORD_OK || rec.nfield != S_NCOL) {
+			why = "a line of the wrong shape";
+			goto bad;
+		}
+		series++;
+		s = alerts_series(a, rec.field[COL_HOST], rec.len[COL_HOST], rec.field[COL_METRIC],
+		    rec.len[COL_METRIC]);
+		if (s != NULL && !isnan(s->since)) {
+			why = "a series twice";
+			goto bad;
+		}
+		if (s != NULL && (s->rule < 0 || strcmp(a->o->rules[s->rule].text,
+		    rec.field[S_RULE]) != 0)) {
+			(*changed)++;
+			s = NULL;
+		}
+		last = strcmp(rec.field[S_SEVERITY], "ok") != 0;
+		if (s != NULL && restore(a, s, &rec) == -1) {
+			why = "a line that makes no sense";
+			goto bad;
+		}
+	}
+	if (ended) {
+		record_reader_free(r);
+		return NULL;
+	}
+bad:
+	record_reader_free(r);
+	alerts_free(a);
+	alerts_init(a, a->o);
+	*changed = 0;
+	return why;
+}

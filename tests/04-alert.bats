@@ -1,0 +1,408 @@
+# xm-alert: ranges at work, every transition, callbacks, state, Nagios check mode.
+load helpers
+
+setup() {
+	cd "$BATS_TEST_TMPDIR"
+}
+
+# Records of metric $1 on host h, one a second from ts 1, the values after it.
+series() {
+	local m=$1 t=0 v
+	shift
+	for v in "$@"; do
+		t=$((t + 1))
+		printf '%s\th\t%s\t%s\n' "$t" "$m" "$v"
+	done
+}
+
+# The event column of each record, in order, space-separated.
+events() {
+	cut -f6 | tr '\n' ' ' | sed 's/ $//'
+}
+
+@test "xm-alert: the original design's checks: cpu 50 no alert, 75 one warning, memory 92 critical" {
+	series cpu_usage_percent 50 > in
+	run -0 --separate-stderr xm-alert < in
+	assert_output '#ts	host	metric	value	severity	event	since	alert_id
+1	h	cpu_usage_percent	50	ok	-	1	fda876a91d93e0e5'
+	series cpu_usage_percent 75 76 74 > in
+	run -0 --separate-stderr xm-alert -H < in
+	assert_output '1	h	cpu_usage_percent	75	warning	firing	1	fda876a91d93e0e5
+2	h	cpu_usage_percent	76	warning	-	1	fda876a91d93e0e5
+3	h	cpu_usage_percent	74	warning	-	1	fda876a91d93e0e5'
+	series memory_usage_percent 92 > in
+	run -0 --separate-stderr xm-alert -H < in
+	assert_output '1	h	memory_usage_percent	92	critical	firing	1	b9ac00477652ed97'
+}
+
+@test "xm-alert: fires, escalates, de-escalates, resolves; never twice for one state" {
+	series cpu_usage_percent 10 71 72 86 96 96 90 75 75 20 20 > in
+	run -0 --separate-stderr xm-alert -H < in
+	assert_equal "$(events <<< "$output")" '- firing - escalated escalated - deescalated deescalated - resolved -'
+	assert_equal "$(cut -f5 <<< "$output" | tr '\n' ' ')" 'ok warning warning critical emergency emergency critical warning warning ok ok '
+	assert_equal "$(cut -f7 <<< "$output" | tr '\n' ' ')" '1 2 2 4 5 5 7 8 8 10 10 '
+	# -e: only the events, the alert log
+	run -0 --separate-stderr xm-alert -e -H < in
+	assert_equal "$(cut -f1,5,6 <<< "$output")" '2	warning	firing
+4	critical	escalated
+5	emergency	escalated
+7	critical	deescalated
+8	warning	deescalated
+10	ok	resolved'
+}
+
+@test "xm-alert: the default rules, and --rules prints them as rules" {
+	run -0 --separate-stderr xm-alert --rules
+	assert_output 'cpu_usage_percent warn=70 crit=85 emerg=95
+memory_usage_percent warn=75 crit=90 emerg=98
+disk_usage_percent{*} warn=80 crit=90 emerg=95
+response_time_seconds warn=2 crit=5 emerg=10
+error_rate_percent warn=5 crit=10 emerg=25
+swap_usage_percent warn=50 crit=80 emerg=95'
+	# what --rules prints, read back with -c, is the same rules
+	xm-alert --rules > rules
+	run -0 --separate-stderr xm-alert -c rules --rules
+	assert_output "$(cat rules)"
+	printf '1\th\tdisk_usage_percent{mountpoint="/"}\t91\n1\th\tresponse_time_seconds\t11\n1\th\terror_rate_percent\t6\n1\th\tswap_usage_percent\t79\n1\th\tload1\t99\n' > in
+	run -0 --separate-stderr xm-alert -H < in
+	assert_equal "$(cut -f5,6 <<< "$output")" 'critical	firing
+emergency	firing
+warning	firing
+warning	firing
+-	-'
+}
+
+@test "xm-alert: -r and -c rules: the first that matches a series wins" {
+	printf '# web servers are allowed more\n\ncpu_usage_percent host=web* warn=90\n  cpu_usage_percent warn=50  \n' > rules
+	printf '1\tweb1\tcpu_usage_percent\t60\n1\tdb1\tcpu_usage_percent\t60\n' > in
+	run -0 --separate-stderr xm-alert -c rules -H < in
+	assert_equal "$(cut -f2,5 <<< "$output")" 'web1	ok
+db1	warning'
+	run -0 --separate-stderr xm-alert -r 'cpu_usage_percent warn=10' -c rules -H < in
+	assert_equal "$(cut -f2,5 <<< "$output")" 'web1	warning
+db1	warning'
+}
+
+@test "xm-alert: field= tests another column, such as xm-buffer's mean" {
+	printf '#ts\thost\tmetric\tvalue\tmean\n1\th\tm\t99\t5\n2\th\tm\t1\t50\n' > in
+	run -0 --separate-stderr xm-alert -r 'm field=mean warn=10' < in
+	assert_output '#ts	host	metric	value	mean	severity	event	since	alert_id
+1	h	m	99	5	ok	-	1	ae9449ce4411d32a
+2	h	m	1	50	warning	firing	2	ae9449ce4411d32a'
+	# a rule for a column the stream lacks: said once, the records pass unchecked
+	series m 1 2 > in
+	run -0 --separate-stderr xm-alert -r 'm field=mean warn=10' -H < in
+	assert_equal "$stderr" 'xm-alert: line 1: no column "mean" for rule "m field=mean warn=10"'
+	assert_equal "$(cut -f5- <<< "$output")" '-	-	-	-
+-	-	-	-'
+}
+
+@test "xm-alert: ranges: @ alerts inside, 10: below, ~:10 above" {
+	series m 5 15 25 > in
+	run -0 --separate-stderr xm-alert -r 'm warn=@10:20' -H < in
+	assert_equal "$(cut -f5 <<< "$output" | tr '\n' ' ')" 'ok warning ok '
+	run -0 --separate-stderr xm-alert -r 'm crit=10:' -H < in
+	assert_equal "$(cut -f5 <<< "$output" | tr '\n' ' ')" 'critical ok ok '
+	run -0 --separate-stderr xm-alert -r 'm info=~:10 emerg=~:20' -H < in
+	assert_equal "$(cut -f5 <<< "$output" | tr '\n' ' ')" 'ok info emergency '
+}
+
+@test "xm-alert: flapping input: for= and hysteresis= keep it quiet" {
+	series m 71 69 71 69 71 71 71 69 64 > in
+	run -0 --separate-stderr xm-alert -r 'm warn=70' -H < in
+	assert_equal "$(events <<< "$output")" 'firing resolved firing resolved firing - - resolved -'
+	run -0 --separate-stderr xm-alert -r 'm warn=70 for=3' -H < in
+	assert_equal "$(events <<< "$output")" '- - - - - - firing resolved -'
+	run -0 --separate-stderr xm-alert -r 'm warn=70 hysteresis=5' -H < in
+	assert_equal "$(events <<< "$output")" 'firing - - - - - - - resolved'
+	# for= a duration: the condition held that long in record time
+	run -0 --separate-stderr xm-alert -r 'm warn=70 for=2s' -H < in
+	assert_equal "$(events <<< "$output")" '- - - - - - firing resolved -'
+	# each level waits its own for=
+	series m 90 90 90 > in
+	run -0 --separate-stderr xm-alert -r 'm warn=70 crit=85 for=2' -H < in
+	assert_equal "$(cut -f5,6 <<< "$output" | tr '\n' ' ')" 'ok	- critical	firing critical	- '
+}
+
+@test "xm-alert: repeat= announces an unchanged alert again, at that period" {
+	series m 80 80 80 80 80 80 10 > in
+	run -0 --separate-stderr xm-alert -r 'm warn=70 repeat=2s' -H < in
+	assert_equal "$(events <<< "$output")" 'firing - repeated - repeated - resolved'
+}
+
+@test "xm-alert: --stale resolves a series that stopped reporting, in record time" {
+	printf '1\th\tm\t80\n2\th\tother\t1\n5\th\tother\t1\n7\th\tother\t1\n' > in
+	run -0 --separate-stderr xm-alert -r 'm warn=70' --stale 5 -H < in
+	assert_output '1	h	m	80	warning	firing	1	20909133f35c0e5a
+2	h	other	1	-	-	-	-
+5	h	other	1	-	-	-	-
+6	h	m	80	ok	stale	6	20909133f35c0e5a
+7	h	other	1	-	-	-	-'
+	run -0 --separate-stderr xm-alert -r 'm warn=70' -H < in
+	assert_equal "$(grep -c stale <<< "$output")" 0
+}
+
+@test "xm-alert: alert_id is the same on every run, for series and rule" {
+	series cpu_usage_percent 90 > in
+	a=$(xm-alert -H < in | cut -f8)
+	b=$(xm-alert -H -r 'cpu_usage_percent   warn=70  crit=85 emerg=95' < in | cut -f8)
+	c=$(xm-alert -H -r 'cpu_usage_percent warn=71' < in | cut -f8)
+	assert_equal "$a" fda876a91d93e0e5
+	assert_equal "$b" "$a"
+	[ "$c" != "$a" ]
+}
+
+@test "xm-alert: --state: cron runs fire once and resolve once, like one long run" {
+	t=0
+	for v in 50 80 81 82 20 21; do
+		t=$((t + 1))
+		printf '%s\th\tcpu_usage_percent\t%s\n' "$t" "$v" | xm-alert --state st -H -e >> cron
+	done
+	series cpu_usage_percent 50 80 81 82 20 21 | xm-alert -H -e > long
+	diff -u long cron
+	assert_equal "$(cut -f6 cron | tr '\n' ' ')" 'firing resolved '
+	assert_equal "$(head -n 1 st)" '#xm-alert state 1'
+	assert_equal "$(tail -n 1 st)" '#end	1'
+	# for= counts carry across runs too
+	rm st
+	for v in 80 80 80; do
+		t=$((t + 1))
+		printf '%s\th\tm\t%s\n' "$t" "$v" | xm-alert -r 'm warn=70 for=3' --state st -H -e >> forrun
+	done
+	assert_equal "$(cut -f5,6 forrun)" 'warning	firing'
+}
+
+@test "xm-alert: --list shows the active alerts; --resolve resolves one by hand" {
+	printf '1\th\tcpu_usage_percent\t99\n1\th\tmemory_usage_percent\t80\n1\th\tswap_usage_percent\t1\n' |
+	    xm-alert --state st > /dev/null
+	run -0 --separate-stderr xm-alert --state st --list
+	assert_output '#ts	host	metric	value	severity	event	since	alert_id
+1	h	cpu_usage_percent	99	emergency	-	1	fda876a91d93e0e5
+1	h	memory_usage_percent	80	warning	-	1	b9ac00477652ed97'
+	run -0 --separate-stderr xm-alert --state st --resolve fda876a91d93e0e5 -H \
+	    -x 'printf "%s %s\n" "$XM_EVENT" "$XM_REASON" > cb'
+	assert_regex "$output" '^[0-9.]+	h	cpu_usage_percent	99	ok	resolved	[0-9.]+	fda876a91d93e0e5$'
+	assert_equal "$(cat cb)" 'resolved manual'
+	run -0 --separate-stderr xm-alert --state st --list -H
+	assert_output '1	h	memory_usage_percent	80	warning	-	1	b9ac00477652ed97'
+	run -1 --separate-stderr xm-alert --state st --resolve fda876a91d93e0e5
+	assert_equal "$stderr" 'xm-alert: no active alert "fda876a91d93e0e5" in st'
+}
+
+@test "xm-alert: two runs on one state file take turns and lose nothing" {
+	( printf '1\th\tm\t80\n'; sleep 1; printf '2\th\tm\t81\n' ) | xm-alert -r 'm warn=70' --state st -H > a &
+	first=$!
+	for i in $(seq 100); do
+		[ -e st.lock ] && ! flock -n st.lock true && break
+		sleep 0.02
+	done
+	run -0 --separate-stderr bash -c "printf '3\th\tm\t10\n' | xm-alert -r 'm warn=70' --state st -H"
+	wait "$first"
+	# the second waited for the first, and resolved what it fired
+	assert_equal "$(cut -f5,6 <<< "$output")" 'ok	resolved'
+	assert_equal "$(cut -f6 a | tr '\n' ' ')" 'firing - '
+}
+
+@test "xm-alert: a corrupt state file is moved aside with a message, never dropped" {
+	printf '#xm-alert state 1\n1\th\tm\t5\n#end\t1\n' > st
+	series cpu_usage_percent 90 > in
+	run -1 --separate-stderr xm-alert --state st -H < in
+	assert_equal "$stderr" 'xm-alert: st: a line of the wrong shape; moved aside to st.bad, starting afresh'
+	assert_equal "$(cut -f6 <<< "$output")" firing
+	assert_equal "$(sed -n 2p st.bad)" "$(printf '1\th\tm\t5')"
+	printf 'garbage\n' > st
+	run -1 --separate-stderr xm-alert --state st -H < in
+	assert_equal "$stderr" 'xm-alert: st: no "#xm-alert state 1" line: not a state file, or another version; moved aside to st.bad, starting afresh'
+	# rules changed between runs: the series starts afresh, said once
+	xm-alert --state st -H < in > /dev/null
+	run -0 --separate-stderr xm-alert --state st -r 'cpu_usage_percent warn=99' -H < in
+	assert_equal "$stderr" 'xm-alert: st: 1 series under rules that changed start afresh'
+}
+
+@test "xm-alert: -x gets the event in the environment, never on a command line" {
+	printf '1\tweb1\tcpu_usage_percent\t90\n2\tweb1\tcpu_usage_percent\t10\n' > in
+	# the test harness's own XM_ variables aside, these and only these
+	run -0 --separate-stderr env -u XM_BIN -u XM_UNITS -u XM_VALGRIND xm-alert -H \
+	    -x 'env | grep ^XM_ | sort >> env.$XM_EVENT' < in
+	assert_equal "$(cat env.firing)" 'XM_ALERT_ID=7c6ead84b63e06d8
+XM_EVENT=firing
+XM_FIELD=value
+XM_FIRED=1
+XM_HOST=web1
+XM_MESSAGE=cpu_usage_percent on web1: critical, value 90 (crit 85)
+XM_METRIC=cpu_usage_percent
+XM_PREVIOUS=ok
+XM_REASON=value
+XM_RULE=cpu_usage_percent warn=70 crit=85 emerg=95
+XM_SEVERITY=critical
+XM_SINCE=1
+XM_TS=1
+XM_VALUE=90'
+	assert_equal "$(grep -E '^XM_(EVENT|PREVIOUS|SEVERITY|MESSAGE)=' env.resolved)" 'XM_EVENT=resolved
+XM_MESSAGE=cpu_usage_percent on web1: resolved after 1s, value 10
+XM_PREVIOUS=critical
+XM_SEVERITY=ok'
+}
+
+@test "xm-alert: a metric or host full of shell runs nothing" {
+	cat > in <<-'IN'
+	1	$(touch pwned-host)`touch pwned-tick`	x{a="$(touch pwned);rm -rf ~"}	9
+	2	h'"; touch pwned-q	m{b="`touch pwned2` \"'\"; $HOME"}	9
+	IN
+	run -0 --separate-stderr xm-alert -H -r '* warn=1' \
+	    -x 'printf "%s|%s\n" "$XM_HOST" "$XM_METRIC" >> got; echo $XM_METRIC $XM_HOST >> got2' < in
+	assert_equal "$stderr" ""
+	[ ! -e pwned ] && [ ! -e pwned2 ] && [ ! -e pwned-host ] && [ ! -e pwned-tick ] && [ ! -e pwned-q ]
+	# two alerts: their callbacks may run at once, in either order
+	assert_equal "$(sort got)" "$(sort <<-'GOT'
+	$(touch pwned-host)`touch pwned-tick`|x{a="$(touch pwned);rm -rf ~"}
+	h'"; touch pwned-q|m{b="`touch pwned2` \"'\"; $HOME"}
+	GOT
+	)"
+	assert_equal "$(wc -l < got2)" 2
+}
+
+@test "xm-alert: a hanging callback is killed, a failing one reported, the stream goes on" {
+	series m 80 10 80 > in
+	start=$(date +%s)
+	run -1 --separate-stderr xm-alert -H -r 'm warn=70' --exec-timeout 1 \
+	    -x 'if [ $XM_EVENT = resolved ]; then exit 3; fi; sleep 30' < in
+	end=$(date +%s)
+	[ $((end - start)) -lt 10 ]
+	assert_equal "$(events <<< "$output")" 'firing resolved firing'
+	assert_equal "$stderr" 'xm-alert: -x "if [ $XM_EVENT = resolved ]; then exit 3; fi; sleep 30": firing 20909133f35c0e5a: killed after 1s
+xm-alert: -x "if [ $XM_EVENT = resolved ]; then exit 3; fi; sleep 30": resolved 20909133f35c0e5a: exit status 3
+xm-alert: -x "if [ $XM_EVENT = resolved ]; then exit 3; fi; sleep 30": firing 20909133f35c0e5a: killed after 1s'
+}
+
+@test "xm-alert: callbacks run in the order of their events, and all before it exits" {
+	series m 80 10 80 10 80 10 > in
+	run -0 --separate-stderr xm-alert -H -r 'm warn=70' -x 'sleep 0.1; echo "$XM_TS $XM_EVENT" >> log' < in
+	assert_equal "$(cat log)" '1 firing
+2 resolved
+3 firing
+4 resolved
+5 firing
+6 resolved'
+}
+
+@test "xm-alert: --check: status line, perfdata, exit 0 1 2 3" {
+	printf '1\th\tcpu_usage_percent\t50\n1\th\tmemory_usage_percent\t40\n' > in
+	run -0 --separate-stderr xm-alert --check < in
+	assert_output "XM OK - 2 series within thresholds | 'cpu_usage_percent'=50%;70;85;0;100 'memory_usage_percent'=40%;75;90;0;100"
+	printf '1\th\tcpu_usage_percent\t75\n1\th\tresponse_time_seconds\t1.5\n' > in
+	run -1 --separate-stderr xm-alert --check < in
+	assert_output "XM WARNING - cpu_usage_percent 75 (warn 70) | 'cpu_usage_percent'=75%;70;85;0;100 'response_time_seconds'=1.5s;2;5;;"
+	printf '1\th\tcpu_usage_percent\t93.1\n1\th\tdisk_usage_percent{mountpoint="/"}\t97\n' > in
+	run -2 --separate-stderr xm-alert --check < in
+	assert_output "XM CRITICAL - disk_usage_percent{mountpoint=\"/\"} 97 (emerg 95), cpu_usage_percent 93.1 (crit 85) | 'disk_usage_percent{mountpoint_\"/\"}'=97%;80;90;0;100 'cpu_usage_percent'=93.1%;70;85;0;100"
+	run -3 --separate-stderr xm-alert --check < /dev/null
+	assert_output 'XM UNKNOWN - no data for any rule'
+	printf '1\th\tcpu_usage_percent\tabc\n1\th\tmemory_usage_percent\t40\n' > in
+	run -3 --separate-stderr xm-alert --check < in
+	assert_output 'XM UNKNOWN - 1 record of the input could not be read'
+	run -3 --separate-stderr xm-alert --check --bogus < in
+	run -3 --separate-stderr xm-alert -r 'm warn=x' --check < in
+	assert_equal "${stderr%%$'\n'*}" 'xm-alert: -r "m warn=x": "x": not a range (10, 10:, ~:10, 10:20, @10:20)'
+	# several hosts: each label says which
+	printf '1\ta\tcpu_usage_percent\t80\n1\tb\tcpu_usage_percent\t10\n' > in
+	run -1 --separate-stderr xm-alert --check < in
+	assert_output "XM WARNING - a:cpu_usage_percent 80 (warn 70) | 'a:cpu_usage_percent'=80%;70;85;0;100 'b:cpu_usage_percent'=10%;70;85;0;100"
+}
+
+@test "xm-alert: malformed records are skipped with their line; the rest go on" {
+	printf '1\th\tcpu_usage_percent\t90\nbad line\n3\th\tcpu_usage_percent\tx\n2\th\tcpu_usage_percent\t10\n1\th\tcpu_usage_percent\t90\n' > in
+	run -1 --separate-stderr xm-alert -H < in
+	assert_equal "$(events <<< "$output")" 'firing resolved'
+	assert_equal "$stderr" 'xm-alert: line 2: 1 field, a record needs at least 4
+xm-alert: line 3: value "x" is not a number
+xm-alert: line 5: ts "1" is older than the newest sample of its series
+xm-alert: 3 records skipped'
+	run -1 --separate-stderr xm-alert -H --strict < in
+	assert_equal "$(events <<< "$output")" 'firing'
+}
+
+@test "xm-alert: SIGTERM ends it cleanly: callbacks waited for, state saved, status 0" {
+	( printf '1\th\tm\t80\n'; sleep 30 ) | xm-alert -r 'm warn=70' --state st -x 'sleep 0.5; echo ran > cb' > out 2> err &
+	pid=$!
+	wait_lines out 2
+	kill -TERM "$pid"
+	status=0
+	wait "$pid" || status=$?
+	assert_equal "$status" 0
+	assert_equal "$(cat err)" ""
+	assert_equal "$(tail -n 1 st)" '#end	1'
+}
+
+@test "xm-alert: bad command lines: one message, the usage, status 2" {
+	usage='usage: xm-alert [-eH] [-r rule]... [-c file]... [-x command]...
+                [--exec-timeout seconds] [--stale seconds] [--state file]
+                [--check] [--csv] [--max-series n] [--strict]
+       xm-alert [-r rule]... [-c file]... --rules
+       xm-alert --state file [-x command]... --list | --resolve alert_id'
+	printf 'cpu warn=1\n\n# ok\ncpu bogus=1\n' > rules
+	while IFS='|' read -r args message; do
+		eval "set -- $args"
+		run -2 --separate-stderr xm-alert "$@" < /dev/null
+		assert_equal "$stderr" "xm-alert: $message
+$usage"
+	done <<-'CASES'
+	-r 'cpu'|-r "cpu": no level (info=, warn=, crit= or emerg=)
+	-r 'cpu warn=1:0'|-r "cpu warn=1:0": "1:0": not a range (10, 10:, ~:10, 10:20, @10:20)
+	-c rules|rules: line 4: "bogus": not a key (field, host, info, warn, crit, emerg, for, hysteresis, repeat)
+	-c nonexistent|nonexistent: No such file or directory
+	--stale 0|--stale: "0": not a duration of at least 1ms
+	--exec-timeout x|--exec-timeout: "x": not a duration of at least 1ms
+	--list|--list needs --state
+	--list --rules --state s|--list, --resolve, --rules and --check: one at a time
+	-x ''|-x: "": not a command
+	--bogus|unrecognized option '--bogus'
+	extra|extra: unexpected argument
+	CASES
+}
+
+# A stand-in for a command a notifier runs: its arguments and stdin, to files named after it.
+fake() {
+	mkdir -p fake
+	printf '#!/bin/sh\nprintf "%%s\\n" "$@" > "%s/%s.args"\ncat > "%s/%s.in" 2>/dev/null || :\n' \
+	    "$PWD" "$1" "$PWD" "$1" > "fake/$1"
+	chmod +x "fake/$1"
+}
+
+@test "xm-alert: the notifiers: Alertmanager JSON, syslog, mail" {
+	fake curl
+	fake logger
+	fake mail
+	SCRIPTS="$BATS_TEST_DIRNAME/../scripts"
+	printf '1764288000\tweb"1\tdisk_usage_percent{mountpoint="/"}\t91\n1764288060\tweb"1\tdisk_usage_percent{mountpoint="/"}\t10\n' > in
+	export XM_ALERTMANAGER_URL=http://am:9093
+	PATH="$PWD/fake:$PATH" run -0 --separate-stderr xm-alert -e -H \
+	    -x "$SCRIPTS/xm-notify-alertmanager; cp curl.in am.\$XM_EVENT" < in
+	assert_equal "$(cat am.firing)" '[{"labels":{"alertname":"xm_disk_usage_percent","instance":"web\"1","series":"disk_usage_percent{mountpoint=\"/\"}","severity":"critical","alert_id":"2ae343a493c670bc"},"annotations":{"summary":"disk_usage_percent{mountpoint=\"/\"} on web\"1: critical, value 91 (crit 90)","rule":"disk_usage_percent{*} warn=80 crit=90 emerg=95"},"startsAt":"2025-11-28T00:00:00.000Z"}]'
+	assert_equal "$(cat am.resolved)" '[{"labels":{"alertname":"xm_disk_usage_percent","instance":"web\"1","series":"disk_usage_percent{mountpoint=\"/\"}","severity":"critical","alert_id":"2ae343a493c670bc"},"annotations":{"summary":"disk_usage_percent{mountpoint=\"/\"} on web\"1: resolved after 1m0s, value 10","rule":"disk_usage_percent{*} warn=80 crit=90 emerg=95"},"startsAt":"2025-11-28T00:00:00.000Z","endsAt":"2025-11-28T00:01:00.000Z"}]'
+	assert_equal "$(tail -n 1 curl.args)" 'http://am:9093/api/v2/alerts'
+	PATH="$PWD/fake:$PATH" run -0 --separate-stderr xm-alert -e -H -x "$SCRIPTS/xm-notify-syslog" < in
+	assert_equal "$(cat logger.args)" '-t
+xm-alert
+-p
+user.notice
+--
+resolved ok 2ae343a493c670bc: disk_usage_percent{mountpoint="/"} on web"1: resolved after 1m0s, value 10'
+	export XM_MAIL_TO=ops@example.org
+	PATH="$PWD/fake:$PATH" run -0 --separate-stderr xm-alert -e -H -x "$SCRIPTS/xm-notify-mail" < in
+	assert_equal "$(cat mail.args)" '-s
+[xm] ok resolved: disk_usage_percent{mountpoint="/"} on web"1
+--
+ops@example.org'
+	assert_equal "$(head -n 3 mail.in)" 'disk_usage_percent{mountpoint="/"} on web"1: resolved after 1m0s, value 10
+
+event     resolved'
+	# without its address, the mail notifier fails, and xm-alert says so
+	unset XM_MAIL_TO
+	PATH="$PWD/fake:$PATH" run -1 --separate-stderr xm-alert -e -H -x "$SCRIPTS/xm-notify-mail" < in
+	[[ $stderr == *'XM_MAIL_TO: set XM_MAIL_TO to the address'* ]]
+}
+
+@test "xm-alert: the man page EXAMPLES run" {
+	run_man_examples xm-alert.1
+}
