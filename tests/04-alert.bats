@@ -331,6 +331,7 @@ xm-alert: 3 records skipped'
 	wait "$pid" || status=$?
 	assert_equal "$status" 0
 	assert_equal "$(cat err)" ""
+	assert_equal "$(cat cb)" ran
 	assert_equal "$(tail -n 1 st)" '#end	1'
 }
 
