@@ -64,13 +64,28 @@ range_alerts(const struct range *r, double v)
 }
 
 /*
- * Whether v is clear of the alert by at least margin: as far inside the
- * quiet part of the range as that.  With margin 0, !range_alerts.
+ * The side an alerting value of an outside range is on: 1 above it, -1
+ * below it; 0 for an inside ("@") range, which a value leaves either way.
  */
 int
-range_clear(const struct range *r, double v, double margin)
+range_side(const struct range *r, double v)
+{
+	if (r->inside)
+		return 0;
+	return v > r->hi ? 1 : -1;
+}
+
+/*
+ * Whether v is clear of the alert by at least margin: that far inside
+ * the quiet part of the range from the bound the alert crossed (side as
+ * range_side gives it; 0 for both bounds).  A value that falls from
+ * above "80" to 0 is clear of it whatever the margin: the bound at 0 is
+ * not the one it crossed.  With margin 0, !range_alerts.
+ */
+int
+range_clear(const struct range *r, double v, double margin, int side)
 {
 	if (r->inside)
 		return v < r->lo - margin || v > r->hi + margin;
-	return v >= r->lo + margin && v <= r->hi - margin;
+	return v >= r->lo + (side <= 0 ? margin : 0) && v <= r->hi - (side >= 0 ? margin : 0);
 }

@@ -13,6 +13,7 @@ struct range {
 
 int	 range_parse(struct range *, const char *);
 int	 range_alerts(const struct range *, double);
-int	 range_clear(const struct range *, double, double);
+int	 range_side(const struct range *, double);
+int	 range_clear(const struct range *, double, double, int);
 
 #endif

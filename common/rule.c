@@ -84,7 +84,7 @@ word(struct rule *r, char *w, char *why, size_t size)
 		if (num_parse_count(v, 1000000000, &n) == 0 && n > 0)
 			r->for_n = (unsigned long)n;
 		else if (num_parse_seconds(v, &r->for_s) != 0 || !(r->for_s > 0) ||
-		    strspn(v, "0123456789") == strlen(v))
+		    strspn(v, "0123456789.") == strlen(v))
 			return fail(why, size, "for=\"%s\": not a count or a duration (3, 90s, 5m)", v);
 	} else if (strcmp(w, "hysteresis") == 0) {
 		if (num_parse(v, &r->hysteresis) != 0 || r->hysteresis < 0)

@@ -22,30 +22,39 @@
 #include "xm.h"
 
 /*
- * Take the lock, waiting for another run to finish with it; -1 if a
- * signal came first (the caller lets its signals through meanwhile).
+ * Take the lock: with wait, waiting for another run to finish with it,
+ * -1 if a signal came first (the caller lets its signals through
+ * meanwhile); without, -2 with a message if another run holds it.  -2
+ * with a message too if it cannot be taken at all.
  */
 int
-state_lock(struct state *st, const char *path)
+state_lock(struct state *st, const char *path, int wait)
 {
 	size_t n = strlen(path) + 6;
 	char *lock = xm_malloc(n);
+	int rc = 0;
 
 	st->path = path;
 	st->tmp = NULL;
 	snprintf(lock, n, "%s.lock", path);
-	if ((st->lockfd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0644)) == -1)
-		err(XM_EXIT_FAIL, "%s", lock);
-	if (flock(st->lockfd, LOCK_EX) == -1) {
-		if (errno != EINTR)
-			err(XM_EXIT_FAIL, "%s: flock", lock);
+	if ((st->lockfd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0644)) == -1) {
+		warn("%s", lock);
 		free(lock);
+		return -2;
+	}
+	if (flock(st->lockfd, LOCK_EX | (wait ? 0 : LOCK_NB)) == -1) {
+		rc = -2;
+		if (errno == EINTR)
+			rc = -1;
+		else if (errno == EWOULDBLOCK)
+			warnx("%s: in use by another run; try again when it ends", path);
+		else
+			warn("%s: flock", lock);
 		close(st->lockfd);
 		st->lockfd = -1;
-		return -1;
 	}
 	free(lock);
-	return 0;
+	return rc;
 }
 
 /* The state file to read, or -1 when there is none yet. */

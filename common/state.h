@@ -10,7 +10,7 @@ struct state {
 	char	*tmp;		/* the file being written, until it is renamed */
 };
 
-int	 state_lock(struct state *, const char *);
+int	 state_lock(struct state *, const char *, int);
 int	 state_open(struct state *);
 void	 state_set_aside(struct state *, const char *);
 FILE	*state_create(struct state *);

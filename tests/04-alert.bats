@@ -124,6 +124,26 @@ db1	warning'
 	assert_equal "$(cut -f5,6 <<< "$output" | tr '\n' ' ')" 'ok	- critical	firing critical	- '
 }
 
+@test "xm-alert: hysteresis holds at the bound the alert crossed, not at the other" {
+	# "5" is 0..5: a value falling from 12 to 0 is clear of it, margin or not
+	series m 12 0 > in
+	run -0 --separate-stderr xm-alert -r 'm warn=5 hysteresis=1' -H < in
+	assert_equal "$(events <<< "$output")" 'firing resolved'
+	series cpu_usage_percent 75 3 > in
+	run -0 --separate-stderr xm-alert -r 'cpu_usage_percent warn=70 hysteresis=5' -H < in
+	assert_equal "$(events <<< "$output")" 'firing resolved'
+	# from below: "10:" needs 12 to clear by 2, and 11 does not
+	series free 5 11 12 > in
+	run -0 --separate-stderr xm-alert -r 'free warn=10: hysteresis=2' -H < in
+	assert_equal "$(events <<< "$output")" 'firing - resolved'
+	# the side is kept in the state file's last value across cron runs
+	series m 12 > in
+	xm-alert -r 'm warn=5 hysteresis=1' --state st < in > /dev/null
+	printf '2\th\tm\t4.5\n' | xm-alert -r 'm warn=5 hysteresis=1' --state st > /dev/null
+	run -0 --separate-stderr bash -c "printf '3\th\tm\t0\n' | xm-alert -r 'm warn=5 hysteresis=1' --state st -H"
+	assert_equal "$(events <<< "$output")" 'resolved'
+}
+
 @test "xm-alert: repeat= announces an unchanged alert again, at that period" {
 	series m 80 80 80 80 80 80 10 > in
 	run -0 --separate-stderr xm-alert -r 'm warn=70 repeat=2s' -H < in
@@ -187,6 +207,55 @@ db1	warning'
 	assert_output '1	h	memory_usage_percent	80	warning	-	1	b9ac00477652ed97'
 	run -1 --separate-stderr xm-alert --state st --resolve fda876a91d93e0e5
 	assert_equal "$stderr" 'xm-alert: no active alert "fda876a91d93e0e5" in st'
+}
+
+@test "xm-alert: --list and --resolve show and keep alerts of any rule, as saved" {
+	series m 80 > in
+	xm-alert -r 'm warn=70' --state st < in > /dev/null
+	# no -r: the defaults are in force, yet the alert of m is listed
+	run -0 --separate-stderr xm-alert --state st --list -H
+	assert_output '1	h	m	80	warning	-	1	20909133f35c0e5a'
+	run -0 --separate-stderr xm-alert --state st --resolve 20909133f35c0e5a -H \
+	    -x 'printf "%s %s\n" "$XM_RULE" "$XM_MESSAGE" > cb'
+	assert_equal "$(cut -f3,5,6 <<< "$output")" 'm	ok	resolved'
+	assert_regex "$(cat cb)" '^m warn=70 m on h: resolved by hand after [0-9]+[dhms]'
+	# the series is still in the file, under its rule, now ok
+	assert_equal "$(grep -c '	m	80	ok	.*	m warn=70$' st)" 1
+	# a clock behind the stream: resolved at the last sample, not before it
+	printf '4000000000\th\tm\t80\n' | xm-alert -r 'm warn=70' --state st > /dev/null
+	run -0 --separate-stderr xm-alert --state st --resolve 20909133f35c0e5a -H
+	assert_equal "$(cut -f1,7 <<< "$output")" '4000000000	4000000000'
+}
+
+@test "xm-alert: a rule changed under an active alert resolves it, with the reason" {
+	series m 80 > in
+	xm-alert -r 'm warn=70' --state st < in > /dev/null
+	printf '5\th\tm\t80\n' > in
+	run -0 --separate-stderr xm-alert -r 'm warn=90' --state st -H \
+	    -x 'echo "$XM_EVENT $XM_REASON $XM_RULE $XM_ALERT_ID" >> cb' < in
+	assert_output '5	h	m	80	ok	resolved	5	20909133f35c0e5a
+5	h	m	80	ok	-	5	207c0d33f34a8504'
+	assert_equal "$stderr" 'xm-alert: st: 1 series under rules that changed start afresh'
+	assert_equal "$(cat cb)" 'resolved rule changed m warn=70 20909133f35c0e5a'
+	# with no records, at its last sample
+	xm-alert -r 'm warn=70' --state st2 < in > /dev/null
+	run -0 --separate-stderr xm-alert -r 'm warn=60' --state st2 -e -H < /dev/null
+	assert_output '5	h	m	80	ok	resolved	5	20909133f35c0e5a'
+}
+
+@test "xm-alert: --list and --resolve do not wait for a run that holds the state" {
+	( printf '1\th\tm\t80\n'; sleep 5 ) | xm-alert -r 'm warn=70' --state st > /dev/null &
+	for i in $(seq 100); do
+		[ -e st.lock ] && ! flock -n st.lock true && break
+		sleep 0.02
+	done
+	run -1 --separate-stderr timeout 2 xm-alert --state st --list
+	assert_equal "$stderr" 'xm-alert: st: in use by another run; try again when it ends'
+	run -3 --separate-stderr timeout 2 xm-alert --check --state /nonexistent/st < /dev/null
+	assert_output 'XM UNKNOWN - the state file cannot be used'
+	assert_equal "$stderr" 'xm-alert: /nonexistent/st.lock: No such file or directory'
+	kill %1 2>/dev/null || true
+	wait || true
 }
 
 @test "xm-alert: two runs on one state file take turns and lose nothing" {
@@ -302,6 +371,11 @@ xm-alert: -x "if [ $XM_EVENT = resolved ]; then exit 3; fi; sleep 30": firing 20
 	run -3 --separate-stderr xm-alert --check < in
 	assert_output 'XM UNKNOWN - 1 record of the input could not be read'
 	run -3 --separate-stderr xm-alert --check --bogus < in
+	run -3 --separate-stderr xm-alert --chec --bogus < in
+	# perfdata numbers in plain decimal, never with an exponent
+	printf '1\th\tnet_bytes\t1.5e12\n1\th\tt_seconds\t2.5e-07\n' > in
+	run -1 --separate-stderr xm-alert --check -r 'net_bytes warn=1e12' -r 't_seconds warn=1' < in
+	assert_output "XM WARNING - net_bytes 1500000000000 (warn 1e12) | 'net_bytes'=1500000000000B;1e12;;; 't_seconds'=0.00000025s;1;;;"
 	run -3 --separate-stderr xm-alert -r 'm warn=x' --check < in
 	assert_equal "${stderr%%$'\n'*}" 'xm-alert: -r "m warn=x": "x": not a range (10, 10:, ~:10, 10:20, @10:20)'
 	# several hosts: each label says which
@@ -322,6 +396,15 @@ xm-alert: 3 records skipped'
 	assert_equal "$(events <<< "$output")" 'firing'
 }
 
+@test "xm-alert: at end of input the output is out before the callbacks are waited for" {
+	printf '1\th\tm\t80\n' | xm-alert -r 'm warn=70' -H -x 'sleep 3' > out &
+	pid=$!
+	wait_lines out 1
+	kill -0 "$pid"
+	assert_equal "$(cut -f6 out)" firing
+	wait "$pid"
+}
+
 @test "xm-alert: SIGTERM ends it cleanly: callbacks waited for, state saved, status 0" {
 	( printf '1\th\tm\t80\n'; sleep 30 ) | xm-alert -r 'm warn=70' --state st -x 'sleep 0.5; echo ran > cb' > out 2> err &
 	pid=$!
@@ -333,6 +416,34 @@ xm-alert: 3 records skipped'
 	assert_equal "$(cat err)" ""
 	assert_equal "$(cat cb)" ran
 	assert_equal "$(tail -n 1 st)" '#end	1'
+}
+
+@test "xm-alert: a second SIGTERM while callbacks run kills them, says so, saves, status 0" {
+	( printf '1\th\tm\t80\n'; sleep 5 ) | xm-alert -r 'm warn=70' --state st -x 'sleep 31' > out 2> err &
+	pid=$!
+	wait_lines out 2
+	for i in $(seq 100); do pgrep -f 'sleep 31' > /dev/null && break; sleep 0.05; done
+	# the first ends the reading, the second the wait for the callback
+	kill -TERM "$pid"
+	sleep 0.3
+	kill -TERM "$pid"
+	status=0
+	wait "$pid" || status=$?
+	assert_equal "$status" 0
+	assert_equal "$(cat err)" 'xm-alert: ending: 1 callback killed, 0 not run'
+	assert_equal "$(tail -n 1 st)" '#end	1'
+	! pgrep -f 'sleep 31'
+}
+
+@test "xm-alert: a full callback queue holds up the stream; no event is lost" {
+	# 1200 events of one alert: its callbacks run one at a time, queue 1000
+	for i in $(seq 1200); do printf '%d\th\tm\t%d\n' "$i" $((i % 2 * 80)); done > in
+	run -0 --separate-stderr xm-alert -r 'm warn=70' -e -H -x 'echo "$XM_TS" >> log' < in
+	assert_equal "$stderr" ""
+	assert_equal "${#lines[@]}" 1200
+	assert_equal "$(wc -l < log)" 1200
+	assert_equal "$(sort -n log | uniq | wc -l)" 1200
+	assert_equal "$(cat log)" "$(seq 1200)"
 }
 
 @test "xm-alert: bad command lines: one message, the usage, status 2" {

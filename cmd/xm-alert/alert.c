@@ -19,7 +19,24 @@ alerts_init(struct alerts *a, const struct alert_opts *o)
 	a->o = o;
 	a->now = -INFINITY;
 	a->stale_due = INFINITY;
+	a->nrules = a->rulecap = o->nrules;
+	a->rules = xm_reallocarray(NULL, o->nrules + 1, sizeof *a->rules);
+	memcpy(a->rules, o->rules, o->nrules * sizeof *a->rules);
 	table_init(&a->table);
+}
+
+void
+alerts_retired_free(struct alerts *a)
+{
+	size_t i;
+
+	for (i = 0; i < a->nretired; i++) {
+		free(a->retired[i]->kept);
+		free(a->retired[i]);
+	}
+	free(a->retired);
+	a->retired = NULL;
+	a->nretired = 0;
 }
 
 void
@@ -35,14 +52,41 @@ alerts_free(struct alerts *a)
 	free(a->active);
 	free(a->key);
 	table_free(&a->table);
+	alerts_retired_free(a);
+	for (i = a->o->nrules; i < a->nrules; i++)
+		rule_free(&a->rules[i]);
+	free(a->rules);
+}
+
+/*
+ * The index of the rule written so, parsed and added if it is not yet
+ * one of ours: a state file's series keep the rule they were saved
+ * under.  -1 if the text is no rule.
+ */
+int
+alerts_adopt(struct alerts *a, const char *text)
+{
+	char why[256];
+	size_t i;
+
+	for (i = 0; i < a->nrules; i++)
+		if (strcmp(a->rules[i].text, text) == 0)
+			return (int)i;
+	if (a->nrules == a->rulecap) {
+		a->rulecap = 2 * a->rulecap + 4;
+		a->rules = xm_reallocarray(a->rules, a->rulecap, sizeof *a->rules);
+	}
+	if (rule_parse(&a->rules[a->nrules], text, why, sizeof why) != 0)
+		return -1;
+	return (int)a->nrules++;
 }
 
 /*
  * The alert_id: FNV-1a of host, metric and the rule as written, so the
  * same on every run and every machine.
  */
-static void
-make_id(struct series *s, const char *rule)
+void
+alerts_make_id(struct series *s, const char *rule)
 {
 	uint64_t h = 0xcbf29ce484222325ULL;
 	const char *p;
@@ -91,14 +135,14 @@ alerts_series(struct alerts *a, const char *host, size_t hlen, const char *metri
 	/* host and metric apart, NUL-terminated, for the globs */
 	s->it.key[hlen] = '\0';
 	for (i = 0; i < a->o->nrules; i++) {
-		if (rule_matches(&a->o->rules[i], s->it.key, s->it.key + hlen + 1)) {
+		if (rule_matches(&a->rules[i], s->it.key, s->it.key + hlen + 1)) {
 			s->rule = (int)i;
 			break;
 		}
 	}
 	s->it.key[hlen] = '\t';
 	if (s->rule >= 0)
-		make_id(s, a->o->rules[s->rule].text);
+		alerts_make_id(s, a->rules[s->rule].text);
 	table_add(&a->table, &s->it);
 	if (a->n == a->cap) {
 		a->cap = a->cap ? 2 * a->cap : 64;
@@ -145,7 +189,7 @@ alerts_set(struct alerts *a, struct series *s, int sev, double ts)
 enum event
 alerts_step(struct alerts *a, struct series *s, double ts, double v)
 {
-	const struct rule *r = &a->o->rules[s->rule];
+	const struct rule *r = &a->rules[s->rule];
 	int raw = rule_severity(r, v), l, to = s->sev;
 	enum event ev;
 
@@ -153,6 +197,8 @@ alerts_step(struct alerts *a, struct series *s, double ts, double v)
 	s->last_value = v;
 	if (isnan(s->since))
 		s->since = ts;
+	if (raw != SEV_OK)
+		s->side = (int8_t)range_side(&r->level[raw], v);
 	for (l = SEV_INFO; l < SEV_N; l++) {
 		if (raw < l)
 			s->cnt[l] = 0;
@@ -168,7 +214,8 @@ alerts_step(struct alerts *a, struct series *s, double ts, double v)
 		}
 	} else if (raw < s->sev) {
 		for (to = s->sev; to > SEV_OK; to--)
-			if (r->level_text[to] != NULL && !range_clear(&r->level[to], v, r->hysteresis))
+			if (r->level_text[to] != NULL && !range_clear(&r->level[to], v, r->hysteresis,
+			    s->side))
 				break;
 	}
 	if (to != s->sev) {
@@ -259,7 +306,7 @@ void
 alerts_message(const struct alerts *a, const struct change *c, char *buf, size_t size)
 {
 	const struct series *s = c->s;
-	const struct rule *r = &a->o->rules[s->rule];
+	const struct rule *r = &a->rules[s->rule];
 	char v[NUM_MAX], d[32];
 	const char *metric = s->it.key + s->hostlen + 1;
 	int mlen = (int)(s->it.len - s->hostlen - 1), hlen = (int)s->hostlen;
@@ -273,8 +320,11 @@ alerts_message(const struct alerts *a, const struct change *c, char *buf, size_t
 		if (c->reason != NULL && strcmp(c->reason, "stale") == 0)
 			snprintf(buf, size, "%.*s on %.*s: no data for %gs, resolved as stale after %s",
 			    mlen, metric, hlen, s->it.key, a->o->stale, d);
-		else if (c->reason != NULL)
+		else if (c->reason != NULL && strcmp(c->reason, "manual") == 0)
 			snprintf(buf, size, "%.*s on %.*s: resolved by hand after %s",
+			    mlen, metric, hlen, s->it.key, d);
+		else if (c->reason != NULL)
+			snprintf(buf, size, "%.*s on %.*s: resolved after %s: its rule changed",
 			    mlen, metric, hlen, s->it.key, d);
 		else
 			snprintf(buf, size, "%.*s on %.*s: resolved after %s, %s %s",

@@ -41,6 +41,7 @@ struct series {
 	int	 rule;		/* index into the rules; -1: none */
 	uint8_t	 sev;
 	uint8_t	 prev;		/* before the latest event */
+	int8_t	 side;		/* of the range the latest alerting sample was on */
 	uint32_t cnt[SEV_N];
 	double	 start[SEV_N];
 	double	 since;		/* when sev began */
@@ -65,6 +66,10 @@ struct change {
 
 struct alerts {
 	const struct alert_opts *o;
+	struct rule *rules;	/* o's, which choose series, then those adopted from a state file */
+	size_t	 nrules, rulecap;
+	struct series **retired;	/* active in the state file under a rule no longer theirs */
+	size_t	 nretired;
 	struct table table;
 	struct series **all;
 	size_t	 n, cap;
@@ -87,7 +92,11 @@ void	 alerts_set(struct alerts *, struct series *, int, double);
 size_t	 alerts_stale(struct alerts *, double, struct change *, size_t);
 void	 alerts_message(const struct alerts *, const struct change *, char *, size_t);
 
-const char *alerts_load(struct alerts *, const char *, int, size_t *);
+int	 alerts_adopt(struct alerts *, const char *);
+void	 alerts_retired_free(struct alerts *);
+void	 alerts_make_id(struct series *, const char *);
+
+const char *alerts_load(struct alerts *, const char *, int, int, size_t *);
 int	 alerts_save(struct alerts *, FILE *);
 
 #endif

@@ -7,7 +7,9 @@
  * in a process group of their own, with a clean signal mask, stdin from
  * /dev/null and stdout onto our stderr (the stream is ours); a child
  * past --exec-timeout is killed with its group.  Their ends come as
- * SIGCHLD, their deadlines as SIGALRM, both through the signalfd.
+ * SIGCHLD, their deadlines as SIGALRM, both through the signalfd.  When
+ * CALLBACK_QUEUE jobs wait, the next event waits for room: the stream
+ * is held up rather than an event lost.
  */
 #include <sys/time.h>
 #include <sys/wait.h>
@@ -102,21 +104,25 @@ make_env(char *const *vars, size_t nvars)
 	return env;
 }
 
-/* The event to every command; vars are NAME=value strings. */
-void
+static int settle(struct callbacks *, int, size_t, size_t, size_t);
+
+/*
+ * The event to every command; vars are NAME=value strings.  0, or the
+ * signal that ended the wait for room in the queue: then the callbacks
+ * are abandoned and the caller should end.
+ */
+int
 callback_event(struct callbacks *cb, char *const *vars, size_t nvars, const char *id,
-    const char *ev)
+    const char *ev, int sigfd)
 {
 	struct callback_job *j;
-	size_t c;
+	size_t c, need = cb->ncmd < CALLBACK_QUEUE ? cb->ncmd : CALLBACK_QUEUE;
+	int sig;
 
+	if (cb->len + need > CALLBACK_QUEUE &&
+	    (sig = settle(cb, sigfd, CALLBACK_QUEUE - need, CALLBACK_RUNNING, cb->ncmd)) != 0)
+		return sig;
 	for (c = 0; c < cb->ncmd; c++) {
-		if (cb->len == CALLBACK_QUEUE) {
-			if (cb->dropped++ == 0)
-				warnx("more than %d events wait for callbacks; new ones are dropped",
-				    CALLBACK_QUEUE);
-			continue;
-		}
 		if (cb->len == cb->cap) {
 			size_t old = cb->cap, i;
 
@@ -133,6 +139,7 @@ callback_event(struct callbacks *cb, char *const *vars, size_t nvars, const char
 		snprintf(j->ev, sizeof j->ev, "%s", ev);
 	}
 	callback_tend(cb);
+	return 0;
 }
 
 static int
@@ -265,29 +272,61 @@ callback_tend(struct callbacks *cb)
 }
 
 /*
- * At the end: wait for the callbacks running and to come, each within
- * its timeout.  An ending signal meanwhile kills them and gives up.
- * 0, or the signal.
+ * An ending signal came while waiting: kill those running, forget those
+ * waiting (and lost more, of an event not yet queued), say how many.
  */
-int
-callback_drain(struct callbacks *cb, int sigfd)
+static void
+abandon(struct callbacks *cb, size_t lost)
+{
+	size_t i, killed = cb->nrun;
+
+	for (i = 0; i < cb->nrun; i++) {
+		kill(-cb->run[i].pid, SIGKILL);
+		waitpid(cb->run[i].pid, NULL, 0);
+		free_env(cb->run[i].job.env);
+	}
+	cb->nrun = 0;
+	for (i = 0; i < cb->len; i++)
+		free_env(cb->q[(cb->head + i) % cb->cap].env);
+	lost += cb->len;
+	cb->len = 0;
+	if (killed > 0 || lost > 0)
+		warnx("ending: %zu callback%s killed, %zu not run", killed, killed == 1 ? "" : "s",
+		    lost);
+	arm(cb);
+}
+
+/*
+ * Tend the callbacks until at most maxlen wait and maxrun run.  An
+ * ending signal meanwhile abandons them (lost: jobs the caller has not
+ * queued yet).  0, or the signal.
+ */
+static int
+settle(struct callbacks *cb, int sigfd, size_t maxlen, size_t maxrun, size_t lost)
 {
 	struct pollfd pfd = { .fd = sigfd, .events = POLLIN };
-	int sig, i;
+	int sig;
 
 	callback_tend(cb);
-	while (cb->nrun > 0 || cb->len > 0) {
+	while (cb->len > maxlen || cb->nrun > maxrun) {
 		if (poll(&pfd, 1, -1) == -1 && errno != EINTR)
 			break;
 		sig = sig_take(sigfd);
 		if (sig == SIGINT || sig == SIGTERM || sig == SIGHUP) {
-			for (i = 0; i < (int)cb->nrun; i++)
-				kill(-cb->run[i].pid, SIGKILL);
-			if (cb->len > 0)
-				warnx("%zu callback%s not run", cb->len, cb->len == 1 ? "" : "s");
+			abandon(cb, lost);
 			return sig;
 		}
 		callback_tend(cb);
 	}
 	return 0;
+}
+
+/*
+ * At the end: wait for the callbacks running and to come, each within
+ * its timeout.  0, or the ending signal that cut it short.
+ */
+int
+callback_drain(struct callbacks *cb, int sigfd)
+{
+	return settle(cb, sigfd, 0, 0, 0);
 }

@@ -7,7 +7,7 @@
 #include <stddef.h>
 
 #define CALLBACK_RUNNING 4	/* at most this many at once */
-#define CALLBACK_QUEUE 10000	/* events waiting their turn, at most */
+#define CALLBACK_QUEUE 1000	/* jobs waiting their turn, at most: then the stream waits */
 
 struct callback_job {
 	size_t	 cmd;
@@ -29,13 +29,13 @@ struct callbacks {
 		struct callback_job job;
 	} run[CALLBACK_RUNNING];
 	size_t	 nrun;
-	size_t	 dropped;
 	int	 failed;
 };
 
 void	 callback_init(struct callbacks *, char **, size_t, double);
 void	 callback_free(struct callbacks *);
-void	 callback_event(struct callbacks *, char *const *, size_t, const char *, const char *);
+int	 callback_event(struct callbacks *, char *const *, size_t, const char *, const char *,
+	    int);
 void	 callback_tend(struct callbacks *);
 int	 callback_drain(struct callbacks *, int);
 

@@ -84,17 +84,34 @@ ends_with(const struct series *s, const char *suffix)
 	return len >= n && memcmp(m + len - n, suffix, n) == 0;
 }
 
+/*
+ * A number as the guidelines want it in perfdata: plain decimal, no
+ * exponent, which graphing add-ons do not all read.
+ */
+static void
+perf_number(char *buf, size_t size, double v)
+{
+	size_t n;
+
+	num_format(buf, v);
+	if (strpbrk(buf, "eE") == NULL)
+		return;
+	n = (size_t)snprintf(buf, size, "%.*f", fabs(v) >= 1 ? 0 : 15, v);
+	while (n > 1 && strchr(buf, '.') != NULL && (buf[n - 1] == '0' || buf[n - 1] == '.'))
+		buf[--n] = '\0';
+}
+
 /* 'label'=value[UOM];warn;crit;min;max */
 static void
 put_perf(const struct alerts *a, const struct series *s, int hosts)
 {
-	const struct rule *r = &a->o->rules[s->rule];
-	char v[NUM_MAX];
+	const struct rule *r = &a->rules[s->rule];
+	char v[400];
 	int pct = ends_with(s, "_percent");
 
 	putchar(' ');
 	put_label(s, hosts);
-	num_format(v, s->last_value);
+	perf_number(v, sizeof v, s->last_value);
 	printf("=%s%s;%s;%s;%s;%s", v, pct ? "%" : ends_with(s, "_seconds") ? "s" :
 	    ends_with(s, "_bytes") ? "B" : "",
 	    r->level_text[SEV_WARNING] ? r->level_text[SEV_WARNING] : "",
@@ -142,7 +159,7 @@ check_report(struct run *x)
 		put_name(v[shown], hosts);
 		num_format(num, v[shown]->last_value);
 		printf(" %s (%s %s)", num, keys[v[shown]->sev],
-		    a->o->rules[v[shown]->rule].level_text[v[shown]->sev]);
+		    a->rules[v[shown]->rule].level_text[v[shown]->sev]);
 	}
 	if (shown == 0)
 		printf("%zu series within thresholds", n);

@@ -59,7 +59,7 @@ find_columns(struct run *x)
 	size_t i;
 
 	for (i = 0; i < x->a.o->nrules; i++) {
-		x->col[i] = record_column(x->r, x->a.o->rules[i].field);
+		x->col[i] = record_column(x->r, x->a.rules[i].field);
 		x->said[i] = 0;
 	}
 }
@@ -100,7 +100,7 @@ static void
 notify(struct run *x, const struct change *c)
 {
 	const struct series *s = c->s;
-	const struct rule *r = &x->a.o->rules[s->rule];
+	const struct rule *r = &x->a.rules[s->rule];
 	char *v[16], msg[1024], num[NUM_MAX];
 	size_t n = 0, i;
 
@@ -122,7 +122,8 @@ notify(struct run *x, const struct change *c)
 	setvar(v, &n, "XM_MESSAGE", msg, strlen(msg));
 	setvar(v, &n, "XM_REASON", c->reason ? c->reason : "value",
 	    strlen(c->reason ? c->reason : "value"));
-	callback_event(&x->cb, v, n, s->id, event_names[c->ev]);
+	if (callback_event(&x->cb, v, n, s->id, event_names[c->ev], x->sigfd) != 0)
+		x->ending = 1;
 	for (i = 0; i < n; i++)
 		free(v[i]);
 }
@@ -170,6 +171,31 @@ stale(struct run *x, double now)
 	} while (n == sizeof c / sizeof c[0]);
 }
 
+/*
+ * The alerts of the state file whose rule is no longer theirs resolve,
+ * at ts: a rule changed is no reason to leave one hanging, or to lose
+ * its resolution.
+ */
+static void
+retire(struct run *x, double ts)
+{
+	struct change c;
+	size_t i;
+
+	for (i = 0; i < x->a.nretired; i++) {
+		c.s = x->a.retired[i];
+		c.ev = EV_RESOLVED;
+		c.ts = ts > c.s->last_ts ? ts : c.s->last_ts;
+		c.value = c.s->last_value;
+		c.reason = "rule changed";
+		c.s->prev = c.s->sev;
+		c.s->sev = SEV_OK;
+		c.s->since = c.ts;
+		put_change(x, &c);
+	}
+	alerts_retired_free(&x->a);
+}
+
 static int
 take(struct run *x, const struct record *rec)
 {
@@ -181,6 +207,8 @@ take(struct run *x, const struct record *rec)
 	double v;
 	int col;
 
+	if (a->nretired > 0)
+		retire(x, rec->ts);
 	if (rec->ts > a->now) {
 		a->now = rec->ts;
 		stale(x, rec->ts);
@@ -199,16 +227,16 @@ take(struct run *x, const struct record *rec)
 		} else if (col < 0 || (size_t)col >= rec->nfield) {
 			if (!x->said[s->rule]++)
 				warnx("line %zu: no column \"%s\" for rule \"%s\"", rec->lineno,
-				    xm_quote(q, a->o->rules[s->rule].field,
-				    strlen(a->o->rules[s->rule].field)),
-				    xm_quote(q2, a->o->rules[s->rule].text,
-				    strlen(a->o->rules[s->rule].text)));
+				    xm_quote(q, a->rules[s->rule].field,
+				    strlen(a->rules[s->rule].field)),
+				    xm_quote(q2, a->rules[s->rule].text,
+				    strlen(a->rules[s->rule].text)));
 			x->skipped_check++;
 			s = NULL;
 			goto out;
 		} else if (num_parse(rec->field[col], &v) != 0) {
 			record_bad(x->r, rec->lineno, "%s \"%s\" is not a number",
-			    a->o->rules[s->rule].field, xm_quote(q, rec->field[col], rec->len[col]));
+			    a->rules[s->rule].field, xm_quote(q, rec->field[col], rec->len[col]));
 			return -1;
 		}
 		if (rec->ts < s->last_ts) {
@@ -240,7 +268,7 @@ out:
 }
 
 static void
-load_state(struct run *x)
+load_state(struct run *x, int adopt)
 {
 	const char *why;
 	size_t changed = 0;
@@ -248,7 +276,7 @@ load_state(struct run *x)
 
 	if (fd == -1)
 		return;
-	if ((why = alerts_load(&x->a, x->st.path, fd, &changed)) != NULL) {
+	if ((why = alerts_load(&x->a, x->st.path, fd, adopt, &changed)) != NULL) {
 		state_set_aside(&x->st, why);
 		x->status = XM_EXIT_FAIL;
 	}
@@ -266,9 +294,14 @@ save_state(struct run *x)
 		x->status = XM_EXIT_FAIL;
 }
 
-/* Signals, the state locked and loaded; -1 if told to go while waiting for the lock. */
+/*
+ * Signals, the state locked and loaded; -1 if told to go while waiting
+ * for the lock, -2 if it cannot be had.  A run that reads no stream
+ * (adopt: --list, --resolve) takes the state as it was saved and does
+ * not wait for a run that holds it.
+ */
 static int
-begin(struct run *x, const struct alert_opts *o)
+begin(struct run *x, const struct alert_opts *o, int adopt)
 {
 	int k;
 
@@ -282,11 +315,11 @@ begin(struct run *x, const struct alert_opts *o)
 	sig_watch(x->sigfd, SIGALRM);
 	if (o->state != NULL) {
 		sig_let(1);
-		k = state_lock(&x->st, o->state);
+		k = state_lock(&x->st, o->state, !adopt);
 		sig_let(0);
-		if (k == -1)
-			return -1;
-		load_state(x);
+		if (k < 0)
+			return k;
+		load_state(x, adopt);
 	}
 	return 0;
 }
@@ -303,16 +336,35 @@ end(struct run *x)
 	close(x->sigfd);
 }
 
-/* Wait for the callbacks, save: what every way out does. */
+/*
+ * Wait for the callbacks, save: what every way out does.  What is
+ * written goes out first: the callbacks may take a while.
+ */
 static void
 finish(struct run *x)
 {
-	if (callback_drain(&x->cb, x->sigfd) != 0 || x->cb.failed || x->cb.dropped > 0)
+	if (!x->ending)
+		sig_flush(stdout);
+	if (!x->ending && callback_drain(&x->cb, x->sigfd) != 0)
+		x->ending = 1;
+	if (x->cb.failed)
 		x->status = XM_EXIT_FAIL;
-	if (x->cb.dropped > 0)
-		warnx("%zu callback%s dropped", x->cb.dropped, x->cb.dropped == 1 ? "" : "s");
 	if (x->a.o->state != NULL)
 		save_state(x);
+}
+
+/* The exit status of a run that could not begin. */
+static int
+not_begun(struct run *x, int k)
+{
+	end(x);
+	if (k == -1)
+		return XM_EXIT_OK;
+	if (x->a.o->check) {
+		printf("XM UNKNOWN - the state file cannot be used\n");
+		return 3;
+	}
+	return XM_EXIT_FAIL;
 }
 
 int
@@ -322,10 +374,8 @@ alert_run(const struct alert_opts *o)
 	struct record rec;
 	int k, sig;
 
-	if (begin(&x, o) == -1) {
-		end(&x);
-		return XM_EXIT_OK;
-	}
+	if ((k = begin(&x, o, 0)) < 0)
+		return not_begun(&x, k);
 	x.r = record_reader_new(STDIN_FILENO, o->csv ? RECORD_CSV : 0);
 	record_reader_flush(x.r, stdout);
 	record_reader_signal(x.r, x.sigfd);
@@ -363,7 +413,11 @@ alert_run(const struct alert_opts *o)
 		}
 		if ((k == RECORD_BAD || take(&x, &rec) == -1) && o->strict)
 			break;
+		if (x.ending)
+			break;
 	}
+	if (x.a.nretired > 0)
+		retire(&x, -INFINITY);
 	if (!sig_abandon(stdout))
 		headed(&x);
 	finish(&x);
@@ -401,11 +455,10 @@ alert_list(const struct alert_opts *o)
 	struct run x;
 	struct series **v;
 	size_t i, n;
+	int k;
 
-	if (begin(&x, o) == -1) {
-		end(&x);
-		return XM_EXIT_OK;
-	}
+	if ((k = begin(&x, o, 1)) < 0)
+		return not_begun(&x, k);
 	n = x.a.nactive;
 	v = xm_reallocarray(NULL, n + 1, sizeof *v);
 	memcpy(v, x.a.active, n * sizeof *v);
@@ -425,7 +478,10 @@ alert_list(const struct alert_opts *o)
 	return x.status;
 }
 
-/* --resolve: one alert resolved by hand, now by the clock, and saved so. */
+/*
+ * --resolve: one alert resolved by hand, now by the clock (or at its
+ * last sample, if the clock is behind the stream), and saved so.
+ */
 int
 alert_resolve(const struct alert_opts *o, const char *id)
 {
@@ -433,11 +489,10 @@ alert_resolve(const struct alert_opts *o, const char *id)
 	struct change c;
 	struct timespec t;
 	size_t i;
+	int k;
 
-	if (begin(&x, o) == -1) {
-		end(&x);
-		return XM_EXIT_OK;
-	}
+	if ((k = begin(&x, o, 1)) < 0)
+		return not_begun(&x, k);
 	for (i = 0; i < x.a.nactive; i++)
 		if (strcmp(x.a.active[i]->id, id) == 0)
 			break;
@@ -453,6 +508,8 @@ alert_resolve(const struct alert_opts *o, const char *id)
 	c.s = x.a.active[i];
 	c.ev = EV_RESOLVED;
 	c.ts = (double)t.tv_sec + floor(t.tv_nsec / 1e6) / 1e3;
+	if (c.ts < c.s->last_ts)
+		c.ts = c.s->last_ts;
 	c.value = c.s->last_value;
 	c.reason = "manual";
 	alerts_set(&x.a, c.s, SEV_OK, c.ts);

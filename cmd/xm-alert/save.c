@@ -70,7 +70,7 @@ alerts_save(struct alerts *a, FILE *f)
 			len += (size_t)snprintf(buf + len, sizeof buf - len, "%s%lu@%.17g",
 			    l > SEV_INFO ? "," : "", (unsigned long)s->cnt[l], s->cnt[l] ? s->start[l] : 0);
 		record_put(&w, buf, len);
-		record_put_str(&w, a->o->rules[s->rule].text);
+		record_put_str(&w, a->rules[s->rule].text);
 		record_end(&w);
 		n++;
 		if (s->sev == SEV_OK || s->keptn == 0)
@@ -92,10 +92,14 @@ num(const struct record *rec, int i, double *v)
 	return num_parse(rec->field[i], v) != 0 && num_parse_ts(rec->field[i], v) != 0;
 }
 
-/* One series' line; -1 if it makes no sense. */
+/*
+ * One series' line; -1 if it makes no sense.  A series retired from its
+ * rule stays out of the active list: it is only there to be resolved.
+ */
 static int
-restore(struct alerts *a, struct series *s, const struct record *rec)
+restore(struct alerts *a, struct series *s, const struct record *rec, int retired)
 {
+	const struct rule *r = &a->rules[s->rule];
 	const char *p = rec->field[S_COUNTS];
 	double since, fired, announced, start;
 	unsigned long cnt;
@@ -119,14 +123,48 @@ restore(struct alerts *a, struct series *s, const struct record *rec)
 	s->last_ts = rec->ts;
 	s->last_value = rec->value;
 	s->sev = SEV_OK;
-	if (sev != SEV_OK) {
+	if (sev != SEV_OK && !retired)
 		alerts_set(a, s, sev, since);
-		s->fired = fired;
-	}
+	s->sev = (uint8_t)sev;
+	s->fired = fired;
 	s->prev = s->sev;
 	s->since = since;
 	s->announced = announced;
+	/*
+	 * The side of the range the alert came from: the last value's if it
+	 * still alerts, else the bound it hovers within the margin of.
+	 */
+	if (sev != SEV_OK && r->level_text[sev] != NULL) {
+		if (range_alerts(&r->level[sev], s->last_value))
+			s->side = (int8_t)range_side(&r->level[sev], s->last_value);
+		else
+			s->side = s->last_value > r->level[sev].hi - r->hysteresis ? 1 : -1;
+	}
 	return 0;
+}
+
+/* A series of the file that must be resolved, its rule being no longer the one in force. */
+static struct series *
+retire(struct alerts *a, const struct record *rec)
+{
+	size_t hl = rec->len[COL_HOST], len = hl + 1 + rec->len[COL_METRIC];
+	struct series *s;
+	int rule;
+
+	if ((rule = alerts_adopt(a, rec->field[S_RULE])) < 0)
+		return NULL;
+	s = xm_calloc(1, sizeof *s + len + 1);
+	s->it.key = (char *)(s + 1);
+	memcpy(s->it.key, rec->field[COL_HOST], hl);
+	s->it.key[hl] = '\t';
+	memcpy(s->it.key + hl + 1, rec->field[COL_METRIC], rec->len[COL_METRIC]);
+	s->it.len = (uint32_t)len;
+	s->hostlen = (uint32_t)hl;
+	s->rule = rule;
+	alerts_make_id(s, a->rules[rule].text);
+	a->retired = xm_reallocarray(a->retired, a->nretired + 1, sizeof *a->retired);
+	a->retired[a->nretired++] = s;
+	return s;
 }
 
 static void
@@ -148,12 +186,15 @@ restore_kept(struct series *s, const struct record *rec)
 }
 
 /*
- * Load a state file: each series under the rule this run chooses for
- * it, unless that rule is not the one saved (counted in *changed: the
- * series starts afresh).  NULL, or why the file cannot be trusted.
+ * Load a state file.  Each series goes under the rule this run chooses
+ * for it; if that is not the rule it was saved under it starts afresh
+ * (counted in *changed), and if it was active it is kept aside in
+ * a->retired, for the caller to resolve.  With adopt (--list, --resolve:
+ * runs that check nothing), each keeps the rule it was saved under.
+ * NULL, or why the file cannot be trusted.
  */
 const char *
-alerts_load(struct alerts *a, const char *path, int fd, size_t *changed)
+alerts_load(struct alerts *a, const char *path, int fd, int adopt, size_t *changed)
 {
 	struct record_reader *r = record_reader_new(fd, 0);
 	struct record rec;
@@ -161,7 +202,7 @@ alerts_load(struct alerts *a, const char *path, int fd, size_t *changed)
 	size_t series = 0, line = 0;
 	const char *why = "truncated: no #end line";
 	char magic[sizeof STATE_VERSION], want[32];
-	int k, ended = 0, last = 0;
+	int k, ended = 0, last = 0, retired;
 
 	if (pread(fd, magic, sizeof magic, 0) != (ssize_t)sizeof magic ||
 	    memcmp(magic, STATE_VERSION "\n", sizeof magic) != 0) {
@@ -211,13 +252,22 @@ alerts_load(struct alerts *a, const char *path, int fd, size_t *changed)
 			why = "a series twice";
 			goto bad;
 		}
-		if (s != NULL && (s->rule < 0 || strcmp(a->o->rules[s->rule].text,
-		    rec.field[S_RULE]) != 0)) {
-			(*changed)++;
-			s = NULL;
-		}
 		last = strcmp(rec.field[S_SEVERITY], "ok") != 0;
-		if (s != NULL && restore(a, s, &rec) == -1) {
+		retired = 0;
+		if (s != NULL && (s->rule < 0 || strcmp(a->rules[s->rule].text,
+		    rec.field[S_RULE]) != 0)) {
+			if (adopt) {
+				why = "a rule that does not parse";
+				if ((s->rule = alerts_adopt(a, rec.field[S_RULE])) < 0)
+					goto bad;
+				alerts_make_id(s, rec.field[S_RULE]);
+			} else {
+				(*changed)++;
+				s = last ? retire(a, &rec) : NULL;
+				retired = 1;
+			}
+		}
+		if (s != NULL && restore(a, s, &rec, retired) == -1) {
 			why = "a line that makes no sense";
 			goto bad;
 		}

@@ -155,12 +155,12 @@ buffer_run(const struct buffer_opts *o)
 	sigfd = sig_open(SIGUSR1);
 	if (o->state != NULL) {
 		sig_let(1);
-		k = state_lock(&st, o->state);
+		k = state_lock(&st, o->state, 1);
 		sig_let(0);
-		if (k == -1) {
+		if (k < 0) {
 			buffer_free(&x.b);
 			close(sigfd);
-			return XM_EXIT_OK;
+			return k == -1 ? XM_EXIT_OK : XM_EXIT_FAIL;
 		}
 		load_state(&x, &st);
 	}

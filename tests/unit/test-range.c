@@ -109,10 +109,20 @@ ranges(void)
 	    sizeof checks / sizeof checks[0]);
 
 	range_parse(&r, "80");
-	ok(!range_clear(&r, 79, 2) && range_clear(&r, 78, 2) && range_clear(&r, 80, 0),
-	    "clear of \"80\" by a margin of 2: 78 is, 79 is not");
+	ok(range_side(&r, 95) == 1 && range_side(&r, -1) == -1,
+	    "\"80\": 95 is above it, -1 below it");
+	ok(!range_clear(&r, 79, 2, 1) && range_clear(&r, 78, 2, 1) && range_clear(&r, 80, 0, 1),
+	    "clear of \"80\" from above by a margin of 2: 78 is, 79 is not");
+	ok(range_clear(&r, 0, 2, 1) && range_clear(&r, 1, 2, 1) && !range_clear(&r, 1, 2, -1) &&
+	    range_clear(&r, 2, 2, -1) && !range_clear(&r, 79, 2, 0) && !range_clear(&r, 1, 2, 0),
+	    "the margin holds at the bound crossed only: 0 and 1 clear \"80\" from above");
+	range_parse(&r, "10:20");
+	ok(range_clear(&r, 19.5, 1, -1) && !range_clear(&r, 10.5, 1, -1) &&
+	    range_clear(&r, 10.5, 1, 1) && !range_clear(&r, 19.5, 1, 1),
+	    "\"10:20\" by 1: from below 10.5 is not clear, 19.5 is; from above the other way");
 	range_parse(&r, "@10:20");
-	ok(!range_clear(&r, 21, 2) && range_clear(&r, 22.5, 2) && range_clear(&r, 7, 2),
+	ok(range_side(&r, 15) == 0 && !range_clear(&r, 21, 2, 0) && range_clear(&r, 22.5, 2, 0) &&
+	    range_clear(&r, 7, 2, 0),
 	    "clear of \"@10:20\" by 2: 21 is not, 22.5 and 7 are");
 }
 
@@ -129,6 +139,7 @@ rules(void)
 		{ "cpu warn=1 colour=red", "\"colour\": not a key (field, host, info, warn, crit, emerg, for, hysteresis, repeat)" },
 		{ "cpu warn=1 for=0", "for=\"0\": not a count or a duration (3, 90s, 5m)" },
 		{ "cpu warn=1 for=-1m", "for=\"-1m\": not a count or a duration (3, 90s, 5m)" },
+		{ "cpu warn=1 for=1.5", "for=\"1.5\": not a count or a duration (3, 90s, 5m)" },
 		{ "cpu warn=1 hysteresis=-2", "hysteresis=\"-2\": not a number of at least 0" },
 		{ "cpu warn=1 repeat=never", "repeat=\"never\": not a duration (30m, 1h)" },
 		{ "cpu 70", "\"70\": not key=value" },
