@@ -11,6 +11,7 @@ LDFLAGS   =
 XMCFLAGS  = -std=c11 -Wall -Wextra -D_GNU_SOURCE -DXM_VERSION=\"$(VERSION)\" \
             -Icommon -MMD -MP $(CFLAGS)
 LDLIBS    = -lcsv -lm
+CURSES_LIBS = -lncursesw -ltinfo
 # Link only the libraries a program calls: xm-sample keeps clear of libm.
 XMLDFLAGS = -Wl,--as-needed $(LDFLAGS)
 
@@ -18,18 +19,20 @@ XMLDFLAGS = -Wl,--as-needed $(LDFLAGS)
 O   = obj
 BIN = bin
 
-PROGS  = xm-sample xm-buffer xm-alert
+PROGS  = xm-sample xm-buffer xm-alert xm-show
 NOTIFIERS = xm-notify-alertmanager xm-notify-mail xm-notify-syslog
 COMMON = metric num range record ring rule sig state stats table xm
 SAMPLE = main sample src dev cpu mem disk io net load proc cgroup synth
 BUFFER = main buffer run save
 ALERT  = main alert callback check run save
+SHOW   = main board live output page panels run
 UNITS  = test-num test-metric test-range test-record test-ring test-stats test-table
 
 COMMON_OBJ = $(COMMON:%=$(O)/common/%.o)
 SAMPLE_OBJ = $(SAMPLE:%=$(O)/cmd/xm-sample/%.o)
 BUFFER_OBJ = $(BUFFER:%=$(O)/cmd/xm-buffer/%.o)
 ALERT_OBJ = $(ALERT:%=$(O)/cmd/xm-alert/%.o)
+SHOW_OBJ = $(SHOW:%=$(O)/cmd/xm-show/%.o)
 UNIT_BIN   = $(UNITS:%=$(O)/tests/%)
 
 all: $(PROGS:%=$(BIN)/%)
@@ -53,6 +56,10 @@ $(BIN)/xm-buffer: $(BUFFER_OBJ) $(O)/libxm.a
 $(BIN)/xm-alert: $(ALERT_OBJ) $(O)/libxm.a
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(XMLDFLAGS) -o $@ $(ALERT_OBJ) $(O)/libxm.a $(LDLIBS)
+
+$(BIN)/xm-show: $(SHOW_OBJ) $(O)/libxm.a
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(XMLDFLAGS) -o $@ $(SHOW_OBJ) $(O)/libxm.a $(CURSES_LIBS) $(LDLIBS)
 
 $(O)/tests/%: $(O)/tests/unit/%.o $(O)/tests/unit/tap.o $(O)/libxm.a
 	$(CC) $(CFLAGS) $(XMLDFLAGS) -o $@ $< $(O)/tests/unit/tap.o $(O)/libxm.a $(LDLIBS)

@@ -1,0 +1,294 @@
+/*
+ * board.c: what xm-show knows of the stream: per series its latest
+ * record (every column it carried), a ring of its latest values, its
+ * severity and statistics when the stream carries them; the recent
+ * alert events.  Each record costs a table lookup and a copy of its
+ * fields: O(1), whatever the number of series.
+ */
+#include <fnmatch.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "num.h"
+#include "show.h"
+#include "xm.h"
+
+static const char *const known_names[K_N] = {
+	"mean", "min", "max", "trend", "zscore", "severity", "event", "since", "alert_id"
+};
+
+/*
+ * The original design's thresholds, for a stream that has not been
+ * through xm-alert: the levels a status light needs, no more.
+ */
+void
+board_init(struct board *b, const struct show_opts *o)
+{
+	char why[256], load[64];
+	const char *texts[5];
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t i;
+
+	memset(b, 0, sizeof *b);
+	b->o = o;
+	b->newest = -INFINITY;
+	b->oldest = INFINITY;
+	table_init(&b->table);
+	if (ncpu < 1)
+		ncpu = 1;
+	snprintf(load, sizeof load, "load1 warn=%ld crit=%ld", ncpu, 2 * ncpu);
+	texts[0] = "cpu_usage_percent warn=70 crit=85";
+	texts[1] = "memory_usage_percent warn=75 crit=90";
+	texts[2] = "disk_usage_percent{*} warn=80 crit=90";
+	texts[3] = "swap_usage_percent warn=50 crit=80";
+	texts[4] = load;
+	for (i = 0; i < 5; i++)
+		if (rule_parse(&b->defaults[b->ndefaults], texts[i], why, sizeof why) == 0)
+			b->ndefaults++;
+}
+
+void
+board_free(struct board *b)
+{
+	size_t i, k;
+
+	for (i = 0; i < b->n; i++) {
+		free(b->all[i]->rec);
+		free(b->all[i]);
+	}
+	for (i = 0; i < b->nhdr; i++) {
+		for (k = 0; k < b->hdrs[i]->n; k++)
+			free(b->hdrs[i]->names[k]);
+		free(b->hdrs[i]->names);
+		free(b->hdrs[i]);
+	}
+	for (i = 0; i < b->ndefaults; i++)
+		rule_free(&b->defaults[i]);
+	free(b->hdrs);
+	free(b->all);
+	free(b->key);
+	table_free(&b->table);
+}
+
+/* The header of these names, one kept for each distinct list. */
+const struct header *
+board_header(struct board *b, const char *const *names, size_t n)
+{
+	struct header *h;
+	size_t i, k;
+
+	for (i = 0; i < b->nhdr; i++) {
+		h = b->hdrs[i];
+		if (h->n != n)
+			continue;
+		for (k = 0; k < n && strcmp(h->names[k], names[k]) == 0; k++)
+			;
+		if (k == n)
+			return h;
+	}
+	h = xm_calloc(1, sizeof *h);
+	h->n = n;
+	h->names = xm_reallocarray(NULL, n + 1, sizeof *h->names);
+	for (k = 0; k < n; k++)
+		h->names[k] = xm_strdup(names[k]);
+	for (i = 0; i < K_N; i++) {
+		h->known[i] = -1;
+		for (k = COL_FIXED; k < n; k++)
+			if (strcmp(names[k], known_names[i]) == 0)
+				h->known[i] = (int)k;
+	}
+	b->hdrs = xm_reallocarray(b->hdrs, b->nhdr + 1, sizeof *b->hdrs);
+	b->hdrs[b->nhdr++] = h;
+	return h;
+}
+
+/* The field of the series' latest record in the named column, or NULL. */
+const char *
+series_field(const struct series *s, const char *name)
+{
+	const char *p = s->rec;
+	size_t i;
+
+	for (i = 0; i < s->hdr->n; i++) {
+		if (p >= s->rec + s->reclen)
+			return NULL;
+		if (strcmp(s->hdr->names[i], name) == 0)
+			return p;
+		p += strlen(p) + 1;
+	}
+	return NULL;
+}
+
+/* The value back steps before the newest (0: the newest). */
+float
+series_hist(const struct series *s, uint32_t back)
+{
+	return s->hist[(s->nhist - 1 - back) % HIST];
+}
+
+static int
+wanted(const struct board *b, const struct record *rec)
+{
+	size_t i;
+
+	if (b->o->host != NULL && fnmatch(b->o->host, rec->field[COL_HOST], 0) != 0)
+		return 0;
+	for (i = 0; i < b->o->nonly; i++)
+		if (fnmatch(b->o->only[i], rec->field[COL_METRIC], 0) == 0)
+			return 1;
+	return b->o->nonly == 0;
+}
+
+static struct series *
+find(struct board *b, const struct record *rec)
+{
+	struct series *s;
+	size_t hl = rec->len[COL_HOST], len = hl + 1 + rec->len[COL_METRIC];
+	uint64_t hash;
+
+	if (len + 1 > b->keycap) {
+		b->keycap = 2 * len + 1;
+		b->key = xm_reallocarray(b->key, b->keycap, 1);
+	}
+	memcpy(b->key, rec->field[COL_HOST], hl);
+	b->key[hl] = '\t';
+	memcpy(b->key + hl + 1, rec->field[COL_METRIC], rec->len[COL_METRIC]);
+	hash = table_hash(b->key, len);
+	if ((s = (struct series *)table_find(&b->table, b->key, len, hash)) != NULL)
+		return s;
+	if (b->n >= b->o->max_series)
+		return NULL;
+	s = xm_calloc(1, sizeof *s + len + 1);
+	s->it.key = (char *)(s + 1);
+	memcpy(s->it.key, b->key, len);
+	s->it.len = (uint32_t)len;
+	s->it.hash = hash;
+	s->hostlen = (uint32_t)hl;
+	table_add(&b->table, &s->it);
+	if (b->n == b->cap) {
+		b->cap = b->cap ? 2 * b->cap : 64;
+		b->all = xm_reallocarray(b->all, b->cap, sizeof *b->all);
+	}
+	b->all[b->n++] = s;
+	return s;
+}
+
+static double
+number(const struct record *rec, int col)
+{
+	double v;
+
+	if (col < 0 || (size_t)col >= rec->nfield || num_parse(rec->field[col], &v) != 0)
+		return NAN;
+	return v;
+}
+
+static void
+event(struct board *b, const struct series *s, const char *ev)
+{
+	struct show_event *e = &b->ev[b->nev++ % EVENTS];
+	size_t n = s->it.len < sizeof e->name - 1 ? s->it.len : sizeof e->name - 1;
+
+	e->ts = s->ts;
+	e->value = s->value;
+	memcpy(e->name, s->it.key, n);
+	e->name[n] = '\0';
+	snprintf(e->event, sizeof e->event, "%s", ev);
+	e->sev = s->sev;
+}
+
+/* One record of the stream under header h; -1 if it was left out (--max-series). */
+int
+board_take(struct board *b, const struct header *h, const struct record *rec)
+{
+	struct series *s;
+	const int *k = h->known;
+	size_t i, o;
+	char *metric;
+	int sev;
+
+	if (!wanted(b, rec))
+		return 0;
+	if ((s = find(b, rec)) == NULL) {
+		b->dropped++;
+		return -1;
+	}
+	b->records++;
+	if (rec->ts > b->newest)
+		b->newest = rec->ts;
+	if (rec->ts < b->oldest)
+		b->oldest = rec->ts;
+	s->ts = rec->ts;
+	s->value = rec->value;
+	s->hist[s->nhist++ % HIST] = (float)rec->value;
+	if (s->nhist == 2 * HIST)
+		s->nhist = HIST;
+	s->hdr = h;
+	for (o = 0, i = 0; i < rec->nfield; i++)
+		o += rec->len[i] + 1;
+	if (o > s->reccap) {
+		s->reccap = o;
+		s->rec = xm_reallocarray(s->rec, o, 1);
+	}
+	for (o = 0, i = 0; i < rec->nfield; i++) {
+		memcpy(s->rec + o, rec->field[i], rec->len[i] + 1);
+		o += rec->len[i] + 1;
+	}
+	s->reclen = o;
+	s->mean = number(rec, k[K_MEAN]);
+	s->min = number(rec, k[K_MIN]);
+	s->max = number(rec, k[K_MAX]);
+	s->zscore = number(rec, k[K_ZSCORE]);
+	s->trend = 2;
+	if (k[K_TREND] >= 0 && (size_t)k[K_TREND] < rec->nfield) {
+		const char *t = rec->field[k[K_TREND]];
+
+		s->trend = strcmp(t, "increasing") == 0 ? 1 : strcmp(t, "decreasing") == 0 ? -1 :
+		    strcmp(t, "stable") == 0 ? 0 : 2;
+	}
+	s->from_stream = 0;
+	s->since = NAN;
+	sev = -1;
+	if (k[K_SEVERITY] >= 0 && (size_t)k[K_SEVERITY] < rec->nfield &&
+	    (sev = severity_parse(rec->field[k[K_SEVERITY]])) >= 0) {
+		s->from_stream = 1;
+		s->since = number(rec, k[K_SINCE]);
+	} else {
+		metric = s->it.key + s->hostlen + 1;
+		s->it.key[s->hostlen] = '\0';
+		for (i = 0; i < b->ndefaults; i++) {
+			if (rule_matches(&b->defaults[i], s->it.key, metric)) {
+				sev = rule_severity(&b->defaults[i], rec->value);
+				break;
+			}
+		}
+		s->it.key[s->hostlen] = '\t';
+	}
+	s->sev = sev;
+	if (k[K_EVENT] >= 0 && (size_t)k[K_EVENT] < rec->nfield &&
+	    strcmp(rec->field[k[K_EVENT]], "-") != 0)
+		event(b, s, rec->field[k[K_EVENT]]);
+	return 0;
+}
+
+static int
+by_key(const void *p, const void *q)
+{
+	const struct series *a = *(struct series *const *)p, *b = *(struct series *const *)q;
+	size_t n = a->it.len < b->it.len ? a->it.len : b->it.len;
+	int c = memcmp(a->it.key, b->it.key, n);
+
+	return c != 0 ? c : (a->it.len > b->it.len) - (a->it.len < b->it.len);
+}
+
+/* Every series, by host and metric: a stable order for every output. */
+int
+board_sorted(const struct board *b, struct series ***out)
+{
+	*out = xm_reallocarray(NULL, b->n + 1, sizeof **out);
+	memcpy(*out, b->all, b->n * sizeof **out);
+	qsort(*out, b->n, sizeof **out, by_key);
+	return (int)b->n;
+}

@@ -1,0 +1,175 @@
+/* xm-show: the dashboard on a terminal, plain text elsewhere, Prometheus and tables for programs. */
+#include <err.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "num.h"
+#include "run.h"
+#include "xm.h"
+
+enum {
+	OPT_ASCII = CHAR_MAX + 1, OPT_CSV, OPT_FOLLOW, OPT_HOST, OPT_MAX_SERIES, OPT_ONCE,
+	OPT_ONLY, OPT_PREFIX, OPT_STRICT
+};
+
+static const struct option longopts[] = {
+	{ "help",	no_argument,		NULL, 'h' },
+	{ "output",	required_argument,	NULL, 'o' },
+	{ "output-file", required_argument,	NULL, 'O' },
+	{ "refresh",	required_argument,	NULL, 'r' },
+	{ "version",	no_argument,		NULL, 'V' },
+	{ "width",	required_argument,	NULL, 'W' },
+	{ "ascii",	no_argument,		NULL, OPT_ASCII },
+	{ "csv",	no_argument,		NULL, OPT_CSV },
+	{ "follow",	no_argument,		NULL, OPT_FOLLOW },
+	{ "host",	required_argument,	NULL, OPT_HOST },
+	{ "max-series",	required_argument,	NULL, OPT_MAX_SERIES },
+	{ "once",	no_argument,		NULL, OPT_ONCE },
+	{ "only",	required_argument,	NULL, OPT_ONLY },
+	{ "prefix",	required_argument,	NULL, OPT_PREFIX },
+	{ "strict",	no_argument,		NULL, OPT_STRICT },
+	{ NULL, 0, NULL, 0 }
+};
+
+static void
+usage(FILE *f, int status)
+{
+	fprintf(f,
+	    "usage: xm-show [-r seconds] [--ascii] [--host glob] [--only glob]...\n"
+	    "               [--once | --follow] [-W columns] [-o text|prom|csv|tsv]\n"
+	    "               [-O file] [--prefix name] [--csv] [--max-series n] [--strict]\n");
+	exit(status);
+}
+
+static void
+bad(const char *opt, const char *arg, const char *what)
+{
+	xm_bad_arg(opt, arg, what);
+	usage(stderr, XM_EXIT_USAGE);
+}
+
+/* A Prometheus name may start so: [a-zA-Z_:][a-zA-Z0-9_:]*, or be empty. */
+static int
+prom_prefix(const char *s)
+{
+	size_t i;
+
+	for (i = 0; s[i] != '\0'; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
+		    s[i] == '_' || s[i] == ':' || (i > 0 && s[i] >= '0' && s[i] <= '9')))
+			return 0;
+	return 1;
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct show_opts o = {
+		.refresh = 2, .width = 80, .prefix = "xm_", .max_series = 100000, .color = 1
+	};
+	const char *term = getenv("TERM"), *nc = getenv("NO_COLOR");
+	unsigned long long n;
+	int ch, i, status;
+
+	xm_init(argv);
+	while ((ch = getopt_long(argc, argv, "hO:o:r:VW:", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'h':
+			usage(stdout, XM_EXIT_OK);
+			break;
+		case 'O':
+			if (*optarg == '\0')
+				bad("-O", optarg, "not a file name");
+			o.out = optarg;
+			break;
+		case 'o':
+			for (i = 0; show_formats[i].name != NULL; i++)
+				if (strcmp(show_formats[i].name, optarg) == 0)
+					break;
+			if (show_formats[i].name == NULL)
+				bad("-o", optarg, "not an output (text, prom, csv, tsv)");
+			o.format = &show_formats[i];
+			break;
+		case 'r':
+			if (num_parse_seconds(optarg, &o.refresh) != 0 || o.refresh < 0.1 ||
+			    o.refresh > 86400)
+				bad("-r", optarg, "not a duration from 0.1s to 1d");
+			break;
+		case 'V':
+			xm_version();
+			break;
+		case 'W':
+			if (num_parse_count(optarg, 1000, &n) != 0 || n < 40)
+				bad("-W", optarg, "not a width from 40 to 1000");
+			o.width = (int)n;
+			break;
+		case OPT_ASCII:
+			o.ascii = 1;
+			break;
+		case OPT_CSV:
+			o.csv = 1;
+			break;
+		case OPT_FOLLOW:
+			o.follow = 1;
+			break;
+		case OPT_HOST:
+			o.host = optarg;
+			break;
+		case OPT_MAX_SERIES:
+			if (num_parse_count(optarg, SIZE_MAX / 2, &n) != 0 || n == 0)
+				bad("--max-series", optarg, "not a count of at least 1");
+			o.max_series = (size_t)n;
+			break;
+		case OPT_ONCE:
+			o.once = 1;
+			break;
+		case OPT_ONLY:
+			o.only = xm_reallocarray(o.only, o.nonly + 1, sizeof *o.only);
+			o.only[o.nonly++] = optarg;
+			break;
+		case OPT_PREFIX:
+			if (!prom_prefix(optarg))
+				bad("--prefix", optarg, "not the start of a Prometheus name");
+			o.prefix = optarg;
+			break;
+		case OPT_STRICT:
+			o.strict = 1;
+			break;
+		default:
+			usage(stderr, XM_EXIT_USAGE);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc != 0) {
+		warnx("%s: unexpected argument", argv[0]);
+		usage(stderr, XM_EXIT_USAGE);
+	}
+	if (o.once && o.follow) {
+		warnx("--once and --follow: one or the other");
+		usage(stderr, XM_EXIT_USAGE);
+	}
+	if (nc != NULL && *nc != '\0')
+		o.color = 0;
+	/*
+	 * The live screen on a terminal that can draw one; plain text
+	 * elsewhere, and on a dumb terminal again at every refresh.
+	 */
+	if (o.format == NULL && (o.out != NULL || o.once || !isatty(STDOUT_FILENO) ||
+	    term == NULL || strcmp(term, "dumb") == 0 || *term == '\0')) {
+		o.format = &show_formats[0];
+		if (!o.once && o.out == NULL && isatty(STDOUT_FILENO))
+			o.follow = 1;
+	}
+
+	xm_buffer_stdout();
+	status = show_run(&o);
+	free(o.only);
+	if (xm_close_stdout() != 0 && status == XM_EXIT_OK)
+		status = XM_EXIT_FAIL;
+	return status;
+}

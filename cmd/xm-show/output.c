@@ -1,0 +1,239 @@
+/*
+ * output.c: the outputs other than the live screen, a row each of
+ * show_formats: the panels as plain text, the Prometheus text
+ * exposition format, and the latest record of every series as a CSV or
+ * TSV table.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "num.h"
+#include "show.h"
+#include "xm.h"
+
+static int
+text_write(const struct board *b, FILE *f)
+{
+	struct page p;
+	double span = b->newest - b->oldest;
+
+	page_init(&p, b->o->width, b->o->ascii);
+	panels_draw(b, &p, 0, span > 0 ? (double)b->records / span : 0);
+	page_write(&p, f);
+	page_free(&p);
+	return 0;
+}
+
+/* The name of the series' family: the metric up to its labels. */
+static size_t
+family(const struct series *s, const char **name)
+{
+	const char *m = s->it.key + s->hostlen + 1, *brace;
+	size_t len = s->it.len - s->hostlen - 1;
+
+	*name = m;
+	if ((brace = memchr(m, '{', len)) != NULL)
+		len = (size_t)(brace - m);
+	return len;
+}
+
+static int
+by_family(const void *p, const void *q)
+{
+	const struct series *a = *(struct series *const *)p, *b = *(struct series *const *)q;
+	const char *na, *nb;
+	size_t la = family(a, &na), lb = family(b, &nb);
+	int c = memcmp(na, nb, la < lb ? la : lb);
+
+	if (c != 0 || la != lb)
+		return c != 0 ? c : la < lb ? -1 : 1;
+	c = memcmp(a->it.key, b->it.key, a->it.len < b->it.len ? a->it.len : b->it.len);
+	return c != 0 ? c : (a->it.len > b->it.len) - (a->it.len < b->it.len);
+}
+
+/* A label value as the exposition format escapes it: backslash, quote, newline. */
+static void
+escaped(FILE *f, const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] == '\\' || s[i] == '"')
+			fprintf(f, "\\%c", s[i]);
+		else if (s[i] == '\n')
+			fputs("\\n", f);
+		else
+			putc(s[i], f);
+	}
+}
+
+static void
+prom_name(FILE *f, const char *prefix, const char *name, size_t len)
+{
+	fprintf(f, "%s%.*s", prefix, (int)len, name);
+}
+
+/* {host="...",the metric's own labels}: theirs are escaped already (xm(7)). */
+static void
+prom_labels(FILE *f, const struct series *s)
+{
+	const char *m = s->it.key + s->hostlen + 1, *brace;
+	size_t len = s->it.len - s->hostlen - 1, rest;
+	int clash;
+
+	brace = memchr(m, '{', len);
+	rest = brace ? len - (size_t)(brace - m) - 2 : 0;	/* between the braces */
+	clash = brace != NULL && (strncmp(brace + 1, "host=", 5) == 0 ||
+	    memmem(brace, len - (size_t)(brace - m), ",host=", 6) != NULL);
+	fprintf(f, "{%s=\"", clash ? "xm_host" : "host");
+	escaped(f, s->it.key, s->hostlen);
+	putc('"', f);
+	if (rest > 0) {
+		putc(',', f);
+		fwrite(brace + 1, 1, rest, f);
+	}
+	putc('}', f);
+}
+
+static void
+prom_value(FILE *f, double v)
+{
+	char buf[NUM_MAX];
+
+	if (isnan(v))
+		fputs("NaN", f);
+	else if (isinf(v))
+		fputs(v > 0 ? "+Inf" : "-Inf", f);
+	else
+		fwrite(buf, 1, num_format(buf, v), f);
+}
+
+static int
+prom_write(const struct board *b, FILE *f)
+{
+	static const char *const sev_names[SEV_N] = {
+		"ok", "info", "warning", "critical", "emergency"
+	};
+	const char *pre = b->o->prefix, *name, *prev = NULL;
+	struct series **v;
+	size_t len, prevlen = 0;
+	int n = board_sorted(b, &v), i, any = 0, count[SEV_N] = { 0 };
+
+	qsort(v, (size_t)n, sizeof *v, by_family);
+	for (i = 0; i < n; i++) {
+		len = family(v[i], &name);
+		if (prev == NULL || len != prevlen || memcmp(name, prev, len) != 0) {
+			fputs("# HELP ", f);
+			prom_name(f, pre, name, len);
+			fprintf(f, " %.*s: the latest sample from xm.\n", (int)len, name);
+			fputs("# TYPE ", f);
+			prom_name(f, pre, name, len);
+			fputs(len > 6 && memcmp(name + len - 6, "_total", 6) == 0 ?
+			    " counter\n" : " gauge\n", f);
+			prev = name;
+			prevlen = len;
+		}
+		prom_name(f, pre, name, len);
+		prom_labels(f, v[i]);
+		putc(' ', f);
+		prom_value(f, v[i]->value);
+		putc('\n', f);
+		if (v[i]->from_stream)
+			any = 1;
+	}
+	if (any) {
+		fprintf(f, "# HELP %salert_severity The alert state of each series xm-alert checks: "
+		    "0 ok, 1 info, 2 warning, 3 critical, 4 emergency.\n", pre);
+		fprintf(f, "# TYPE %salert_severity gauge\n", pre);
+		for (i = 0; i < n; i++) {
+			if (!v[i]->from_stream)
+				continue;
+			count[v[i]->sev]++;
+			fprintf(f, "%salert_severity{host=\"", pre);
+			escaped(f, v[i]->it.key, v[i]->hostlen);
+			fputs("\",metric=\"", f);
+			escaped(f, v[i]->it.key + v[i]->hostlen + 1, v[i]->it.len - v[i]->hostlen - 1);
+			fprintf(f, "\"} %d\n", v[i]->sev);
+		}
+		fprintf(f, "# HELP %salerts_active The series xm-alert has at each alert level.\n",
+		    pre);
+		fprintf(f, "# TYPE %salerts_active gauge\n", pre);
+		for (i = SEV_INFO; i < SEV_N; i++)
+			fprintf(f, "%salerts_active{severity=\"%s\"} %d\n", pre, sev_names[i],
+			    count[i]);
+	}
+	free(v);
+	return 0;
+}
+
+/* Every column any series carried, in the order first seen. */
+static size_t
+all_columns(const struct board *b, const char ***out)
+{
+	const char **names = NULL;
+	size_t n = 0, i, k, j;
+
+	for (i = 0; i < b->nhdr; i++) {
+		for (k = 0; k < b->hdrs[i]->n; k++) {
+			for (j = 0; j < n && strcmp(names[j], b->hdrs[i]->names[k]) != 0; j++)
+				;
+			if (j < n)
+				continue;
+			names = xm_reallocarray(names, n + 1, sizeof *names);
+			names[n++] = b->hdrs[i]->names[k];
+		}
+	}
+	if (n == 0) {
+		static const char *const fixed[] = { "ts", "host", "metric", "value" };
+
+		names = xm_reallocarray(NULL, 4, sizeof *names);
+		memcpy(names, fixed, sizeof fixed);
+		n = 4;
+	}
+	*out = names;
+	return n;
+}
+
+static int
+table_write(const struct board *b, FILE *f, int csv)
+{
+	struct record_writer w;
+	struct series **v;
+	const char **names, *field;
+	size_t ncol = all_columns(b, &names), k;
+	int n = board_sorted(b, &v), i;
+
+	record_writer_init(&w, f, csv ? RECORD_CSV : 0);
+	record_put_header(&w, names, ncol);
+	for (i = 0; i < n; i++) {
+		for (k = 0; k < ncol; k++) {
+			field = series_field(v[i], names[k]);
+			record_put_str(&w, field != NULL ? field : "");
+		}
+		record_end(&w);
+	}
+	free(v);
+	free(names);
+	return 0;
+}
+
+static int
+csv_write(const struct board *b, FILE *f)
+{
+	return table_write(b, f, 1);
+}
+
+static int
+tsv_write(const struct board *b, FILE *f)
+{
+	return table_write(b, f, 0);
+}
+
+const struct show_format show_formats[] = {
+	{ "text", text_write },
+	{ "prom", prom_write },
+	{ "csv", csv_write },
+	{ "tsv", tsv_write },
+	{ NULL, NULL }
+};

@@ -1,0 +1,321 @@
+/*
+ * page.c: a page of text lines, each a list of runs of one attribute,
+ * that the live screen draws with colours and plain mode prints as
+ * they are.  Text from the stream goes in only through page_safe, which
+ * lets no control character or escape sequence through: a metric name
+ * must not move the cursor or retitle the terminal.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "show.h"
+#include "xm.h"
+
+void
+page_init(struct page *p, int width, int ascii)
+{
+	memset(p, 0, sizeof *p);
+	p->width = width;
+	p->ascii = ascii;
+}
+
+void
+page_free(struct page *p)
+{
+	free(p->text);
+	free(p->runs);
+	free(p->lines);
+}
+
+void
+page_clear(struct page *p)
+{
+	p->len = p->nrun = p->nline = 0;
+}
+
+void
+page_newline(struct page *p)
+{
+	if (p->nline == p->linecap) {
+		p->linecap = p->linecap ? 2 * p->linecap : 64;
+		p->lines = xm_reallocarray(p->lines, p->linecap, sizeof *p->lines);
+	}
+	p->lines[p->nline].first = (uint32_t)p->nrun;
+	p->lines[p->nline].nrun = 0;
+	p->lines[p->nline].width = 0;
+	p->nline++;
+}
+
+/*
+ * Decode one UTF-8 character at s (n bytes left): its code point, or -1
+ * if the bytes are not one; *len its length (1 for a bad byte).
+ */
+static long
+utf8(const unsigned char *s, size_t n, size_t *len)
+{
+	long c;
+	size_t need, i;
+
+	*len = 1;
+	if (s[0] < 0x80)
+		return s[0];
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		need = 1, c = s[0] & 0x1f;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		need = 2, c = s[0] & 0x0f;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		need = 3, c = s[0] & 0x07;
+	else
+		return -1;
+	if (n < need + 1)
+		return -1;
+	for (i = 1; i <= need; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return -1;
+		c = c << 6 | (s[i] & 0x3f);
+	}
+	if ((need == 2 && (c < 0x800 || (c >= 0xd800 && c <= 0xdfff))) ||
+	    (need == 3 && (c < 0x10000 || c > 0x10ffff)))
+		return -1;
+	*len = need + 1;
+	return c;
+}
+
+/* Columns a code point takes: East Asian wide ones two, combining marks none. */
+static int
+cwidth(long c)
+{
+	if ((c >= 0x300 && c <= 0x36f) || (c >= 0x200b && c <= 0x200f))
+		return 0;
+	if ((c >= 0x1100 && c <= 0x115f) || (c >= 0x2e80 && c <= 0xa4cf) ||
+	    (c >= 0xac00 && c <= 0xd7a3) || (c >= 0xf900 && c <= 0xfaff) ||
+	    (c >= 0xfe30 && c <= 0xfe4f) || (c >= 0xff00 && c <= 0xff60) ||
+	    (c >= 0xffe0 && c <= 0xffe6) || (c >= 0x1f300 && c <= 0x1faff) ||
+	    (c >= 0x20000 && c <= 0x3fffd))
+		return 2;
+	return 1;
+}
+
+/* Columns the UTF-8 text takes (our own text: valid, printable). */
+int
+text_width(const char *s, size_t n)
+{
+	size_t i = 0, len;
+	int w = 0;
+	long c;
+
+	while (i < n) {
+		c = utf8((const unsigned char *)s + i, n - i, &len);
+		w += c < 0 ? 1 : cwidth(c);
+		i += len;
+	}
+	return w;
+}
+
+static void
+add(struct page *p, int attr, const char *s, size_t n, int w)
+{
+	struct line *l;
+	struct run *r;
+
+	if (p->nline == 0)
+		page_newline(p);
+	l = &p->lines[p->nline - 1];
+	if (p->len + n > p->cap) {
+		p->cap = 2 * (p->len + n) + 256;
+		p->text = xm_reallocarray(p->text, p->cap, 1);
+	}
+	memcpy(p->text + p->len, s, n);
+	r = l->nrun > 0 ? &p->runs[p->nrun - 1] : NULL;
+	if (r != NULL && r->attr == attr && r->off + r->len == p->len) {
+		r->len += (uint32_t)n;
+	} else {
+		if (p->nrun == p->runcap) {
+			p->runcap = p->runcap ? 2 * p->runcap : 256;
+			p->runs = xm_reallocarray(p->runs, p->runcap, sizeof *p->runs);
+		}
+		r = &p->runs[p->nrun++];
+		r->attr = (uint8_t)attr;
+		r->off = (uint32_t)p->len;
+		r->len = (uint32_t)n;
+		l->nrun++;
+	}
+	p->len += n;
+	l->width += w;
+}
+
+/* Columns left on the current line. */
+int
+page_room(const struct page *p)
+{
+	return p->nline == 0 ? p->width : p->width - p->lines[p->nline - 1].width;
+}
+
+/* Our own text, cut at the edge of the page. */
+void
+page_putn(struct page *p, int attr, const char *s, size_t n)
+{
+	size_t i = 0, len;
+	int room = page_room(p), w = 0, cw;
+	long c;
+
+	while (i < n) {
+		c = utf8((const unsigned char *)s + i, n - i, &len);
+		cw = c < 0 ? 1 : cwidth(c);
+		if (w + cw > room)
+			break;
+		w += cw;
+		i += len;
+	}
+	if (i > 0)
+		add(p, attr, s, i, w);
+}
+
+void
+page_put(struct page *p, int attr, const char *s)
+{
+	page_putn(p, attr, s, strlen(s));
+}
+
+void
+page_printf(struct page *p, int attr, const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		page_putn(p, attr, buf, (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1);
+}
+
+/*
+ * Text from the stream, at most max columns (and the room left): control
+ * characters (C0, DEL, C1) and bytes that are not UTF-8 become "?", and
+ * anything but ASCII too on an ASCII page; what does not fit ends in
+ * "~" (ASCII) or "…".
+ */
+static long
+safe_char(const struct page *p, const char *s, size_t n, size_t *len)
+{
+	long c = utf8((const unsigned char *)s, n, len);
+
+	if (c < 0x20 || c == 0x7f || (c >= 0x80 && c <= 0x9f) || c == 0xfeff ||
+	    (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069) ||
+	    (p->ascii && c >= 0x80))
+		return '?';
+	return c;
+}
+
+void
+page_safe(struct page *p, int attr, const char *s, size_t n, int max)
+{
+	char out[1024];
+	size_t i, o = 0, len;
+	int w = 0, cw, all = 0, room = page_room(p);
+	long c;
+
+	if (max > room)
+		max = room;
+	if (max <= 0)
+		return;
+	for (i = 0; i < n; i += len)
+		all += cwidth(safe_char(p, s + i, n - i, &len));
+	for (i = 0; i < n && o + 8 < sizeof out; i += len) {
+		c = safe_char(p, s + i, n - i, &len);
+		cw = cwidth(c);
+		if (w + cw > (all > max ? max - 1 : max))
+			break;
+		if (c < 0x80) {
+			out[o++] = (char)c;
+		} else {
+			memcpy(out + o, s + i, len);
+			o += len;
+		}
+		w += cw;
+	}
+	if (i < n) {
+		memcpy(out + o, p->ascii ? "~" : "\u2026", p->ascii ? 1 : 3);
+		o += p->ascii ? 1 : 3;
+		w++;
+	}
+	add(p, attr, out, o, w);
+}
+
+/*
+ * As page_safe, but what does not fit is cut from the middle: the end of
+ * a name ("_total", "_per_second") often tells it from its neighbours.
+ */
+void
+page_safe_mid(struct page *p, int attr, const char *s, size_t n, int max)
+{
+	size_t i, len, head = 0, tail = n;
+	int all = 0, w, hw, tw;
+
+	if (max > page_room(p))
+		max = page_room(p);
+	for (i = 0; i < n; i += len)
+		all += cwidth(safe_char(p, s + i, n - i, &len));
+	if (all <= max || max < 5) {
+		page_safe(p, attr, s, n, max);
+		return;
+	}
+	tw = (max - 1) / 2;
+	hw = max - 1 - tw;
+	/* head: the characters that fit in hw; tail: those from where all - tw begins */
+	for (i = 0, w = 0; i < n; i += len) {
+		int cw = cwidth(safe_char(p, s + i, n - i, &len));
+
+		if (w + cw <= hw)
+			head = i + len;
+		if (w >= all - tw && tail == n)
+			tail = i;
+		w += cw;
+	}
+	page_safe(p, attr, s, head, hw);
+	page_put(p, attr, p->ascii ? "~" : "\u2026");
+	page_safe(p, attr, s + tail, n - tail, tw);
+}
+
+/* Spaces up to column col. */
+void
+page_pad(struct page *p, int col)
+{
+	static const char spaces[] = "                                                                ";
+	int have = p->nline ? p->lines[p->nline - 1].width : 0, n;
+
+	if (col > p->width)
+		col = p->width;
+	while (have < col) {
+		n = col - have < (int)sizeof spaces - 1 ? col - have : (int)sizeof spaces - 1;
+		add(p, AT_NONE, spaces, (size_t)n, n);
+		have += n;
+	}
+}
+
+/* As plain text: each line without trailing blanks. */
+void
+page_write(const struct page *p, FILE *f)
+{
+	const struct line *l;
+	const struct run *r;
+	size_t i, k, end;
+
+	for (i = 0; i < p->nline; i++) {
+		l = &p->lines[i];
+		if (l->nrun > 0) {
+			r = &p->runs[l->first];
+			end = r[l->nrun - 1].off + r[l->nrun - 1].len;
+			while (end > r[0].off && p->text[end - 1] == ' ')
+				end--;
+			for (k = 0; k < l->nrun && r[k].off < end; k++)
+				fwrite(p->text + r[k].off, 1,
+				    (r[k].off + r[k].len < end ? r[k].off + r[k].len : end) - r[k].off, f);
+		}
+		putc('\n', f);
+	}
+}

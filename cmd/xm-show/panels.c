@@ -1,0 +1,804 @@
+/*
+ * panels.c: the dashboard as a page: the header, then the system, disk,
+ * alerts, trends and other panels.  The live screen and plain mode draw
+ * the same page; a height cuts the long panels so the rest still fits.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "show.h"
+#include "xm.h"
+
+struct glyphs {
+	const char *full, *empty, *dot, *up, *down, *level, *rule, *more;
+	const char *spark[8];
+	const char *part[8];	/* a bar cell filled in eighths */
+};
+
+static const struct glyphs unicode = {
+	"\u2588", "\u2591", "\u25cf", "\u2191", "\u2193", "\u2192", "\u2500", "\u2026",
+	{ "\u2581", "\u2582", "\u2583", "\u2584", "\u2585", "\u2586", "\u2587", "\u2588" },
+	{ "\u2591", "\u258f", "\u258e", "\u258d", "\u258c", "\u258b", "\u258a", "\u2589" }
+};
+
+static const struct glyphs ascii = {
+	"#", ".", "*", "^", "v", "-", "-", "~",
+	{ "_", ".", "-", ":", "=", "+", "*", "#" },
+	{ ".", ".", ".", ".", "#", "#", "#", "#" }
+};
+
+static const char *const sev_short[SEV_N] = { "ok", "info", "warn", "crit", "emerg" };
+
+int
+sev_attr(int sev)
+{
+	return sev < 0 ? AT_DIM : AT_OK + sev;
+}
+
+/* The metric's name, labels aside, compared with a prefix. */
+static int
+named(const struct series *s, const char *name)
+{
+	const char *m = s->it.key + s->hostlen + 1;
+	size_t n = strlen(name), len = s->it.len - s->hostlen - 1;
+
+	return len >= n && memcmp(m, name, n) == 0 && (len == n || m[n] == '{');
+}
+
+static int
+prefixed(const struct series *s, const char *prefix)
+{
+	return strncmp(s->it.key + s->hostlen + 1, prefix, strlen(prefix)) == 0;
+}
+
+static int
+same_host(const struct series *a, const struct series *b)
+{
+	return a->hostlen == b->hostlen && memcmp(a->it.key, b->it.key, a->hostlen) == 0;
+}
+
+/*
+ * A number in at most w columns: SI prefixes from 10000 on, fewer digits
+ * until it fits; never wider, however huge or tiny.
+ */
+static void
+fit(char *buf, size_t size, int w, double v)
+{
+	static const char si[] = "kMGTPEZY";
+	double a = fabs(v);
+	int prec, k = -1;
+
+	if (isnan(v)) {
+		snprintf(buf, size, "-");
+		return;
+	}
+	if (isinf(v)) {
+		snprintf(buf, size, "%s", v > 0 ? "inf" : "-inf");
+		return;
+	}
+	while (a >= 9999.5 && k < 7) {
+		a /= 1000;
+		v /= 1000;
+		k++;
+	}
+	for (prec = 4; prec >= 1; prec--) {
+		if (k >= 0)
+			snprintf(buf, size, "%.*g%c", prec, v, si[k]);
+		else
+			snprintf(buf, size, "%.*g", prec, v);
+		if ((int)strlen(buf) <= w && strchr(buf, 'e') == NULL)
+			return;
+	}
+	snprintf(buf, size, "%.0e", v);
+	if ((int)strlen(buf) > w)
+		snprintf(buf, size, "%s", v < 0 ? "-big" : "big");
+}
+
+static void
+right(struct page *p, int attr, const char *s, int w)
+{
+	int n = text_width(s, strlen(s));
+
+	while (n++ < w)
+		page_put(p, AT_NONE, " ");
+	page_put(p, attr, s);
+}
+
+static void
+num_right(struct page *p, int attr, double v, int w)
+{
+	char buf[64];
+
+	fit(buf, sizeof buf, w, v);
+	right(p, attr, buf, w);
+}
+
+/* "1.23 MB/s": bytes a second as a person reads them. */
+static void
+rate(char *buf, size_t size, double v)
+{
+	static const char *const unit[] = { "B/s", "kB/s", "MB/s", "GB/s", "TB/s" };
+	int k = 0;
+
+	if (!isfinite(v)) {
+		snprintf(buf, size, "-");
+		return;
+	}
+	while (fabs(v) >= 1000 && k < 4) {
+		v /= 1000;
+		k++;
+	}
+	snprintf(buf, size, k == 0 ? "%.0f %s" : "%.3g %s", v, unit[k]);
+}
+
+static void
+title(struct page *p, const struct glyphs *g, const char *name)
+{
+	page_newline(p);
+	page_put(p, AT_TITLE, g->rule);
+	page_put(p, AT_TITLE, g->rule);
+	page_put(p, AT_TITLE, " ");
+	page_put(p, AT_TITLE, name);
+	page_put(p, AT_TITLE, " ");
+	while (page_room(p) > 0)
+		page_put(p, AT_TITLE, g->rule);
+}
+
+/* [#####.....]: pct of w cells, in eighths where the glyphs allow. */
+static void
+bar(struct page *p, const struct glyphs *g, int attr, double pct, int w)
+{
+	double cells = isfinite(pct) ? pct / 100 * w : 0;
+	int i, eighths;
+
+	if (cells < 0)
+		cells = 0;
+	if (cells > w)
+		cells = w;
+	page_put(p, AT_DIM, "[");
+	for (i = 0; i < w; i++) {
+		if (i + 1 <= cells) {
+			page_put(p, attr, g->full);
+		} else if (i < cells) {
+			eighths = (int)((cells - i) * 8);
+			page_put(p, eighths ? attr : AT_DIM, g->part[eighths]);
+		} else {
+			page_put(p, AT_DIM, g->empty);
+		}
+	}
+	page_put(p, AT_DIM, "]");
+}
+
+static void
+light(struct page *p, const struct glyphs *g, int sev)
+{
+	page_put(p, sev_attr(sev), g->dot);
+	page_put(p, AT_NONE, " ");
+	page_put(p, sev_attr(sev), sev >= 0 ? sev_short[sev] : "-");
+}
+
+/* The last w values as a sparkline, lowest to highest of them. */
+static void
+spark(struct page *p, const struct glyphs *g, const struct series *s, int w)
+{
+	uint32_t n = s->nhist < HIST ? s->nhist : HIST, i;
+	double lo = INFINITY, hi = -INFINITY, v;
+	int k;
+
+	if (w <= 0)
+		return;
+	if (n > (uint32_t)w)
+		n = (uint32_t)w;
+	for (i = 0; i < n; i++) {
+		v = series_hist(s, i);
+		if (isfinite(v)) {
+			lo = v < lo ? v : lo;
+			hi = v > hi ? v : hi;
+		}
+	}
+	for (i = n; i-- > 0;) {
+		v = series_hist(s, i);
+		k = !isfinite(v) || hi <= lo ? 0 : (int)((v - lo) / (hi - lo) * 7.999);
+		page_put(p, AT_NONE, g->spark[k < 0 ? 0 : k > 7 ? 7 : k]);
+	}
+}
+
+static struct series *
+lookup(const struct board *b, const struct series *host, const char *metric)
+{
+	char key[1024];
+	size_t len;
+
+	len = (size_t)snprintf(key, sizeof key, "%.*s\t%s", (int)host->hostlen, host->it.key, metric);
+	if (len >= sizeof key)
+		return NULL;
+	return (struct series *)table_find(&b->table, key, len, table_hash(key, len));
+}
+
+/* The sum of the series of one host named so, whatever their labels. */
+static double
+total(struct series **v, int n, const struct series *host, const char *name, int *found)
+{
+	double sum = 0;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		if (same_host(v[i], host) && named(v[i], name)) {
+			sum += v[i]->value;
+			(*found)++;
+		}
+	}
+	return sum;
+}
+
+static void
+percent_row(struct page *p, const struct glyphs *g, const char *label, const struct series *s)
+{
+	char buf[32];
+	int w = p->width - 30;
+
+	page_newline(p);
+	page_printf(p, AT_NONE, " %-8s", label);
+	bar(p, g, sev_attr(s->sev < 0 ? 0 : s->sev), s->value, w > 60 ? 60 : w < 10 ? 10 : w);
+	fit(buf, sizeof buf, 6, s->value);
+	page_put(p, AT_NONE, " ");
+	right(p, AT_NONE, buf, 6);
+	page_put(p, AT_NONE, "% ");
+	light(p, g, s->sev);
+}
+
+static void
+system_panel(const struct board *b, struct page *p, const struct glyphs *g,
+    struct series **v, int n, const struct series *host, int hosts)
+{
+	static const struct { const char *label, *metric; } pct[] = {
+		{ "CPU", "cpu_usage_percent" },
+		{ "Memory", "memory_usage_percent" },
+		{ "Swap", "swap_usage_percent" },
+	};
+	struct series *s, *l5, *l15;
+	char rx[32], tx[32];
+	size_t i;
+	int found = 0, found2 = 0;
+	double a, c;
+
+	if (hosts > 1) {
+		/* the host is the stream's text: through page_safe */
+		page_newline(p);
+		page_put(p, AT_TITLE, g->rule);
+		page_put(p, AT_TITLE, g->rule);
+		page_put(p, AT_TITLE, " System ");
+		page_safe(p, AT_TITLE, host->it.key, host->hostlen, 40);
+		page_put(p, AT_TITLE, " ");
+		while (page_room(p) > 0)
+			page_put(p, AT_TITLE, g->rule);
+	} else {
+		title(p, g, "System");
+	}
+	for (i = 0; i < sizeof pct / sizeof pct[0]; i++)
+		if ((s = lookup(b, host, pct[i].metric)) != NULL)
+			percent_row(p, g, pct[i].label, s);
+	if ((s = lookup(b, host, "load1")) != NULL) {
+		l5 = lookup(b, host, "load5");
+		l15 = lookup(b, host, "load15");
+		page_newline(p);
+		page_put(p, AT_NONE, " Load     ");
+		num_right(p, AT_NONE, s->value, 6);
+		num_right(p, AT_NONE, l5 ? l5->value : NAN, 7);
+		num_right(p, AT_NONE, l15 ? l15->value : NAN, 7);
+		page_put(p, AT_DIM, "  1/5/15 min  ");
+		light(p, g, s->sev);
+	}
+	a = total(v, n, host, "network_receive_bytes_per_second", &found);
+	c = total(v, n, host, "network_transmit_bytes_per_second", &found2);
+	if (found + found2 > 0) {
+		rate(rx, sizeof rx, found ? a : NAN);
+		rate(tx, sizeof tx, found2 ? c : NAN);
+		page_newline(p);
+		page_printf(p, AT_NONE, " Network  receive %11s   transmit %11s", rx, tx);
+	}
+	found = found2 = 0;
+	a = total(v, n, host, "disk_read_bytes_per_second", &found);
+	c = total(v, n, host, "disk_write_bytes_per_second", &found2);
+	if (found + found2 > 0) {
+		rate(rx, sizeof rx, found ? a : NAN);
+		rate(tx, sizeof tx, found2 ? c : NAN);
+		page_newline(p);
+		page_printf(p, AT_NONE, " Disk io  read    %11s   write    %11s", rx, tx);
+	}
+}
+
+/* The value of label name in the series' metric, as written there (escapes and all). */
+static const char *
+label(const struct series *s, const char *name, size_t *len)
+{
+	const char *m = s->it.key + s->hostlen + 1, *end = s->it.key + s->it.len, *p, *q;
+	size_t n = strlen(name);
+
+	for (p = memchr(m, '{', (size_t)(end - m)); p != NULL && p + n + 3 < end; p++) {
+		if ((p[0] == '{' || p[0] == ',') && memcmp(p + 1, name, n) == 0 &&
+		    p[n + 1] == '=' && p[n + 2] == '"') {
+			for (q = p + n + 3; q < end && *q != '"'; q++)
+				if (*q == '\\')
+					q++;
+			*len = (size_t)((q < end ? q : end) - (p + n + 3));
+			return p + n + 3;
+		}
+	}
+	return NULL;
+}
+
+static int
+disk_rows(struct page *p, const struct glyphs *g, struct series **v, int n, int hosts,
+    int max)
+{
+	const char *mp;
+	size_t len;
+	char buf[32];
+	int i, rows = 0, w = p->width - 34;
+
+	for (i = 0; i < n; i++) {
+		if (!named(v[i], "disk_usage_percent"))
+			continue;
+		if (max > 0 && rows == max)
+			return rows + 1;
+		if (rows++ == 0)
+			title(p, g, "Disks");
+		page_newline(p);
+		page_put(p, AT_NONE, " ");
+		if ((mp = label(v[i], "mountpoint", &len)) == NULL) {
+			mp = v[i]->it.key + v[i]->hostlen + 1;
+			len = v[i]->it.len - v[i]->hostlen - 1;
+		}
+		if (hosts > 1) {
+			page_safe(p, AT_NONE, v[i]->it.key, v[i]->hostlen, 8);
+			page_put(p, AT_NONE, ":");
+		}
+		page_safe(p, AT_NONE, mp, len, hosts > 1 ? 7 : 12);
+		page_pad(p, 14);
+		bar(p, g, sev_attr(v[i]->sev < 0 ? 0 : v[i]->sev), v[i]->value,
+		    w > 60 ? 60 : w < 10 ? 10 : w);
+		fit(buf, sizeof buf, 6, v[i]->value);
+		page_put(p, AT_NONE, " ");
+		right(p, AT_NONE, buf, 6);
+		page_put(p, AT_NONE, "% ");
+		light(p, g, v[i]->sev);
+	}
+	return rows;
+}
+
+static void
+duration(char *buf, size_t size, double secs)
+{
+	long long t = isfinite(secs) && secs > 0 ? llround(secs) : 0;
+
+	if (t >= 86400)
+		snprintf(buf, size, "%lldd%lldh", t / 86400, t % 86400 / 3600);
+	else if (t >= 3600)
+		snprintf(buf, size, "%lldh%lldm", t / 3600, t % 3600 / 60);
+	else if (t >= 60)
+		snprintf(buf, size, "%lldm%llds", t / 60, t % 60);
+	else
+		snprintf(buf, size, "%llds", t);
+}
+
+static int
+by_alert(const void *p, const void *q)
+{
+	const struct series *a = *(struct series *const *)p, *b = *(struct series *const *)q;
+
+	if (a->sev != b->sev)
+		return a->sev > b->sev ? -1 : 1;
+	return (a->since > b->since) - (a->since < b->since);
+}
+
+/*
+ * A shorter name for a metric that does not fit: the usual words
+ * abbreviated ("net_rx_B/s") and the labels by their values only
+ * ("{eth0}").  Into out; its length.
+ */
+static size_t
+shorten(const char *m, size_t len, char *out, size_t size)
+{
+	static const char *const words[][2] = {
+		{ "network_", "net_" }, { "receive_", "rx_" }, { "transmit_", "tx_" },
+		{ "_bytes_per_second", "_B/s" }, { "_per_second", "/s" }, { "_bytes", "_B" },
+		{ "memory_", "mem_" }, { "_percent", "%" }, { "_seconds", "_s" },
+	};
+	size_t i = 0, o = 0, k, n;
+	int in_value = 0;
+
+	while (i < len && o + 20 < size) {
+		if (m[i] == '{' || in_value || m[i] == ',' || m[i] == '}') {
+			/* in the labels: keep the values, their quotes and names dropped */
+			if (in_value) {
+				if (m[i] == '\\' && i + 1 < len) {
+					out[o++] = m[i++];
+					out[o++] = m[i++];
+					continue;
+				}
+				if (m[i] == '"')
+					in_value = 0;
+				else
+					out[o++] = m[i];
+				i++;
+				continue;
+			}
+			out[o++] = m[i] == '}' ? '}' : m[i] == '{' ? '{' : ',';
+			i++;
+			while (i < len && m[i] != '=' && m[i] != '}')
+				i++;
+			if (i < len && m[i] == '=') {
+				i += 2;		/* =" */
+				in_value = 1;
+			}
+			continue;
+		}
+		for (k = 0; k < sizeof words / sizeof words[0]; k++) {
+			n = strlen(words[k][0]);
+			if (i + n <= len && memcmp(m + i, words[k][0], n) == 0)
+				break;
+		}
+		if (k < sizeof words / sizeof words[0]) {
+			memcpy(out + o, words[k][1], strlen(words[k][1]));
+			o += strlen(words[k][1]);
+			i += n;
+		} else {
+			out[o++] = m[i++];
+		}
+	}
+	return o;
+}
+
+/*
+ * A metric in w columns: when it does not fit, shortened; when that
+ * does not fit, its name gives way before its labels, which tell series
+ * of one family apart, and from the middle.
+ */
+static void
+metric_name(struct page *p, int attr, const char *m, size_t len, int w)
+{
+	char buf[1100];
+	const char *brace;
+	size_t flen;
+	int lw;
+
+	if (text_width(m, len) > w && len < 1024) {
+		len = shorten(m, len, buf, sizeof buf);
+		m = buf;
+	}
+	brace = memchr(m, '{', len);
+	flen = brace ? (size_t)(brace - m) : len;
+	lw = brace ? text_width(brace, len - flen) : 0;
+	if (brace == NULL || text_width(m, len) <= w || lw > w - 8) {
+		page_safe_mid(p, attr, m, len, w);
+		return;
+	}
+	page_safe_mid(p, attr, m, flen, w - lw);
+	page_safe(p, attr, brace, len - flen, lw);
+}
+
+static void
+series_name(struct page *p, const struct series *s, int hosts, int w)
+{
+	int hw;
+
+	if (hosts > 1) {
+		hw = text_width(s->it.key, s->hostlen);
+		if (hw > w / 3)
+			hw = w / 3;
+		page_safe(p, AT_NONE, s->it.key, s->hostlen, hw);
+		page_put(p, AT_DIM, ":");
+		w -= hw + 1;
+	}
+	metric_name(p, AT_NONE, s->it.key + s->hostlen + 1, s->it.len - s->hostlen - 1, w);
+}
+
+static void
+alerts_panel(const struct board *b, struct page *p, const struct glyphs *g,
+    struct series **v, int n, int hosts, int max_active, int max_events)
+{
+	struct series **act = xm_reallocarray(NULL, (size_t)n + 1, sizeof *act);
+	const struct show_event *e;
+	char d[32], ts[32];
+	const char *id;
+	int i, k = 0, name_w = (p->width >= 100 ? p->width - 18 : p->width) - 34;
+	size_t j, shown;
+	time_t t;
+	struct tm tm;
+
+	for (i = 0; i < n; i++)
+		if (v[i]->sev > SEV_OK)
+			act[k++] = v[i];
+	qsort(act, (size_t)k, sizeof *act, by_alert);
+	title(p, g, "Alerts");
+	if (k == 0) {
+		page_newline(p);
+		page_put(p, AT_DIM, " no active alerts");
+	}
+	for (i = 0; i < k && (max_active <= 0 || i < max_active); i++) {
+		page_newline(p);
+		page_put(p, AT_NONE, " ");
+		page_put(p, sev_attr(act[i]->sev), g->dot);
+		page_printf(p, sev_attr(act[i]->sev), " %-5s ", sev_short[act[i]->sev]);
+		series_name(p, act[i], hosts, name_w < 20 ? 20 : name_w);
+		page_pad(p, name_w + 10);
+		page_put(p, AT_NONE, " ");
+		num_right(p, AT_NONE, act[i]->value, 8);
+		if (isfinite(act[i]->since)) {
+			duration(d, sizeof d, b->newest - act[i]->since);
+			page_printf(p, AT_NONE, "  for %-7s", d);
+		} else {
+			page_put(p, AT_DIM, "  by default ");
+		}
+		if (p->width >= 100 && (id = series_field(act[i], "alert_id")) != NULL &&
+		    strcmp(id, "-") != 0) {
+			page_put(p, AT_DIM, "  ");
+			page_safe(p, AT_DIM, id, strlen(id), 16);
+		}
+	}
+	if (i < k) {
+		page_newline(p);
+		page_printf(p, AT_DIM, " %s and %d more", g->more, k - i);
+	}
+	free(act);
+	shown = b->nev < EVENTS ? b->nev : EVENTS;
+	for (j = 0; j < shown && (max_events <= 0 || (int)j < max_events); j++) {
+		e = &b->ev[(b->nev - 1 - j) % EVENTS];
+		if (j == 0) {
+			page_newline(p);
+			page_put(p, AT_TITLE, " last events");
+		}
+		t = (time_t)floor(e->ts);
+		if (localtime_r(&t, &tm) != NULL)
+			strftime(ts, sizeof ts, "%H:%M:%S", &tm);
+		else
+			snprintf(ts, sizeof ts, "-");
+		page_newline(p);
+		page_printf(p, AT_NONE, " %s ", ts);
+		page_safe(p, sev_attr(e->sev), e->event, strlen(e->event), 11);
+		page_pad(p, 22);
+		page_put(p, sev_attr(e->sev), e->sev >= 0 ? sev_short[e->sev] : "-");
+		page_pad(p, 28);
+		{
+			const char *tab = strchr(e->name, '\t');
+
+			if (hosts > 1 || tab == NULL) {
+				page_safe(p, AT_NONE, e->name, tab ? (size_t)(tab - e->name) : strlen(e->name), 12);
+				page_put(p, AT_DIM, ":");
+			}
+			if (tab != NULL)
+				page_safe(p, AT_NONE, tab + 1, strlen(tab + 1), p->width - 40);
+		}
+		page_pad(p, p->width - 10);
+		page_put(p, AT_NONE, " ");
+		num_right(p, AT_NONE, e->value, 8);
+	}
+}
+
+/* The name column of the trends: what the numbers, arrow, sparkline and zscore leave. */
+static int
+trend_name_width(const struct page *p)
+{
+	int w = p->width - 52;
+
+	return w > 48 ? 48 : w < 12 ? 12 : w;
+}
+
+/* One series: value, mean, min, max, trend arrow, sparkline, zscore. */
+static void
+trend_row(struct page *p, const struct glyphs *g, const struct series *s, int hosts)
+{
+	double mean = s->mean, lo = s->min, hi = s->max, v;
+	uint32_t n = s->nhist < HIST ? s->nhist : HIST, i;
+	int name_w = trend_name_width(p), spark_w;
+	char z[32];
+
+	if (name_w < 12)
+		name_w = 12;
+	if (isnan(mean)) {
+		/* no xm-buffer upstream: over the values kept here */
+		mean = 0;
+		lo = INFINITY;
+		hi = -INFINITY;
+		for (i = 0; i < n; i++) {
+			v = series_hist(s, i);
+			mean += v;
+			lo = v < lo ? v : lo;
+			hi = v > hi ? v : hi;
+		}
+		mean /= n;
+	}
+	page_newline(p);
+	page_put(p, AT_NONE, " ");
+	series_name(p, s, hosts, name_w);
+	page_pad(p, name_w + 1);
+	num_right(p, sev_attr(s->sev < 0 ? 0 : s->sev), s->value, 7);
+	page_put(p, AT_NONE, " ");
+	num_right(p, AT_NONE, mean, 7);
+	page_put(p, AT_NONE, " ");
+	num_right(p, AT_NONE, lo, 7);
+	page_put(p, AT_NONE, " ");
+	num_right(p, AT_NONE, hi, 7);
+	page_put(p, AT_NONE, " ");
+	page_put(p, AT_NONE, s->trend == 1 ? g->up : s->trend == -1 ? g->down :
+	    s->trend == 0 ? g->level : " ");
+	page_put(p, AT_NONE, " ");
+	spark_w = page_room(p) - 8;
+	spark(p, g, s, spark_w);
+	if (isfinite(s->zscore) && s->zscore != 0) {
+		page_pad(p, p->width - 7);
+		snprintf(z, sizeof z, "z%+.1f", s->zscore);
+		right(p, fabs(s->zscore) >= 3 ? AT_HIGH : AT_DIM, z, 7);
+	}
+}
+
+static int
+system_series(const struct series *s)
+{
+	static const char *const prefixes[] = {
+		"cpu_", "memory_", "swap_", "load", "disk_", "network_", "process_", NULL
+	};
+	int i;
+
+	for (i = 0; prefixes[i] != NULL; i++)
+		if (prefixed(s, prefixes[i]))
+			return 1;
+	return 0;
+}
+
+/* The trends panel's order: the headline series first, then by name. */
+static int
+rank(const struct series *s)
+{
+	static const char *const first[] = {
+		"cpu_usage_percent", "memory_usage_percent", "swap_usage_percent", "load1",
+		"disk_usage_percent", "network_receive_bytes_per_second",
+		"network_transmit_bytes_per_second", "disk_read_bytes_per_second",
+		"disk_write_bytes_per_second", NULL
+	};
+	int i;
+
+	for (i = 0; first[i] != NULL; i++)
+		if (named(s, first[i]))
+			return i;
+	return i;
+}
+
+static int
+by_rank(const void *p, const void *q)
+{
+	const struct series *a = *(struct series *const *)p, *b = *(struct series *const *)q;
+	int ra = rank(a), rb = rank(b);
+	size_t n;
+	int c;
+
+	if (ra != rb)
+		return ra - rb;
+	n = a->it.len < b->it.len ? a->it.len : b->it.len;
+	c = memcmp(a->it.key, b->it.key, n);
+	return c != 0 ? c : (a->it.len > b->it.len) - (a->it.len < b->it.len);
+}
+
+static void
+list_panel(struct page *p, const struct glyphs *g, const char *name, struct series **v, int n,
+    int hosts, int max)
+{
+	int i;
+
+	if (n == 0)
+		return;
+	title(p, g, name);
+	page_newline(p);
+	page_put(p, AT_DIM, " series");
+	page_pad(p, trend_name_width(p) + 1);
+	page_put(p, AT_DIM, "  value    mean     min     max");
+	for (i = 0; i < n && (max <= 0 || i < max - 1 || n == max); i++)
+		trend_row(p, g, v[i], hosts);
+	if (i < n) {
+		page_newline(p);
+		page_printf(p, AT_DIM, " %s and %d more", g->more, n - i);
+	}
+}
+
+static void
+header(const struct board *b, struct page *p, struct series **v, int n, int hosts, double rps)
+{
+	int count[SEV_N] = { 0 }, i, shown = 0;
+	char ts[64];
+	time_t t;
+	struct tm tm;
+
+	for (i = 0; i < n; i++)
+		if (v[i]->sev > SEV_OK)
+			count[v[i]->sev]++;
+	page_newline(p);
+	page_put(p, AT_TITLE, "xm ");
+	if (hosts == 1)
+		page_safe(p, AT_TITLE, v[0]->it.key, v[0]->hostlen, 24);
+	else if (hosts > 1)
+		page_printf(p, AT_TITLE, "%d hosts", hosts);
+	ts[0] = '\0';
+	if (isfinite(b->newest)) {
+		t = (time_t)floor(b->newest);
+		if (localtime_r(&t, &tm) != NULL)
+			strftime(ts, sizeof ts, "%Y-%m-%d %H:%M:%S %Z", &tm);
+	}
+	page_printf(p, AT_NONE, "  %s  %.4g rec/s  ", ts[0] ? ts : "no data", rps);
+	for (i = SEV_EMERGENCY; i > SEV_OK; i--) {
+		if (count[i] == 0)
+			continue;
+		page_printf(p, sev_attr(i), "%s%d %s", shown++ ? " " : "", count[i], sev_short[i]);
+	}
+	if (shown == 0)
+		page_put(p, AT_OK, "no alerts");
+	if (b->dropped > 0)
+		page_printf(p, AT_HIGH, "  %zu dropped", b->dropped);
+}
+
+/*
+ * The whole dashboard.  height 0: every line; else the page is cut to
+ * fit, the trends and other panels giving way first.
+ */
+void
+panels_draw(const struct board *b, struct page *p, int height, double rps)
+{
+	const struct glyphs *g = p->ascii ? &ascii : &unicode;
+	struct series **v, **sys, **other;
+	int n = board_sorted(b, &v), i, hosts = 0, nsys = 0, nother = 0, left, k;
+	int max_disks = 0, max_active = 0, max_events = 0, max_sys = 0, max_other = 0;
+	size_t before;
+
+	for (i = 0; i < n; i++)
+		if (i == 0 || !same_host(v[i], v[i - 1]))
+			hosts++;
+	sys = xm_reallocarray(NULL, (size_t)n + 1, sizeof *sys);
+	other = xm_reallocarray(NULL, (size_t)n + 1, sizeof *other);
+	for (i = 0; i < n; i++) {
+		if (system_series(v[i]))
+			sys[nsys++] = v[i];
+		else
+			other[nother++] = v[i];
+	}
+	qsort(sys, (size_t)nsys, sizeof *sys, by_rank);
+	if (height > 0) {
+		max_disks = 3;
+		max_active = height >= 40 ? 8 : 3;
+		max_events = height >= 40 ? 6 : 2;
+	}
+	header(b, p, v, n, hosts, rps);
+	for (i = 0; i < n; i++) {
+		if (i > 0 && same_host(v[i], v[i - 1]))
+			continue;
+		before = p->nline;
+		system_panel(b, p, g, v, n, v[i], hosts);
+		if (p->nline == before + 1 && hosts > 1)
+			p->nline--;	/* a host with none of the system series: no panel */
+		if (height > 0 && (int)p->nline > height / 2)
+			break;
+	}
+	disk_rows(p, g, v, n, hosts, max_disks);
+	alerts_panel(b, p, g, v, n, hosts, max_active, max_events);
+	if (height > 0) {
+		left = height - (int)p->nline;
+		k = nother > 0 ? (left - 2) / 3 : 0;
+		if (k > nother + 2)
+			k = nother + 2;
+		max_other = k > 2 ? k - 2 : nother > 0 ? 1 : 0;
+		max_sys = left - (nother > 0 ? max_other + 2 : 0) - 2;
+		if (max_sys < 1)
+			max_sys = 1;
+		if (max_other < 1 && nother > 0)
+			max_other = 1;
+	}
+	list_panel(p, g, "Trends", sys, nsys, hosts, max_sys);
+	list_panel(p, g, "Other series", other, nother, hosts, max_other);
+	if (height > 0 && (int)p->nline > height)
+		p->nline = (size_t)height;
+	free(sys);
+	free(other);
+	free(v);
+}

@@ -1,0 +1,25 @@
+/* run.h: one run of xm-show: the stream read, the refresh and the signals waited for. */
+#ifndef RUN_H
+#define RUN_H
+
+#include "show.h"
+
+enum { WAKE_TICK = -1, WAKE_END = -2, WAKE_FD = -3 };
+
+/* What the reader waits on besides its input, as one descriptor. */
+struct wake {
+	int	 ep;		/* epoll of the rest */
+	int	 sigfd;
+	int	 timer;		/* the refresh; -1: none */
+};
+
+int	 wake_init(struct wake *, double, int);
+void	 wake_add(struct wake *, int);
+int	 wake_take(struct wake *, int);
+void	 wake_free(struct wake *);
+
+int	 show_read(struct board *, struct record_reader *, const struct header **, int);
+int	 show_run(const struct show_opts *);
+int	 live_run(struct board *, struct record_reader *, struct wake *);
+
+#endif

@@ -1,0 +1,148 @@
+/* show.h: xm-show's parts: options, what it knows of each series, pages, outputs. */
+#ifndef SHOW_H
+#define SHOW_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "record.h"
+#include "rule.h"
+#include "table.h"
+
+#define HIST	256	/* values kept per series for its sparkline: wider than any screen */
+#define EVENTS	64	/* recent alert events kept */
+
+struct show_opts {
+	double	 refresh;	/* seconds between redraws */
+	int	 ascii;		/* no Unicode */
+	int	 color;
+	int	 follow;	/* plain: again every refresh */
+	int	 once;
+	int	 width;		/* plain text: columns */
+	const struct show_format *format;	/* NULL: the live screen */
+	const char *out;	/* -O */
+	const char *prefix;	/* -o prom: of every name */
+	const char *host;	/* --host glob */
+	char	**only;		/* --only globs */
+	size_t	 nonly;
+	int	 csv;
+	int	 strict;
+	size_t	 max_series;
+};
+
+/* The columns of a header this program reads; -1 where absent. */
+enum known {
+	K_MEAN, K_MIN, K_MAX, K_TREND, K_ZSCORE, K_SEVERITY, K_EVENT, K_SINCE, K_ALERT_ID, K_N
+};
+
+/* A header seen: its column names, kept while any series' record uses them. */
+struct header {
+	char	**names;
+	size_t	 n;
+	int	 known[K_N];
+};
+
+struct series {
+	struct table_item it;	/* key: host TAB metric */
+	uint32_t hostlen;
+	double	 ts, value;
+	const struct header *hdr;	/* names of the latest record's fields */
+	char	*rec;		/* its fields, each NUL-terminated */
+	size_t	 reclen, reccap;
+	float	 hist[HIST];	/* a ring of the latest values */
+	uint32_t nhist;		/* values ever pushed */
+	int	 sev;		/* severity: from the stream, else the default rules; -1: none */
+	int	 from_stream;	/* sev came from xm-alert's column */
+	double	 since;		/* when sev began, if the stream says */
+	int	 trend;		/* -1 decreasing, 0 stable, 1 increasing, 2: not known */
+	double	 zscore;	/* NAN: not known */
+	double	 mean, min, max;	/* from xm-buffer, NAN when not there */
+};
+
+struct show_event {
+	double	 ts, value;
+	char	 name[160];	/* host TAB metric, cut short */
+	char	 event[16];
+	int	 sev;
+};
+
+/* What xm-show knows: every series, the recent events, the counts. */
+struct board {
+	const struct show_opts *o;
+	struct table table;
+	struct series **all;
+	size_t	 n, cap;
+	struct header **hdrs;
+	size_t	 nhdr;
+	struct show_event ev[EVENTS];
+	size_t	 nev;		/* ever seen */
+	struct rule defaults[5];	/* where the stream has no severity */
+	size_t	 ndefaults;
+	double	 newest, oldest;	/* record time */
+	size_t	 records, dropped;
+	double	 rate;		/* records a second, as the caller measures it */
+	char	*key;
+	size_t	 keycap;
+};
+
+void	 board_init(struct board *, const struct show_opts *);
+void	 board_free(struct board *);
+const struct header *board_header(struct board *, const char *const *, size_t);
+int	 board_take(struct board *, const struct header *, const struct record *);
+const char *series_field(const struct series *, const char *);
+float	 series_hist(const struct series *, uint32_t);
+int	 board_sorted(const struct board *, struct series ***);
+
+/* A page: lines of text in runs of one attribute, for the screen or for plain text. */
+enum attr {
+	AT_NONE, AT_OK, AT_INFO, AT_WARNING, AT_CRITICAL, AT_EMERGENCY, AT_TITLE, AT_DIM, AT_HIGH, AT_N
+};
+
+struct run {
+	uint8_t	 attr;
+	uint32_t off, len;	/* in the page's text */
+};
+
+struct line {
+	uint32_t first, nrun;	/* its runs */
+	int	 width;		/* in columns so far */
+};
+
+struct page {
+	int	 width;
+	int	 ascii;
+	char	*text;
+	size_t	 len, cap;
+	struct run *runs;
+	size_t	 nrun, runcap;
+	struct line *lines;
+	size_t	 nline, linecap;
+};
+
+void	 page_init(struct page *, int, int);
+void	 page_free(struct page *);
+void	 page_clear(struct page *);
+void	 page_newline(struct page *);
+void	 page_put(struct page *, int, const char *);
+void	 page_putn(struct page *, int, const char *, size_t);
+void	 page_safe(struct page *, int, const char *, size_t, int);
+void	 page_safe_mid(struct page *, int, const char *, size_t, int);
+void	 page_pad(struct page *, int);
+void	 page_printf(struct page *, int, const char *, ...) __attribute__((format(printf, 3, 4)));
+int	 page_room(const struct page *);
+void	 page_write(const struct page *, FILE *);
+int	 text_width(const char *, size_t);
+
+/* The panels, into a page; height limits the lines (0: none). */
+void	 panels_draw(const struct board *, struct page *, int, double);
+int	 sev_attr(int);
+
+/* The outputs that are not the live screen: a row of the table each. */
+struct show_format {
+	const char *name;
+	int	 (*write)(const struct board *, FILE *);
+};
+
+extern const struct show_format show_formats[];
+
+#endif
