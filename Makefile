@@ -20,7 +20,7 @@ O   = obj
 BIN = bin
 
 PROGS  = xm-sample xm-buffer xm-alert xm-show
-NOTIFIERS = xm-notify-alertmanager xm-notify-mail xm-notify-syslog
+SCRIPTS = xm-dashboard xm-notify-alertmanager xm-notify-mail xm-notify-syslog
 COMMON = metric num range record ring rule sig state stats table xm
 SAMPLE = main sample src dev cpu mem disk io net load proc cgroup synth
 BUFFER = main buffer run save
@@ -74,9 +74,11 @@ deps-check:
 deps-bench:
 	@scripts/install-deps bench
 
+# The main job: the dashboard of this machine (RUN_ARGS=--demo: made-up data).
+RUN_ARGS =
 run: deps
 	@$(MAKE) --no-print-directory all
-	$(BIN)/xm-sample
+	scripts/xm-dashboard $(RUN_ARGS)
 
 check: deps-check
 	@$(MAKE) --no-print-directory all units
@@ -106,12 +108,12 @@ $(O)/bench/%: $(O)/tests/bench/%.o
 install: all
 	mkdir -p $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MANPREFIX)/man1 \
 	    $(DESTDIR)$(MANPREFIX)/man7
-	cp -f $(PROGS:%=$(BIN)/%) $(NOTIFIERS:%=scripts/%) $(DESTDIR)$(PREFIX)/bin/
+	cp -f $(PROGS:%=$(BIN)/%) $(SCRIPTS:%=scripts/%) $(DESTDIR)$(PREFIX)/bin/
 	cp -f $(PROGS:%=man/%.1) $(DESTDIR)$(MANPREFIX)/man1/
 	cp -f man/xm.7 $(DESTDIR)$(MANPREFIX)/man7/
 
 uninstall:
-	rm -f $(PROGS:%=$(DESTDIR)$(PREFIX)/bin/%) $(NOTIFIERS:%=$(DESTDIR)$(PREFIX)/bin/%) \
+	rm -f $(PROGS:%=$(DESTDIR)$(PREFIX)/bin/%) $(SCRIPTS:%=$(DESTDIR)$(PREFIX)/bin/%) \
 	    $(PROGS:%=$(DESTDIR)$(MANPREFIX)/man1/%.1) \
 	    $(DESTDIR)$(MANPREFIX)/man7/xm.7
 

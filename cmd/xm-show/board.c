@@ -122,7 +122,7 @@ series_field(const struct series *s, const char *name)
 }
 
 /* The value back steps before the newest (0: the newest). */
-float
+double
 series_hist(const struct series *s, uint32_t back)
 {
 	return s->hist[(s->nhist - 1 - back) % HIST];
@@ -222,7 +222,7 @@ board_take(struct board *b, const struct header *h, const struct record *rec)
 		b->oldest = rec->ts;
 	s->ts = rec->ts;
 	s->value = rec->value;
-	s->hist[s->nhist++ % HIST] = (float)rec->value;
+	s->hist[s->nhist++ % HIST] = rec->value;
 	if (s->nhist == 2 * HIST)
 		s->nhist = HIST;
 	s->hdr = h;

@@ -103,8 +103,8 @@ main(int argc, char *argv[])
 			xm_version();
 			break;
 		case 'W':
-			if (num_parse_count(optarg, 1000, &n) != 0 || n < 40)
-				bad("-W", optarg, "not a width from 40 to 1000");
+			if (num_parse_count(optarg, 1000, &n) != 0 || n < 80)
+				bad("-W", optarg, "not a width from 80 to 1000");
 			o.width = (int)n;
 			break;
 		case OPT_ASCII:

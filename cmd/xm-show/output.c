@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "num.h"
 #include "show.h"
 #include "xm.h"
 
@@ -96,19 +95,6 @@ prom_labels(FILE *f, const struct series *s)
 	putc('}', f);
 }
 
-static void
-prom_value(FILE *f, double v)
-{
-	char buf[NUM_MAX];
-
-	if (isnan(v))
-		fputs("NaN", f);
-	else if (isinf(v))
-		fputs(v > 0 ? "+Inf" : "-Inf", f);
-	else
-		fwrite(buf, 1, num_format(buf, v), f);
-}
-
 static int
 prom_write(const struct board *b, FILE *f)
 {
@@ -137,7 +123,8 @@ prom_write(const struct board *b, FILE *f)
 		prom_name(f, pre, name, len);
 		prom_labels(f, v[i]);
 		putc(' ', f);
-		prom_value(f, v[i]->value);
+		/* the value as the stream wrote it: a finite decimal, which the format takes */
+		fputs(series_field(v[i], "value"), f);
 		putc('\n', f);
 		if (v[i]->from_stream)
 			any = 1;

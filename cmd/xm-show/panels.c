@@ -60,15 +60,41 @@ same_host(const struct series *a, const struct series *b)
 	return a->hostlen == b->hostlen && memcmp(a->it.key, b->it.key, a->hostlen) == 0;
 }
 
+/* An exponent form, short: "1.2e-9", "1e300". */
+static void
+exp_form(char *buf, size_t size, int prec, double v)
+{
+	char tmp[64], *e, *d;
+
+	snprintf(tmp, sizeof tmp, "%.*e", prec, v);
+	e = strchr(tmp, 'e');
+	/* 1.50e3: the mantissa's trailing zeros go */
+	for (d = e; prec > 0 && (d[-1] == '0' || d[-1] == '.'); d--)
+		if (d[-1] == '.') {
+			d--;
+			break;
+		}
+	memmove(d, e, strlen(e) + 1);
+	e = d;
+	d = e + 1;
+	if (*d == '+')
+		memmove(d, d + 1, strlen(d));
+	else if (*d == '-')
+		d++;
+	while (*d == '0' && d[1] != '\0')
+		memmove(d, d + 1, strlen(d));
+	snprintf(buf, size, "%s", tmp);
+}
+
 /*
- * A number in at most w columns: SI prefixes from 10000 on, fewer digits
- * until it fits; never wider, however huge or tiny.
+ * A number in at most w columns: plain while it fits, SI prefixes from
+ * 10000 on, an exponent for the huge and the tiny; never wider.
  */
 static void
 fit(char *buf, size_t size, int w, double v)
 {
 	static const char si[] = "kMGTPEZY";
-	double a = fabs(v);
+	double a = fabs(v), s = v;
 	int prec, k = -1;
 
 	if (isnan(v)) {
@@ -79,22 +105,31 @@ fit(char *buf, size_t size, int w, double v)
 		snprintf(buf, size, "%s", v > 0 ? "inf" : "-inf");
 		return;
 	}
-	while (a >= 9999.5 && k < 7) {
-		a /= 1000;
-		v /= 1000;
+	if (a >= 1e-4 || v == 0) {
+		for (prec = 4; prec >= 1; prec--) {
+			snprintf(buf, size, "%.*g", prec, v);
+			if ((int)strlen(buf) <= w && strchr(buf, 'e') == NULL)
+				return;
+		}
+	}
+	while (fabs(s) >= 9999.5 && k < 7) {
+		s /= 1000;
 		k++;
 	}
-	for (prec = 4; prec >= 1; prec--) {
-		if (k >= 0)
-			snprintf(buf, size, "%.*g%c", prec, v, si[k]);
-		else
-			snprintf(buf, size, "%.*g", prec, v);
-		if ((int)strlen(buf) <= w && strchr(buf, 'e') == NULL)
+	if (k >= 0 && fabs(s) < 9999.5) {
+		for (prec = 4; prec >= 1; prec--) {
+			snprintf(buf, size, "%.*g%c", prec, s, si[k]);
+			if ((int)strlen(buf) <= w && strchr(buf, 'e') == NULL)
+				return;
+		}
+	}
+	for (prec = 3; prec >= 0; prec--) {
+		exp_form(buf, size, prec, v);
+		if ((int)strlen(buf) <= w)
 			return;
 	}
-	snprintf(buf, size, "%.0e", v);
-	if ((int)strlen(buf) > w)
-		snprintf(buf, size, "%s", v < 0 ? "-big" : "big");
+	/* only the tiny get here, in a narrow column: as good as nothing */
+	snprintf(buf, size, "%s", v < 0 ? "-0" : "0");
 }
 
 static void
@@ -180,7 +215,7 @@ light(struct page *p, const struct glyphs *g, int sev)
 	page_put(p, sev_attr(sev), sev >= 0 ? sev_short[sev] : "-");
 }
 
-/* The last w values as a sparkline, lowest to highest of them. */
+/* The last w values as a sparkline, from the lowest of them to the highest. */
 static void
 spark(struct page *p, const struct glyphs *g, const struct series *s, int w)
 {
@@ -506,6 +541,10 @@ alerts_panel(const struct board *b, struct page *p, const struct glyphs *g,
 	char d[32], ts[32];
 	const char *id;
 	int i, k = 0, name_w = (p->width >= 100 ? p->width - 18 : p->width) - 34;
+	int ev_w = p->width - 40 > 60 ? 60 : p->width - 40;
+
+	if (name_w > 60)
+		name_w = 60;
 	size_t j, shown;
 	time_t t;
 	struct tm tm;
@@ -546,9 +585,9 @@ alerts_panel(const struct board *b, struct page *p, const struct glyphs *g,
 	}
 	free(act);
 	shown = b->nev < EVENTS ? b->nev : EVENTS;
-	for (j = 0; j < shown && (max_events <= 0 || (int)j < max_events); j++) {
+	for (j = 0; j < shown && (max_events == 0 || (int)j < max_events); j++) {
 		e = &b->ev[(b->nev - 1 - j) % EVENTS];
-		if (j == 0) {
+		if (j == 0 && max_events == 0) {
 			page_newline(p);
 			page_put(p, AT_TITLE, " last events");
 		}
@@ -571,9 +610,9 @@ alerts_panel(const struct board *b, struct page *p, const struct glyphs *g,
 				page_put(p, AT_DIM, ":");
 			}
 			if (tab != NULL)
-				page_safe(p, AT_NONE, tab + 1, strlen(tab + 1), p->width - 40);
+				metric_name(p, AT_NONE, tab + 1, strlen(tab + 1), ev_w);
 		}
-		page_pad(p, p->width - 10);
+		page_pad(p, 29 + ev_w);
 		page_put(p, AT_NONE, " ");
 		num_right(p, AT_NONE, e->value, 8);
 	}
@@ -583,7 +622,7 @@ alerts_panel(const struct board *b, struct page *p, const struct glyphs *g,
 static int
 trend_name_width(const struct page *p)
 {
-	int w = p->width - 52;
+	int spark = p->width > 80 ? (p->width - 80) / 2 + 10 : 10, w = p->width - 44 - spark;
 
 	return w > 48 ? 48 : w < 12 ? 12 : w;
 }
@@ -606,11 +645,10 @@ trend_row(struct page *p, const struct glyphs *g, const struct series *s, int ho
 		hi = -INFINITY;
 		for (i = 0; i < n; i++) {
 			v = series_hist(s, i);
-			mean += v;
+			mean += (v - mean) / (i + 1);	/* no sum to overflow */
 			lo = v < lo ? v : lo;
 			hi = v > hi ? v : hi;
 		}
-		mean /= n;
 	}
 	page_newline(p);
 	page_put(p, AT_NONE, " ");
@@ -683,19 +721,26 @@ by_rank(const void *p, const void *q)
 	return c != 0 ? c : (a->it.len > b->it.len) - (a->it.len < b->it.len);
 }
 
+/* A panel of series a row each, its title naming the columns. */
 static void
 list_panel(struct page *p, const struct glyphs *g, const char *name, struct series **v, int n,
     int hosts, int max)
 {
-	int i;
+	int i, col = trend_name_width(p) + 1;
 
 	if (n == 0)
 		return;
-	title(p, g, name);
 	page_newline(p);
-	page_put(p, AT_DIM, " series");
-	page_pad(p, trend_name_width(p) + 1);
-	page_put(p, AT_DIM, "  value    mean     min     max");
+	page_put(p, AT_TITLE, g->rule);
+	page_put(p, AT_TITLE, g->rule);
+	page_put(p, AT_TITLE, " ");
+	page_put(p, AT_TITLE, name);
+	page_put(p, AT_TITLE, " ");
+	while (page_room(p) > 0 && p->lines[p->nline - 1].width < col)
+		page_put(p, AT_TITLE, g->rule);
+	page_put(p, AT_TITLE, "  value    mean     min     max ");
+	while (page_room(p) > 0)
+		page_put(p, AT_TITLE, g->rule);
 	for (i = 0; i < n && (max <= 0 || i < max - 1 || n == max); i++)
 		trend_row(p, g, v[i], hosts);
 	if (i < n) {
@@ -765,9 +810,35 @@ panels_draw(const struct board *b, struct page *p, int height, double rps)
 	}
 	qsort(sys, (size_t)nsys, sizeof *sys, by_rank);
 	if (height > 0) {
+		/*
+		 * Room for the trends (their title and three rows) and the
+		 * other series (two): the alerts panel gives way first.
+		 */
+		int fixed, nact = 0, ndisk = 0, nev = b->nev < EVENTS ? (int)b->nev : EVENTS;
+
+		for (i = 0; i < n; i++) {
+			nact += v[i]->sev > SEV_OK;
+			ndisk += named(v[i], "disk_usage_percent");
+		}
 		max_disks = 3;
 		max_active = height >= 40 ? 8 : 3;
 		max_events = height >= 40 ? 6 : 2;
+		for (;;) {
+			fixed = 1 + 7 * (hosts < 2 ? hosts : 2) +
+			    (ndisk ? 1 + (ndisk < max_disks ? ndisk : max_disks) : 0) +
+			    2 + (nact < max_active ? nact : max_active + 1) +
+			    (nev < max_events ? nev : max_events);
+			if (height - fixed >= (nsys ? 4 : 0) + (nother ? 2 : 0))
+				break;
+			if (max_events > 0)
+				max_events--;
+			else if (max_active > 1)
+				max_active--;
+			else
+				break;
+		}
+		if (max_events == 0)
+			max_events = -1;	/* none, and no title for none */
 	}
 	header(b, p, v, n, hosts, rps);
 	for (i = 0; i < n; i++) {
@@ -775,7 +846,7 @@ panels_draw(const struct board *b, struct page *p, int height, double rps)
 			continue;
 		before = p->nline;
 		system_panel(b, p, g, v, n, v[i], hosts);
-		if (p->nline == before + 1 && hosts > 1)
+		if (p->nline == before + 1)
 			p->nline--;	/* a host with none of the system series: no panel */
 		if (height > 0 && (int)p->nline > height / 2)
 			break;
@@ -783,16 +854,17 @@ panels_draw(const struct board *b, struct page *p, int height, double rps)
 	disk_rows(p, g, v, n, hosts, max_disks);
 	alerts_panel(b, p, g, v, n, hosts, max_active, max_events);
 	if (height > 0) {
-		left = height - (int)p->nline;
-		k = nother > 0 ? (left - 2) / 3 : 0;
-		if (k > nother + 2)
-			k = nother + 2;
-		max_other = k > 2 ? k - 2 : nother > 0 ? 1 : 0;
-		max_sys = left - (nother > 0 ? max_other + 2 : 0) - 2;
-		if (max_sys < 1)
-			max_sys = 1;
-		if (max_other < 1 && nother > 0)
-			max_other = 1;
+		/*
+		 * The lines left, each panel's title aside: the user's own
+		 * series first, up to half of them; the trends the rest, one
+		 * line of it naming the columns.
+		 */
+		left = height - (int)p->nline - (nsys > 0) - (nother > 0);
+		k = left / 2;
+		max_other = nother == 0 ? 0 : k < 1 ? 1 : k > nother ? nother : k;
+		max_sys = left - max_other;
+		if (max_sys < 2)
+			max_sys = 2;
 	}
 	list_panel(p, g, "Trends", sys, nsys, hosts, max_sys);
 	list_panel(p, g, "Other series", other, nother, hosts, max_other);

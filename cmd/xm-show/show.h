@@ -49,7 +49,7 @@ struct series {
 	const struct header *hdr;	/* names of the latest record's fields */
 	char	*rec;		/* its fields, each NUL-terminated */
 	size_t	 reclen, reccap;
-	float	 hist[HIST];	/* a ring of the latest values */
+	double	 hist[HIST];	/* a ring of the latest values */
 	uint32_t nhist;		/* values ever pushed */
 	int	 sev;		/* severity: from the stream, else the default rules; -1: none */
 	int	 from_stream;	/* sev came from xm-alert's column */
@@ -90,7 +90,7 @@ void	 board_free(struct board *);
 const struct header *board_header(struct board *, const char *const *, size_t);
 int	 board_take(struct board *, const struct header *, const struct record *);
 const char *series_field(const struct series *, const char *);
-float	 series_hist(const struct series *, uint32_t);
+double	 series_hist(const struct series *, uint32_t);
 int	 board_sorted(const struct board *, struct series ***);
 
 /* A page: lines of text in runs of one attribute, for the screen or for plain text. */

@@ -1,0 +1,292 @@
+# xm-show: plain text against golden files, the live screen in tmux, Prometheus, tables.
+load helpers
+
+SHOW="$FIX/show"
+
+setup() {
+	cd "$BATS_TEST_TMPDIR"
+}
+
+teardown() {
+	tm kill-server 2> /dev/null || true
+}
+
+# tmux on a server of this test's own, a new one for each tm_start.
+tm() {
+	tmux -u -L "xm-show-$BATS_TEST_NUMBER-$$-${TM_N:-0}" -f /dev/null "$@"
+}
+
+# Start $1 in a detached tmux session s of $2 columns and $3 lines.  The
+# shell around it traps SIGINT, so that Ctrl-C ends only the command.
+tm_start() {
+	tm kill-server 2> /dev/null || true
+	TM_N=$((${TM_N:-0} + 1))
+	tm new-session -d -s s -x "$2" -y "$3" "trap : INT; $1; echo EXITED \$?; sleep 60"
+}
+
+screen() {
+	tm capture-pane -p -t s
+}
+
+# Wait up to 10 s for the screen to show text $1.
+screen_has() {
+	local i
+	for i in $(seq 100); do
+		screen | grep -qF -- "$1" && return 0
+		sleep 0.1
+	done
+	screen >&2
+	return 1
+}
+
+# The widest line of stdin, in columns.
+widest() {
+	LC_ALL=C.UTF-8 wc -L
+}
+
+@test "xm-show: plain text, with and without xm-buffer's and xm-alert's columns, narrow and wide" {
+	xm-show < "$SHOW/alerted.tsv" | golden show-alerted-80.txt
+	xm-show -W 200 < "$SHOW/alerted.tsv" | golden show-alerted-200.txt
+	xm-show -W 132 < "$SHOW/buffered.tsv" | golden show-buffered-132.txt
+	xm-show --ascii < "$SHOW/bare.tsv" | golden show-bare-ascii.txt
+	run -0 --separate-stderr xm-show < "$SHOW/alerted.tsv"
+	assert_equal "$stderr" ""
+	assert_equal "$(widest <<< "$output")" 80
+	# no escape sequence, ever, in plain text
+	! xm-show < "$SHOW/alerted.tsv" | grep -q $'\e'
+}
+
+@test "xm-show: the panels say what the stream says" {
+	run -0 --separate-stderr xm-show < "$SHOW/alerted.tsv"
+	# the header: host, newest time, records a second of record time, alerts
+	assert_line --index 0 'xm web1  2025-11-28 00:00:40 UTC  27.69 rec/s  1 crit 1 warn'
+	# severities from xm-alert's column, the alert's age from its since
+	assert_line ' ● crit  response_time_seconds                              6.515  for 13s'
+	assert_line --regexp '^ CPU .*  75.38% ● warn$'
+	assert_line ' Load       1.34   1.23   1.21  1/5/15 min  ● ok'
+	assert_line ' Network  receive   1.22 MB/s   transmit    341 kB/s'
+	# xm-buffer's trend as an arrow, its mean, min and max, zscore
+	assert_line --regexp '^ cpu_usage_percent +75.38 +32.32 +22.51 +75.38 ↑ .+ z\+4\.1$'
+	assert_line ' 00:00:27 escalated   crit  response_time_seconds                        5.576'
+	# without xm-alert: the default thresholds of the original design
+	run -0 --separate-stderr xm-show < "$SHOW/bare.tsv"
+	assert_line ' ● warn  cpu_usage_percent                                  75.38  by default'
+	assert_line --index 0 'xm web1  2025-11-28 00:00:40 UTC  27.69 rec/s  1 warn'
+}
+
+@test "xm-show: --host and --only choose the series; several hosts are told apart" {
+	printf '1\ta\tcpu_usage_percent\t10\n1\tb\tcpu_usage_percent\t90\n1\ta\tapp_x\t5\n' > in
+	run -0 --separate-stderr xm-show --only 'cpu_*' < in
+	assert_line --index 0 'xm 2 hosts  1970-01-01 00:00:01 UTC  0 rec/s  1 crit'
+	assert_line ' ● crit  b:cpu_usage_percent                                   90  by default'
+	refute_output --partial app_x
+	run -0 --separate-stderr xm-show --host a < in
+	assert_line --index 0 'xm a  1970-01-01 00:00:01 UTC  0 rec/s  no alerts'
+	assert_line --regexp '^ app_x +5 +5 +5 +5   _?'
+}
+
+@test "xm-show: -o prom passes promtool, with labels escaped and counters told from gauges" {
+	xm-show -o prom < "$SHOW/alerted.tsv" > out.prom
+	run -0 promtool check metrics < out.prom
+	printf '#ts\thost\tmetric\tvalue\tseverity\tevent\tsince\talert_id\n' > in
+	printf '1\tweb "1"\\\tdisk_usage_percent{mountpoint="/a\\"b"}\t97.5\temergency\tfiring\t1\t0123456789abcdef\n' >> in
+	printf '1\tweb "1"\\\tnet_bytes_total{device="eth0"}\t1.5e12\t-\t-\t-\t-\n' >> in
+	printf '1\tw2\tqueue_length{host="x"}\t-3\tok\t-\t1\tfedcba9876543210\n' >> in
+	run -0 --separate-stderr xm-show -o prom --prefix node_xm_ < in
+	assert_output '# HELP node_xm_disk_usage_percent disk_usage_percent: the latest sample from xm.
+# TYPE node_xm_disk_usage_percent gauge
+node_xm_disk_usage_percent{host="web \"1\"\\",mountpoint="/a\"b"} 97.5
+# HELP node_xm_net_bytes_total net_bytes_total: the latest sample from xm.
+# TYPE node_xm_net_bytes_total counter
+node_xm_net_bytes_total{host="web \"1\"\\",device="eth0"} 1.5e12
+# HELP node_xm_queue_length queue_length: the latest sample from xm.
+# TYPE node_xm_queue_length gauge
+node_xm_queue_length{xm_host="w2",host="x"} -3
+# HELP node_xm_alert_severity The alert state of each series xm-alert checks: 0 ok, 1 info, 2 warning, 3 critical, 4 emergency.
+# TYPE node_xm_alert_severity gauge
+node_xm_alert_severity{host="web \"1\"\\",metric="disk_usage_percent{mountpoint=\"/a\\\"b\"}"} 4
+node_xm_alert_severity{host="w2",metric="queue_length{host=\"x\"}"} 0
+# HELP node_xm_alerts_active The series xm-alert has at each alert level.
+# TYPE node_xm_alerts_active gauge
+node_xm_alerts_active{severity="info"} 0
+node_xm_alerts_active{severity="warning"} 0
+node_xm_alerts_active{severity="critical"} 0
+node_xm_alerts_active{severity="emergency"} 1'
+	run -0 promtool check metrics <<< "$output"
+	# no timestamps: the textfile collector refuses them
+	refute_output --regexp '\} [^ ]+ [0-9]+$'
+}
+
+@test "xm-show: -o csv and -o tsv, the latest record of every series, every column" {
+	printf '#ts\thost\tmetric\tvalue\tmean\n1\ta\tm\t1.50\t1\n#ts\thost\tmetric\tvalue\tseverity\n2\tb\tn{x="y,z"}\t2\twarning\n3\ta\tm\t3e2\t-\n' > in
+	run -0 --separate-stderr xm-show -o tsv < in
+	assert_output '#ts	host	metric	value	mean	severity
+3	a	m	3e2		-
+2	b	n{x="y,z"}	2		warning'
+	run -0 --separate-stderr xm-show -o csv < in
+	assert_output 'ts,host,metric,value,mean,severity
+3,a,m,3e2,,-
+2,b,"n{x=""y,z""}",2,,warning'
+	# and it reads back as a stream
+	run -0 --separate-stderr bash -c 'xm-show -o tsv < in | xm-show -o tsv'
+	assert_equal "$stderr" ""
+}
+
+@test "xm-show: -O writes the file whole at every refresh: never seen half written" {
+	(for i in $(seq 400); do printf '%d\th\tm\t%d\n' "$i" "$i"; sleep 0.005; done) |
+	    xm-show -o prom -O out.prom -r 0.1 &
+	pid=$!
+	reads=0
+	while kill -0 "$pid" 2> /dev/null; do
+		if [ -f out.prom ]; then
+			f=$(cat out.prom)
+			[ "${f%%$'\n'*}" = '# HELP xm_m m: the latest sample from xm.' ] || fail "a partial file: $f"
+			[[ "$f" =~ $'\n'xm_m\{host=\"h\"\}\ [0-9]+$ ]] || fail "a partial file: $f"
+			reads=$((reads + 1))
+		fi
+	done
+	wait "$pid"
+	[ "$reads" -gt 10 ] || fail "only $reads reads"
+	assert_equal "$(tail -n 1 out.prom)" 'xm_m{host="h"} 400'
+	assert_equal "$(ls)" out.prom
+}
+
+@test "xm-show: --follow prints the panels again at every refresh, then at the end" {
+	run -0 --separate-stderr bash -c "(cat '$SHOW/bare.tsv'; sleep 1) | xm-show --follow -r 0.2 | grep -c '^xm web1 '"
+	[ "$output" -ge 3 ] || fail "$output reports"
+}
+
+@test "xm-show: escape sequences in hosts and metrics reach no terminal" {
+	printf '1\th\e]0;pwned\a\tm{l="\e[2J\e[31mred\xc2\x9b"}\t5\n' > in
+	run -0 --separate-stderr xm-show < in
+	assert_line --index 0 'xm h?]0;pwned?  1970-01-01 00:00:01 UTC  0 rec/s  no alerts'
+	assert_line --regexp '^ m\{l="\?\[2J\?\[31mred\?"\} +5 '
+	! grep -q $'\e' <<< "$output"
+	tm_start "LC_ALL=C.UTF-8 xm-show < '$BATS_TEST_TMPDIR/in'" 80 24
+	screen_has 'end of input'
+	screen_has 'h?]0;pwned?'
+	screen_has '?[2J?[31mred?'
+	[ "$(tm display-message -p -t s '#{pane_title}')" != pwned ]
+}
+
+@test "xm-show: huge, tiny and long things keep the layout" {
+	long=$(printf 'x%.0s' $(seq 300))
+	{
+		printf '1\th\tcpu_usage_percent\t1e300\n1\th\tmemory_usage_percent\t-1e-300\n'
+		printf '1\th\tload1\t1.7976931348623157e308\n1\th\tapp_big\t123456789012345\n'
+		printf '1\th\tapp_tiny\t0.000000001234\n1\th\t%s\t1\n' "$long"
+		printf '1\th\tdisk_usage_percent{mountpoint="/%s"}\t99\n' "$long"
+		printf '1\t%s\tapp_y\t1\n' "$long"
+	} > in
+	run -0 --separate-stderr xm-show < in
+	assert_equal "$(widest <<< "$output")" 80
+	assert_line --regexp '^ h:app_big +123\.5T '
+	assert_line --regexp '^ h:app_tiny +1\.23e-9 '
+	run -0 --separate-stderr xm-show -W 132 < in
+	assert_equal "$(widest <<< "$output")" 132
+}
+
+@test "xm-show: malformed records are skipped with their line; the rest are shown" {
+	printf '1\th\tm\t5\nbad\n2\th\tm\tx\n3\th\tm\t7\n' > in
+	run -1 --separate-stderr xm-show -o tsv < in
+	assert_output '#ts	host	metric	value
+3	h	m	7'
+	assert_equal "$stderr" 'xm-show: line 2: 1 field, a record needs at least 4
+xm-show: line 3: value "x" is not a number
+xm-show: 2 records skipped'
+	run -1 --separate-stderr xm-show -o tsv --strict < in
+	assert_output '#ts	host	metric	value
+1	h	m	5'
+}
+
+@test "xm-show: bad command lines: one message, the usage, status 2" {
+	run -2 --separate-stderr xm-show -W 50
+	assert_equal "${stderr%%$'\n'*}" 'xm-show: -W: "50": not a width from 80 to 1000'
+	run -2 --separate-stderr xm-show -o html
+	assert_equal "${stderr%%$'\n'*}" 'xm-show: -o: "html": not an output (text, prom, csv, tsv)'
+	run -2 --separate-stderr xm-show --prefix 9x
+	assert_equal "${stderr%%$'\n'*}" 'xm-show: --prefix: "9x": not the start of a Prometheus name'
+	run -2 --separate-stderr xm-show --once --follow
+	assert_equal "${stderr%%$'\n'*}" 'xm-show: --once and --follow: one or the other'
+	run -2 --separate-stderr xm-show -r 0
+	assert_equal "${stderr%%$'\n'*}" 'xm-show: -r: "0": not a duration from 0.1s to 1d'
+}
+
+@test "xm-show: live: the panels with their values; end of input keeps the screen" {
+	tm_start "LC_ALL=C.UTF-8 xm-show -r 0.2 < '$SHOW/alerted.tsv'" 80 24
+	screen_has ' end of input; q quits'
+	run screen
+	assert_line --index 0 --regexp '^xm web1  2025-11-28 00:00:40 UTC  [0-9.]+ rec/s  1 crit 1 warn$'
+	assert_line --regexp '^ CPU .*  75.38% ● warn$'
+	assert_line --regexp '^ ● crit  response_time_seconds +6.515  for 13s'
+	assert_line --regexp '^ cpu_usage_percent +75.38 +32.32 +22.51 +75.38 ↑ '
+	assert_line --regexp '^ error_rate_percent '
+	assert_equal "$(screen | widest)" 80
+	# still there, until q
+	sleep 0.5
+	screen_has '75.38% ● warn'
+	tm send-keys -t s q
+	screen_has 'EXITED 0'
+	# the terminal as it was: the dashboard gone with the alternate screen
+	run screen
+	refute_output --partial 'System'
+}
+
+@test "xm-show: live: a resize redraws at once to the new size" {
+	tm_start "LC_ALL=C.UTF-8 xm-show -r 30 < '$SHOW/alerted.tsv'" 80 24
+	screen_has ' end of input; q quits'
+	assert_equal "$(screen | widest)" 80
+	tm resize-window -t s -x 132 -y 40
+	for i in $(seq 50); do
+		[ "$(screen | widest)" = 132 ] && break
+		sleep 0.1
+	done
+	assert_equal "$(screen | widest)" 132
+	# a taller screen: more of the trends
+	screen_has 'cpu_steal_percent'
+	tm send-keys -t s q
+	screen_has 'EXITED 0'
+}
+
+@test "xm-show: live: Ctrl-C quits while the stream flows, and restores the terminal" {
+	tm_start "(cat '$SHOW/alerted.tsv'; sleep 30) | LC_ALL=C.UTF-8 xm-show -r 0.2" 80 24
+	screen_has ' q quits'
+	screen_has '75.38%'
+	tm send-keys -t s C-c
+	screen_has 'EXITED 0'
+	run screen
+	refute_output --partial 'System'
+}
+
+@test "xm-show: live: NO_COLOR, TERM=dumb, and ASCII where the locale is not UTF-8" {
+	tm_start "LC_ALL=C.UTF-8 xm-show < '$SHOW/alerted.tsv'" 80 24
+	screen_has 'end of input'
+	tm capture-pane -e -p -t s | grep -q $'\e\\[[0-9;]*3[1-7]m' || fail "no colour"
+	tm_start "LC_ALL=C.UTF-8 NO_COLOR=1 xm-show < '$SHOW/alerted.tsv'" 80 24
+	screen_has 'end of input'
+	! tm capture-pane -e -p -t s | grep -q $'\e\\[[0-9;]*3[1-7]m'
+	# a dumb terminal gets the plain panels
+	tm_start "TERM=dumb LC_ALL=C.UTF-8 xm-show -r 0.2 < '$SHOW/alerted.tsv'" 80 60
+	screen_has 'EXITED 0'
+	screen_has '── System ──'
+	tm_start "LC_ALL=C xm-show < '$SHOW/alerted.tsv'" 80 24
+	screen_has 'end of input'
+	screen_has '75.38% * warn'
+	screen_has '-- System ---'
+}
+
+@test "xm-show: the dashboard: --demo fills the alerts panel within a minute" {
+	tm_start "LC_ALL=C.UTF-8 PATH='$PATH' '$BATS_TEST_DIRNAME/../scripts/xm-dashboard' --demo -r 0.5" 100 40
+	screen_has '── Alerts ──'
+	for i in $(seq 140); do
+		screen | grep -q '^ ● \(warn\|crit\|emerg\) ' && break
+		sleep 0.5
+	done
+	screen | grep -q '^ ● \(warn\|crit\|emerg\) ' || fail "no alert in 70 s: $(screen)"
+	tm send-keys -t s q
+	screen_has 'EXITED 0'
+}
+
+@test "xm-show: the man page EXAMPLES run" {
+	run_man_examples xm-show.1
+}
