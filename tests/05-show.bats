@@ -197,6 +197,9 @@ xm-show: 2 records skipped'
 	run -1 --separate-stderr xm-show -o tsv --strict < in
 	assert_output '#ts	host	metric	value
 1	h	m	5'
+	# the panels count them
+	run -1 --separate-stderr xm-show < in
+	assert_line --index 0 'xm h  1970-01-01 00:00:03 UTC  1 rec/s  no alerts  2 skipped'
 }
 
 @test "xm-show: bad command lines: one message, the usage, status 2" {

@@ -288,7 +288,9 @@ int
 board_sorted(const struct board *b, struct series ***out)
 {
 	*out = xm_reallocarray(NULL, b->n + 1, sizeof **out);
-	memcpy(*out, b->all, b->n * sizeof **out);
-	qsort(*out, b->n, sizeof **out, by_key);
+	if (b->n > 0) {
+		memcpy(*out, b->all, b->n * sizeof **out);
+		qsort(*out, b->n, sizeof **out, by_key);
+	}
 	return (int)b->n;
 }

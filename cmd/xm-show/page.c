@@ -120,6 +120,8 @@ add(struct page *p, int attr, const char *s, size_t n, int w)
 	struct line *l;
 	struct run *r;
 
+	if (n == 0)
+		return;
 	if (p->nline == 0)
 		page_newline(p);
 	l = &p->lines[p->nline - 1];

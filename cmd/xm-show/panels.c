@@ -780,8 +780,10 @@ header(const struct board *b, struct page *p, struct series **v, int n, int host
 	}
 	if (shown == 0)
 		page_put(p, AT_OK, "no alerts");
+	if (b->skipped > 0)
+		page_printf(p, AT_HIGH, "  %zu skipped", b->skipped);
 	if (b->dropped > 0)
-		page_printf(p, AT_HIGH, "  %zu dropped", b->dropped);
+		page_printf(p, AT_HIGH, "  %zu left out", b->dropped);
 }
 
 /*

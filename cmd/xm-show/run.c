@@ -128,6 +128,7 @@ show_read(struct board *b, struct record_reader *r, const struct header **h, int
 				    rec.lineno, b->o->max_series);
 			return 0;
 		} else if (k == RECORD_BAD) {
+			b->skipped = record_skipped(r);
 			if (strict)
 				return RECORD_ERROR;
 		} else if (k != RECORD_COMMENT) {

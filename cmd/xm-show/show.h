@@ -80,6 +80,7 @@ struct board {
 	size_t	 ndefaults;
 	double	 newest, oldest;	/* record time */
 	size_t	 records, dropped;
+	size_t	 skipped;	/* malformed lines, as the reader counts them */
 	double	 rate;		/* records a second, as the caller measures it */
 	char	*key;
 	size_t	 keycap;
