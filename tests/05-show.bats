@@ -202,6 +202,28 @@ xm-show: 2 records skipped'
 	assert_line --index 0 'xm h  1970-01-01 00:00:03 UTC  1 rec/s  no alerts  2 skipped'
 }
 
+@test "xm-show: --max-series leaves new series out, says so once, counts them" {
+	printf '1\th\ta\t1\n1\th\tb\t2\n2\th\tc\t3\n3\th\ta\t4\n' > in
+	run -1 --separate-stderr xm-show -o tsv --max-series 1 < in
+	assert_output '#ts	host	metric	value
+3	h	a	4'
+	assert_equal "$stderr" 'xm-show: line 2: more than 1 series; new ones are not shown
+xm-show: 2 records of new series not shown (--max-series 1)'
+}
+
+@test "xm-show: SIGTERM ends it: what was read is written, status 0" {
+	(printf '1\th\tm\t5\n'; sleep 30) | xm-show -o tsv > out 2> err &
+	pid=$!
+	sleep 0.5
+	kill -TERM "$pid"
+	status=0
+	wait "$pid" || status=$?
+	assert_equal "$status" 0
+	assert_equal "$(cat err)" ""
+	assert_equal "$(cat out)" '#ts	host	metric	value
+1	h	m	5'
+}
+
 @test "xm-show: bad command lines: one message, the usage, status 2" {
 	run -2 --separate-stderr xm-show -W 50
 	assert_equal "${stderr%%$'\n'*}" 'xm-show: -W: "50": not a width from 80 to 1000'
