@@ -53,7 +53,7 @@ widest() {
 	assert_equal "$stderr" ""
 	assert_equal "$(widest <<< "$output")" 80
 	# no escape sequence, ever, in plain text
-	! xm-show < "$SHOW/alerted.tsv" | grep -q $'\e'
+	run -1 grep -c $'\e' <<< "$output"
 }
 
 @test "xm-show: the panels say what the stream says" {
@@ -161,7 +161,7 @@ node_xm_alerts_active{severity="emergency"} 1'
 	run -0 --separate-stderr xm-show < in
 	assert_line --index 0 'xm h?]0;pwned?  1970-01-01 00:00:01 UTC  0 rec/s  no alerts'
 	assert_line --regexp '^ m\{l="\?\[2J\?\[31mred\?"\} +5 '
-	! grep -q $'\e' <<< "$output"
+	run -1 grep -c $'\e' <<< "$output"
 	tm_start "LC_ALL=C.UTF-8 xm-show < '$BATS_TEST_TMPDIR/in'" 80 24
 	screen_has 'end of input'
 	screen_has 'h?]0;pwned?'
@@ -184,6 +184,99 @@ node_xm_alerts_active{severity="emergency"} 1'
 	assert_line --regexp '^ h:app_tiny +1\.23e-9 '
 	run -0 --separate-stderr xm-show -W 132 < in
 	assert_equal "$(widest <<< "$output")" 132
+}
+
+@test "xm-show: wide characters, emoji and several hosts keep the columns" {
+	{
+		printf '1\th\xe2\x9a\xa1\tdisk_usage_percent{mountpoint="/\xe2\x8c\x9a\xe2\x8c\x9a\xe6\x9d\xb1\xe4\xba\xac"}\t93\n'
+		printf '1\tverylonghostname\tdisk_usage_percent{mountpoint="/srv/data"}\t99.5\n'
+		printf '#ts\thost\tmetric\tvalue\tseverity\tevent\tsince\talert_id\n'
+		printf '2\tverylonghostname\tapp_tokyo_latency_seconds_with_a_long_name{city="\xe6\x9d\xb1\xe4\xba\xac"}\t1.5\twarning\tfiring\t2\t0123456789abcdef\n'
+	} > in
+	run -0 --separate-stderr xm-show < in
+	assert_equal "$(widest <<< "$output")" 80
+	# the disk row keeps its light, the event row its value
+	assert_line --regexp '^ verylon…:/srv/data +\[.*\]   99\.5% ● crit$'
+	assert_line --regexp '^ 00:00:02 firing +warn  verylonghos…:app_.*\{東京\} +1\.5$'
+	assert_line --regexp '^ h⚡:/⌚⌚東京 +\['
+	run -0 --separate-stderr xm-show -W 132 < in
+	assert_equal "$(widest <<< "$output")" 132
+}
+
+@test "xm-show: -o prom stays valid: the stream's own alert_severity, host labels, bad UTF-8" {
+	printf '#ts\thost\tmetric\tvalue\tseverity\tevent\tsince\talert_id\n' > in
+	printf '1\th\talert_severity{x="1"}\t7\tok\t-\t1\t0123456789abcdef\n' >> in
+	printf '1\th\xff2\trequests_total{host="a",xm_host="b",path="x,host=y"}\t1\t-\t-\t-\t-\n' >> in
+	printf '1\th\tq{path="x,host=y",v="\xfe"}\t2\t-\t-\t-\t-\n' >> in
+	run -0 --separate-stderr xm-show -o prom < in
+	assert_output '# HELP xm_alert_severity alert_severity: the latest sample from xm.
+# TYPE xm_alert_severity gauge
+xm_alert_severity{host="h",x="1"} 7
+# HELP xm_q q: the latest sample from xm.
+# TYPE xm_q gauge
+xm_q{host="h",path="x,host=y",v="'$'\xef\xbf\xbd''"} 2
+# HELP xm_requests_total requests_total: the latest sample from xm.
+# TYPE xm_requests_total counter
+xm_requests_total{exported_host="h'$'\xef\xbf\xbd''2",host="a",xm_host="b",path="x,host=y"} 1'
+	run -0 promtool check metrics <<< "$output"
+}
+
+@test "xm-show: on a terminal, -o tsv lets no escape sequence through either" {
+	printf '1\th\e]0;pwned\a\tm\t5\n' > in
+	tm_start "xm-show -o tsv < '$BATS_TEST_TMPDIR/in'" 80 24
+	screen_has 'EXITED 0'
+	screen_has 'h?]0;pwned?'
+	run screen
+	refute_output --partial pwned$'\a'
+	# to a file or a pipe, the bytes as they came
+	run -0 --separate-stderr xm-show -o tsv < in
+	assert_line --index 1 "$(cat in)"
+}
+
+@test "xm-show: SIGTERM ends it even while its reader has stopped reading" {
+	(cat "$SHOW/alerted.tsv"; sleep 30) | xm-show --follow -r 0.1 2> err | sleep 30 &
+	# the panels, every 0.1 s, fill the pipe to sleep within a few seconds
+	sleep 4
+	pid=$(pgrep -f 'xm-show --follow -r 0.1' | head -n 1)
+	[ -n "$pid" ] || fail "no xm-show"
+	kill -TERM "$pid"
+	for i in $(seq 50); do
+		kill -0 "$pid" 2> /dev/null || break
+		sleep 0.1
+	done
+	run ! kill -0 "$pid"
+	assert_equal "$(cat err)" ""
+	pkill -f 'sleep 30' || true
+}
+
+@test "xm-show: live: messages about bad records come after the screen, not on it" {
+	{ cat "$SHOW/alerted.tsv"; printf 'bad\n'; } > in
+	tm_start "LC_ALL=C.UTF-8 xm-show < '$BATS_TEST_TMPDIR/in'" 80 24
+	screen_has 'end of input'
+	run screen
+	refute_output --partial 'line 1082'
+	assert_line --index 0 --regexp '  1 skipped$'
+	tm send-keys -t s q
+	screen_has 'EXITED 1'
+	run screen
+	assert_line 'xm-show: line 1082: 1 field, a record needs at least 4'
+	assert_line 'xm-show: 1 record skipped'
+}
+
+@test "xm-show: live: more disks than room: the fullest, and how many more" {
+	for m in a:10 b:70 c:30 d:40 e:50 f:75; do
+		printf '1\th\tdisk_usage_percent{mountpoint="/%s"}\t%s\n' "${m%:*}" "${m#*:}"
+	done > in
+	tm_start "LC_ALL=C.UTF-8 xm-show < '$BATS_TEST_TMPDIR/in'" 80 24
+	screen_has 'end of input'
+	run screen
+	assert_line --regexp '^ /f +\[.*\]     75% ● ok$'
+	assert_line --regexp '^ /b +\[.*\]     70% ● ok$'
+	assert_line ' … and 4 more'
+	refute_line --regexp '^ /a '
+	# plain text shows them all, by mountpoint
+	run -0 --separate-stderr xm-show < in
+	assert_equal "$(grep -c '^ /[a-f] ' <<< "$output")" 6
 }
 
 @test "xm-show: malformed records are skipped with their line; the rest are shown" {
@@ -222,6 +315,15 @@ xm-show: 2 records of new series not shown (--max-series 1)'
 	assert_equal "$(cat err)" ""
 	assert_equal "$(cat out)" '#ts	host	metric	value
 1	h	m	5'
+}
+
+@test "xm-show: headers past 4096 distinct ones: their records still shown, one warning" {
+	for i in $(seq 4100); do printf '#ts\thost\tmetric\tvalue\tc%d\n1\th\tm%d\t%d\tx\n' "$i" "$i" "$i"; done > in
+	run -0 --separate-stderr xm-show -o prom --only m4100 < in
+	assert_output '# HELP xm_m4100 m4100: the latest sample from xm.
+# TYPE xm_m4100 gauge
+xm_m4100{host="h"} 4100'
+	assert_equal "$stderr" 'xm-show: more than 4096 distinct headers: the columns of new ones are not read'
 }
 
 @test "xm-show: bad command lines: one message, the usage, status 2" {
@@ -289,7 +391,7 @@ xm-show: 2 records of new series not shown (--max-series 1)'
 	tm capture-pane -e -p -t s | grep -q $'\e\\[[0-9;]*3[1-7]m' || fail "no colour"
 	tm_start "LC_ALL=C.UTF-8 NO_COLOR=1 xm-show < '$SHOW/alerted.tsv'" 80 24
 	screen_has 'end of input'
-	! tm capture-pane -e -p -t s | grep -q $'\e\\[[0-9;]*3[1-7]m'
+	run -1 grep -c $'\e\\[[0-9;]*3[1-7]m' <<< "$(tm capture-pane -e -p -t s)"
 	# a dumb terminal gets the plain panels
 	tm_start "TERM=dumb LC_ALL=C.UTF-8 xm-show -r 0.2 < '$SHOW/alerted.tsv'" 80 60
 	screen_has 'EXITED 0'

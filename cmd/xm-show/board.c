@@ -5,6 +5,7 @@
  * alert events.  Each record costs a table lookup and a copy of its
  * fields: O(1), whatever the number of series.
  */
+#include <err.h>
 #include <fnmatch.h>
 #include <math.h>
 #include <stdlib.h>
@@ -14,6 +15,8 @@
 #include "num.h"
 #include "show.h"
 #include "xm.h"
+
+static const char *const fixed[COL_FIXED] = { "ts", "host", "metric", "value" };
 
 static const char *const known_names[K_N] = {
 	"mean", "min", "max", "trend", "zscore", "severity", "event", "since", "alert_id"
@@ -36,6 +39,7 @@ board_init(struct board *b, const struct show_opts *o)
 	b->newest = -INFINITY;
 	b->oldest = INFINITY;
 	table_init(&b->table);
+	table_init(&b->hdr_table);
 	if (ncpu < 1)
 		ncpu = 1;
 	snprintf(load, sizeof load, "load1 warn=%ld crit=%ld", ncpu, 2 * ncpu);
@@ -47,6 +51,8 @@ board_init(struct board *b, const struct show_opts *o)
 	for (i = 0; i < 5; i++)
 		if (rule_parse(&b->defaults[b->ndefaults], texts[i], why, sizeof why) == 0)
 			b->ndefaults++;
+	/* the header of bare records, there first, so that it is never one too many */
+	board_header(b, fixed, COL_FIXED);
 }
 
 void
@@ -62,6 +68,7 @@ board_free(struct board *b)
 		for (k = 0; k < b->hdrs[i]->n; k++)
 			free(b->hdrs[i]->names[k]);
 		free(b->hdrs[i]->names);
+		free(b->hdrs[i]->it.key);
 		free(b->hdrs[i]);
 	}
 	for (i = 0; i < b->ndefaults; i++)
@@ -70,25 +77,42 @@ board_free(struct board *b)
 	free(b->all);
 	free(b->key);
 	table_free(&b->table);
+	table_free(&b->hdr_table);
 }
 
-/* The header of these names, one kept for each distinct list. */
+/*
+ * The header of these names, one kept for each distinct list, found
+ * through a table; NULL past HEADERS of them (with one warning).
+ */
 const struct header *
 board_header(struct board *b, const char *const *names, size_t n)
 {
 	struct header *h;
-	size_t i, k;
+	char *key;
+	size_t i, k, len = 0;
+	uint64_t hash;
 
-	for (i = 0; i < b->nhdr; i++) {
-		h = b->hdrs[i];
-		if (h->n != n)
-			continue;
-		for (k = 0; k < n && strcmp(h->names[k], names[k]) == 0; k++)
-			;
-		if (k == n)
-			return h;
+	for (k = 0; k < n; k++)
+		len += strlen(names[k]) + 1;
+	key = xm_malloc(len + 1);
+	for (len = 0, k = 0; k < n; k++) {
+		memcpy(key + len, names[k], strlen(names[k]));
+		len += strlen(names[k]);
+		key[len++] = '\t';
+	}
+	hash = table_hash(key, len);
+	if ((h = (struct header *)table_find(&b->hdr_table, key, len, hash)) != NULL ||
+	    b->nhdr >= HEADERS) {
+		if (h == NULL && !b->said_headers++)
+			warnx("more than %d distinct headers: the columns of new ones are not read",
+			    HEADERS);
+		free(key);
+		return h;
 	}
 	h = xm_calloc(1, sizeof *h);
+	h->it.key = key;
+	h->it.len = (uint32_t)len;
+	h->it.hash = hash;
 	h->n = n;
 	h->names = xm_reallocarray(NULL, n + 1, sizeof *h->names);
 	for (k = 0; k < n; k++)
@@ -99,6 +123,7 @@ board_header(struct board *b, const char *const *names, size_t n)
 			if (strcmp(names[k], known_names[i]) == 0)
 				h->known[i] = (int)k;
 	}
+	table_add(&b->hdr_table, &h->it);
 	b->hdrs = xm_reallocarray(b->hdrs, b->nhdr + 1, sizeof *b->hdrs);
 	b->hdrs[b->nhdr++] = h;
 	return h;

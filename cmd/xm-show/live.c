@@ -2,13 +2,17 @@
  * live.c: the dashboard on the terminal, through ncursesw.  The stream
  * comes on stdin, so keys come from /dev/tty; the screen is redrawn at
  * every refresh and at once on a resize, never per record.  Messages
- * about bad records would tear the screen: while it is up they go to a
- * temporary file, and out on stderr when it is gone.
+ * about bad records would tear the screen: while it is up, stderr is a
+ * pipe read here, its first ERR_KEEP bytes kept and the rest counted,
+ * and they go out on the real stderr when the screen is gone -- by
+ * atexit too, should the program die of err(3) meanwhile.
  */
 #include <sys/ioctl.h>
 
 #include <curses.h>
 #include <err.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <langinfo.h>
 #include <locale.h>
 #include <math.h>
@@ -21,6 +25,17 @@
 
 #include "run.h"
 #include "xm.h"
+
+#define ERR_KEEP 65536
+
+/* What stderr said while the screen was up. */
+struct errs {
+	int	 rd;		/* the pipe's end we read; -1: not caught */
+	int	 saved;		/* the real stderr */
+	char	*buf;
+	size_t	 len;
+	size_t	 lost;		/* lines past ERR_KEEP */
+};
 
 struct live {
 	struct board *b;
@@ -58,7 +73,7 @@ colours(struct live *l, int color)
 	l->attr[AT_EMERGENCY] = A_BOLD | A_REVERSE;
 	l->attr[AT_TITLE] = A_BOLD;
 	l->attr[AT_DIM] = A_DIM;
-	l->attr[AT_HIGH] = A_BOLD | A_UNDERLINE;
+	l->attr[AT_HIGH] = A_BOLD | A_UNDERLINE;	/* with colour too */
 	if (!color || !has_colors() || start_color() == ERR)
 		return;
 	use_default_colors();
@@ -66,7 +81,8 @@ colours(struct live *l, int color)
 		if (fg[i] < 0)
 			continue;
 		init_pair(i, fg[i], i == AT_EMERGENCY ? COLOR_RED : -1);
-		l->attr[i] = COLOR_PAIR(i) | (i >= AT_WARNING ? A_BOLD : 0);
+		l->attr[i] = COLOR_PAIR(i) | (i >= AT_WARNING ? A_BOLD : 0) |
+		    (i == AT_HIGH ? A_UNDERLINE : 0);
 	}
 }
 
@@ -130,52 +146,129 @@ keys(struct live *l)
 	return 0;
 }
 
-/* What was said on stderr while the screen was up, now that it is not. */
+/* Read what the program said on stderr: kept while there is room, else counted. */
 static void
-replay(FILE *saved, int fd)
+errs_read(struct errs *e)
 {
 	char buf[4096];
-	size_t n;
+	ssize_t n, i;
 
+	if (e->rd < 0)
+		return;
+	while ((n = read(e->rd, buf, sizeof buf)) > 0) {
+		for (i = 0; i < n; i++) {
+			if (e->len < ERR_KEEP)
+				e->buf[e->len++] = buf[i];
+			else if (buf[i] == '\n')
+				e->lost++;
+		}
+	}
+}
+
+/* Catch stderr, if it is the terminal the screen is on. */
+static void
+errs_catch(struct errs *e)
+{
+	int fd[2];
+
+	memset(e, 0, sizeof *e);
+	e->rd = e->saved = -1;
+	if (!isatty(STDERR_FILENO) || pipe2(fd, O_CLOEXEC | O_NONBLOCK) == -1)
+		return;
+	/*
+	 * Both ends never block: a flood of messages between two reads
+	 * loses what the pipe cannot hold, never hangs the program that
+	 * reads it.  The count of records skipped is told at the end anyway.
+	 */
+	fcntl(fd[1], F_SETPIPE_SZ, 1 << 20);
 	fflush(stderr);
-	dup2(fd, STDERR_FILENO);
-	close(fd);
-	rewind(saved);
-	while ((n = fread(buf, 1, sizeof buf, saved)) > 0)
-		fwrite(buf, 1, n, stderr);
-	fclose(saved);
+	e->saved = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3);
+	dup2(fd[1], STDERR_FILENO);
+	close(fd[1]);
+	e->rd = fd[0];
+	e->buf = xm_malloc(ERR_KEEP);
+}
+
+/* Give stderr back, and say there what was said meanwhile. */
+static void
+errs_release(struct errs *e)
+{
+	if (e->rd < 0)
+		return;
+	fflush(stderr);
+	errs_read(e);
+	dup2(e->saved, STDERR_FILENO);
+	clearerr(stderr);
+	close(e->saved);
+	close(e->rd);
+	e->rd = -1;
+	fwrite(e->buf, 1, e->len, stderr);
+	if (e->lost > 0)
+		warnx("%zu more line%s of messages not shown", e->lost, e->lost == 1 ? "" : "s");
+	free(e->buf);
+	e->buf = NULL;
+}
+
+/*
+ * Should the program end while the screen is up (err(3) on a failed
+ * allocation, say), the terminal and stderr are put back on the way
+ * out: the only state here that outlives a call, for atexit's sake.
+ */
+static struct errs *screen_up;
+
+static void
+put_back(void)
+{
+	if (screen_up == NULL)
+		return;
+	endwin();
+	errs_release(screen_up);
+	screen_up = NULL;
+}
+
+/* Whether the locale of the environment writes UTF-8: else the screen is ASCII. */
+static int
+utf8_terminal(void)
+{
+	locale_t env = newlocale(LC_CTYPE_MASK, "", (locale_t)0);
+	const char *cs;
+	int yes;
+
+	if (env == (locale_t)0)
+		return 0;
+	cs = nl_langinfo_l(CODESET, env);
+	yes = cs != NULL && strcmp(cs, "UTF-8") == 0;
+	freelocale(env);
+	return yes;
 }
 
 int
 live_run(struct board *b, struct record_reader *r, struct wake *w)
 {
 	struct live l;
+	struct errs errs;
 	const struct header *h = NULL;
-	const char *cs;
-	FILE *tty, *errs = NULL;
+	FILE *tty;
 	SCREEN *scr;
-	int k, quit = 0, errfd = -1, status = XM_EXIT_OK;
+	int k, quit = 0, status = XM_EXIT_OK;
 
-	if ((tty = fopen("/dev/tty", "r")) == NULL) {
+	if ((tty = fopen("/dev/tty", "re")) == NULL) {
 		warn("/dev/tty");
 		return XM_EXIT_FAIL;
 	}
 	setlocale(LC_CTYPE, "");
-	cs = nl_langinfo(CODESET);
 	memset(&l, 0, sizeof l);
 	l.b = b;
-	page_init(&l.page, 80, b->o->ascii || cs == NULL || strcmp(cs, "UTF-8") != 0);
+	page_init(&l.page, 80, b->o->ascii || !utf8_terminal());
 	if ((scr = newterm(NULL, stdout, tty)) == NULL) {
 		warnx("cannot draw on this terminal (TERM=%s)", getenv("TERM"));
 		fclose(tty);
 		page_free(&l.page);
 		return XM_EXIT_FAIL;
 	}
-	if (isatty(STDERR_FILENO) && (errs = tmpfile()) != NULL) {
-		fflush(stderr);
-		errfd = dup(STDERR_FILENO);
-		dup2(fileno(errs), STDERR_FILENO);
-	}
+	errs_catch(&errs);
+	screen_up = &errs;
+	atexit(put_back);
 	cbreak();
 	noecho();
 	nonl();
@@ -184,6 +277,8 @@ live_run(struct board *b, struct record_reader *r, struct wake *w)
 	keypad(stdscr, TRUE);
 	colours(&l, b->o->color);
 	wake_add(w, fileno(tty));
+	if (errs.rd >= 0)
+		wake_add(w, errs.rd);
 	draw(&l);
 	while (!quit) {
 		if (!l.eof) {
@@ -207,14 +302,14 @@ live_run(struct board *b, struct record_reader *r, struct wake *w)
 			draw(&l);
 		else if (k == SIGWINCH)
 			resize(&l);
-		else if (k == WAKE_FD)
+		else if (k == WAKE_FD) {
+			errs_read(&errs);
 			quit = keys(&l);
+		}
 	}
-	endwin();
+	put_back();
 	delscreen(scr);
 	fclose(tty);
 	page_free(&l.page);
-	if (errs != NULL)
-		replay(errs, errfd);
 	return status;
 }

@@ -159,7 +159,7 @@ main(int argc, char *argv[])
 	 * The live screen on a terminal that can draw one; plain text
 	 * elsewhere, and on a dumb terminal again at every refresh.
 	 */
-	if (o.format == NULL && (o.out != NULL || o.once || !isatty(STDOUT_FILENO) ||
+	if (o.format == NULL && (o.out != NULL || o.once || o.follow || !isatty(STDOUT_FILENO) ||
 	    term == NULL || strcmp(term, "dumb") == 0 || *term == '\0')) {
 		o.format = &show_formats[0];
 		if (!o.once && o.out == NULL && isatty(STDOUT_FILENO))

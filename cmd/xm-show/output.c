@@ -51,19 +51,27 @@ by_family(const void *p, const void *q)
 	return c != 0 ? c : (a->it.len > b->it.len) - (a->it.len < b->it.len);
 }
 
-/* A label value as the exposition format escapes it: backslash, quote, newline. */
+/*
+ * Bytes as they may stand in the exposition format, which is UTF-8:
+ * what is not valid UTF-8 becomes U+FFFD; with esc, a label value's
+ * backslash, quote and newline are escaped too.
+ */
 static void
-escaped(FILE *f, const char *s, size_t n)
+utf8_out(FILE *f, const char *s, size_t n, int esc)
 {
-	size_t i;
+	size_t i = 0, len;
 
-	for (i = 0; i < n; i++) {
-		if (s[i] == '\\' || s[i] == '"')
+	while (i < n) {
+		if (utf8_decode(s + i, n - i, &len) < 0) {
+			fputs("\xef\xbf\xbd", f);
+		} else if (esc && (s[i] == '\\' || s[i] == '"')) {
 			fprintf(f, "\\%c", s[i]);
-		else if (s[i] == '\n')
+		} else if (esc && s[i] == '\n') {
 			fputs("\\n", f);
-		else
-			putc(s[i], f);
+		} else {
+			fwrite(s + i, 1, len, f);
+		}
+		i += len;
 	}
 }
 
@@ -73,24 +81,51 @@ prom_name(FILE *f, const char *prefix, const char *name, size_t len)
 	fprintf(f, "%s%.*s", prefix, (int)len, name);
 }
 
-/* {host="...",the metric's own labels}: theirs are escaped already (xm(7)). */
+/* Whether the labels between the braces (escaped, xm(7)) have one called name. */
+static int
+has_label(const char *p, const char *end, const char *name)
+{
+	size_t n = strlen(name);
+	const char *eq;
+
+	while (p < end) {
+		if ((eq = memchr(p, '=', (size_t)(end - p))) == NULL)
+			return 0;
+		if ((size_t)(eq - p) == n && memcmp(p, name, n) == 0)
+			return 1;
+		for (p = eq + 2; p < end && *p != '"'; p++)	/* past =" and the value */
+			if (*p == '\\')
+				p++;
+		p += 2;		/* past the quote and the comma */
+	}
+	return 0;
+}
+
+/*
+ * {host="...",the metric's own labels}: the host under the first of
+ * host, xm_host, exported_host the metric does not use itself.
+ */
 static void
 prom_labels(FILE *f, const struct series *s)
 {
-	const char *m = s->it.key + s->hostlen + 1, *brace;
-	size_t len = s->it.len - s->hostlen - 1, rest;
-	int clash;
+	static const char *const names[] = { "host", "xm_host", "exported_host" };
+	const char *m = s->it.key + s->hostlen + 1, *brace, *end = s->it.key + s->it.len;
+	size_t i = 0;
 
-	brace = memchr(m, '{', len);
-	rest = brace ? len - (size_t)(brace - m) - 2 : 0;	/* between the braces */
-	clash = brace != NULL && (strncmp(brace + 1, "host=", 5) == 0 ||
-	    memmem(brace, len - (size_t)(brace - m), ",host=", 6) != NULL);
-	fprintf(f, "{%s=\"", clash ? "xm_host" : "host");
-	escaped(f, s->it.key, s->hostlen);
-	putc('"', f);
-	if (rest > 0) {
-		putc(',', f);
-		fwrite(brace + 1, 1, rest, f);
+	brace = memchr(m, '{', (size_t)(end - m));
+	if (brace != NULL)
+		for (i = 0; i < 3 && has_label(brace + 1, end - 1, names[i]); i++)
+			;
+	putc('{', f);
+	if (i < 3) {
+		fprintf(f, "%s=\"", names[i]);
+		utf8_out(f, s->it.key, s->hostlen, 1);
+		putc('"', f);
+	}
+	if (brace != NULL && end - brace > 2) {
+		if (i < 3)
+			putc(',', f);
+		utf8_out(f, brace + 1, (size_t)(end - brace - 2), 0);
 	}
 	putc('}', f);
 }
@@ -104,11 +139,15 @@ prom_write(const struct board *b, FILE *f)
 	const char *pre = b->o->prefix, *name, *prev = NULL;
 	struct series **v;
 	size_t len, prevlen = 0;
-	int n = board_sorted(b, &v), i, any = 0, count[SEV_N] = { 0 };
+	int n = board_sorted(b, &v), i, any = 0, clash = 0, count[SEV_N] = { 0 };
 
 	qsort(v, (size_t)n, sizeof *v, by_family);
 	for (i = 0; i < n; i++) {
 		len = family(v[i], &name);
+		/* the stream's own families of these names win: then no alert state is written */
+		if ((len == 14 && memcmp(name, "alert_severity", 14) == 0) ||
+		    (len == 13 && memcmp(name, "alerts_active", 13) == 0))
+			clash = 1;
 		if (prev == NULL || len != prevlen || memcmp(name, prev, len) != 0) {
 			fputs("# HELP ", f);
 			prom_name(f, pre, name, len);
@@ -129,7 +168,7 @@ prom_write(const struct board *b, FILE *f)
 		if (v[i]->from_stream)
 			any = 1;
 	}
-	if (any) {
+	if (any && !clash) {
 		fprintf(f, "# HELP %salert_severity The alert state of each series xm-alert checks: "
 		    "0 ok, 1 info, 2 warning, 3 critical, 4 emergency.\n", pre);
 		fprintf(f, "# TYPE %salert_severity gauge\n", pre);
@@ -138,9 +177,9 @@ prom_write(const struct board *b, FILE *f)
 				continue;
 			count[v[i]->sev]++;
 			fprintf(f, "%salert_severity{host=\"", pre);
-			escaped(f, v[i]->it.key, v[i]->hostlen);
+			utf8_out(f, v[i]->it.key, v[i]->hostlen, 1);
 			fputs("\",metric=\"", f);
-			escaped(f, v[i]->it.key + v[i]->hostlen + 1, v[i]->it.len - v[i]->hostlen - 1);
+			utf8_out(f, v[i]->it.key + v[i]->hostlen + 1, v[i]->it.len - v[i]->hostlen - 1, 1);
 			fprintf(f, "\"} %d\n", v[i]->sev);
 		}
 		fprintf(f, "# HELP %salerts_active The series xm-alert has at each alert level.\n",
@@ -154,27 +193,40 @@ prom_write(const struct board *b, FILE *f)
 	return 0;
 }
 
-/* Every column any series carried, in the order first seen. */
+/* Every column any series carried, in the order first seen: each name once, found in a table. */
 static size_t
 all_columns(const struct board *b, const char ***out)
 {
+	struct table seen;
+	struct table_item *items;
 	const char **names = NULL;
-	size_t n = 0, i, k, j;
+	size_t n = 0, i, k, total = 0;
+	const char *name;
+	uint64_t hash;
 
+	for (i = 0; i < b->nhdr; i++)
+		total += b->hdrs[i]->n;
+	items = xm_reallocarray(NULL, total + 1, sizeof *items);
+	names = xm_reallocarray(NULL, total + 4, sizeof *names);
+	table_init(&seen);
 	for (i = 0; i < b->nhdr; i++) {
 		for (k = 0; k < b->hdrs[i]->n; k++) {
-			for (j = 0; j < n && strcmp(names[j], b->hdrs[i]->names[k]) != 0; j++)
-				;
-			if (j < n)
+			name = b->hdrs[i]->names[k];
+			hash = table_hash(name, strlen(name));
+			if (table_find(&seen, name, strlen(name), hash) != NULL)
 				continue;
-			names = xm_reallocarray(names, n + 1, sizeof *names);
-			names[n++] = b->hdrs[i]->names[k];
+			items[n].key = (char *)name;
+			items[n].len = (uint32_t)strlen(name);
+			items[n].hash = hash;
+			table_add(&seen, &items[n]);
+			names[n++] = name;
 		}
 	}
+	table_free(&seen);
+	free(items);
 	if (n == 0) {
 		static const char *const fixed[] = { "ts", "host", "metric", "value" };
 
-		names = xm_reallocarray(NULL, 4, sizeof *names);
 		memcpy(names, fixed, sizeof fixed);
 		n = 4;
 	}

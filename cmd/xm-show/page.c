@@ -5,20 +5,35 @@
  * lets no control character or escape sequence through: a metric name
  * must not move the cursor or retitle the terminal.
  */
+#include <locale.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <wchar.h>
 
 #include "show.h"
 #include "xm.h"
 
+/*
+ * How wide a character is, the terminal's own way: wcwidth(3), in
+ * C.UTF-8 whatever the locale of the environment, so that plain text
+ * is laid out alike everywhere.  This thread's locale is set to it once.
+ */
+static int wide_ok = -1;
+
 void
 page_init(struct page *p, int width, int ascii)
 {
+	locale_t l;
+
 	memset(p, 0, sizeof *p);
 	p->width = width;
 	p->ascii = ascii;
+	if (wide_ok == -1) {
+		l = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+		wide_ok = l != (locale_t)0 && uselocale(l) != (locale_t)0;
+	}
 }
 
 void
@@ -83,10 +98,24 @@ utf8(const unsigned char *s, size_t n, size_t *len)
 	return c;
 }
 
-/* Columns a code point takes: East Asian wide ones two, combining marks none. */
+/* utf8() for the others: the code point at s, or -1 for a byte that does not start one. */
+long
+utf8_decode(const char *s, size_t n, size_t *len)
+{
+	return utf8((const unsigned char *)s, n, len);
+}
+
+/*
+ * Columns a code point takes, -1 if it is not printable; without
+ * C.UTF-8, a table: East Asian wide ones two, combining marks none.
+ */
 static int
 cwidth(long c)
 {
+	if (c < 0x80)
+		return c >= 0x20 && c < 0x7f ? 1 : -1;
+	if (wide_ok == 1)
+		return wcwidth((wchar_t)c);
 	if ((c >= 0x300 && c <= 0x36f) || (c >= 0x200b && c <= 0x200f))
 		return 0;
 	if ((c >= 0x1100 && c <= 0x115f) || (c >= 0x2e80 && c <= 0xa4cf) ||
@@ -108,7 +137,7 @@ text_width(const char *s, size_t n)
 
 	while (i < n) {
 		c = utf8((const unsigned char *)s + i, n - i, &len);
-		w += c < 0 ? 1 : cwidth(c);
+		w += c < 0 || cwidth(c) < 0 ? 1 : cwidth(c);
 		i += len;
 	}
 	return w;
@@ -165,7 +194,7 @@ page_putn(struct page *p, int attr, const char *s, size_t n)
 
 	while (i < n) {
 		c = utf8((const unsigned char *)s + i, n - i, &len);
-		cw = c < 0 ? 1 : cwidth(c);
+		cw = c < 0 || cwidth(c) < 0 ? 1 : cwidth(c);
 		if (w + cw > room)
 			break;
 		w += cw;
@@ -208,7 +237,7 @@ safe_char(const struct page *p, const char *s, size_t n, size_t *len)
 
 	if (c < 0x20 || c == 0x7f || (c >= 0x80 && c <= 0x9f) || c == 0xfeff ||
 	    (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069) ||
-	    (p->ascii && c >= 0x80))
+	    (p->ascii && c >= 0x80) || cwidth(c) < 0)
 		return '?';
 	return c;
 }
@@ -230,7 +259,8 @@ page_safe(struct page *p, int attr, const char *s, size_t n, int max)
 	for (i = 0; i < n && o + 8 < sizeof out; i += len) {
 		c = safe_char(p, s + i, n - i, &len);
 		cw = cwidth(c);
-		if (w + cw > (all > max ? max - 1 : max))
+		/* room for the mark, if it may not all go in */
+		if (w + cw > (all > max || n + 8 >= sizeof out ? max - 1 : max))
 			break;
 		if (c < 0x80) {
 			out[o++] = (char)c;

@@ -236,7 +236,9 @@ spark(struct page *p, const struct glyphs *g, const struct series *s, int w)
 	}
 	for (i = n; i-- > 0;) {
 		v = series_hist(s, i);
-		k = !isfinite(v) || hi <= lo ? 0 : (int)((v - lo) / (hi - lo) * 7.999);
+		/* halves: hi - lo may overflow where hi / 2 - lo / 2 cannot */
+		k = !isfinite(v) || hi <= lo ? 0 :
+		    (int)((v / 2 - lo / 2) / (hi / 2 - lo / 2) * 7.999);
 		page_put(p, AT_NONE, g->spark[k < 0 ? 0 : k > 7 ? 7 : k]);
 	}
 }
@@ -253,15 +255,15 @@ lookup(const struct board *b, const struct series *host, const char *metric)
 	return (struct series *)table_find(&b->table, key, len, table_hash(key, len));
 }
 
-/* The sum of the series of one host named so, whatever their labels. */
+/* The sum of the series (of one host) named so, whatever their labels. */
 static double
-total(struct series **v, int n, const struct series *host, const char *name, int *found)
+total(struct series **v, int n, const char *name, int *found)
 {
 	double sum = 0;
 	int i;
 
 	for (i = 0; i < n; i++) {
-		if (same_host(v[i], host) && named(v[i], name)) {
+		if (named(v[i], name)) {
 			sum += v[i]->value;
 			(*found)++;
 		}
@@ -327,8 +329,8 @@ system_panel(const struct board *b, struct page *p, const struct glyphs *g,
 		page_put(p, AT_DIM, "  1/5/15 min  ");
 		light(p, g, s->sev);
 	}
-	a = total(v, n, host, "network_receive_bytes_per_second", &found);
-	c = total(v, n, host, "network_transmit_bytes_per_second", &found2);
+	a = total(v, n, "network_receive_bytes_per_second", &found);
+	c = total(v, n, "network_transmit_bytes_per_second", &found2);
 	if (found + found2 > 0) {
 		rate(rx, sizeof rx, found ? a : NAN);
 		rate(tx, sizeof tx, found2 ? c : NAN);
@@ -336,8 +338,8 @@ system_panel(const struct board *b, struct page *p, const struct glyphs *g,
 		page_printf(p, AT_NONE, " Network  receive %11s   transmit %11s", rx, tx);
 	}
 	found = found2 = 0;
-	a = total(v, n, host, "disk_read_bytes_per_second", &found);
-	c = total(v, n, host, "disk_write_bytes_per_second", &found2);
+	a = total(v, n, "disk_read_bytes_per_second", &found);
+	c = total(v, n, "disk_write_bytes_per_second", &found2);
 	if (found + found2 > 0) {
 		rate(rx, sizeof rx, found ? a : NAN);
 		rate(tx, sizeof tx, found2 ? c : NAN);
@@ -367,48 +369,63 @@ label(const struct series *s, const char *name, size_t *len)
 }
 
 static int
+fullest(const void *p, const void *q)
+{
+	const struct series *a = *(struct series *const *)p, *b = *(struct series *const *)q;
+
+	return (a->value < b->value) - (a->value > b->value);
+}
+
+/* A bar for each disk; when max cuts them short, the fullest, and how many more. */
+static void
 disk_rows(struct page *p, const struct glyphs *g, struct series **v, int n, int hosts,
     int max)
 {
+	struct series **d = xm_reallocarray(NULL, (size_t)n + 1, sizeof *d);
 	const char *mp;
 	size_t len;
 	char buf[32];
-	int i, rows = 0, w = p->width - 34;
+	int i, k = 0, col = hosts > 1 ? 23 : 14, w = p->width - col - 20;
 
-	for (i = 0; i < n; i++) {
-		if (!named(v[i], "disk_usage_percent"))
-			continue;
-		if (max > 0 && rows == max)
-			return rows + 1;
-		if (rows++ == 0)
-			title(p, g, "Disks");
+	for (i = 0; i < n; i++)
+		if (named(v[i], "disk_usage_percent"))
+			d[k++] = v[i];
+	if (k > 0)
+		title(p, g, "Disks");
+	if (max > 0 && k > max)
+		qsort(d, (size_t)k, sizeof *d, fullest);
+	for (i = 0; i < k && (max <= 0 || i < max - 1 || k == max); i++) {
 		page_newline(p);
 		page_put(p, AT_NONE, " ");
-		if ((mp = label(v[i], "mountpoint", &len)) == NULL) {
-			mp = v[i]->it.key + v[i]->hostlen + 1;
-			len = v[i]->it.len - v[i]->hostlen - 1;
+		if ((mp = label(d[i], "mountpoint", &len)) == NULL) {
+			mp = d[i]->it.key + d[i]->hostlen + 1;
+			len = d[i]->it.len - d[i]->hostlen - 1;
 		}
 		if (hosts > 1) {
-			page_safe(p, AT_NONE, v[i]->it.key, v[i]->hostlen, 8);
-			page_put(p, AT_NONE, ":");
+			page_safe(p, AT_NONE, d[i]->it.key, d[i]->hostlen, 8);
+			page_put(p, AT_DIM, ":");
 		}
-		page_safe(p, AT_NONE, mp, len, hosts > 1 ? 7 : 12);
-		page_pad(p, 14);
-		bar(p, g, sev_attr(v[i]->sev < 0 ? 0 : v[i]->sev), v[i]->value,
+		page_safe(p, AT_NONE, mp, len, col - 2 - (p->lines[p->nline - 1].width - 1));
+		page_pad(p, col);
+		bar(p, g, sev_attr(d[i]->sev < 0 ? 0 : d[i]->sev), d[i]->value,
 		    w > 60 ? 60 : w < 10 ? 10 : w);
-		fit(buf, sizeof buf, 6, v[i]->value);
+		fit(buf, sizeof buf, 6, d[i]->value);
 		page_put(p, AT_NONE, " ");
 		right(p, AT_NONE, buf, 6);
 		page_put(p, AT_NONE, "% ");
-		light(p, g, v[i]->sev);
+		light(p, g, d[i]->sev);
 	}
-	return rows;
+	if (i < k) {
+		page_newline(p);
+		page_printf(p, AT_DIM, " %s and %d more", g->more, k - i);
+	}
+	free(d);
 }
 
 static void
 duration(char *buf, size_t size, double secs)
 {
-	long long t = isfinite(secs) && secs > 0 ? llround(secs) : 0;
+	long long t = isfinite(secs) && secs > 0 ? llround(secs < 1e15 ? secs : 1e15) : 0;
 
 	if (t >= 86400)
 		snprintf(buf, size, "%lldd%lldh", t / 86400, t % 86400 / 3600);
@@ -427,6 +444,8 @@ by_alert(const void *p, const void *q)
 
 	if (a->sev != b->sev)
 		return a->sev > b->sev ? -1 : 1;
+	if (isnan(a->since) || isnan(b->since))	/* by the default thresholds: last */
+		return isnan(a->since) - isnan(b->since);
 	return (a->since > b->since) - (a->since < b->since);
 }
 
@@ -541,7 +560,7 @@ alerts_panel(const struct board *b, struct page *p, const struct glyphs *g,
 	char d[32], ts[32];
 	const char *id;
 	int i, k = 0, name_w = (p->width >= 100 ? p->width - 18 : p->width) - 34;
-	int ev_w = p->width - 40 > 60 ? 60 : p->width - 40;
+	int ev_w = p->width - 40 > 60 ? 60 : p->width - 40, before_w;
 
 	if (name_w > 60)
 		name_w = 60;
@@ -591,8 +610,8 @@ alerts_panel(const struct board *b, struct page *p, const struct glyphs *g,
 			page_newline(p);
 			page_put(p, AT_TITLE, " last events");
 		}
-		t = (time_t)floor(e->ts);
-		if (localtime_r(&t, &tm) != NULL)
+		t = (time_t)(fabs(e->ts) < 1e15 ? floor(e->ts) : 0);
+		if (fabs(e->ts) < 1e15 && localtime_r(&t, &tm) != NULL)
 			strftime(ts, sizeof ts, "%H:%M:%S", &tm);
 		else
 			snprintf(ts, sizeof ts, "-");
@@ -605,12 +624,16 @@ alerts_panel(const struct board *b, struct page *p, const struct glyphs *g,
 		{
 			const char *tab = strchr(e->name, '\t');
 
+			int hw = 0;
+
 			if (hosts > 1 || tab == NULL) {
+				before_w = p->lines[p->nline - 1].width;
 				page_safe(p, AT_NONE, e->name, tab ? (size_t)(tab - e->name) : strlen(e->name), 12);
 				page_put(p, AT_DIM, ":");
+				hw = p->lines[p->nline - 1].width - before_w;
 			}
 			if (tab != NULL)
-				metric_name(p, AT_NONE, tab + 1, strlen(tab + 1), ev_w);
+				metric_name(p, AT_NONE, tab + 1, strlen(tab + 1), ev_w - hw);
 		}
 		page_pad(p, 29 + ev_w);
 		page_put(p, AT_NONE, " ");
@@ -652,7 +675,7 @@ trend_row(struct page *p, const struct glyphs *g, const struct series *s, int ho
 	}
 	page_newline(p);
 	page_put(p, AT_NONE, " ");
-	series_name(p, s, hosts, name_w);
+	series_name(p, s, hosts, name_w - 1);
 	page_pad(p, name_w + 1);
 	num_right(p, sev_attr(s->sev < 0 ? 0 : s->sev), s->value, 7);
 	page_put(p, AT_NONE, " ");
@@ -767,7 +790,7 @@ header(const struct board *b, struct page *p, struct series **v, int n, int host
 	else if (hosts > 1)
 		page_printf(p, AT_TITLE, "%d hosts", hosts);
 	ts[0] = '\0';
-	if (isfinite(b->newest)) {
+	if (fabs(b->newest) < 1e15) {
 		t = (time_t)floor(b->newest);
 		if (localtime_r(&t, &tm) != NULL)
 			strftime(ts, sizeof ts, "%Y-%m-%d %H:%M:%S %Z", &tm);
@@ -822,7 +845,7 @@ panels_draw(const struct board *b, struct page *p, int height, double rps)
 			nact += v[i]->sev > SEV_OK;
 			ndisk += named(v[i], "disk_usage_percent");
 		}
-		max_disks = 3;
+		max_disks = height >= 40 ? 8 : 3;
 		max_active = height >= 40 ? 8 : 3;
 		max_events = height >= 40 ? 6 : 2;
 		for (;;) {
@@ -843,11 +866,12 @@ panels_draw(const struct board *b, struct page *p, int height, double rps)
 			max_events = -1;	/* none, and no title for none */
 	}
 	header(b, p, v, n, hosts, rps);
-	for (i = 0; i < n; i++) {
-		if (i > 0 && same_host(v[i], v[i - 1]))
-			continue;
+	for (i = 0; i < n; i = k) {
+		/* one host's series, together in v: what its panel reads */
+		for (k = i + 1; k < n && same_host(v[k], v[i]); k++)
+			;
 		before = p->nline;
-		system_panel(b, p, g, v, n, v[i], hosts);
+		system_panel(b, p, g, v + i, k - i, v[i], hosts);
 		if (p->nline == before + 1)
 			p->nline--;	/* a host with none of the system series: no panel */
 		if (height > 0 && (int)p->nline > height / 2)

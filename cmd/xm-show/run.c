@@ -9,6 +9,7 @@
 #include <sys/timerfd.h>
 
 #include <err.h>
+#include <errno.h>
 #include <math.h>
 #include <signal.h>
 #include <stdint.h>
@@ -88,7 +89,8 @@ wake_take(struct wake *w, int ms)
 	int n, i, r = 0, sig;
 
 	while ((n = epoll_wait(w->ep, e, 4, ms)) == -1)
-		;
+		if (errno != EINTR)
+			err(XM_EXIT_FAIL, "epoll_wait");
 	for (i = 0; i < n; i++) {
 		if (e[i].data.fd == w->timer) {
 			if (read(w->timer, &ticks, sizeof ticks) > 0 && r == 0)
@@ -119,7 +121,9 @@ show_read(struct board *b, struct record_reader *r, const struct header **h, int
 		k = record_read(r, &rec);
 		if (k == RECORD_HEADER) {
 			n = record_columns(r, &names);
-			*h = board_header(b, names, n);
+			/* past HEADERS: read as bare records, the first four columns */
+			if ((*h = board_header(b, names, n)) == NULL)
+				*h = board_header(b, fixed, 4);
 		} else if (k == RECORD_OK) {
 			if (*h == NULL)
 				*h = board_header(b, fixed, 4);
@@ -137,16 +141,57 @@ show_read(struct board *b, struct record_reader *r, const struct header **h, int
 	}
 }
 
-/* The output of the format, to stdout or written whole to -O's file; 0 or -1. */
+/*
+ * Text from the stream on its way to a terminal: the control characters
+ * (C0 but TAB and LF, DEL, C1) that could move the cursor or retitle it
+ * become "?", in place.
+ */
+static void
+tty_safe(char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (((unsigned char)s[i] < 0x20 && s[i] != '\t' && s[i] != '\n') || s[i] == 0x7f)
+			s[i] = '?';
+		else if ((unsigned char)s[i] == 0xc2 && i + 1 < n &&
+		    (unsigned char)s[i + 1] >= 0x80 && (unsigned char)s[i + 1] <= 0x9f)
+			s[i] = s[i + 1] = '?';
+	}
+}
+
+/*
+ * The output of the format, to stdout or written whole to -O's file: 0,
+ * -1 if it failed, 1 if an ending signal came while a reader that does
+ * not read held it up (what was not written is dropped).
+ */
 static int
 emit(const struct board *b, FILE *out)
 {
 	struct state st;
 	FILE *f;
+	char *buf = NULL;
+	size_t len = 0;
+	int rc = 0;
 
 	if (b->o->out == NULL) {
-		b->o->format->write(b, out);
-		return fflush(out) == EOF ? -1 : 0;
+		if ((f = open_memstream(&buf, &len)) == NULL)
+			err(XM_EXIT_FAIL, "open_memstream");
+		b->o->format->write(b, f);
+		if (fclose(f) == EOF)
+			err(XM_EXIT_FAIL, "open_memstream");
+		if (isatty(fileno(out)))
+			tty_safe(buf, len);
+		sig_let(1);
+		if (fwrite(buf, 1, len, out) != len || fflush(out) == EOF)
+			rc = -1;
+		sig_let(0);
+		free(buf);
+		if (sig_caught()) {
+			sig_abandon(out);
+			return 1;
+		}
+		return rc;
 	}
 	memset(&st, 0, sizeof st);
 	st.path = b->o->out;
@@ -180,11 +225,16 @@ show_run(const struct show_opts *o)
 		}
 		if (k != RECORD_SIGNAL)
 			continue;
+		if (sig_caught())
+			goto out;
 		k = wake_take(&w, 0);
 		if (k == WAKE_END)
 			break;
-		if (k == WAKE_TICK && emit(&b, stdout) == -1)
+		if (k == WAKE_TICK && (k = emit(&b, stdout)) != 0) {
+			if (k == 1)
+				goto out;
 			status = XM_EXIT_FAIL;
+		}
 	}
 	if (emit(&b, stdout) == -1)
 		status = XM_EXIT_FAIL;

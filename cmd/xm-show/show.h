@@ -11,6 +11,7 @@
 
 #define HIST	256	/* values kept per series for its sparkline: wider than any screen */
 #define EVENTS	64	/* recent alert events kept */
+#define HEADERS	4096	/* distinct headers kept: the columns of more are not read */
 
 struct show_opts {
 	double	 refresh;	/* seconds between redraws */
@@ -35,8 +36,9 @@ enum known {
 	K_MEAN, K_MIN, K_MAX, K_TREND, K_ZSCORE, K_SEVERITY, K_EVENT, K_SINCE, K_ALERT_ID, K_N
 };
 
-/* A header seen: its column names, kept while any series' record uses them. */
+/* A header seen: its column names, found by their text. */
 struct header {
+	struct table_item it;	/* key: the names, TAB between */
 	char	**names;
 	size_t	 n;
 	int	 known[K_N];
@@ -74,6 +76,8 @@ struct board {
 	size_t	 n, cap;
 	struct header **hdrs;
 	size_t	 nhdr;
+	struct table hdr_table;
+	int	 said_headers;
 	struct show_event ev[EVENTS];
 	size_t	 nev;		/* ever seen */
 	struct rule defaults[5];	/* where the stream has no severity */
@@ -133,6 +137,7 @@ void	 page_printf(struct page *, int, const char *, ...) __attribute__((format(p
 int	 page_room(const struct page *);
 void	 page_write(const struct page *, FILE *);
 int	 text_width(const char *, size_t);
+long	 utf8_decode(const char *, size_t, size_t *);
 
 /* The panels, into a page; height limits the lines (0: none). */
 void	 panels_draw(const struct board *, struct page *, int, double);
