@@ -57,29 +57,40 @@ state_lock(struct state *st, const char *path, int wait)
 	return rc;
 }
 
-/* The state file to read, or -1 when there is none yet. */
+/* The state file to read; -1 when there is none yet, -2 (said) when it cannot be read. */
 int
 state_open(struct state *st)
 {
 	int fd = open(st->path, O_RDONLY | O_CLOEXEC);
 
-	if (fd == -1 && errno != ENOENT)
-		err(XM_EXIT_FAIL, "%s", st->path);
+	if (fd == -1 && errno != ENOENT) {
+		warn("%s", st->path);
+		return -2;
+	}
 	return fd;
 }
 
-/* A file that cannot be trusted is kept for a person to look at, never dropped. */
-void
+/*
+ * A file that cannot be trusted is kept for a person to look at, never
+ * dropped: 0, or -1 (said) if it cannot be moved aside, and then the
+ * run must not go on to write over it.
+ */
+int
 state_set_aside(struct state *st, const char *why)
 {
 	size_t n = strlen(st->path) + 5;
 	char *bad = xm_malloc(n);
+	int rc = 0;
 
 	snprintf(bad, n, "%s.bad", st->path);
-	if (rename(st->path, bad) == -1)
-		err(XM_EXIT_FAIL, "%s: %s; and it cannot be moved aside", st->path, why);
-	warnx("%s: %s; moved aside to %s, starting afresh", st->path, why, bad);
+	if (rename(st->path, bad) == -1) {
+		warn("%s: %s; and it cannot be moved aside", st->path, why);
+		rc = -1;
+	} else {
+		warnx("%s: %s; moved aside to %s, starting afresh", st->path, why, bad);
+	}
 	free(bad);
+	return rc;
 }
 
 FILE *

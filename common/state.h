@@ -12,7 +12,7 @@ struct state {
 
 int	 state_lock(struct state *, const char *, int);
 int	 state_open(struct state *);
-void	 state_set_aside(struct state *, const char *);
+int	 state_set_aside(struct state *, const char *);
 FILE	*state_create(struct state *);
 int	 state_commit(struct state *, FILE *);
 void	 state_unlock(struct state *);

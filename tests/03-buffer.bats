@@ -215,6 +215,14 @@ xm-buffer: 1 record skipped'
 	run -1 --separate-stderr xm-buffer --state st -H --columns n < in
 	assert_equal "$stderr" 'xm-buffer: st: line 3: value "x" is not a number
 xm-buffer: st: a malformed line; moved aside to st.bad, starting afresh'
+	# one that cannot be moved aside is not written over: the run stops
+	rm -rf st st.bad
+	echo hello > st
+	mkdir -p st.bad/x
+	run -1 --separate-stderr xm-buffer --state st -H < in
+	assert_output ''
+	assert_equal "$stderr" 'xm-buffer: st: no "#xm-buffer state 1" line: not a state file, or another version; and it cannot be moved aside: Is a directory'
+	assert_equal "$(cat st)" hello
 }
 
 @test "xm-buffer: malformed records are skipped with their line; the rest go on" {

@@ -267,22 +267,25 @@ out:
 	return 0;
 }
 
-static void
+/* 0, or -2 (said) if the file can be neither read nor set aside. */
+static int
 load_state(struct run *x, int adopt)
 {
 	const char *why;
 	size_t changed = 0;
-	int fd = state_open(&x->st);
+	int fd = state_open(&x->st), rc = 0;
 
-	if (fd == -1)
-		return;
+	if (fd < 0)
+		return fd == -1 ? 0 : -2;
 	if ((why = alerts_load(&x->a, x->st.path, fd, adopt, &changed)) != NULL) {
-		state_set_aside(&x->st, why);
+		if (state_set_aside(&x->st, why) == -1)
+			rc = -2;
 		x->status = XM_EXIT_FAIL;
 	}
 	if (changed > 0)
 		warnx("%s: %zu series under rules that changed start afresh", x->st.path, changed);
 	close(fd);
+	return rc;
 }
 
 static void
@@ -319,7 +322,7 @@ begin(struct run *x, const struct alert_opts *o, int adopt)
 		sig_let(0);
 		if (k < 0)
 			return k;
-		load_state(x, adopt);
+		return load_state(x, adopt);
 	}
 	return 0;
 }

@@ -117,19 +117,22 @@ take(struct run *x, struct record *rec)
 	return 0;
 }
 
-static void
+/* 0, or -1 (said) if the file can be neither read nor set aside. */
+static int
 load_state(struct run *x, struct state *st)
 {
 	const char *why;
-	int fd = state_open(st);
+	int fd = state_open(st), rc = 0;
 
-	if (fd == -1)
-		return;
+	if (fd < 0)
+		return fd == -1 ? 0 : -1;
 	if ((why = buffer_load(&x->b, st->path, fd)) != NULL) {
-		state_set_aside(st, why);
+		if (state_set_aside(st, why) == -1)
+			rc = -1;
 		x->status = XM_EXIT_FAIL;
 	}
 	close(fd);
+	return rc;
 }
 
 static void
@@ -157,12 +160,13 @@ buffer_run(const struct buffer_opts *o)
 		sig_let(1);
 		k = state_lock(&st, o->state, 1);
 		sig_let(0);
-		if (k < 0) {
+		if (k < 0 || load_state(&x, &st) == -1) {
+			if (k >= 0)
+				state_unlock(&st);
 			buffer_free(&x.b);
 			close(sigfd);
 			return k == -1 ? XM_EXIT_OK : XM_EXIT_FAIL;
 		}
-		load_state(&x, &st);
 	}
 	x.r = record_reader_new(STDIN_FILENO, o->csv ? RECORD_CSV : 0);
 	record_reader_flush(x.r, stdout);
