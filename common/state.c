@@ -72,23 +72,29 @@ state_open(struct state *st)
 
 /*
  * A file that cannot be trusted is kept for a person to look at, never
- * dropped: 0, or -1 (said) if it cannot be moved aside, and then the
- * run must not go on to write over it.
+ * dropped: moved to FILE.bad, or FILE.bad.1 and on if that is taken, so
+ * one set aside earlier is not lost either.  0, or -1 (said) if it
+ * cannot be moved, and then the run must not go on to write over it.
  */
 int
 state_set_aside(struct state *st, const char *why)
 {
-	size_t n = strlen(st->path) + 5;
+	size_t n = strlen(st->path) + 16;
 	char *bad = xm_malloc(n);
-	int rc = 0;
+	int i, rc = -1;
 
-	snprintf(bad, n, "%s.bad", st->path);
-	if (rename(st->path, bad) == -1) {
-		warn("%s: %s; and it cannot be moved aside", st->path, why);
-		rc = -1;
-	} else {
-		warnx("%s: %s; moved aside to %s, starting afresh", st->path, why, bad);
+	for (i = 0; i < 1000; i++) {
+		snprintf(bad, n, i ? "%s.bad.%d" : "%s.bad", st->path, i);
+		if ((rc = renameat2(AT_FDCWD, st->path, AT_FDCWD, bad, RENAME_NOREPLACE)) == 0 ||
+		    errno != EEXIST)
+			break;
 	}
+	if (rc == -1 && (errno == EINVAL || errno == ENOSYS))
+		rc = rename(st->path, bad);	/* a file system without RENAME_NOREPLACE */
+	if (rc == -1)
+		warn("%s: %s; and it cannot be moved aside", st->path, why);
+	else
+		warnx("%s: %s; moved aside to %s, starting afresh", st->path, why, bad);
 	free(bad);
 	return rc;
 }

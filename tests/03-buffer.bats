@@ -208,20 +208,21 @@ xm-buffer: 1 record skipped'
 	# truncated: the #end line is gone
 	sed -i '$d' st
 	run -1 --separate-stderr xm-buffer --state st -H --columns n < in
-	assert_equal "$stderr" 'xm-buffer: st: truncated: no #end line; moved aside to st.bad, starting afresh'
+	assert_equal "$stderr" 'xm-buffer: st: truncated: no #end line; moved aside to st.bad.1, starting afresh'
+	# the one set aside before is still there
+	assert_equal "$(cat st.bad)" hello
 	# damaged: a value that is no number
 	xm-buffer --state st -H < in > /dev/null
 	sed -i '3s/	1	/	x	/' st
 	run -1 --separate-stderr xm-buffer --state st -H --columns n < in
 	assert_equal "$stderr" 'xm-buffer: st: line 3: value "x" is not a number
-xm-buffer: st: a malformed line; moved aside to st.bad, starting afresh'
+xm-buffer: st: a malformed line; moved aside to st.bad.2, starting afresh'
 	# one that cannot be moved aside is not written over: the run stops
-	rm -rf st st.bad
 	echo hello > st
-	mkdir -p st.bad/x
+	touch st.bad.{3..999}
 	run -1 --separate-stderr xm-buffer --state st -H < in
 	assert_output ''
-	assert_equal "$stderr" 'xm-buffer: st: no "#xm-buffer state 1" line: not a state file, or another version; and it cannot be moved aside: Is a directory'
+	assert_equal "$stderr" 'xm-buffer: st: no "#xm-buffer state 1" line: not a state file, or another version; and it cannot be moved aside: File exists'
 	assert_equal "$(cat st)" hello
 }
 

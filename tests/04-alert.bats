@@ -281,19 +281,19 @@ db1	warning'
 	assert_equal "$(sed -n 2p st.bad)" "$(printf '1\th\tm\t5')"
 	printf 'garbage\n' > st
 	run -1 --separate-stderr xm-alert --state st -H < in
-	assert_equal "$stderr" 'xm-alert: st: no "#xm-alert state 1" line: not a state file, or another version; moved aside to st.bad, starting afresh'
+	assert_equal "$stderr" 'xm-alert: st: no "#xm-alert state 1" line: not a state file, or another version; moved aside to st.bad.1, starting afresh'
+	assert_equal "$(sed -n 2p st.bad)" "$(printf '1\th\tm\t5')"
 	# rules changed between runs: the series starts afresh, said once
 	xm-alert --state st -H < in > /dev/null
 	run -0 --separate-stderr xm-alert --state st -r 'cpu_usage_percent warn=99' -H < in
 	assert_equal "$stderr" 'xm-alert: st: 1 series under rules that changed start afresh'
 	# one that cannot be moved aside is not written over: the run stops,
 	# UNKNOWN to Nagios
-	rm -rf st st.bad
 	printf 'garbage\n' > st
-	mkdir -p st.bad/x
+	touch st.bad.{2..999}
 	run -1 --separate-stderr xm-alert --state st -H < in
 	assert_output ''
-	assert_equal "$stderr" 'xm-alert: st: no "#xm-alert state 1" line: not a state file, or another version; and it cannot be moved aside: Is a directory'
+	assert_equal "$stderr" 'xm-alert: st: no "#xm-alert state 1" line: not a state file, or another version; and it cannot be moved aside: File exists'
 	run -3 --separate-stderr xm-alert --check --state st < in
 	assert_output 'XM UNKNOWN - the state file cannot be used'
 	assert_equal "$(cat st)" garbage
