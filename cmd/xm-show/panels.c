@@ -287,6 +287,23 @@ percent_row(struct page *p, const struct glyphs *g, const char *label, const str
 	light(p, g, s->sev);
 }
 
+/* A row of two rates, each summed over its devices; none if neither is there. */
+static void
+io_row(struct page *p, struct series **v, int n, const char *fmt, const char *in,
+    const char *out)
+{
+	char a[32], b[32];
+	int found_in = 0, found_out = 0;
+	double sum_in = total(v, n, in, &found_in), sum_out = total(v, n, out, &found_out);
+
+	if (found_in + found_out == 0)
+		return;
+	rate(a, sizeof a, found_in ? sum_in : NAN);
+	rate(b, sizeof b, found_out ? sum_out : NAN);
+	page_newline(p);
+	page_printf(p, AT_NONE, fmt, a, b);
+}
+
 static void
 system_panel(const struct board *b, struct page *p, const struct glyphs *g,
     struct series **v, int n, const struct series *host, int hosts)
@@ -297,10 +314,7 @@ system_panel(const struct board *b, struct page *p, const struct glyphs *g,
 		{ "Swap", "swap_usage_percent" },
 	};
 	struct series *s, *l5, *l15;
-	char rx[32], tx[32];
 	size_t i;
-	int found = 0, found2 = 0;
-	double a, c;
 
 	if (hosts > 1) {
 		/* the host is the stream's text: through page_safe */
@@ -329,23 +343,10 @@ system_panel(const struct board *b, struct page *p, const struct glyphs *g,
 		page_put(p, AT_DIM, "  1/5/15 min  ");
 		light(p, g, s->sev);
 	}
-	a = total(v, n, "network_receive_bytes_per_second", &found);
-	c = total(v, n, "network_transmit_bytes_per_second", &found2);
-	if (found + found2 > 0) {
-		rate(rx, sizeof rx, found ? a : NAN);
-		rate(tx, sizeof tx, found2 ? c : NAN);
-		page_newline(p);
-		page_printf(p, AT_NONE, " Network  receive %11s   transmit %11s", rx, tx);
-	}
-	found = found2 = 0;
-	a = total(v, n, "disk_read_bytes_per_second", &found);
-	c = total(v, n, "disk_write_bytes_per_second", &found2);
-	if (found + found2 > 0) {
-		rate(rx, sizeof rx, found ? a : NAN);
-		rate(tx, sizeof tx, found2 ? c : NAN);
-		page_newline(p);
-		page_printf(p, AT_NONE, " Disk io  read    %11s   write    %11s", rx, tx);
-	}
+	io_row(p, v, n, " Network  receive %11s   transmit %11s",
+	    "network_receive_bytes_per_second", "network_transmit_bytes_per_second");
+	io_row(p, v, n, " Disk io  read    %11s   write    %11s",
+	    "disk_read_bytes_per_second", "disk_write_bytes_per_second");
 }
 
 /* The value of label name in the series' metric, as written there (escapes and all). */
