@@ -85,7 +85,14 @@ range_side(const struct range *r, double v)
 int
 range_clear(const struct range *r, double v, double margin, int side)
 {
+	double lo = r->lo, hi = r->hi;
+
 	if (r->inside)
-		return v < r->lo - margin || v > r->hi + margin;
-	return v >= r->lo + (side <= 0 ? margin : 0) && v <= r->hi - (side >= 0 ? margin : 0);
+		return v < lo - margin || v > hi + margin;
+	/* a margin as wide as the range moves its bound no further than the other */
+	if (side >= 0)
+		hi = hi - margin > lo ? hi - margin : lo;
+	if (side <= 0)
+		lo = lo + margin < hi ? lo + margin : hi;
+	return v >= lo && v <= hi;
 }

@@ -85,12 +85,13 @@ state_set_aside(struct state *st, const char *why)
 
 	for (i = 0; i < 1000; i++) {
 		snprintf(bad, n, i ? "%s.bad.%d" : "%s.bad", st->path, i);
-		if ((rc = renameat2(AT_FDCWD, st->path, AT_FDCWD, bad, RENAME_NOREPLACE)) == 0 ||
-		    errno != EEXIST)
+		rc = renameat2(AT_FDCWD, st->path, AT_FDCWD, bad, RENAME_NOREPLACE);
+		if (rc == -1 && (errno == EINVAL || errno == ENOSYS) &&
+		    (rc = link(st->path, bad)) == 0)	/* no RENAME_NOREPLACE here */
+			rc = unlink(st->path);
+		if (rc == 0 || errno != EEXIST)
 			break;
 	}
-	if (rc == -1 && (errno == EINVAL || errno == ENOSYS))
-		rc = rename(st->path, bad);	/* a file system without RENAME_NOREPLACE */
 	if (rc == -1)
 		warn("%s: %s; and it cannot be moved aside", st->path, why);
 	else

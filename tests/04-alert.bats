@@ -332,7 +332,11 @@ XM_SEVERITY=ok'
 	run -0 --separate-stderr xm-alert -H -r '* warn=1' \
 	    -x 'printf "%s|%s\n" "$XM_HOST" "$XM_METRIC" >> got; echo $XM_METRIC $XM_HOST >> got2' < in
 	assert_equal "$stderr" ""
-	[ ! -e pwned ] && [ ! -e pwned2 ] && [ ! -e pwned-host ] && [ ! -e pwned-tick ] && [ ! -e pwned-q ]
+	[ ! -e pwned ]
+	[ ! -e pwned2 ]
+	[ ! -e pwned-host ]
+	[ ! -e pwned-tick ]
+	[ ! -e pwned-q ]
 	# two alerts: their callbacks may run at once, in either order
 	assert_equal "$(sort got)" "$(sort <<-'GOT'
 	$(touch pwned-host)`touch pwned-tick`|x{a="$(touch pwned);rm -rf ~"}
@@ -455,6 +459,30 @@ xm-alert: 3 records skipped'
 	assert_equal "$(wc -l < log)" 1200
 	assert_equal "$(sort -n log | uniq | wc -l)" 1200
 	assert_equal "$(cat log)" "$(seq 1200)"
+}
+
+@test "xm-alert: what review found: --max-series keeps saved alerts, --check= is UNKNOWN, a wide margin" {
+	printf '1\th\ta\t80\n1\th\tb\t80\n' | xm-alert -r '* warn=70' --state st > /dev/null
+	run -0 --separate-stderr xm-alert --state st --list -H
+	assert_equal "$(cut -f3 <<< "$output" | tr '\n' ' ')" 'a b '
+	run -1 --separate-stderr bash -c "printf '2\th\tc\t1\n' | xm-alert -r '* warn=70' --state st --max-series 1 -H"
+	run -0 --separate-stderr xm-alert --state st --list -H
+	assert_equal "$(cut -f3 <<< "$output" | tr '\n' ' ')" 'a b '
+	run -3 --separate-stderr xm-alert --check=1 < /dev/null
+	# a margin wider than the range: 0 still clears "80" from above
+	series m 90 0 > in
+	run -0 --separate-stderr xm-alert -r 'm warn=80 hysteresis=100' -H < in
+	assert_equal "$(events <<< "$output")" 'firing resolved'
+	# the side an alert came from is kept across cron runs: 5 (below) then
+	# 15 (within 6 of 20, but not of 10) then 20 resolves, as in one run
+	for v in 5 15 20; do
+		printf '%s\th\tm\t%s\n' $v $v | xm-alert -r 'm warn=10:20 hysteresis=6' --state st2 -H >> cron
+	done
+	assert_equal "$(events < cron)" 'firing - resolved'
+	# perfdata of the tiny, in plain decimals
+	printf '1\th\tt_seconds\t1e-20\n' > in
+	run -0 --separate-stderr xm-alert --check -r 't_seconds warn=1' < in
+	assert_output "XM OK - 1 series within thresholds | 't_seconds'=0.00000000000000000001s;1;;;"
 }
 
 @test "xm-alert: bad command lines: one message, the usage, status 2" {

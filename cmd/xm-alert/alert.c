@@ -121,7 +121,7 @@ alerts_series(struct alerts *a, const char *host, size_t hlen, const char *metri
 	hash = table_hash(a->key, len);
 	if ((s = (struct series *)table_find(&a->table, a->key, len, hash)) != NULL)
 		return s;
-	if (a->n >= a->o->max_series)
+	if (a->n >= a->o->max_series && !a->loading)
 		return NULL;
 	s = xm_calloc(1, sizeof *s + len + 1);
 	s->it.key = (char *)(s + 1);

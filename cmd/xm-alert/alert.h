@@ -81,6 +81,7 @@ struct alerts {
 	size_t	 keycap;
 	size_t	 dropped;
 	int	 said_full;
+	int	 loading;	/* --max-series holds for new series, not for those saved */
 };
 
 void	 alerts_init(struct alerts *, const struct alert_opts *);

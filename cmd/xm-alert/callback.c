@@ -46,6 +46,9 @@ void
 callback_init(struct callbacks *cb, char **cmds, size_t n, double timeout)
 {
 	memset(cb, 0, sizeof *cb);
+	/* an ignored SIGCHLD, inherited, would reap the children unseen */
+	if (n > 0)
+		signal(SIGCHLD, SIG_DFL);
 	cb->cmds = cmds;
 	cb->ncmd = n;
 	cb->timeout = timeout;
@@ -68,8 +71,11 @@ callback_free(struct callbacks *cb)
 
 	for (i = 0; i < cb->len; i++)
 		free_env(cb->q[(cb->head + i) % cb->cap].env);
-	for (i = 0; i < cb->nrun; i++)
+	for (i = 0; i < cb->nrun; i++) {
+		kill(-cb->run[i].pid, SIGKILL);
+		waitpid(cb->run[i].pid, NULL, 0);
 		free_env(cb->run[i].job.env);
+	}
 	free(cb->q);
 }
 
@@ -104,12 +110,13 @@ make_env(char *const *vars, size_t nvars)
 	return env;
 }
 
-static int settle(struct callbacks *, int, size_t, size_t, size_t);
+static int settle(struct callbacks *, int, size_t, size_t, int);
 
 /*
  * The event to every command; vars are NAME=value strings.  0, or the
- * signal that ended the wait for room in the queue: then the callbacks
- * are abandoned and the caller should end.
+ * signal that ended the wait for room in the queue: the event is queued
+ * all the same, past the limit, and the caller should read no more.
+ * Once the callbacks are abandoned, events are only counted as lost.
  */
 int
 callback_event(struct callbacks *cb, char *const *vars, size_t nvars, const char *id,
@@ -117,11 +124,15 @@ callback_event(struct callbacks *cb, char *const *vars, size_t nvars, const char
 {
 	struct callback_job *j;
 	size_t c, need = cb->ncmd < CALLBACK_QUEUE ? cb->ncmd : CALLBACK_QUEUE;
-	int sig;
 
-	if (cb->len + need > CALLBACK_QUEUE &&
-	    (sig = settle(cb, sigfd, CALLBACK_QUEUE - need, CALLBACK_RUNNING, cb->ncmd)) != 0)
-		return sig;
+	int sig = 0;
+
+	if (cb->abandoned) {
+		cb->lost += cb->ncmd;
+		return 0;
+	}
+	if (cb->len + need > CALLBACK_QUEUE)
+		sig = settle(cb, sigfd, CALLBACK_QUEUE - need, CALLBACK_RUNNING, 0);
 	for (c = 0; c < cb->ncmd; c++) {
 		if (cb->len == cb->cap) {
 			size_t old = cb->cap, i;
@@ -139,7 +150,7 @@ callback_event(struct callbacks *cb, char *const *vars, size_t nvars, const char
 		snprintf(j->ev, sizeof j->ev, "%s", ev);
 	}
 	callback_tend(cb);
-	return 0;
+	return sig;
 }
 
 static int
@@ -263,7 +274,8 @@ callback_tend(struct callbacks *cb)
 		free_env(cb->run[i].job.env);
 		cb->run[i] = cb->run[--cb->nrun];
 	}
-	while (cb->len > 0 && cb->nrun < CALLBACK_RUNNING && !busy(cb, &cb->q[cb->head])) {
+	while (!cb->abandoned && cb->len > 0 && cb->nrun < CALLBACK_RUNNING &&
+	    !busy(cb, &cb->q[cb->head])) {
 		start(cb, &cb->q[cb->head]);
 		cb->head = (cb->head + 1) % cb->cap;
 		cb->len--;
@@ -276,9 +288,9 @@ callback_tend(struct callbacks *cb)
  * waiting (and lost more, of an event not yet queued), say how many.
  */
 static void
-abandon(struct callbacks *cb, size_t lost)
+abandon(struct callbacks *cb)
 {
-	size_t i, killed = cb->nrun;
+	size_t i, killed = cb->nrun, lost = 0;
 
 	for (i = 0; i < cb->nrun; i++) {
 		kill(-cb->run[i].pid, SIGKILL);
@@ -293,16 +305,17 @@ abandon(struct callbacks *cb, size_t lost)
 	if (killed > 0 || lost > 0)
 		warnx("ending: %zu callback%s killed, %zu not run", killed, killed == 1 ? "" : "s",
 		    lost);
+	cb->abandoned = 1;
 	arm(cb);
 }
 
 /*
- * Tend the callbacks until at most maxlen wait and maxrun run.  An
- * ending signal meanwhile abandons them (lost: jobs the caller has not
- * queued yet).  0, or the signal.
+ * Tend the callbacks until at most maxlen wait and maxrun run.  0, or
+ * the ending signal that came meanwhile, which with give_up abandons
+ * them and else just ends the wait.
  */
 static int
-settle(struct callbacks *cb, int sigfd, size_t maxlen, size_t maxrun, size_t lost)
+settle(struct callbacks *cb, int sigfd, size_t maxlen, size_t maxrun, int give_up)
 {
 	struct pollfd pfd = { .fd = sigfd, .events = POLLIN };
 	int sig;
@@ -313,7 +326,8 @@ settle(struct callbacks *cb, int sigfd, size_t maxlen, size_t maxrun, size_t los
 			break;
 		sig = sig_take(sigfd);
 		if (sig == SIGINT || sig == SIGTERM || sig == SIGHUP) {
-			abandon(cb, lost);
+			if (give_up)
+				abandon(cb);
 			return sig;
 		}
 		callback_tend(cb);
@@ -328,5 +342,5 @@ settle(struct callbacks *cb, int sigfd, size_t maxlen, size_t maxrun, size_t los
 int
 callback_drain(struct callbacks *cb, int sigfd)
 {
-	return settle(cb, sigfd, 0, 0, 0);
+	return settle(cb, sigfd, 0, 0, 1);
 }

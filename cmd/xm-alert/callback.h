@@ -29,6 +29,8 @@ struct callbacks {
 		struct callback_job job;
 	} run[CALLBACK_RUNNING];
 	size_t	 nrun;
+	size_t	 lost;		/* jobs of events after they were abandoned */
+	int	 abandoned;
 	int	 failed;
 };
 

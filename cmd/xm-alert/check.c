@@ -96,7 +96,8 @@ perf_number(char *buf, size_t size, double v)
 	num_format(buf, v);
 	if (strpbrk(buf, "eE") == NULL)
 		return;
-	n = (size_t)snprintf(buf, size, "%.*f", fabs(v) >= 1 ? 0 : 15, v);
+	n = (size_t)snprintf(buf, size, "%.*f", fabs(v) >= 1 ? 0 :
+	    (int)fmin(330, 9 - floor(log10(fabs(v)))), v);
 	while (n > 1 && strchr(buf, '.') != NULL && (buf[n - 1] == '0' || buf[n - 1] == '.'))
 		buf[--n] = '\0';
 }

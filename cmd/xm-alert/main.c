@@ -139,7 +139,8 @@ main(int argc, char *argv[])
 	xm_init(argv);
 	/* before getopt_long's own messages; "--ch" is as far as it need be spelt */
 	for (i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
-		if (strlen(argv[i]) >= 4 && strncmp(argv[i], "--check", strlen(argv[i])) == 0)
+		if (strcspn(argv[i], "=") >= 4 &&
+		    strncmp(argv[i], "--check", strcspn(argv[i], "=")) == 0)
 			usage_status = 3;
 	while ((ch = getopt_long(argc, argv, "c:eHhr:Vx:", longopts, NULL)) != -1) {
 		switch (ch) {

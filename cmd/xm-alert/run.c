@@ -293,8 +293,10 @@ save_state(struct run *x)
 {
 	FILE *f = state_create(&x->st);
 
-	if (f == NULL || alerts_save(&x->a, f) == -1 || state_commit(&x->st, f) == -1)
+	if (f == NULL || alerts_save(&x->a, f) == -1 || state_commit(&x->st, f) == -1) {
 		x->status = XM_EXIT_FAIL;
+		x->unsaved = 1;
+	}
 }
 
 /*
@@ -346,10 +348,8 @@ end(struct run *x)
 static void
 finish(struct run *x)
 {
-	if (!x->ending)
-		sig_flush(stdout);
-	if (!x->ending && callback_drain(&x->cb, x->sigfd) != 0)
-		x->ending = 1;
+	sig_flush(stdout);
+	callback_drain(&x->cb, x->sigfd);
 	if (x->cb.failed)
 		x->status = XM_EXIT_FAIL;
 	if (x->a.o->state != NULL)
@@ -361,7 +361,7 @@ static int
 not_begun(struct run *x, int k)
 {
 	end(x);
-	if (k == -1)
+	if (k == -1 && !x->a.o->check)
 		return XM_EXIT_OK;
 	if (x->a.o->check) {
 		printf("XM UNKNOWN - the state file cannot be used\n");
@@ -425,7 +425,12 @@ alert_run(const struct alert_opts *o)
 		headed(&x);
 	finish(&x);
 	if (o->check) {
-		x.status = check_report(&x);
+		if (x.unsaved) {
+			printf("XM UNKNOWN - the state file could not be saved\n");
+			x.status = 3;
+		} else {
+			x.status = check_report(&x);
+		}
 	} else {
 		if (record_reader_end(x.r) != 0)
 			x.status = XM_EXIT_FAIL;

@@ -18,7 +18,8 @@ struct run {
 	int	 headed;
 	int	 status;
 	int	 broken;	/* reading the input failed */
-	int	 ending;	/* a signal came while the stream waited for the callbacks */
+	int	 ending;
+	int	 unsaved;	/* saving the state failed */	/* a signal came while the stream waited for the callbacks */
 	size_t	 skipped_check;	/* --check: records that could not be checked */
 };
 

@@ -6,7 +6,8 @@
  *	a record per series: its newest sample's time and tested value, its
  *	severity and since when, when its alert began and was last told,
  *	its samples in a row at each level above ok ("N@TS" four times, by
- *	commas), and the rule that chose it
+ *	commas) and the side of its range the last alerting sample was on
+ *	("/1" above, "/-1" below, "/0" neither), and the rule that chose it
  *	#kept  FIELD...
  *	after an active series, its last record from the value on
  *	#end  SERIES
@@ -69,6 +70,7 @@ alerts_save(struct alerts *a, FILE *f)
 		for (len = 0, l = SEV_INFO; l < SEV_N; l++)
 			len += (size_t)snprintf(buf + len, sizeof buf - len, "%s%lu@%.17g",
 			    l > SEV_INFO ? "," : "", (unsigned long)s->cnt[l], s->cnt[l] ? s->start[l] : 0);
+		len += (size_t)snprintf(buf + len, sizeof buf - len, "/%d", s->side);
 		record_put(&w, buf, len);
 		record_put_str(&w, a->rules[s->rule].text);
 		record_end(&w);
@@ -103,7 +105,7 @@ restore(struct alerts *a, struct series *s, const struct record *rec, int retire
 	const char *p = rec->field[S_COUNTS];
 	double since, fired, announced, start;
 	unsigned long cnt;
-	int l, sev, used;
+	int l, sev, used, side = 2;
 
 	if ((sev = severity_parse(rec->field[S_SEVERITY])) < 0 || num(rec, S_SINCE, &since) ||
 	    num(rec, S_FIRED, &fired) || num(rec, S_ANNOUNCED, &announced) ||
@@ -116,9 +118,11 @@ restore(struct alerts *a, struct series *s, const struct record *rec, int retire
 		s->cnt[l] = (uint32_t)cnt;
 		s->start[l] = start;
 		p += used;
-		if (*p != (l + 1 < SEV_N ? ',' : '\0'))
+		if (l + 1 < SEV_N ? *p != ',' : *p != '\0' && *p != '/')
 			return -1;
-		p++;
+		if (*p++ == '/' && (sscanf(p, "%d%n", &side, &used) != 1 || side < -1 ||
+		    side > 1 || p[used] != '\0'))
+			return -1;
 	}
 	s->last_ts = rec->ts;
 	s->last_value = rec->value;
@@ -131,10 +135,13 @@ restore(struct alerts *a, struct series *s, const struct record *rec, int retire
 	s->since = since;
 	s->announced = announced;
 	/*
-	 * The side of the range the alert came from: the last value's if it
-	 * still alerts, else the bound it hovers within the margin of.
+	 * The side of the range the alert came from, as saved; from a file
+	 * without it, the last value's if it still alerts, else the bound it
+	 * hovers within the margin of.
 	 */
-	if (sev != SEV_OK && r->level_text[sev] != NULL) {
+	if (side != 2)
+		s->side = (int8_t)side;
+	else if (sev != SEV_OK && r->level_text[sev] != NULL) {
 		if (range_alerts(&r->level[sev], s->last_value))
 			s->side = (int8_t)range_side(&r->level[sev], s->last_value);
 		else
@@ -210,6 +217,7 @@ alerts_load(struct alerts *a, const char *path, int fd, int adopt, size_t *chang
 		return "no \"" STATE_VERSION "\" line: not a state file, or another version";
 	}
 	record_reader_name(r, path);
+	a->loading = 1;
 	while ((k = record_read(r, &rec)) != RECORD_EOF) {
 		line++;
 		if (k == RECORD_BAD || k == RECORD_ERROR) {
@@ -272,11 +280,13 @@ alerts_load(struct alerts *a, const char *path, int fd, int adopt, size_t *chang
 			goto bad;
 		}
 	}
+	a->loading = 0;
 	if (ended) {
 		record_reader_free(r);
 		return NULL;
 	}
 bad:
+	a->loading = 0;
 	record_reader_free(r);
 	alerts_free(a);
 	alerts_init(a, a->o);

@@ -116,6 +116,8 @@ ranges(void)
 	ok(range_clear(&r, 0, 2, 1) && range_clear(&r, 1, 2, 1) && !range_clear(&r, 1, 2, -1) &&
 	    range_clear(&r, 2, 2, -1) && !range_clear(&r, 79, 2, 0) && !range_clear(&r, 1, 2, 0),
 	    "the margin holds at the bound crossed only: 0 and 1 clear \"80\" from above");
+	ok(range_clear(&r, 0, 100, 1) && range_clear(&r, 0, 80, 1) && !range_clear(&r, 0.5, 100, 1),
+	    "a margin wider than \"80\" from above: only its lower bound, 0, is clear");
 	range_parse(&r, "10:20");
 	ok(range_clear(&r, 19.5, 1, -1) && !range_clear(&r, 10.5, 1, -1) &&
 	    range_clear(&r, 10.5, 1, 1) && !range_clear(&r, 19.5, 1, 1),
