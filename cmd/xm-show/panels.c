@@ -169,8 +169,9 @@ rate(char *buf, size_t size, double v)
 	snprintf(buf, size, k == 0 ? "%.0f %s" : "%.3g %s", v, unit[k]);
 }
 
+/* A panel's title line: "── name ", then the rule up to column col (0: the edge). */
 static void
-title(struct page *p, const struct glyphs *g, const char *name)
+title_start(struct page *p, const struct glyphs *g, const char *name)
 {
 	page_newline(p);
 	page_put(p, AT_TITLE, g->rule);
@@ -178,8 +179,20 @@ title(struct page *p, const struct glyphs *g, const char *name)
 	page_put(p, AT_TITLE, " ");
 	page_put(p, AT_TITLE, name);
 	page_put(p, AT_TITLE, " ");
-	while (page_room(p) > 0)
+}
+
+static void
+title_rule(struct page *p, const struct glyphs *g, int col)
+{
+	while (page_room(p) > 0 && (col == 0 || p->lines[p->nline - 1].width < col))
 		page_put(p, AT_TITLE, g->rule);
+}
+
+static void
+title(struct page *p, const struct glyphs *g, const char *name)
+{
+	title_start(p, g, name);
+	title_rule(p, g, 0);
 }
 
 /* [#####.....]: pct of w cells, in eighths where the glyphs allow. */
@@ -318,14 +331,10 @@ system_panel(const struct board *b, struct page *p, const struct glyphs *g,
 
 	if (hosts > 1) {
 		/* the host is the stream's text: through page_safe */
-		page_newline(p);
-		page_put(p, AT_TITLE, g->rule);
-		page_put(p, AT_TITLE, g->rule);
-		page_put(p, AT_TITLE, " System ");
+		title_start(p, g, "System");
 		page_safe(p, AT_TITLE, host->it.key, host->hostlen, 40);
 		page_put(p, AT_TITLE, " ");
-		while (page_room(p) > 0)
-			page_put(p, AT_TITLE, g->rule);
+		title_rule(p, g, 0);
 	} else {
 		title(p, g, "System");
 	}
@@ -754,17 +763,10 @@ list_panel(struct page *p, const struct glyphs *g, const char *name, struct seri
 
 	if (n == 0)
 		return;
-	page_newline(p);
-	page_put(p, AT_TITLE, g->rule);
-	page_put(p, AT_TITLE, g->rule);
-	page_put(p, AT_TITLE, " ");
-	page_put(p, AT_TITLE, name);
-	page_put(p, AT_TITLE, " ");
-	while (page_room(p) > 0 && p->lines[p->nline - 1].width < col)
-		page_put(p, AT_TITLE, g->rule);
+	title_start(p, g, name);
+	title_rule(p, g, col);
 	page_put(p, AT_TITLE, "  value    mean     min     max ");
-	while (page_room(p) > 0)
-		page_put(p, AT_TITLE, g->rule);
+	title_rule(p, g, 0);
 	for (i = 0; i < n && (max <= 0 || i < max - 1 || n == max); i++)
 		trend_row(p, g, v[i], hosts);
 	if (i < n) {
