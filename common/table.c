@@ -79,6 +79,24 @@ table_add(struct table *t, struct table_item *it)
 	t->n++;
 }
 
+/*
+ * A new item of size bytes (its struct table_item first), zeroed, with
+ * a copy of the key right after it -- so that finding it and using it
+ * touch the same memory -- NUL-terminated, and added to t.
+ */
+void *
+table_insert(struct table *t, size_t size, const char *key, size_t len, uint64_t hash)
+{
+	struct table_item *it = xm_calloc(1, size + len + 1);
+
+	it->key = (char *)it + size;
+	memcpy(it->key, key, len);
+	it->len = (uint32_t)len;
+	it->hash = hash;
+	table_add(t, it);
+	return it;
+}
+
 void
 table_free(struct table *t)
 {

@@ -123,11 +123,7 @@ alerts_series(struct alerts *a, const char *host, size_t hlen, const char *metri
 		return s;
 	if (a->n >= a->o->max_series && !a->loading)
 		return NULL;
-	s = xm_calloc(1, sizeof *s + len + 1);
-	s->it.key = (char *)(s + 1);
-	memcpy(s->it.key, a->key, len);
-	s->it.len = (uint32_t)len;
-	s->it.hash = hash;
+	s = table_insert(&a->table, sizeof *s, a->key, len, hash);
 	s->hostlen = (uint32_t)hlen;
 	s->since = NAN;
 	s->rule = -1;
@@ -143,7 +139,6 @@ alerts_series(struct alerts *a, const char *host, size_t hlen, const char *metri
 	s->it.key[hlen] = '\t';
 	if (s->rule >= 0)
 		alerts_make_id(s, a->rules[s->rule].text);
-	table_add(&a->table, &s->it);
 	if (a->n == a->cap) {
 		a->cap = a->cap ? 2 * a->cap : 64;
 		a->all = xm_reallocarray(a->all, a->cap, sizeof *a->all);

@@ -77,16 +77,10 @@ buffer_series(struct buffer *b, const char *host, size_t hlen, const char *metri
 		return s;
 	if (b->n >= b->o->max_series)
 		return NULL;
-	/* The key right after the series, so that finding it and using it touch the same memory. */
-	s = xm_calloc(1, sizeof *s + len);
-	s->it.key = (char *)(s + 1);
-	memcpy(s->it.key, b->key, len);
-	s->it.len = (uint32_t)len;
-	s->it.hash = hash;
+	s = table_insert(&b->table, sizeof *s, b->key, len, hash);
 	s->hostlen = (uint32_t)hlen;
 	s->period = INT64_MIN;
 	ring_init(&s->ring, b->o->size, !b->o->summary);
-	table_add(&b->table, &s->it);
 	if (b->n == b->cap) {
 		b->cap = b->cap ? 2 * b->cap : 64;
 		b->all = xm_reallocarray(b->all, b->cap, sizeof *b->all);

@@ -185,13 +185,8 @@ find(struct board *b, const struct record *rec)
 		return s;
 	if (b->n >= b->o->max_series)
 		return NULL;
-	s = xm_calloc(1, sizeof *s + len + 1);
-	s->it.key = (char *)(s + 1);
-	memcpy(s->it.key, b->key, len);
-	s->it.len = (uint32_t)len;
-	s->it.hash = hash;
+	s = table_insert(&b->table, sizeof *s, b->key, len, hash);
 	s->hostlen = (uint32_t)hl;
-	table_add(&b->table, &s->it);
 	if (b->n == b->cap) {
 		b->cap = b->cap ? 2 * b->cap : 64;
 		b->all = xm_reallocarray(b->all, b->cap, sizeof *b->all);

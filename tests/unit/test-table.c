@@ -51,5 +51,22 @@ main(void)
 		free(th[n].it.key);
 	free(th);
 	table_free(&t);
+
+	{
+		struct item { struct table_item it; int x; } *a, *b;
+
+		table_init(&t);
+		a = table_insert(&t, sizeof *a, "h\tm", 3, table_hash("h\tm", 3));
+		b = table_insert(&t, sizeof *b, "h\tn{x=\"1\"}", 10, table_hash("h\tn{x=\"1\"}", 10));
+		ok(a->it.key == (char *)(a + 1) && memcmp(a->it.key, "h\tm", 4) == 0 &&
+		    a->it.len == 3 && a->x == 0,
+		    "table_insert: zeroed, the key copied right after the item, NUL-terminated");
+		ok((void *)table_find(&t, "h\tm", 3, table_hash("h\tm", 3)) == (void *)a &&
+		    (void *)table_find(&t, b->it.key, 10, b->it.hash) == (void *)b && t.n == 2,
+		    "table_insert: each found again");
+		free(a);
+		free(b);
+		table_free(&t);
+	}
 	return tap_done();
 }
