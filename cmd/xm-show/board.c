@@ -170,7 +170,7 @@ static struct series *
 find(struct board *b, const struct record *rec)
 {
 	struct series *s;
-	size_t hl = rec->len[COL_HOST], len = hl + 1 + rec->len[COL_METRIC];
+	size_t hl = rec->len[COL_HOST], len = hl + 1 + rec->len[COL_METRIC], i;
 	uint64_t hash;
 
 	if (len + 1 > b->keycap) {
@@ -187,6 +187,13 @@ find(struct board *b, const struct record *rec)
 		return NULL;
 	s = table_insert(&b->table, sizeof *s, b->key, len, hash);
 	s->hostlen = (uint32_t)hl;
+	/* host and metric apart, NUL-terminated, for the globs */
+	s->deflt = -1;
+	s->it.key[hl] = '\0';
+	for (i = 0; i < b->ndefaults && s->deflt < 0; i++)
+		if (rule_matches(&b->defaults[i], s->it.key, s->it.key + hl + 1))
+			s->deflt = (int)i;
+	s->it.key[hl] = '\t';
 	if (b->n == b->cap) {
 		b->cap = b->cap ? 2 * b->cap : 64;
 		b->all = xm_reallocarray(b->all, b->cap, sizeof *b->all);
@@ -226,7 +233,6 @@ board_take(struct board *b, const struct header *h, const struct record *rec)
 	struct series *s;
 	const int *k = h->known;
 	size_t i, o;
-	char *metric;
 	int sev;
 
 	if (!wanted(b, rec))
@@ -275,16 +281,8 @@ board_take(struct board *b, const struct header *h, const struct record *rec)
 	    (sev = severity_parse(rec->field[k[K_SEVERITY]])) >= 0) {
 		s->from_stream = 1;
 		s->since = number(rec, k[K_SINCE]);
-	} else {
-		metric = s->it.key + s->hostlen + 1;
-		s->it.key[s->hostlen] = '\0';
-		for (i = 0; i < b->ndefaults; i++) {
-			if (rule_matches(&b->defaults[i], s->it.key, metric)) {
-				sev = rule_severity(&b->defaults[i], rec->value);
-				break;
-			}
-		}
-		s->it.key[s->hostlen] = '\t';
+	} else if (s->deflt >= 0) {
+		sev = rule_severity(&b->defaults[s->deflt], rec->value);
 	}
 	s->sev = sev;
 	if (k[K_EVENT] >= 0 && (size_t)k[K_EVENT] < rec->nfield &&

@@ -55,6 +55,7 @@ struct series {
 	uint32_t nhist;		/* values ever pushed */
 	int	 sev;		/* severity: from the stream, else the default rules; -1: none */
 	int	 from_stream;	/* sev came from xm-alert's column */
+	int	 deflt;		/* the default rule that matches it, chosen once; -1: none */
 	double	 since;		/* when sev began, if the stream says */
 	int	 trend;		/* -1 decreasing, 0 stable, 1 increasing, 2: not known */
 	double	 zscore;	/* NAN: not known */
