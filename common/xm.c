@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "xm.h"
 
@@ -150,4 +151,14 @@ xm_close_stdout(void)
 		return XM_EXIT_FAIL;
 	}
 	return XM_EXIT_OK;
+}
+
+/* Seconds on CLOCK_MONOTONIC: for spans, never for record time. */
+double
+xm_monotonic(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + t.tv_nsec / 1e9;
 }

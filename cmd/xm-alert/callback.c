@@ -33,15 +33,6 @@
 
 extern char **environ;
 
-static double
-monotonic(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + t.tv_nsec / 1e9;
-}
-
 void
 callback_init(struct callbacks *cb, char **cmds, size_t n, double timeout)
 {
@@ -208,7 +199,7 @@ start(struct callbacks *cb, struct callback_job *j)
 		return;
 	}
 	cb->run[cb->nrun].pid = pid;
-	cb->run[cb->nrun].deadline = monotonic() + cb->timeout;
+	cb->run[cb->nrun].deadline = xm_monotonic() + cb->timeout;
 	cb->run[cb->nrun].killed = 0;
 	cb->run[cb->nrun].job = *j;
 	cb->nrun++;
@@ -219,7 +210,7 @@ static void
 arm(const struct callbacks *cb)
 {
 	struct itimerval it;
-	double next = INFINITY, now = monotonic(), d;
+	double next = INFINITY, now = xm_monotonic(), d;
 	long long us;
 	size_t i;
 
@@ -244,7 +235,7 @@ arm(const struct callbacks *cb)
 void
 callback_tend(struct callbacks *cb)
 {
-	double now = monotonic();
+	double now = xm_monotonic();
 	char what[64];
 	size_t i = 0;
 	int st;

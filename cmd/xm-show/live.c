@@ -47,15 +47,6 @@ struct live {
 	double	 rate;
 };
 
-static double
-monotonic(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + t.tv_nsec / 1e9;
-}
-
 static void
 colours(struct live *l, int color)
 {
@@ -91,7 +82,7 @@ draw(struct live *l)
 {
 	const struct page *p = &l->page;
 	const struct run *r;
-	double now = monotonic();
+	double now = xm_monotonic();
 	size_t i, k;
 
 	if (now - l->at >= 0.5 || l->at == 0) {
