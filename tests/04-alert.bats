@@ -529,8 +529,8 @@ fake() {
 	export XM_ALERTMANAGER_URL=http://am:9093
 	PATH="$PWD/fake:$PATH" run -0 --separate-stderr xm-alert -e -H \
 	    -x "$SCRIPTS/xm-notify-alertmanager; cp curl.in am.\$XM_EVENT" < in
-	assert_equal "$(cat am.firing)" '[{"labels":{"alertname":"xm_disk_usage_percent","instance":"web\"1","series":"disk_usage_percent{mountpoint=\"/\"}","severity":"critical","alert_id":"2ae343a493c670bc"},"annotations":{"summary":"disk_usage_percent{mountpoint=\"/\"} on web\"1: critical, value 91 (crit 90)","rule":"disk_usage_percent{*} warn=80 crit=90 emerg=95"},"startsAt":"2025-11-28T00:00:00.000Z"}]'
-	assert_equal "$(cat am.resolved)" '[{"labels":{"alertname":"xm_disk_usage_percent","instance":"web\"1","series":"disk_usage_percent{mountpoint=\"/\"}","severity":"critical","alert_id":"2ae343a493c670bc"},"annotations":{"summary":"disk_usage_percent{mountpoint=\"/\"} on web\"1: resolved after 1m0s, value 10","rule":"disk_usage_percent{*} warn=80 crit=90 emerg=95"},"startsAt":"2025-11-28T00:00:00.000Z","endsAt":"2025-11-28T00:01:00.000Z"}]'
+	assert_equal "$(cat am.firing)" '[{"labels":{"alertname":"xm_disk_usage_percent","host":"web\"1","metric":"disk_usage_percent{mountpoint=\"/\"}","severity":"critical","alert_id":"2ae343a493c670bc"},"annotations":{"summary":"disk_usage_percent{mountpoint=\"/\"} on web\"1: critical, value 91 (crit 90)","value":"91","rule":"disk_usage_percent{*} warn=80 crit=90 emerg=95"},"startsAt":"2025-11-28T00:00:00.000Z"}]'
+	assert_equal "$(cat am.resolved)" '[{"labels":{"alertname":"xm_disk_usage_percent","host":"web\"1","metric":"disk_usage_percent{mountpoint=\"/\"}","severity":"critical","alert_id":"2ae343a493c670bc"},"annotations":{"summary":"disk_usage_percent{mountpoint=\"/\"} on web\"1: resolved after 1m0s, value 10","value":"10","rule":"disk_usage_percent{*} warn=80 crit=90 emerg=95"},"startsAt":"2025-11-28T00:00:00.000Z","endsAt":"2025-11-28T00:01:00.000Z"}]'
 	assert_equal "$(tail -n 1 curl.args)" 'http://am:9093/api/v2/alerts'
 	PATH="$PWD/fake:$PATH" run -0 --separate-stderr xm-alert -e -H -x "$SCRIPTS/xm-notify-syslog" < in
 	assert_equal "$(cat logger.args)" '-t
