@@ -12,6 +12,7 @@ XMCFLAGS  = -std=c11 -Wall -Wextra -D_GNU_SOURCE -DXM_VERSION=\"$(VERSION)\" \
             -Icommon -MMD -MP $(CFLAGS)
 LDLIBS    = -lcsv -lm
 CURSES_LIBS = -lncursesw -ltinfo
+HTTP_LIBS = -lmicrohttpd -lz
 # Link only the libraries a program calls: xm-sample keeps clear of libm.
 XMLDFLAGS = -Wl,--as-needed $(LDFLAGS)
 
@@ -20,12 +21,13 @@ O   = obj
 BIN = bin
 
 PROGS  = xm-sample xm-buffer xm-alert xm-show
-SCRIPTS = xm-dashboard xm-notify-alertmanager xm-notify-mail xm-notify-syslog
+SCRIPTS = xm-dashboard xm-notify-alertmanager xm-notify-mail xm-notify-syslog xm-push
+PAGES1  = $(PROGS) xm-push
 COMMON = metric num range record ring rule sig state stats table xm
 SAMPLE = main sample src dev cpu mem disk io net load proc cgroup synth
 BUFFER = main buffer run save
 ALERT  = main alert callback check run save
-SHOW   = main board live output page panels run
+SHOW   = main board http live output page panels run
 UNITS  = test-num test-metric test-range test-record test-ring test-stats test-table
 
 COMMON_OBJ = $(COMMON:%=$(O)/common/%.o)
@@ -59,7 +61,7 @@ $(BIN)/xm-alert: $(ALERT_OBJ) $(O)/libxm.a
 
 $(BIN)/xm-show: $(SHOW_OBJ) $(O)/libxm.a
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(XMLDFLAGS) -o $@ $(SHOW_OBJ) $(O)/libxm.a $(CURSES_LIBS) $(LDLIBS)
+	$(CC) $(CFLAGS) $(XMLDFLAGS) -o $@ $(SHOW_OBJ) $(O)/libxm.a $(CURSES_LIBS) $(HTTP_LIBS) $(LDLIBS)
 
 $(O)/tests/%: $(O)/tests/unit/%.o $(O)/tests/unit/tap.o $(O)/libxm.a
 	$(CC) $(CFLAGS) $(XMLDFLAGS) -o $@ $< $(O)/tests/unit/tap.o $(O)/libxm.a $(LDLIBS)
@@ -109,12 +111,12 @@ install: all
 	mkdir -p $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MANPREFIX)/man1 \
 	    $(DESTDIR)$(MANPREFIX)/man7
 	cp -f $(PROGS:%=$(BIN)/%) $(SCRIPTS:%=scripts/%) $(DESTDIR)$(PREFIX)/bin/
-	cp -f $(PROGS:%=man/%.1) $(DESTDIR)$(MANPREFIX)/man1/
+	cp -f $(PAGES1:%=man/%.1) $(DESTDIR)$(MANPREFIX)/man1/
 	cp -f man/xm.7 $(DESTDIR)$(MANPREFIX)/man7/
 
 uninstall:
 	rm -f $(PROGS:%=$(DESTDIR)$(PREFIX)/bin/%) $(SCRIPTS:%=$(DESTDIR)$(PREFIX)/bin/%) \
-	    $(PROGS:%=$(DESTDIR)$(MANPREFIX)/man1/%.1) \
+	    $(PAGES1:%=$(DESTDIR)$(MANPREFIX)/man1/%.1) \
 	    $(DESTDIR)$(MANPREFIX)/man7/xm.7
 
 clean:

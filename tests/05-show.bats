@@ -9,6 +9,7 @@ setup() {
 
 teardown() {
 	tm kill-server 2> /dev/null || true
+	stop_servers
 }
 
 # tmux on a server of this test's own, a new one for each tm_start.
@@ -410,6 +411,203 @@ xm_m4100{host="h"} 4100'
 		sleep 0.5
 	done
 	screen | grep -q '^ ● \(warn\|crit\|emerg\) ' || fail "no alert in 70 s: $(screen)"
+	tm send-keys -t s q
+	screen_has 'EXITED 0'
+}
+
+# xm-show --listen at a free port, reading the fifo "in" (fed by fd 8;
+# bats keeps 3 for itself);
+# $url is its /metrics.
+listen_start() {
+	port=$(free_port)
+	url=http://127.0.0.1:$port/metrics
+	mkfifo in
+	# read and write, so that neither open waits for the other end
+	exec 8<> in
+	start_server show xm-show --listen "127.0.0.1:$port" "$@" < in
+	wait_ready show "$url"
+}
+
+# The exporter's own families of a /metrics body, the timing left out.
+self_part() {
+	sed -n '/^# HELP xm_build_info /,$p' | grep -v '^xm_scrape_duration_seconds '
+}
+
+@test "xm-show: --listen serves -o prom and the exporter's own families, and nothing else" {
+	listen_start
+	cat "$SHOW/alerted.tsv" >&8
+	poll 10 eval "curl -sf '$url' | grep -qx 'xm_records_read_total 1080'"
+	curl -sf -D headers -o body "$url"
+	# the stream's part is -o prom's, byte for byte
+	xm-show -o prom < "$SHOW/alerted.tsv" > want
+	sed '/^# HELP xm_build_info /,$d' body | diff -u want -
+	assert_equal "$(self_part < body)" "# HELP xm_build_info Always 1: the version of xm-show serving.
+# TYPE xm_build_info gauge
+xm_build_info{version=\"$(xm-show -V | cut -d' ' -f2)\"} 1
+# HELP xm_records_read_total Records read from the stream.
+# TYPE xm_records_read_total counter
+xm_records_read_total 1080
+# HELP xm_records_skipped_total Malformed lines skipped.
+# TYPE xm_records_skipped_total counter
+xm_records_skipped_total 0
+# HELP xm_records_dropped_total Records of new series left out (--max-series).
+# TYPE xm_records_dropped_total counter
+xm_records_dropped_total 0
+# HELP xm_series Series on the board.
+# TYPE xm_series gauge
+xm_series 27
+# HELP xm_last_record_timestamp_seconds The newest ts of the stream: how stale the board is.
+# TYPE xm_last_record_timestamp_seconds gauge
+xm_last_record_timestamp_seconds 1764288040
+# HELP xm_scrape_duration_seconds Seconds spent building this response.
+# TYPE xm_scrape_duration_seconds gauge"
+	grep -Eq '^xm_scrape_duration_seconds [0-9.e-]+$' body || fail "no scrape duration: $(tail -n 1 body)"
+	run -0 promtool check metrics < body
+	assert_equal "$(tr -d '\r' < headers | grep -i '^content-type:')" 'Content-Type: text/plain; version=0.0.4; charset=utf-8'
+	# with stdout not a terminal and no -o, it only serves; input over, it goes on
+	# serving until SIGTERM, and ends 0
+	exec 8>&-
+	curl -sf -o /dev/null "$url"
+	kill "$(cat show.pid)"
+	run -0 wait "$(cat show.pid)"
+	assert_equal "$(cat show.log)" ""
+}
+
+@test "xm-show: --listen: gzip when asked, HEAD, the index page, 404, 405, no bodies, no huge headers" {
+	listen_start
+	cat "$SHOW/alerted.tsv" >&8
+	poll 10 eval "curl -sf '$url' | grep -qx 'xm_records_read_total 1080'"
+	curl -sf -o plain "$url"
+	curl -sf -H 'Accept-Encoding: deflate, gzip;q=0.5' -D headers -o body.gz "$url"
+	tr -d '\r' < headers | grep -i -e '^content-encoding:' -e '^vary:' > got
+	assert_equal "$(cat got)" 'Content-Encoding: gzip
+Vary: Accept-Encoding'
+	diff -u <(grep -v '^xm_scrape_duration_seconds ' plain) <(gunzip -c body.gz | grep -v '^xm_scrape_duration_seconds ')
+	# gzip;q=0 is a refusal: the body comes plain
+	curl -sf -H 'Accept-Encoding: gzip;q=0' -D headers -o body "$url"
+	run -1 grep -i '^content-encoding' headers
+	assert_equal "$(head -n 1 body)" "$(head -n 1 plain)"
+	# HEAD: the headers of GET, no body
+	run -0 curl -s -I -o /dev/null -w '%{http_code} %{size_download}' "$url"
+	assert_output '200 0'
+	run -0 curl -s -w ' %{http_code} %{content_type}' "http://127.0.0.1:$port/"
+	assert_output '<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>xm</title></head>
+<body><h1>xm</h1><p><a href="/metrics">Metrics</a></p></body></html>
+ 200 text/html; charset=utf-8'
+	run -0 curl -s -w ' %{http_code}' "$url/x"
+	assert_output 'not found: the metrics are at /metrics
+ 404'
+	run -0 curl -s -D headers -w ' %{http_code}' -X POST --data-binary x "$url"
+	assert_output 'only GET and HEAD
+ 405'
+	assert_equal "$(tr -d '\r' < headers | grep -i '^allow:')" 'Allow: GET, HEAD'
+	run -0 curl -s -X DELETE -o /dev/null -w '%{http_code}' "$url"
+	assert_output 405
+	run -0 curl -s -X GET --data-binary @"$SHOW/alerted.tsv" -w ' %{http_code}' "$url"
+	assert_output 'a request here has no body
+ 413'
+	run -0 curl -s -H 'Transfer-Encoding: chunked' -X GET --data-binary x -o /dev/null -w '%{http_code}' "$url"
+	assert_output 413
+	run -0 curl -s -H "X-Huge: $(head -c 20000 /dev/zero | tr '\0' a)" -o /dev/null -w '%{http_code}' "$url"
+	assert_output 431
+	# the stream went on through all of it
+	printf '#ts\thost\tmetric\tvalue\n1764288100\tweb1\tcpu_usage_percent\t12.5\n' >&8
+	poll 10 eval "curl -sf '$url' | grep -qx 'xm_cpu_usage_percent{host=\"web1\"} 12.5'"
+	assert_equal "$(cat show.log)" ""
+}
+
+@test "xm-show: --listen: each scrape is the board of that moment, whole, while the stream flows" {
+	listen_start -o prom -O out.prom -r 0.1
+	for v in 1 2 3; do
+		printf '%d\th\tv\t%d\n' "$v" "$v" >&8
+		poll 10 eval "curl -sf '$url' | grep -qx 'xm_v{host=\"h\"} $v'"
+		poll 10 eval "grep -sqx 'xm_v{host=\"h\"} $v' out.prom"
+	done
+	# a flood of 100000 records while scraping: every scrape a valid exposition
+	seq 4 100003 | awk '{ printf "%d\th\tv%d\t%d\n", $1, $1 % 500, $1 }' >&8 &
+	feeder=$!
+	n=0
+	while kill -0 "$feeder" 2> /dev/null || [ "$n" -lt 3 ]; do
+		curl -sf "$url" > scrape || fail "scrape $n failed"
+		promtool check metrics < scrape > check 2>&1 || fail "scrape $n: $(cat check)"
+		n=$((n + 1))
+	done
+	wait "$feeder"
+	poll 20 eval "curl -sf '$url' | grep -qx 'xm_records_read_total 100003'"
+	curl -sf "$url" > scrape
+	assert_equal "$(grep -c '^xm_v[0-9][0-9]*{' scrape)" 500
+	assert_equal "$(grep -x 'xm_v3{host="h"} [0-9]*' scrape)" 'xm_v3{host="h"} 100003'
+	assert_equal "$(grep '^xm_last_record_timestamp_seconds ' scrape)" 'xm_last_record_timestamp_seconds 100003'
+}
+
+@test "xm-show: --listen: clients that hang are capped and timed out; the stream never waits for them" {
+	listen_start -o prom -O out.prom -r 0.1
+	printf '1\th\tm\t1\n' >&8
+	poll 10 eval "grep -sqx 'xm_m{host=\"h\"} 1' out.prom"
+	# half a request, then 40 connections that say nothing: past the 32 at once
+	exec {half}<> "/dev/tcp/127.0.0.1/$port"
+	printf 'GET /metrics HTTP/1.1\r\nHost: x\r\n' >&"$half"
+	fds=()
+	for i in $(seq 40); do
+		exec {fd}<> "/dev/tcp/127.0.0.1/$port"
+		fds+=("$fd")
+	done
+	# the stream goes on meanwhile
+	printf '2\th\tm\t2\n' >&8
+	poll 10 eval "grep -qx 'xm_m{host=\"h\"} 2' out.prom"
+	# a scrape waits its turn, and is answered once the idle ones time out
+	curl -sf -m 30 -o scrape "$url" &
+	scraper=$!
+	start=$SECONDS
+	# after the 10 s timeout the server closes them: read sees EOF, not its own timeout
+	run -1 read -r -t 30 -u "$half" line
+	[ $((SECONDS - start)) -le 15 ] || fail "closed after $((SECONDS - start)) s"
+	run -0 wait "$scraper"
+	grep -qx 'xm_m{host="h"} 2' scrape
+	for fd in "${fds[@]}"; do
+		exec {fd}>&-
+	done
+	exec {half}>&-
+	assert_equal "$(cat show.log)" ""
+}
+
+@test "xm-show: --listen: a port in use or a bad address is an error at start" {
+	port=$(free_port)
+	start_server first xm-show --listen "$port" < /dev/null
+	wait_ready first "http://127.0.0.1:$port/metrics"
+	run -1 --separate-stderr xm-show --listen "127.0.0.1:$port" < /dev/null
+	assert_equal "$stderr" "xm-show: --listen: 127.0.0.1:$port: Address already in use"
+	while IFS='|' read -r arg msg; do
+		run -2 --separate-stderr xm-show --listen "$arg" < /dev/null
+		assert_equal "${stderr%%$'\n'*}" "xm-show: --listen: $msg"
+	done <<-'CASES'
+	0|"0": port not from 1 to 65535
+	65536|"65536": port not from 1 to 65535
+	h:|"h:": port not from 1 to 65535
+	::1:9100|"::1:9100": an IPv6 address goes in brackets: [::1]:PORT
+	[::1]9100|"[::1]9100": not [ADDRESS]:PORT
+	CASES
+	run -1 --separate-stderr xm-show --listen 192.0.2.1:9100 < /dev/null
+	assert_equal "$stderr" 'xm-show: --listen: 192.0.2.1:9100: Cannot assign requested address'
+}
+
+@test "xm-show: --listen on [::1], beside the live screen, and through xm-dashboard" {
+	if perl -MIO::Socket::IP -e 'IO::Socket::IP->new(Listen => 1, LocalHost => "::1") or exit 1'; then
+		port=$(free_port)
+		start_server v6 xm-show --listen "[::1]:$port" < "$SHOW/alerted.tsv"
+		wait_ready v6 "http://[::1]:$port/metrics"
+		curl -sf "http://[::1]:$port/metrics" | grep -qx 'xm_records_read_total 1080'
+	fi
+	port=$(free_port)
+	tm_start "LC_ALL=C.UTF-8 xm-show --listen $port < '$SHOW/alerted.tsv'" 80 24
+	screen_has 'end of input'
+	poll 10 eval "curl -sf http://127.0.0.1:$port/metrics | grep -qx 'xm_records_read_total 1080'"
+	tm send-keys -t s q
+	screen_has 'EXITED 0'
+	port=$(free_port)
+	tm_start "LC_ALL=C.UTF-8 PATH='$PATH' '$BATS_TEST_DIRNAME/../scripts/xm-dashboard' --demo --listen 127.0.0.1:$port" 100 40
+	poll 30 eval "curl -sf http://127.0.0.1:$port/metrics | grep -q '^xm_cpu_usage_percent{host=\"'"
 	tm send-keys -t s q
 	screen_has 'EXITED 0'
 }

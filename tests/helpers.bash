@@ -46,3 +46,57 @@ run_man_examples() {
 		[ -n "$output" ] || fail "no output from: $ex"
 	done < <(man_examples "$1")
 }
+
+# Servers in tests: on 127.0.0.1 at a free port, their data in the
+# test's own directory, waited for by polling, stopped by PID.
+
+# A TCP port on 127.0.0.1 that nothing listens on.
+free_port() {
+	perl -MIO::Socket::INET -e '
+	    my $s = IO::Socket::INET->new(Listen => 1, LocalAddr => "127.0.0.1", LocalPort => 0)
+	        or die "free_port: $!\n";
+	    print $s->sockport, "\n"'
+}
+
+# Run "$@" until it succeeds, every 0.1 s, for at most $1 seconds.
+poll() {
+	local until=$((SECONDS + $1))
+	shift
+	until "$@"; do
+		[ "$SECONDS" -lt "$until" ] || return 1
+		sleep 0.1
+	done
+}
+
+# Start server $1 in the background: "$@" after it, its output in $1.log,
+# its PID in $1.pid, stopped by stop_servers.
+start_server() {
+	local name=$1
+	shift
+	# stdin said again, or a background job reads /dev/null; bats's fd 3
+	# not passed on, or bats would wait for the server to end
+	"$@" <&0 > "$BATS_TEST_TMPDIR/$name.log" 2>&1 3>&- &
+	echo "$!" > "$BATS_TEST_TMPDIR/$name.pid"
+	echo "$name" >> "$BATS_TEST_TMPDIR/servers"
+}
+
+# Wait up to 30 s for an HTTP readiness endpoint to answer 2xx; on
+# failure show what server $1 said.
+wait_ready() {
+	poll 30 curl -sf -o /dev/null "$2" && return 0
+	echo "# $1 did not become ready at $2:" >&2
+	sed 's/^/#   /' "$BATS_TEST_TMPDIR/$1.log" >&2
+	return 1
+}
+
+# Stop every server this test started: SIGTERM, then SIGKILL after 10 s.
+stop_servers() {
+	local name pid
+	[ -f "$BATS_TEST_TMPDIR/servers" ] || return 0
+	while read -r name; do
+		pid=$(cat "$BATS_TEST_TMPDIR/$name.pid")
+		kill "$pid" 2> /dev/null || continue
+		poll 10 eval "! kill -0 $pid 2> /dev/null" || kill -9 "$pid" 2> /dev/null
+	done < "$BATS_TEST_TMPDIR/servers"
+	rm -f "$BATS_TEST_TMPDIR/servers"
+}

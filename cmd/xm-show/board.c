@@ -235,6 +235,7 @@ board_take(struct board *b, const struct header *h, const struct record *rec)
 	size_t i, o;
 	int sev;
 
+	b->read++;
 	if (!wanted(b, rec))
 		return 0;
 	if ((s = find(b, rec)) == NULL) {

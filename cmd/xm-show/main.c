@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "http.h"
 #include "num.h"
 #include "run.h"
 #include "xm.h"
@@ -18,6 +19,7 @@ enum {
 
 static const struct option longopts[] = {
 	{ "help",	no_argument,		NULL, 'h' },
+	{ "listen",	required_argument,	NULL, 'l' },
 	{ "output",	required_argument,	NULL, 'o' },
 	{ "output-file", required_argument,	NULL, 'O' },
 	{ "refresh",	required_argument,	NULL, 'r' },
@@ -41,7 +43,8 @@ usage(FILE *f, int status)
 	fprintf(f,
 	    "usage: xm-show [-r seconds] [--ascii] [--host glob] [--only glob]...\n"
 	    "               [--once | --follow] [-W columns] [-o text|prom|csv|tsv]\n"
-	    "               [-O file] [--prefix name] [--csv] [--max-series n] [--strict]\n");
+	    "               [-O file] [--prefix name] [-l [address:]port] [--csv]\n"
+	    "               [--max-series n] [--strict]\n");
 	exit(status);
 }
 
@@ -72,14 +75,21 @@ main(int argc, char *argv[])
 		.refresh = 2, .width = 80, .prefix = "xm_", .max_series = 100000, .color = 1
 	};
 	const char *term = getenv("TERM"), *nc = getenv("NO_COLOR");
+	char host[HTTP_HOST_MAX], port[6];
+	const char *why;
 	unsigned long long n;
 	int ch, i, status;
 
 	xm_init(argv);
-	while ((ch = getopt_long(argc, argv, "hO:o:r:VW:", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "hl:O:o:r:VW:", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'h':
 			usage(stdout, XM_EXIT_OK);
+			break;
+		case 'l':
+			if (http_parse(optarg, host, port, &why) != 0)
+				bad("--listen", optarg, why);
+			o.listen = optarg;
 			break;
 		case 'O':
 			if (*optarg == '\0')
@@ -157,8 +167,14 @@ main(int argc, char *argv[])
 		o.color = 0;
 	/*
 	 * The live screen on a terminal that can draw one; plain text
-	 * elsewhere, and on a dumb terminal again at every refresh.
+	 * elsewhere, and on a dumb terminal again at every refresh; with
+	 * --listen and nothing asked of stdout, nothing but /metrics.
 	 */
+	if (o.listen != NULL && o.format == NULL && o.out == NULL && !o.once && !o.follow &&
+	    !isatty(STDOUT_FILENO)) {
+		o.serve_only = 1;
+		o.format = &show_formats[1];
+	}
 	if (o.format == NULL && (o.out != NULL || o.once || o.follow || !isatty(STDOUT_FILENO) ||
 	    term == NULL || strcmp(term, "dumb") == 0 || *term == '\0')) {
 		o.format = &show_formats[0];

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "num.h"
 #include "show.h"
 #include "xm.h"
 
@@ -130,8 +131,36 @@ prom_labels(FILE *f, const struct series *s)
 	putc('}', f);
 }
 
-static int
-prom_write(const struct board *b, FILE *f)
+/*
+ * The exporter's own families, after the stream's: what an exporter is
+ * expected to say of itself.  Their names are fixed, whatever --prefix;
+ * a family of the stream of the same name wins, as with alert_severity.
+ */
+static const char *const self_names[] = {
+	"xm_build_info", "xm_records_read_total", "xm_records_skipped_total",
+	"xm_records_dropped_total", "xm_series", "xm_last_record_timestamp_seconds",
+	"xm_scrape_duration_seconds"
+};
+
+enum { SELF_N = sizeof self_names / sizeof self_names[0] };
+
+/* Which of self_names the family pre+name would be: a bit each. */
+static unsigned
+self_clash(const char *pre, const char *name, size_t len)
+{
+	size_t pl = strlen(pre), i;
+	unsigned bits = 0;
+
+	for (i = 0; i < SELF_N; i++)
+		if (strlen(self_names[i]) == pl + len && memcmp(self_names[i], pre, pl) == 0 &&
+		    memcmp(self_names[i] + pl, name, len) == 0)
+			bits |= 1u << i;
+	return bits;
+}
+
+/* The stream's families and the alert state; *taken: the self names they use. */
+static void
+prom_families(const struct board *b, FILE *f, unsigned *taken)
 {
 	static const char *const sev_names[SEV_N] = {
 		"ok", "info", "warning", "critical", "emergency"
@@ -141,6 +170,7 @@ prom_write(const struct board *b, FILE *f)
 	size_t len, prevlen = 0;
 	int n = board_sorted(b, &v), i, any = 0, clash = 0, count[SEV_N] = { 0 };
 
+	*taken = 0;
 	qsort(v, (size_t)n, sizeof *v, by_family);
 	for (i = 0; i < n; i++) {
 		len = family(v[i], &name);
@@ -149,6 +179,7 @@ prom_write(const struct board *b, FILE *f)
 		    (len == 13 && memcmp(name, "alerts_active", 13) == 0))
 			clash = 1;
 		if (prev == NULL || len != prevlen || memcmp(name, prev, len) != 0) {
+			*taken |= self_clash(pre, name, len);
 			fputs("# HELP ", f);
 			prom_name(f, pre, name, len);
 			fprintf(f, " %.*s: the latest sample from xm.\n", (int)len, name);
@@ -169,6 +200,7 @@ prom_write(const struct board *b, FILE *f)
 			any = 1;
 	}
 	if (any && !clash) {
+		*taken |= self_clash(pre, "alert_severity", 14) | self_clash(pre, "alerts_active", 13);
 		fprintf(f, "# HELP %salert_severity The alert state of each series xm-alert checks: "
 		    "0 ok, 1 info, 2 warning, 3 critical, 4 emergency.\n", pre);
 		fprintf(f, "# TYPE %salert_severity gauge\n", pre);
@@ -190,7 +222,64 @@ prom_write(const struct board *b, FILE *f)
 			    count[i]);
 	}
 	free(v);
+}
+
+static int
+prom_write(const struct board *b, FILE *f)
+{
+	unsigned taken;
+
+	prom_families(b, f, &taken);
 	return 0;
+}
+
+static void
+self_family(FILE *f, unsigned taken, int i, const char *type, const char *help)
+{
+	if (taken & (1u << i))
+		return;
+	fprintf(f, "# HELP %s %s\n# TYPE %s %s\n", self_names[i], help, self_names[i], type);
+}
+
+static void
+self_sample(FILE *f, unsigned taken, int i, double v)
+{
+	char num[NUM_MAX];
+
+	if (taken & (1u << i))
+		return;
+	num_format(num, v);
+	fprintf(f, "%s %s\n", self_names[i], num);
+}
+
+/*
+ * What --listen serves: the exposition of -o prom, then the exporter's
+ * own families.  started: when the request came, CLOCK_MONOTONIC.
+ */
+void
+prom_serve(const struct board *b, FILE *f, double started)
+{
+	unsigned taken;
+
+	prom_families(b, f, &taken);
+	self_family(f, taken, 0, "gauge", "Always 1: the version of xm-show serving.");
+	if (!(taken & 1u))
+		fprintf(f, "xm_build_info{version=\"%s\"} 1\n", XM_VERSION);
+	self_family(f, taken, 1, "counter", "Records read from the stream.");
+	self_sample(f, taken, 1, (double)b->read);
+	self_family(f, taken, 2, "counter", "Malformed lines skipped.");
+	self_sample(f, taken, 2, (double)b->skipped);
+	self_family(f, taken, 3, "counter", "Records of new series left out (--max-series).");
+	self_sample(f, taken, 3, (double)b->dropped);
+	self_family(f, taken, 4, "gauge", "Series on the board.");
+	self_sample(f, taken, 4, (double)b->n);
+	if (b->records > 0) {
+		self_family(f, taken, 5, "gauge",
+		    "The newest ts of the stream: how stale the board is.");
+		self_sample(f, taken, 5, b->newest);
+	}
+	self_family(f, taken, 6, "gauge", "Seconds spent building this response.");
+	self_sample(f, taken, 6, xm_monotonic() - started);
 }
 
 /* Every column any series carried, in the order first seen: each name once, found in a table. */

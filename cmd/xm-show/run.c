@@ -17,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "http.h"
 #include "run.h"
 #include "sig.h"
 #include "state.h"
@@ -33,6 +34,7 @@ wake_init(struct wake *w, double refresh, int extra)
 	memset(w, 0, sizeof *w);
 	w->sigfd = sig_open(extra);
 	w->timer = -1;
+	w->servefd = -1;
 	if ((w->ep = epoll_create1(EPOLL_CLOEXEC)) == -1)
 		err(XM_EXIT_FAIL, "epoll_create1");
 	memset(&e, 0, sizeof e);
@@ -67,6 +69,16 @@ wake_add(struct wake *w, int fd)
 		err(XM_EXIT_FAIL, "epoll_ctl");
 }
 
+/* Call serve(arg) whenever fd is readable, inside wake_take: the caller sees nothing of it. */
+void
+wake_serve(struct wake *w, int fd, void (*serve)(void *), void *arg)
+{
+	w->servefd = fd;
+	w->serve = serve;
+	w->servearg = arg;
+	wake_add(w, fd);
+}
+
 void
 wake_free(struct wake *w)
 {
@@ -95,6 +107,8 @@ wake_take(struct wake *w, int ms)
 		if (e[i].data.fd == w->timer) {
 			if (read(w->timer, &ticks, sizeof ticks) > 0 && r == 0)
 				r = WAKE_TICK;
+		} else if (e[i].data.fd == w->servefd) {
+			w->serve(w->servearg);
 		} else if (e[i].data.fd == w->sigfd) {
 			sig = sig_take(w->sigfd);
 			if (sig == SIGINT || sig == SIGTERM || sig == SIGHUP)
@@ -202,18 +216,30 @@ emit(const struct board *b, FILE *out)
 	return state_commit(&st, f);
 }
 
+/* The body of /metrics: the board as it stands between two records. */
+static void
+serve_body(void *arg, FILE *f)
+{
+	prom_serve(arg, f, xm_monotonic());
+}
+
 int
 show_run(const struct show_opts *o)
 {
 	struct board b;
 	struct wake w;
 	struct record_reader *r = record_reader_new(STDIN_FILENO, o->csv ? RECORD_CSV : 0);
+	struct http *srv = NULL;
 	const struct header *h = NULL;
 	int k, status = XM_EXIT_OK;
 
 	board_init(&b, o);
 	record_reader_signal(r, wake_init(&w, o->format == NULL || o->follow || o->out ?
 	    o->refresh : 0, o->format == NULL ? SIGWINCH : 0));
+	if (o->listen != NULL) {
+		srv = http_open(o->listen, serve_body, &b);
+		wake_serve(&w, http_fd(srv), http_serve, srv);
+	}
 	if (o->format == NULL) {
 		status = live_run(&b, r, &w);
 		goto out;
@@ -236,8 +262,12 @@ show_run(const struct show_opts *o)
 			status = XM_EXIT_FAIL;
 		}
 	}
-	if (emit(&b, stdout) == -1)
+	if (!o->serve_only && emit(&b, stdout) == -1)
 		status = XM_EXIT_FAIL;
+	/* the last state stays up, for Prometheus to see it go stale, until told to end */
+	if (srv != NULL && k != WAKE_END)
+		while (wake_take(&w, -1) != WAKE_END)
+			;
 out:
 	if (record_reader_end(r) != 0 && status == XM_EXIT_OK)
 		status = XM_EXIT_FAIL;
@@ -247,6 +277,7 @@ out:
 		status = XM_EXIT_FAIL;
 	}
 	record_reader_free(r);
+	http_close(srv);
 	wake_free(&w);
 	board_free(&b);
 	return status;

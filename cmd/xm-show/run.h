@@ -11,10 +11,14 @@ struct wake {
 	int	 ep;		/* epoll of the rest */
 	int	 sigfd;
 	int	 timer;		/* the refresh; -1: none */
+	int	 servefd;	/* served inside wake_take; -1: none */
+	void	(*serve)(void *);
+	void	*servearg;
 };
 
 int	 wake_init(struct wake *, double, int);
 void	 wake_add(struct wake *, int);
+void	 wake_serve(struct wake *, int, void (*)(void *), void *);
 int	 wake_take(struct wake *, int);
 void	 wake_free(struct wake *);
 

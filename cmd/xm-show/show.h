@@ -24,6 +24,8 @@ struct show_opts {
 	const char *out;	/* -O */
 	const char *prefix;	/* -o prom: of every name */
 	const char *host;	/* --host glob */
+	const char *listen;	/* --listen ADDR:PORT */
+	int	 serve_only;	/* --listen, and nothing to write */
 	char	**only;		/* --only globs */
 	size_t	 nonly;
 	int	 csv;
@@ -84,6 +86,7 @@ struct board {
 	struct rule defaults[5];	/* where the stream has no severity */
 	size_t	 ndefaults;
 	double	 newest, oldest;	/* record time */
+	size_t	 read;		/* well-formed records read, shown or not */
 	size_t	 records, dropped;
 	size_t	 skipped;	/* malformed lines, as the reader counts them */
 	double	 rate;		/* records a second, as the caller measures it */
@@ -151,5 +154,7 @@ struct show_format {
 };
 
 extern const struct show_format show_formats[];
+
+void	 prom_serve(const struct board *, FILE *, double);
 
 #endif

@@ -1,0 +1,382 @@
+/*
+ * http.c: /metrics over HTTP for xm-show --listen, served by
+ * libmicrohttpd in its external epoll mode.  The daemon has no thread of
+ * its own: its descriptor joins the reader's wake epoll and it runs
+ * between two records, so a scrape reads the board as the last whole
+ * record left it, without a lock.  The socket is bound here, so that a
+ * port in use is an error with errno's words, at start.
+ *
+ * A response is built whole when the request comes, then sent as the
+ * client takes it; a slow client costs its buffer, never the stream.
+ */
+#include <sys/socket.h>
+#include <sys/epoll.h>
+#include <sys/timerfd.h>
+
+#include <netinet/in.h>
+
+#include <err.h>
+#include <errno.h>
+#include <netdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include <microhttpd.h>
+#include <zlib.h>
+
+#include "http.h"
+#include "xm.h"
+
+#define HTTP_TIMEOUT	10	/* seconds a connection may sit idle: Prometheus's scrape_timeout */
+#define HTTP_CONNS	32	/* connections at once; more wait in the backlog */
+#define HTTP_HEADERS	16384	/* bytes of request line and headers a connection may hold */
+
+struct http {
+	struct MHD_Daemon *d;
+	int	 ep;		/* epoll of the daemon's descriptor and the timer */
+	int	 timer;		/* when the daemon next wants to run, if nothing comes */
+	int	 mhdfd;
+	http_body_fn *body;
+	void	*arg;
+};
+
+static const char index_html[] =
+    "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>xm</title></head>\n"
+    "<body><h1>xm</h1><p><a href=\"/metrics\">Metrics</a></p></body></html>\n";
+
+/*
+ * Whether Accept-Encoding takes gzip (RFC 9110, 12.5.3): a gzip or
+ * x-gzip or * element whose q is not 0.
+ */
+static int
+takes_gzip(const char *ae)
+{
+	const char *p = ae, *end, *q;
+	size_t n;
+
+	while (p != NULL && *p != '\0') {
+		p += strspn(p, " \t,");
+		end = p + strcspn(p, ",");
+		n = strcspn(p, " \t;,");
+		if ((n == 4 && strncasecmp(p, "gzip", 4) == 0) ||
+		    (n == 6 && strncasecmp(p, "x-gzip", 6) == 0) || (n == 1 && *p == '*')) {
+			q = p + n;
+			q += strspn(q, " \t");
+			if (*q != ';')
+				return 1;
+			q++;
+			q += strspn(q, " \t");
+			if (!((q[0] == 'q' || q[0] == 'Q') && q[1] == '=' && q[2] == '0' &&
+			    strspn(q + 3, ".0") == strcspn(q + 3, " \t,")))
+				return 1;
+			return 0;
+		}
+		p = *end == ',' ? end + 1 : NULL;
+	}
+	return 0;
+}
+
+/* The gzip member of buf, or NULL if it could not be made. */
+static char *
+gzip(const char *buf, size_t len, size_t *outlen)
+{
+	z_stream z;
+	char *out;
+	size_t cap;
+
+	memset(&z, 0, sizeof z);
+	/* windowBits 15 + 16: a gzip header and trailer.  Level 1: a scrape is not an archive. */
+	if (deflateInit2(&z, 1, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+		return NULL;
+	cap = deflateBound(&z, len);
+	out = xm_malloc(cap);
+	z.next_in = (Bytef *)buf;
+	z.avail_in = (uInt)len;
+	z.next_out = (Bytef *)out;
+	z.avail_out = (uInt)cap;
+	if (len > UINT32_MAX / 2 || deflate(&z, Z_FINISH) != Z_STREAM_END) {
+		deflateEnd(&z);
+		free(out);
+		return NULL;
+	}
+	*outlen = z.total_out;
+	deflateEnd(&z);
+	return out;
+}
+
+static enum MHD_Result
+reply(struct MHD_Connection *c, unsigned code, const char *type, char *buf, size_t len,
+    int gz, const char *allow)
+{
+	struct MHD_Response *r;
+	enum MHD_Result ok;
+
+	r = MHD_create_response_from_buffer(len, buf, MHD_RESPMEM_MUST_FREE);
+	if (r == NULL) {
+		free(buf);
+		return MHD_NO;
+	}
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+	if (gz)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip");
+	if (code == MHD_HTTP_OK && strcmp(type, HTTP_METRICS_TYPE) == 0)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_VARY, "Accept-Encoding");
+	if (allow != NULL)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, allow);
+	ok = MHD_queue_response(c, code, r);
+	MHD_destroy_response(r);
+	return ok;
+}
+
+static enum MHD_Result
+reply_text(struct MHD_Connection *c, unsigned code, const char *text, const char *allow)
+{
+	return reply(c, code, "text/plain; charset=utf-8", xm_strdup(text), strlen(text), 0,
+	    allow);
+}
+
+static enum MHD_Result
+metrics(struct http *h, struct MHD_Connection *c)
+{
+	const char *ae;
+	char *buf = NULL, *z;
+	size_t len = 0, zlen;
+	FILE *f;
+
+	if ((f = open_memstream(&buf, &len)) == NULL)
+		return MHD_NO;
+	h->body(h->arg, f);
+	if (fclose(f) == EOF) {
+		free(buf);
+		return MHD_NO;
+	}
+	ae = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT_ENCODING);
+	if (ae != NULL && takes_gzip(ae) && (z = gzip(buf, len, &zlen)) != NULL) {
+		free(buf);
+		return reply(c, MHD_HTTP_OK, HTTP_METRICS_TYPE, z, zlen, 1, NULL);
+	}
+	return reply(c, MHD_HTTP_OK, HTTP_METRICS_TYPE, buf, len, 0, NULL);
+}
+
+/*
+ * One request, in two calls: its headers, then its end.  A request that
+ * will not do is answered at the first, before any body is read, and
+ * its connection closed; the rest at the second, which keeps the
+ * connection alive for the next scrape.
+ */
+static enum MHD_Result
+request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
+    const char *version, const char *data, size_t *size, void **con)
+{
+	struct http *h = cls;
+	const char *cl, *te;
+
+	(void)version;
+	(void)data;
+	if (*con == NULL) {
+		*con = h;
+		if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 &&
+		    strcmp(method, MHD_HTTP_METHOD_HEAD) != 0)
+			return reply_text(c, MHD_HTTP_METHOD_NOT_ALLOWED, "only GET and HEAD\n",
+			    "GET, HEAD");
+		cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+		    MHD_HTTP_HEADER_CONTENT_LENGTH);
+		te = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+		    MHD_HTTP_HEADER_TRANSFER_ENCODING);
+		if ((cl != NULL && strspn(cl, "0") != strlen(cl)) || te != NULL)
+			return reply_text(c, MHD_HTTP_CONTENT_TOO_LARGE,
+			    "a request here has no body\n", NULL);
+		return MHD_YES;
+	}
+	if (*size != 0)
+		return MHD_NO;
+	if (strcmp(url, "/metrics") == 0)
+		return metrics(h, c);
+	if (strcmp(url, "/") == 0)
+		return reply(c, MHD_HTTP_OK, "text/html; charset=utf-8", xm_strdup(index_html),
+		    sizeof index_html - 1, 0, NULL);
+	return reply_text(c, MHD_HTTP_NOT_FOUND, "not found: the metrics are at /metrics\n",
+	    NULL);
+}
+
+/*
+ * ADDR:PORT, [ADDR]:PORT, :PORT or PORT; the address 127.0.0.1 when it
+ * is not given.  0 and the parts, or -1 and why.
+ */
+int
+http_parse(const char *spec, char host[HTTP_HOST_MAX], char port[6], const char **why)
+{
+	const size_t hostsz = HTTP_HOST_MAX;
+	const char *colon, *p;
+	size_t n;
+
+	if (spec[0] == '[') {
+		if ((p = strchr(spec, ']')) == NULL || p[1] != ':') {
+			*why = "not [ADDRESS]:PORT";
+			return -1;
+		}
+		n = (size_t)(p - spec - 1);
+		colon = p + 1;
+		spec++;
+	} else if ((colon = strrchr(spec, ':')) != NULL) {
+		n = (size_t)(colon - spec);
+		if (memchr(spec, ':', n) != NULL) {
+			*why = "an IPv6 address goes in brackets: [::1]:PORT";
+			return -1;
+		}
+	} else {
+		n = 0;
+		colon = spec - 1;
+	}
+	if (n == 0)
+		snprintf(host, hostsz, "127.0.0.1");
+	else if (n >= hostsz) {
+		*why = "address too long";
+		return -1;
+	} else {
+		memcpy(host, spec, n);
+		host[n] = '\0';
+	}
+	p = colon + 1;
+	if (*p == '\0' || strspn(p, "0123456789") != strlen(p) || strlen(p) > 5 ||
+	    atoi(p) < 1 || atoi(p) > 65535) {
+		*why = "port not from 1 to 65535";
+		return -1;
+	}
+	memcpy(port, p, strlen(p) + 1);
+	return 0;
+}
+
+/* The listening socket, or exit 1 with why not. */
+static int
+bind_spec(const char *spec)
+{
+	struct addrinfo hints, *res, *ai;
+	char host[HTTP_HOST_MAX], port[6];
+	const char *why;
+	int fd = -1, one = 1, rc, saved = 0;
+
+	if (http_parse(spec, host, port, &why) != 0)
+		errx(XM_EXIT_USAGE, "--listen: %s: %s", spec, why);
+	memset(&hints, 0, sizeof hints);
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+	if ((rc = getaddrinfo(host, port, &hints, &res)) != 0)
+		errx(XM_EXIT_FAIL, "--listen: %s: %s", spec, gai_strerror(rc));
+	for (ai = res; ai != NULL; ai = ai->ai_next) {
+		fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK,
+		    ai->ai_protocol);
+		if (fd == -1) {
+			saved = errno;
+			continue;
+		}
+		/* a restart may bind while the last run's connections linger in TIME_WAIT */
+		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+		if (bind(fd, ai->ai_addr, ai->ai_addrlen) == 0 && listen(fd, 64) == 0)
+			break;
+		saved = errno;
+		close(fd);
+		fd = -1;
+	}
+	freeaddrinfo(res);
+	if (fd == -1) {
+		errno = saved;
+		err(XM_EXIT_FAIL, "--listen: %s", spec);
+	}
+	return fd;
+}
+
+struct http *
+http_open(const char *spec, http_body_fn *body, void *arg)
+{
+	const union MHD_DaemonInfo *info;
+	struct epoll_event e;
+	struct http *h = xm_calloc(1, sizeof *h);
+	int fd = bind_spec(spec);
+
+	h->body = body;
+	h->arg = arg;
+	h->d = MHD_start_daemon(MHD_USE_EPOLL, 0, NULL, NULL, request, h,
+	    MHD_OPTION_LISTEN_SOCKET, fd,
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)HTTP_TIMEOUT,
+	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)HTTP_CONNS,
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_HEADERS,
+	    MHD_OPTION_END);
+	if (h->d == NULL)
+		errx(XM_EXIT_FAIL, "--listen: %s: the HTTP server would not start", spec);
+	if ((info = MHD_get_daemon_info(h->d, MHD_DAEMON_INFO_EPOLL_FD)) == NULL)
+		errx(XM_EXIT_FAIL, "--listen: %s: no epoll descriptor", spec);
+	h->mhdfd = info->epoll_fd;
+	if ((h->ep = epoll_create1(EPOLL_CLOEXEC)) == -1)
+		err(XM_EXIT_FAIL, "epoll_create1");
+	if ((h->timer = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK)) == -1)
+		err(XM_EXIT_FAIL, "timerfd_create");
+	memset(&e, 0, sizeof e);
+	e.events = EPOLLIN;
+	if (epoll_ctl(h->ep, EPOLL_CTL_ADD, h->mhdfd, &e) == -1 ||
+	    epoll_ctl(h->ep, EPOLL_CTL_ADD, h->timer, &e) == -1)
+		err(XM_EXIT_FAIL, "epoll_ctl");
+	return h;
+}
+
+int
+http_fd(const struct http *h)
+{
+	return h->ep;
+}
+
+static unsigned
+connections(struct MHD_Daemon *d)
+{
+	const union MHD_DaemonInfo *info;
+
+	info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
+	return info != NULL ? info->num_connections : 0;
+}
+
+/*
+ * Let the daemon do what is ready, then set the timer for when it wants
+ * to run again though nothing comes: to close idle connections, or at
+ * once when it has more at hand.  A run that closed connections runs
+ * once more: at its limit the daemon stopped watching the listening
+ * socket, and takes it back only at the start of a run, while the
+ * connections that wait there make no new event.
+ */
+void
+http_serve(void *arg)
+{
+	struct http *h = arg;
+	struct itimerspec its;
+	MHD_UNSIGNED_LONG_LONG ms;
+	uint64_t ticks;
+	unsigned before = connections(h->d);
+
+	if (read(h->timer, &ticks, sizeof ticks) == -1 && errno != EAGAIN)
+		warn("--listen: timer");
+	MHD_run(h->d);
+	if (connections(h->d) < before)
+		MHD_run(h->d);
+	memset(&its, 0, sizeof its);
+	if (MHD_get_timeout(h->d, &ms) == MHD_YES) {
+		if (ms == 0)
+			its.it_value.tv_nsec = 1;	/* 0 would disarm it */
+		its.it_value.tv_sec = (time_t)(ms / 1000);
+		its.it_value.tv_nsec += (long)(ms % 1000) * 1000000;
+	}
+	timerfd_settime(h->timer, 0, &its, NULL);
+}
+
+void
+http_close(struct http *h)
+{
+	if (h == NULL)
+		return;
+	MHD_stop_daemon(h->d);
+	close(h->timer);
+	close(h->ep);
+	free(h);
+}

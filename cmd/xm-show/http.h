@@ -1,0 +1,23 @@
+/* http.h: /metrics over HTTP, run between records from the reader's wait. */
+#ifndef HTTP_H
+#define HTTP_H
+
+#include <stdio.h>
+
+#define HTTP_METRICS_TYPE "text/plain; version=0.0.4; charset=utf-8"
+
+/* Write the body of /metrics. */
+typedef void http_body_fn(void *, FILE *);
+
+#define HTTP_HOST_MAX 256
+
+struct http;
+
+int	 http_parse(const char *, char [HTTP_HOST_MAX], char [6], const char **);
+
+struct http *http_open(const char *, http_body_fn *, void *);
+int	 http_fd(const struct http *);
+void	 http_serve(void *);
+void	 http_close(struct http *);
+
+#endif
