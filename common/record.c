@@ -13,7 +13,9 @@
 #include <csv.h>
 #include <err.h>
 #include <errno.h>
+#include <limits.h>
 #include <poll.h>
+#include <stdio_ext.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -582,6 +584,7 @@ record_writer_init(struct record_writer *w, FILE *f, int flags)
 	w->f = f;
 	w->csv = (flags & RECORD_CSV) != 0;
 	w->interruptible = (flags & RECORD_INTERRUPTIBLE) != 0;
+	w->shared = (flags & RECORD_SHARED) != 0;
 	w->nfield = 0;
 	w->len = 0;
 }
@@ -597,9 +600,17 @@ csv_needs_quotes(const char *s, size_t len)
 	return len > 0 && (s[0] == ' ' || s[len - 1] == ' ');
 }
 
+/*
+ * The line, or as much of it as the room held, to stdio.  A shared pipe
+ * gets what stdio holds first when the line would take it past
+ * PIPE_BUF: the kernel writes that much into a pipe at once, never mixed
+ * with another writer's bytes, so several samplers can feed one pipe.
+ */
 static void
 spill(struct record_writer *w)
 {
+	if (w->shared && __fpending(w->f) + w->len > PIPE_BUF)
+		fflush_unlocked(w->f);
 	if (w->interruptible)
 		sig_fwrite(w->line, w->len, w->f);
 	else

@@ -10,7 +10,8 @@
 
 enum record_flags {
 	RECORD_CSV = 1,		/* comma-separated, quoted as RFC 4180 */
-	RECORD_INTERRUPTIBLE = 2	/* a writer whose blocking writes a signal ends (sig_fwrite) */
+	RECORD_INTERRUPTIBLE = 2,	/* a writer whose blocking writes a signal ends (sig_fwrite) */
+	RECORD_SHARED = 4	/* a pipe other writers may share: whole lines, PIPE_BUF at most a write */
 };
 
 enum record_kind {
@@ -59,6 +60,7 @@ struct record_writer {
 	FILE	*f;
 	int	 csv;
 	int	 interruptible;	/* RECORD_INTERRUPTIBLE */
+	int	 shared;	/* RECORD_SHARED */
 	size_t	 nfield;	/* fields put on the current line */
 	size_t	 len;
 	char	 line[RECORD_MAX + 2];

@@ -457,3 +457,16 @@ $usage"
 @test "xm-sample: the man page EXAMPLES run" {
 	run_man_examples xm-sample.1
 }
+
+@test "xm-sample: two samplers flooding one pipe: whole lines a write, never mixed" {
+	{
+		xm-sample --synthetic --seed 1 --start 1764288000 -n 20000 --host a &
+		xm-sample --synthetic --seed 2 --start 1764288000 -n 20000 --host b &
+		wait
+	} | cat > merged
+	assert_equal "$(wc -l < merged)" 1080002
+	run -1 grep -v -E $'^(#ts\thost\tmetric\tvalue|[0-9.]+\t[ab]\t[a-z0-9_]+(\\{[^}]*\\})?\t[-0-9.e+]+)$' merged
+	# each host's lines, in their order, are what it writes alone
+	xm-sample --synthetic --seed 2 --start 1764288000 -n 20000 --host b | grep -v '^#' > alone
+	grep $'^[0-9.]*\tb\t' merged | diff -q alone -
+}

@@ -1,4 +1,6 @@
 /* sample.c: take a set every interval, on time, and report it. */
+#include <sys/stat.h>
+
 #include <err.h>
 #include <errno.h>
 #include <math.h>
@@ -148,12 +150,15 @@ sample_run(const struct sample_opts *o)
 	struct sampler s;
 	unsigned long long tick = 0, sets = 0;
 	double t0, prev, now, deadline, ts;
+	struct stat st;
 	size_t i, nmod;
 	int sigfd;
 
 	memset(&s, 0, sizeof s);
 	s.o = o;
-	record_writer_init(&s.w, stdout, 0);
+	/* into a pipe, whole lines a write: samplers of several hosts may share it (xm(7)) */
+	record_writer_init(&s.w, stdout, fstat(STDOUT_FILENO, &st) == 0 && S_ISFIFO(st.st_mode) ?
+	    RECORD_SHARED : 0);
 	src_init(&s.src, o);
 	sigfd = sig_open(0);
 	if (o->synthetic) {
