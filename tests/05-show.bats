@@ -469,7 +469,7 @@ xm_last_record_timestamp_seconds 1764288040
 	exec 8>&-
 	curl -sf -o /dev/null "$url"
 	kill "$(cat show.pid)"
-	run -0 wait "$(cat show.pid)"
+	reap "$(cat show.pid)" 0
 	assert_equal "$(cat show.log)" ""
 }
 
@@ -563,7 +563,7 @@ Vary: Accept-Encoding'
 	# after the 10 s timeout the server closes them: read sees EOF, not its own timeout
 	run -1 read -r -t 30 -u "$half" line
 	[ $((SECONDS - start)) -le 15 ] || fail "closed after $((SECONDS - start)) s"
-	run -0 wait "$scraper"
+	reap "$scraper" 0
 	grep -qx 'xm_m{host="h"} 2' scrape
 	for fd in "${fds[@]}"; do
 		exec {fd}>&-

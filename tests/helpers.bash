@@ -68,6 +68,15 @@ poll() {
 	done
 }
 
+# Wait for background process $1 of this shell and require exit status $2.
+# Not "run wait": run's subshell cannot wait for its parent's children,
+# and says 255 whenever the process is still running.
+reap() {
+	local rc=0
+	wait "$1" || rc=$?
+	[ "$rc" -eq "$2" ] || fail "process $1 exited $rc, not $2"
+}
+
 # Start server $1 in the background: "$@" after it, its output in $1.log,
 # its PID in $1.pid, stopped by stop_servers.
 start_server() {
