@@ -1,0 +1,332 @@
+# The real monitoring stack, from Debian's packages, on loopback: Prometheus
+# scraping xm-show --listen, node_exporter's textfile collector, the
+# Pushgateway, the Alertmanager, Prometheus's own rules, the Nagios plugin
+# parser; and several hosts into one pipeline.
+load helpers
+
+SHOW="$FIX/show"
+SCRIPTS="$BATS_TEST_DIRNAME/../scripts"
+
+setup() {
+	cd "$BATS_TEST_TMPDIR"
+}
+
+teardown() {
+	stop_servers
+}
+
+# Skip, with one line, only where the package's program is not there.
+need() {
+	command -v "$1" > /dev/null || skip "$1 is not installed (scripts/install-deps check)"
+}
+
+# Start Prometheus at a free port, scraping every second what the
+# scrape_configs in file "scrape" say; $prom is its address.
+prom_start() {
+	need prometheus
+	local port
+	port=$(free_port)
+	prom=http://127.0.0.1:$port
+	{
+		printf 'global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\nscrape_configs:\n'
+		cat scrape
+	} > prometheus.yml
+	start_server prometheus prometheus --config.file=prometheus.yml \
+	    --storage.tsdb.path="$BATS_TEST_TMPDIR/prometheus" \
+	    --web.listen-address="127.0.0.1:$port"
+	wait_ready prometheus "$prom/-/ready"
+}
+
+# A sample as one line: name{labels by name} value, the value as the
+# double it is (%.17g), so that two spellings of one number compare equal.
+NORM='sub out { my ($n, $l, $v) = @_;
+	my @k = grep { $_ ne "job" && $_ ne "instance" && $_ ne "__name__" } sort keys %$l;
+	printf "%s{%s} %.17g\n", $n, join(",", map { "$_=\"$l->{$_}\"" } @k), $v }'
+
+# The samples of an exposition on stdin, one normalised line each.
+norm_expo() {
+	perl -ne "$NORM"'
+	    next if /^#/ || !/^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)$/;
+	    my ($n, $ls, $v, %l) = ($1, $2 // "", $3);
+	    while ($ls =~ /(\w+)="((?:[^"\\]|\\.)*)"/g) {
+	        my ($k, $x) = ($1, $2);
+	        $x =~ s/\\(.)/$1 eq "n" ? "\n" : $1/ge;
+	        $l{$k} = $x;
+	    }
+	    out($n, \%l, $v);' | sort
+}
+
+# What Prometheus answers now to the instant query $1, normalised likewise.
+prom_query() {
+	curl -sf --get --data-urlencode "query=$1" "$prom/api/v1/query" |
+	    perl -MJSON::PP -e "$NORM"'
+	    my $r = decode_json(join "", <STDIN>);
+	    die "query: $r->{status}\n" unless $r->{status} eq "success";
+	    out($_->{metric}{__name__} // "", $_->{metric}, $_->{value}[1]) for @{$r->{data}{result}};' |
+	    sort
+}
+
+# Wait up to 30 s for the query $1 to answer exactly the lines $2.
+prom_wait() {
+	local query=$1 want=$2
+	poll 30 eval '[ "$(prom_query "$query")" = "$want" ]' && return 0
+	echo "# $query: Prometheus answers:" >&2
+	prom_query "$query" | sed 's/^/#   /' >&2
+	echo "# not:" >&2
+	printf '%s\n' "$want" | sed 's/^/#   /' >&2
+	return 1
+}
+
+@test "stack: Prometheus scrapes xm-show --listen: every sample as served, up, the alert state" {
+	port=$(free_port)
+	start_server show xm-show --listen "127.0.0.1:$port" < "$SHOW/alerted.tsv"
+	wait_ready show "http://127.0.0.1:$port/metrics"
+	poll 10 eval "curl -sf http://127.0.0.1:$port/metrics | grep -qx 'xm_records_read_total 1080'"
+	printf '  - job_name: xm\n    static_configs:\n      - targets: ["127.0.0.1:%s"]\n' "$port" > scrape
+	prom_start
+	prom_wait 'up{job="xm"}' 'up{} 1'
+	prom_wait 'xm_cpu_usage_percent' 'xm_cpu_usage_percent{host="web1"} 75.377850219999999'
+	prom_wait 'xm_alert_severity{metric="cpu_usage_percent"}' \
+	    'xm_alert_severity{host="web1",metric="cpu_usage_percent"} 2'
+	prom_wait 'xm_alerts_active' 'xm_alerts_active{severity="critical"} 1
+xm_alerts_active{severity="emergency"} 0
+xm_alerts_active{severity="info"} 0
+xm_alerts_active{severity="warning"} 1'
+	# and every other sample of the stream, as xm-show served it
+	curl -sf "http://127.0.0.1:$port/metrics" | grep -v '^xm_scrape_duration_seconds ' | norm_expo > served
+	prom_wait '{job="xm",__name__=~"xm_.*",__name__!="xm_scrape_duration_seconds"}' "$(cat served)"
+	assert_equal "$(wc -l < served)" 44
+}
+
+@test "stack: Prometheus scrapes node_exporter's textfile collector reading xm-show -O" {
+	need prometheus-node-exporter
+	mkdir textfile
+	xm-show -o prom -O textfile/xm.prom < "$SHOW/alerted.tsv"
+	port=$(free_port)
+	start_server node prometheus-node-exporter --web.listen-address="127.0.0.1:$port" \
+	    --collector.disable-defaults --collector.textfile \
+	    --collector.textfile.directory="$BATS_TEST_TMPDIR/textfile"
+	wait_ready node "http://127.0.0.1:$port/metrics"
+	printf '  - job_name: node\n    static_configs:\n      - targets: ["127.0.0.1:%s"]\n' "$port" > scrape
+	prom_start
+	prom_wait 'up{job="node"}' 'up{} 1'
+	prom_wait 'node_textfile_scrape_error' 'node_textfile_scrape_error{} 0'
+	norm_expo < textfile/xm.prom > written
+	prom_wait '{job="node",__name__=~"xm_.*"}' "$(cat written)"
+	assert_equal "$(wc -l < written)" 38
+	prom_wait 'xm_cpu_usage_percent' 'xm_cpu_usage_percent{host="web1"} 75.377850219999999'
+}
+
+@test "stack: xm-push from a cron-style run to the Pushgateway; Prometheus has it; a second push replaces" {
+	need prometheus-pushgateway
+	port=$(free_port)
+	gw=http://127.0.0.1:$port
+	start_server gateway prometheus-pushgateway --web.listen-address="127.0.0.1:$port" \
+	    --persistence.file="$BATS_TEST_TMPDIR/pushgateway.data"
+	wait_ready gateway "$gw/-/ready"
+	printf '  - job_name: pushgateway\n    honor_labels: true\n    static_configs:\n      - targets: ["127.0.0.1:%s"]\n' "$port" > scrape
+	prom_start
+	# one cron run: a sample set, its alert state kept, pushed
+	run -0 --separate-stderr bash -o pipefail -c "xm-sample --synthetic --seed 1 --start 1764288000 -n 1 -m cpu,memory |
+	    xm-alert --state alert.tsv | xm-show -o prom | tee pushed | '$SCRIPTS/xm-push' -i cron1 '$gw'"
+	assert_equal "$stderr" ""
+	norm_expo < pushed > want
+	assert_equal "$(wc -l < want)" 13
+	prom_wait '{job="xm",instance="cron1",__name__=~"xm_.*"}' "$(cat want)"
+	# pushed just now, as the gateway stamps it
+	prom_wait 'time() - push_time_seconds{job="xm",instance="cron1"} < bool 60' '{} 1'
+	# the next run pushes only cpu: memory is gone from the group, not kept beside it
+	run -0 --separate-stderr bash -o pipefail -c "xm-sample --synthetic --seed 1 --start 1764288060 -n 1 -m cpu |
+	    xm-alert --state alert.tsv | xm-show -o prom | tee pushed | '$SCRIPTS/xm-push' -i cron1 '$gw'"
+	norm_expo < pushed > want
+	assert_equal "$(wc -l < want)" 8
+	prom_wait '{job="xm",instance="cron1",__name__=~"xm_.*"}' "$(cat want)"
+	run -1 grep -c '^xm_memory' <(curl -sf "$gw/metrics")
+	# a job of odd characters goes base64; a refusal is the gateway's words and exit 1
+	printf 'xm_m 1\n' | "$SCRIPTS/xm-push" -i 'web 1/a' "$gw" 'cron job'
+	prom_wait 'xm_m' 'xm_m{} 1'
+	assert_equal "$(prom_query 'xm_m{job="cron job",instance="web 1/a"}')" 'xm_m{} 1'
+	run -1 --separate-stderr "$SCRIPTS/xm-push" -i cron1 "$gw" <<< 'xm_m{ 1'
+	assert_equal "${stderr%%: text format*}" "xm-push: $gw/metrics/job/xm/instance/cron1: HTTP 400"
+	run -1 --separate-stderr "$SCRIPTS/xm-push" "$gw" < /dev/null
+	assert_equal "$stderr" 'xm-push: nothing on standard input: not pushed'
+}
+
+# The alerts the Alertmanager holds: labels, annotations, state, and
+# whether endsAt is past; one line each.
+am_alerts() {
+	curl -sf "$am/api/v2/alerts" | perl -MJSON::PP -MTime::Local -e '
+	    for my $a (@{decode_json(join "", <STDIN>)}) {
+	        my ($y, $mo, $d, $h, $mi, $s) = $a->{endsAt} =~ /^(\d+)-(\d+)-(\d+)T(\d+):(\d+):(\d+)/;
+	        my $past = timegm($s, $mi, $h, $d, $mo - 1, $y) < time ? "ended" : "open";
+	        print join(" ", (map { "$_=$a->{labels}{$_}" } sort keys %{$a->{labels}}),
+	            (map { "$_=$a->{annotations}{$_}" } sort keys %{$a->{annotations}}),
+	            $a->{status}{state}, $past), "\n";
+	    }'
+}
+
+# The Alertmanager's own count of the alerts it took, by status.
+am_received() {
+	curl -sf "$am/metrics" | sed -n "s/^alertmanager_alerts_received_total{status=\"$1\",version=\"v2\"} //p"
+}
+
+@test "stack: xm-alert -x xm-notify-alertmanager: the alert active with xm's labels, once, then resolved" {
+	need prometheus-alertmanager
+	port=$(free_port)
+	am=http://127.0.0.1:$port
+	printf 'route:\n  receiver: none\nreceivers:\n  - name: none\n' > alertmanager.yml
+	start_server alertmanager prometheus-alertmanager --config.file=alertmanager.yml \
+	    --storage.path="$BATS_TEST_TMPDIR/alertmanager" --web.listen-address="127.0.0.1:$port" \
+	    --cluster.listen-address=
+	wait_ready alertmanager "$am/-/ready"
+	export XM_ALERTMANAGER_URL=$am
+	now=$(date +%s)
+	# fires, then is repeated a minute on: one alert in the Alertmanager
+	printf '%d\tweb1\tdisk_usage_percent{mountpoint="/"}\t%s\n' $((now - 120)) 91 $((now - 60)) 92 > fire
+	run -0 --separate-stderr xm-alert -H -e --state alert.tsv -x "$SCRIPTS/xm-notify-alertmanager" \
+	    -r 'disk_usage_percent{*} warn=80 crit=90 repeat=30s' < fire
+	assert_equal "$(cut -f 5,6 <<< "$output")" 'critical	firing
+critical	repeated'
+	assert_equal "$stderr" ""
+	id=$(cut -f 8 <<< "${output%%$'\n'*}")
+	assert_equal "$(am_received firing)" 2
+	assert_equal "$(am_alerts)" "alert_id=$id alertname=xm_disk_usage_percent host=web1 metric=disk_usage_percent{mountpoint=\"/\"} severity=critical rule=disk_usage_percent{*} warn=80 crit=90 repeat=30s summary=disk_usage_percent{mountpoint=\"/\"} on web1: critical, value 92 (crit 90) value=92 active open"
+	# the next run, from its state, resolves it: endsAt in the past, no longer active
+	printf '%d\tweb1\tdisk_usage_percent{mountpoint="/"}\t10\n' $((now - 30)) > resolve
+	run -0 --separate-stderr xm-alert -H -e --state alert.tsv -x "$SCRIPTS/xm-notify-alertmanager" \
+	    -r 'disk_usage_percent{*} warn=80 crit=90 repeat=30s' < resolve
+	assert_equal "$(cut -f 5,6,8 <<< "$output")" "ok	resolved	$id"
+	assert_equal "$(am_received resolved)" 1
+	poll 10 eval '[ -z "$(am_alerts)" ]'
+	assert_equal "$(curl -sf "$am/metrics" | grep '^alertmanager_alerts{state="active"}')" \
+	    'alertmanager_alerts{state="active"} 0'
+}
+
+@test "stack: Prometheus's rules agree with xm-alert's on the same samples (promtool test rules)" {
+	need promtool
+	# a sample a minute; crit=85 is "alert outside 0..85", for=2m as long as Prometheus's for
+	cpu=(50 90 86 85 95 84 85.5 -1 40 85 85)
+	mem=(70 80 80 80 60 80 80 80 80 74 76)
+	for i in "${!cpu[@]}"; do
+		printf '%d\th\tcpu_usage_percent\t%s\n%d\th\tmemory_usage_percent\t%s\n' \
+		    $((i * 60)) "${cpu[i]}" $((i * 60)) "${mem[i]}"
+	done > in
+	xm-alert -H -r 'cpu_usage_percent crit=85' -r 'memory_usage_percent warn=75 for=2m' < in > out
+	cat > rules.yml <<-'EOF'
+	groups:
+	  - name: xm
+	    interval: 1m
+	    rules:
+	      - alert: CpuCritical
+	        expr: xm_cpu_usage_percent > 85 or xm_cpu_usage_percent < 0
+	        labels:
+	          severity: critical
+	      - alert: MemoryWarning
+	        expr: xm_memory_usage_percent > 75 or xm_memory_usage_percent < 0
+	        for: 2m
+	        labels:
+	          severity: warning
+	EOF
+	# the test of Prometheus's rules, its expectations written from xm-alert's severities
+	{
+		printf 'rule_files: [rules.yml]\nevaluation_interval: 1m\ntests:\n  - interval: 1m\n    input_series:\n'
+		printf "      - series: 'xm_cpu_usage_percent{host=\"h\"}'\n        values: '%s'\n" "${cpu[*]}"
+		printf "      - series: 'xm_memory_usage_percent{host=\"h\"}'\n        values: '%s'\n" "${mem[*]}"
+		printf '    alert_rule_test:\n'
+		awk -F'\t' '
+		    $3 == "cpu_usage_percent" { name = "CpuCritical"; level = "critical" }
+		    $3 == "memory_usage_percent" { name = "MemoryWarning"; level = "warning" }
+		    { printf "      - eval_time: %dm\n        alertname: %s\n", $1 / 60, name
+		      if ($5 == level)
+		          printf "        exp_alerts:\n          - exp_labels: {severity: %s, host: h}\n", level
+		      else
+		          printf "        exp_alerts: []\n" }' out
+	} > rules_test.yml
+	# the cases both sides see: firing and not, at the bound and past it, for= holding and broken
+	assert_equal "$(awk -F'\t' '$3 == "cpu_usage_percent" { printf "%s ", $5 }' out)" \
+	    'ok critical critical ok critical ok critical critical ok ok ok '
+	assert_equal "$(awk -F'\t' '$3 == "memory_usage_percent" { printf "%s ", $5 }' out)" \
+	    'ok ok ok warning ok ok ok warning warning ok ok '
+	run -0 promtool test rules rules_test.yml
+}
+
+# The perfdata of xm-alert --check as Monitoring::Plugin reads it: one
+# line per item, label|value|uom|warn|crit|min|max.
+perf_parse() {
+	perl -MMonitoring::Plugin::Performance -e '
+	    my ($line) = <STDIN> =~ /\| (.*)$/ or exit 0;
+	    my @p = Monitoring::Plugin::Performance->parse_perfstring($line);
+	    my $n = () = $line =~ /=/g;
+	    die "parsed " . @p . " of $n items\n" if @p != $n;
+	    for (@p) {
+	        print join("|", $_->label, $_->value, $_->uom, $_->threshold->warning // "",
+	            $_->threshold->critical // "", $_->min // "", $_->max // ""), "\n";
+	    }'
+}
+
+@test "stack: xm-alert --check perfdata as Monitoring::Plugin parses it: OK, WARNING, CRITICAL, UNKNOWN" {
+	perl -MMonitoring::Plugin::Performance -e 1 2> /dev/null || skip "Monitoring::Plugin is not installed (libmonitoring-plugin-perl)"
+	printf '1\th\tcpu_usage_percent\t50\n1\th\tdisk_usage_percent{mountpoint="/var"}\t70.25\n1\th\tresp_ms\t0.0000001\n' > ok
+	# the default rules and one's own, as xm-alert(1) starts a rules file
+	xm-alert --rules > defaults.conf
+	{ cat defaults.conf; echo 'resp_ms warn=1e-6 crit=~:5'; } > rules.conf
+	run -0 xm-alert --check -c rules.conf < ok
+	assert_output "XM OK - 3 series within thresholds | 'cpu_usage_percent'=50%;70;85;0;100 'disk_usage_percent{mountpoint_\"/var\"}'=70.25%;80;90;0;100 'resp_ms'=0.0000001;1e-6;~:5;;"
+	run -0 perf_parse <<< "$output"
+	assert_output 'cpu_usage_percent|50|%|70|85|0|100
+disk_usage_percent{mountpoint_"/var"}|70.25|%|80|90|0|100
+resp_ms|1e-07||1e-06|~:5||'
+	printf '1\th\tmemory_usage_percent\t80\n1\th\tq\t-3\n' > warn
+	{ cat defaults.conf; echo 'q warn=~:5 crit=-10:10'; } > rules.conf
+	run -1 xm-alert --check -c rules.conf < warn
+	assert_output "XM WARNING - memory_usage_percent 80 (warn 75) | 'memory_usage_percent'=80%;75;90;0;100 'q'=-3;~:5;-10:10;;"
+	run -0 perf_parse <<< "$output"
+	assert_output 'memory_usage_percent|80|%|75|90|0|100
+q|-3||~:5|-10:10||'
+	printf '1\th\tswap_usage_percent\t85\n1\tg\tload1\t12345678901234567890\n' > crit
+	{ cat defaults.conf; echo 'load1 warn=10 crit=20:'; } > rules.conf
+	run -2 xm-alert --check -c rules.conf < crit
+	assert_output "XM CRITICAL - h:swap_usage_percent 85 (crit 80), g:load1 1.23456789e+19 (warn 10) | 'h:swap_usage_percent'=85%;50;80;0;100 'g:load1'=12345678901234567168;10;20:;;"
+	run -0 perf_parse <<< "$output"
+	assert_output 'h:swap_usage_percent|85|%|50|80|0|100
+g:load1|12345678901234567168||10|20:||'
+	# UNKNOWN: no perfdata, and nothing the parser would take for some
+	run -3 --separate-stderr xm-alert --check < /dev/null
+	assert_output 'XM UNKNOWN - no data for any rule'
+	run -0 perf_parse <<< "$output"
+	assert_output ''
+}
+
+@test "stack: two hosts' samplers into one pipeline: both on the board, in -o prom, alerts apart" {
+	# both into one pipe, as "ssh a xm-sample --host a & ssh b xm-sample --host b" would
+	{
+		xm-sample --synthetic --seed 1 --start 1764288000 -n 600 --host a &
+		xm-sample --synthetic --seed 2 --start 1764288000 -n 600 --host b &
+		wait
+	} | xm-buffer | xm-alert > merged
+	# each host's records, windows and alerts are what it gets alone
+	for h in a b; do
+		seed=$([ "$h" = a ] && echo 1 || echo 2)
+		xm-sample --synthetic --seed "$seed" --start 1764288000 -n 600 --host "$h" |
+		    xm-buffer | xm-alert -H > "alone.$h"
+		grep "^[0-9.]*"$'\t'"$h"$'\t' merged | diff -q "alone.$h" -
+		assert [ "$(grep -c $'\tfiring\t' "alone.$h")" -gt 2 ]
+	done
+	run -1 cmp -s alone.a <(sed $'s/\tb\t/\ta\t/' alone.b)
+	xm-show -o prom < merged > out.prom
+	run -0 promtool check metrics < out.prom
+	assert_equal "$(sed -n 's/^xm_cpu_usage_percent{host="\([ab]\)"}.*/\1/p' out.prom | tr '\n' ' ')" 'a b '
+	for h in a b; do
+		# the alert state of each host, as the last record of each series says
+		awk -F'\t' -v h="$h" '$2 == h { s[$3] = $0 } END { for (m in s) print s[m] }' "alone.$h" |
+		    awk -F'\t' 'BEGIN { v["ok"] = 0; v["info"] = 1; v["warning"] = 2; v["critical"] = 3; v["emergency"] = 4 }
+		        $14 != "-" { m = $3; gsub(/"/, "\\\"", m)   # the sampler labels hold no backslash
+		            printf "xm_alert_severity{host=\"%s\",metric=\"%s\"} %d\n", $2, m, v[$14] }' |
+		    sort > "want.$h"
+		grep "^xm_alert_severity{host=\"$h\"" out.prom | sort | diff -u "want.$h" -
+	done
+	xm-show --once -W 100 < merged > board
+	[[ "$(head -n 1 board)" == 'xm 2 hosts '* ]] || fail "$(head -n 1 board)"
+	assert_equal "$(grep -o -e '^── System [ab] ' -e '^ [ab]:/  ' board | tr '\n' '|')" \
+	    '── System a |── System b | a:/  | b:/  |'
+}
