@@ -202,52 +202,65 @@ critical	repeated'
 	    'alertmanager_alerts{state="active"} 0'
 }
 
-@test "stack: Prometheus's rules agree with xm-alert's on the same samples (promtool test rules)" {
+@test "stack: Prometheus's rules agree with xm-alert's on the same samples, as xm-alert(1) maps them (promtool test rules)" {
 	need promtool
-	# a sample a minute; crit=85 is "alert outside 0..85", for=2m as long as Prometheus's for
-	cpu=(50 90 86 85 95 84 85.5 -1 40 85 85)
-	mem=(70 80 80 80 60 80 80 80 80 74 76)
-	for i in "${!cpu[@]}"; do
-		printf '%d\th\tcpu_usage_percent\t%s\n%d\th\tmemory_usage_percent\t%s\n' \
-		    $((i * 60)) "${cpu[i]}" $((i * 60)) "${mem[i]}"
-	done > in
-	xm-alert -H -r 'cpu_usage_percent crit=85' -r 'memory_usage_percent warn=75 for=2m' < in > out
-	cat > rules.yml <<-'EOF'
-	groups:
-	  - name: xm
-	    interval: 1m
-	    rules:
-	      - alert: CpuCritical
-	        expr: xm_cpu_usage_percent > 85 or xm_cpu_usage_percent < 0
-	        labels:
-	          severity: critical
-	      - alert: MemoryWarning
-	        expr: xm_memory_usage_percent > 75 or xm_memory_usage_percent < 0
-	        for: 2m
-	        labels:
-	          severity: warning
+	# each row of the table in xm-alert(1): the rule, the expr it is
+	cat > map <<-'EOF'
+	a	crit=85	xm_a > 85 or xm_a < 0
+	b	crit=10:	xm_b < 10
+	c	crit=~:85	xm_c > 85
+	d	crit=10:20	xm_d < 10 or xm_d > 20
+	e	crit=@10:20	xm_e >= 10 and xm_e <= 20
+	f	crit=75 for=2m	xm_f > 75 or xm_f < 0
 	EOF
-	# the test of Prometheus's rules, its expectations written from xm-alert's severities
+	# a sample a minute: at the bounds, just past them, below 0; f holds for 2m and breaks
+	v=(50 90 86 85 -1 9.99 10 20 20.01 0 84 85.5)
+	f=(70 80 80 80 60 80 80 80 80 74 76 76)
+	rules=() series=()
+	{
+		printf 'groups:\n  - name: xm\n    interval: 1m\n    rules:\n'
+		while IFS=$'\t' read -r m rule expr; do
+			rules+=(-r "$m $rule")
+			printf '      - alert: %s\n        expr: %s\n' "$m" "$expr"
+			[[ $rule != *for=2m ]] || printf '        for: 2m\n'
+			printf '        labels:\n          severity: critical\n'
+		done < map
+	} > rules.yml
+	for i in "${!v[@]}"; do
+		for m in a b c d e; do
+			printf '%d\th\t%s\t%s\n' $((i * 60)) "$m" "${v[i]}"
+		done
+		printf '%d\th\tf\t%s\n' $((i * 60)) "${f[i]}"
+	done > in
+	xm-alert -H "${rules[@]}" < in > out
+	# the test of Prometheus's rules, its expectations xm-alert's severities
 	{
 		printf 'rule_files: [rules.yml]\nevaluation_interval: 1m\ntests:\n  - interval: 1m\n    input_series:\n'
-		printf "      - series: 'xm_cpu_usage_percent{host=\"h\"}'\n        values: '%s'\n" "${cpu[*]}"
-		printf "      - series: 'xm_memory_usage_percent{host=\"h\"}'\n        values: '%s'\n" "${mem[*]}"
+		for m in a b c d e; do
+			printf "      - series: 'xm_%s{host=\"h\"}'\n        values: '%s'\n" "$m" "${v[*]}"
+		done
+		printf "      - series: 'xm_f{host=\"h\"}'\n        values: '%s'\n" "${f[*]}"
 		printf '    alert_rule_test:\n'
-		awk -F'\t' '
-		    $3 == "cpu_usage_percent" { name = "CpuCritical"; level = "critical" }
-		    $3 == "memory_usage_percent" { name = "MemoryWarning"; level = "warning" }
-		    { printf "      - eval_time: %dm\n        alertname: %s\n", $1 / 60, name
-		      if ($5 == level)
-		          printf "        exp_alerts:\n          - exp_labels: {severity: %s, host: h}\n", level
+		awk -F'\t' '{ printf "      - eval_time: %dm\n        alertname: %s\n", $1 / 60, $3
+		      if ($5 == "critical")
+		          printf "        exp_alerts:\n          - exp_labels: {severity: critical, host: h}\n"
 		      else
 		          printf "        exp_alerts: []\n" }' out
 	} > rules_test.yml
-	# the cases both sides see: firing and not, at the bound and past it, for= holding and broken
-	assert_equal "$(awk -F'\t' '$3 == "cpu_usage_percent" { printf "%s ", $5 }' out)" \
-	    'ok critical critical ok critical ok critical critical ok ok ok '
-	assert_equal "$(awk -F'\t' '$3 == "memory_usage_percent" { printf "%s ", $5 }' out)" \
-	    'ok ok ok warning ok ok ok warning warning ok ok '
+	# what xm-alert said, series by series: each range alerts where its row says
+	for m in a b c d e f; do
+		printf '%s ' "$m"
+		awk -F'\t' -v m="$m" '$3 == m { printf "%s", $5 == "critical" ? "C" : "." }' out
+		echo
+	done > got
+	assert_equal "$(cat got)" 'a .CC.C......C
+b ....CC...C..
+c .CC........C
+d CCCCCC..CCCC
+e ......CC....
+f ...C...CC...'
 	run -0 promtool test rules rules_test.yml
+	assert_output --partial 'SUCCESS'
 }
 
 # The perfdata of xm-alert --check as Monitoring::Plugin reads it: one
@@ -329,4 +342,106 @@ g:load1|12345678901234567168||10|20:||'
 	[[ "$(head -n 1 board)" == 'xm 2 hosts '* ]] || fail "$(head -n 1 board)"
 	assert_equal "$(grep -o -e '^── System [ab] ' -e '^ [ab]:/  ' board | tr '\n' '|')" \
 	    '── System a |── System b | a:/  | b:/  |'
+}
+
+# The commands a document gives: each line after "$ " or cron's five
+# times, its continuation lines (after a trailing |, & or \) joined with
+# one blank, mdoc's escapes undone.
+doc_commands() {
+	sed 's/\\e/\\/g; s/\\(aq/'"'"'/g; s/\\(dq/"/g; s/\\-/-/g' "$1" |
+	    awk '{ sub(/^[ \t]+/, ""); line = cont ? line " " $0 : $0; cont = /[|&\\]$/
+	           if (!cont) print line }' |
+	    sed -n 's/^\$ //p; s/^\* \* \* \* \* //p'
+}
+
+# Require document $1 to give each command after it.
+doc_gives() {
+	local doc=$1 c
+	shift
+	doc_commands "$BATS_TEST_DIRNAME/../$doc" > "$BATS_TEST_TMPDIR/commands"
+	for c in "$@"; do
+		grep -qxF -- "$c" "$BATS_TEST_TMPDIR/commands" || fail "$doc does not give: $c"
+	done
+}
+
+@test "stack: the three ways into Prometheus, run as the README, xm-show(1) and xm(7) give them" {
+	need prometheus-node-exporter
+	need prometheus-pushgateway
+	scrape='xm-sample | xm-buffer | xm-alert | xm-show --listen 9101'
+	textfile='xm-sample -n 1 | xm-alert --state /var/lib/xm/alert.tsv | xm-show -o prom -O /var/lib/node_exporter/textfile/xm.prom'
+	push='xm-sample -n 1 | xm-alert --state /var/lib/xm/alert.tsv | xm-show -o prom | xm-push http://127.0.0.1:9091'
+	for doc in README.md man/xm-show.1 man/xm.7; do
+		doc_gives "$doc" "$scrape" "$textfile" "$push"
+	done
+	PATH="$SCRIPTS:$PATH"
+	host=$(uname -n)
+	lport=$(free_port)
+	nport=$(free_port)
+	gport=$(free_port)
+	gw=http://127.0.0.1:$gport
+	# the documents' paths and addresses, here
+	here() {
+		sed "s|/var/lib/xm/|$BATS_TEST_TMPDIR/xm/|; s|/var/lib/node_exporter/textfile/|$BATS_TEST_TMPDIR/textfile/|
+		    s|http://127.0.0.1:9091|$gw|; s|--listen 9101|--listen 127.0.0.1:$lport|" <<< "$1"
+	}
+	mkdir xm textfile
+	start_server node prometheus-node-exporter --web.listen-address="127.0.0.1:$nport" \
+	    --collector.disable-defaults --collector.textfile \
+	    --collector.textfile.directory="$BATS_TEST_TMPDIR/textfile"
+	start_server gateway prometheus-pushgateway --web.listen-address="127.0.0.1:$gport" \
+	    --persistence.file="$BATS_TEST_TMPDIR/pushgateway.data"
+	start_server pipeline bash -c "$(here "$scrape")" < /dev/null
+	wait_ready node "http://127.0.0.1:$nport/metrics"
+	wait_ready gateway "$gw/-/ready"
+	wait_ready pipeline "http://127.0.0.1:$lport/metrics"
+	# two cron runs of each, the second from the first's state
+	for i in 1 2; do
+		run -0 --separate-stderr bash -o pipefail -c "$(here "$textfile")"
+		assert_equal "$stderr" ""
+		run -0 --separate-stderr bash -o pipefail -c "$(here "$push")"
+		assert_equal "$stderr" ""
+	done
+	{
+		printf '  - job_name: xm-listen\n    static_configs:\n      - targets: ["127.0.0.1:%s"]\n' "$lport"
+		printf '  - job_name: node\n    static_configs:\n      - targets: ["127.0.0.1:%s"]\n' "$nport"
+		printf '  - job_name: pushgateway\n    honor_labels: true\n    static_configs:\n      - targets: ["127.0.0.1:%s"]\n' "$gport"
+	} > scrape
+	prom_start
+	prom_wait 'count(up == 1)' '{} 3'
+	# scraped: this machine's samples, live, and the exporter's own count
+	prom_wait "count(xm_cpu_usage_percent{job=\"xm-listen\",host=\"$host\"})" '{} 1'
+	prom_wait 'xm_records_read_total{job="xm-listen"} > bool 0' '{} 1'
+	# the textfile and the gateway: what the last cron run wrote, sample for sample
+	prom_wait 'node_textfile_scrape_error' 'node_textfile_scrape_error{} 0'
+	norm_expo < textfile/xm.prom > written
+	assert [ "$(grep -c '^xm_cpu_usage_percent{host=' written)" -eq 1 ]
+	prom_wait '{job="node",__name__=~"xm_.*"}' "$(cat written)"
+	curl -sf "$gw/metrics" | grep "^xm_.*instance=\"$host\"" | norm_expo > pushed
+	assert [ "$(grep -c '^xm_cpu_usage_percent{host=' pushed)" -eq 1 ]
+	prom_wait "{job=\"xm\",instance=\"$host\",__name__=~\"xm_.*\"}" "$(cat pushed)"
+}
+
+@test "stack: many machines, run as xm(7) and the README give it, over an ssh that splits lines" {
+	many='{ ssh web1 xm-sample --host web1 | grep --line-buffered ^ & ssh web2 xm-sample --host web2 | grep --line-buffered ^ & wait; } | xm-buffer | xm-alert | xm-show'
+	doc_gives man/xm.7 "$many"
+	doc_gives README.md "$many"
+	# ssh here: the command run on this machine, its output passed on in
+	# pieces of any size, as an ssh channel does
+	mkdir fake
+	printf '#!/bin/sh\nshift\n"$@" | dd bs=997 2> /dev/null\n' > fake/ssh
+	chmod +x fake/ssh
+	PATH="$BATS_TEST_TMPDIR/fake:$PATH"
+	# made-up samples, a flood of them; the merged stream into a file
+	cmd=${many//xm-sample --host web1/xm-sample --synthetic --seed 1 --start 1764288000 -n 3000 --host web1}
+	cmd=${cmd//xm-sample --host web2/xm-sample --synthetic --seed 2 --start 1764288000 -n 3000 --host web2}
+	cmd="${cmd%| xm-show} > merged"
+	run -0 --separate-stderr bash -o pipefail -c "$cmd"
+	assert_equal "$stderr" ""
+	# every line whole: each host's records, windows and alerts are what it gets alone
+	assert_equal "$(wc -l < merged)" $((2 * 3000 * 27 + 1))
+	for h in 1 2; do
+		xm-sample --synthetic --seed "$h" --start 1764288000 -n 3000 --host "web$h" |
+		    xm-buffer | xm-alert -H > alone
+		grep $'^[0-9.]*\tweb'"$h"$'\t' merged | diff -q alone -
+	done
 }

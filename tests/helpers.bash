@@ -78,13 +78,15 @@ reap() {
 }
 
 # Start server $1 in the background: "$@" after it, its output in $1.log,
-# its PID in $1.pid, stopped by stop_servers.
+# its PID in $1.pid, stopped by stop_servers.  It leads a process group
+# of its own (setsid: bats runs without job control, so no fork), and a
+# server that is a pipeline stops whole.
 start_server() {
 	local name=$1
 	shift
 	# stdin said again, or a background job reads /dev/null; bats's fd 3
 	# not passed on, or bats would wait for the server to end
-	"$@" <&0 > "$BATS_TEST_TMPDIR/$name.log" 2>&1 3>&- &
+	setsid "$@" <&0 > "$BATS_TEST_TMPDIR/$name.log" 2>&1 3>&- &
 	echo "$!" > "$BATS_TEST_TMPDIR/$name.pid"
 	echo "$name" >> "$BATS_TEST_TMPDIR/servers"
 }
@@ -104,8 +106,9 @@ stop_servers() {
 	[ -f "$BATS_TEST_TMPDIR/servers" ] || return 0
 	while read -r name; do
 		pid=$(cat "$BATS_TEST_TMPDIR/$name.pid")
-		kill "$pid" 2> /dev/null || continue
-		poll 10 eval "! kill -0 $pid 2> /dev/null" || kill -9 "$pid" 2> /dev/null
+		kill -- "-$pid" 2> /dev/null || kill "$pid" 2> /dev/null || continue
+		poll 10 eval "! kill -0 $pid 2> /dev/null" ||
+		    kill -9 -- "-$pid" 2> /dev/null || kill -9 "$pid" 2> /dev/null
 	done < "$BATS_TEST_TMPDIR/servers"
 	rm -f "$BATS_TEST_TMPDIR/servers"
 }
