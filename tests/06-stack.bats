@@ -338,6 +338,15 @@ g:load1|12345678901234567168||10|20:||'
 		    sort > "want.$h"
 		grep "^xm_alert_severity{host=\"$h\"" out.prom | sort | diff -u "want.$h" -
 	done
+	# one host stops: its alert alone ends, as stale, once the other's records are 300 s past its last
+	for t in $(seq 0 60 600); do
+		printf '%d\ta\tcpu_usage_percent\t90\n' "$t"
+		[ "$t" -gt 120 ] || printf '%d\tb\tcpu_usage_percent\t90\n' "$t"
+	done > stall
+	run -0 --separate-stderr xm-alert -H -e --stale 300 < stall
+	assert_equal "$(cut -f 1-7 <<< "$output")" "0	a	cpu_usage_percent	90	critical	firing	0
+0	b	cpu_usage_percent	90	critical	firing	0
+420	b	cpu_usage_percent	90	ok	stale	420"
 	xm-show --once -W 100 < merged > board
 	[[ "$(head -n 1 board)" == 'xm 2 hosts '* ]] || fail "$(head -n 1 board)"
 	assert_equal "$(grep -o -e '^── System [ab] ' -e '^ [ab]:/  ' board | tr '\n' '|')" \
