@@ -33,6 +33,7 @@ struct record_reader {
 	const char *name;	/* in messages, before the line number; NULL: none */
 	int	 fd;
 	int	 sigfd;
+	int	 turn;		/* the last fill went to sigfd: input's turn if both are ready */
 	int	 csv_mode;
 	FILE	*out;		/* flushed before blocking; NULL: never */
 	struct csv_parser csv;
@@ -334,8 +335,16 @@ fill(struct record_reader *r)
 			warn("poll");
 			return RECORD_ERROR;
 		}
-		if (n == 2 && (pfd[1].revents & POLLIN))
+		/*
+		 * Turn about when both are ready: a descriptor that is always
+		 * ready (a server under a stream of requests) must not starve
+		 * the input, nor a flood of input the wake-ups.
+		 */
+		if (n == 2 && (pfd[1].revents & POLLIN) && !(r->turn && pfd[0].revents != 0)) {
+			r->turn = 1;
 			return RECORD_SIGNAL;
+		}
+		r->turn = 0;
 	}
 	while ((got = read(r->fd, r->buf, READ_SIZE)) == -1 && errno == EINTR)
 		;

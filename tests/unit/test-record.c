@@ -403,6 +403,40 @@ test_signal(void)
 	close(sfd);
 }
 
+/*
+ * A wake-up descriptor that is always ready (a server under a crowd of
+ * requests) and input that is ready too take turns: neither starves.
+ */
+static void
+test_turns(void)
+{
+	struct record_reader *r;
+	struct record rec;
+	int in[2], wake[2], k, i;
+	char trail[16] = "";
+
+	if (pipe(in) == -1 || pipe(wake) == -1)
+		exit(2);
+	r = record_reader_new(in[0], 0);
+	record_reader_signal(r, wake[0]);
+	if (write(wake[1], "x", 1) != 1)	/* never read: ready for good */
+		exit(2);
+	if (write(in[1], "1\th\tm\t1\n", 8) != 8)
+		exit(2);
+	for (i = 0; i < 6; i++) {
+		if (i == 3 && write(in[1], "2\th\tm\t2\n", 8) != 8)
+			exit(2);
+		k = record_read(r, &rec);
+		strcat(trail, k == RECORD_SIGNAL ? "S" : k == RECORD_OK ? "R" : "?");
+	}
+	is_str(trail, "SRSRSS", "input and an always-ready wake-up take turns");
+	record_reader_free(r);
+	close(in[0]);
+	close(in[1]);
+	close(wake[0]);
+	close(wake[1]);
+}
+
 int
 main(void)
 {
@@ -415,5 +449,6 @@ main(void)
 	test_writer();
 	test_flush_before_wait();
 	test_signal();
+	test_turns();
 	return tap_done();
 }
