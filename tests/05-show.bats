@@ -472,6 +472,9 @@ xm_last_record_timestamp_seconds 1764288040
 # HELP xm_scrape_duration_seconds Seconds spent building this response.
 # TYPE xm_scrape_duration_seconds gauge"
 	grep -Eq '^xm_scrape_duration_seconds [0-9.e-]+$' body || fail "no scrape duration: $(tail -n 1 body)"
+	# the board unchanged, the next scrape is the same response, timing and all
+	curl -sf -o again "$url"
+	cmp body again
 	run -0 promtool check metrics < body
 	assert_equal "$(tr -d '\r' < headers | grep -i '^content-type:')" 'Content-Type: text/plain; version=0.0.4; charset=utf-8'
 	# with stdout not a terminal and no -o, it only serves; input over, it goes on
@@ -492,6 +495,9 @@ xm_last_record_timestamp_seconds 1764288040
 	tr -d '\r' < headers | grep -i -e '^content-encoding:' -e '^vary:' > got
 	assert_equal "$(cat got)" 'Content-Encoding: gzip
 Vary: Accept-Encoding'
+	diff -u <(grep -v '^xm_scrape_duration_seconds ' plain) <(gunzip -c body.gz | grep -v '^xm_scrape_duration_seconds ')
+	# an explicit gzip wins over *;q=0
+	curl -sf -H 'Accept-Encoding: *;q=0, gzip' -o body.gz "$url"
 	diff -u <(grep -v '^xm_scrape_duration_seconds ' plain) <(gunzip -c body.gz | grep -v '^xm_scrape_duration_seconds ')
 	# gzip;q=0 is a refusal: the body comes plain
 	curl -sf -H 'Accept-Encoding: gzip;q=0' -D headers -o body "$url"
@@ -519,7 +525,12 @@ Vary: Accept-Encoding'
  413'
 	run -0 curl -s -H 'Transfer-Encoding: chunked' -X GET --data-binary x -o /dev/null -w '%{http_code}' "$url"
 	assert_output 413
-	run -0 curl -s -H "X-Huge: $(head -c 20000 /dev/zero | tr '\0' a)" -o /dev/null -w '%{http_code}' "$url"
+	run -0 curl -s -H "X-Huge: $(head -c 16000 /dev/zero | tr '\0' a)" -o /dev/null -w '%{http_code}' "$url"
+	assert_output 200
+	run -0 curl -s -H "X-Huge: $(head -c 16400 /dev/zero | tr '\0' a)" -w ' %{http_code}' "$url"
+	assert_output 'request headers past 16 kB
+ 431'
+	run -0 curl -s -H "X-Huge: $(head -c 100000 /dev/zero | tr '\0' a)" -o /dev/null -w '%{http_code}' "$url"
 	assert_output 431
 	# the stream went on through all of it
 	printf '#ts\thost\tmetric\tvalue\n1764288100\tweb1\tcpu_usage_percent\t12.5\n' >&8
@@ -545,10 +556,20 @@ Vary: Accept-Encoding'
 	done
 	wait "$feeder"
 	poll 20 eval "curl -sf '$url' | grep -qx 'xm_records_read_total 100003'"
+	# eight clients asking back to back on kept-alive connections, always one
+	# request waiting: the stream still flows
+	for i in 1 2 3 4 5 6 7 8; do
+		curl -s -o /dev/null "$url?[1-20000]" &
+		hammers+=($!)
+	done
+	seq 100004 200003 | awk '{ printf "%d\th\tv%d\t%d\n", $1, $1 % 500, $1 }' >&8
+	poll 60 eval "curl -sf '$url' | grep -qx 'xm_records_read_total 200003'"
+	kill -0 "${hammers[@]}" || fail "the clients were done before the stream was: inconclusive"
+	kill "${hammers[@]}"
 	curl -sf "$url" > scrape
 	assert_equal "$(grep -c '^xm_v[0-9][0-9]*{' scrape)" 500
-	assert_equal "$(grep -x 'xm_v3{host="h"} [0-9]*' scrape)" 'xm_v3{host="h"} 100003'
-	assert_equal "$(grep '^xm_last_record_timestamp_seconds ' scrape)" 'xm_last_record_timestamp_seconds 100003'
+	assert_equal "$(grep -x 'xm_v3{host="h"} [0-9]*' scrape)" 'xm_v3{host="h"} 200003'
+	assert_equal "$(grep '^xm_last_record_timestamp_seconds ' scrape)" 'xm_last_record_timestamp_seconds 200003'
 }
 
 @test "xm-show: --listen: clients that hang are capped and timed out; the stream never waits for them" {
@@ -558,6 +579,18 @@ Vary: Accept-Encoding'
 	# half a request, then 40 connections that say nothing: past the 32 at once
 	exec {half}<> "/dev/tcp/127.0.0.1/$port"
 	printf 'GET /metrics HTTP/1.1\r\nHost: x\r\n' >&"$half"
+	# one that trickles its request a byte a second, which no idle
+	# timeout catches: cut 10 s after it came all the same
+	(
+		trap '' PIPE
+		exec {slow}<> "/dev/tcp/127.0.0.1/$port"
+		touch trickling
+		while printf x >&"$slow" 2> /dev/null; do
+			sleep 1
+		done
+	) &
+	trickler=$!
+	poll 10 test -e trickling
 	fds=()
 	for i in $(seq 40); do
 		exec {fd}<> "/dev/tcp/127.0.0.1/$port"
@@ -575,11 +608,20 @@ Vary: Accept-Encoding'
 	[ $((SECONDS - start)) -le 15 ] || fail "closed after $((SECONDS - start)) s"
 	reap "$scraper" 0
 	grep -qx 'xm_m{host="h"} 2' scrape
+	poll 20 eval "! kill -0 $trickler 2> /dev/null"
+	[ $((SECONDS - start)) -le 15 ] || fail "the trickler was cut after $((SECONDS - start)) s"
 	for fd in "${fds[@]}"; do
 		exec {fd}>&-
 	done
 	exec {half}>&-
 	assert_equal "$(cat show.log)" ""
+}
+
+@test "xm-show: --listen: --strict's stop ends the serving too, with the line" {
+	port=$(free_port)
+	run -1 --separate-stderr timeout 10 xm-show --strict --listen "$port" <<< $'1\th\tm\t1\nbad'
+	assert_equal "$stderr" 'xm-show: line 2: 1 field, a record needs at least 4
+xm-show: 1 record skipped'
 }
 
 @test "xm-show: --listen: a port in use or a bad address is an error at start" {

@@ -6,8 +6,10 @@
  * record left it, without a lock.  The socket is bound here, so that a
  * port in use is an error with errno's words, at start.
  *
- * A response is built whole when the request comes, then sent as the
- * client takes it; a slow client costs its buffer, never the stream.
+ * A response is built whole when the first request for it comes, then
+ * sent as each client takes it; scrapes of the same board share one
+ * (libmicrohttpd counts its users), so a crowd of scrapers costs one
+ * build, and a slow client costs nothing but its place.
  */
 #include <sys/socket.h>
 #include <sys/epoll.h>
@@ -30,9 +32,21 @@
 #include "http.h"
 #include "xm.h"
 
-#define HTTP_TIMEOUT	10	/* seconds a connection may sit idle: Prometheus's scrape_timeout */
+#define HTTP_TIMEOUT	10	/* seconds a request may take: Prometheus's scrape_timeout */
 #define HTTP_CONNS	32	/* connections at once; more wait in the backlog */
-#define HTTP_HEADERS	16384	/* bytes of request line and headers a connection may hold */
+#define HTTP_HEADERS	16384	/* bytes of request line and headers: 431 past them */
+#define HTTP_POOL	32768	/* a connection's memory: those, our answer's headers, room to spare */
+
+/*
+ * A connection, from its accept to its close, and the time by which its
+ * request in progress must be done: idle or trickling a byte at a time,
+ * a client that takes longer loses the connection.
+ */
+struct conn {
+	struct MHD_Connection *c;
+	double	 deadline;
+	struct conn *next, **prevp;
+};
 
 struct http {
 	struct MHD_Daemon *d;
@@ -40,21 +54,40 @@ struct http {
 	int	 timer;		/* when the daemon next wants to run, if nothing comes */
 	int	 mhdfd;
 	http_body_fn *body;
+	http_gen_fn *gen;
 	void	*arg;
+	struct conn *conns;
+	/* /metrics of board generation gen[i], plain (0) and gzip (1) */
+	struct MHD_Response *cache[2];
+	unsigned long long cgen[2];
 };
 
 static const char index_html[] =
     "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>xm</title></head>\n"
     "<body><h1>xm</h1><p><a href=\"/metrics\">Metrics</a></p></body></html>\n";
 
+/* Whether the parameters after an Accept-Encoding coding leave its q above 0. */
+static int
+q_above_zero(const char *q)
+{
+	q += strspn(q, " \t");
+	if (*q != ';')
+		return 1;
+	q++;
+	q += strspn(q, " \t");
+	return !((q[0] == 'q' || q[0] == 'Q') && q[1] == '=' && q[2] == '0' &&
+	    strspn(q + 3, ".0") == strcspn(q + 3, " \t,"));
+}
+
 /*
  * Whether Accept-Encoding takes gzip (RFC 9110, 12.5.3): a gzip or
- * x-gzip or * element whose q is not 0.
+ * x-gzip element decides by its q; without one, a * element does.
  */
 static int
 takes_gzip(const char *ae)
 {
-	const char *p = ae, *end, *q;
+	const char *p = ae, *end;
+	int star = 0;
 	size_t n;
 
 	while (p != NULL && *p != '\0') {
@@ -62,21 +95,13 @@ takes_gzip(const char *ae)
 		end = p + strcspn(p, ",");
 		n = strcspn(p, " \t;,");
 		if ((n == 4 && strncasecmp(p, "gzip", 4) == 0) ||
-		    (n == 6 && strncasecmp(p, "x-gzip", 6) == 0) || (n == 1 && *p == '*')) {
-			q = p + n;
-			q += strspn(q, " \t");
-			if (*q != ';')
-				return 1;
-			q++;
-			q += strspn(q, " \t");
-			if (!((q[0] == 'q' || q[0] == 'Q') && q[1] == '=' && q[2] == '0' &&
-			    strspn(q + 3, ".0") == strcspn(q + 3, " \t,")))
-				return 1;
-			return 0;
-		}
+		    (n == 6 && strncasecmp(p, "x-gzip", 6) == 0))
+			return q_above_zero(p + n);
+		if (n == 1 && *p == '*')
+			star = q_above_zero(p + 1);
 		p = *end == ',' ? end + 1 : NULL;
 	}
-	return 0;
+	return star;
 }
 
 /* The gzip member of buf, or NULL if it could not be made. */
@@ -107,25 +132,36 @@ gzip(const char *buf, size_t len, size_t *outlen)
 	return out;
 }
 
-static enum MHD_Result
-reply(struct MHD_Connection *c, unsigned code, const char *type, char *buf, size_t len,
-    int gz, const char *allow)
+/* A response that owns buf, or NULL (buf freed). */
+static struct MHD_Response *
+response(const char *type, char *buf, size_t len, int gz, const char *allow)
 {
 	struct MHD_Response *r;
-	enum MHD_Result ok;
 
 	r = MHD_create_response_from_buffer(len, buf, MHD_RESPMEM_MUST_FREE);
 	if (r == NULL) {
 		free(buf);
-		return MHD_NO;
+		return NULL;
 	}
 	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
 	if (gz)
 		MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip");
-	if (code == MHD_HTTP_OK && strcmp(type, HTTP_METRICS_TYPE) == 0)
+	if (strcmp(type, HTTP_METRICS_TYPE) == 0)
 		MHD_add_response_header(r, MHD_HTTP_HEADER_VARY, "Accept-Encoding");
 	if (allow != NULL)
 		MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, allow);
+	return r;
+}
+
+static enum MHD_Result
+reply(struct MHD_Connection *c, unsigned code, const char *type, char *buf, size_t len,
+    const char *allow)
+{
+	struct MHD_Response *r = response(type, buf, len, 0, allow);
+	enum MHD_Result ok;
+
+	if (r == NULL)
+		return MHD_NO;
 	ok = MHD_queue_response(c, code, r);
 	MHD_destroy_response(r);
 	return ok;
@@ -134,31 +170,74 @@ reply(struct MHD_Connection *c, unsigned code, const char *type, char *buf, size
 static enum MHD_Result
 reply_text(struct MHD_Connection *c, unsigned code, const char *text, const char *allow)
 {
-	return reply(c, code, "text/plain; charset=utf-8", xm_strdup(text), strlen(text), 0,
-	    allow);
+	return reply(c, code, "text/plain; charset=utf-8", xm_strdup(text), strlen(text), allow);
+}
+
+/*
+ * The response for the board as it is, plain or gzip: the one made
+ * for the same generation of the board if there is one, else made now.
+ */
+static struct MHD_Response *
+metrics_response(struct http *h, int gz)
+{
+	struct MHD_Response *r;
+	unsigned long long gen = h->gen(h->arg);
+	char *buf = NULL, *z;
+	size_t len = 0, zlen;
+	FILE *f;
+
+	if (h->cache[gz] != NULL && h->cgen[gz] == gen)
+		return h->cache[gz];
+	if ((f = open_memstream(&buf, &len)) == NULL)
+		return NULL;
+	h->body(h->arg, f);
+	if (fclose(f) == EOF) {
+		free(buf);
+		return NULL;
+	}
+	if (gz) {
+		if ((z = gzip(buf, len, &zlen)) == NULL) {
+			free(buf);
+			return NULL;
+		}
+		free(buf);
+		buf = z;
+		len = zlen;
+	}
+	if ((r = response(HTTP_METRICS_TYPE, buf, len, gz, NULL)) == NULL)
+		return NULL;
+	if (h->cache[gz] != NULL)
+		MHD_destroy_response(h->cache[gz]);	/* freed when its last client has it */
+	h->cache[gz] = r;
+	h->cgen[gz] = gen;
+	return r;
 }
 
 static enum MHD_Result
 metrics(struct http *h, struct MHD_Connection *c)
 {
+	struct MHD_Response *r = NULL;
 	const char *ae;
-	char *buf = NULL, *z;
-	size_t len = 0, zlen;
-	FILE *f;
 
-	if ((f = open_memstream(&buf, &len)) == NULL)
-		return MHD_NO;
-	h->body(h->arg, f);
-	if (fclose(f) == EOF) {
-		free(buf);
-		return MHD_NO;
-	}
 	ae = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT_ENCODING);
-	if (ae != NULL && takes_gzip(ae) && (z = gzip(buf, len, &zlen)) != NULL) {
-		free(buf);
-		return reply(c, MHD_HTTP_OK, HTTP_METRICS_TYPE, z, zlen, 1, NULL);
-	}
-	return reply(c, MHD_HTTP_OK, HTTP_METRICS_TYPE, buf, len, 0, NULL);
+	if (ae != NULL && takes_gzip(ae))
+		r = metrics_response(h, 1);
+	if (r == NULL)
+		r = metrics_response(h, 0);
+	if (r == NULL)
+		return MHD_NO;
+	return MHD_queue_response(c, MHD_HTTP_OK, r);
+}
+
+/* Add up the bytes of a request's headers. */
+static enum MHD_Result
+count_header(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	size_t *n = cls;
+
+	(void)kind;
+	*n += strlen(key) + (value != NULL ? strlen(value) : 0) + 4;	/* ": " and CRLF */
+	return MHD_YES;
 }
 
 /*
@@ -173,11 +252,16 @@ request(void *cls, struct MHD_Connection *c, const char *url, const char *method
 {
 	struct http *h = cls;
 	const char *cl, *te;
+	size_t n;
 
-	(void)version;
 	(void)data;
 	if (*con == NULL) {
 		*con = h;
+		n = strlen(method) + strlen(url) + strlen(version) + 4;
+		MHD_get_connection_values(c, MHD_HEADER_KIND, count_header, &n);
+		if (n > HTTP_HEADERS)
+			return reply_text(c, MHD_HTTP_REQUEST_HEADER_FIELDS_TOO_LARGE,
+			    "request headers past 16 kB\n", NULL);
 		if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 &&
 		    strcmp(method, MHD_HTTP_METHOD_HEAD) != 0)
 			return reply_text(c, MHD_HTTP_METHOD_NOT_ALLOWED, "only GET and HEAD\n",
@@ -197,7 +281,7 @@ request(void *cls, struct MHD_Connection *c, const char *url, const char *method
 		return metrics(h, c);
 	if (strcmp(url, "/") == 0)
 		return reply(c, MHD_HTTP_OK, "text/html; charset=utf-8", xm_strdup(index_html),
-		    sizeof index_html - 1, 0, NULL);
+		    sizeof index_html - 1, NULL);
 	return reply_text(c, MHD_HTTP_NOT_FOUND, "not found: the metrics are at /metrics\n",
 	    NULL);
 }
@@ -290,8 +374,49 @@ bind_spec(const char *spec)
 	return fd;
 }
 
+/* A connection opened or closed: keep the list whose deadlines http_serve holds to. */
+static void
+notify_connection(void *cls, struct MHD_Connection *c, void **ctx,
+    enum MHD_ConnectionNotificationCode toe)
+{
+	struct http *h = cls;
+	struct conn *k = *ctx;
+
+	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+		k = xm_calloc(1, sizeof *k);
+		k->c = c;
+		k->deadline = xm_monotonic() + HTTP_TIMEOUT;
+		if ((k->next = h->conns) != NULL)
+			k->next->prevp = &k->next;
+		k->prevp = &h->conns;
+		h->conns = k;
+		*ctx = k;
+	} else if (k != NULL) {
+		if (k->next != NULL)
+			k->next->prevp = k->prevp;
+		*k->prevp = k->next;
+		free(k);
+		*ctx = NULL;
+	}
+}
+
+/* A request answered: the connection's next one has its own time from now. */
+static void
+completed(void *cls, struct MHD_Connection *c, void **con, enum MHD_RequestTerminationCode toe)
+{
+	const union MHD_ConnectionInfo *info;
+	struct conn *k;
+
+	(void)cls;
+	(void)con;
+	(void)toe;
+	info = MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	if (info != NULL && (k = info->socket_context) != NULL)
+		k->deadline = xm_monotonic() + HTTP_TIMEOUT;
+}
+
 struct http *
-http_open(const char *spec, http_body_fn *body, void *arg)
+http_open(const char *spec, http_body_fn *body, http_gen_fn *gen, void *arg)
 {
 	const union MHD_DaemonInfo *info;
 	struct epoll_event e;
@@ -299,12 +424,15 @@ http_open(const char *spec, http_body_fn *body, void *arg)
 	int fd = bind_spec(spec);
 
 	h->body = body;
+	h->gen = gen;
 	h->arg = arg;
 	h->d = MHD_start_daemon(MHD_USE_EPOLL, 0, NULL, NULL, request, h,
 	    MHD_OPTION_LISTEN_SOCKET, fd,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)HTTP_TIMEOUT,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)HTTP_CONNS,
-	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_HEADERS,
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_POOL,
+	    MHD_OPTION_NOTIFY_CONNECTION, notify_connection, h,
+	    MHD_OPTION_NOTIFY_COMPLETED, completed, h,
 	    MHD_OPTION_END);
 	if (h->d == NULL)
 		errx(XM_EXIT_FAIL, "--listen: %s: the HTTP server would not start", spec);
@@ -339,12 +467,36 @@ connections(struct MHD_Daemon *d)
 }
 
 /*
+ * Cut the connections past their deadline: shut down, the socket wakes
+ * the daemon, which closes it.  The seconds to the next deadline, or -1.
+ */
+static double
+cut_late(struct http *h)
+{
+	const union MHD_ConnectionInfo *info;
+	double now = xm_monotonic(), next = -1;
+	struct conn *k;
+
+	for (k = h->conns; k != NULL; k = k->next) {
+		if (k->deadline <= now) {
+			info = MHD_get_connection_info(k->c, MHD_CONNECTION_INFO_CONNECTION_FD);
+			if (info != NULL)
+				shutdown(info->connect_fd, SHUT_RDWR);
+			k->deadline = now + HTTP_TIMEOUT;	/* once; the close is on its way */
+		}
+		if (next < 0 || k->deadline - now < next)
+			next = k->deadline - now;
+	}
+	return next;
+}
+
+/*
  * Let the daemon do what is ready, then set the timer for when it wants
- * to run again though nothing comes: to close idle connections, or at
- * once when it has more at hand.  A run that closed connections runs
- * once more: at its limit the daemon stopped watching the listening
- * socket, and takes it back only at the start of a run, while the
- * connections that wait there make no new event.
+ * to run again though nothing comes: to close idle connections or late
+ * ones, or at once when it has more at hand.  A run that closed
+ * connections runs once more: at its limit the daemon stopped watching
+ * the listening socket, and takes it back only at the start of a run,
+ * while the connections that wait there make no new event.
  */
 void
 http_serve(void *arg)
@@ -354,14 +506,20 @@ http_serve(void *arg)
 	MHD_UNSIGNED_LONG_LONG ms;
 	uint64_t ticks;
 	unsigned before = connections(h->d);
+	double late;
 
 	if (read(h->timer, &ticks, sizeof ticks) == -1 && errno != EAGAIN)
 		warn("--listen: timer");
 	MHD_run(h->d);
 	if (connections(h->d) < before)
 		MHD_run(h->d);
+	late = cut_late(h);
 	memset(&its, 0, sizeof its);
-	if (MHD_get_timeout(h->d, &ms) == MHD_YES) {
+	if (MHD_get_timeout(h->d, &ms) != MHD_YES)
+		ms = (MHD_UNSIGNED_LONG_LONG)-1;
+	if (late >= 0 && late * 1000 < (double)ms)
+		ms = (MHD_UNSIGNED_LONG_LONG)(late * 1000) + 1;
+	if (ms != (MHD_UNSIGNED_LONG_LONG)-1) {
 		if (ms == 0)
 			its.it_value.tv_nsec = 1;	/* 0 would disarm it */
 		its.it_value.tv_sec = (time_t)(ms / 1000);
@@ -376,6 +534,10 @@ http_close(struct http *h)
 	if (h == NULL)
 		return;
 	MHD_stop_daemon(h->d);
+	if (h->cache[0] != NULL)
+		MHD_destroy_response(h->cache[0]);
+	if (h->cache[1] != NULL)
+		MHD_destroy_response(h->cache[1]);
 	close(h->timer);
 	close(h->ep);
 	free(h);

@@ -8,6 +8,8 @@
 
 /* Write the body of /metrics. */
 typedef void http_body_fn(void *, FILE *);
+/* A number that changes whenever the body would: responses are shared until it does. */
+typedef unsigned long long http_gen_fn(void *);
 
 #define HTTP_HOST_MAX 256
 
@@ -15,7 +17,7 @@ struct http;
 
 int	 http_parse(const char *, char [HTTP_HOST_MAX], char [6], const char **);
 
-struct http *http_open(const char *, http_body_fn *, void *);
+struct http *http_open(const char *, http_body_fn *, http_gen_fn *, void *);
 int	 http_fd(const struct http *);
 void	 http_serve(void *);
 void	 http_close(struct http *);

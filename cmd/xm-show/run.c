@@ -223,6 +223,15 @@ serve_body(void *arg, FILE *f)
 	prom_serve(arg, f, xm_monotonic());
 }
 
+/* Every line read changes the board or its counts of lines. */
+static unsigned long long
+serve_gen(void *arg)
+{
+	const struct board *b = arg;
+
+	return (unsigned long long)b->read + b->skipped + b->dropped;
+}
+
 int
 show_run(const struct show_opts *o)
 {
@@ -237,7 +246,7 @@ show_run(const struct show_opts *o)
 	record_reader_signal(r, wake_init(&w, o->format == NULL || o->follow || o->out ?
 	    o->refresh : 0, o->format == NULL ? SIGWINCH : 0));
 	if (o->listen != NULL) {
-		srv = http_open(o->listen, serve_body, &b);
+		srv = http_open(o->listen, serve_body, serve_gen, &b);
 		wake_serve(&w, http_fd(srv), http_serve, srv);
 	}
 	if (o->format == NULL) {
@@ -265,7 +274,7 @@ show_run(const struct show_opts *o)
 	if (!o->serve_only && emit(&b, stdout) == -1)
 		status = XM_EXIT_FAIL;
 	/* the last state stays up, for Prometheus to see it go stale, until told to end */
-	if (srv != NULL && k != WAKE_END)
+	if (srv != NULL && k == RECORD_EOF)
 		while (wake_take(&w, -1) != WAKE_END)
 			;
 out:
