@@ -512,16 +512,17 @@ $usage"
 	CASES
 }
 
-# A stand-in for a command a notifier runs: its arguments and stdin, to files named after it.
+# A stand-in for a command a notifier runs: its arguments and stdin, to
+# files named after it; it prints $2, if given.
 fake() {
 	mkdir -p fake
-	printf '#!/bin/sh\nprintf "%%s\\n" "$@" > "%s/%s.args"\ncat > "%s/%s.in" 2>/dev/null || :\n' \
-	    "$PWD" "$1" "$PWD" "$1" > "fake/$1"
+	printf '#!/bin/sh\nprintf "%%s\\n" "$@" > "%s/%s.args"\ncat > "%s/%s.in" 2>/dev/null || :\nprintf "%%s" "%s"\n' \
+	    "$PWD" "$1" "$PWD" "$1" "${2:-}" > "fake/$1"
 	chmod +x "fake/$1"
 }
 
 @test "xm-alert: the notifiers: Alertmanager JSON, syslog, mail" {
-	fake curl
+	fake curl 200
 	fake logger
 	fake mail
 	SCRIPTS="$BATS_TEST_DIRNAME/../scripts"

@@ -150,6 +150,14 @@ xm_alerts_active{severity="warning"} 1'
 	assert_equal "${stderr%%: text format*}" "xm-push: $gw/metrics/job/xm/instance/cron1: HTTP 400"
 	run -1 --separate-stderr "$SCRIPTS/xm-push" "$gw" < /dev/null
 	assert_equal "$stderr" 'xm-push: nothing on standard input: not pushed'
+	# an instance "..", which a path would take for the parent, is an instance like any other
+	printf 'xm_dots 1\n' | "$SCRIPTS/xm-push" -i .. "$gw" dots
+	prom_wait 'xm_dots{job="dots",instance=".."}' 'xm_dots{} 1'
+	# no gateway there: curl's words, after ours
+	port2=$(free_port)
+	run -1 --separate-stderr "$SCRIPTS/xm-push" "http://127.0.0.1:$port2" <<< 'xm_m 1'
+	[[ $stderr == "xm-push: http://127.0.0.1:$port2/metrics/job/xm/instance/$(uname -n): (7) Failed to connect to 127.0.0.1 port $port2 "* ]] ||
+	    fail "$stderr"
 }
 
 # The alerts the Alertmanager holds: labels, annotations, state, and
@@ -200,6 +208,17 @@ critical	repeated'
 	poll 10 eval '[ -z "$(am_alerts)" ]'
 	assert_equal "$(curl -sf "$am/metrics" | grep '^alertmanager_alerts{state="active"}')" \
 	    'alertmanager_alerts{state="active"} 0'
+	# the address with a slash after it is the same Alertmanager
+	XM_ALERTMANAGER_URL=$am/ run -0 --separate-stderr xm-alert -H -e \
+	    -x "$SCRIPTS/xm-notify-alertmanager" -r 'm crit=1' <<< "$now	web2	m	5"
+	assert_equal "$stderr" ""
+	poll 10 eval '[ "$(am_alerts | cut -d" " -f 2-4)" = "alertname=xm_m host=web2 metric=m" ]'
+	# one that answers no: its words, and xm-alert's line for the callback
+	XM_ALERTMANAGER_URL=$am/nowhere run -1 --separate-stderr xm-alert -H -e \
+	    -x "$SCRIPTS/xm-notify-alertmanager" -r 'm crit=1' <<< "$now	web3	m	5"
+	id=$(cut -f 8 <<< "$output")
+	assert_equal "$stderr" "xm-notify-alertmanager: $am/nowhere/api/v2/alerts: HTTP 404: 404 page not found
+xm-alert: -x \"$SCRIPTS/xm-notify-alertmanager\": firing $id: exit status 1"
 }
 
 @test "stack: Prometheus's rules agree with xm-alert's on the same samples, as xm-alert(1) maps them (promtool test rules)" {
