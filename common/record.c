@@ -10,6 +10,8 @@
  * field holding a line break could not be passed on as TSV anyway, and
  * a stray quote must cost one line, not swallow the rest of the input.
  */
+#include <sys/stat.h>
+
 #include <csv.h>
 #include <err.h>
 #include <errno.h>
@@ -36,6 +38,7 @@ struct record_reader {
 	int	 turn;		/* the last fill went to sigfd: input's turn if both are ready */
 	int	 csv_mode;
 	FILE	*out;		/* flushed before blocking; NULL: never */
+	int	 out_pipe;	/* out is a pipe or a socket, whose reader may go */
 	struct csv_parser csv;
 
 	char	*buf;
@@ -129,7 +132,28 @@ record_reader_free(struct record_reader *r)
 void
 record_reader_flush(struct record_reader *r, FILE *out)
 {
+	struct stat st;
+
 	r->out = out;
+	r->out_pipe = fstat(fileno(out), &st) == 0 && (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode));
+}
+
+/*
+ * Whether the output failed because its reader has gone: a write to a
+ * pipe or socket that no one reads.  Seen only where SIGPIPE is
+ * ignored, as by a program that keeps state (xm(7), STREAMING).
+ */
+static int
+out_gone(const struct record_reader *r)
+{
+	struct pollfd p;
+
+	if (!r->out_pipe || !ferror_unlocked(r->out))
+		return 0;
+	p.fd = fileno_unlocked(r->out);
+	p.events = POLLOUT;
+	p.revents = 0;
+	return poll(&p, 1, 0) == 1 && (p.revents & (POLLERR | POLLHUP)) != 0;
 }
 
 /* Name the input in messages, as "name: line N: ..."; for a file other than stdin. */
@@ -328,6 +352,8 @@ fill(struct record_reader *r)
 				return RECORD_SIGNAL;
 			if (r->out != NULL && r->sigfd < 0)
 				fflush(r->out);
+			if (out_gone(r))
+				return RECORD_CLOSED;
 			while ((rc = poll(pfd, n, -1)) == -1 && errno == EINTR)
 				;
 		}
@@ -508,6 +534,8 @@ record_read(struct record_reader *r, struct record *rec)
 {
 	int rc;
 
+	if (out_gone(r))
+		return RECORD_CLOSED;
 	for (;;) {
 		if (r->done) {
 			r->done = 0;

@@ -21,7 +21,8 @@ enum record_kind {
 	RECORD_BAD,		/* malformed; already reported on stderr */
 	RECORD_EOF,
 	RECORD_SIGNAL,		/* the signal descriptor became readable */
-	RECORD_ERROR		/* reading failed; already reported */
+	RECORD_ERROR,		/* reading failed; already reported */
+	RECORD_CLOSED		/* the reader of the flushed output has gone (SIGPIPE ignored) */
 };
 
 /* Column numbers of the four fields every record starts with. */

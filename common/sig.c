@@ -184,3 +184,15 @@ sig_abandon(FILE *f)
 	}
 	return 0;
 }
+
+/*
+ * SIGPIPE: its default, so a closed reader ends the program quietly,
+ * whatever the parent left ignored; or, for a program that keeps state
+ * (keep), ignored, so the failed write comes back as EPIPE and the
+ * program can save before it goes (RECORD_CLOSED).
+ */
+void
+sig_pipe(int keep)
+{
+	signal(SIGPIPE, keep ? SIG_IGN : SIG_DFL);
+}

@@ -13,5 +13,6 @@ void	sig_let(int);
 int	sig_caught(void);
 size_t	sig_fwrite(const void *, size_t, FILE *);
 int	sig_abandon(FILE *);
+void	sig_pipe(int);
 
 #endif

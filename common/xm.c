@@ -2,6 +2,7 @@
 #include <err.h>
 #include <errno.h>
 #include <stdio.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -151,6 +152,17 @@ xm_close_stdout(void)
 		return XM_EXIT_FAIL;
 	}
 	return XM_EXIT_OK;
+}
+
+/*
+ * The reader of stdout has gone (RECORD_CLOSED): what waits in the
+ * buffer can go nowhere, and the error is no failure of ours.
+ */
+void
+xm_stdout_gone(void)
+{
+	__fpurge(stdout);
+	clearerr(stdout);
 }
 
 /* Seconds on CLOCK_MONOTONIC: for spans, never for record time. */

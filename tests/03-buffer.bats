@@ -401,6 +401,28 @@ xm-buffer: 1 record skipped'
 	kill "$pid"
 }
 
+@test "xm-buffer: --state: a reader that leaves early (head -n 1, head -c 1, killed) costs nothing: saved, and the next run goes on" {
+	xm-sample --synthetic --seed 1 --start 1764288000 -n 5000 > in
+	for reader in 'head -n 1' 'head -c 1' 'sh -c "head -c 10000 > /dev/null; kill -9 \$\$"'; do
+		rm -f B B.lock R R.lock
+		# (bash's own word on the killed reader aside)
+		run -0 bash -c "xm-buffer -w 1d --state B < in 2> err | $reader > /dev/null
+		    exit \${PIPESTATUS[0]}"
+		assert_equal "$(cat err)" ""
+		# it stopped early, and saved what it had read: the state of a run over those records
+		k=$(grep -vc '^#' B)
+		[ "$k" -gt 0 ] && [ "$k" -lt 135000 ] || fail "$reader: $k records in the state"
+		head -n $((k + 1)) in | xm-buffer -w 1d --state R > /dev/null
+		cmp B R
+		# the next run goes on from there, as one run over it all would
+		tail -n +$((k + 2)) in | xm-buffer -w 1d -H --state B > next
+		xm-buffer -w 1d -H < in | tail -n +$((k + 1)) | cmp - next
+	done
+	# without --state, SIGPIPE ends it as ever, even if the shell ignored SIGPIPE
+	run -0 bash -c "trap '' PIPE; xm-buffer < in | head -n 1 > /dev/null; echo \${PIPESTATUS[0]}"
+	assert_output 141
+}
+
 @test "xm-buffer: bad command lines: one message, the usage, status 2" {
 	usage='usage: xm-buffer [-H] [-s size] [-w seconds] [--columns list] [--csv]
                  [--every seconds | --summary] [--halflife seconds]

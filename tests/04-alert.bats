@@ -485,6 +485,37 @@ xm-alert: 3 records skipped'
 	assert_output "XM OK - 1 series within thresholds | 't_seconds'=0.00000000000000000001s;1;;;"
 }
 
+@test "xm-alert: --state: a reader that leaves early costs no alert: the callbacks owed run, the state is saved, nothing fires twice" {
+	for i in $(seq 0 20000); do
+		printf '%d\th\tm%d\t90\n' "$i" $((i % 3))
+	done > in
+	for reader in 'head -n 1' 'head -c 1' 'sh -c "head -c 10000 > /dev/null; kill -9 \$\$"'; do
+		rm -f A A.lock log
+		run -0 bash -c "xm-alert -H --state A -r 'm* crit=85' \\
+		    -x 'sleep 0.1; echo \"\$XM_EVENT \$XM_METRIC\" >> log' < in 2> err | $reader > /dev/null
+		    exit \${PIPESTATUS[0]}"
+		assert_equal "$(cat err)" ""
+		assert_equal "$(sort log)" 'firing m0
+firing m1
+firing m2'
+		# the next run: still critical, no second firing; the resolution when it comes
+		run -0 --separate-stderr xm-alert -H --state A -r 'm* crit=85' <<< $'20001\th\tm0\t90\n20002\th\tm1\t10'
+		assert_equal "$(cut -f 3,5,6 <<< "$output")" 'm0	critical	-
+m1	ok	resolved'
+		assert_equal "$stderr" ""
+	done
+	# both stages of a cron pipeline whose reader leaves: both end 0, both saved
+	xm-sample --synthetic --seed 1 --start 1764288000 -n 3000 > s
+	rm -f A A.lock
+	run -0 --separate-stderr bash -c 'xm-buffer -w 1d --state B < s | xm-alert --state A | head -n 1 > /dev/null
+	    echo "${PIPESTATUS[*]}"'
+	assert_output '0 0 0'
+	assert_equal "$stderr" ""
+	run -0 --separate-stderr xm-alert --state A --list
+	run -0 --separate-stderr bash -c 'xm-sample --synthetic --seed 1 --start 1764291000 -n 1 | xm-buffer -w 1d -H --state B | cut -f 5 | sort -n | head -n 1'
+	[ "$output" -gt 1 ] || fail "the window did not go on: n $output"
+}
+
 @test "xm-alert: bad command lines: one message, the usage, status 2" {
 	usage='usage: xm-alert [-eH] [-r rule]... [-c file]... [-x command]...
                 [--exec-timeout seconds] [--stale seconds] [--state file]

@@ -318,6 +318,7 @@ begin(struct run *x, const struct alert_opts *o, int adopt)
 	x->said = xm_calloc(o->nrules + 1, sizeof *x->said);
 	x->sigfd = sig_open(SIGCHLD);
 	sig_watch(x->sigfd, SIGALRM);
+	sig_pipe(o->state != NULL);
 	if (o->state != NULL) {
 		sig_let(1);
 		k = state_lock(&x->st, o->state, !adopt);
@@ -393,6 +394,12 @@ alert_run(const struct alert_opts *o)
 			x.broken = 1;
 			break;
 		}
+		if (k == RECORD_CLOSED) {
+			/* the reader left: end as at the end of input, the callbacks run and the state saved */
+			xm_stdout_gone();
+			x.closed = 1;
+			break;
+		}
 		if (k == RECORD_SIGNAL) {
 			sig = sig_take(x.sigfd);
 			if (sig == SIGCHLD || sig == SIGALRM || sig == 0) {
@@ -421,9 +428,11 @@ alert_run(const struct alert_opts *o)
 	}
 	if (x.a.nretired > 0)
 		retire(&x, -INFINITY);
-	if (!sig_abandon(stdout))
+	if (!x.closed && !sig_abandon(stdout))
 		headed(&x);
 	finish(&x);
+	if (x.closed)
+		xm_stdout_gone();
 	if (o->check) {
 		if (x.unsaved) {
 			printf("XM UNKNOWN - the state file could not be saved\n");

@@ -18,6 +18,7 @@ struct run {
 	int	 headed;
 	int	 status;
 	int	 broken;	/* reading the input failed */
+	int	 closed;	/* the reader of stdout left (RECORD_CLOSED) */
 	int	 ending;
 	int	 unsaved;	/* saving the state failed */	/* a signal came while the stream waited for the callbacks */
 	size_t	 skipped_check;	/* --check: records that could not be checked */

@@ -150,12 +150,13 @@ buffer_run(const struct buffer_opts *o)
 	struct run x;
 	struct record rec;
 	struct state st;
-	int sigfd, k, sig;
+	int sigfd, k, sig, closed = 0;
 
 	memset(&x, 0, sizeof x);
 	buffer_init(&x.b, o);
 	/* Signals first: a run waiting its turn for the state may be told to go. */
 	sigfd = sig_open(SIGUSR1);
+	sig_pipe(o->state != NULL);
 	if (o->state != NULL) {
 		sig_let(1);
 		k = state_lock(&st, o->state, 1);
@@ -178,6 +179,12 @@ buffer_run(const struct buffer_opts *o)
 			break;
 		if (k == RECORD_ERROR) {
 			x.status = XM_EXIT_FAIL;
+			break;
+		}
+		if (k == RECORD_CLOSED) {
+			/* the reader left: as at the end of input, but with nothing more to say */
+			xm_stdout_gone();
+			closed = 1;
 			break;
 		}
 		if (k == RECORD_SIGNAL) {
@@ -214,7 +221,7 @@ buffer_run(const struct buffer_opts *o)
 	 * Ended by a signal while the reader had stopped reading: what is
 	 * not out stays unwritten, and the state is saved all the same.
 	 */
-	if (!sig_abandon(stdout)) {
+	if (!closed && !sig_abandon(stdout)) {
 		headed(&x);
 		/* Saved, a period's line waits for the next run to see the period end. */
 		if (o->every > 0 && o->state == NULL)
@@ -234,6 +241,8 @@ buffer_run(const struct buffer_opts *o)
 		x.status = XM_EXIT_FAIL;
 	}
 	sig_abandon(stdout);
+	if (closed)
+		xm_stdout_gone();
 	record_reader_free(x.r);
 	buffer_free(&x.b);
 	close(sigfd);

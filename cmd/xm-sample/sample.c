@@ -161,6 +161,7 @@ sample_run(const struct sample_opts *o)
 	    RECORD_SHARED : 0);
 	src_init(&s.src, o);
 	sigfd = sig_open(0);
+	sig_pipe(0);
 	if (o->synthetic) {
 		mods = synthetic_modules;
 		nmod = 1;

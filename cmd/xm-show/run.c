@@ -33,6 +33,7 @@ wake_init(struct wake *w, double refresh, int extra)
 
 	memset(w, 0, sizeof *w);
 	w->sigfd = sig_open(extra);
+	sig_pipe(0);
 	w->timer = -1;
 	w->servefd = -1;
 	if ((w->ep = epoll_create1(EPOLL_CLOEXEC)) == -1)
@@ -258,6 +259,8 @@ show_run(const struct show_opts *o)
 			status = XM_EXIT_FAIL;
 			break;
 		}
+		if (k == RECORD_CLOSED)
+			goto out;
 		if (k != RECORD_SIGNAL)
 			continue;
 		if (sig_caught())

@@ -15,7 +15,7 @@ static char trace[200000], errs[8192];
 static size_t skipped;
 
 static const char *const kinds[] = {
-	"OK", "HEADER", "COMMENT", "BAD", "EOF", "SIGNAL", "ERROR"
+	"OK", "HEADER", "COMMENT", "BAD", "EOF", "SIGNAL", "ERROR", "CLOSED"
 };
 
 static int
@@ -437,6 +437,54 @@ test_turns(void)
 	close(wake[1]);
 }
 
+/*
+ * With SIGPIPE ignored, an output whose reader has gone ends the input
+ * too: RECORD_CLOSED, at once in a flood and before a wait for more.
+ */
+static void
+test_closed(void)
+{
+	struct record_reader *r;
+	struct record rec;
+	int in[2], out[2];
+	FILE *f;
+
+	if (pipe(in) == -1 || pipe(out) == -1 || (f = fdopen(out[1], "w")) == NULL)
+		exit(2);
+	signal(SIGPIPE, SIG_IGN);
+	r = record_reader_new(in[0], 0);
+	record_reader_flush(r, f);
+	if (write(in[1], "1\th\tm\t1\n2\th\tm\t2\n", 16) != 16)
+		exit(2);
+	ok(record_read(r, &rec) == RECORD_OK, "a record while the output is read");
+	close(out[0]);
+	fputs("1\th\tm\t1\n", f);
+	fflush(f);
+	ok(record_read(r, &rec) == RECORD_CLOSED, "the output's reader gone: the input ends");
+	ok(record_read(r, &rec) == RECORD_CLOSED, "  and stays ended");
+	record_reader_free(r);
+	fclose(f);
+	close(in[0]);
+	close(in[1]);
+
+	/* a regular file that fails is no reason to stop reading */
+	if (pipe(in) == -1 || (f = fopen("/dev/full", "w")) == NULL)
+		exit(2);
+	r = record_reader_new(in[0], 0);
+	record_reader_flush(r, f);
+	if (write(in[1], "1\th\tm\t1\n", 8) != 8)
+		exit(2);
+	close(in[1]);
+	fputs("x\n", f);
+	fflush(f);
+	ok(record_read(r, &rec) == RECORD_OK && record_read(r, &rec) == RECORD_EOF,
+	    "a full disk is not a reader gone");
+	record_reader_free(r);
+	fclose(f);
+	close(in[0]);
+	signal(SIGPIPE, SIG_DFL);
+}
+
 int
 main(void)
 {
@@ -450,5 +498,6 @@ main(void)
 	test_flush_before_wait();
 	test_signal();
 	test_turns();
+	test_closed();
 	return tap_done();
 }
