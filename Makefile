@@ -29,6 +29,7 @@ BUFFER = main buffer run save
 ALERT  = main alert callback check run save
 SHOW   = main board http live output page panels run
 UNITS  = test-num test-metric test-range test-record test-ring test-stats test-table
+FUZZ   = record num metric range rule buffer-state alert-state
 
 COMMON_OBJ = $(COMMON:%=$(O)/common/%.o)
 SAMPLE_OBJ = $(SAMPLE:%=$(O)/cmd/xm-sample/%.o)
@@ -36,6 +37,9 @@ BUFFER_OBJ = $(BUFFER:%=$(O)/cmd/xm-buffer/%.o)
 ALERT_OBJ = $(ALERT:%=$(O)/cmd/xm-alert/%.o)
 SHOW_OBJ = $(SHOW:%=$(O)/cmd/xm-show/%.o)
 UNIT_BIN   = $(UNITS:%=$(O)/tests/%)
+# The programs' own modules, for the fuzz targets of their state files.
+BUFFER_LIB = $(filter-out $(O)/cmd/xm-buffer/main.o,$(BUFFER_OBJ))
+ALERT_LIB  = $(filter-out $(O)/cmd/xm-alert/main.o,$(ALERT_OBJ))
 
 all: $(PROGS:%=$(BIN)/%)
 
@@ -68,6 +72,26 @@ $(O)/tests/%: $(O)/tests/unit/%.o $(O)/tests/unit/tap.o $(O)/libxm.a
 
 units: $(UNIT_BIN)
 
+# Fuzz targets (tests/fuzz): replay-* run the corpus once, with any
+# compiler, in make check; fuzz-* are libFuzzer's, built by make fuzz.
+$(O)/tests/fuzz/%.o: tests/fuzz/%.c
+	@mkdir -p $(@D)
+	$(CC) $(XMCFLAGS) -Icmd/xm-buffer -Icmd/xm-alert -c -o $@ $<
+
+$(O)/fuzz/replay-%: $(O)/tests/fuzz/fuzz-%.o $(O)/tests/fuzz/fuzz.o $(O)/tests/fuzz/replay.o $(O)/libxm.a
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(XMLDFLAGS) -o $@ $(filter %.o,$^) $(O)/libxm.a $(LDLIBS)
+
+$(O)/fuzz/fuzz-%: $(O)/tests/fuzz/fuzz-%.o $(O)/tests/fuzz/fuzz.o $(O)/libxm.a
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -fsanitize=fuzzer $(XMLDFLAGS) -o $@ $(filter %.o,$^) $(O)/libxm.a $(LDLIBS)
+
+$(O)/fuzz/replay-buffer-state $(O)/fuzz/fuzz-buffer-state: $(BUFFER_LIB)
+$(O)/fuzz/replay-alert-state $(O)/fuzz/fuzz-alert-state: $(ALERT_LIB)
+
+replays: $(FUZZ:%=$(O)/fuzz/replay-%)
+fuzzers: $(FUZZ:%=$(O)/fuzz/fuzz-%)
+
 # `make run` and `make check` install what is missing first (README).
 deps:
 	@scripts/install-deps build
@@ -75,6 +99,8 @@ deps-check:
 	@scripts/install-deps check
 deps-bench:
 	@scripts/install-deps bench
+deps-fuzz:
+	@scripts/install-deps fuzz
 
 # The main job: the dashboard of this machine (RUN_ARGS=--demo: made-up data).
 RUN_ARGS =
@@ -83,8 +109,19 @@ run: deps
 	scripts/xm-dashboard $(RUN_ARGS)
 
 check: deps-check
-	@$(MAKE) --no-print-directory all units
-	@XM_BIN=$(abspath $(BIN)) XM_UNITS=$(abspath $(O)/tests) tests/run
+	@$(MAKE) --no-print-directory all units replays
+	@XM_BIN=$(abspath $(BIN)) XM_UNITS=$(abspath $(O)/tests) XM_FUZZ=$(abspath $(O)/fuzz) tests/run
+
+# libFuzzer on each target for FUZZ_SECONDS, from the corpus in tests/fuzz;
+# what it finds new goes to obj/fuzz/corpus, a crash to obj/fuzz/crash-*.
+FUZZ_SECONDS = 60
+FUZZ_CC = clang
+FUZZ_FLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+             -fno-sanitize-recover=all
+fuzz: deps-fuzz
+	@$(MAKE) --no-print-directory O=obj/fuzz CC=$(FUZZ_CC) \
+	    CFLAGS="$(FUZZ_FLAGS) -fsanitize=fuzzer-no-link" LDFLAGS="$(FUZZ_FLAGS)" fuzzers
+	@tests/fuzz/run obj/fuzz $(FUZZ_SECONDS) $(FUZZ)
 
 # The whole suite again under AddressSanitizer and UBSan, built apart.
 SANFLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
@@ -97,7 +134,8 @@ sanitize: deps-check
 valgrind: deps-check
 	@scripts/install-deps valgrind
 	@$(MAKE) --no-print-directory all units
-	@XM_VALGRIND=1 XM_BIN=$(abspath $(BIN)) XM_UNITS=$(abspath $(O)/tests) tests/run
+	@$(MAKE) --no-print-directory replays
+	@XM_VALGRIND=1 XM_BIN=$(abspath $(BIN)) XM_UNITS=$(abspath $(O)/tests) XM_FUZZ=$(abspath $(O)/fuzz) tests/run
 
 bench: deps-bench
 	@$(MAKE) --no-print-directory all $(O)/bench/floor $(O)/bench/rusage $(O)/bench/csvfloor
@@ -122,8 +160,8 @@ uninstall:
 clean:
 	rm -rf $(O) $(BIN)
 
-.PHONY: all units deps deps-check deps-bench run check sanitize valgrind \
-        bench install uninstall clean
+.PHONY: all units replays fuzzers deps deps-check deps-bench deps-fuzz run check \
+        sanitize valgrind fuzz bench install uninstall clean
 .SECONDARY:
 
 -include $(shell find $(O) -name '*.d' 2>/dev/null)

@@ -194,16 +194,17 @@ format_uint(char *buf, unsigned long long n)
  * printf to settle.
  */
 static long long
-ten_digits(double a, int e)
+ten_digits(double a, int e, long long *whole)
 {
 	double x, f;
 	long long m;
 	int k = 9 - e;
 
+	*whole = -1;
 	if (k > 22 || k < -22)
 		return -1;
 	x = k >= 0 ? a * exact10[k] : a / exact10[-k];
-	m = (long long)x;
+	*whole = m = (long long)x;
 	f = x - (double)m;	/* exact: x < 2^34 */
 	if (f > 0.5 - 4e-6 && f < 0.5 + 4e-6)
 		return -1;
@@ -226,7 +227,8 @@ static const char pairs[201] =
  * Integers below 1e15 are written exactly, in full (byte counters stay
  * exact and awk-friendly); anything else as printf's "%.10g" would, the
  * precision xm(7) promises, without printf's cost (about a tenth).
- * -0 is written as 0.
+ * -0 is written as 0, and the few doubles that printf would round past
+ * the largest one are rounded down.
  */
 size_t
 num_format(char buf[NUM_MAX], double v)
@@ -235,7 +237,7 @@ num_format(char buf[NUM_MAX], double v)
 	double a = fabs(v);
 	unsigned long long bits;
 	unsigned hi, lo;
-	long long m;
+	long long m, whole;
 	size_t n, o = 0;
 	int e, i;
 
@@ -255,16 +257,25 @@ num_format(char buf[NUM_MAX], double v)
 		return (size_t)snprintf(buf, NUM_MAX, "NaN");
 	if (isinf(v))
 		return (size_t)snprintf(buf, NUM_MAX, v > 0 ? "+Inf" : "-Inf");
-	/* The decimal exponent: a first guess from the binary one, then mended. */
+	/* ten digits rounded up past the largest double would read back as no number */
+	if (a >= 1.7976931345e308)
+		return (size_t)snprintf(buf, NUM_MAX, "%s1.797693134e+308", v < 0 ? "-" : "");
+	/*
+	 * The decimal exponent: a first guess from the binary one, mended by
+	 * the digits before rounding, which a value just under a power of ten
+	 * rounds up to (9.9999999996e-05 is 1e-04, not 10000000000e-14).  A
+	 * rounding that carries into an eleventh digit is printf's to settle.
+	 */
 	memcpy(&bits, &a, sizeof bits);
 	e = (int)((bits >> 52) & 0x7ff) - 1023;
 	e = (int)(e * 0.30102999566398120);
-	m = ten_digits(a, e);
-	if (m >= 0 && m < 1000000000LL)
-		m = ten_digits(a, --e);
-	else if (m >= 10000000000LL)
-		m = ten_digits(a, ++e);
-	if (m < 1000000000LL || m >= 10000000000LL)
+	m = ten_digits(a, e, &whole);
+	if (whole >= 0 && whole < 1000000000LL)
+		m = ten_digits(a, --e, &whole);
+	else if (whole >= 10000000000LL)
+		m = ten_digits(a, ++e, &whole);
+	if (m < 1000000000LL || m >= 10000000000LL || whole < 1000000000LL ||
+	    whole >= 10000000000LL)
 		return (size_t)snprintf(buf, NUM_MAX, "%.10g", v);
 	/* Two halves of five digits each, so the divisions do not wait on each other. */
 	hi = (unsigned)(m / 100000);

@@ -8,22 +8,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "num.h"
 #include "range.h"
+#include "xm.h"
 
-/* A finite decimal, the whole of s[0..len). */
+/* A finite decimal, as the stream writes numbers: the whole of s[0..len). */
 static int
 bound(const char *s, size_t len, double *v)
 {
-	char buf[64], *end;
+	char *b = xm_strndup(s, len);
+	int rc = num_parse(b, v);
 
-	if (len == 0 || len >= sizeof buf)
-		return -1;
-	memcpy(buf, s, len);
-	buf[len] = '\0';
-	if (strspn(buf, "+-0123456789.eE") != len)
-		return -1;
-	*v = strtod(buf, &end);
-	return *end == '\0' && isfinite(*v) ? 0 : -1;
+	free(b);
+	return rc;
 }
 
 /* -1 for a string that is not a range. */

@@ -143,6 +143,22 @@ bad:
 	return -1;
 }
 
+/*
+ * A line of a rules file (-c), as getline read it: the rule it holds,
+ * its line end and leading blanks cut off, in place; or NULL for a
+ * blank line or one whose first word starts with '#'.
+ */
+char *
+rule_line(char *line, size_t len)
+{
+	char *p;
+
+	while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+		line[--len] = '\0';
+	p = line + strspn(line, " \t");
+	return *p == '\0' || *p == '#' ? NULL : p;
+}
+
 void
 rule_free(struct rule *r)
 {

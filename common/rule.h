@@ -27,6 +27,7 @@ extern const char *const severity_names[SEV_N];
 extern const char *const rule_defaults[];
 
 int	 rule_parse(struct rule *, const char *, char *, size_t);
+char	*rule_line(char *, size_t);
 void	 rule_free(struct rule *);
 int	 rule_matches(const struct rule *, const char *, const char *);
 int	 rule_severity(const struct rule *, double);

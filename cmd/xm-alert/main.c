@@ -110,12 +110,8 @@ read_rules(struct rules *rs, const char *path)
 	}
 	while ((len = getline(&line, &cap, f)) != -1) {
 		n++;
-		while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
-			line[--len] = '\0';
-		p = line + strspn(line, " \t");
-		if (*p == '\0' || *p == '#')
-			continue;
-		add_rule(rs, p, path, n);
+		if ((p = rule_line(line, (size_t)len)) != NULL)
+			add_rule(rs, p, path, n);
 	}
 	if (ferror(f)) {
 		warn("%s", path);

@@ -232,7 +232,13 @@ main(void)
 	format(1e-5 * 1.5, "1.5e-05");
 	format(123456789012.25, "1.23456789e+11");
 	format(-1e-300 * 1.25, "-1.25e-300");
-	format(1.7976931348623157e308, "1.797693135e+308");
+	/* just under a power of ten, by less than the tenth digit: found by fuzz-num */
+	format(-0x1.fffffffff2cffp+1023, "-1.797693134e+308");
+	format(1.7976931348623157e308, "1.797693134e+308");
+	format(1.7976931344e308, "1.797693134e+308");
+	format(0x1.a36e2eb1100dfp-14, "9.999999999e-05");
+	format(9.99999999949e-05, "9.999999999e-05");
+	format(9.99999999951e-05, "0.0001");
 	format_matches_printf();
 	parse_matches_strtod();
 	return tap_done();

@@ -1,0 +1,71 @@
+/*
+ * fuzz-buffer-state: xm-buffer's state file loader.  Whatever the bytes,
+ * a load takes the file or says why not, and a file it takes, saved,
+ * loads again and saves the same bytes.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "buffer.h"
+#include "fuzz.h"
+
+static void
+opts(struct buffer_opts *o)
+{
+	int c;
+
+	memset(o, 0, sizeof *o);
+	o->size = 1000;
+	o->window = 300;
+	o->halflife = 3600;
+	o->max_series = 100000;
+	o->header = 1;
+	o->ncols = C_NCOL;
+	for (c = 0; c < C_NCOL; c++)
+		o->cols[c] = (enum column)c;
+}
+
+/* Load the bytes; NULL, or the saved text of what was loaded in *text. */
+static const char *
+load_save(const struct buffer_opts *o, const void *data, size_t size, char **text, size_t *len)
+{
+	struct buffer b;
+	const char *why;
+	FILE *f;
+	int fd = fuzz_fd(data, size);
+
+	buffer_init(&b, o);
+	if ((why = buffer_load(&b, "state", fd)) == NULL) {
+		if ((f = open_memstream(text, len)) == NULL)
+			abort();
+		if (buffer_save(&b, f) != 0)
+			fuzz_fail("a state taken could not be saved");
+		fclose(f);
+	}
+	close(fd);
+	buffer_free(&b);
+	return why;
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct buffer_opts o;
+	char *first = NULL, *again = NULL;
+	size_t flen = 0, alen = 0;
+	const char *why;
+
+	fuzz_quiet();
+	opts(&o);
+	if (load_save(&o, data, size, &first, &flen) != NULL)
+		return 0;
+	if ((why = load_save(&o, first, flen, &again, &alen)) != NULL)
+		fuzz_fail("a state saved is refused: %s\n%s", why, first);
+	if (flen != alen || memcmp(first, again, flen) != 0)
+		fuzz_fail("a state saved, loaded and saved again differs:\n%s\n---\n%s", first, again);
+	free(first);
+	free(again);
+	return 0;
+}
