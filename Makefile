@@ -23,7 +23,7 @@ BIN = bin
 PROGS  = xm-sample xm-buffer xm-alert xm-show
 SCRIPTS = xm-dashboard xm-notify-alertmanager xm-notify-mail xm-notify-syslog xm-push
 PAGES1  = $(PROGS) xm-push
-COMMON = metric num range record ring rule sig state stats table xm
+COMMON = metric num range record ring rule sig state stats table text xm
 SAMPLE = main sample src dev cpu mem disk io net load proc cgroup synth
 BUFFER = main buffer run save
 ALERT  = main alert callback check run save
@@ -70,7 +70,10 @@ $(BIN)/xm-show: $(SHOW_OBJ) $(O)/libxm.a
 $(O)/tests/%: $(O)/tests/unit/%.o $(O)/tests/unit/tap.o $(O)/libxm.a
 	$(CC) $(CFLAGS) $(XMLDFLAGS) -o $@ $< $(O)/tests/unit/tap.o $(O)/libxm.a $(LDLIBS)
 
-units: $(UNIT_BIN)
+units: $(UNIT_BIN) $(O)/tests/hostile/maxrss
+
+$(O)/tests/hostile/maxrss: $(O)/tests/hostile/maxrss.o
+	$(CC) $(CFLAGS) $(XMLDFLAGS) -o $@ $(O)/tests/hostile/maxrss.o
 
 # Fuzz targets (tests/fuzz): replay-* run the corpus once, with any
 # compiler, in make check; fuzz-* are libFuzzer's, built by make fuzz.
@@ -127,7 +130,7 @@ fuzz: deps-fuzz
 SANFLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
            -fno-sanitize-recover=all
 sanitize: deps-check
-	@$(MAKE) --no-print-directory O=obj/san BIN=obj/san/bin \
+	@XM_NO_RSS=1 $(MAKE) --no-print-directory O=obj/san BIN=obj/san/bin \
 	    CFLAGS="$(SANFLAGS)" LDFLAGS="$(SANFLAGS)" check
 
 # The whole suite with every program under valgrind memcheck.

@@ -27,6 +27,7 @@
 #include "num.h"
 #include "record.h"
 #include "sig.h"
+#include "text.h"
 #include "xm.h"
 
 #define READ_SIZE 65536
@@ -622,6 +623,7 @@ record_writer_init(struct record_writer *w, FILE *f, int flags)
 	w->csv = (flags & RECORD_CSV) != 0;
 	w->interruptible = (flags & RECORD_INTERRUPTIBLE) != 0;
 	w->shared = (flags & RECORD_SHARED) != 0;
+	w->tty = isatty(fileno(f));
 	w->nfield = 0;
 	w->len = 0;
 }
@@ -648,6 +650,8 @@ spill(struct record_writer *w)
 {
 	if (w->shared && __fpending(w->f) + w->len > PIPE_BUF)
 		fflush_unlocked(w->f);
+	if (w->tty)
+		text_tty(w->line, w->len);
 	if (w->interruptible)
 		sig_fwrite(w->line, w->len, w->f);
 	else

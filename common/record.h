@@ -62,6 +62,7 @@ struct record_writer {
 	int	 csv;
 	int	 interruptible;	/* RECORD_INTERRUPTIBLE */
 	int	 shared;	/* RECORD_SHARED */
+	int	 tty;		/* f is a terminal: no control character goes out raw */
 	size_t	 nfield;	/* fields put on the current line */
 	size_t	 len;
 	char	 line[RECORD_MAX + 2];

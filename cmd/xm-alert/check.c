@@ -10,6 +10,7 @@
 
 #include "num.h"
 #include "run.h"
+#include "text.h"
 #include "xm.h"
 
 enum { NAGIOS_OK, NAGIOS_WARNING, NAGIOS_CRITICAL, NAGIOS_UNKNOWN };
@@ -33,43 +34,44 @@ worst_first(const void *p, const void *q)
 }
 
 /*
- * A label as the guidelines allow it: no "=" and no "'", which would end
- * it, and nothing unprintable; the host first when there are several.
+ * A series' name, the host first when there are several, with ':'
+ * between: a character that is in bad (ASCII), a control character (C0,
+ * C1, DEL, a bidirectional override: text.h) or a byte that is not UTF-8
+ * becomes "_", so nothing raw reaches a terminal or a web page.
  */
+static void
+put_series(const struct series *s, int hosts, const char *bad)
+{
+	const char *p = hosts ? s->it.key : s->it.key + s->hostlen + 1;
+	const char *end = s->it.key + s->it.len;
+	size_t len;
+	long c;
+
+	for (; p < end; p += len) {
+		c = text_utf8(p, (size_t)(end - p), &len);
+		if (c == '\t')
+			putchar(':');
+		else if (text_control(c) || (c < 0x80 && strchr(bad, (int)c) != NULL))
+			putchar('_');
+		else
+			fwrite(p, 1, len, stdout);
+	}
+}
+
+/* A label as the guidelines allow it: no "=" and no "'", which would end it. */
 static void
 put_label(const struct series *s, int hosts)
 {
-	const char *p = hosts ? s->it.key : s->it.key + s->hostlen + 1;
-	const char *end = s->it.key + s->it.len;
-
 	putchar('\'');
-	for (; p < end; p++) {
-		if (*p == '\t')
-			putchar(':');
-		else if (*p == '=' || *p == '\'' || (unsigned char)*p < 0x20 ||
-		    (unsigned char)*p == 0x7f)
-			putchar('_');
-		else
-			putchar(*p);
-	}
+	put_series(s, hosts, "='");
 	putchar('\'');
 }
 
-/* In the text: nothing unprintable, and no "|", which would start the perfdata. */
+/* In the text: no "|", which would start the perfdata. */
 static void
 put_name(const struct series *s, int hosts)
 {
-	const char *p = hosts ? s->it.key : s->it.key + s->hostlen + 1;
-	const char *end = s->it.key + s->it.len;
-
-	for (; p < end; p++) {
-		if (*p == '\t')
-			putchar(':');
-		else if (*p == '|' || (unsigned char)*p < 0x20 || (unsigned char)*p == 0x7f)
-			putchar('_');
-		else
-			putchar(*p);
-	}
+	put_series(s, hosts, "|");
 }
 
 /* Whether the metric's name, its labels aside, ends so. */

@@ -208,7 +208,7 @@ proc_sample(void *st, struct sampler *s)
 	struct procs *ps = st;
 	struct proc *p;
 	unsigned long long ticks, start = 0, rss = 0;
-	char comm[64];
+	char comm[64], q[XM_QUOTE_MAX];
 	size_t i, o;
 	int m;
 
@@ -222,7 +222,8 @@ proc_sample(void *st, struct sampler *s)
 		    (p->comm[0] != '\0' && start != p->start)) {
 			/* Gone, or its PID already someone else's: a notice, no error. */
 			if (p->comm[0] != '\0')
-				warnx("process %d (%s) exited", (int)p->pid, p->comm);
+				warnx("process %d (%s) exited", (int)p->pid,
+				    xm_quote(q, p->comm, strlen(p->comm)));
 			else if (!p->by_name)
 				warnx("process %d: no such process", (int)p->pid);
 			p->pid = 0;

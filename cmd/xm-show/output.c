@@ -10,6 +10,7 @@
 
 #include "num.h"
 #include "show.h"
+#include "text.h"
 #include "xm.h"
 
 static int
@@ -63,7 +64,7 @@ utf8_out(FILE *f, const char *s, size_t n, int esc)
 	size_t i = 0, len;
 
 	while (i < n) {
-		if (utf8_decode(s + i, n - i, &len) < 0) {
+		if (text_utf8(s + i, n - i, &len) < 0) {
 			fputs("\xef\xbf\xbd", f);
 		} else if (esc && (s[i] == '\\' || s[i] == '"')) {
 			fprintf(f, "\\%c", s[i]);

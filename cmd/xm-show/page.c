@@ -13,6 +13,7 @@
 #include <wchar.h>
 
 #include "show.h"
+#include "text.h"
 #include "xm.h"
 
 /*
@@ -64,48 +65,6 @@ page_newline(struct page *p)
 }
 
 /*
- * Decode one UTF-8 character at s (n bytes left): its code point, or -1
- * if the bytes are not one; *len its length (1 for a bad byte).
- */
-static long
-utf8(const unsigned char *s, size_t n, size_t *len)
-{
-	long c;
-	size_t need, i;
-
-	*len = 1;
-	if (s[0] < 0x80)
-		return s[0];
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		need = 1, c = s[0] & 0x1f;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		need = 2, c = s[0] & 0x0f;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		need = 3, c = s[0] & 0x07;
-	else
-		return -1;
-	if (n < need + 1)
-		return -1;
-	for (i = 1; i <= need; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return -1;
-		c = c << 6 | (s[i] & 0x3f);
-	}
-	if ((need == 2 && (c < 0x800 || (c >= 0xd800 && c <= 0xdfff))) ||
-	    (need == 3 && (c < 0x10000 || c > 0x10ffff)))
-		return -1;
-	*len = need + 1;
-	return c;
-}
-
-/* utf8() for the others: the code point at s, or -1 for a byte that does not start one. */
-long
-utf8_decode(const char *s, size_t n, size_t *len)
-{
-	return utf8((const unsigned char *)s, n, len);
-}
-
-/*
  * Columns a code point takes, -1 if it is not printable; without
  * C.UTF-8, a table: East Asian wide ones two, combining marks none.
  */
@@ -136,7 +95,7 @@ text_width(const char *s, size_t n)
 	long c;
 
 	while (i < n) {
-		c = utf8((const unsigned char *)s + i, n - i, &len);
+		c = text_utf8(s + i, n - i, &len);
 		w += c < 0 || cwidth(c) < 0 ? 1 : cwidth(c);
 		i += len;
 	}
@@ -193,7 +152,7 @@ page_putn(struct page *p, int attr, const char *s, size_t n)
 	long c;
 
 	while (i < n) {
-		c = utf8((const unsigned char *)s + i, n - i, &len);
+		c = text_utf8(s + i, n - i, &len);
 		cw = c < 0 || cwidth(c) < 0 ? 1 : cwidth(c);
 		if (w + cw > room)
 			break;
@@ -233,11 +192,9 @@ page_printf(struct page *p, int attr, const char *fmt, ...)
 static long
 safe_char(const struct page *p, const char *s, size_t n, size_t *len)
 {
-	long c = utf8((const unsigned char *)s, n, len);
+	long c = text_utf8(s, n, len);
 
-	if (c < 0x20 || c == 0x7f || (c >= 0x80 && c <= 0x9f) || c == 0xfeff ||
-	    (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069) ||
-	    (p->ascii && c >= 0x80) || cwidth(c) < 0)
+	if (text_control(c) || (p->ascii && c >= 0x80) || cwidth(c) < 0)
 		return '?';
 	return c;
 }

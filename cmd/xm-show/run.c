@@ -21,6 +21,7 @@
 #include "run.h"
 #include "sig.h"
 #include "state.h"
+#include "text.h"
 #include "xm.h"
 
 static const char *const fixed[] = { "ts", "host", "metric", "value" };
@@ -157,25 +158,6 @@ show_read(struct board *b, struct record_reader *r, const struct header **h, int
 }
 
 /*
- * Text from the stream on its way to a terminal: the control characters
- * (C0 but TAB and LF, DEL, C1) that could move the cursor or retitle it
- * become "?", in place.
- */
-static void
-tty_safe(char *s, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		if (((unsigned char)s[i] < 0x20 && s[i] != '\t' && s[i] != '\n') || s[i] == 0x7f)
-			s[i] = '?';
-		else if ((unsigned char)s[i] == 0xc2 && i + 1 < n &&
-		    (unsigned char)s[i + 1] >= 0x80 && (unsigned char)s[i + 1] <= 0x9f)
-			s[i] = s[i + 1] = '?';
-	}
-}
-
-/*
  * The output of the format, to stdout or written whole to -O's file: 0,
  * -1 if it failed, 1 if an ending signal came while a reader that does
  * not read held it up (what was not written is dropped).
@@ -196,7 +178,7 @@ emit(const struct board *b, FILE *out)
 		if (fclose(f) == EOF)
 			err(XM_EXIT_FAIL, "open_memstream");
 		if (isatty(fileno(out)))
-			tty_safe(buf, len);
+			text_tty(buf, len);
 		sig_let(1);
 		if (fwrite(buf, 1, len, out) != len || fflush(out) == EOF)
 			rc = -1;

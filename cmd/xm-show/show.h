@@ -141,7 +141,6 @@ void	 page_printf(struct page *, int, const char *, ...) __attribute__((format(p
 int	 page_room(const struct page *);
 void	 page_write(const struct page *, FILE *);
 int	 text_width(const char *, size_t);
-long	 utf8_decode(const char *, size_t, size_t *);
 
 /* The panels, into a page; height limits the lines (0: none). */
 void	 panels_draw(const struct board *, struct page *, int, double);

@@ -1,0 +1,166 @@
+# The hostile corpus (tests/hostile/gen) through every reader: one
+# "program: line N: reason" per malformed line, at exactly the lines the
+# generator made bad; every good record out; the exit status as the
+# pages say; no crash, no hang, memory within the documented bounds.
+load helpers
+
+setup_file() {
+	export H="$BATS_FILE_TMPDIR/h"
+	"$BATS_TEST_DIRNAME/hostile/gen" "$H"
+}
+
+setup() {
+	cd "$BATS_TEST_TMPDIR"
+}
+
+CASES="random nul long values time headers ends labels text"
+MAXRSS="${XM_UNITS:-$BATS_TEST_DIRNAME/../obj/tests}/hostile/maxrss"
+
+# Run "$@" on case $1's stream, bounded in time: its status in st, its
+# stdout in out, its stderr in err, its peak resident set (kB) in rss.
+feed() {
+	local c=$1
+	shift
+	st=0
+	timeout 120 "$MAXRSS" rss "$@" < "$H/$c.in" > out 2> err || st=$?
+	[ "$st" -lt 124 ] || fail "$c: $*: status $st (a crash, or it hung)"
+	rss=$(cat rss)
+}
+
+# Peak RSS within $1 kB; not under sanitizers or valgrind, which add their own.
+rss_within() {
+	[ "${XM_NO_RSS:-0}" = 1 ] || [ "${XM_VALGRIND:-0}" = 1 ] || [ "$rss" -le "$1" ] ||
+	    fail "$c: $rss kB at the peak, more than $1"
+}
+
+# The line numbers program $1 reported as malformed, against those in file $2,
+# then its count of them, the only other line.
+said_bad() {
+	local p=$1 want=$2 n
+	sed -n "s/^$p: line \([0-9]*\): .*/\1/p" err > got
+	diff -u "$want" got > /dev/null || fail "$c: $p: other lines reported: $(diff "$want" got | head -n 5)"
+	n=$(wc -l < "$want")
+	if [ "$n" -eq 0 ]; then
+		assert_equal "$(grep -v "^$p: line [0-9]*: " err)" ""
+	else
+		assert_equal "$(grep -v "^$p: line [0-9]*: " err)" "$p: $n record$([ "$n" -eq 1 ] || echo s) skipped"
+	fi
+}
+
+# The status a run with n malformed lines ends with.
+status_for() {
+	[ "$1" -eq 0 ] && echo 0 || echo 1
+}
+
+@test "hostile: xm-buffer: each malformed or out-of-order line said, every other record out" {
+	for c in $CASES; do
+		feed "$c" xm-buffer
+		sort -n "$H/$c.bad" "$H/$c.older" > want
+		said_bad xm-buffer want
+		read -r _ records _ series < "$H/$c.count"
+		assert_equal "$c $(grep -vc '^#' out)" "$c $((records - $(wc -l < "$H/$c.older")))"
+		assert_equal "$c $st" "$c $(status_for "$(wc -l < want)")"
+		rss_within 16384
+	done
+}
+
+@test "hostile: xm-alert: each malformed line said, every record out, --check UNKNOWN on any" {
+	for c in $CASES; do
+		feed "$c" xm-alert
+		said_bad xm-alert "$H/$c.bad"
+		read -r _ records _ series < "$H/$c.count"
+		assert_equal "$c $(grep -vc '^#' out)" "$c $records"
+		assert_equal "$c $st" "$c $(status_for "$(wc -l < "$H/$c.bad")")"
+		rss_within 16384
+		feed "$c" xm-alert --check
+		if [ -s "$H/$c.bad" ]; then
+			assert_equal "$c $st $(cut -c 1-10 out)" "$c 3 XM UNKNOWN"
+		else
+			assert_equal "$c $st $(cut -c 1-5 out)" "$c 0 XM OK"
+		fi
+		# a Nagios line is read by people: nothing raw in it
+		run -1 grep -c -P '[\x00-\x09\x0b-\x1f\x7f]|\xc2[\x80-\x9f]|\xe2\x80[\xaa-\xae]|\xe2\x81[\xa6-\xa9]' out
+	done
+}
+
+@test "hostile: xm-show: -o tsv and csv have every series, -o prom stays an exposition, --once shows nothing raw" {
+	for c in $CASES; do
+		read -r _ records _ series < "$H/$c.count"
+		feed "$c" xm-show -o tsv
+		if [ "$c" = headers ]; then
+			# past 4096 distinct headers, one word of it, and their records read bare
+			assert_equal "$(grep -c 'distinct headers' err)" 1
+			sed -i '/distinct headers/d' err
+		fi
+		said_bad xm-show "$H/$c.bad"
+		assert_equal "$c $(grep -vc '^#' out)" "$c $series"
+		assert_equal "$c $st" "$c $(status_for "$(wc -l < "$H/$c.bad")")"
+		rss_within 65536
+		feed "$c" xm-show -o csv
+		assert_equal "$c $(($(wc -l < out) - 1))" "$c $series"
+		feed "$c" xm-show -o prom
+		# names are the stream's own: promtool's opinion of them (status 3) is no parse error (1)
+		run promtool check metrics < out
+		[ "$status" -ne 1 ] && [[ $output != *'error while linting'* ]] || fail "$c: $output"
+		feed "$c" xm-show --once -W 120
+		assert_equal "$c $st" "$c $(status_for "$(wc -l < "$H/$c.bad")")"
+		run -1 grep -c -P '[\x00-\x09\x0b-\x1f\x7f]|\xc2[\x80-\x9f]|\xe2\x80[\xaa-\xae]|\xe2\x81[\xa6-\xa9]' out
+	done
+}
+
+@test "hostile: on a terminal no program lets a control character through, whatever the stream holds" {
+	for p in xm-buffer xm-alert 'xm-show -o tsv' 'xm-show -o prom' 'xm-show --once'; do
+		script -q -c "$p < '$H/text.in'" /dev/null > raw
+		run -1 grep -c -P '\x1b|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\xc2[\x80-\x9f]|\xe2\x80[\xaa-\xae]|\xe2\x81[\xa6-\xa9]' raw
+		# and the records are all there, their bytes but those as they were
+		[ "$p" != xm-buffer ] || assert_equal "$(grep -c $'\t50\t' raw)" 13
+	done
+}
+
+@test "hostile: a million series: each program keeps --max-series of them, says so once, and stays in bounds" {
+	feed series xm-buffer
+	assert_equal "$st $(grep -vc '^#' out)" '1 100000'
+	assert_equal "$(cat err)" 'xm-buffer: line 100001: more than 100000 series; new ones are dropped
+xm-buffer: 900000 records of new series dropped (--max-series 100000)'
+	rss_within 131072
+	feed series xm-alert
+	assert_equal "$st $(grep -vc '^#' out)" '1 1000000'
+	assert_equal "$(cat err)" 'xm-alert: line 100001: more than 100000 series; new ones are not checked
+xm-alert: 900000 records of new series not checked (--max-series 100000)'
+	rss_within 65536
+	feed series xm-show -o tsv
+	assert_equal "$st $(grep -vc '^#' out)" '1 100000'
+	assert_equal "$(cat err)" 'xm-show: line 100001: more than 100000 series; new ones are not shown
+xm-show: 900000 records of new series not shown (--max-series 100000)'
+	rss_within 524288
+	feed series xm-show --max-series 1000 -o prom
+	assert_equal "$st $(grep -c '^xm_s[0-9]*{' out)" '1 1000'
+	rss_within 16384
+}
+
+@test "hostile: xm-sample on garbled /proc and /sys trees: a line for each family it cannot read, the rest sampled" {
+	F=$FIX
+	for k in $(seq 30); do
+		"$BATS_TEST_DIRNAME/hostile/garble" "$F/host-t0" "g$k" "$k"
+		for pair in "$F/host-t0 g$k" "g$k $F/host-t1" "g$k g$k"; do
+			set -- $pair
+			st=0
+			timeout 10 xm-sample --procfs "$1/proc" --procfs "$2/proc" --sysfs "$1/sys" \
+			    --sysfs "$2/sys" -i 10 -n 1 --start 1764300000 -p 777 -p 4242 -P sshd \
+			    > out 2> err || st=$?
+			# a family unread is status 1, a process gone no error
+			if grep -q 'metrics skipped$' err; then
+				assert_equal "g$k $pair: $st" "g$k $pair: 1"
+			else
+				assert_equal "g$k $pair: $st" "g$k $pair: 0"
+			fi
+			# nothing else said, and no byte of the files raw
+			run -1 grep -v -E '^xm-sample: (.*; [a-z]+ metrics skipped|process [0-9]+ \(.*\) exited|process [0-9]+: no such process)$' err
+			run -1 grep -c -P '[\x00-\x09\x0b-\x1f\x7f]' err
+			# what it wrote is a stream every stage reads
+			run -0 --separate-stderr xm-buffer -H < out
+			assert_equal "$stderr" ""
+			assert_equal "$(head -n 1 out)" $'#ts\thost\tmetric\tvalue'
+		done
+	done
+}
