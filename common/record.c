@@ -62,9 +62,12 @@ struct record_reader {
 	size_t	 nf, fcap;
 	int	 done;
 
-	/* the latest header's column names */
+	/* the latest header's column names, and their lengths */
 	char	**col;
+	size_t	*collen;
 	size_t	 ncol;
+	int	 named;	/* the names are by position, for a record with no header (xm(7)) */
+	int	 again;	/* the row in hand goes out again, as a record, after its header */
 
 	size_t	 skipped;
 };
@@ -121,6 +124,7 @@ record_reader_free(struct record_reader *r)
 	if (r->col)
 		free(r->col[0]);
 	free(r->col);
+	free(r->collen);
 	free(r);
 }
 
@@ -411,26 +415,66 @@ same_header(const struct record_reader *r)
 	return 1;
 }
 
+/* Columns named names[0..n) (of lengths len), "ts" first whatever names[0] is. */
 static void
-set_header(struct record_reader *r)
+set_columns(struct record_reader *r, char *const *names, const size_t *len, size_t n)
 {
-	size_t i, size = 0;
+	size_t i, size = 3;
 	char *p;
 
 	if (r->col)
 		free(r->col[0]);
 	free(r->col);
-	for (i = 0; i < r->nf; i++)
-		size += r->flen[i] + 1;
-	r->col = xm_reallocarray(NULL, r->nf, sizeof *r->col);
+	free(r->collen);
+	for (i = 1; i < n; i++)
+		size += len[i] + 1;
+	r->col = xm_reallocarray(NULL, n, sizeof *r->col);
+	r->collen = xm_reallocarray(NULL, n, sizeof *r->collen);
 	p = xm_malloc(size);
-	for (i = 0; i < r->nf; i++) {
+	for (i = 0; i < n; i++) {
 		r->col[i] = p;
-		memcpy(p, r->field[i], r->flen[i] + 1);
-		p += r->flen[i] + 1;
+		r->collen[i] = i == 0 ? 2 : len[i];
+		memcpy(p, i == 0 ? "ts" : names[i], r->collen[i]);
+		p[r->collen[i]] = '\0';
+		p += r->collen[i] + 1;
 	}
-	strcpy(r->col[0], "ts");
-	r->ncol = r->nf;
+	r->ncol = n;
+	r->named = 0;
+}
+
+static void
+set_header(struct record_reader *r)
+{
+	set_columns(r, r->field, r->flen, r->nf);
+}
+
+/*
+ * A record of n fields with no header to name them: the fixed four and
+ * the rest by their position, "5", "6" and on, as xm(7) says, so a
+ * program can pass them on under a header of its own.
+ */
+static void
+name_by_position(struct record_reader *r, size_t n)
+{
+	static char *const fixed[] = { "ts", "host", "metric", "value" };
+	char **names = xm_reallocarray(NULL, n, sizeof *names);
+	char *num = xm_reallocarray(NULL, n, 21), *p = num;
+	size_t *len = xm_reallocarray(NULL, n, sizeof *len), i;
+
+	for (i = 0; i < n; i++) {
+		if (i < COL_FIXED) {
+			names[i] = fixed[i];
+		} else {
+			names[i] = p;
+			p += snprintf(p, 21, "%zu", i + 1) + 1;
+		}
+		len[i] = strlen(names[i]);
+	}
+	set_columns(r, names, len, n);
+	r->named = 1;
+	free(num);
+	free(names);
+	free(len);
 }
 
 void
@@ -477,6 +521,11 @@ classify(struct record_reader *r, struct record *rec)
 				    "header column %zu has no name", i + 1);
 				return RECORD_BAD;
 			}
+			if (r->csv_mode && memchr(r->field[i], '\t', r->flen[i]) != NULL) {
+				record_bad(r, r->row_line,
+				    "header column %zu contains a tab", i + 1);
+				return RECORD_BAD;
+			}
 		}
 		if (same_header(r))
 			return -1;
@@ -498,7 +547,7 @@ classify(struct record_reader *r, struct record *rec)
 		    r->nf, r->nf == 1 ? "" : "s", COL_FIXED);
 		return RECORD_BAD;
 	}
-	if (r->ncol != 0 && r->nf != r->ncol) {
+	if (r->ncol != 0 && !r->named && r->nf != r->ncol) {
 		record_bad(r, r->row_line, "%zu fields where the header names %zu",
 		    r->nf, r->ncol);
 		return RECORD_BAD;
@@ -522,6 +571,19 @@ classify(struct record_reader *r, struct record *rec)
 		    xm_quote(q, r->field[COL_VALUE], r->flen[COL_VALUE]));
 		return RECORD_BAD;
 	}
+	/*
+	 * Columns no header names: a header of names by position first, then
+	 * the record again (record_read), so that what a program writes
+	 * under its own header is as wide as that header.
+	 */
+	if ((r->ncol == 0 && r->nf > COL_FIXED) || (r->named && r->nf != r->ncol)) {
+		name_by_position(r, r->nf);
+		r->again = 1;
+		rec->nfield = r->ncol;
+		rec->field = r->col;
+		rec->len = r->collen;
+		return RECORD_HEADER;
+	}
 	return RECORD_OK;
 }
 
@@ -541,6 +603,12 @@ record_read(struct record_reader *r, struct record *rec)
 		if (r->done) {
 			r->done = 0;
 			rc = classify(r, rec);
+			if (r->again) {
+				/* the row again, at the next call, as the record it is */
+				r->again = 0;
+				r->done = 1;
+				return rc;
+			}
 			r->bad = NULL;
 			r->nf = 0;
 			r->rowlen = 0;
