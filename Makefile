@@ -70,10 +70,11 @@ $(BIN)/xm-show: $(SHOW_OBJ) $(O)/libxm.a
 $(O)/tests/%: $(O)/tests/unit/%.o $(O)/tests/unit/tap.o $(O)/libxm.a
 	$(CC) $(CFLAGS) $(XMLDFLAGS) -o $@ $< $(O)/tests/unit/tap.o $(O)/libxm.a $(LDLIBS)
 
-units: $(UNIT_BIN) $(O)/tests/hostile/maxrss
+units: $(UNIT_BIN) $(O)/tests/hostile/maxrss $(O)/tests/faults/killat
 
-$(O)/tests/hostile/maxrss: $(O)/tests/hostile/maxrss.o
-	$(CC) $(CFLAGS) $(XMLDFLAGS) -o $@ $(O)/tests/hostile/maxrss.o
+# Helpers of the bats tests: peak memory of a run, a kill at a moment.
+$(O)/tests/hostile/maxrss $(O)/tests/faults/killat: $(O)/tests/%: $(O)/tests/%.o
+	$(CC) $(CFLAGS) $(XMLDFLAGS) -o $@ $<
 
 # Fuzz targets (tests/fuzz): replay-* run the corpus once, with any
 # compiler, in make check; fuzz-* are libFuzzer's, built by make fuzz.

@@ -22,6 +22,26 @@
 #include "xm.h"
 
 /*
+ * Whether path is a regular file, or none yet; else say what it is.  A
+ * directory or a symbolic link where the state should be is someone
+ * else's: neither read, nor moved aside, nor written over.
+ */
+static int
+regular(const char *path)
+{
+	struct stat sb;
+
+	if (lstat(path, &sb) == -1)
+		return errno == ENOENT ? 1 : (warn("%s", path), 0);
+	if (S_ISREG(sb.st_mode))
+		return 1;
+	warnx("%s: %s, not a state file: not read, not written", path,
+	    S_ISLNK(sb.st_mode) ? "a symbolic link" : S_ISDIR(sb.st_mode) ? "a directory" :
+	    "not a regular file");
+	return 0;
+}
+
+/*
  * Take the lock: with wait, waiting for another run to finish with it,
  * -1 if a signal came first (the caller lets its signals through
  * meanwhile); without, -2 with a message if another run holds it.  -2
@@ -37,7 +57,7 @@ state_lock(struct state *st, const char *path, int wait)
 	st->path = path;
 	st->tmp = NULL;
 	snprintf(lock, n, "%s.lock", path);
-	if ((st->lockfd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0644)) == -1) {
+	if ((st->lockfd = open(lock, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644)) == -1) {
 		warn("%s", lock);
 		free(lock);
 		return -2;
@@ -54,6 +74,11 @@ state_lock(struct state *st, const char *path, int wait)
 		st->lockfd = -1;
 	}
 	free(lock);
+	if (rc == 0 && !regular(path)) {
+		close(st->lockfd);
+		st->lockfd = -1;
+		rc = -2;
+	}
 	return rc;
 }
 
@@ -61,7 +86,7 @@ state_lock(struct state *st, const char *path, int wait)
 int
 state_open(struct state *st)
 {
-	int fd = open(st->path, O_RDONLY | O_CLOEXEC);
+	int fd = open(st->path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 
 	if (fd == -1 && errno != ENOENT) {
 		warn("%s", st->path);
@@ -100,6 +125,12 @@ state_set_aside(struct state *st, const char *why)
 	return rc;
 }
 
+/*
+ * The file to write the new state in, beside the old.  Under the lock it
+ * is FILE.tmp, one name, so a run killed while writing it leaves no
+ * litter that the next would not write over; without one (xm-show -O),
+ * a name of its own.
+ */
 FILE *
 state_create(struct state *st)
 {
@@ -108,8 +139,17 @@ state_create(struct state *st)
 	int fd;
 
 	st->tmp = xm_malloc(n);
-	snprintf(st->tmp, n, "%s.XXXXXX", st->path);
-	if ((fd = mkostemp(st->tmp, O_CLOEXEC)) == -1) {
+	if (st->lockfd >= 0) {
+		snprintf(st->tmp, n, "%s.tmp", st->path);
+		if (unlink(st->tmp) == -1 && errno != ENOENT)
+			fd = -1;
+		else
+			fd = open(st->tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	} else {
+		snprintf(st->tmp, n, "%s.XXXXXX", st->path);
+		fd = mkostemp(st->tmp, O_CLOEXEC);
+	}
+	if (fd == -1) {
 		warn("%s", st->tmp);
 		free(st->tmp);
 		st->tmp = NULL;
@@ -121,15 +161,23 @@ state_create(struct state *st)
 	return f;
 }
 
-/* Put the written file in place of the old one; 0, or -1 with a message and the old one kept. */
+/*
+ * Put the written file in place of the old one; 0, or -1 with a message,
+ * the old one kept and the new one gone.  A write that failed on the way
+ * (a full disk) left its error on f: it fails here.
+ */
 int
 state_commit(struct state *st, FILE *f)
 {
 	char *dir = xm_strdup(st->path);
-	int fd, rc = 0;
+	int fd, rc = 0, failed = ferror(f);
 
-	if (fflush(f) == EOF || ferror(f) || fsync(fileno(f)) == -1) {
+	errno = 0;
+	if (fflush(f) == EOF || fsync(fileno(f)) == -1) {
 		warn("%s", st->tmp);
+		rc = -1;
+	} else if (failed) {
+		warnx("%s: write error", st->tmp);
 		rc = -1;
 	}
 	if (fclose(f) == EOF && rc == 0) {

@@ -145,10 +145,18 @@ xm_buffer_stdout(void)
 int
 xm_close_stdout(void)
 {
-	if (fflush(stdout) == EOF || ferror(stdout) || fclose(stdout) == EOF) {
+	int failed = ferror(stdout);
+
+	errno = 0;
+	if (fflush(stdout) == EOF || fclose(stdout) == EOF) {
 		if (errno == EPIPE)
 			return XM_EXIT_OK;
 		warn("stdout");
+		return XM_EXIT_FAIL;
+	}
+	if (failed) {
+		/* a write failed before, and its errno went with it */
+		warnx("stdout: write error");
 		return XM_EXIT_FAIL;
 	}
 	return XM_EXIT_OK;

@@ -293,10 +293,13 @@ save_state(struct run *x)
 {
 	FILE *f = state_create(&x->st);
 
-	if (f == NULL || alerts_save(&x->a, f) == -1 || state_commit(&x->st, f) == -1) {
-		x->status = XM_EXIT_FAIL;
-		x->unsaved = 1;
+	if (f != NULL) {
+		alerts_save(&x->a, f);	/* a write that failed is f's error: state_commit sees it */
+		if (state_commit(&x->st, f) == 0)
+			return;
 	}
+	x->status = XM_EXIT_FAIL;
+	x->unsaved = 1;
 }
 
 /*

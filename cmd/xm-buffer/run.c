@@ -140,8 +140,12 @@ save_state(struct run *x, struct state *st)
 {
 	FILE *f = state_create(st);
 
-	if (f == NULL || buffer_save(&x->b, f) == -1 || state_commit(st, f) == -1)
-		x->status = XM_EXIT_FAIL;
+	if (f != NULL) {
+		buffer_save(&x->b, f);	/* a write that failed is f's error: state_commit sees it */
+		if (state_commit(st, f) == 0)
+			return;
+	}
+	x->status = XM_EXIT_FAIL;
 }
 
 int

@@ -1,0 +1,169 @@
+# Faults: a kill -9 at any moment of a run that saves state, a full
+# disk, a read-only or vanished directory, a state file that is not one,
+# runs racing for one state file, callbacks that misbehave.
+load helpers
+
+setup() {
+	cd "$BATS_TEST_TMPDIR"
+}
+
+# A directory for runs by the hundred: on tmpfs where there is one, as
+# fsync costs a disk tens of milliseconds a save, and a kill -9 is the
+# same to rename(2) on any filesystem.
+fast_dir() {
+	if [ -d /dev/shm ] && [ -w /dev/shm ]; then
+		FAST=$(mktemp -d /dev/shm/xm-faults.XXXXXX)
+	else
+		FAST=$BATS_TEST_TMPDIR/fast
+		mkdir "$FAST"
+	fi
+	cd "$FAST"
+}
+
+teardown() {
+	[ -z "${FAST:-}" ] || [ "$FAST" = "$BATS_TEST_TMPDIR/fast" ] || rm -rf "$FAST"
+}
+
+KILLAT="${XM_UNITS:-$BATS_TEST_DIRNAME/../obj/tests}/faults/killat"
+# make stress runs the full thousand; make check a few hundred
+LOOPS=${XM_STRESS:-200}
+
+# 500 series, three samples each, from second $1 on.
+samples() {
+	awk -v t="$1" 'BEGIN { for (k = 0; k < 3; k++) for (i = 0; i < 500; i++)
+	    printf "%d\th\ts%d\t%d\n", t + k, i, (i * 7 + k * 13 + t) % 1000 }'
+}
+
+# kill -9 program "$@" (given --state S and its input in "in") at a
+# random moment of its run, LOOPS times, each time with later samples:
+# after each, S is the state before the run or the one the whole run
+# saves (W), never a broken one, and never set aside.
+kill_loop() {
+	local i t0 t1 span at killed=0 tmp=0
+	fast_dir
+	for i in $(seq "$LOOPS"); do
+		samples $((1764288000 + i * 10)) > in
+		[ -e S ] && cp S S.prev || rm -f S.prev
+		[ -e S ] && cp S W || rm -f W
+		t0=${EPOCHREALTIME/./}
+		"$@" --state W < in > /dev/null 2> err
+		t1=${EPOCHREALTIME/./}
+		[ ! -s err ] || fail "run $i: $(cat err)"
+		# anywhere in the run, its last part the more often: the save is there
+		span=$((t1 - t0 + 1))
+		at=$(((RANDOM << 15 | RANDOM) % span))
+		[ $((RANDOM % 3)) -eq 0 ] || at=$((span * 6 / 10 + at * 4 / 10))
+		"$KILLAT" "$at" "$@" --state S < in > /dev/null 2>&1 && killed=$((killed + 1))
+		[ -e S.tmp ] && tmp=$((tmp + 1))
+		if [ -e S.prev ] && cmp -s S S.prev; then
+			:
+		elif [ -e S ] && cmp -s S W; then
+			:
+		elif [ ! -e S ] && [ ! -e S.prev ]; then
+			:
+		else
+			fail "run $i, killed at ${at}us: the state is neither the one before nor the one after"
+		fi
+	done
+	run ls
+	refute_output --partial .bad
+	echo "# $LOOPS runs, $killed killed, $tmp of them while writing the state" >&3
+	[ "$killed" -gt 0 ] && [ "$tmp" -gt 0 ] || fail "no kill landed in a save: the test proved nothing"
+}
+
+@test "faults: xm-buffer killed -9 at any moment: the next run finds the old state or the new, never a broken one" {
+	kill_loop xm-buffer -s 8
+}
+
+@test "faults: xm-alert killed -9 at any moment: the next run finds the old state or the new, never a broken one" {
+	kill_loop xm-alert -r 's* warn=500 crit=900'
+}
+
+# Run "$@" in a mount namespace of its own, as root there, with a tmpfs
+# of $1 kB on ./mnt: a full or read-only disk of the test's own.
+in_tmpfs() {
+	local kb=$1
+	shift
+	mkdir -p mnt
+	unshare -rm sh -c 'mount -t tmpfs -o size="$0"k tmpfs mnt && exec "$@"' "$kb" "$@"
+}
+
+@test "faults: a full disk: stdout's error said, the state's too, the old state kept, nothing left behind" {
+	printf '1\th\tm\t1\n2\th\tm\t2\n' > in
+	run -1 --separate-stderr sh -c "xm-buffer < in > /dev/full"
+	assert_equal "$stderr" 'xm-buffer: stdout: No space left on device'
+	run -1 --separate-stderr sh -c "xm-alert -r 'm warn=1' < in > /dev/full"
+	assert_equal "$stderr" 'xm-alert: stdout: write error'
+	run -1 --separate-stderr sh -c "xm-show -o tsv < in > /dev/full"
+	assert_equal "$stderr" 'xm-show: stdout: write error'
+	# the state on a disk that fills: a small state saved, then one too big to be
+	samples 1764288000 > big
+	for p in 'xm-buffer' 'xm-alert -r s*\ warn=500'; do
+		run -0 --separate-stderr in_tmpfs 16 sh -c "$p --state mnt/S < in > /dev/null &&
+		    cp mnt/S small && $p --state mnt/S < big > /dev/null; echo \$? > st; cmp small mnt/S && ls mnt"
+		assert_equal "$(cat st) $output" '1 S
+S.lock'
+		assert_equal "$stderr" "${p%% *}: mnt/S.tmp: No space left on device"
+	done
+}
+
+@test "faults: a read-only or vanished directory, a directory or a symlink for the state: a clear error, nothing changed" {
+	printf '1\th\tm\t1\n' > in
+	for p in xm-buffer xm-alert; do
+		run -0 --separate-stderr in_tmpfs 16 sh -c "$p --state mnt/S < in > /dev/null && cp mnt/S before &&
+		    mount -o remount,ro mnt && $p --state mnt/S < in > /dev/null; echo \$? > st; cmp before mnt/S"
+		assert_equal "$(cat st)" 1
+		assert_equal "$stderr" "$p: mnt/S.lock: Read-only file system"
+		run -1 --separate-stderr "$p" --state gone/S < in
+		assert_equal "$stderr" "$p: gone/S.lock: No such file or directory"
+		assert_equal "$output" ''
+		rm -rf D D.lock && mkdir D && touch D/keep
+		run -1 --separate-stderr "$p" --state D < in
+		assert_equal "$stderr" "$p: D: a directory, not a state file: not read, not written"
+		assert_equal "$(ls D)" keep
+		echo theirs > elsewhere
+		rm -f L L.lock && ln -s elsewhere L
+		run -1 --separate-stderr "$p" --state L < in
+		assert_equal "$stderr" "$p: L: a symbolic link, not a state file: not read, not written"
+		assert_equal "$(readlink L) $(cat elsewhere)" 'elsewhere theirs'
+		# the directory taken away while the run reads: its save fails, it says so
+		mkdir -p v
+		mkfifo v/in
+		"$p" --state v/S < v/in > /dev/null 2> err &
+		pid=$!
+		exec 8> v/in
+		poll 10 test -e v/S.lock
+		rm -rf v
+		exec 8>&-
+		reap "$pid" 1
+		assert_equal "$(cat err)" "$p: v/S.tmp: No such file or directory"
+	done
+}
+
+@test "faults: two runs racing for one state file take turns: both runs' series are in it" {
+	for p in xm-buffer xm-alert; do
+		opts=()
+		[ "$p" = xm-buffer ] || opts=(-r '* warn=1')
+		rm -f S S.lock
+		mkfifo a.in
+		"$p" "${opts[@]}" --state S < a.in > a.out 2> a.err &
+		a=$!
+		exec 8> a.in
+		poll 10 test -e S.lock
+		# b waits its turn while a reads
+		printf '5\th\tb\t3\n' | "$p" "${opts[@]}" --state S > b.out 2> b.err 8>&- &
+		b=$!
+		printf '1\th\ta\t2\n' >&8
+		sleep 0.2
+		kill -0 "$b" || fail "$p: b did not wait for a"
+		exec 8>&-
+		reap "$a" 0
+		reap "$b" 0
+		assert_equal "$(cat a.err b.err)" ''
+		# each series once, each run's record kept
+		run -0 --separate-stderr "$p" "${opts[@]}" --state S <<< $'9\th\ta\t2\n9\th\tb\t3'
+		assert_equal "$(grep -v '^#' <<< "$output" | cut -f 2,3,5 | sort)" "$([ "$p" = xm-buffer ] &&
+		    printf 'h\ta\t2\nh\tb\t2' || printf 'h\ta\twarning\nh\tb\twarning')"
+		rm -f a.in
+	done
+}
