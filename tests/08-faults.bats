@@ -167,3 +167,46 @@ S.lock'
 		rm -f a.in
 	done
 }
+
+@test "faults: callbacks that hang with children, flood, or are missing: the stream goes on, each failure one line" {
+	printf '1\th\tm\t90\n2\th\tm\t10\n3\th\tm\t90\n' > in
+	# the callback and the children it leaves waiting: the timeout kills the group
+	run -1 --separate-stderr timeout 60 xm-alert -H -r 'm warn=50' --exec-timeout 1 \
+	    -x 'sleep 300 & echo $! > child.$XM_TS; sleep 300' < in
+	assert_equal "$(cut -f 6 <<< "$output" | tr '\n' ' ')" 'firing resolved firing '
+	assert_equal "$(sed 's/ [0-9a-f]\{16\}:/ ID:/' <<< "$stderr")" 'xm-alert: -x "sleep 300 & echo $! > child.$XM_TS; sleep 300": firing ID: killed after 1s
+xm-alert: -x "sleep 300 & echo $! > child.$XM_TS; sleep 300": resolved ID: killed after 1s
+xm-alert: -x "sleep 300 & echo $! > child.$XM_TS; sleep 300": firing ID: killed after 1s'
+	for f in child.1 child.2 child.3; do
+		# gone, or a zombie on its way to being reaped by init
+		poll 10 eval "! kill -0 $(cat "$f") 2> /dev/null || grep -q '^[0-9]* ([^)]*) Z' /proc/$(cat "$f")/stat"
+	done
+	# one that floods its output, which is xm-alert's standard error
+	run -0 --separate-stderr timeout 60 xm-alert -H -r 'm warn=50' -x 'yes flood | head -c 2000000' < in
+	assert_equal "$(cut -f 6 <<< "$output" | tr '\n' ' ')" 'firing resolved firing '
+	assert_equal "${#stderr}" 6000000
+	# one that is not there: the shell's word, and ours, for each event
+	run -1 --separate-stderr timeout 60 xm-alert -H -r 'm warn=50' -x '/nonexistent/notify' < in
+	assert_equal "$(cut -f 6 <<< "$output" | tr '\n' ' ')" 'firing resolved firing '
+	assert_equal "$(grep -c '^xm-alert: -x "/nonexistent/notify": [a-z]* [0-9a-f]*: exit status 127$' <<< "$stderr")" 3
+}
+
+@test "faults: xm-sample: what vanishes between two reads stops its series quietly; network filesystems are never asked" {
+	cp -r "$FIX/host-t0" t0
+	cp -r "$FIX/host-t1" t1
+	# between the reads: an interface gone, a disk gone, a filesystem unmounted, a process exited
+	sed -i '/wlan0/d' t1/proc/net/dev
+	sed -i '/ nvme0n1 /d' t1/proc/diskstats
+	mkdir -p nfs
+	# and mounts over the network, at a directory statvfs would answer for at once
+	for t in t0 t1; do
+		printf 'srv:/export %s nfs4 rw 0 0\n//srv/share %s cifs rw 0 0\n' "$PWD/nfs" "$PWD/nfs" >> "$t/proc/mounts"
+	done
+	run -0 --separate-stderr xm-sample --procfs t0/proc --procfs t1/proc --sysfs t0/sys --sysfs t1/sys \
+	    -i 10 -n 1 --start 1764300000 -p 777
+	assert_equal "$stderr" 'xm-sample: process 777 (sleeper) exited'
+	sampled=$output
+	assert_equal "$(grep -c 'eth0' <<< "$sampled")" 4
+	run -1 grep -e 'device="wlan0"' -e 'device="nvme0n1"' \
+	    -e "$PWD/nfs" <<< "$sampled"
+}

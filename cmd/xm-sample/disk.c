@@ -28,6 +28,17 @@ static const char *const pseudo[] = {
 	"tracefs",
 };
 
+/*
+ * Filesystems on another machine: a server that does not answer hangs
+ * statvfs(2) in the kernel, past any signal, and with it every family
+ * of the sample.  They are watched on the server, or by its own sampler.
+ */
+static const char *const remote[] = {
+	"9p", "afs", "beegfs", "ceph", "cifs", "davfs", "fuse.glusterfs",
+	"fuse.rclone", "fuse.s3fs", "fuse.sshfs", "glusterfs", "gpfs", "lustre",
+	"ncpfs", "nfs", "nfs4", "smb3", "smbfs", "sshfs",
+};
+
 struct fs {
 	char	*dev;
 	char	*mnt;
@@ -62,6 +73,9 @@ is_pseudo(const char *type)
 
 	for (i = 0; i < sizeof pseudo / sizeof pseudo[0]; i++)
 		if (strcmp(type, pseudo[i]) == 0)
+			return 1;
+	for (i = 0; i < sizeof remote / sizeof remote[0]; i++)
+		if (strcmp(type, remote[i]) == 0)
 			return 1;
 	return 0;
 }
