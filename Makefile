@@ -116,6 +116,18 @@ check: deps-check
 	@$(MAKE) --no-print-directory all units replays
 	@XM_BIN=$(abspath $(BIN)) XM_UNITS=$(abspath $(O)/tests) XM_FUZZ=$(abspath $(O)/fuzz) tests/run
 
+# Not in check: the kill -9 loops a thousand times each, and a soak of
+# SOAK_RECORDS records (tests/soak/run) with its figures.
+stress: deps-check
+	@$(MAKE) --no-print-directory all units
+	@XM_STRESS=1000 XM_BIN=$(abspath $(BIN)) XM_UNITS=$(abspath $(O)/tests) \
+	    bats --tap -f 'killed -9' tests/08-faults.bats
+SOAK_RECORDS = 100000000
+SOAK_SERIES = 10000
+soak: deps-check
+	@$(MAKE) --no-print-directory all
+	@XM_BIN=$(abspath $(BIN)) tests/soak/run $(SOAK_RECORDS) $(SOAK_SERIES)
+
 # libFuzzer on each target for FUZZ_SECONDS, from the corpus in tests/fuzz;
 # what it finds new goes to obj/fuzz/corpus, a crash to obj/fuzz/crash-*.
 FUZZ_SECONDS = 60
@@ -165,7 +177,7 @@ clean:
 	rm -rf $(O) $(BIN)
 
 .PHONY: all units replays fuzzers deps deps-check deps-bench deps-fuzz run check \
-        sanitize valgrind fuzz bench install uninstall clean
+        sanitize valgrind fuzz stress soak bench install uninstall clean
 .SECONDARY:
 
 -include $(shell find $(O) -name '*.d' 2>/dev/null)
