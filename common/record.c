@@ -355,8 +355,10 @@ fill(struct record_reader *r)
 		if (rc == 0) {
 			if (r->out != NULL && r->sigfd >= 0 && sig_flush(r->out))
 				return RECORD_SIGNAL;
-			if (r->out != NULL && r->sigfd < 0)
+			if (r->out != NULL && r->sigfd < 0) {
 				fflush(r->out);
+				xm_stdout_check(r->out);
+			}
 			if (out_gone(r))
 				return RECORD_CLOSED;
 			while ((rc = poll(pfd, n, -1)) == -1 && errno == EINTR)
@@ -720,10 +722,12 @@ spill(struct record_writer *w)
 		fflush_unlocked(w->f);
 	if (w->tty)
 		text_tty(w->line, w->len);
-	if (w->interruptible)
+	if (w->interruptible) {
 		sig_fwrite(w->line, w->len, w->f);
-	else
+	} else {
 		fwrite_unlocked(w->line, 1, w->len, w->f);
+		xm_stdout_check(w->f);
+	}
 	w->len = 0;
 }
 

@@ -135,6 +135,7 @@ sig_flush(FILE *f)
 {
 	sigprocmask(SIG_UNBLOCK, &ending, NULL);
 	fflush(f);
+	xm_stdout_check(f);
 	sigprocmask(SIG_BLOCK, &ending, NULL);
 	sig_abandon(f);
 	return caught;
@@ -161,8 +162,10 @@ sig_fwrite(const void *p, size_t n, FILE *f)
 	if (__fpending(f) + n < __fbufsize(f))
 		return fwrite_unlocked(p, 1, n, f);
 	sigprocmask(SIG_UNBLOCK, &ending, NULL);
-	if (!ended)
+	if (!ended) {
 		k = fwrite_unlocked(p, 1, n, f);
+		xm_stdout_check(f);
+	}
 	sigprocmask(SIG_BLOCK, &ending, NULL);
 	if (ended)
 		dropped = 1;

@@ -138,6 +138,23 @@ xm_buffer_stdout(void)
 	setvbuf(stdout, NULL, _IOFBF, 65536);
 }
 
+/* A failed write to stdout has been reported: once is enough. */
+static int stdout_said;
+
+/*
+ * Right after a write or a flush of f: if f is stdout and the write
+ * failed (a full disk; a reader gone is no failure), say so now, while
+ * errno still tells why.
+ */
+void
+xm_stdout_check(FILE *f)
+{
+	if (f != stdout || stdout_said || !ferror(f) || errno == EPIPE)
+		return;
+	warn("stdout");
+	stdout_said = 1;
+}
+
 /*
  * Every main leaves through here: a write that failed (full disk) must
  * show in the exit status, while a reader that went away is no error.
@@ -151,12 +168,14 @@ xm_close_stdout(void)
 	if (fflush(stdout) == EOF || fclose(stdout) == EOF) {
 		if (errno == EPIPE)
 			return XM_EXIT_OK;
-		warn("stdout");
+		if (!stdout_said)
+			warn("stdout");
 		return XM_EXIT_FAIL;
 	}
 	if (failed) {
-		/* a write failed before, and its errno went with it */
-		warnx("stdout: write error");
+		/* said when it failed, or else its errno went with it */
+		if (!stdout_said)
+			warnx("stdout: write error");
 		return XM_EXIT_FAIL;
 	}
 	return XM_EXIT_OK;

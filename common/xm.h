@@ -3,6 +3,7 @@
 #define XM_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 enum {
 	XM_EXIT_OK = 0,
@@ -25,6 +26,7 @@ void	 xm_bad_arg(const char *, const char *, const char *);
 void	 xm_version(void);
 void	 xm_buffer_stdout(void);
 int	 xm_close_stdout(void);
+void	 xm_stdout_check(FILE *);
 void	 xm_stdout_gone(void);
 double	 xm_monotonic(void);
 

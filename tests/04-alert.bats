@@ -302,7 +302,7 @@ db1	warning'
 @test "xm-alert: -x gets the event in the environment, never on a command line" {
 	printf '1\tweb1\tcpu_usage_percent\t90\n2\tweb1\tcpu_usage_percent\t10\n' > in
 	# the test harness's own XM_ variables aside, these and only these
-	run -0 --separate-stderr env -u XM_BIN -u XM_UNITS -u XM_VALGRIND xm-alert -H \
+	run -0 --separate-stderr env -i PATH="$PATH" xm-alert -H \
 	    -x 'env | grep ^XM_ | sort >> env.$XM_EVENT' < in
 	assert_equal "$(cat env.firing)" 'XM_ALERT_ID=7c6ead84b63e06d8
 XM_EVENT=firing

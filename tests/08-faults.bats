@@ -93,9 +93,9 @@ in_tmpfs() {
 	run -1 --separate-stderr sh -c "xm-buffer < in > /dev/full"
 	assert_equal "$stderr" 'xm-buffer: stdout: No space left on device'
 	run -1 --separate-stderr sh -c "xm-alert -r 'm warn=1' < in > /dev/full"
-	assert_equal "$stderr" 'xm-alert: stdout: write error'
+	assert_equal "$stderr" 'xm-alert: stdout: No space left on device'
 	run -1 --separate-stderr sh -c "xm-show -o tsv < in > /dev/full"
-	assert_equal "$stderr" 'xm-show: stdout: write error'
+	assert_equal "$stderr" 'xm-show: stdout: No space left on device'
 	# the state on a disk that fills: a small state saved, then one too big to be
 	samples 1764288000 > big
 	for p in 'xm-buffer' 'xm-alert -r s*\ warn=500'; do

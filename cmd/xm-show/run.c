@@ -180,8 +180,10 @@ emit(const struct board *b, FILE *out)
 		if (isatty(fileno(out)))
 			text_tty(buf, len);
 		sig_let(1);
-		if (fwrite(buf, 1, len, out) != len || fflush(out) == EOF)
+		if (fwrite(buf, 1, len, out) != len || fflush(out) == EOF) {
+			xm_stdout_check(out);
 			rc = -1;
+		}
 		sig_let(0);
 		free(buf);
 		if (sig_caught()) {
