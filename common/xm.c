@@ -143,13 +143,14 @@ static int stdout_said;
 
 /*
  * Right after a write or a flush of f: if f is stdout and the write
- * failed (a full disk; a reader gone is no failure), say so now, while
- * errno still tells why.
+ * failed (a full disk), say so now, while errno still tells why.  A
+ * reader gone is no failure, nor a write a signal broke off: the
+ * program is on its way out, and drops what it could not write.
  */
 void
 xm_stdout_check(FILE *f)
 {
-	if (f != stdout || stdout_said || !ferror(f) || errno == EPIPE)
+	if (f != stdout || stdout_said || !ferror(f) || errno == EPIPE || errno == EINTR)
 		return;
 	warn("stdout");
 	stdout_said = 1;
