@@ -129,15 +129,15 @@ soak: deps-check
 	@XM_BIN=$(abspath $(BIN)) tests/soak/run $(SOAK_RECORDS) $(SOAK_SERIES)
 
 # libFuzzer on each target for FUZZ_SECONDS, from the corpus in tests/fuzz;
-# what it finds new goes to obj/fuzz/corpus, a crash to obj/fuzz/crash-*.
+# what it finds new goes to obj/libfuzzer/corpus, a crash to obj/libfuzzer/crash-*.
 FUZZ_SECONDS = 60
 FUZZ_CC = clang
 FUZZ_FLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
              -fno-sanitize-recover=all
 fuzz: deps-fuzz
-	@$(MAKE) --no-print-directory O=obj/fuzz CC=$(FUZZ_CC) \
+	@$(MAKE) --no-print-directory O=obj/libfuzzer CC=$(FUZZ_CC) \
 	    CFLAGS="$(FUZZ_FLAGS) -fsanitize=fuzzer-no-link" LDFLAGS="$(FUZZ_FLAGS)" fuzzers
-	@tests/fuzz/run obj/fuzz $(FUZZ_SECONDS) $(FUZZ)
+	@tests/fuzz/run obj/libfuzzer $(FUZZ_SECONDS) $(FUZZ)
 
 # The whole suite again under AddressSanitizer and UBSan, built apart.
 SANFLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \

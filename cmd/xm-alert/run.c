@@ -481,8 +481,11 @@ alert_list(const struct alert_opts *o)
 		return not_begun(&x, k);
 	n = x.a.nactive;
 	v = xm_reallocarray(NULL, n + 1, sizeof *v);
-	memcpy(v, x.a.active, n * sizeof *v);
-	qsort(v, n, sizeof *v, by_severity);
+	if (n > 0) {
+		/* no active alert may mean no array at all */
+		memcpy(v, x.a.active, n * sizeof *v);
+		qsort(v, n, sizeof *v, by_severity);
+	}
 	put_fixed_header(&x);
 	for (i = 0; i < n; i++) {
 		record_put_ts(&x.w, v[i]->last_ts);

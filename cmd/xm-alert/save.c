@@ -41,6 +41,20 @@ put_exact(struct record_writer *w, double v)
 	record_put(w, buf, (size_t)snprintf(buf, sizeof buf, "%.17g", v));
 }
 
+/*
+ * A ts exactly, in the digits and point xm(7) allows a ts: %.17g but
+ * where it would take an exponent (past 10^16, where every double is
+ * whole, and below 10^-4).
+ */
+static void
+put_exact_ts(struct record_writer *w, double v)
+{
+	char buf[400];
+	const char *fmt = v >= 1e16 ? "%.0f" : v > 0 && v < 1e-4 ? "%.40f" : "%.17g";
+
+	record_put(w, buf, (size_t)snprintf(buf, sizeof buf, fmt, v));
+}
+
 int
 alerts_save(struct alerts *a, FILE *f)
 {
@@ -59,7 +73,7 @@ alerts_save(struct alerts *a, FILE *f)
 		s = a->all[k];
 		if (s->rule < 0 || isnan(s->since))
 			continue;
-		put_exact(&w, s->last_ts);
+		put_exact_ts(&w, s->last_ts);
 		record_put(&w, s->it.key, s->hostlen);
 		record_put(&w, s->it.key + s->hostlen + 1, s->it.len - s->hostlen - 1);
 		put_exact(&w, s->last_value);
