@@ -15,6 +15,8 @@ setup() {
 
 CASES="random nul long values time headers ends labels text"
 MAXRSS="${XM_UNITS:-$BATS_TEST_DIRNAME/../obj/tests}/hostile/maxrss"
+# seconds a run may take: a hang past it fails; valgrind is fifty times slower
+LIMIT=$([ "${XM_VALGRIND:-0}" = 1 ] && echo 3600 || echo 120)
 
 # Run "$@" on case $1's stream, bounded in time: its status in st, its
 # stdout in out, its stderr in err, its peak resident set (kB) in rss.
@@ -22,7 +24,7 @@ feed() {
 	local c=$1
 	shift
 	st=0
-	timeout 120 "$MAXRSS" rss "$@" < "$H/$c.in" > out 2> err || st=$?
+	timeout "$LIMIT" "$MAXRSS" rss "$@" < "$H/$c.in" > out 2> err || st=$?
 	[ "$st" -lt 124 ] || fail "$c: $*: status $st (a crash, or it hung)"
 	rss=$(cat rss)
 }

@@ -27,6 +27,8 @@ teardown() {
 KILLAT="${XM_UNITS:-$BATS_TEST_DIRNAME/../obj/tests}/faults/killat"
 # make stress runs the full thousand; make check a few hundred
 LOOPS=${XM_STRESS:-200}
+# under valgrind, a few: its point there is memory, not timing
+[ "${XM_VALGRIND:-0}" != 1 ] || LOOPS=20
 
 # 500 series, three samples each, from second $1 on.
 samples() {
@@ -68,7 +70,8 @@ kill_loop() {
 	run ls
 	refute_output --partial .bad
 	echo "# $LOOPS runs, $killed killed, $tmp of them while writing the state" >&3
-	[ "$killed" -gt 0 ] && [ "$tmp" -gt 0 ] || fail "no kill landed in a save: the test proved nothing"
+	[ "${XM_VALGRIND:-0}" = 1 ] || { [ "$killed" -gt 0 ] && [ "$tmp" -gt 0 ]; } ||
+	    fail "no kill landed in a save: the test proved nothing"
 }
 
 @test "faults: xm-buffer killed -9 at any moment: the next run finds the old state or the new, never a broken one" {
