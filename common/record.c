@@ -1,14 +1,15 @@
 /*
  * record.c: the one reader and writer of the xm stream (xm(7)).
  *
- * libcsv does the splitting.  It is fed one line at a time, up to and
- * including its LF, so a record always ends at the last byte fed and
- * the reader can return it before looking at the next line.  A CR
- * before an LF is dropped here, because libcsv would keep the CR that
- * follows a closing quote as data; any other CR makes its line
- * malformed before libcsv sees it, so LF is the only row end it meets.  No record spans lines, not even in CSV: a
- * field holding a line break could not be passed on as TSV anyway, and
- * a stray quote must cost one line, not swallow the rest of the input.
+ * A line is taken whole: where it lies in the read buffer, or gathered
+ * from several reads (RECORD_MAX + 2 bytes at most: what is past that
+ * cannot change the verdict).  It is checked (NUL, a CR not before the
+ * LF, its length) and then split: TSV, which has no quoting, at its TABs
+ * by memchr; CSV by libcsv, fed the line and an LF.  libcsv can split
+ * TSV too (RECORD_LIBCSV), and is the oracle the tests hold the TSV
+ * path to.  No record spans lines, not even in CSV: a field holding a
+ * line break could not be passed on as TSV anyway, and a stray quote
+ * must cost one line, not swallow the rest of the input.
  */
 #include <sys/stat.h>
 
@@ -31,6 +32,7 @@
 #include "xm.h"
 
 #define READ_SIZE 65536
+#define ACC_MAX (RECORD_MAX + 1)	/* a line's text and a CR */
 
 struct record_reader {
 	const char *name;	/* in messages, before the line number; NULL: none */
@@ -38,6 +40,7 @@ struct record_reader {
 	int	 sigfd;
 	int	 turn;		/* the last fill went to sigfd: input's turn if both are ready */
 	int	 csv_mode;
+	int	 libcsv;	/* split by libcsv: CSV, or TSV as the oracle (RECORD_LIBCSV) */
 	FILE	*out;		/* flushed before blocking; NULL: never */
 	int	 out_pipe;	/* out is a pipe or a socket, whose reader may go */
 	struct csv_parser csv;
@@ -45,12 +48,15 @@ struct record_reader {
 	char	*buf;
 	size_t	 pos, len;
 	int	 eof;
-	int	 finished;	/* csv_fini done */
-	int	 pending_cr;	/* a chunk ended in CR; is an LF next? */
+	int	 finished;	/* the last line taken */
 
 	size_t	 lineno;	/* complete lines consumed */
 	size_t	 row_line;	/* line the row in progress began on */
-	size_t	 row_bytes;
+	size_t	 row_bytes;	/* of the line in progress, gathered in acc */
+	char	*acc;
+	size_t	 acclen;
+	const char *line;	/* the TSV line the row was split from (record.line) */
+	size_t	 linelen;
 	const char *bad;	/* why the row in progress is malformed */
 	char	 badbuf[160];
 
@@ -105,8 +111,11 @@ record_reader_new(int fd, int flags)
 	r->fd = fd;
 	r->sigfd = -1;
 	r->csv_mode = (flags & RECORD_CSV) != 0;
+	r->libcsv = (flags & (RECORD_CSV | RECORD_LIBCSV)) != 0;
 	r->buf = xm_malloc(READ_SIZE);
-	parser_init(r);
+	r->acc = xm_malloc(ACC_MAX);
+	if (r->libcsv)
+		parser_init(r);
 	return r;
 }
 
@@ -115,8 +124,10 @@ record_reader_free(struct record_reader *r)
 {
 	if (r == NULL)
 		return;
-	csv_free(&r->csv);
+	if (r->libcsv)
+		csv_free(&r->csv);
 	free(r->buf);
+	free(r->acc);
 	free(r->row);
 	free(r->off);
 	free(r->flen);
@@ -189,17 +200,22 @@ mark_bad(struct record_reader *r, const char *fmt, ...)
 }
 
 static void
+grow_fields(struct record_reader *r)
+{
+	r->fcap = r->fcap ? 2 * r->fcap : 16;
+	r->off = xm_reallocarray(r->off, r->fcap, sizeof *r->off);
+	r->flen = xm_reallocarray(r->flen, r->fcap, sizeof *r->flen);
+	r->field = xm_reallocarray(r->field, r->fcap, sizeof *r->field);
+}
+
+static void
 on_field(void *s, size_t len, void *data)
 {
 	struct record_reader *r = data;
 	const char *p = s;
 
-	if (r->nf == r->fcap) {
-		r->fcap = r->fcap ? 2 * r->fcap : 16;
-		r->off = xm_reallocarray(r->off, r->fcap, sizeof *r->off);
-		r->flen = xm_reallocarray(r->flen, r->fcap, sizeof *r->flen);
-		r->field = xm_reallocarray(r->field, r->fcap, sizeof *r->field);
-	}
+	if (r->nf == r->fcap)
+		grow_fields(r);
 	if (r->rowlen + len + 1 > r->rowcap) {
 		while (r->rowlen + len + 1 > r->rowcap)
 			r->rowcap = r->rowcap ? 2 * r->rowcap : 256;
@@ -234,80 +250,86 @@ feed(struct record_reader *r, const char *p, size_t n)
 	mark_bad(r, "misplaced double quote");
 }
 
-/* Pass one chunk of a line to the parser, turning CR LF into LF. */
-static void
-feed_line(struct record_reader *r, const char *p, size_t n, int has_lf)
-{
-	if (r->pending_cr) {
-		r->pending_cr = 0;
-		if (n == 0 || p[0] != '\n') {
-			mark_bad(r, "carriage return inside the line");
-			return;
-		}
-	}
-	if (has_lf && n >= 2 && p[n - 2] == '\r') {
-		feed(r, p, n - 2);
-		feed(r, "\n", 1);
-	} else if (!has_lf && n >= 1 && p[n - 1] == '\r') {
-		feed(r, p, n - 1);
-		r->pending_cr = 1;
-	} else {
-		feed(r, p, n);
-	}
-}
-
 /* Throw away the row in progress and start the parser afresh. */
 static void
 drop_row(struct record_reader *r)
 {
-	csv_free(&r->csv);
-	parser_init(r);
-	r->pending_cr = 0;
+	if (r->libcsv) {
+		csv_free(&r->csv);
+		parser_init(r);
+	}
 	r->nf = 0;
 	r->rowlen = 0;
 	r->done = 1;
 }
 
+/* TSV: the fields are the bytes between TABs, copied to the row and cut there. */
+static void
+split_tsv(struct record_reader *r, const char *s, size_t n)
+{
+	char *p, *end, *tab;
+
+	if (n + 1 > r->rowcap) {
+		r->rowcap = RECORD_MAX + 1;
+		r->row = xm_reallocarray(r->row, r->rowcap, 1);
+	}
+	memcpy(r->row, s, n);
+	r->row[n] = '\0';
+	p = r->row;
+	end = r->row + n;
+	for (;;) {
+		if (r->nf == r->fcap)
+			grow_fields(r);
+		r->off[r->nf] = (size_t)(p - r->row);
+		if ((tab = memchr(p, '\t', (size_t)(end - p))) == NULL)
+			break;
+		*tab = '\0';
+		r->flen[r->nf++] = (size_t)(tab - p);
+		p = tab + 1;
+	}
+	r->flen[r->nf++] = (size_t)(end - p);
+	r->rowlen = n + 1;
+	r->done = 1;
+}
+
 /*
- * Consume the input up to and including the next LF, or all of it.  The
- * length limit is on the text, without its CR LF or LF: a line found too
- * long on the way is no longer fed, and is reported at its end.
+ * A whole line: its first `held` bytes at s, `total` bytes in all, its
+ * LF not counted.  The first fault in it, by position, says why it is
+ * malformed: a NUL, a CR other than one just before the LF, or the byte
+ * past RECORD_MAX.  A line with no text is no record.
  */
 static void
-take_line(struct record_reader *r)
+take_whole(struct record_reader *r, const char *s, size_t held, size_t total)
 {
-	const char *p = r->buf + r->pos, *nl;
-	size_t n, end, body;
-	int cr;
+	const char *nul, *cr;
+	size_t body = total, look;
 
-	nl = memchr(p, '\n', r->len - r->pos);
-	n = nl ? (size_t)(nl - p) + 1 : r->len - r->pos;
-	r->pos += n;
-	if (r->row_bytes == 0)
-		r->row_line = r->lineno + 1;
-	r->row_bytes += n;
-	cr = nl != NULL && (n >= 2 ? p[n - 2] == '\r' : r->pending_cr);
-	/* The bytes before any line ending: a CR among them is a lone one. */
-	body = n - (nl != NULL) - (size_t)(cr && n >= 2);
-	if (nl == NULL && n > 0 && p[n - 1] == '\r')
+	r->line = NULL;
+	if (total > 0 && held == total && s[total - 1] == '\r')
 		body--;
-	if (r->bad == NULL) {
-		if (memchr(p, '\0', n) != NULL)
-			mark_bad(r, "NUL byte in line");
-		else if (memchr(p, '\r', body) != NULL)
-			mark_bad(r, "carriage return inside the line");
-		else if (r->row_bytes > RECORD_MAX + 2)
-			mark_bad(r, "line longer than %d bytes", RECORD_MAX);
-		else
-			feed_line(r, p, n, nl != NULL);
-	}
-	if (nl == NULL)
-		return;
-	r->lineno++;
-	end = r->row_bytes - 1 - (size_t)cr;
-	r->row_bytes = 0;
-	if (end > RECORD_MAX)
+	look = body < RECORD_MAX ? body : RECORD_MAX;
+	if ((nul = memchr(s, '\0', look)) != NULL)
+		look = (size_t)(nul - s);
+	if ((cr = memchr(s, '\r', look)) != NULL)
+		mark_bad(r, "carriage return inside the line");
+	else if (nul != NULL)
+		mark_bad(r, "NUL byte in line");
+	else if (body > RECORD_MAX)
 		mark_bad(r, "line longer than %d bytes", RECORD_MAX);
+	if (r->bad != NULL) {
+		drop_row(r);
+		return;
+	}
+	if (body == 0)
+		return;
+	if (!r->libcsv) {
+		split_tsv(r, s, body);
+		r->line = s;
+		r->linelen = body;
+		return;
+	}
+	feed(r, s, body);
+	feed(r, "\n", 1);
 	/* libcsv's ROW_NOT_BEGUN is 0: anything else is a quote left open. */
 	if (!r->done && r->csv.pstate != 0)
 		mark_bad(r, "unterminated quoted field");
@@ -315,6 +337,40 @@ take_line(struct record_reader *r)
 		drop_row(r);
 }
 
+/*
+ * Consume the input up to and including the next LF, or all of it.  A
+ * line whole in the buffer is taken where it lies, with no copy; one
+ * cut by the end of the buffer is gathered in r->acc.
+ */
+static void
+take_line(struct record_reader *r)
+{
+	const char *p = r->buf + r->pos, *nl;
+	size_t n, keep;
+
+	nl = memchr(p, '\n', r->len - r->pos);
+	n = nl ? (size_t)(nl - p) : r->len - r->pos;
+	r->pos += n + (nl != NULL);
+	if (r->row_bytes == 0)
+		r->row_line = r->lineno + 1;
+	if (nl != NULL && r->row_bytes == 0) {
+		r->lineno++;
+		take_whole(r, p, n, n);
+		return;
+	}
+	keep = ACC_MAX - r->acclen < n ? ACC_MAX - r->acclen : n;
+	memcpy(r->acc + r->acclen, p, keep);
+	r->acclen += keep;
+	r->row_bytes += n;
+	if (nl == NULL)
+		return;
+	r->lineno++;
+	take_whole(r, r->acc, r->acclen, r->row_bytes);
+	r->acclen = 0;
+	r->row_bytes = 0;
+}
+
+/* A last line with no LF is a line all the same. */
 static void
 take_eof(struct record_reader *r)
 {
@@ -322,14 +378,9 @@ take_eof(struct record_reader *r)
 	if (r->row_bytes == 0)
 		return;
 	r->lineno++;
-	if (r->row_bytes - (size_t)r->pending_cr > RECORD_MAX)
-		mark_bad(r, "line longer than %d bytes", RECORD_MAX);
-	r->pending_cr = 0;
+	take_whole(r, r->acc, r->acclen, r->row_bytes);
+	r->acclen = 0;
 	r->row_bytes = 0;
-	if (r->bad == NULL && csv_fini(&r->csv, on_field, on_row, r) != 0)
-		mark_bad(r, "unterminated quoted field");
-	if (r->bad != NULL)
-		drop_row(r);
 }
 
 /* Refill the buffer; return 1 on data, 0 at EOF, or a RECORD_ kind. */
@@ -510,6 +561,8 @@ classify(struct record_reader *r, struct record *rec)
 	rec->field = r->field;
 	rec->len = r->flen;
 	rec->lineno = r->row_line;
+	rec->line = r->line;
+	rec->linelen = r->linelen;
 	if (r->bad != NULL) {
 		record_bad(r, r->row_line, "%s", r->bad);
 		return RECORD_BAD;
@@ -584,6 +637,7 @@ classify(struct record_reader *r, struct record *rec)
 		rec->nfield = r->ncol;
 		rec->field = r->col;
 		rec->len = r->collen;
+		rec->line = NULL;
 		return RECORD_HEADER;
 	}
 	return RECORD_OK;
@@ -804,6 +858,12 @@ record_put_fields(struct record_writer *w, const struct record *rec)
 {
 	size_t i;
 
+	if (rec->line != NULL && !w->csv && w->nfield == 0 && rec->linelen <= sizeof w->line - w->len) {
+		memcpy(w->line + w->len, rec->line, rec->linelen);
+		w->len += rec->linelen;
+		w->nfield = rec->nfield;
+		return;
+	}
 	for (i = 0; i < rec->nfield; i++)
 		record_put(w, rec->field[i], rec->len[i]);
 }

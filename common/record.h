@@ -11,7 +11,8 @@
 enum record_flags {
 	RECORD_CSV = 1,		/* comma-separated, quoted as RFC 4180 */
 	RECORD_INTERRUPTIBLE = 2,	/* a writer whose blocking writes a signal ends (sig_fwrite) */
-	RECORD_SHARED = 4	/* a pipe other writers may share: whole lines, PIPE_BUF at most a write */
+	RECORD_SHARED = 4,	/* a pipe other writers may share: whole lines, PIPE_BUF at most a write */
+	RECORD_LIBCSV = 8	/* TSV split by libcsv, not memchr: the oracle of the TSV path */
 };
 
 enum record_kind {
@@ -35,6 +36,8 @@ struct record {
 	double	 ts;
 	double	 value;
 	size_t	 lineno;	/* input line the record began on */
+	const char *line;	/* TSV: the fields as read, TAB between (record_put_fields); or NULL */
+	size_t	 linelen;
 };
 
 struct record_reader;

@@ -131,11 +131,15 @@ xm_version(void)
 /*
  * Records go out in blocks of 64 KiB when they come fast; each program
  * flushes by itself whenever it is about to wait (xm(7), STREAMING).
+ * The buffer is ours: glibc takes the size only with the buffer, and
+ * would write to a pipe 4 KiB at a time.
  */
 void
 xm_buffer_stdout(void)
 {
-	setvbuf(stdout, NULL, _IOFBF, 65536);
+	static char buf[65536];
+
+	setvbuf(stdout, buf, _IOFBF, sizeof buf);
 }
 
 /* A failed write to stdout has been reported: once is enough. */
