@@ -34,11 +34,40 @@ scan(const char *s, int signed_exp, double *v)
 	const char *p = s, *q;
 	unsigned long long m = 0;
 	long e = 0, x = 0;
-	int sig = 0, many = 0, xneg = 0;
+	int sig = 0, many = 0, xneg = 0, ok;
+	long whole, frac = 0;
 	double r;
 
 	if (signed_exp && (*p == '+' || *p == '-'))
 		p++;
+	/* Nearly every number: nineteen digits at most, no exponent. */
+	for (q = p; *q >= '0' && *q <= '9'; q++)
+		m = m * 10 + (unsigned)(*q - '0');
+	whole = q - p;
+	if (*q == '.') {
+		const char *f = q + 1;
+
+		for (q = f; *q >= '0' && *q <= '9'; q++)
+			m = m * 10 + (unsigned)(*q - '0');
+		frac = q - f;
+		ok = whole + frac > 0 && (signed_exp || (whole > 0 && frac > 0));
+	} else {
+		ok = whole > 0;
+	}
+	if (ok && *q == '\0' && whole + frac <= 19) {
+		if (m == 0) {
+			r = 0;
+		} else if (m <= (1ULL << 53) && frac <= 22) {
+			r = (double)m;
+			r = frac > 0 ? r / exact10[frac] : r;
+		} else {
+			r = strtod(p, NULL);
+		}
+		*v = *s == '-' ? -r : r;
+		return 0;
+	}
+	m = 0;
+	e = 0;
 	for (q = p; *q >= '0' && *q <= '9'; q++) {
 		if (sig < 19) {
 			m = m * 10 + (unsigned)(*q - '0');

@@ -20,6 +20,7 @@
 #include <poll.h>
 #include <stdio_ext.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -114,6 +115,8 @@ record_reader_new(int fd, int flags)
 	r->libcsv = (flags & (RECORD_CSV | RECORD_LIBCSV)) != 0;
 	r->buf = xm_malloc(READ_SIZE);
 	r->acc = xm_malloc(ACC_MAX);
+	r->rowcap = RECORD_MAX + 1;
+	r->row = xm_malloc(r->rowcap);
 	if (r->libcsv)
 		parser_init(r);
 	return r;
@@ -263,72 +266,143 @@ drop_row(struct record_reader *r)
 	r->done = 1;
 }
 
-/* TSV: the fields are the bytes between TABs, copied to the row and cut there. */
-static void
-split_tsv(struct record_reader *r, const char *s, size_t n)
-{
-	char *p, *end, *tab;
+/* Why a line is malformed (cut_line). */
+enum { LINE_OK, LINE_NUL, LINE_CR, LINE_LONG };
 
-	if (n + 1 > r->rowcap) {
-		r->rowcap = RECORD_MAX + 1;
-		r->row = xm_reallocarray(r->row, r->rowcap, 1);
-	}
-	memcpy(r->row, s, n);
-	r->row[n] = '\0';
-	p = r->row;
-	end = r->row + n;
-	for (;;) {
+/* Byte i of the row: a TAB ends a field, a NUL or CR the line. */
+static int
+cut_at(struct record_reader *r, size_t i, size_t *start)
+{
+	unsigned char c = (unsigned char)r->row[i];
+
+	if (c > '\r')
+		return LINE_OK;
+	if (c == '\t') {
 		if (r->nf == r->fcap)
 			grow_fields(r);
-		r->off[r->nf] = (size_t)(p - r->row);
-		if ((tab = memchr(p, '\t', (size_t)(end - p))) == NULL)
-			break;
-		*tab = '\0';
-		r->flen[r->nf++] = (size_t)(tab - p);
-		p = tab + 1;
+		r->row[i] = '\0';
+		r->off[r->nf] = *start;
+		r->flen[r->nf++] = i - *start;
+		*start = i + 1;
+		return LINE_OK;
 	}
-	r->flen[r->nf++] = (size_t)(end - p);
-	r->rowlen = n + 1;
-	r->done = 1;
+	return c == '\0' ? LINE_NUL : c == '\r' ? LINE_CR : LINE_OK;
+}
+
+/*
+ * The eight bytes from i, m marking those that may be below 14: in
+ * order, as a little-endian load puts the first lowest; else each.
+ */
+static int
+cut_word(struct record_reader *r, size_t i, uint64_t m, size_t *start)
+{
+	int fault = LINE_OK;
+
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	for (; m != 0 && fault == LINE_OK; m &= m - 1)
+		fault = cut_at(r, i + (size_t)__builtin_ctzll(m) / 8, start);
+#else
+	size_t j;
+
+	for (j = 0; j < 8 && fault == LINE_OK; j++)
+		fault = cut_at(r, i + j, start);
+#endif
+	return fault;
+}
+
+/*
+ * Copy a line's text to the row, cutting it at its TABs: the fields of
+ * TSV, which has no quoting.  0, or why the line is malformed: the
+ * first NUL or CR in it, or its length.  One pass.
+ */
+static int
+cut_line(struct record_reader *r, const char *s, size_t len)
+{
+	size_t look = len < RECORD_MAX ? len : RECORD_MAX, i, start = 0;
+	uint64_t w, m;
+	int fault;
+	char *row = r->row;
+
+	memcpy(row, s, look);
+	r->nf = 0;
+	/*
+	 * Eight bytes at a time: a bit is set in m below each byte less than
+	 * 14 (Mycroft's test), and perhaps below a few others after one;
+	 * each is looked at, lowest first.  The last few bytes one by one.
+	 */
+	for (i = 0; i + 8 <= look; i += 8) {
+		memcpy(&w, row + i, 8);
+		m = (w - 0x0e0e0e0e0e0e0e0eULL) & ~w & 0x8080808080808080ULL;
+		if (m != 0 && (fault = cut_word(r, i, m, &start)) != LINE_OK)
+			return fault;
+	}
+	for (; i < look; i++)
+		if ((fault = cut_at(r, i, &start)) != LINE_OK)
+			return fault;
+	if (len > RECORD_MAX)
+		return LINE_LONG;
+	if (r->nf == r->fcap)
+		grow_fields(r);
+	row[look] = '\0';
+	r->off[r->nf] = start;
+	r->flen[r->nf++] = look - start;
+	r->rowlen = look + 1;
+	return LINE_OK;
+}
+
+/* What cut_line says of a line, found apart from it, by memchr: for libcsv's path. */
+static int
+line_fault(const char *s, size_t len)
+{
+	size_t look = len < RECORD_MAX ? len : RECORD_MAX;
+	const char *nul = memchr(s, '\0', look), *cr;
+
+	if ((cr = memchr(s, '\r', nul != NULL ? (size_t)(nul - s) : look)) != NULL)
+		return LINE_CR;
+	if (nul != NULL)
+		return LINE_NUL;
+	return len > RECORD_MAX ? LINE_LONG : LINE_OK;
 }
 
 /*
  * A whole line: its first `held` bytes at s, `total` bytes in all, its
- * LF not counted.  The first fault in it, by position, says why it is
- * malformed: a NUL, a CR other than one just before the LF, or the byte
- * past RECORD_MAX.  A line with no text is no record.
+ * LF not counted, a CR before that LF not part of it.  A line with no
+ * text is no record.
  */
 static void
 take_whole(struct record_reader *r, const char *s, size_t held, size_t total)
 {
-	const char *nul, *cr;
-	size_t body = total, look;
+	static const char *const why[] = {
+		[LINE_NUL] = "NUL byte in line",
+		[LINE_CR] = "carriage return inside the line",
+	};
+	size_t len = total;
+	int fault;
 
 	r->line = NULL;
 	if (total > 0 && held == total && s[total - 1] == '\r')
-		body--;
-	look = body < RECORD_MAX ? body : RECORD_MAX;
-	if ((nul = memchr(s, '\0', look)) != NULL)
-		look = (size_t)(nul - s);
-	if ((cr = memchr(s, '\r', look)) != NULL)
-		mark_bad(r, "carriage return inside the line");
-	else if (nul != NULL)
-		mark_bad(r, "NUL byte in line");
-	else if (body > RECORD_MAX)
-		mark_bad(r, "line longer than %d bytes", RECORD_MAX);
-	if (r->bad != NULL) {
+		len--;
+	fault = r->libcsv ? line_fault(s, len) : cut_line(r, s, len);
+	if (fault != LINE_OK) {
+		if (fault == LINE_LONG)
+			mark_bad(r, "line longer than %d bytes", RECORD_MAX);
+		else
+			mark_bad(r, "%s", why[fault]);
 		drop_row(r);
 		return;
 	}
-	if (body == 0)
-		return;
-	if (!r->libcsv) {
-		split_tsv(r, s, body);
-		r->line = s;
-		r->linelen = body;
+	if (len == 0) {
+		r->nf = 0;
+		r->rowlen = 0;
 		return;
 	}
-	feed(r, s, body);
+	if (!r->libcsv) {
+		r->done = 1;
+		r->line = s;
+		r->linelen = len;
+		return;
+	}
+	feed(r, s, len);
 	feed(r, "\n", 1);
 	/* libcsv's ROW_NOT_BEGUN is 0: anything else is a quote left open. */
 	if (!r->done && r->csv.pstate != 0)

@@ -36,7 +36,11 @@ struct record {
 	double	 ts;
 	double	 value;
 	size_t	 lineno;	/* input line the record began on */
-	const char *line;	/* TSV: the fields as read, TAB between (record_put_fields); or NULL */
+	/*
+	 * TSV: the fields as read, TAB between (record_put_fields), and the
+	 * fields lie in order in the linelen + 1 bytes from field[0]; or NULL.
+	 */
+	const char *line;
 	size_t	 linelen;
 };
 

@@ -17,6 +17,7 @@
 
 #include <err.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio_ext.h>
 #include <string.h>
@@ -34,11 +35,21 @@ static int dropped;		/* sig_fwrite wrote nothing more after a signal */
 static sigset_t watched;	/* all, for the signalfd */
 static sigset_t ending;		/* those that end the program: let through to flush */
 
+/*
+ * Let through only where a write may block on a reader that stopped
+ * reading.  stdio goes on with a write the signal cut short, and would
+ * block again: stdout does not block any more, the program is ending.
+ */
 static void
 note(int signo)
 {
+	int fl, e = errno;
+
 	caught = signo;
 	ended = 1;
+	if ((fl = fcntl(STDOUT_FILENO, F_GETFL)) != -1)
+		fcntl(STDOUT_FILENO, F_SETFL, fl | O_NONBLOCK);
+	errno = e;
 }
 
 int

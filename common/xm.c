@@ -148,13 +148,15 @@ static int stdout_said;
 /*
  * Right after a write or a flush of f: if f is stdout and the write
  * failed (a full disk), say so now, while errno still tells why.  A
- * reader gone is no failure, nor a write a signal broke off: the
- * program is on its way out, and drops what it could not write.
+ * reader gone is no failure, nor a write a signal broke off (EINTR, or
+ * EAGAIN once the signal made stdout non-blocking, sig.c): the program
+ * is on its way out, and drops what it could not write.
  */
 void
 xm_stdout_check(FILE *f)
 {
-	if (f != stdout || stdout_said || !ferror(f) || errno == EPIPE || errno == EINTR)
+	if (f != stdout || stdout_said || !ferror(f) || errno == EPIPE || errno == EINTR ||
+	    errno == EAGAIN)
 		return;
 	warn("stdout");
 	stdout_said = 1;

@@ -119,6 +119,16 @@ status_for() {
 	done
 }
 
+@test "hostile: TSV cut at its TABs gives what libcsv gives: the same records, lines and messages" {
+	# the record fuzz target, which holds the reader to libcsv (RECORD_LIBCSV) on
+	# input whose first byte is even ("T": TSV), over each whole stream
+	for c in $CASES series; do
+		{ printf T; cat "$H/$c.in"; } > "$c.fz"
+	done
+	run -0 "${XM_FUZZ:-$BATS_TEST_DIRNAME/../obj/fuzz}/replay-record" $(printf '%s.fz ' $CASES series)
+	assert_output "ok - replay-record: $(($(echo $CASES | wc -w) + 1)) inputs replayed"
+}
+
 @test "hostile: a million series: each program keeps --max-series of them, says so once, and stays in bounds" {
 	feed series xm-buffer
 	assert_equal "$st $(grep -vc '^#' out)" '1 100000'

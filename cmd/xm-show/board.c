@@ -146,6 +146,40 @@ series_field(const struct series *s, const char *name)
 	return NULL;
 }
 
+/*
+ * The window columns of the latest record: parsed here, when a panel
+ * draws them, not for every record that goes by.
+ */
+void
+series_window(const struct series *s, struct series_window *w)
+{
+	const int *k = s->hdr->known;
+	const char *f[K_N] = { NULL }, *p = s->rec;
+	size_t i;
+	int j;
+
+	for (i = 0; i < s->hdr->n && p < s->rec + s->reclen; i++) {
+		for (j = K_MEAN; j <= K_ZSCORE; j++)
+			if (k[j] == (int)i)
+				f[j] = p;
+		p += strlen(p) + 1;
+	}
+	w->mean = w->min = w->max = w->zscore = NAN;
+	if (f[K_MEAN] != NULL)
+		num_parse(f[K_MEAN], &w->mean);
+	if (f[K_MIN] != NULL)
+		num_parse(f[K_MIN], &w->min);
+	if (f[K_MAX] != NULL)
+		num_parse(f[K_MAX], &w->max);
+	if (f[K_ZSCORE] != NULL)
+		num_parse(f[K_ZSCORE], &w->zscore);
+	w->trend = 2;
+	if (f[K_TREND] != NULL)
+		w->trend = strcmp(f[K_TREND], "increasing") == 0 ? 1 :
+		    strcmp(f[K_TREND], "decreasing") == 0 ? -1 :
+		    strcmp(f[K_TREND], "stable") == 0 ? 0 : 2;
+}
+
 /* The value back steps before the newest (0: the newest). */
 double
 series_hist(const struct series *s, uint32_t back)
@@ -253,28 +287,25 @@ board_take(struct board *b, const struct header *h, const struct record *rec)
 	if (s->nhist == 2 * HIST)
 		s->nhist = HIST;
 	s->hdr = h;
-	for (o = 0, i = 0; i < rec->nfield; i++)
-		o += rec->len[i] + 1;
+	if (rec->line != NULL) {
+		o = rec->linelen + 1;
+	} else {
+		for (o = 0, i = 0; i < rec->nfield; i++)
+			o += rec->len[i] + 1;
+	}
 	if (o > s->reccap) {
 		s->reccap = o;
 		s->rec = xm_reallocarray(s->rec, o, 1);
 	}
-	for (o = 0, i = 0; i < rec->nfield; i++) {
-		memcpy(s->rec + o, rec->field[i], rec->len[i] + 1);
-		o += rec->len[i] + 1;
+	if (rec->line != NULL) {
+		memcpy(s->rec, rec->field[0], o);
+	} else {
+		for (o = 0, i = 0; i < rec->nfield; i++) {
+			memcpy(s->rec + o, rec->field[i], rec->len[i] + 1);
+			o += rec->len[i] + 1;
+		}
 	}
 	s->reclen = o;
-	s->mean = number(rec, k[K_MEAN]);
-	s->min = number(rec, k[K_MIN]);
-	s->max = number(rec, k[K_MAX]);
-	s->zscore = number(rec, k[K_ZSCORE]);
-	s->trend = 2;
-	if (k[K_TREND] >= 0 && (size_t)k[K_TREND] < rec->nfield) {
-		const char *t = rec->field[k[K_TREND]];
-
-		s->trend = strcmp(t, "increasing") == 0 ? 1 : strcmp(t, "decreasing") == 0 ? -1 :
-		    strcmp(t, "stable") == 0 ? 0 : 2;
-	}
 	s->from_stream = 0;
 	s->since = NAN;
 	sev = -1;

@@ -664,11 +664,16 @@ trend_name_width(const struct page *p)
 static void
 trend_row(struct page *p, const struct glyphs *g, const struct series *s, int hosts)
 {
-	double mean = s->mean, lo = s->min, hi = s->max, v;
+	struct series_window w;
+	double mean, lo, hi, v;
 	uint32_t n = s->nhist < HIST ? s->nhist : HIST, i;
 	int name_w = trend_name_width(p), spark_w;
 	char z[32];
 
+	series_window(s, &w);
+	mean = w.mean;
+	lo = w.min;
+	hi = w.max;
 	if (name_w < 12)
 		name_w = 12;
 	if (isnan(mean)) {
@@ -695,15 +700,15 @@ trend_row(struct page *p, const struct glyphs *g, const struct series *s, int ho
 	page_put(p, AT_NONE, " ");
 	num_right(p, AT_NONE, hi, 7);
 	page_put(p, AT_NONE, " ");
-	page_put(p, AT_NONE, s->trend == 1 ? g->up : s->trend == -1 ? g->down :
-	    s->trend == 0 ? g->level : " ");
+	page_put(p, AT_NONE, w.trend == 1 ? g->up : w.trend == -1 ? g->down :
+	    w.trend == 0 ? g->level : " ");
 	page_put(p, AT_NONE, " ");
 	spark_w = page_room(p) - 8;
 	spark(p, g, s, spark_w);
-	if (isfinite(s->zscore) && s->zscore != 0) {
+	if (isfinite(w.zscore) && w.zscore != 0) {
 		page_pad(p, p->width - 7);
-		snprintf(z, sizeof z, "z%+.1f", s->zscore);
-		right(p, fabs(s->zscore) >= 3 ? AT_HIGH : AT_DIM, z, 7);
+		snprintf(z, sizeof z, "z%+.1f", w.zscore);
+		right(p, fabs(w.zscore) >= 3 ? AT_HIGH : AT_DIM, z, 7);
 	}
 }
 

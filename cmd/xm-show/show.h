@@ -59,9 +59,13 @@ struct series {
 	int	 from_stream;	/* sev came from xm-alert's column */
 	int	 deflt;		/* the default rule that matches it, chosen once; -1: none */
 	double	 since;		/* when sev began, if the stream says */
+};
+
+/* xm-buffer's columns of a series' latest record, read when drawn. */
+struct series_window {
 	int	 trend;		/* -1 decreasing, 0 stable, 1 increasing, 2: not known */
 	double	 zscore;	/* NAN: not known */
-	double	 mean, min, max;	/* from xm-buffer, NAN when not there */
+	double	 mean, min, max;	/* NAN when not there */
 };
 
 struct show_event {
@@ -100,6 +104,7 @@ const struct header *board_header(struct board *, const char *const *, size_t);
 int	 board_take(struct board *, const struct header *, const struct record *);
 const char *series_field(const struct series *, const char *);
 double	 series_hist(const struct series *, uint32_t);
+void	 series_window(const struct series *, struct series_window *);
 int	 board_sorted(const struct board *, struct series ***);
 
 /* A page: lines of text in runs of one attribute, for the screen or for plain text. */

@@ -4,7 +4,9 @@
  * fields, as many as the header names, no TAB, CR, LF or NUL in a field,
  * a ts, a host, a metric and a value that parse, line numbers rising.
  * What it takes, written again as TSV by the writer, reads back as the
- * same headers and records, none malformed.
+ * same headers and records, none malformed.  And TSV split by memchr
+ * gives what libcsv gives (RECORD_LIBCSV, the oracle): the same kinds,
+ * lines, fields, numbers and messages.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -110,6 +112,64 @@ read_all(int fd, int csv, struct trail *t, FILE *out)
 	return bad;
 }
 
+/*
+ * Everything the reader says of the input, its messages in their place:
+ * stderr is the trail while it reads.  A record's line, where the reader
+ * keeps it, is its fields with TABs between.
+ */
+static void
+trail_of(const uint8_t *data, size_t size, int flags, char **buf, size_t *len)
+{
+	FILE *f, *err = stderr;
+	struct record_reader *r;
+	struct record rec;
+	size_t i, o;
+	int k, fd = fuzz_fd(data, size);
+
+	if ((f = open_memstream(buf, len)) == NULL)
+		abort();
+	stderr = f;
+	r = record_reader_new(fd, flags);
+	while ((k = record_read(r, &rec)) != RECORD_EOF) {
+		fprintf(f, "%d %zu", k, rec.lineno);
+		if (k == RECORD_OK)
+			fprintf(f, " %a %a", rec.ts, rec.value);
+		for (i = 0; k != RECORD_BAD && i < rec.nfield; i++) {
+			fputc('|', f);
+			fwrite(rec.field[i], 1, rec.len[i], f);
+		}
+		fputc('\n', f);
+		for (i = o = 0; k != RECORD_BAD && rec.line != NULL && i < rec.nfield; i++) {
+			if (o + rec.len[i] > rec.linelen ||
+			    memcmp(rec.line + o, rec.field[i], rec.len[i]) != 0 ||
+			    (o + rec.len[i] < rec.linelen && rec.line[o + rec.len[i]] != '\t'))
+				fuzz_fail("line %zu: the line kept is not its fields", rec.lineno);
+			o += rec.len[i] + 1;
+		}
+		if (k != RECORD_BAD && rec.line != NULL && o != rec.linelen + 1)
+			fuzz_fail("line %zu: the line kept is longer than its fields", rec.lineno);
+	}
+	fprintf(f, "%zu skipped\n", record_skipped(r));
+	record_reader_free(r);
+	stderr = err;
+	fclose(f);
+	close(fd);
+}
+
+static void
+oracle(const uint8_t *data, size_t size)
+{
+	char *fast, *slow;
+	size_t fastlen, slowlen;
+
+	trail_of(data, size, 0, &fast, &fastlen);
+	trail_of(data, size, RECORD_LIBCSV, &slow, &slowlen);
+	if (fastlen != slowlen || memcmp(fast, slow, fastlen) != 0)
+		fuzz_fail("TSV by memchr and by libcsv differ:\n%s\n---\n%s", fast, slow);
+	free(fast);
+	free(slow);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -127,6 +187,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    (again.f = open_memstream(&again.buf, &again.len)) == NULL ||
 	    (out = open_memstream(&tsv, &tsvlen)) == NULL)
 		abort();
+	if (!(data[0] & 1))
+		oracle(data + 1, size - 1);
 	fd = fuzz_fd(data + 1, size - 1);
 	read_all(fd, data[0] & 1, &first, out);
 	close(fd);
