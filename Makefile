@@ -114,7 +114,14 @@ run: deps
 
 check: deps-check
 	@$(MAKE) --no-print-directory all units replays
-	@XM_BIN=$(abspath $(BIN)) XM_UNITS=$(abspath $(O)/tests) XM_FUZZ=$(abspath $(O)/fuzz) tests/run
+	@XM_BIN=$(abspath $(BIN)) XM_UNITS=$(abspath $(O)/tests) XM_FUZZ=$(abspath $(O)/fuzz) \
+	    XM_GATE_CFLAGS='$(CFLAGS)' tests/run
+
+# Instructions a record of each stage against tests/bench/baseline.tsv
+# (callgrind; in make check too, but for sanitized or valgrind builds).
+bench-check: deps-check
+	@$(MAKE) --no-print-directory all
+	@XM_BIN=$(abspath $(BIN)) XM_GATE_CFLAGS='$(CFLAGS)' tests/bench/gate
 
 # Not in check: the kill -9 loops a thousand times each, and a soak of
 # SOAK_RECORDS records (tests/soak/run) with its figures.
@@ -143,7 +150,7 @@ fuzz: deps-fuzz
 SANFLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
            -fno-sanitize-recover=all
 sanitize: deps-check
-	@XM_NO_RSS=1 $(MAKE) --no-print-directory O=obj/san BIN=obj/san/bin \
+	@XM_NO_RSS=1 XM_NO_GATE=1 $(MAKE) --no-print-directory O=obj/san BIN=obj/san/bin \
 	    CFLAGS="$(SANFLAGS)" LDFLAGS="$(SANFLAGS)" check
 
 # The whole suite with every program under valgrind memcheck.
@@ -153,9 +160,15 @@ valgrind: deps-check
 	@$(MAKE) --no-print-directory replays
 	@XM_VALGRIND=1 XM_BIN=$(abspath $(BIN)) XM_UNITS=$(abspath $(O)/tests) XM_FUZZ=$(abspath $(O)/fuzz) tests/run
 
+BENCH_BIN = floor samplefloor rusage csvfloor latency
+
+# BENCHMARKS.md, regenerated whole; XM_BENCH_RECORDS, XM_BENCH_RUNS to vary.
 bench: deps-bench
-	@$(MAKE) --no-print-directory all $(O)/bench/floor $(O)/bench/rusage $(O)/bench/csvfloor
-	@XM_BIN=$(abspath $(BIN)) XM_BENCH=$(abspath $(O)/bench) tests/bench/run
+	@$(MAKE) --no-print-directory all $(BENCH_BIN:%=$(O)/bench/%)
+	@XM_BIN=$(abspath $(BIN)) XM_BENCH=$(abspath $(O)/bench) CFLAGS='$(CFLAGS)' \
+	    tests/bench/run > BENCHMARKS.md.tmp
+	@mv BENCHMARKS.md.tmp BENCHMARKS.md
+	@echo "make bench: BENCHMARKS.md written"
 
 $(O)/bench/%: $(O)/tests/bench/%.o
 	@mkdir -p $(@D)
@@ -177,7 +190,7 @@ clean:
 	rm -rf $(O) $(BIN)
 
 .PHONY: all units replays fuzzers deps deps-check deps-bench deps-fuzz run check \
-        sanitize valgrind fuzz stress soak bench install uninstall clean
+        sanitize valgrind fuzz stress soak bench bench-check install uninstall clean
 .SECONDARY:
 
 -include $(shell find $(O) -name '*.d' 2>/dev/null)

@@ -1,5 +1,6 @@
 /* num.c: strict parsing and canonical formatting of stream numbers. */
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,8 +29,48 @@ static const double exact10[] = {
  * path); that is nearly every number a sampler writes.  Anything else
  * is left to strtod.
  */
+/*
+ * Eight ASCII digits at p, as a number (the SWAR method of simdjson's
+ * parse_eight_digits_unrolled); -1 if they are not all digits.
+ */
+static long long
+eight_digits(const char *p)
+{
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	uint64_t w;
+
+	memcpy(&w, p, 8);
+	if (((w & 0xF0F0F0F0F0F0F0F0ULL) |
+	    (((w + 0x0606060606060606ULL) & 0xF0F0F0F0F0F0F0F0ULL) >> 4)) != 0x3333333333333333ULL)
+		return -1;
+	w -= 0x3030303030303030ULL;
+	w = w * 10 + (w >> 8);
+	w = ((w & 0x000000FF000000FFULL) * (100 + (1000000ULL << 32)) +
+	    ((w >> 16) & 0x000000FF000000FFULL) * (1 + (10000ULL << 32))) >> 32;
+	return (long long)w;
+#else
+	(void)p;
+	return -1;
+#endif
+}
+
+/* The digits from p on, before end, into m: where they stop. */
+static const char *
+run_of_digits(const char *p, const char *end, unsigned long long *m)
+{
+	long long d;
+
+	while (end - p >= 8 && (d = eight_digits(p)) >= 0) {
+		*m = *m * 100000000 + (unsigned long long)d;
+		p += 8;
+	}
+	for (; p < end && *p >= '0' && *p <= '9'; p++)
+		*m = *m * 10 + (unsigned)(*p - '0');
+	return p;
+}
+
 static int
-scan(const char *s, int signed_exp, double *v)
+scan(const char *s, const char *end, int signed_exp, double *v)
 {
 	const char *p = s, *q;
 	unsigned long long m = 0;
@@ -41,14 +82,12 @@ scan(const char *s, int signed_exp, double *v)
 	if (signed_exp && (*p == '+' || *p == '-'))
 		p++;
 	/* Nearly every number: nineteen digits at most, no exponent. */
-	for (q = p; *q >= '0' && *q <= '9'; q++)
-		m = m * 10 + (unsigned)(*q - '0');
+	q = run_of_digits(p, end, &m);
 	whole = q - p;
 	if (*q == '.') {
 		const char *f = q + 1;
 
-		for (q = f; *q >= '0' && *q <= '9'; q++)
-			m = m * 10 + (unsigned)(*q - '0');
+		q = run_of_digits(f, end, &m);
 		frac = q - f;
 		ok = whole + frac > 0 && (signed_exp || (whole > 0 && frac > 0));
 	} else {
@@ -133,14 +172,27 @@ scan(const char *s, int signed_exp, double *v)
 int
 num_parse(const char *s, double *v)
 {
-	return scan(s, 1, v);
+	return scan(s, s + strlen(s), 1, v);
+}
+
+/* num_parse of s, whose length is known: len bytes, a NUL after them. */
+int
+num_parse_n(const char *s, size_t len, double *v)
+{
+	return scan(s, s + len, 1, v);
 }
 
 /* A timestamp: Unix seconds, digits with an optional fraction. */
 int
 num_parse_ts(const char *s, double *v)
 {
-	return scan(s, 0, v);
+	return scan(s, s + strlen(s), 0, v);
+}
+
+int
+num_parse_ts_n(const char *s, size_t len, double *v)
+{
+	return scan(s, s + len, 0, v);
 }
 
 /* A duration: a plain decimal with an optional unit ms, s, m, h or d. */
@@ -196,20 +248,32 @@ num_parse_count(const char *s, unsigned long long max, unsigned long long *v)
 	return 0;
 }
 
+static const char pairs[201] =
+	"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+	"8081828384858687888990919293949596979899";
+
+/* n in decimal, two digits a step. */
 static size_t
 format_uint(char *buf, unsigned long long n)
 {
 	char tmp[24];
-	size_t i = 0, len;
+	size_t i = sizeof tmp, len;
 
-	do {
-		tmp[i++] = (char)('0' + n % 10);
-		n /= 10;
-	} while (n);
-	len = i;
-	while (i)
-		*buf++ = tmp[--i];
-	*buf = '\0';
+	while (n >= 100) {
+		i -= 2;
+		memcpy(tmp + i, pairs + 2 * (n % 100), 2);
+		n /= 100;
+	}
+	if (n >= 10) {
+		i -= 2;
+		memcpy(tmp + i, pairs + 2 * n, 2);
+	} else {
+		tmp[--i] = (char)('0' + n);
+	}
+	len = sizeof tmp - i;
+	memcpy(buf, tmp + i, len);
+	buf[len] = '\0';
 	return len;
 }
 
@@ -246,11 +310,6 @@ put_digits(char *o, const char *d, size_t n)
 	memcpy(o, d, n);
 	return n;
 }
-
-static const char pairs[201] =
-	"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
-	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
-	"8081828384858687888990919293949596979899";
 
 /*
  * Integers below 1e15 are written exactly, in full (byte counters stay

@@ -9,6 +9,8 @@
 
 int	num_parse(const char *, double *);
 int	num_parse_ts(const char *, double *);
+int	num_parse_n(const char *, size_t, double *);
+int	num_parse_ts_n(const char *, size_t, double *);
 int	num_parse_seconds(const char *, double *);
 int	num_parse_count(const char *, unsigned long long, unsigned long long *);
 size_t	num_format(char [NUM_MAX], double);

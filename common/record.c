@@ -41,8 +41,10 @@ struct record_reader {
 	int	 sigfd;
 	int	 turn;		/* the last fill went to sigfd: input's turn if both are ready */
 	int	 csv_mode;
+	int	 metric_later;	/* RECORD_METRIC_LATER */
 	int	 libcsv;	/* split by libcsv: CSV, or TSV as the oracle (RECORD_LIBCSV) */
 	FILE	*out;		/* flushed before blocking; NULL: never */
+	struct record_writer *w;	/* its lines to out first (RECORD_BATCH) */
 	int	 out_pipe;	/* out is a pipe or a socket, whose reader may go */
 	struct csv_parser csv;
 
@@ -113,6 +115,7 @@ record_reader_new(int fd, int flags)
 	r->sigfd = -1;
 	r->csv_mode = (flags & RECORD_CSV) != 0;
 	r->libcsv = (flags & (RECORD_CSV | RECORD_LIBCSV)) != 0;
+	r->metric_later = (flags & RECORD_METRIC_LATER) != 0;
 	r->buf = xm_malloc(READ_SIZE);
 	r->acc = xm_malloc(ACC_MAX);
 	r->rowcap = RECORD_MAX + 1;
@@ -155,6 +158,13 @@ record_reader_flush(struct record_reader *r, FILE *out)
 
 	r->out = out;
 	r->out_pipe = fstat(fileno(out), &st) == 0 && (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode));
+}
+
+/* The lines w gathers go to its file before the reader waits for input. */
+void
+record_reader_batch(struct record_reader *r, struct record_writer *w)
+{
+	r->w = w;
 }
 
 /*
@@ -478,6 +488,8 @@ fill(struct record_reader *r)
 		while ((rc = poll(pfd, n, 0)) == -1 && errno == EINTR)
 			;
 		if (rc == 0) {
+			if (r->w != NULL)
+				record_flush(r->w);
 			if (r->out != NULL && r->sigfd >= 0 && sig_flush(r->out))
 				return RECORD_SIGNAL;
 			if (r->out != NULL && r->sigfd < 0) {
@@ -621,12 +633,25 @@ record_bad(struct record_reader *r, size_t lineno, const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
+/* Whether the record's metric breaks xm(7)'s rules: then said, and counted as skipped. */
+int
+record_metric_bad(struct record_reader *r, const struct record *rec)
+{
+	char q[XM_QUOTE_MAX];
+	const char *why;
+
+	if ((why = metric_check(rec->field[COL_METRIC], rec->len[COL_METRIC])) == NULL)
+		return 0;
+	record_bad(r, rec->lineno, "metric \"%s\": %s",
+	    xm_quote(q, rec->field[COL_METRIC], rec->len[COL_METRIC]), why);
+	return 1;
+}
+
 /* Check a completed row and tell what it is. */
 static int
 classify(struct record_reader *r, struct record *rec)
 {
 	char q[XM_QUOTE_MAX];
-	const char *why;
 	size_t i;
 
 	for (i = 0; i < r->nf; i++)
@@ -681,7 +706,7 @@ classify(struct record_reader *r, struct record *rec)
 		    r->nf, r->ncol);
 		return RECORD_BAD;
 	}
-	if (num_parse_ts(r->field[COL_TS], &rec->ts) != 0) {
+	if (num_parse_ts_n(r->field[COL_TS], r->flen[COL_TS], &rec->ts) != 0) {
 		record_bad(r, r->row_line, "ts \"%s\" is not a timestamp",
 		    xm_quote(q, r->field[COL_TS], r->flen[COL_TS]));
 		return RECORD_BAD;
@@ -690,12 +715,16 @@ classify(struct record_reader *r, struct record *rec)
 		record_bad(r, r->row_line, "host is empty");
 		return RECORD_BAD;
 	}
-	if ((why = metric_check(r->field[COL_METRIC], r->flen[COL_METRIC])) != NULL) {
-		record_bad(r, r->row_line, "metric \"%s\": %s",
-		    xm_quote(q, r->field[COL_METRIC], r->flen[COL_METRIC]), why);
+	/*
+	 * A metric a program has met before is the same bytes it checked
+	 * then: with RECORD_METRIC_LATER, it checks only new ones.  The
+	 * messages stay in the order of the fields.
+	 */
+	if (!r->metric_later && record_metric_bad(r, rec))
 		return RECORD_BAD;
-	}
-	if (num_parse(r->field[COL_VALUE], &rec->value) != 0) {
+	if (num_parse_n(r->field[COL_VALUE], r->flen[COL_VALUE], &rec->value) != 0) {
+		if (r->metric_later && record_metric_bad(r, rec))
+			return RECORD_BAD;
 		record_bad(r, r->row_line, "value \"%s\" is not a number",
 		    xm_quote(q, r->field[COL_VALUE], r->flen[COL_VALUE]));
 		return RECORD_BAD;
@@ -821,6 +850,7 @@ record_writer_init(struct record_writer *w, FILE *f, int flags)
 	w->csv = (flags & RECORD_CSV) != 0;
 	w->interruptible = (flags & RECORD_INTERRUPTIBLE) != 0;
 	w->shared = (flags & RECORD_SHARED) != 0;
+	w->batch = (flags & RECORD_BATCH) != 0;
 	w->tty = isatty(fileno(f));
 	w->nfield = 0;
 	w->len = 0;
@@ -927,15 +957,35 @@ record_put_ts(struct record_writer *w, double ts)
 	record_put(w, buf, num_format_ts(buf, ts));
 }
 
+/*
+ * n fields at once, as TSV has them: len bytes, TAB between.  One copy
+ * for a TSV writer; a CSV writer puts them one by one.
+ */
+void
+record_put_joined(struct record_writer *w, const char *s, size_t len, size_t n)
+{
+	const char *end = s + len, *tab;
+
+	if (!w->csv && len + 1 <= sizeof w->line - w->len) {
+		if (w->nfield != 0)
+			w->line[w->len++] = '\t';
+		memcpy(w->line + w->len, s, len);
+		w->len += len;
+		w->nfield += n;
+		return;
+	}
+	for (; n > 1 && (tab = memchr(s, '\t', (size_t)(end - s))) != NULL; n--, s = tab + 1)
+		record_put(w, s, (size_t)(tab - s));
+	record_put(w, s, (size_t)(end - s));
+}
+
 void
 record_put_fields(struct record_writer *w, const struct record *rec)
 {
 	size_t i;
 
-	if (rec->line != NULL && !w->csv && w->nfield == 0 && rec->linelen <= sizeof w->line - w->len) {
-		memcpy(w->line + w->len, rec->line, rec->linelen);
-		w->len += rec->linelen;
-		w->nfield = rec->nfield;
+	if (rec->line != NULL) {
+		record_put_joined(w, rec->line, rec->linelen, rec->nfield);
 		return;
 	}
 	for (i = 0; i < rec->nfield; i++)
@@ -948,8 +998,17 @@ record_end(struct record_writer *w)
 	if (w->len == sizeof w->line)
 		spill(w);
 	w->line[w->len++] = '\n';
-	spill(w);
+	if (!w->batch || w->len > sizeof w->line / 2)
+		spill(w);
 	w->nfield = 0;
+}
+
+/* The lines gathered (RECORD_BATCH) to stdio, whose own flush is the caller's. */
+void
+record_flush(struct record_writer *w)
+{
+	if (w->len > 0)
+		spill(w);
 }
 
 /* names[0] is "ts"; a TSV header spells it "#ts", a CSV header "ts". */

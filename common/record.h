@@ -12,7 +12,9 @@ enum record_flags {
 	RECORD_CSV = 1,		/* comma-separated, quoted as RFC 4180 */
 	RECORD_INTERRUPTIBLE = 2,	/* a writer whose blocking writes a signal ends (sig_fwrite) */
 	RECORD_SHARED = 4,	/* a pipe other writers may share: whole lines, PIPE_BUF at most a write */
-	RECORD_LIBCSV = 8	/* TSV split by libcsv, not memchr: the oracle of the TSV path */
+	RECORD_LIBCSV = 8,	/* TSV split by libcsv, not memchr: the oracle of the TSV path */
+	RECORD_BATCH = 16,	/* lines gather in the writer until record_flush (or 32 KiB) */
+	RECORD_METRIC_LATER = 32	/* the caller checks a metric new to it: record_metric_bad */
 };
 
 enum record_kind {
@@ -45,15 +47,18 @@ struct record {
 };
 
 struct record_reader;
+struct record_writer;
 
 struct record_reader *record_reader_new(int, int);
 void	 record_reader_free(struct record_reader *);
 void	 record_reader_name(struct record_reader *, const char *);
 void	 record_reader_flush(struct record_reader *, FILE *);
+void	 record_reader_batch(struct record_reader *, struct record_writer *);
 void	 record_reader_signal(struct record_reader *, int);
 int	 record_read(struct record_reader *, struct record *);
 void	 record_bad(struct record_reader *, size_t, const char *, ...)
 	    __attribute__((format(printf, 3, 4)));
+int	 record_metric_bad(struct record_reader *, const struct record *);
 int	 record_column(const struct record_reader *, const char *);
 size_t	 record_columns(const struct record_reader *, const char *const **);
 size_t	 record_skipped(const struct record_reader *);
@@ -61,14 +66,15 @@ int	 record_reader_end(struct record_reader *);
 
 /*
  * A line is put together here and handed to stdio whole: one call a
- * line instead of two a field.  A line longer than the room goes out in
- * pieces.
+ * line instead of two a field; with RECORD_BATCH, one call for many
+ * lines.  A line longer than the room goes out in pieces.
  */
 struct record_writer {
 	FILE	*f;
 	int	 csv;
 	int	 interruptible;	/* RECORD_INTERRUPTIBLE */
 	int	 shared;	/* RECORD_SHARED */
+	int	 batch;		/* RECORD_BATCH */
 	int	 tty;		/* f is a terminal: no control character goes out raw */
 	size_t	 nfield;	/* fields put on the current line */
 	size_t	 len;
@@ -80,8 +86,10 @@ void	 record_put(struct record_writer *, const char *, size_t);
 void	 record_put_str(struct record_writer *, const char *);
 void	 record_put_number(struct record_writer *, double);
 void	 record_put_ts(struct record_writer *, double);
+void	 record_put_joined(struct record_writer *, const char *, size_t, size_t);
 void	 record_put_fields(struct record_writer *, const struct record *);
 void	 record_end(struct record_writer *);
+void	 record_flush(struct record_writer *);
 void	 record_put_header(struct record_writer *, const char *const *, size_t);
 
 #endif

@@ -10,23 +10,65 @@
 #include "table.h"
 #include "xm.h"
 
-/* Eight bytes at a time, each mixed in by a multiply; then a final avalanche. */
+static uint64_t
+load8(const char *s)
+{
+	uint64_t w;
+
+	memcpy(&w, s, 8);
+	return w;
+}
+
+static uint64_t
+load4(const char *s)
+{
+	uint32_t w;
+
+	memcpy(&w, s, 4);
+	return w;
+}
+
+/* The two halves of a 128-bit product folded together (wyhash's mum). */
+static uint64_t
+mix(uint64_t a, uint64_t b)
+{
+#ifdef __SIZEOF_INT128__
+	unsigned __int128 r = (unsigned __int128)a * b;
+
+	return (uint64_t)r ^ (uint64_t)(r >> 64);
+#else
+	uint64_t h = (a ^ (b >> 29)) * 0xBF58476D1CE4E5B9ULL;
+
+	return (h ^ b) * 0x94D049BB133111EBULL ^ (h >> 32);
+#endif
+}
+
+/*
+ * Sixteen bytes a multiply, in the manner of wyhash: a key of host and
+ * metric, some 40 bytes, is three dependent multiplies.  The last bytes
+ * are read by loads that overlap, never byte by byte.
+ */
 uint64_t
 table_hash(const char *s, size_t len)
 {
-	uint64_t h = 0x9E3779B97F4A7C15ULL ^ len, w;
+	const uint64_t k0 = 0xa0761d6478bd642fULL, k1 = 0xe7037ed1a0b428dbULL,
+	    k2 = 0x8ebc6af09c88c6e3ULL;
+	uint64_t h = k0 ^ len, a = 0, b = 0;
+	size_t n = len;
 
-	for (; len >= 8; s += 8, len -= 8) {
-		memcpy(&w, s, 8);
-		h = (h ^ w) * 0xBF58476D1CE4E5B9ULL;
-		h ^= h >> 31;
+	for (; n > 16; s += 16, n -= 16)
+		h = mix(load8(s) ^ k1, load8(s + 8) ^ h);
+	if (n >= 8) {
+		a = load8(s);
+		b = load8(s + n - 8);
+	} else if (n >= 4) {
+		a = load4(s);
+		b = load4(s + n - 4);
+	} else if (n > 0) {
+		a = (uint64_t)(unsigned char)s[0] << 16 | (uint64_t)(unsigned char)s[n / 2] << 8 |
+		    (unsigned char)s[n - 1];
 	}
-	w = 0;
-	memcpy(&w, s, len);
-	h = (h ^ w) * 0x94D049BB133111EBULL;
-	h ^= h >> 29;
-	h *= 0xBF58476D1CE4E5B9ULL;
-	return h ^ (h >> 32);
+	return mix(k1 ^ len, mix(a ^ k1, b ^ h ^ k2));
 }
 
 void

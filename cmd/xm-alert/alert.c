@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "alert.h"
+#include "metric.h"
 #include "num.h"
 #include "xm.h"
 
@@ -102,10 +103,12 @@ alerts_make_id(struct series *s, const char *rule)
 
 /*
  * The series of host and metric, made if new, with the first rule that
- * matches it chosen once and for all; NULL past --max-series.
+ * matches it chosen once and for all; NULL past --max-series, or, given
+ * bad, with *bad 1 if the metric, new, breaks xm(7)'s rules.
  */
 struct series *
-alerts_series(struct alerts *a, const char *host, size_t hlen, const char *metric, size_t mlen)
+alerts_series(struct alerts *a, const char *host, size_t hlen, const char *metric, size_t mlen,
+    int *bad)
 {
 	struct series *s;
 	size_t len = hlen + 1 + mlen, i;
@@ -121,6 +124,9 @@ alerts_series(struct alerts *a, const char *host, size_t hlen, const char *metri
 	hash = table_hash(a->key, len);
 	if ((s = (struct series *)table_find(&a->table, a->key, len, hash)) != NULL)
 		return s;
+	/* a metric new here: checked now (RECORD_METRIC_LATER) */
+	if (bad != NULL && (*bad = metric_check(metric, mlen) != NULL))
+		return NULL;
 	if (a->n >= a->o->max_series && !a->loading)
 		return NULL;
 	s = table_insert(&a->table, sizeof *s, a->key, len, hash);

@@ -64,21 +64,21 @@ find_columns(struct run *x)
 	}
 }
 
+/* The columns xm-alert adds; since as text made once an alert, not once a record. */
 static void
-put_ours(struct run *x, const struct series *s, enum event ev)
+put_ours(struct run *x, struct series *s, enum event ev)
 {
-	char buf[NUM_MAX];
-
-	int i;
-
 	if (s == NULL || s->rule < 0) {
-		for (i = 0; i < 4; i++)
-			record_put(&x->w, "-", 1);
+		record_put_joined(&x->w, "-\t-\t-\t-", 7, 4);
 		return;
 	}
 	record_put_str(&x->w, severity_names[s->sev]);
 	record_put_str(&x->w, event_names[ev]);
-	record_put(&x->w, buf, num_format_ts(buf, s->since));
+	if (s->since_len == 0 || memcmp(&s->since_put, &s->since, sizeof s->since) != 0) {
+		s->since_len = (uint8_t)num_format_ts(s->since_text, s->since);
+		s->since_put = s->since;
+	}
+	record_put(&x->w, s->since_text, s->since_len);
 	record_put(&x->w, s->id, 16);
 }
 
@@ -132,7 +132,7 @@ notify(struct run *x, const struct change *c)
 static void
 put_change(struct run *x, const struct change *c)
 {
-	const struct series *s = c->s;
+	struct series *s = c->s;
 	const char *p = s->kept, *nl;
 	char buf[NUM_MAX];
 	uint32_t i;
@@ -205,16 +205,21 @@ take(struct run *x, const struct record *rec)
 	char q[XM_QUOTE_MAX], q2[XM_QUOTE_MAX];
 	enum event ev = EV_NONE;
 	double v;
-	int col;
+	int col, bad = 0;
 
+	/* first, so that a record whose metric is bad has no effect at all */
+	s = alerts_series(a, rec->field[COL_HOST], rec->len[COL_HOST], rec->field[COL_METRIC],
+	    rec->len[COL_METRIC], &bad);
+	if (s == NULL && bad) {
+		record_metric_bad(x->r, rec);
+		return -1;
+	}
 	if (a->nretired > 0)
 		retire(x, rec->ts);
 	if (rec->ts > a->now) {
 		a->now = rec->ts;
 		stale(x, rec->ts);
 	}
-	s = alerts_series(a, rec->field[COL_HOST], rec->len[COL_HOST], rec->field[COL_METRIC],
-	    rec->len[COL_METRIC]);
 	if (s == NULL) {
 		if (!a->said_full++)
 			warnx("line %zu: more than %zu series; new ones are not checked",
@@ -315,7 +320,8 @@ begin(struct run *x, const struct alert_opts *o, int adopt)
 
 	memset(x, 0, sizeof *x);
 	alerts_init(&x->a, o);
-	record_writer_init(&x->w, stdout, (o->csv ? RECORD_CSV : 0) | RECORD_INTERRUPTIBLE);
+	record_writer_init(&x->w, stdout, (o->csv ? RECORD_CSV : 0) | RECORD_INTERRUPTIBLE |
+	    RECORD_BATCH);
 	callback_init(&x->cb, o->exec, o->nexec, o->exec_timeout);
 	x->col = xm_calloc(o->nrules + 1, sizeof *x->col);
 	x->said = xm_calloc(o->nrules + 1, sizeof *x->said);
@@ -336,6 +342,7 @@ begin(struct run *x, const struct alert_opts *o, int adopt)
 static void
 end(struct run *x)
 {
+	record_flush(&x->w);
 	if (x->a.o->state != NULL)
 		state_unlock(&x->st);
 	callback_free(&x->cb);
@@ -352,6 +359,7 @@ end(struct run *x)
 static void
 finish(struct run *x)
 {
+	record_flush(&x->w);
 	sig_flush(stdout);
 	callback_drain(&x->cb, x->sigfd);
 	if (x->cb.failed)
@@ -383,8 +391,9 @@ alert_run(const struct alert_opts *o)
 
 	if ((k = begin(&x, o, 0)) < 0)
 		return not_begun(&x, k);
-	x.r = record_reader_new(STDIN_FILENO, o->csv ? RECORD_CSV : 0);
+	x.r = record_reader_new(STDIN_FILENO, (o->csv ? RECORD_CSV : 0) | RECORD_METRIC_LATER);
 	record_reader_flush(x.r, stdout);
+	record_reader_batch(x.r, &x.w);
 	record_reader_signal(x.r, x.sigfd);
 	find_columns(&x);
 
@@ -431,6 +440,7 @@ alert_run(const struct alert_opts *o)
 	}
 	if (x.a.nretired > 0)
 		retire(&x, -INFINITY);
+	record_flush(&x.w);
 	if (!x.closed && !sig_abandon(stdout))
 		headed(&x);
 	finish(&x);

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "buffer.h"
+#include "metric.h"
 #include "num.h"
 #include "xm.h"
 
@@ -31,7 +32,8 @@ buffer_init(struct buffer *b, const struct buffer_opts *o)
 		    o->cols[i] == C_TREND;
 	}
 	b->period = INT64_MIN;
-	record_writer_init(&b->w, stdout, (o->csv ? RECORD_CSV : 0) | RECORD_INTERRUPTIBLE);
+	record_writer_init(&b->w, stdout, (o->csv ? RECORD_CSV : 0) | RECORD_INTERRUPTIBLE |
+	    RECORD_BATCH);
 }
 
 void
@@ -52,9 +54,10 @@ buffer_free(struct buffer *b)
 }
 
 /*
- * The series of host and metric, made if new; NULL past --max-series.
- * Its key is host TAB metric: neither may hold a TAB, so keys of
- * different pairs differ.
+ * The series of host and metric, made if new; NULL past --max-series,
+ * or with *created -1 if the metric, new, breaks xm(7)'s rules.  Its key
+ * is host TAB metric: neither may hold a TAB, so keys of different
+ * pairs differ.
  */
 struct series *
 buffer_series(struct buffer *b, const char *host, size_t hlen, const char *metric,
@@ -75,6 +78,11 @@ buffer_series(struct buffer *b, const char *host, size_t hlen, const char *metri
 	hash = table_hash(b->key, len);
 	if ((s = (struct series *)table_find(&b->table, b->key, len, hash)) != NULL)
 		return s;
+	/* a metric new here: checked now (RECORD_METRIC_LATER) */
+	if (metric_check(metric, mlen) != NULL) {
+		*created = -1;
+		return NULL;
+	}
 	if (b->n >= b->o->max_series)
 		return NULL;
 	s = table_insert(&b->table, sizeof *s, b->key, len, hash);

@@ -69,6 +69,10 @@ take(struct run *x, struct record *rec)
 
 	s = buffer_series(b, rec->field[COL_HOST], rec->len[COL_HOST],
 	    rec->field[COL_METRIC], rec->len[COL_METRIC], &created);
+	if (s == NULL && created == -1) {
+		record_metric_bad(x->r, rec);
+		return -1;
+	}
 	if (s == NULL) {
 		if (!b->said_full++)
 			warnx("line %zu: more than %zu series; new ones are dropped",
@@ -173,8 +177,9 @@ buffer_run(const struct buffer_opts *o)
 			return k == -1 ? XM_EXIT_OK : XM_EXIT_FAIL;
 		}
 	}
-	x.r = record_reader_new(STDIN_FILENO, o->csv ? RECORD_CSV : 0);
+	x.r = record_reader_new(STDIN_FILENO, (o->csv ? RECORD_CSV : 0) | RECORD_METRIC_LATER);
 	record_reader_flush(x.r, stdout);
+	record_reader_batch(x.r, &x.b.w);
 	record_reader_signal(x.r, sigfd);
 
 	for (;;) {
@@ -197,6 +202,7 @@ buffer_run(const struct buffer_opts *o)
 			if (o->summary) {
 				headed(&x);
 				buffer_put_summary(&x.b);
+				record_flush(&x.b.w);
 				if (sig_flush(stdout) != 0)
 					break;
 			}
@@ -225,6 +231,7 @@ buffer_run(const struct buffer_opts *o)
 	 * Ended by a signal while the reader had stopped reading: what is
 	 * not out stays unwritten, and the state is saved all the same.
 	 */
+	record_flush(&x.b.w);
 	if (!closed && !sig_abandon(stdout)) {
 		headed(&x);
 		/* Saved, a period's line waits for the next run to see the period end. */
@@ -232,6 +239,7 @@ buffer_run(const struct buffer_opts *o)
 			buffer_put_pending(&x.b, INT64_MAX);
 		if (o->summary)
 			buffer_put_summary(&x.b);
+		record_flush(&x.b.w);
 	}
 	if (o->state != NULL) {
 		save_state(&x, &st);

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "metric.h"
 #include "num.h"
 #include "show.h"
 #include "xm.h"
@@ -201,7 +202,7 @@ wanted(const struct board *b, const struct record *rec)
 }
 
 static struct series *
-find(struct board *b, const struct record *rec)
+find(struct board *b, const struct record *rec, int *bad)
 {
 	struct series *s;
 	size_t hl = rec->len[COL_HOST], len = hl + 1 + rec->len[COL_METRIC], i;
@@ -215,8 +216,12 @@ find(struct board *b, const struct record *rec)
 	b->key[hl] = '\t';
 	memcpy(b->key + hl + 1, rec->field[COL_METRIC], rec->len[COL_METRIC]);
 	hash = table_hash(b->key, len);
+	*bad = 0;
 	if ((s = (struct series *)table_find(&b->table, b->key, len, hash)) != NULL)
 		return s;
+	/* a metric new here: checked now (RECORD_METRIC_LATER) */
+	if ((*bad = metric_check(rec->field[COL_METRIC], rec->len[COL_METRIC]) != NULL))
+		return NULL;
 	if (b->n >= b->o->max_series)
 		return NULL;
 	s = table_insert(&b->table, sizeof *s, b->key, len, hash);
@@ -260,22 +265,33 @@ event(struct board *b, const struct series *s, const char *ev)
 	e->sev = s->sev;
 }
 
-/* One record of the stream under header h; -1 if it was left out (--max-series). */
+/*
+ * One record of the stream under header h; -1 if it was left out
+ * (--max-series), -2 if its metric, new here, breaks xm(7)'s rules
+ * (RECORD_METRIC_LATER: the caller says so).
+ */
 int
 board_take(struct board *b, const struct header *h, const struct record *rec)
 {
 	struct series *s;
 	const int *k = h->known;
 	size_t i, o;
-	int sev;
+	int sev, bad;
 
-	b->read++;
-	if (!wanted(b, rec))
+	if (!wanted(b, rec)) {
+		if (metric_check(rec->field[COL_METRIC], rec->len[COL_METRIC]) != NULL)
+			return -2;
+		b->read++;
 		return 0;
-	if ((s = find(b, rec)) == NULL) {
+	}
+	if ((s = find(b, rec, &bad)) == NULL) {
+		if (bad)
+			return -2;
+		b->read++;
 		b->dropped++;
 		return -1;
 	}
+	b->read++;
 	b->records++;
 	if (rec->ts > b->newest)
 		b->newest = rec->ts;

@@ -143,10 +143,16 @@ show_read(struct board *b, struct record_reader *r, const struct header **h, int
 		} else if (k == RECORD_OK) {
 			if (*h == NULL)
 				*h = board_header(b, fixed, 4);
-			if (board_take(b, *h, &rec) == -1 && b->dropped == 1)
+			k = board_take(b, *h, &rec);
+			if (k == -1 && b->dropped == 1)
 				warnx("line %zu: more than %zu series; new ones are not shown",
 				    rec.lineno, b->o->max_series);
-			return 0;
+			if (k != -2)
+				return 0;
+			record_metric_bad(r, &rec);
+			b->skipped = record_skipped(r);
+			if (strict)
+				return RECORD_ERROR;
 		} else if (k == RECORD_BAD) {
 			b->skipped = record_skipped(r);
 			if (strict)
@@ -222,7 +228,8 @@ show_run(const struct show_opts *o)
 {
 	struct board b;
 	struct wake w;
-	struct record_reader *r = record_reader_new(STDIN_FILENO, o->csv ? RECORD_CSV : 0);
+	struct record_reader *r = record_reader_new(STDIN_FILENO,
+	    (o->csv ? RECORD_CSV : 0) | RECORD_METRIC_LATER);
 	struct http *srv = NULL;
 	const struct header *h = NULL;
 	int k, status = XM_EXIT_OK;

@@ -108,7 +108,7 @@ static void
 parse_matches_strtod(void)
 {
 	char text[64];
-	double got, want;
+	double got, got_n, want;
 	int i, k, n, bad = 0, shown = 0;
 	size_t o;
 
@@ -127,13 +127,15 @@ parse_matches_strtod(void)
 			o += (size_t)snprintf(text + o, sizeof text - o, "e%d", (int)(next() % 60) - 30);
 		memset(strchr(text, '\0'), 0, sizeof text - strlen(text));
 		want = strtod(text, NULL);
-		if (num_parse(text, &got) != 0 || memcmp(&got, &want, sizeof got) != 0) {
+		if (num_parse(text, &got) != 0 || memcmp(&got, &want, sizeof got) != 0 ||
+		    num_parse_n(text, strlen(text), &got_n) != 0 ||
+		    memcmp(&got_n, &want, sizeof got) != 0) {
 			if (shown++ < 5)
 				printf("#   \"%s\": got %.17g, strtod %.17g\n", text, got, want);
 			bad++;
 		}
 	}
-	ok(bad == 0, "num_parse matches strtod on 1000000 decimals (%d differ)", bad);
+	ok(bad == 0, "num_parse and num_parse_n match strtod on 1000000 decimals (%d differ)", bad);
 }
 
 int
@@ -175,6 +177,12 @@ main(void)
 	ok(num_parse_ts(".5", &v) == -1, "ts without whole seconds fails");
 	ok(num_parse_ts("+5", &v) == -1, "ts with a sign fails");
 	ok(num_parse_ts("", &v) == -1, "empty ts fails");
+	ok(num_parse_ts_n("1764311214", 10, &v) == 0 && v == 1764311214, "ts, its length known");
+	ok(num_parse_ts_n("17643112.4", 10, &v) == 0 && v == 17643112.4, "ts, eight digits and a fraction");
+	ok(num_parse_n("1234567/9", 9, &v) == -1, "eight bytes that are not all digits fail");
+	ok(num_parse_n("12345678:", 9, &v) == -1, "a colon after eight digits fails");
+	ok(num_parse_n("123456781234567812", 18, &v) == 0 && v == 123456781234567812.0,
+	    "eighteen digits, eight at a time");
 
 	format(60, "60");
 	format(0.1, "0.1");
