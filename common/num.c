@@ -58,14 +58,17 @@ eight_digits(const char *p)
 static const char *
 run_of_digits(const char *p, const char *end, unsigned long long *m)
 {
-	long long d;
+	unsigned long long v = *m;
+	long long d8;
+	unsigned d;
 
-	while (end - p >= 8 && (d = eight_digits(p)) >= 0) {
-		*m = *m * 100000000 + (unsigned long long)d;
+	while (end - p >= 8 && (d8 = eight_digits(p)) >= 0) {
+		v = v * 100000000 + (unsigned long long)d8;
 		p += 8;
 	}
-	for (; p < end && *p >= '0' && *p <= '9'; p++)
-		*m = *m * 10 + (unsigned)(*p - '0');
+	for (; p < end && (d = (unsigned)(unsigned char)*p - '0') < 10; p++)
+		v = v * 10 + d;
+	*m = v;
 	return p;
 }
 

@@ -34,6 +34,7 @@
 
 #define READ_SIZE 65536
 #define ACC_MAX (RECORD_MAX + 1)	/* a line's text and a CR */
+#define SLACK 8			/* past each buffer's end, for cut_line's last word */
 
 struct record_reader {
 	const char *name;	/* in messages, before the line number; NULL: none */
@@ -79,6 +80,9 @@ struct record_reader {
 	int	 again;	/* the row in hand goes out again, as a record, after its header */
 
 	size_t	 skipped;
+	char	 tstext[24];	/* the latest ts read, as text, and as a number */
+	size_t	 tslen;		/* SIZE_MAX: none */
+	double	 ts;
 };
 
 static int
@@ -116,10 +120,11 @@ record_reader_new(int fd, int flags)
 	r->csv_mode = (flags & RECORD_CSV) != 0;
 	r->libcsv = (flags & (RECORD_CSV | RECORD_LIBCSV)) != 0;
 	r->metric_later = (flags & RECORD_METRIC_LATER) != 0;
-	r->buf = xm_malloc(READ_SIZE);
-	r->acc = xm_malloc(ACC_MAX);
+	r->tslen = SIZE_MAX;
+	r->buf = xm_calloc(1, READ_SIZE + SLACK);
+	r->acc = xm_calloc(1, ACC_MAX + SLACK);
 	r->rowcap = RECORD_MAX + 1;
-	r->row = xm_malloc(r->rowcap);
+	r->row = xm_malloc(r->rowcap + SLACK);
 	if (r->libcsv)
 		parser_init(r);
 	return r;
@@ -232,7 +237,7 @@ on_field(void *s, size_t len, void *data)
 	if (r->rowlen + len + 1 > r->rowcap) {
 		while (r->rowlen + len + 1 > r->rowcap)
 			r->rowcap = r->rowcap ? 2 * r->rowcap : 256;
-		r->row = xm_reallocarray(r->row, r->rowcap, 1);
+		r->row = xm_reallocarray(r->row, r->rowcap + SLACK, 1);
 	}
 	memcpy(r->row + r->rowlen, p, len);
 	r->off[r->nf] = r->rowlen;
@@ -300,21 +305,24 @@ cut_at(struct record_reader *r, size_t i, size_t *start)
 }
 
 /*
- * The eight bytes from i, m marking those that may be below 14: in
- * order, as a little-endian load puts the first lowest; else each.
+ * The first n of the eight bytes from i, m marking those that may be
+ * below 14: in order, as a little-endian load puts the first lowest;
+ * else each.
  */
 static int
-cut_word(struct record_reader *r, size_t i, uint64_t m, size_t *start)
+cut_word(struct record_reader *r, size_t i, uint64_t m, size_t n, size_t *start)
 {
 	int fault = LINE_OK;
 
 #if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	(void)n;
 	for (; m != 0 && fault == LINE_OK; m &= m - 1)
 		fault = cut_at(r, i + (size_t)__builtin_ctzll(m) / 8, start);
 #else
 	size_t j;
 
-	for (j = 0; j < 8 && fault == LINE_OK; j++)
+	(void)m;
+	for (j = 0; j < n && fault == LINE_OK; j++)
 		fault = cut_at(r, i + j, start);
 #endif
 	return fault;
@@ -323,32 +331,33 @@ cut_word(struct record_reader *r, size_t i, uint64_t m, size_t *start)
 /*
  * Copy a line's text to the row, cutting it at its TABs: the fields of
  * TSV, which has no quoting.  0, or why the line is malformed: the
- * first NUL or CR in it, or its length.  One pass.
+ * first NUL or CR in it, or its length.  One pass, eight bytes at a
+ * time, copied as they are looked at: a bit is set in m below each
+ * byte less than 14 (Mycroft's test), and perhaps below a few others
+ * after one.  The buffers have SLACK bytes past their ends, all of them
+ * set, for the last word, whose bytes past the line are masked off.
  */
 static int
 cut_line(struct record_reader *r, const char *s, size_t len)
 {
-	size_t look = len < RECORD_MAX ? len : RECORD_MAX, i, start = 0;
+	size_t look = len < RECORD_MAX ? len : RECORD_MAX, i, n, start = 0;
 	uint64_t w, m;
 	int fault;
 	char *row = r->row;
 
-	memcpy(row, s, look);
 	r->nf = 0;
-	/*
-	 * Eight bytes at a time: a bit is set in m below each byte less than
-	 * 14 (Mycroft's test), and perhaps below a few others after one;
-	 * each is looked at, lowest first.  The last few bytes one by one.
-	 */
-	for (i = 0; i + 8 <= look; i += 8) {
-		memcpy(&w, row + i, 8);
+	for (i = 0; i < look; i += 8) {
+		memcpy(&w, s + i, 8);
+		memcpy(row + i, &w, 8);
 		m = (w - 0x0e0e0e0e0e0e0e0eULL) & ~w & 0x8080808080808080ULL;
-		if (m != 0 && (fault = cut_word(r, i, m, &start)) != LINE_OK)
+		n = look - i < 8 ? look - i : 8;
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+		if (n < 8)
+			m &= (1ULL << (8 * n)) - 1;
+#endif
+		if (m != 0 && (fault = cut_word(r, i, m, n, &start)) != LINE_OK)
 			return fault;
 	}
-	for (; i < look; i++)
-		if ((fault = cut_at(r, i, &start)) != LINE_OK)
-			return fault;
 	if (len > RECORD_MAX)
 		return LINE_LONG;
 	if (r->nf == r->fcap)
@@ -706,10 +715,17 @@ classify(struct record_reader *r, struct record *rec)
 		    r->nf, r->ncol);
 		return RECORD_BAD;
 	}
-	if (num_parse_ts_n(r->field[COL_TS], r->flen[COL_TS], &rec->ts) != 0) {
+	/* A sample set's records share their ts: the text seen last, its number kept. */
+	if (r->flen[COL_TS] == r->tslen && memcmp(r->field[COL_TS], r->tstext, r->tslen) == 0) {
+		rec->ts = r->ts;
+	} else if (num_parse_ts_n(r->field[COL_TS], r->flen[COL_TS], &rec->ts) != 0) {
 		record_bad(r, r->row_line, "ts \"%s\" is not a timestamp",
 		    xm_quote(q, r->field[COL_TS], r->flen[COL_TS]));
 		return RECORD_BAD;
+	} else if (r->flen[COL_TS] <= sizeof r->tstext) {
+		memcpy(r->tstext, r->field[COL_TS], r->flen[COL_TS]);
+		r->tslen = r->flen[COL_TS];
+		r->ts = rec->ts;
 	}
 	if (r->flen[COL_HOST] == 0) {
 		record_bad(r, r->row_line, "host is empty");
