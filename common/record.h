@@ -1,4 +1,9 @@
-/* record.h: read and write xm stream records (xm(7)); the only libcsv user. */
+/*
+ * record.h: read and write xm stream records (xm(7)); the only libcsv
+ * user.  TSV has no quoting, so it is cut at its TABs here, eight bytes
+ * at a time; libcsv reads CSV, and is the oracle the tests hold that cut
+ * to (RECORD_LIBCSV).
+ */
 #ifndef RECORD_H
 #define RECORD_H
 
@@ -12,7 +17,7 @@ enum record_flags {
 	RECORD_CSV = 1,		/* comma-separated, quoted as RFC 4180 */
 	RECORD_INTERRUPTIBLE = 2,	/* a writer whose blocking writes a signal ends (sig_fwrite) */
 	RECORD_SHARED = 4,	/* a pipe other writers may share: whole lines, PIPE_BUF at most a write */
-	RECORD_LIBCSV = 8,	/* TSV split by libcsv, not memchr: the oracle of the TSV path */
+	RECORD_LIBCSV = 8,	/* TSV split by libcsv, not cut at its TABs: the oracle of the cut */
 	RECORD_BATCH = 16,	/* lines gather in the writer until record_flush (or 32 KiB) */
 	RECORD_METRIC_LATER = 32	/* the caller checks a metric new to it: record_metric_bad */
 };
