@@ -256,26 +256,35 @@ static const char pairs[201] =
 	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
 	"8081828384858687888990919293949596979899";
 
-/* n in decimal, two digits a step. */
+/* How many decimal digits n has. */
+static size_t
+ndigits(unsigned long long n)
+{
+	size_t k = 1;
+
+	for (; n >= 10000; n /= 10000)
+		k += 4;
+	return k + (n >= 10) + (n >= 100) + (n >= 1000);
+}
+
+/* n in decimal, two digits a step, written from the end backwards. */
 static size_t
 format_uint(char *buf, unsigned long long n)
 {
-	char tmp[24];
-	size_t i = sizeof tmp, len;
+	size_t len = ndigits(n), i = len;
 
 	while (n >= 100) {
 		i -= 2;
-		memcpy(tmp + i, pairs + 2 * (n % 100), 2);
+		buf[i] = pairs[2 * (n % 100)];
+		buf[i + 1] = pairs[2 * (n % 100) + 1];
 		n /= 100;
 	}
 	if (n >= 10) {
-		i -= 2;
-		memcpy(tmp + i, pairs + 2 * n, 2);
+		buf[0] = pairs[2 * n];
+		buf[1] = pairs[2 * n + 1];
 	} else {
-		tmp[--i] = (char)('0' + n);
+		buf[0] = (char)('0' + n);
 	}
-	len = sizeof tmp - i;
-	memcpy(buf, tmp + i, len);
 	buf[len] = '\0';
 	return len;
 }
@@ -310,7 +319,10 @@ ten_digits(double a, int e, long long *whole)
 static size_t
 put_digits(char *o, const char *d, size_t n)
 {
-	memcpy(o, d, n);
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		o[i] = d[i];
 	return n;
 }
 

@@ -957,12 +957,19 @@ record_put_str(struct record_writer *w, const char *s)
 	record_put(w, s, strlen(s));
 }
 
+/* Numbers are written where they go, when there is room; CSV never quotes one. */
 void
 record_put_number(struct record_writer *w, double v)
 {
 	char buf[NUM_MAX];
 
-	record_put(w, buf, num_format(buf, v));
+	if (sizeof w->line - w->len < NUM_MAX + 1) {
+		record_put(w, buf, num_format(buf, v));
+		return;
+	}
+	if (w->nfield++ != 0)
+		w->line[w->len++] = w->csv ? ',' : '\t';
+	w->len += num_format(w->line + w->len, v);
 }
 
 void
@@ -970,7 +977,13 @@ record_put_ts(struct record_writer *w, double ts)
 {
 	char buf[NUM_MAX];
 
-	record_put(w, buf, num_format_ts(buf, ts));
+	if (sizeof w->line - w->len < NUM_MAX + 1) {
+		record_put(w, buf, num_format_ts(buf, ts));
+		return;
+	}
+	if (w->nfield++ != 0)
+		w->line[w->len++] = w->csv ? ',' : '\t';
+	w->len += num_format_ts(w->line + w->len, ts);
 }
 
 /*
