@@ -890,19 +890,40 @@ csv_needs_quotes(const char *s, size_t len)
  * with another writer's bytes, so several samplers can feed one pipe.
  */
 static void
+put_out(struct record_writer *w, char *p, size_t n)
+{
+	if (w->tty)
+		text_tty(p, n);
+	if (w->interruptible) {
+		sig_fwrite(p, n, w->f);
+	} else {
+		fwrite_unlocked(p, 1, n, w->f);
+		xm_stdout_check(w->f);
+	}
+}
+
+static void
 spill(struct record_writer *w)
 {
 	if (w->shared && __fpending(w->f) + w->len > PIPE_BUF)
 		fflush_unlocked(w->f);
-	if (w->tty)
-		text_tty(w->line, w->len);
-	if (w->interruptible) {
-		sig_fwrite(w->line, w->len, w->f);
-	} else {
-		fwrite_unlocked(w->line, 1, w->len, w->f);
-		xm_stdout_check(w->f);
-	}
+	put_out(w, w->line, w->len);
 	w->len = 0;
+}
+
+/*
+ * A batch goes out in whole blocks of stdout's buffer, which stdio
+ * then writes as they are instead of copying them into that buffer;
+ * the rest waits for the next lines.
+ */
+static void
+spill_blocks(struct record_writer *w)
+{
+	size_t n = w->len - w->len % XM_STDOUT_BUF;
+
+	put_out(w, w->line, n);
+	memmove(w->line, w->line + n, w->len - n);
+	w->len -= n;
 }
 
 static void
@@ -1027,8 +1048,10 @@ record_end(struct record_writer *w)
 	if (w->len == sizeof w->line)
 		spill(w);
 	w->line[w->len++] = '\n';
-	if (!w->batch || w->len > sizeof w->line / 2)
+	if (!w->batch)
 		spill(w);
+	else if (w->len >= XM_STDOUT_BUF)
+		spill_blocks(w);
 	w->nfield = 0;
 }
 

@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "xm.h"
+
 /* A record or header longer than this is malformed (xm(7)). */
 #define RECORD_MAX 65536
 
@@ -18,7 +20,7 @@ enum record_flags {
 	RECORD_INTERRUPTIBLE = 2,	/* a writer whose blocking writes a signal ends (sig_fwrite) */
 	RECORD_SHARED = 4,	/* a pipe other writers may share: whole lines, PIPE_BUF at most a write */
 	RECORD_LIBCSV = 8,	/* TSV split by libcsv, not cut at its TABs: the oracle of the cut */
-	RECORD_BATCH = 16,	/* lines gather in the writer until record_flush (or 32 KiB) */
+	RECORD_BATCH = 16,	/* lines gather in the writer until record_flush, or a block */
 	RECORD_METRIC_LATER = 32	/* the caller checks a metric new to it: record_metric_bad */
 };
 
@@ -83,7 +85,7 @@ struct record_writer {
 	int	 tty;		/* f is a terminal: no control character goes out raw */
 	size_t	 nfield;	/* fields put on the current line */
 	size_t	 len;
-	char	 line[RECORD_MAX + 2];
+	char	 line[XM_STDOUT_BUF + RECORD_MAX + 2];	/* a batch, and a line past it */
 };
 
 void	 record_writer_init(struct record_writer *, FILE *, int);

@@ -137,7 +137,7 @@ xm_version(void)
 void
 xm_buffer_stdout(void)
 {
-	static char buf[65536];
+	static char buf[XM_STDOUT_BUF];
 
 	setvbuf(stdout, buf, _IOFBF, sizeof buf);
 }

@@ -11,6 +11,9 @@ enum {
 	XM_EXIT_USAGE = 2
 };
 
+/* The size of stdout's buffer (xm_buffer_stdout), a block of output. */
+#define XM_STDOUT_BUF 65536
+
 /* Longest text xm_quote writes, NUL included. */
 #define XM_QUOTE_MAX 80
 
