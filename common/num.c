@@ -33,7 +33,7 @@ static const double exact10[] = {
  * Eight ASCII digits at p, as a number (the SWAR method of simdjson's
  * parse_eight_digits_unrolled); -1 if they are not all digits.
  */
-static long long
+static inline long long
 eight_digits(const char *p)
 {
 #if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
@@ -55,7 +55,7 @@ eight_digits(const char *p)
 }
 
 /* The digits from p on, before end, into m: where they stop. */
-static const char *
+static inline const char *
 run_of_digits(const char *p, const char *end, unsigned long long *m)
 {
 	unsigned long long v = *m;
