@@ -978,33 +978,31 @@ record_put_str(struct record_writer *w, const char *s)
 	record_put(w, s, strlen(s));
 }
 
-/* Numbers are written where they go, when there is room; CSV never quotes one. */
-void
-record_put_number(struct record_writer *w, double v)
+/* A number written where it goes, when there is room; CSV never quotes one. */
+static void
+put_formatted(struct record_writer *w, double v, size_t (*format)(char [NUM_MAX], double))
 {
 	char buf[NUM_MAX];
 
 	if (sizeof w->line - w->len < NUM_MAX + 1) {
-		record_put(w, buf, num_format(buf, v));
+		record_put(w, buf, format(buf, v));
 		return;
 	}
 	if (w->nfield++ != 0)
 		w->line[w->len++] = w->csv ? ',' : '\t';
-	w->len += num_format(w->line + w->len, v);
+	w->len += format(w->line + w->len, v);
+}
+
+void
+record_put_number(struct record_writer *w, double v)
+{
+	put_formatted(w, v, num_format);
 }
 
 void
 record_put_ts(struct record_writer *w, double ts)
 {
-	char buf[NUM_MAX];
-
-	if (sizeof w->line - w->len < NUM_MAX + 1) {
-		record_put(w, buf, num_format_ts(buf, ts));
-		return;
-	}
-	if (w->nfield++ != 0)
-		w->line[w->len++] = w->csv ? ',' : '\t';
-	w->len += num_format_ts(w->line + w->len, ts);
+	put_formatted(w, ts, num_format_ts);
 }
 
 /*
