@@ -7,6 +7,17 @@
 /* Room for any number num_format or num_format_ts writes, NUL included. */
 #define NUM_MAX 32
 
+/*
+ * A number and the text num_format gave it, kept to be written again
+ * while it stays the same (record_put_kept): a window's min and max
+ * change seldom.  len 0: nothing kept.
+ */
+struct num_text {
+	double	 v;
+	unsigned char len;
+	char	 text[23];
+};
+
 int	num_parse(const char *, double *);
 int	num_parse_ts(const char *, double *);
 int	num_parse_n(const char *, size_t, double *);

@@ -99,6 +99,7 @@ alerts_make_id(struct series *s, const char *rule)
 	for (p = rule; *p != '\0'; p++)
 		h = (h ^ (unsigned char)*p) * 0x100000001b3ULL;
 	snprintf(s->id, sizeof s->id, "%016llx", (unsigned long long)h);
+	s->ourslen = 0;
 }
 
 /*
@@ -107,29 +108,23 @@ alerts_make_id(struct series *s, const char *rule)
  * bad, with *bad 1 if the metric, new, breaks xm(7)'s rules.
  */
 struct series *
-alerts_series(struct alerts *a, const char *host, size_t hlen, const char *metric, size_t mlen,
-    int *bad)
+alerts_series(struct alerts *a, const struct record *rec, int *bad)
 {
 	struct series *s;
-	size_t len = hlen + 1 + mlen, i;
+	const char *key, *metric = rec->field[COL_METRIC];
+	size_t hlen = rec->len[COL_HOST], mlen = rec->len[COL_METRIC], len, i;
 	uint64_t hash;
 
-	if (len + 1 > a->keycap) {
-		a->keycap = 2 * len + 1;
-		a->key = xm_reallocarray(a->key, a->keycap, 1);
-	}
-	memcpy(a->key, host, hlen);
-	a->key[hlen] = '\t';
-	memcpy(a->key + hlen + 1, metric, mlen);
-	hash = table_hash(a->key, len);
-	if ((s = (struct series *)table_find(&a->table, a->key, len, hash)) != NULL)
+	key = record_series_key(rec, &a->key, &a->keycap, &len);
+	hash = table_hash(key, len);
+	if ((s = (struct series *)table_find(&a->table, key, len, hash)) != NULL)
 		return s;
 	/* a metric new here: checked now (RECORD_METRIC_LATER) */
 	if (bad != NULL && (*bad = metric_check(metric, mlen) != NULL))
 		return NULL;
 	if (a->n >= a->o->max_series && !a->loading)
 		return NULL;
-	s = table_insert(&a->table, sizeof *s, a->key, len, hash);
+	s = table_insert(&a->table, sizeof *s, key, len, hash);
 	s->hostlen = (uint32_t)hlen;
 	s->since = NAN;
 	s->rule = -1;

@@ -46,9 +46,11 @@ struct series {
 	uint32_t cnt[SEV_N];
 	double	 start[SEV_N];
 	double	 since;		/* when sev began */
-	double	 since_put;	/* the since that since_text spells */
-	char	 since_text[NUM_MAX];
-	uint8_t	 since_len;	/* 0: since_text not made yet */
+	/* the columns xm-alert adds, as made last, and what they spell */
+	char	 ours[80];
+	uint8_t	 ourslen;	/* 0: not made yet */
+	uint8_t	 ours_sev, ours_ev;
+	double	 ours_since;
 	double	 fired;		/* when the alert began, ok to not */
 	double	 announced;	/* when last told: for repeat= */
 	double	 last_ts, last_value;
@@ -90,7 +92,7 @@ struct alerts {
 
 void	 alerts_init(struct alerts *, const struct alert_opts *);
 void	 alerts_free(struct alerts *);
-struct series *alerts_series(struct alerts *, const char *, size_t, const char *, size_t, int *);
+struct series *alerts_series(struct alerts *, const struct record *, int *);
 enum event alerts_step(struct alerts *, struct series *, double, double);
 void	 alerts_keep(struct series *, const struct record *);
 void	 alerts_set(struct alerts *, struct series *, int, double);

@@ -64,22 +64,45 @@ find_columns(struct run *x)
 	}
 }
 
-/* The columns xm-alert adds; since as text made once an alert, not once a record. */
+/*
+ * The columns xm-alert adds, TAB between, and their length: made again
+ * only when they change, which is seldom.
+ */
+static const char *
+ours(struct series *s, enum event ev, size_t *len)
+{
+	char *p;
+
+	if (s == NULL || s->rule < 0) {
+		*len = 7;
+		return "-\t-\t-\t-";
+	}
+	if (s->ourslen == 0 || s->ours_sev != s->sev || s->ours_ev != ev ||
+	    memcmp(&s->ours_since, &s->since, sizeof s->since) != 0) {
+		p = stpcpy(s->ours, severity_names[s->sev]);
+		*p++ = '\t';
+		p = stpcpy(p, event_names[ev]);
+		*p++ = '\t';
+		p += num_format_ts(p, s->since);
+		*p++ = '\t';
+		p = stpcpy(p, s->id);
+		s->ourslen = (uint8_t)(p - s->ours);
+		s->ours_sev = s->sev;
+		s->ours_ev = (uint8_t)ev;
+		s->ours_since = s->since;
+	}
+	*len = s->ourslen;
+	return s->ours;
+}
+
 static void
 put_ours(struct run *x, struct series *s, enum event ev)
 {
-	if (s == NULL || s->rule < 0) {
-		record_put_joined(&x->w, "-\t-\t-\t-", 7, 4);
-		return;
-	}
-	record_put_str(&x->w, severity_names[s->sev]);
-	record_put_str(&x->w, event_names[ev]);
-	if (s->since_len == 0 || memcmp(&s->since_put, &s->since, sizeof s->since) != 0) {
-		s->since_len = (uint8_t)num_format_ts(s->since_text, s->since);
-		s->since_put = s->since;
-	}
-	record_put(&x->w, s->since_text, s->since_len);
-	record_put(&x->w, s->id, 16);
+	const char *t;
+	size_t len;
+
+	t = ours(s, ev, &len);
+	record_put_joined(&x->w, t, len, 4);
 }
 
 static void
@@ -204,12 +227,13 @@ take(struct run *x, const struct record *rec)
 	struct change c;
 	char q[XM_QUOTE_MAX], q2[XM_QUOTE_MAX];
 	enum event ev = EV_NONE;
+	const char *t;
 	double v;
+	size_t len;
 	int col, bad = 0;
 
 	/* first, so that a record whose metric is bad has no effect at all */
-	s = alerts_series(a, rec->field[COL_HOST], rec->len[COL_HOST], rec->field[COL_METRIC],
-	    rec->len[COL_METRIC], &bad);
+	s = alerts_series(a, rec, &bad);
 	if (s == NULL && bad) {
 		record_metric_bad(x->r, rec);
 		return -1;
@@ -266,9 +290,8 @@ out:
 	if (a->o->check || (a->o->events && ev == EV_NONE))
 		return 0;
 	headed(x);
-	record_put_fields(&x->w, rec);
-	put_ours(x, s, ev);
-	record_end(&x->w);
+	t = ours(s, ev, &len);
+	record_put_line(&x->w, rec, t, len, 4);
 	return 0;
 }
 

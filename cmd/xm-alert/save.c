@@ -268,8 +268,7 @@ alerts_load(struct alerts *a, const char *path, int fd, int adopt, size_t *chang
 			goto bad;
 		}
 		series++;
-		s = alerts_series(a, rec.field[COL_HOST], rec.len[COL_HOST], rec.field[COL_METRIC],
-		    rec.len[COL_METRIC], NULL);
+		s = alerts_series(a, &rec, NULL);
 		if (s != NULL && !isnan(s->since)) {
 			why = "a series twice";
 			goto bad;

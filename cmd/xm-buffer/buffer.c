@@ -60,33 +60,27 @@ buffer_free(struct buffer *b)
  * pairs differ.
  */
 struct series *
-buffer_series(struct buffer *b, const char *host, size_t hlen, const char *metric,
-    size_t mlen, int *created)
+buffer_series(struct buffer *b, const struct record *rec, int *created)
 {
 	struct series *s;
-	size_t len = hlen + 1 + mlen;
+	const char *key;
+	size_t len;
 	uint64_t hash;
 
 	*created = 0;
-	if (len > b->keycap) {
-		b->keycap = 2 * len;
-		b->key = xm_reallocarray(b->key, b->keycap, 1);
-	}
-	memcpy(b->key, host, hlen);
-	b->key[hlen] = '\t';
-	memcpy(b->key + hlen + 1, metric, mlen);
-	hash = table_hash(b->key, len);
-	if ((s = (struct series *)table_find(&b->table, b->key, len, hash)) != NULL)
+	key = record_series_key(rec, &b->key, &b->keycap, &len);
+	hash = table_hash(key, len);
+	if ((s = (struct series *)table_find(&b->table, key, len, hash)) != NULL)
 		return s;
 	/* a metric new here: checked now (RECORD_METRIC_LATER) */
-	if (metric_check(metric, mlen) != NULL) {
+	if (metric_check(rec->field[COL_METRIC], rec->len[COL_METRIC]) != NULL) {
 		*created = -1;
 		return NULL;
 	}
 	if (b->n >= b->o->max_series)
 		return NULL;
-	s = table_insert(&b->table, sizeof *s, b->key, len, hash);
-	s->hostlen = (uint32_t)hlen;
+	s = table_insert(&b->table, sizeof *s, key, len, hash);
+	s->hostlen = (uint32_t)rec->len[COL_HOST];
 	s->period = INT64_MIN;
 	ring_init(&s->ring, b->o->size, !b->o->summary);
 	if (b->n == b->cap) {
@@ -223,10 +217,10 @@ put_columns(struct buffer *b, struct series *s)
 			record_put_number(&b->w, b->need_fit ? w.mean : wstats_mean(&s->ws));
 			break;
 		case C_MIN:
-			record_put_number(&b->w, ring_min(&s->ring));
+			record_put_kept(&b->w, ring_min(&s->ring), &s->min_text);
 			break;
 		case C_MAX:
-			record_put_number(&b->w, ring_max(&s->ring));
+			record_put_kept(&b->w, ring_max(&s->ring), &s->max_text);
 			break;
 		case C_STDDEV:
 			record_put_number(&b->w, w.stddev);

@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "num.h"
 #include "record.h"
 #include "ring.h"
 #include "stats.h"
@@ -45,6 +46,7 @@ struct series {
 	size_t	 lastlen, lastcap;
 	uint32_t lastn;		/* fields in last */
 	double	 last_baseline, last_z;
+	struct num_text min_text, max_text;	/* the window's min and max, as written last */
 	int64_t	 period;	/* --every: period of the newest sample; INT64_MIN: none */
 	int	 pending;	/* its line is still to come */
 	uint64_t pendseq;	/* --every: when it joined the pending lines */
@@ -74,7 +76,7 @@ struct buffer {
 
 void	 buffer_init(struct buffer *, const struct buffer_opts *);
 void	 buffer_free(struct buffer *);
-struct series *buffer_series(struct buffer *, const char *, size_t, const char *, size_t, int *);
+struct series *buffer_series(struct buffer *, const struct record *, int *);
 int	 buffer_add(struct buffer *, struct series *, double, double);
 void	 buffer_keep(struct buffer *, struct series *, const struct record *);
 void	 buffer_put(struct buffer *, struct series *, const struct record *);

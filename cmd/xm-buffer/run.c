@@ -67,8 +67,7 @@ take(struct run *x, struct record *rec)
 	int64_t p = 0;
 	int created;
 
-	s = buffer_series(b, rec->field[COL_HOST], rec->len[COL_HOST],
-	    rec->field[COL_METRIC], rec->len[COL_METRIC], &created);
+	s = buffer_series(b, rec, &created);
 	if (s == NULL && created == -1) {
 		record_metric_bad(x->r, rec);
 		return -1;

@@ -245,8 +245,7 @@ buffer_load(struct buffer *b, const char *path, int fd)
 			why = "a line of the wrong shape";
 			goto bad;
 		}
-		s = buffer_series(b, rec.field[COL_HOST], rec.len[COL_HOST],
-		    rec.field[COL_METRIC], rec.len[COL_METRIC], &created);
+		s = buffer_series(b, &rec, &created);
 		samples++;
 		/* a series' newest sample, and only that, carries its baseline */
 		newest = strcmp(rec.field[S_WEIGHT], "-") != 0;

@@ -205,26 +205,21 @@ static struct series *
 find(struct board *b, const struct record *rec, int *bad)
 {
 	struct series *s;
-	size_t hl = rec->len[COL_HOST], len = hl + 1 + rec->len[COL_METRIC], i;
+	const char *key;
+	size_t hl = rec->len[COL_HOST], len, i;
 	uint64_t hash;
 
-	if (len + 1 > b->keycap) {
-		b->keycap = 2 * len + 1;
-		b->key = xm_reallocarray(b->key, b->keycap, 1);
-	}
-	memcpy(b->key, rec->field[COL_HOST], hl);
-	b->key[hl] = '\t';
-	memcpy(b->key + hl + 1, rec->field[COL_METRIC], rec->len[COL_METRIC]);
-	hash = table_hash(b->key, len);
+	key = record_series_key(rec, &b->key, &b->keycap, &len);
+	hash = table_hash(key, len);
 	*bad = 0;
-	if ((s = (struct series *)table_find(&b->table, b->key, len, hash)) != NULL)
+	if ((s = (struct series *)table_find(&b->table, key, len, hash)) != NULL)
 		return s;
 	/* a metric new here: checked now (RECORD_METRIC_LATER) */
 	if ((*bad = metric_check(rec->field[COL_METRIC], rec->len[COL_METRIC]) != NULL))
 		return NULL;
 	if (b->n >= b->o->max_series)
 		return NULL;
-	s = table_insert(&b->table, sizeof *s, b->key, len, hash);
+	s = table_insert(&b->table, sizeof *s, key, len, hash);
 	s->hostlen = (uint32_t)hl;
 	/* host and metric apart, NUL-terminated, for the globs */
 	s->deflt = -1;
