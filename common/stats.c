@@ -89,7 +89,7 @@ wstats_shift(struct wstats *w, uint32_t delta)
 }
 
 void
-wstats_get(const struct wstats *w, double span, struct window *out)
+wstats_get(const struct wstats *w, uint32_t newest, double span, struct window *out)
 {
 	long double n = w->n, sxx, sxy, syy, sse;
 
@@ -109,6 +109,8 @@ wstats_get(const struct wstats *w, double span, struct window *out)
 	sxy = w->stv - w->st * w->sv / n;
 	/* per ms, made per second */
 	out->slope = (double)(sxy / sxx * 1000);
+	out->lag = (double)(((long double)((int64_t)newest - w->t0) - w->st / n) / 1000);
+	out->fitted = 1;
 	out->change = out->slope * span;
 	if (w->n < 3)
 		return;
@@ -159,6 +161,8 @@ wstats_scan(const struct ring *r, double span, struct window *out)
 	if (!(span > 0) || sxx <= 0)
 		return;
 	out->slope = sxy / sxx * scale;
+	out->lag = span - tm;
+	out->fitted = 1;
 	out->change = out->slope * span;
 	if (n < 3)
 		return;
@@ -173,6 +177,42 @@ wstats_extreme(double lo, double hi)
 	double a = fabs(lo) > fabs(hi) ? fabs(lo) : fabs(hi);
 
 	return a > 1e150 || (a < 1e-150 && a > 0);
+}
+
+/*
+ * The window's least-squares line h seconds past its newest sample, as
+ * Prometheus's predict_linear over the same samples evaluated at that
+ * sample's time; NAN without a line (one sample, or one time).
+ */
+double
+window_forecast(const struct window *w, double h)
+{
+	if (!w->fitted)
+		return NAN;
+	return w->mean + w->slope * (w->lag + h);
+}
+
+/*
+ * Seconds from the newest sample until the window's line reaches limit,
+ * from the side the newest value is on: 0 if it is there or past it;
+ * NAN if the line does not head there, or there is no line.
+ */
+double
+window_eta(const struct window *w, double newest, double limit)
+{
+	double now, x;
+
+	if (isnan(limit))
+		return NAN;
+	if (newest == limit)
+		return 0;
+	if (!w->fitted || (newest < limit ? !(w->slope > 0) : !(w->slope < 0)))
+		return NAN;
+	now = w->mean + w->slope * w->lag;
+	x = (limit - now) / w->slope;
+	if (!(x > 0))
+		return 0;
+	return isfinite(x) ? x : NAN;
 }
 
 /*

@@ -29,13 +29,15 @@ struct window {
 	double	 change;	/* slope x span: the fitted change across the window */
 	double	 change_se;	/* its standard error; 0 below 3 samples */
 	double	 span;		/* newest time less oldest */
+	double	 lag;		/* newest time less the mean time: where the line is now */
+	int	 fitted;	/* slope is a least-squares fit: two times at least */
 };
 
 void	 wstats_add(struct wstats *, uint32_t, double);
 void	 wstats_remove(struct wstats *, const struct ring *, uint32_t, double);
 void	 wstats_rebuild(struct wstats *, const struct ring *);
 void	 wstats_shift(struct wstats *, uint32_t);
-void	 wstats_get(const struct wstats *, double, struct window *);
+void	 wstats_get(const struct wstats *, uint32_t, double, struct window *);
 
 /* The window's mean alone, cheaper than all of wstats_get. */
 static inline double
@@ -45,6 +47,8 @@ wstats_mean(const struct wstats *w)
 }
 void	 wstats_scan(const struct ring *, double, struct window *);
 int	 wstats_extreme(double, double);
+double	 window_forecast(const struct window *, double);
+double	 window_eta(const struct window *, double, double);
 enum trend trend_of(const struct window *);
 const char *trend_name(enum trend);
 

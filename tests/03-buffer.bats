@@ -13,11 +13,65 @@ setup() {
 	run -0 --separate-stderr xm-buffer --halflife "$FLAT" < in
 	# sd of 50,60,70 is sqrt(200/3); slope 10/s; the baseline before each
 	# sample is the mean of those before it (the first its own value)
-	assert_output '#ts	host	metric	value	n	mean	min	max	stddev	slope	trend	baseline	zscore
-100	h	m	50	1	50	50	50	0	0	stable	50	0
-101	h	m	60	2	55	50	60	5	10	stable	50	0
-102	h	m	70	3	60	50	70	8.164965809	10	increasing	55	0'
+	assert_output '#ts	host	metric	value	n	mean	min	max	stddev	slope	trend	baseline	zscore	eta_seconds
+100	h	m	50	1	50	50	50	0	0	stable	50	0	-
+101	h	m	60	2	55	50	60	5	10	stable	50	0	-
+102	h	m	70	3	60	50	70	8.164965809	10	increasing	55	0	-'
 	assert_equal "$stderr" ""
+}
+
+@test "xm-buffer: forecasts and the time to full, worked by hand" {
+	# 50, 60, 70% a second apart: the line is at 70 now and rises 10 a second,
+	# so 100 in 3 s, 36070 an hour on; one sample has no line yet
+	printf '100	h	disk_usage_percent	50
+101	h	disk_usage_percent	60
+102	h	disk_usage_percent	70
+' > in
+	printf '100	h	load1	5
+' >> in
+	run -0 --separate-stderr xm-buffer --columns slope,eta_seconds --forecast 1h --forecast 90s < in
+	assert_output '#ts	host	metric	value	slope	eta_seconds	forecast_1h	forecast_90s
+100	h	disk_usage_percent	50	0	-	-	-
+101	h	disk_usage_percent	60	10	4	36060	960
+102	h	disk_usage_percent	70	10	3	36070	970
+100	h	load1	5	0	-	-	-'
+	assert_equal "$stderr" ""
+}
+
+@test "xm-buffer: the time to a limit: percentages to 100, --limit to any value, from either side" {
+	# free space falling 1 a second from 100 reaches 0 in 90 s; a percentage
+	# with labels still has 100; the first --limit that matches wins, before 100
+	printf '100	h	free{m="/"}	100
+110	h	free{m="/"}	90
+' > in
+	printf '100	h	disk_usage_percent{m="/"}	40
+110	h	disk_usage_percent{m="/"}	50
+' >> in
+	printf '100	h	cpu_usage_percent	40
+110	h	cpu_usage_percent	50
+' >> in
+	printf '100	h	x	40
+110	h	x	30
+' >> in
+	run -0 --separate-stderr xm-buffer -H --columns eta_seconds \
+	    --limit 'free{*}=0' --limit 'cpu_*=60' --limit 'cpu_*=70' --limit 'x=50' < in
+	assert_output '100	h	free{m="/"}	100	-
+110	h	free{m="/"}	90	90
+100	h	disk_usage_percent{m="/"}	40	-
+110	h	disk_usage_percent{m="/"}	50	50
+100	h	cpu_usage_percent	40	-
+110	h	cpu_usage_percent	50	10
+100	h	x	40	-
+110	h	x	30	-'
+	# at the limit: 0; a flat line never gets there
+	printf '100	h	m_percent	100
+110	h	m_percent	100
+' | xm-buffer -H --columns eta_seconds > out
+	assert_equal "$(cut -f5 out | tr '\n' ' ')" '0 0 '
+	printf '100	h	m_percent	10
+110	h	m_percent	10
+' | xm-buffer -H --columns eta_seconds > out
+	assert_equal "$(cut -f5 out | tr '\n' ' ')" '- - '
 }
 
 @test "xm-buffer: the baseline halves its weights every half-life" {
@@ -178,7 +232,7 @@ xm-buffer: 1 record skipped'
 	printf '61\th\tm\t3\n' | xm-buffer --every 60 --state st -H > b
 	printf '125\th\tm\t5\n' | xm-buffer --every 60 --state st -H > c
 	assert_equal "$(cat a)" ""
-	assert_equal "$(cat b)" '0	h	m	1	1	1	1	1	0	0	stable	1	0'
+	assert_equal "$(cat b)" '0	h	m	1	1	1	1	1	0	0	stable	1	0	-'
 	assert_equal "$(cut -f1-6 c)" '60	h	m	3	2	2'
 }
 
@@ -425,7 +479,8 @@ xm-buffer: 1 record skipped'
 
 @test "xm-buffer: bad command lines: one message, the usage, status 2" {
 	usage='usage: xm-buffer [-H] [-s size] [-w seconds] [--columns list] [--csv]
-                 [--every seconds | --summary] [--halflife seconds]
+                 [--every seconds | --summary] [--forecast duration]...
+                 [--halflife seconds] [--limit metric=value]...
                  [--max-series n] [--state file] [--strict]'
 	while IFS='|' read -r args message; do
 		eval "set -- $args"
@@ -441,7 +496,14 @@ $usage"
 	--every x|--every: "x": not a duration of at least 1ms
 	--every 1m --summary|--every and --summary: one or the other
 	--halflife -1|--halflife: "-1": not a duration of at least 1ms
-	--columns n,avg|--columns: "avg": not a column (n, mean, min, max, stddev, slope, trend, baseline, zscore)
+	--columns n,avg|--columns: "avg": not a column (n, mean, min, max, stddev, slope, trend, baseline, zscore, eta_seconds)
+	--forecast 1x|--forecast: "1x": not a duration of at most 1e9 seconds
+	--forecast 2e9|--forecast: "2e9": not a duration of at most 1e9 seconds
+	--forecast 1h --forecast 1h|--forecast: "1h": named twice
+	--forecast 1 --forecast 2 --forecast 3 --forecast 4 --forecast 5 --forecast 6 --forecast 7 --forecast 8 --forecast 9|--forecast: "9": one too many: 8 at most
+	--limit m|--limit: "m": not METRIC=VALUE
+	--limit =5|--limit: "=5": not METRIC=VALUE
+	--limit m=x|--limit: "m=x": not METRIC=VALUE
 	--columns n,n|--columns: "n": named twice
 	--max-series 0|--max-series: "0": not a count of at least 1
 	--state ''|--state: "": not a file name

@@ -97,6 +97,28 @@ db1	warning'
 -	-	-	-'
 }
 
+@test "xm-alert: a column's \"-\" is no value: clear of every level, and said so" {
+	# xm-buffer's eta_seconds: full within 4 h fires; a line that no longer
+	# heads for 100 ("-") resolves at once, hysteresis or not
+	printf '#ts\thost\tmetric\tvalue\teta_seconds\n' > in
+	printf '0\th\tdisk_usage_percent\t50\t-\n60\th\tdisk_usage_percent\t60\t3600\n' >> in
+	printf '120\th\tdisk_usage_percent\t61\t3000\n180\th\tdisk_usage_percent\t61\t-\n' >> in
+	run -0 --separate-stderr xm-alert -H -r 'disk_usage_percent field=eta_seconds crit=@0:14400 hysteresis=600' \
+	    -x 'printf "%s|%s|%s\n" "$XM_EVENT" "$XM_VALUE" "$XM_MESSAGE" >> cb' < in
+	assert_equal "$(cut -f5-7 <<< "$output")" '-	ok	-
+3600	critical	firing
+3000	critical	-
+-	ok	resolved'
+	assert_equal "$stderr" ""
+	assert_equal "$(cat cb)" 'firing|3600|disk_usage_percent on h: critical, eta_seconds 3600 (crit @0:14400)
+resolved|-|disk_usage_percent on h: resolved after 2m0s, eta_seconds has no value'
+	# the value itself is a number or the record is malformed
+	printf '1\th\tm\t-\n' > in
+	run -1 --separate-stderr xm-alert -H -r 'm warn=1' < in
+	assert_equal "$stderr" 'xm-alert: line 1: value "-" is not a number
+xm-alert: 1 record skipped'
+}
+
 @test "xm-alert: ranges: @ alerts inside, 10: below, ~:10 above" {
 	series m 5 15 25 > in
 	run -0 --separate-stderr xm-alert -r 'm warn=@10:20' -H < in

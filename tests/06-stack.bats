@@ -282,6 +282,50 @@ f ...C...CC...'
 	assert_output --partial 'SUCCESS'
 }
 
+@test "stack: xm-buffer's forecasts are Prometheus's predict_linear, its eta_seconds the same line's (promtool test rules)" {
+	need promtool
+	# a sample a minute, five minutes' window: the last line of each series
+	# has the five samples Prometheus's [5m] holds at 4m (2.x: both ends in)
+	declare -A v=([a]='11 9 14 11 15' [b]='100 98 96 94 92' [c]='10 10.5 11 11.5 12'
+	    [d_percent]='40 41 44 43 47')
+	for m in a b c d_percent; do
+		i=0
+		for x in ${v[$m]}; do
+			printf '%d\th\t%s\t%s\n' $((i * 60)) "$m" "$x"
+			i=$((i + 1))
+		done
+	done | xm-buffer -w 5m -H --columns eta_seconds --forecast 1h --forecast 30m --forecast 2h |
+	    awk -F'\t' '$1 == 240' > out
+	assert_equal "$(cut -f3,5- out)" 'a	-	74	44	134
+b	-	-28	32	-148
+c	-	42	27	72
+d_percent	2017.5	142.2	94.2	238.2'
+	{
+		printf 'rule_files: [rules.yml]\nevaluation_interval: 1m\ntests:\n  - interval: 1m\n    input_series:\n'
+		for m in a b c d_percent; do
+			printf "      - series: 'xm_%s{host=\"h\"}'\n        values: '%s'\n" "$m" "${v[$m]}"
+		done
+		printf '    promql_expr_test:\n'
+		# each forecast as predict_linear, exact; the time to 100 as the line's
+		# distance over deriv, the same fit's slope, to the nearest ms
+		awk -F'\t' '
+		function test(expr, value) {
+			printf "      - expr: %s\n        eval_time: 4m\n        exp_samples:\n", expr
+			printf "          - labels: '\''{host=\"h\"}'\''\n            value: %s\n", value
+		}
+		{
+			test("predict_linear(xm_" $3 "[5m], 3600)", $6)
+			test("predict_linear(xm_" $3 "[5m], 1800)", $7)
+			test("predict_linear(xm_" $3 "[5m], 7200)", $8)
+			if ($5 != "-")
+				test("round((100 - predict_linear(xm_" $3 "[5m], 0)) / deriv(xm_" $3 "[5m]), 0.001)", $5)
+		}' out
+	} > forecast_test.yml
+	printf 'groups: []\n' > rules.yml
+	run -0 promtool test rules forecast_test.yml
+	assert_output --partial 'SUCCESS'
+}
+
 # The perfdata of xm-alert --check as Monitoring::Plugin reads it: one
 # line per item, label|value|uom|warn|crit|min|max.
 perf_parse() {
@@ -350,10 +394,11 @@ g:load1|12345678901234567168||10|20:||'
 	assert_equal "$(sed -n 's/^xm_cpu_usage_percent{host="\([ab]\)"}.*/\1/p' out.prom | tr '\n' ' ')" 'a b '
 	for h in a b; do
 		# the alert state of each host, as the last record of each series says
+		# in the first of xm-alert's four columns
 		awk -F'\t' -v h="$h" '$2 == h { s[$3] = $0 } END { for (m in s) print s[m] }' "alone.$h" |
 		    awk -F'\t' 'BEGIN { v["ok"] = 0; v["info"] = 1; v["warning"] = 2; v["critical"] = 3; v["emergency"] = 4 }
-		        $14 != "-" { m = $3; gsub(/"/, "\\\"", m)   # the sampler labels hold no backslash
-		            printf "xm_alert_severity{host=\"%s\",metric=\"%s\"} %d\n", $2, m, v[$14] }' |
+		        $(NF - 3) != "-" { m = $3; gsub(/"/, "\\\"", m)   # the sampler labels hold no backslash
+		            printf "xm_alert_severity{host=\"%s\",metric=\"%s\"} %d\n", $2, m, v[$(NF - 3)] }' |
 		    sort > "want.$h"
 		grep "^xm_alert_severity{host=\"$h\"" out.prom | sort | diff -u "want.$h" -
 	done

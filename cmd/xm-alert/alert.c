@@ -181,16 +181,18 @@ alerts_set(struct alerts *a, struct series *s, int sev, double ts)
  * Up only after for= samples (or seconds) in a row at the new level or
  * above, to the highest level that has held that long; down only to
  * the highest level the value is not clear of by the hysteresis margin.
+ * NAN is no value (a column's "-"): clear of every level, at once.
  */
 enum event
 alerts_step(struct alerts *a, struct series *s, double ts, double v)
 {
 	const struct rule *r = &a->rules[s->rule];
-	int raw = rule_severity(r, v), l, to = s->sev;
+	int raw = isnan(v) ? SEV_OK : rule_severity(r, v), l, to = s->sev;
 	enum event ev;
 
 	s->last_ts = ts;
-	s->last_value = v;
+	if (!isnan(v))
+		s->last_value = v;
 	if (isnan(s->since))
 		s->since = ts;
 	if (raw != SEV_OK)
@@ -210,8 +212,8 @@ alerts_step(struct alerts *a, struct series *s, double ts, double v)
 		}
 	} else if (raw < s->sev) {
 		for (to = s->sev; to > SEV_OK; to--)
-			if (r->level_text[to] != NULL && !range_clear(&r->level[to], v, r->hysteresis,
-			    s->side))
+			if (!isnan(v) && r->level_text[to] != NULL &&
+			    !range_clear(&r->level[to], v, r->hysteresis, s->side))
 				break;
 	}
 	if (to != s->sev) {
@@ -297,6 +299,17 @@ duration(char *buf, size_t size, double secs)
 	return (size_t)snprintf(buf, size, "%llds", t);
 }
 
+/* A tested value as text: "-" for none. */
+size_t
+alerts_value_text(char buf[NUM_MAX], double v)
+{
+	if (!isnan(v))
+		return num_format(buf, v);
+	buf[0] = '-';
+	buf[1] = '\0';
+	return 1;
+}
+
 /* XM_MESSAGE: a sentence for a person. */
 void
 alerts_message(const struct alerts *a, const struct change *c, char *buf, size_t size)
@@ -308,7 +321,7 @@ alerts_message(const struct alerts *a, const struct change *c, char *buf, size_t
 	int mlen = (int)(s->it.len - s->hostlen - 1), hlen = (int)s->hostlen;
 	static const char *const keys[SEV_N] = { "", "info", "warn", "crit", "emerg" };
 
-	num_format(v, c->value);
+	alerts_value_text(v, c->value);
 	switch (c->ev) {
 	case EV_RESOLVED:
 	case EV_STALE:
@@ -322,6 +335,9 @@ alerts_message(const struct alerts *a, const struct change *c, char *buf, size_t
 		else if (c->reason != NULL)
 			snprintf(buf, size, "%.*s on %.*s: resolved after %s: its rule changed",
 			    mlen, metric, hlen, s->it.key, d);
+		else if (isnan(c->value))
+			snprintf(buf, size, "%.*s on %.*s: resolved after %s, %s has no value",
+			    mlen, metric, hlen, s->it.key, d, r->field);
 		else
 			snprintf(buf, size, "%.*s on %.*s: resolved after %s, %s %s",
 			    mlen, metric, hlen, s->it.key, d, r->field, v);

@@ -93,6 +93,7 @@ struct alerts {
 void	 alerts_init(struct alerts *, const struct alert_opts *);
 void	 alerts_free(struct alerts *);
 struct series *alerts_series(struct alerts *, const struct record *, int *);
+size_t	 alerts_value_text(char [NUM_MAX], double);
 enum event alerts_step(struct alerts *, struct series *, double, double);
 void	 alerts_keep(struct series *, const struct record *);
 void	 alerts_set(struct alerts *, struct series *, int, double);

@@ -134,7 +134,7 @@ notify(struct run *x, const struct change *c)
 	setvar(v, &n, "XM_PREVIOUS", severity_names[s->prev], strlen(severity_names[s->prev]));
 	setvar(v, &n, "XM_HOST", s->it.key, s->hostlen);
 	setvar(v, &n, "XM_METRIC", s->it.key + s->hostlen + 1, s->it.len - s->hostlen - 1);
-	setvar(v, &n, "XM_VALUE", num, num_format(num, c->value));
+	setvar(v, &n, "XM_VALUE", num, alerts_value_text(num, c->value));
 	setvar(v, &n, "XM_FIELD", r->field, strlen(r->field));
 	setvar(v, &n, "XM_RULE", r->text, strlen(r->text));
 	setvar(v, &n, "XM_SINCE", num, num_format_ts(num, s->since));
@@ -263,6 +263,8 @@ take(struct run *x, const struct record *rec)
 			x->skipped_check++;
 			s = NULL;
 			goto out;
+		} else if (rec->len[col] == 1 && rec->field[col][0] == '-') {
+			v = NAN;	/* no value (xm(7)): clear of every level */
 		} else if (num_parse(rec->field[col], &v) != 0) {
 			record_bad(x->r, rec->lineno, "%s \"%s\" is not a number",
 			    a->rules[s->rule].field, xm_quote(q, rec->field[col], rec->len[col]));

@@ -1,4 +1,5 @@
 /* buffer.c: a window per series, and the columns that say how a sample compares. */
+#include <fnmatch.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,7 +10,7 @@
 #include "xm.h"
 
 const char *const column_names[C_NCOL] = {
-	"n", "mean", "min", "max", "stddev", "slope", "trend", "baseline", "zscore"
+	"n", "mean", "min", "max", "stddev", "slope", "trend", "baseline", "zscore", "eta_seconds"
 };
 
 /* Times are kept as 32-bit milliseconds after a base that moves up before they overflow. */
@@ -29,8 +30,9 @@ buffer_init(struct buffer *b, const struct buffer_opts *o)
 	for (i = 0; i < o->ncols; i++) {
 		b->need_ew |= o->cols[i] == C_BASELINE || o->cols[i] == C_ZSCORE;
 		b->need_fit |= o->cols[i] == C_STDDEV || o->cols[i] == C_SLOPE ||
-		    o->cols[i] == C_TREND;
+		    o->cols[i] == C_TREND || o->cols[i] == C_ETA;
 	}
+	b->need_fit |= o->nforecast > 0;
 	b->period = INT64_MIN;
 	record_writer_init(&b->w, stdout, (o->csv ? RECORD_CSV : 0) | RECORD_INTERRUPTIBLE |
 	    RECORD_BATCH);
@@ -59,6 +61,24 @@ buffer_free(struct buffer *b)
  * is host TAB metric: neither may hold a TAB, so keys of different
  * pairs differ.
  */
+/*
+ * What a metric's line is timed to reach: the first --limit whose glob
+ * matches the metric, else 100 for a percentage; NAN: nothing.
+ */
+static double
+limit_of(const struct buffer_opts *o, const char *metric)
+{
+	size_t i, n;
+
+	for (i = 0; i < o->nlimit; i++)
+		if (fnmatch(o->limit[i].glob, metric, 0) == 0)
+			return o->limit[i].value;
+	n = strcspn(metric, "{");
+	if (n >= 8 && memcmp(metric + n - 8, "_percent", 8) == 0)
+		return 100;
+	return NAN;
+}
+
 struct series *
 buffer_series(struct buffer *b, const struct record *rec, int *created)
 {
@@ -82,6 +102,7 @@ buffer_series(struct buffer *b, const struct record *rec, int *created)
 	s = table_insert(&b->table, sizeof *s, key, len, hash);
 	s->hostlen = (uint32_t)rec->len[COL_HOST];
 	s->period = INT64_MIN;
+	s->limit = limit_of(b->o, rec->field[COL_METRIC]);
 	ring_init(&s->ring, b->o->size, !b->o->summary);
 	if (b->n == b->cap) {
 		b->cap = b->cap ? 2 * b->cap : 64;
@@ -196,7 +217,17 @@ window_of(const struct series *s, double lo, double hi, struct window *w)
 	if (wstats_extreme(lo, hi))
 		wstats_scan(&s->ring, span, w);
 	else
-		wstats_get(&s->ws, span, w);
+		wstats_get(&s->ws, s->newest, span, w);
+}
+
+/* A number, or "-" for none (NAN). */
+static void
+put_or_none(struct record_writer *w, double v)
+{
+	if (isnan(v))
+		record_put(w, "-", 1);
+	else
+		record_put_number(w, v);
 }
 
 static void
@@ -237,10 +268,15 @@ put_columns(struct buffer *b, struct series *s)
 		case C_ZSCORE:
 			record_put_number(&b->w, s->last_z);
 			break;
+		case C_ETA:
+			put_or_none(&b->w, window_eta(&w, ring_v(&s->ring, s->ring.len - 1), s->limit));
+			break;
 		case C_NCOL:
 			break;
 		}
 	}
+	for (i = 0; i < o->nforecast; i++)
+		put_or_none(&b->w, window_forecast(&w, o->forecast[i]));
 }
 
 /* The record as it came, then the columns asked for. */

@@ -13,7 +13,15 @@
 
 /* The columns xm-buffer can append, in their default order. */
 enum column {
-	C_N, C_MEAN, C_MIN, C_MAX, C_STDDEV, C_SLOPE, C_TREND, C_BASELINE, C_ZSCORE, C_NCOL
+	C_N, C_MEAN, C_MIN, C_MAX, C_STDDEV, C_SLOPE, C_TREND, C_BASELINE, C_ZSCORE, C_ETA, C_NCOL
+};
+
+#define FORECAST_MAX 8
+
+/* --limit: the value a series' line is timed to reach (eta_seconds). */
+struct limit {
+	const char *glob;	/* over the whole metric, labels included */
+	double	 value;
 };
 
 extern const char *const column_names[C_NCOL];
@@ -31,6 +39,11 @@ struct buffer_opts {
 	int	 strict;
 	enum column cols[C_NCOL];	/* --columns, in order */
 	int	 ncols;
+	double	 forecast[FORECAST_MAX];	/* --forecast: seconds ahead */
+	char	*forecast_name[FORECAST_MAX];	/* its column */
+	int	 nforecast;
+	struct limit *limit;		/* --limit, in order */
+	size_t	 nlimit;
 };
 
 struct series {
@@ -46,6 +59,7 @@ struct series {
 	size_t	 lastlen, lastcap;
 	uint32_t lastn;		/* fields in last */
 	double	 last_baseline, last_z;
+	double	 limit;		/* what eta_seconds times the line to; NAN: none */
 	struct num_text min_text, max_text;	/* the window's min and max, as written last */
 	int64_t	 period;	/* --every: period of the newest sample; INT64_MIN: none */
 	int	 pending;	/* its line is still to come */

@@ -14,8 +14,8 @@
 #define MAX_WINDOW (24 * 86400.0)
 
 enum {
-	OPT_COLUMNS = CHAR_MAX + 1, OPT_CSV, OPT_EVERY, OPT_HALFLIFE, OPT_MAX_SERIES,
-	OPT_STATE, OPT_STRICT, OPT_SUMMARY
+	OPT_COLUMNS = CHAR_MAX + 1, OPT_CSV, OPT_EVERY, OPT_FORECAST, OPT_HALFLIFE, OPT_LIMIT,
+	OPT_MAX_SERIES, OPT_STATE, OPT_STRICT, OPT_SUMMARY
 };
 
 static const struct option longopts[] = {
@@ -27,7 +27,9 @@ static const struct option longopts[] = {
 	{ "columns",	required_argument,	NULL, OPT_COLUMNS },
 	{ "csv",	no_argument,		NULL, OPT_CSV },
 	{ "every",	required_argument,	NULL, OPT_EVERY },
+	{ "forecast",	required_argument,	NULL, OPT_FORECAST },
 	{ "halflife",	required_argument,	NULL, OPT_HALFLIFE },
+	{ "limit",	required_argument,	NULL, OPT_LIMIT },
 	{ "max-series",	required_argument,	NULL, OPT_MAX_SERIES },
 	{ "state",	required_argument,	NULL, OPT_STATE },
 	{ "strict",	no_argument,		NULL, OPT_STRICT },
@@ -40,7 +42,8 @@ usage(FILE *f, int status)
 {
 	fprintf(f,
 	    "usage: xm-buffer [-H] [-s size] [-w seconds] [--columns list] [--csv]\n"
-	    "                 [--every seconds | --summary] [--halflife seconds]\n"
+	    "                 [--every seconds | --summary] [--forecast duration]...\n"
+	    "                 [--halflife seconds] [--limit metric=value]...\n"
 	    "                 [--max-series n] [--state file] [--strict]\n");
 	exit(status);
 }
@@ -76,7 +79,7 @@ parse_columns(struct buffer_opts *o, const char *arg)
 				break;
 		if (c == C_NCOL)
 			bad("--columns", name, "not a column (n, mean, min, max, stddev, "
-			    "slope, trend, baseline, zscore)");
+			    "slope, trend, baseline, zscore, eta_seconds)");
 		for (i = 0; i < o->ncols; i++)
 			if (o->cols[i] == (enum column)c)
 				bad("--columns", name, "named twice");
@@ -85,6 +88,41 @@ parse_columns(struct buffer_opts *o, const char *arg)
 	free(list);
 	if (o->ncols == 0)
 		bad("--columns", arg, "names no column");
+}
+
+/* --forecast DURATION: a column forecast_DURATION, the duration as written. */
+static void
+add_forecast(struct buffer_opts *o, const char *arg)
+{
+	double h;
+	size_t n = strlen("forecast_") + strlen(arg) + 1;
+	int i;
+
+	if (num_parse_seconds(arg, &h) != 0 || h > 1e9)
+		bad("--forecast", arg, "not a duration of at most 1e9 seconds");
+	for (i = 0; i < o->nforecast; i++)
+		if (strcmp(o->forecast_name[i] + strlen("forecast_"), arg) == 0)
+			bad("--forecast", arg, "named twice");
+	if (o->nforecast == FORECAST_MAX)
+		bad("--forecast", arg, "one too many: 8 at most");
+	o->forecast[o->nforecast] = h;
+	o->forecast_name[o->nforecast] = xm_malloc(n);
+	snprintf(o->forecast_name[o->nforecast++], n, "forecast_%s", arg);
+}
+
+/* --limit METRIC=VALUE, split at the last =: labels may hold one. */
+static void
+add_limit(struct buffer_opts *o, char *arg)
+{
+	char *eq = strrchr(arg, '=');
+	double v;
+
+	if (eq == NULL || eq == arg || num_parse(eq + 1, &v) != 0)
+		bad("--limit", arg, "not METRIC=VALUE");
+	*eq = '\0';
+	o->limit = xm_reallocarray(o->limit, o->nlimit + 1, sizeof *o->limit);
+	o->limit[o->nlimit].glob = arg;
+	o->limit[o->nlimit++].value = v;
 }
 
 int
@@ -126,6 +164,12 @@ main(int argc, char *argv[])
 			break;
 		case OPT_EVERY:
 			o.every = seconds("--every", optarg, 1e300);
+			break;
+		case OPT_FORECAST:
+			add_forecast(&o, optarg);
+			break;
+		case OPT_LIMIT:
+			add_limit(&o, optarg);
 			break;
 		case OPT_HALFLIFE:
 			o.halflife = seconds("--halflife", optarg, 1e300);
@@ -170,6 +214,9 @@ main(int argc, char *argv[])
 
 	xm_buffer_stdout();
 	status = buffer_run(&o);
+	for (c = 0; c < o.nforecast; c++)
+		free(o.forecast_name[c]);
+	free(o.limit);
 	if (xm_close_stdout() != 0)
 		status = XM_EXIT_FAIL;
 	return status;

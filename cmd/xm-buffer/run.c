@@ -41,11 +41,13 @@ put_header(struct run *x)
 		return;
 	}
 	n = record_columns(x->r, &in);
-	names = xm_reallocarray(NULL, n + (size_t)o->ncols, sizeof *names);
+	names = xm_reallocarray(NULL, n + (size_t)o->ncols + (size_t)o->nforecast, sizeof *names);
 	memcpy(names, in, n * sizeof *names);
 	for (i = 0; i < (size_t)o->ncols; i++)
 		names[n + i] = column_names[o->cols[i]];
-	record_put_header(&x->b.w, names, n + (size_t)o->ncols);
+	for (i = 0; i < (size_t)o->nforecast; i++)
+		names[n + (size_t)o->ncols + i] = o->forecast_name[i];
+	record_put_header(&x->b.w, names, n + (size_t)o->ncols + (size_t)o->nforecast);
 	free(names);
 }
 

@@ -22,7 +22,7 @@ window_of(const double *t, const double *v, int n, struct window *w)
 		ring_push(&r, (uint32_t)(t[i] * 1000), v[i]);
 		wstats_add(&s, (uint32_t)(t[i] * 1000), v[i]);
 	}
-	wstats_get(&s, t[n - 1] - t[0], w);
+	wstats_get(&s, (uint32_t)(t[n - 1] * 1000), t[n - 1] - t[0], w);
 	ring_free(&r);
 }
 
@@ -64,6 +64,38 @@ by_hand(void)
 	ok(strcmp(trend_name(TREND_DECREASING), "decreasing") == 0, "trend names");
 }
 
+/* The line ahead and the time to a limit, worked by hand. */
+static void
+ahead(void)
+{
+	static const double t3[] = { 0, 1, 2 }, t4[] = { 0, 1, 2, 3 };
+	static const double rise[] = { 50, 60, 70 }, zero[] = { 0, 0, 5, 10 };
+	static const double neg[] = { -10, -20, -30 }, full[] = { 97, 99, 99.9 };
+	static const double same[] = { 7, 7, 7, 7 };
+	struct window w;
+
+	window_of(t3, rise, 3, &w);
+	ok(w.lag == 1 && window_forecast(&w, 0) == 70 && window_forecast(&w, 3600) == 36070,
+	    "50, 60, 70: the line is at 70 now, 36070 an hour on");
+	ok(window_eta(&w, 70, 100) == 3 && window_eta(&w, 70, 70) == 0 && isnan(window_eta(&w, 70, 50)),
+	    "  100 in 3 s, 70 now, 50 never (it rises away)");
+	ok(isnan(window_eta(&w, 70, NAN)), "  no limit, no time");
+	window_of(t4, zero, 4, &w);
+	ok(near(window_forecast(&w, 0), 9) && near(window_forecast(&w, 60), 219) &&
+	    near(window_eta(&w, 10, 100), 26), "0, 0, 5, 10: the line at 9 now, 219 a minute on, 100 in 26 s");
+	window_of(t3, neg, 3, &w);
+	ok(near(window_eta(&w, -30, -100), 7) && isnan(window_eta(&w, -30, 0)),
+	    "-10, -20, -30: down to -100 in 7 s; 0 is behind it");
+	window_of(t3, full, 3, &w);
+	ok(window_eta(&w, 99.9, 100) == 0, "97, 99, 99.9: a line already past 100 is there: 0");
+	window_of(t4, same, 4, &w);
+	ok(window_forecast(&w, 3600) == 7 && isnan(window_eta(&w, 7, 100)),
+	    "a constant series: 7 ahead, never 100");
+	window_of(t3, rise, 1, &w);
+	ok(isnan(window_forecast(&w, 60)) && isnan(window_eta(&w, 50, 100)) && window_eta(&w, 50, 50) == 0,
+	    "one sample: no line, no time but to its own value");
+}
+
 /* A 3-sample window slid along the values; its statistics at the end. */
 static void
 slide(const uint32_t *t, const double *v, int n, struct window *w)
@@ -85,7 +117,7 @@ slide(const uint32_t *t, const double *v, int n, struct window *w)
 		ring_push(&r, t[i], v[i]);
 		wstats_add(&s, t[i], v[i]);
 	}
-	wstats_get(&s, (ring_t(&r, r.len - 1) - ring_t(&r, 0)) / 1000.0, w);
+	wstats_get(&s, ring_t(&r, r.len - 1), (ring_t(&r, r.len - 1) - ring_t(&r, 0)) / 1000.0, w);
 	ring_free(&r);
 }
 
@@ -143,6 +175,8 @@ recompute(const struct ring *r, struct window *w)
 	w->mean = (double)m;
 	w->stddev = (double)sqrtl(syy / n);
 	w->slope = (double)(sxy / sxx);
+	w->lag = (double)((ring_t(r, n - 1) - ring_t(r, 0)) / 1000.0L - tm);
+	w->fitted = 1;
 }
 
 /*
@@ -150,7 +184,8 @@ recompute(const struct ring *r, struct window *w)
  * walk on a level of 1e9, tiny values and values near 1e300; every so
  * often the running statistics against a recomputation.  Errors are
  * relative to each statistic's own scale: the mean and the standard
- * deviation to |value| + sd, the slope to |slope| + sd / span.
+ * deviation to |value| + sd, the slope to |slope| + sd / span, the
+ * forecast an hour on to |forecast| + sd + |slope| x (lag + 1 h).
  */
 static void
 at_scale(void)
@@ -185,7 +220,7 @@ at_scale(void)
 		if (i % 99991 != 0 || r.len < 3)
 			continue;
 		checks++;
-		wstats_get(&s, (ring_t(&r, r.len - 1) - ring_t(&r, 0)) / 1000.0, &a);
+		wstats_get(&s, ring_t(&r, r.len - 1), (ring_t(&r, r.len - 1) - ring_t(&r, 0)) / 1000.0, &a);
 		recompute(&r, &b);
 		e = fabs(a.mean - b.mean) / (fabs(b.mean) + b.stddev);
 		worst = e > worst ? e : worst;
@@ -193,8 +228,11 @@ at_scale(void)
 		worst = e > worst ? e : worst;
 		e = fabs(a.slope - b.slope) / (fabs(b.slope) + b.stddev / a.span);
 		worst = e > worst ? e : worst;
+		e = fabs(window_forecast(&a, 3600) - window_forecast(&b, 3600)) /
+		    (fabs(window_forecast(&b, 3600)) + b.stddev + fabs(b.slope) * (b.lag + 3600));
+		worst = e > worst ? e : worst;
 	}
-	ok(worst < 1e-9, "10M samples: running mean, sd, slope within 1e-9 of a recomputation "
+	ok(worst < 1e-9, "10M samples: running mean, sd, slope, forecast within 1e-9 of a recomputation "
 	    "(worst %.2g over %ld checks)", worst, checks);
 	ok(ring_min(&r) <= ring_max(&r) && s.n == 1000, "  the window is still whole");
 	ring_free(&r);
@@ -253,6 +291,7 @@ main(void)
 {
 	by_hand();
 	edges();
+	ahead();
 	at_scale();
 	baseline();
 	percentiles();
