@@ -92,6 +92,26 @@ setup() {
 	assert_line --index 22 '100	h	c	7	7	0'
 }
 
+@test "xm-buffer: rzscore: a spike against the window's median and MAD, which it does not drag" {
+	# 10 11 10 12 11 10 11 12 10 11, then 50: median 11, MAD 1 (the 50 drags
+	# neither), (50 - 11) / 1.4826 = 26.30513962; zscore, against a mean and sd
+	# the 50 has not touched yet, says 52; 0 before 10 samples
+	for v in 10 11 10 12 11 10 11 12 10 11 50 11; do printf '100\th\tm\t%s\n' "$v"; done > in
+	run -0 --separate-stderr xm-buffer -H --columns n,rzscore < in
+	assert_equal "$(cut -f5- <<< "$output" | tr '\n' ' ')" \
+	    '1	0 2	0 3	0 4	0 5	0 6	0 7	0 8	0 9	0 10	0 11	26.30513962 12	0 '
+	# most of the window one value (MAD 0): the mean absolute deviation from the
+	# median stands in: 0 x 10 and 5, median 0, mean |d| 5/11: 5 / (1.253314 x 5/11) = 11 / 1.253314
+	for v in 0 0 0 0 0 0 0 0 0 0 5; do printf '100\th\tc\t%s\n' "$v"; done > in
+	run -0 --separate-stderr xm-buffer -H --columns rzscore < in
+	assert_equal "$(tail -n 1 <<< "$output" | cut -f5)" 8.77673113
+	# a window of one value throughout: 0; the window slides: -s 10 keeps 10
+	for v in 7 7 7 7 7 7 7 7 7 7 7 1 2 3 4 5 6 7 8 9 10 100; do printf '100\th\tk\t%s\n' "$v"; done > in
+	run -0 --separate-stderr xm-buffer -H -s 10 --columns rzscore < in
+	# the last window: 2..10 and 100: median 6.5, MAD 2.5: (100 - 6.5) / 3.7065
+	assert_equal "$(cut -f5 <<< "$output" | sed -n '11p;22p' | tr '\n' ' ')" '0 25.2259544 '
+}
+
 @test "xm-buffer: -s keeps the newest samples, -w only those recent enough" {
 	printf '1\th\tm\t1\n2\th\tm\t2\n3\th\tm\t3\n' > in
 	run -0 --separate-stderr xm-buffer -s 2 --columns n,mean,min,max -H < in
@@ -496,7 +516,7 @@ $usage"
 	--every x|--every: "x": not a duration of at least 1ms
 	--every 1m --summary|--every and --summary: one or the other
 	--halflife -1|--halflife: "-1": not a duration of at least 1ms
-	--columns n,avg|--columns: "avg": not a column (n, mean, min, max, stddev, slope, trend, baseline, zscore, eta_seconds)
+	--columns n,avg|--columns: "avg": not a column (n, mean, min, max, stddev, slope, trend, baseline, zscore, rzscore, eta_seconds)
 	--forecast 1x|--forecast: "1x": not a duration of at most 1e9 seconds
 	--forecast 2e9|--forecast: "2e9": not a duration of at most 1e9 seconds
 	--forecast 1h --forecast 1h|--forecast: "1h": named twice

@@ -1,4 +1,5 @@
 /* buffer.c: a window per series, and the columns that say how a sample compares. */
+#include <float.h>
 #include <fnmatch.h>
 #include <math.h>
 #include <stdlib.h>
@@ -10,7 +11,8 @@
 #include "xm.h"
 
 const char *const column_names[C_NCOL] = {
-	"n", "mean", "min", "max", "stddev", "slope", "trend", "baseline", "zscore", "eta_seconds"
+	"n", "mean", "min", "max", "stddev", "slope", "trend", "baseline", "zscore", "rzscore",
+	"eta_seconds"
 };
 
 /* Times are kept as 32-bit milliseconds after a base that moves up before they overflow. */
@@ -31,6 +33,7 @@ buffer_init(struct buffer *b, const struct buffer_opts *o)
 		b->need_ew |= o->cols[i] == C_BASELINE || o->cols[i] == C_ZSCORE;
 		b->need_fit |= o->cols[i] == C_STDDEV || o->cols[i] == C_SLOPE ||
 		    o->cols[i] == C_TREND || o->cols[i] == C_ETA;
+		b->need_order |= o->cols[i] == C_RZSCORE && !o->summary;
 	}
 	b->need_fit |= o->nforecast > 0;
 	b->period = INT64_MIN;
@@ -45,6 +48,7 @@ buffer_free(struct buffer *b)
 
 	for (i = 0; i < b->n; i++) {
 		ring_free(&b->all[i]->ring);
+		order_free(&b->all[i]->order);
 		free(b->all[i]->last);
 		free(b->all[i]);
 	}
@@ -104,6 +108,7 @@ buffer_series(struct buffer *b, const struct record *rec, int *created)
 	s->period = INT64_MIN;
 	s->limit = limit_of(b->o, rec->field[COL_METRIC]);
 	ring_init(&s->ring, b->o->size, !b->o->summary);
+	order_init(&s->order);
 	if (b->n == b->cap) {
 		b->cap = b->cap ? 2 * b->cap : 64;
 		b->all = xm_reallocarray(b->all, b->cap, sizeof *b->all);
@@ -114,13 +119,15 @@ buffer_series(struct buffer *b, const struct record *rec, int *created)
 }
 
 static void
-drop_oldest(struct series *s)
+drop_oldest(const struct buffer *b, struct series *s)
 {
 	uint32_t t = ring_t(&s->ring, 0);
 	double v = ring_v(&s->ring, 0);
 
 	ring_pop(&s->ring);
 	wstats_remove(&s->ws, &s->ring, t, v);
+	if (b->need_order)
+		order_remove(&s->order, v);
 }
 
 /*
@@ -141,7 +148,7 @@ buffer_add(struct buffer *b, struct series *s, double ts, double v)
 	if (off < (double)s->newest)
 		return -1;
 	while (s->ring.len > 0 && off - ring_t(&s->ring, 0) > b->window_ms)
-		drop_oldest(s);
+		drop_oldest(b, s);
 	if (s->ring.len == 0) {
 		/* a silence longer than the window: the times start afresh */
 		s->base = ts;
@@ -157,10 +164,12 @@ buffer_add(struct buffer *b, struct series *s, double ts, double v)
 		off -= delta;
 	}
 	if (s->ring.len == s->ring.cap)
-		drop_oldest(s);
+		drop_oldest(b, s);
 	t = (uint32_t)off;
 	ring_push(&s->ring, t, v);
 	wstats_add(&s->ws, t, v);
+	if (b->need_order)
+		order_insert(&s->order, v);
 	s->newest = t;
 	if (b->need_ew) {
 		s->last_baseline = s->ew.seen ? (double)s->ew.mean : v;
@@ -220,6 +229,32 @@ window_of(const struct series *s, double lo, double hi, struct window *w)
 		wstats_get(&s->ws, s->newest, span, w);
 }
 
+/*
+ * (value - median) / (1.4826 MAD) over the window, the newest value in
+ * it: a spike drags neither.  With MAD 0 (most of the window one value)
+ * the mean absolute deviation from the median stands in, times 1.2533;
+ * 0 when that is 0 too, and while the window holds fewer than 10.
+ */
+static double
+rzscore(struct series *s)
+{
+	const struct ring *r = &s->ring;
+	long double z;
+	double m, d, v = ring_v(r, r->len - 1);
+
+	if (r->len < RZ_MIN)
+		return 0;
+	m = order_median(&s->order);
+	if ((d = order_mad(&s->order, m)) > 0) {
+		z = ((long double)v - m) / (1.4826L * d);
+	} else {
+		if ((d = order_meanad(&s->order, m)) == 0)
+			return 0;
+		z = ((long double)v - m) / (1.253314L * d);
+	}
+	return z > DBL_MAX ? DBL_MAX : z < -DBL_MAX ? -DBL_MAX : (double)z;
+}
+
 /* A number, or "-" for none (NAN). */
 static void
 put_or_none(struct record_writer *w, double v)
@@ -267,6 +302,9 @@ put_columns(struct buffer *b, struct series *s)
 			break;
 		case C_ZSCORE:
 			record_put_number(&b->w, s->last_z);
+			break;
+		case C_RZSCORE:
+			record_put_number(&b->w, rzscore(s));
 			break;
 		case C_ETA:
 			put_or_none(&b->w, window_eta(&w, ring_v(&s->ring, s->ring.len - 1), s->limit));

@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "num.h"
+#include "order.h"
 #include "record.h"
 #include "ring.h"
 #include "stats.h"
@@ -13,10 +14,13 @@
 
 /* The columns xm-buffer can append, in their default order. */
 enum column {
-	C_N, C_MEAN, C_MIN, C_MAX, C_STDDEV, C_SLOPE, C_TREND, C_BASELINE, C_ZSCORE, C_ETA, C_NCOL
+	C_N, C_MEAN, C_MIN, C_MAX, C_STDDEV, C_SLOPE, C_TREND, C_BASELINE, C_ZSCORE, C_RZSCORE,
+	C_ETA, C_NCOL
 };
 
 #define FORECAST_MAX 8
+/* Samples a window holds before its rzscore is more than 0. */
+#define RZ_MIN 10
 
 /* --limit: the value a series' line is timed to reach (eta_seconds). */
 struct limit {
@@ -52,6 +56,7 @@ struct series {
 	double	 base;		/* seconds; the ring's times are ms after it */
 	uint32_t newest;	/* ms after base of the newest sample */
 	struct ring ring;
+	struct order order;	/* the window's values in order, for rzscore */
 	struct wstats ws;
 	struct ewstats ew;
 	/* what --every and --summary print later, kept from the newest record */
@@ -79,6 +84,7 @@ struct buffer {
 	int64_t	 every_ms;	/* --every in ms, or 1 */
 	int	 need_ew;	/* a baseline is printed or saved */
 	int	 need_fit;	/* stddev, slope or trend is printed */
+	int	 need_order;	/* rzscore is printed */
 	struct record_writer w;
 	char	*key;		/* scratch for host TAB metric */
 	size_t	 keycap;

@@ -79,7 +79,7 @@ parse_columns(struct buffer_opts *o, const char *arg)
 				break;
 		if (c == C_NCOL)
 			bad("--columns", name, "not a column (n, mean, min, max, stddev, "
-			    "slope, trend, baseline, zscore, eta_seconds)");
+			    "slope, trend, baseline, zscore, rzscore, eta_seconds)");
 		for (i = 0; i < o->ncols; i++)
 			if (o->cols[i] == (enum column)c)
 				bad("--columns", name, "named twice");
@@ -130,15 +130,17 @@ main(int argc, char *argv[])
 {
 	struct buffer_opts o = {
 		.size = 1000, .window = 300, .halflife = 3600, .max_series = 100000,
-		.header = 1, .ncols = C_NCOL
+		.header = 1
 	};
 	const char *size = NULL;
 	unsigned long long n;
 	int ch, c, status;
 
 	xm_init(argv);
+	/* every column but rzscore, whose sorted window costs more than all the rest */
 	for (c = 0; c < C_NCOL; c++)
-		o.cols[c] = (enum column)c;
+		if (c != C_RZSCORE)
+			o.cols[o.ncols++] = (enum column)c;
 	while ((ch = getopt_long(argc, argv, "Hhs:Vw:", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'H':
