@@ -27,7 +27,7 @@ COMMON = metric num order range record ring rule sig state stats table text xm
 SAMPLE = main sample src dev cpu mem disk io net load proc cgroup synth
 BUFFER = main buffer run save
 ALERT  = main alert callback check run save
-SHOW   = main board http live output page panels run
+SHOW   = main board history http live output page panels run
 UNITS  = test-num test-metric test-order test-range test-record test-ring test-stats test-table
 FUZZ   = record num metric range rule buffer-state alert-state
 

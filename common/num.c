@@ -456,3 +456,21 @@ num_format_ts(char buf[NUM_MAX], double ts)
 	}
 	return len;
 }
+
+/*
+ * Seconds as people read a span: 3d4h, 2h5m, 3m20s, 45s; to the second,
+ * nothing below 0 nor past 1e15.
+ */
+size_t
+num_format_span(char buf[NUM_MAX], double secs)
+{
+	long long t = isfinite(secs) && secs > 0 ? llround(secs < 1e15 ? secs : 1e15) : 0;
+
+	if (t >= 86400)
+		return (size_t)snprintf(buf, NUM_MAX, "%lldd%lldh", t / 86400, t % 86400 / 3600);
+	if (t >= 3600)
+		return (size_t)snprintf(buf, NUM_MAX, "%lldh%lldm", t / 3600, t % 3600 / 60);
+	if (t >= 60)
+		return (size_t)snprintf(buf, NUM_MAX, "%lldm%llds", t / 60, t % 60);
+	return (size_t)snprintf(buf, NUM_MAX, "%llds", t);
+}

@@ -337,6 +337,105 @@ xm_m4100{host="h"} 4100'
 	assert_equal "$stderr" 'xm-show: more than 4096 distinct headers: the columns of new ones are not read'
 }
 
+@test "xm-show: a disk whose line is full within a week says when; the rest are as they were" {
+	# / from 50% a percent a minute: 80% at 30m, full 20 minutes on; /var flat
+	for t in 0 600 1200 1800; do
+		printf '%d\tweb1\tdisk_usage_percent{mountpoint="/"}\t%s\n' "$t" $((50 + t / 60))
+		printf '%d\tweb1\tdisk_usage_percent{mountpoint="/var"}\t40\n' "$t"
+	done | xm-buffer -w 1h > in
+	run -0 --separate-stderr xm-show --once -W 80 < in
+	assert_line ' /            [████████████████████████▊░░░░░░]     80% ● ok      full in 20m0s'
+	assert_line ' /var         [████████████▍░░░░░░░░░░░░░░░░░░]     40% ● ok'
+	# without xm-buffer's eta_seconds, the rows have their old width
+	run -0 --separate-stderr xm-show --once -W 80 < <(cut -f1-4 in)
+	assert_line --partial ' /            [████████████████████████████████████▊░░░░░░░░░]     80% ● ok'
+}
+
+@test "xm-show: the trends show the robust z-score where xm-buffer gave one, the z-score elsewhere" {
+	for v in 10 11 10 12 11 10 11 12 10 11 50; do printf '100\th\tm\t%s\n' "$v"; done > in
+	run -0 --separate-stderr xm-show --once < <(xm-buffer --columns mean,min,max,trend,zscore,rzscore < in)
+	assert_line ' m                              50   14.36      10      50 → ▁▁▁▁▁▁▁▁▁▁█  r+26.3'
+	run -0 --separate-stderr xm-show --once < <(xm-buffer --columns mean,min,max,trend,zscore < in)
+	assert_line ' m                              50   14.36      10      50 → ▁▁▁▁▁▁▁▁▁▁█  z+52.4'
+}
+
+# An alert log made by hand: every figure of the report worked out from it.
+history_log() {
+	printf '#ts\thost\tmetric\tvalue\tseverity\tevent\tsince\talert_id\n'
+	# cpu: 0-300 (escalated on the way), 400-1000 (a flap: 100 s after its
+	# resolution), 5000-7000 (not one: 4000 s after)
+	printf '0\th\tcpu\t90\tcritical\tfiring\t0\taaaa\n'
+	printf '60\th\tcpu\t95\temergency\tescalated\t60\taaaa\n'
+	printf '300\th\tcpu\t10\tok\tresolved\t300\taaaa\n'
+	printf '400\th\tcpu\t90\tcritical\tfiring\t400\taaaa\n'
+	printf '1000\th\tcpu\t10\tok\tresolved\t1000\taaaa\n'
+	printf '5000\th\tcpu\t90\twarning\tfiring\t5000\taaaa\n'
+	# mem: fires at 5000, still active (warning) when the log ends at 9000
+	printf '5000\th\tmem\t99\tcritical\tfiring\t5000\tbbbb\n'
+	printf '5500\th\tmem\t80\twarning\tdeescalated\t5500\tbbbb\n'
+	# disk: active before the log began: counted from its first line, not a firing
+	printf '6000\th\tdisk\t91\tcritical\trepeated\t100\tcccc\n'
+	printf '7000\th\tcpu\t10\tok\tresolved\t7000\taaaa\n'
+	# load: only its resolution is in the log: no time, no time to resolve
+	printf '8000\th\tload\t1\tok\tresolved\t8000\tdddd\n'
+	printf '9000\th\tx\t1\t-\t-\t-\t-\n'
+}
+
+@test "xm-show: --history: fired, time in alert, longest, time to resolve, flaps, state, worked by hand" {
+	history_log > log
+	run -0 --separate-stderr xm-show --history -o tsv < log
+	# cpu: 300 + 600 + 2000 s, to resolve (300 + 600 + 2000) / 3; mem 5000 to
+	# 9000; disk 6000 to 9000; sorted by time in alert
+	assert_output '#host	metric	alert_id	fired	in_alert_seconds	longest_seconds	mean_to_resolve_seconds	flaps	state
+h	mem	bbbb	1	4000	4000	-	0	warning
+h	disk	cccc	0	3000	3000	-	0	critical
+h	cpu	aaaa	3	2900	2000	966.6666667	1	ok
+h	load	dddd	0	0	0	-	0	ok'
+	assert_equal "$stderr" ""
+	run -0 --separate-stderr xm-show --history < log
+	assert_output 'Alert history 1970-01-01 00:00:00 to 1970-01-01 02:30:00 UTC: 4 alerts, fired 4 times
+fired  in alert   longest to resolve flaps  state      series (alert_id)
+    1      1h6m      1h6m          -     0  warning    h mem (bbbb)
+    0     50m0s     50m0s          -     0  critical   h disk (cccc)
+    3    48m20s    33m20s      16m7s     1  ok         h cpu (aaaa)
+    0        0s        0s          -     0  ok         h load (dddd)'
+	# a log written with -H: xm-alert's columns are the last four
+	run -0 --separate-stderr xm-show --history -o tsv < <(tail -n +2 log)
+	assert_line --index 3 'h	cpu	aaaa	3	2900	2000	966.6666667	1	ok'
+	# a firing 100 s after a resolution is no flap within 50 s; CSV for spreadsheets
+	run -0 --separate-stderr xm-show --history --flap 50 -o csv < log
+	assert_line --index 0 'host,metric,alert_id,fired,in_alert_seconds,longest_seconds,mean_to_resolve_seconds,flaps,state'
+	assert_line --index 3 'h,cpu,aaaa,3,2900,2000,966.6666667,0,ok'
+}
+
+@test "xm-show: --history of a day that xm-alert logged: its firings all counted, its episodes summed" {
+	xm-sample --synthetic --seed 1 --start 1764288000 -n 86400 -m cpu,memory |
+	    xm-alert -e -r 'cpu_usage_percent warn=60 crit=80 for=5 hysteresis=5' > log
+	run -0 --separate-stderr xm-show --history -o tsv < log
+	assert_equal "$(wc -l <<< "$output")" 2
+	assert_equal "$(cut -f4 <<< "$output" | tail -n 1)" "$(grep -c $'\tfiring\t' log)"
+	# the time in alert: each resolution less the firing before it, by awk
+	want=$(awk -F'\t' '$6 == "firing" { t = $1 } $6 == "resolved" { s += $1 - t; t = "" }
+	    END { if (t != "") s += last - t; print s } { last = $1 }' log)
+	assert_equal "$(cut -f5 <<< "$output" | tail -n 1)" "$want"
+	# all of xm-alert's output, not only its events, says the same
+	xm-sample --synthetic --seed 1 --start 1764288000 -n 86400 -m cpu,memory |
+	    xm-alert -r 'cpu_usage_percent warn=60 crit=80 for=5 hysteresis=5' |
+	    xm-show --history -o tsv > all
+	assert_equal "$(cat all)" "$output"
+}
+
+@test "xm-show: --history of what is no alert log: said once, status 1, no report" {
+	printf '1\th\tm\t5\n2\th\tm\t6\n' > in
+	run -1 --separate-stderr xm-show --history < in
+	assert_output ''
+	assert_equal "$stderr" "xm-show: line 1: no event, severity and alert_id columns: not xm-alert's output"
+	run -2 --separate-stderr xm-show --history -o prom < in
+	assert_equal "${stderr%%$'\n'*}" 'xm-show: --history: a report, with -o text, csv or tsv and nothing else'
+	run -2 --separate-stderr xm-show --history --flap x < in
+	assert_equal "${stderr%%$'\n'*}" 'xm-show: --flap: "x": not a duration'
+}
+
 @test "xm-show: bad command lines: one message, the usage, status 2" {
 	run -2 --separate-stderr xm-show -W 50
 	assert_equal "${stderr%%$'\n'*}" 'xm-show: -W: "50": not a width from 80 to 1000'

@@ -285,20 +285,6 @@ alerts_stale(struct alerts *a, double now, struct change *out, size_t max)
 	return n;
 }
 
-static size_t
-duration(char *buf, size_t size, double secs)
-{
-	long long t = llround(secs);
-
-	if (t >= 86400)
-		return (size_t)snprintf(buf, size, "%lldd%lldh", t / 86400, t % 86400 / 3600);
-	if (t >= 3600)
-		return (size_t)snprintf(buf, size, "%lldh%lldm", t / 3600, t % 3600 / 60);
-	if (t >= 60)
-		return (size_t)snprintf(buf, size, "%lldm%llds", t / 60, t % 60);
-	return (size_t)snprintf(buf, size, "%llds", t);
-}
-
 /* A tested value as text: "-" for none. */
 size_t
 alerts_value_text(char buf[NUM_MAX], double v)
@@ -325,7 +311,7 @@ alerts_message(const struct alerts *a, const struct change *c, char *buf, size_t
 	switch (c->ev) {
 	case EV_RESOLVED:
 	case EV_STALE:
-		duration(d, sizeof d, c->ts - s->fired);
+		num_format_span(d, c->ts - s->fired);
 		if (c->reason != NULL && strcmp(c->reason, "stale") == 0)
 			snprintf(buf, size, "%.*s on %.*s: no data for %gs, resolved as stale after %s",
 			    mlen, metric, hlen, s->it.key, a->o->stale, d);

@@ -20,7 +20,7 @@
 static const char *const fixed[COL_FIXED] = { "ts", "host", "metric", "value" };
 
 static const char *const known_names[K_N] = {
-	"mean", "min", "max", "trend", "zscore", "severity", "event", "since", "alert_id"
+	"mean", "min", "max", "trend", "zscore", "rzscore", "severity", "event", "since", "alert_id"
 };
 
 /*
@@ -160,12 +160,12 @@ series_window(const struct series *s, struct series_window *w)
 	int j;
 
 	for (i = 0; i < s->hdr->n && p < s->rec + s->reclen; i++) {
-		for (j = K_MEAN; j <= K_ZSCORE; j++)
+		for (j = K_MEAN; j <= K_RZSCORE; j++)
 			if (k[j] == (int)i)
 				f[j] = p;
 		p += strlen(p) + 1;
 	}
-	w->mean = w->min = w->max = w->zscore = NAN;
+	w->mean = w->min = w->max = w->zscore = w->rzscore = NAN;
 	if (f[K_MEAN] != NULL)
 		num_parse(f[K_MEAN], &w->mean);
 	if (f[K_MIN] != NULL)
@@ -174,6 +174,8 @@ series_window(const struct series *s, struct series_window *w)
 		num_parse(f[K_MAX], &w->max);
 	if (f[K_ZSCORE] != NULL)
 		num_parse(f[K_ZSCORE], &w->zscore);
+	if (f[K_RZSCORE] != NULL)
+		num_parse(f[K_RZSCORE], &w->rzscore);
 	w->trend = 2;
 	if (f[K_TREND] != NULL)
 		w->trend = strcmp(f[K_TREND], "increasing") == 0 ? 1 :

@@ -7,14 +7,15 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "history.h"
 #include "http.h"
 #include "num.h"
 #include "run.h"
 #include "xm.h"
 
 enum {
-	OPT_ASCII = CHAR_MAX + 1, OPT_CSV, OPT_FOLLOW, OPT_HOST, OPT_MAX_SERIES, OPT_ONCE,
-	OPT_ONLY, OPT_PREFIX, OPT_STRICT
+	OPT_ASCII = CHAR_MAX + 1, OPT_CSV, OPT_FLAP, OPT_FOLLOW, OPT_HISTORY, OPT_HOST,
+	OPT_MAX_SERIES, OPT_ONCE, OPT_ONLY, OPT_PREFIX, OPT_STRICT
 };
 
 static const struct option longopts[] = {
@@ -27,7 +28,9 @@ static const struct option longopts[] = {
 	{ "width",	required_argument,	NULL, 'W' },
 	{ "ascii",	no_argument,		NULL, OPT_ASCII },
 	{ "csv",	no_argument,		NULL, OPT_CSV },
+	{ "flap",	required_argument,	NULL, OPT_FLAP },
 	{ "follow",	no_argument,		NULL, OPT_FOLLOW },
+	{ "history",	no_argument,		NULL, OPT_HISTORY },
 	{ "host",	required_argument,	NULL, OPT_HOST },
 	{ "max-series",	required_argument,	NULL, OPT_MAX_SERIES },
 	{ "once",	no_argument,		NULL, OPT_ONCE },
@@ -44,7 +47,8 @@ usage(FILE *f, int status)
 	    "usage: xm-show [-r seconds] [--ascii] [--host glob] [--only glob]...\n"
 	    "               [--once | --follow] [-W columns] [-o text|prom|csv|tsv]\n"
 	    "               [-O file] [--prefix name] [-l [address:]port] [--csv]\n"
-	    "               [--max-series n] [--strict]\n");
+	    "               [--max-series n] [--strict]\n"
+	    "       xm-show --history [--flap seconds] [-o text|csv|tsv] [--csv]\n");
 	exit(status);
 }
 
@@ -72,7 +76,8 @@ int
 main(int argc, char *argv[])
 {
 	struct show_opts o = {
-		.refresh = 2, .width = 80, .prefix = "xm_", .max_series = 100000, .color = 1
+		.refresh = 2, .width = 80, .prefix = "xm_", .max_series = 100000, .color = 1,
+		.flap = 600
 	};
 	const char *term = getenv("TERM"), *nc = getenv("NO_COLOR");
 	char host[HTTP_HOST_MAX], port[6];
@@ -123,8 +128,15 @@ main(int argc, char *argv[])
 		case OPT_CSV:
 			o.csv = 1;
 			break;
+		case OPT_FLAP:
+			if (num_parse_seconds(optarg, &o.flap) != 0)
+				bad("--flap", optarg, "not a duration");
+			break;
 		case OPT_FOLLOW:
 			o.follow = 1;
+			break;
+		case OPT_HISTORY:
+			o.history = 1;
 			break;
 		case OPT_HOST:
 			o.host = optarg;
@@ -162,6 +174,19 @@ main(int argc, char *argv[])
 	if (o.once && o.follow) {
 		warnx("--once and --follow: one or the other");
 		usage(stderr, XM_EXIT_USAGE);
+	}
+	if (o.history) {
+		/* a report at the end of the log, not a board of the moment */
+		if (o.listen != NULL || o.out != NULL || o.once || o.follow ||
+		    (o.format != NULL && strcmp(o.format->name, "prom") == 0)) {
+			warnx("--history: a report, with -o text, csv or tsv and nothing else");
+			usage(stderr, XM_EXIT_USAGE);
+		}
+		xm_buffer_stdout();
+		status = history_run(&o);
+		if (xm_close_stdout() != 0 && status == XM_EXIT_OK)
+			status = XM_EXIT_FAIL;
+		return status;
 	}
 	if (nc != NULL && *nc != '\0')
 		o.color = 0;

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "num.h"
 #include "show.h"
 #include "xm.h"
 
@@ -386,7 +387,25 @@ fullest(const void *p, const void *q)
 	return (a->value < b->value) - (a->value > b->value);
 }
 
-/* A bar for each disk; when max cuts them short, the fullest, and how many more. */
+/* A week: a disk that fills later than that is not said to. */
+#define FULL_SOON (7 * 86400.0)
+
+/* When xm-buffer's line says a disk is full, in seconds from now, within a week; else NAN. */
+static double
+full_in(const struct series *s)
+{
+	const char *f = series_field(s, "eta_seconds");
+	double eta;
+
+	if (f == NULL || num_parse(f, &eta) != 0 || !(eta < FULL_SOON))
+		return NAN;
+	return eta;
+}
+
+/*
+ * A bar for each disk, and when it is full if that is within a week;
+ * when max cuts them short, the fullest, and how many more.
+ */
 static void
 disk_rows(struct page *p, const struct glyphs *g, struct series **v, int n, int hosts,
     int max)
@@ -394,12 +413,19 @@ disk_rows(struct page *p, const struct glyphs *g, struct series **v, int n, int 
 	struct series **d = xm_reallocarray(NULL, (size_t)n + 1, sizeof *d);
 	const char *mp;
 	size_t len;
-	char buf[32];
-	int i, k = 0, col = hosts > 1 ? 23 : 14, w = p->width - col - 20;
+	char buf[32], span[NUM_MAX];
+	int i, k = 0, col = hosts > 1 ? 23 : 14, w = p->width - col - 20, soon = 0;
+	double eta;
 
-	for (i = 0; i < n; i++)
-		if (named(v[i], "disk_usage_percent"))
+	for (i = 0; i < n; i++) {
+		if (named(v[i], "disk_usage_percent")) {
 			d[k++] = v[i];
+			soon |= !isnan(full_in(v[i]));
+		}
+	}
+	/* room on every row for "full in 6d23h" when one says it */
+	if (soon)
+		w -= 15;
 	if (k > 0)
 		title(p, g, "Disks");
 	if (max > 0 && k > max)
@@ -424,27 +450,17 @@ disk_rows(struct page *p, const struct glyphs *g, struct series **v, int n, int 
 		right(p, AT_NONE, buf, 6);
 		page_put(p, AT_NONE, "% ");
 		light(p, g, d[i]->sev);
+		if (!isnan(eta = full_in(d[i]))) {
+			num_format_span(span, eta);
+			page_pad(p, p->width - 15);
+			page_printf(p, eta < 86400 ? AT_HIGH : AT_NONE, " full in %s", span);
+		}
 	}
 	if (i < k) {
 		page_newline(p);
 		page_printf(p, AT_DIM, " %s and %d more", g->more, k - i);
 	}
 	free(d);
-}
-
-static void
-duration(char *buf, size_t size, double secs)
-{
-	long long t = isfinite(secs) && secs > 0 ? llround(secs < 1e15 ? secs : 1e15) : 0;
-
-	if (t >= 86400)
-		snprintf(buf, size, "%lldd%lldh", t / 86400, t % 86400 / 3600);
-	else if (t >= 3600)
-		snprintf(buf, size, "%lldh%lldm", t / 3600, t % 3600 / 60);
-	else if (t >= 60)
-		snprintf(buf, size, "%lldm%llds", t / 60, t % 60);
-	else
-		snprintf(buf, size, "%llds", t);
 }
 
 static int
@@ -597,7 +613,7 @@ alerts_panel(const struct board *b, struct page *p, const struct glyphs *g,
 		page_put(p, AT_NONE, " ");
 		num_right(p, AT_NONE, act[i]->value, 8);
 		if (isfinite(act[i]->since)) {
-			duration(d, sizeof d, b->newest - act[i]->since);
+			num_format_span(d, b->newest - act[i]->since);
 			page_printf(p, AT_NONE, "  for %-7s", d);
 		} else {
 			page_put(p, AT_DIM, "  by default ");
@@ -660,7 +676,10 @@ trend_name_width(const struct page *p)
 	return w > 48 ? 48 : w < 12 ? 12 : w;
 }
 
-/* One series: value, mean, min, max, trend arrow, sparkline, zscore. */
+/* A robust z-score past this is marked: a value far out of its window, not noise. */
+#define RZ_ANOMALY 6
+
+/* One series: value, mean, min, max, trend arrow, sparkline, and its rzscore or zscore. */
 static void
 trend_row(struct page *p, const struct glyphs *g, const struct series *s, int hosts)
 {
@@ -705,7 +724,12 @@ trend_row(struct page *p, const struct glyphs *g, const struct series *s, int ho
 	page_put(p, AT_NONE, " ");
 	spark_w = page_room(p) - 8;
 	spark(p, g, s, spark_w);
-	if (isfinite(w.zscore) && w.zscore != 0) {
+	/* the robust score where xm-buffer gave one: a spike drags neither its median nor its MAD */
+	if (isfinite(w.rzscore) && w.rzscore != 0) {
+		page_pad(p, p->width - 7);
+		snprintf(z, sizeof z, "r%+.1f", w.rzscore);
+		right(p, fabs(w.rzscore) > RZ_ANOMALY ? AT_HIGH : AT_DIM, z, 7);
+	} else if (isfinite(w.zscore) && w.zscore != 0) {
 		page_pad(p, p->width - 7);
 		snprintf(z, sizeof z, "z%+.1f", w.zscore);
 		right(p, fabs(w.zscore) >= 3 ? AT_HIGH : AT_DIM, z, 7);

@@ -31,11 +31,14 @@ struct show_opts {
 	int	 csv;
 	int	 strict;
 	size_t	 max_series;
+	int	 history;	/* --history: the alert log summed up */
+	double	 flap;		/* --flap: seconds from a resolution to a firing that is a flap */
 };
 
 /* The columns of a header this program reads; -1 where absent. */
 enum known {
-	K_MEAN, K_MIN, K_MAX, K_TREND, K_ZSCORE, K_SEVERITY, K_EVENT, K_SINCE, K_ALERT_ID, K_N
+	K_MEAN, K_MIN, K_MAX, K_TREND, K_ZSCORE, K_RZSCORE, K_SEVERITY, K_EVENT, K_SINCE, K_ALERT_ID,
+	K_N
 };
 
 /* A header seen: its column names, found by their text. */
@@ -64,7 +67,7 @@ struct series {
 /* xm-buffer's columns of a series' latest record, read when drawn. */
 struct series_window {
 	int	 trend;		/* -1 decreasing, 0 stable, 1 increasing, 2: not known */
-	double	 zscore;	/* NAN: not known */
+	double	 zscore, rzscore;	/* NAN: not known */
 	double	 mean, min, max;	/* NAN when not there */
 };
 

@@ -1,0 +1,290 @@
+/*
+ * history.c: xm-show --history: an alert log (xm-alert -e, or all of
+ * xm-alert's output) summed up per alert, that is per series and rule,
+ * as its alert_id names them: how often it fired, how long it held in
+ * all and at most, how long it took to resolve, how often it flapped,
+ * and where it stands.  Record time throughout; the log's newest time is
+ * "now" for an alert still active.
+ */
+#include <err.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "history.h"
+#include "num.h"
+#include "record.h"
+#include "rule.h"
+#include "table.h"
+#include "xm.h"
+
+struct episode_sums {
+	struct table_item it;	/* key: alert_id */
+	char	*series;	/* host TAB metric */
+	size_t	 hostlen, serieslen;
+	uint32_t fired, flaps, resolved;
+	double	 total, longest, to_resolve;
+	double	 open;		/* when the alert in hand began; NAN: none */
+	int	 open_fired;	/* its firing is in the log */
+	double	 last_resolved;	/* NAN: not yet */
+	int	 sev;
+};
+
+struct history {
+	const struct show_opts *o;
+	struct table table;
+	struct episode_sums **all;
+	size_t	 n, cap;
+	double	 first, last;	/* record time of the log */
+	int	 col[3];	/* event, severity, alert_id; -1: not in the header */
+	int	 headed;	/* a header named the columns */
+};
+
+enum { H_EVENT, H_SEVERITY, H_ALERT_ID };
+static const char *const wanted[] = { "event", "severity", "alert_id" };
+
+static struct episode_sums *
+find(struct history *h, const struct record *rec)
+{
+	const char *id = rec->field[h->col[H_ALERT_ID]];
+	size_t len = rec->len[h->col[H_ALERT_ID]], hl = rec->len[COL_HOST];
+	uint64_t hash = table_hash(id, len);
+	struct episode_sums *e;
+
+	if ((e = (struct episode_sums *)table_find(&h->table, id, len, hash)) != NULL)
+		return e;
+	e = table_insert(&h->table, sizeof *e, id, len, hash);
+	e->serieslen = hl + 1 + rec->len[COL_METRIC];
+	e->series = xm_malloc(e->serieslen + 1);
+	memcpy(e->series, rec->field[COL_HOST], hl);
+	e->series[hl] = '\t';
+	memcpy(e->series + hl + 1, rec->field[COL_METRIC], rec->len[COL_METRIC] + 1);
+	e->hostlen = hl;
+	e->open = NAN;
+	e->last_resolved = NAN;
+	if (h->n == h->cap) {
+		h->cap = h->cap ? 2 * h->cap : 64;
+		h->all = xm_reallocarray(h->all, h->cap, sizeof *h->all);
+	}
+	h->all[h->n++] = e;
+	return e;
+}
+
+static void
+close_episode(struct episode_sums *e, double ts, int resolved)
+{
+	double d = ts > e->open ? ts - e->open : 0;	/* a log out of order costs no time */
+
+	e->total += d;
+	if (d > e->longest)
+		e->longest = d;
+	if (resolved && e->open_fired) {
+		e->to_resolve += d;
+		e->resolved++;
+	}
+	e->open = NAN;
+}
+
+/* One line of the log: an event moves its alert's sums on. */
+static void
+take(struct history *h, const struct record *rec)
+{
+	const char *ev = rec->field[h->col[H_EVENT]];
+	struct episode_sums *e;
+	double ts = rec->ts;
+
+	if (isnan(h->first) || ts < h->first)
+		h->first = ts;
+	if (isnan(h->last) || ts > h->last)
+		h->last = ts;
+	if (strcmp(rec->field[h->col[H_ALERT_ID]], "-") == 0)
+		return;
+	e = find(h, rec);
+	e->sev = severity_parse(rec->field[h->col[H_SEVERITY]]);
+	if (strcmp(ev, "firing") == 0) {
+		if (!isnan(e->open))
+			close_episode(e, ts, 0);
+		e->fired++;
+		if (!isnan(e->last_resolved) && ts - e->last_resolved <= h->o->flap)
+			e->flaps++;
+		e->open = ts;
+		e->open_fired = 1;
+	} else if (strcmp(ev, "resolved") == 0 || strcmp(ev, "stale") == 0) {
+		/* an alert active before the log began counts from its first line */
+		if (isnan(e->open)) {
+			e->open = ts;
+			e->open_fired = 0;
+		}
+		close_episode(e, ts, 1);
+		e->last_resolved = ts;
+	} else if (isnan(e->open) && e->sev > SEV_OK) {
+		e->open = ts;
+		e->open_fired = 0;
+	}
+}
+
+static int
+by_time_in_alert(const void *a, const void *b)
+{
+	const struct episode_sums *x = *(struct episode_sums *const *)a;
+	const struct episode_sums *y = *(struct episode_sums *const *)b;
+	int c;
+
+	if (x->total != y->total)
+		return x->total < y->total ? 1 : -1;
+	if (x->fired != y->fired)
+		return x->fired < y->fired ? 1 : -1;
+	if ((c = strcmp(x->series, y->series)) != 0)
+		return c;
+	return strcmp(x->it.key, y->it.key);
+}
+
+/* A record time as a UTC date, or "-". */
+static const char *
+date(char buf[32], double ts)
+{
+	time_t t;
+	struct tm tm;
+
+	if (isnan(ts) || ts < 0 || ts > 253402300799.0)
+		return "-";
+	t = (time_t)ts;
+	gmtime_r(&t, &tm);
+	strftime(buf, 32, "%Y-%m-%d %H:%M:%S", &tm);
+	return buf;
+}
+
+static void
+put_table(struct history *h, struct record_writer *w)
+{
+	static const char *const names[] = {
+		"host", "metric", "alert_id", "fired", "in_alert_seconds", "longest_seconds",
+		"mean_to_resolve_seconds", "flaps", "state"
+	};
+	struct episode_sums *e;
+	size_t i;
+
+	record_put_header(w, names, sizeof names / sizeof names[0]);
+	for (i = 0; i < h->n; i++) {
+		e = h->all[i];
+		record_put(w, e->series, e->hostlen);
+		record_put(w, e->series + e->hostlen + 1, e->serieslen - e->hostlen - 1);
+		record_put(w, e->it.key, e->it.len);
+		record_put_number(w, e->fired);
+		record_put_number(w, e->total);
+		record_put_number(w, e->longest);
+		if (e->resolved > 0)
+			record_put_number(w, e->to_resolve / e->resolved);
+		else
+			record_put(w, "-", 1);
+		record_put_number(w, e->flaps);
+		record_put_str(w, e->sev < 0 ? "-" : severity_names[e->sev]);
+		record_end(w);
+	}
+}
+
+static void
+put_text(struct history *h, struct record_writer *w)
+{
+	char line[512], a[NUM_MAX], b[NUM_MAX], c[NUM_MAX], t0[32], t1[32];
+	struct episode_sums *e;
+	uint32_t fired = 0;
+	size_t i;
+	int n;
+
+	for (i = 0; i < h->n; i++)
+		fired += h->all[i]->fired;
+	n = snprintf(line, sizeof line, "Alert history %s to %s UTC: %zu alert%s, fired %u time%s",
+	    date(t0, h->first), date(t1, h->last), h->n, h->n == 1 ? "" : "s", fired,
+	    fired == 1 ? "" : "s");
+	record_put(w, line, (size_t)n);
+	record_end(w);
+	n = snprintf(line, sizeof line, "%5s %9s %9s %10s %5s  %-9s  %s", "fired", "in alert",
+	    "longest", "to resolve", "flaps", "state", "series (alert_id)");
+	record_put(w, line, (size_t)n);
+	record_end(w);
+	for (i = 0; i < h->n; i++) {
+		e = h->all[i];
+		num_format_span(a, e->total);
+		num_format_span(b, e->longest);
+		if (e->resolved > 0)
+			num_format_span(c, e->to_resolve / e->resolved);
+		else
+			strcpy(c, "-");
+		n = snprintf(line, sizeof line, "%5u %9s %9s %10s %5u  %-9s  %.*s %s (%s)", e->fired,
+		    a, b, c, e->flaps,
+		    e->sev < 0 ? "-" : severity_names[e->sev], (int)e->hostlen, e->series,
+		    e->series + e->hostlen + 1, e->it.key);
+		record_put(w, line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1);
+		record_end(w);
+	}
+}
+
+int
+history_run(const struct show_opts *o)
+{
+	struct record_reader *r = record_reader_new(STDIN_FILENO, o->csv ? RECORD_CSV : 0);
+	struct record_writer w;
+	struct history h;
+	struct record rec;
+	size_t i;
+	int k, c, status, wrong = 0;
+
+	memset(&h, 0, sizeof h);
+	h.o = o;
+	h.first = h.last = NAN;
+	table_init(&h.table);
+	for (c = 0; c < 3; c++)
+		h.col[c] = -1;
+	while ((k = record_read(r, &rec)) != RECORD_EOF) {
+		if (k == RECORD_HEADER) {
+			for (c = 0; c < 3; c++)
+				h.col[c] = record_column(r, wanted[c]);
+			/* names by position ("5", "6", ...: xm(7)) are no header's */
+			h.headed = record_column(r, "5") < 0;
+		} else if (k == RECORD_OK) {
+			/* a log written with -H: xm-alert's columns are its last four */
+			if (!h.headed && rec.nfield >= COL_FIXED + 4) {
+				h.col[H_SEVERITY] = (int)rec.nfield - 4;
+				h.col[H_EVENT] = (int)rec.nfield - 3;
+				h.col[H_ALERT_ID] = (int)rec.nfield - 1;
+			}
+			if (h.col[H_EVENT] < 0 || h.col[H_SEVERITY] < 0 || h.col[H_ALERT_ID] < 0) {
+				warnx("line %zu: no event, severity and alert_id columns: "
+				    "not xm-alert's output", rec.lineno);
+				wrong = 1;
+				break;
+			}
+			take(&h, &rec);
+		} else if (k == RECORD_BAD && o->strict) {
+			break;
+		} else if (k == RECORD_ERROR) {
+			break;
+		}
+	}
+	for (i = 0; i < h.n; i++)
+		if (!isnan(h.all[i]->open))
+			close_episode(h.all[i], h.last, 0);
+	qsort(h.all, h.n, sizeof *h.all, by_time_in_alert);
+	record_writer_init(&w, stdout, o->format != NULL && strcmp(o->format->name, "csv") == 0 ?
+	    RECORD_CSV : 0);
+	if (wrong)
+		;	/* no report of what is no alert log */
+	else if (o->format != NULL && strcmp(o->format->name, "text") != 0)
+		put_table(&h, &w);
+	else
+		put_text(&h, &w);
+	record_flush(&w);
+	status = wrong ? XM_EXIT_FAIL : record_reader_end(r);
+	record_reader_free(r);
+	for (i = 0; i < h.n; i++) {
+		free(h.all[i]->series);
+		free(h.all[i]);
+	}
+	free(h.all);
+	table_free(&h.table);
+	return status;
+}
