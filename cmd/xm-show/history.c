@@ -268,7 +268,8 @@ history_run(const struct show_opts *o)
 	for (i = 0; i < h.n; i++)
 		if (!isnan(h.all[i]->open))
 			close_episode(h.all[i], h.last, 0);
-	qsort(h.all, h.n, sizeof *h.all, by_time_in_alert);
+	if (h.n > 0)
+		qsort(h.all, h.n, sizeof *h.all, by_time_in_alert);
 	record_writer_init(&w, stdout, o->format != NULL && strcmp(o->format->name, "csv") == 0 ?
 	    RECORD_CSV : 0);
 	if (wrong)
