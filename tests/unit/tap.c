@@ -43,6 +43,18 @@ is_num(double got, double want, const char *name)
 	return pass;
 }
 
+/* A number below n from a xorshift generator: the same on every run. */
+unsigned
+tap_rand(unsigned n)
+{
+	static unsigned long long rng = 0x2545F4914F6CDD1DULL;
+
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return (unsigned)(rng % n);
+}
+
 int
 tap_done(void)
 {

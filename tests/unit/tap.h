@@ -9,5 +9,6 @@ int	is_str(const char *, const char *, const char *);
 int	is_num(double, double, const char *);
 int	tap_done(void);
 void	diag(const char *, ...) __attribute__((format(printf, 1, 2)));
+unsigned tap_rand(unsigned);
 
 #endif

@@ -7,17 +7,6 @@
 #include "order.h"
 #include "tap.h"
 
-static unsigned long long rng = 0x2545F4914F6CDD1DULL;
-
-static unsigned
-next(unsigned n)
-{
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return (unsigned)(rng % n);
-}
-
 static int
 by_distance(const void *a, const void *b)
 {
@@ -59,8 +48,8 @@ window(unsigned w, unsigned spread, int steps, double scale, int every)
 
 	order_init(&o);
 	for (step = 0; step < steps && !bad; step++) {
-		double v = scale >= 1e9 && scale < 1e10 ? scale + next(spread) :
-		    ((double)next(spread) - spread / 2.0) * scale;
+		double v = scale >= 1e9 && scale < 1e10 ? scale + tap_rand(spread) :
+		    ((double)tap_rand(spread) - spread / 2.0) * scale;
 
 		if (n == w) {
 			bad |= order_remove(&o, win[head]) != 0;

@@ -6,17 +6,6 @@
 #include "ring.h"
 #include "tap.h"
 
-static unsigned long long rng = 0x2545F4914F6CDD1DULL;
-
-static unsigned
-next(unsigned n)
-{
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return (unsigned)(rng % n);
-}
-
 /* Random pushes and pops on a ring of capacity cap, checked every step. */
 static int
 against_array(uint32_t cap, int deques, int steps)
@@ -32,7 +21,7 @@ against_array(uint32_t cap, int deques, int steps)
 	for (s = 0; s < steps && !bad; s++) {
 		/* long stretches of pushes, then of pops, to grow and shrink */
 		phase = (s / 500) % 3;
-		if (next(10) < (phase == 2 ? 7u : 2u)) {
+		if (tap_rand(10) < (phase == 2 ? 7u : 2u)) {
 			ring_pop(&r);
 			if (n > 0) {
 				memmove(a, a + 1, (n - 1) * sizeof *a);
@@ -40,8 +29,8 @@ against_array(uint32_t cap, int deques, int steps)
 				n--;
 			}
 		} else {
-			v = (double)next(50) - 25;	/* ties and negatives */
-			t += next(3);
+			v = (double)tap_rand(50) - 25;	/* ties and negatives */
+			t += tap_rand(3);
 			ring_push(&r, t, v);
 			if (n == cap) {
 				memmove(a, a + 1, (n - 1) * sizeof *a);
