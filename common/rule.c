@@ -18,7 +18,10 @@
 
 const char *const severity_names[SEV_N] = { "ok", "info", "warning", "critical", "emergency" };
 
-/* The original design's thresholds, for a run given no rules. */
+/*
+ * For a run given no rules: the original design's thresholds, a disk
+ * full within four hours at its current slope, and a robust anomaly.
+ */
 const char *const rule_defaults[] = {
 	"cpu_usage_percent warn=70 crit=85 emerg=95",
 	"memory_usage_percent warn=75 crit=90 emerg=98",
@@ -26,6 +29,8 @@ const char *const rule_defaults[] = {
 	"response_time_seconds warn=2 crit=5 emerg=10",
 	"error_rate_percent warn=5 crit=10 emerg=25",
 	"swap_usage_percent warn=50 crit=80 emerg=95",
+	"disk_usage_percent{*} field=eta_seconds crit=@0:14400",
+	"* field=rzscore info=-6:6 for=3",
 	NULL
 };
 
@@ -111,6 +116,14 @@ rule_parse(struct rule *r, const char *text, char *why, size_t size)
 	int i, any = 0;
 
 	memset(r, 0, sizeof *r);
+	/* its text goes down the stream and into the state file, a field each */
+	for (i = 0; text[i] != '\0'; i++) {
+		if (((unsigned char)text[i] < 0x20 && text[i] != '\t') || text[i] == 0x7f) {
+			snprintf(why, size, "a control character");
+			free(copy);
+			return -1;
+		}
+	}
 	/* The words joined by one space: how the rule is shown, and what its alert_id hashes. */
 	r->text = xm_malloc(strlen(text) + 1);
 	r->text[0] = '\0';

@@ -23,16 +23,16 @@ events() {
 @test "xm-alert: the original design's checks: cpu 50 no alert, 75 one warning, memory 92 critical" {
 	series cpu_usage_percent 50 > in
 	run -0 --separate-stderr xm-alert < in
-	assert_output '#ts	host	metric	value	severity	event	since	alert_id
-1	h	cpu_usage_percent	50	ok	-	1	fda876a91d93e0e5'
+	assert_output '#ts	host	metric	value	severity	event	since	alert_id	rule
+1	h	cpu_usage_percent	50	ok	-	1	fda876a91d93e0e5	cpu_usage_percent warn=70 crit=85 emerg=95'
 	series cpu_usage_percent 75 76 74 > in
 	run -0 --separate-stderr xm-alert -H < in
-	assert_output '1	h	cpu_usage_percent	75	warning	firing	1	fda876a91d93e0e5
-2	h	cpu_usage_percent	76	warning	-	1	fda876a91d93e0e5
-3	h	cpu_usage_percent	74	warning	-	1	fda876a91d93e0e5'
+	assert_output '1	h	cpu_usage_percent	75	warning	firing	1	fda876a91d93e0e5	cpu_usage_percent warn=70 crit=85 emerg=95
+2	h	cpu_usage_percent	76	warning	-	1	fda876a91d93e0e5	cpu_usage_percent warn=70 crit=85 emerg=95
+3	h	cpu_usage_percent	74	warning	-	1	fda876a91d93e0e5	cpu_usage_percent warn=70 crit=85 emerg=95'
 	series memory_usage_percent 92 > in
 	run -0 --separate-stderr xm-alert -H < in
-	assert_output '1	h	memory_usage_percent	92	critical	firing	1	b9ac00477652ed97'
+	assert_output '1	h	memory_usage_percent	92	critical	firing	1	b9ac00477652ed97	memory_usage_percent warn=75 crit=90 emerg=98'
 }
 
 @test "xm-alert: fires, escalates, de-escalates, resolves; never twice for one state" {
@@ -58,7 +58,9 @@ memory_usage_percent warn=75 crit=90 emerg=98
 disk_usage_percent{*} warn=80 crit=90 emerg=95
 response_time_seconds warn=2 crit=5 emerg=10
 error_rate_percent warn=5 crit=10 emerg=25
-swap_usage_percent warn=50 crit=80 emerg=95'
+swap_usage_percent warn=50 crit=80 emerg=95
+disk_usage_percent{*} field=eta_seconds crit=@0:14400
+* field=rzscore info=-6:6 for=3'
 	# what --rules prints, read back with -c, is the same rules
 	xm-alert --rules > rules
 	run -0 --separate-stderr xm-alert -c rules --rules
@@ -70,31 +72,70 @@ emergency	firing
 warning	firing
 warning	firing
 -	-'
+	# the stream lacks eta_seconds and rzscore: the two rules on them hold
+	# nothing and say nothing, built in or copied into a rules file
+	assert_equal "$stderr" ""
+	run -0 --separate-stderr xm-alert -H -c rules < in
+	assert_equal "$stderr" ""
+	# with them: a disk full within 4 h is critical; three robust scores
+	# past 6 either way in a row an info alert, beside it; both resolve
+	# on the record that clears them, the disk's value rule leading then
+	printf '#ts\thost\tmetric\tvalue\trzscore\teta_seconds\n' > in
+	printf '%s\th\tdisk_usage_percent{mountpoint="/"}\t50\t%s\t%s\n' 1 7 20000 2 8 14400 \
+	    3 -7 600 4 0 - >> in
+	run -0 --separate-stderr xm-alert -H < in
+	assert_equal "$(cut -f1,7,8,11 <<< "$output")" '1	ok	-	disk_usage_percent{*} warn=80 crit=90 emerg=95
+2	critical	firing	disk_usage_percent{*} field=eta_seconds crit=@0:14400
+3	info	firing	* field=rzscore info=-6:6 for=3
+3	critical	-	disk_usage_percent{*} field=eta_seconds crit=@0:14400
+4	ok	resolved	disk_usage_percent{*} field=eta_seconds crit=@0:14400
+4	ok	resolved	* field=rzscore info=-6:6 for=3
+4	ok	-	disk_usage_percent{*} warn=80 crit=90 emerg=95'
+	assert_equal "$stderr" ""
 }
 
-@test "xm-alert: -r and -c rules: the first that matches a series wins" {
-	printf '# web servers are allowed more\n\ncpu_usage_percent host=web* warn=90\n  cpu_usage_percent warn=50  \n' > rules
+@test "xm-alert: -r and -c rules: every rule that matches a series has its own alert" {
+	printf '# web servers are allowed more\n\ncpu_usage_percent host=web* warn=90\n  cpu_usage_percent host=db* warn=50  \n' > rules
 	printf '1\tweb1\tcpu_usage_percent\t60\n1\tdb1\tcpu_usage_percent\t60\n' > in
 	run -0 --separate-stderr xm-alert -c rules -H < in
-	assert_equal "$(cut -f2,5 <<< "$output")" 'web1	ok
-db1	warning'
-	run -0 --separate-stderr xm-alert -r 'cpu_usage_percent warn=10' -c rules -H < in
-	assert_equal "$(cut -f2,5 <<< "$output")" 'web1	warning
-db1	warning'
+	assert_equal "$(cut -f2,5,6,9 <<< "$output")" 'web1	ok	-	cpu_usage_percent host=web* warn=90
+db1	warning	firing	cpu_usage_percent host=db* warn=50'
+	# every alert has its id (FNV-1a of host, metric and rule, worked out
+	# apart); web1 under two rules: the record is written for the alert that
+	# fired, then for the worst (the last line of a record says how its
+	# series stands); alerts of one record in rule order, the worst last
+	printf '1\tweb1\tcpu_usage_percent\t60\n1\tdb1\tcpu_usage_percent\t60\n2\tweb1\tcpu_usage_percent\t95\n3\tweb1\tcpu_usage_percent\t20\n' > in
+	run -0 --separate-stderr xm-alert -r 'cpu_usage_percent crit=40' -c rules -H < in
+	assert_output '1	web1	cpu_usage_percent	60	critical	firing	1	0897bf7259a3f0de	cpu_usage_percent crit=40
+1	db1	cpu_usage_percent	60	warning	firing	1	7b5ec23f01f4543c	cpu_usage_percent host=db* warn=50
+1	db1	cpu_usage_percent	60	critical	firing	1	44046cf2b4ac96ac	cpu_usage_percent crit=40
+2	web1	cpu_usage_percent	95	warning	firing	2	2c463cc75d1dd95e	cpu_usage_percent host=web* warn=90
+2	web1	cpu_usage_percent	95	critical	-	1	0897bf7259a3f0de	cpu_usage_percent crit=40
+3	web1	cpu_usage_percent	20	ok	resolved	3	2c463cc75d1dd95e	cpu_usage_percent host=web* warn=90
+3	web1	cpu_usage_percent	20	ok	resolved	3	0897bf7259a3f0de	cpu_usage_percent crit=40'
+	assert_equal "$stderr" ""
+	# -e: the events alone, as they were written
+	run -0 --separate-stderr xm-alert -e -r 'cpu_usage_percent crit=40' -c rules -H < in
+	assert_equal "$(cut -f1,2,5,6 <<< "$output")" '1	web1	critical	firing
+1	db1	warning	firing
+1	db1	critical	firing
+2	web1	warning	firing
+3	web1	ok	resolved
+3	web1	ok	resolved'
 }
 
 @test "xm-alert: field= tests another column, such as xm-buffer's mean" {
 	printf '#ts\thost\tmetric\tvalue\tmean\n1\th\tm\t99\t5\n2\th\tm\t1\t50\n' > in
 	run -0 --separate-stderr xm-alert -r 'm field=mean warn=10' < in
-	assert_output '#ts	host	metric	value	mean	severity	event	since	alert_id
-1	h	m	99	5	ok	-	1	ae9449ce4411d32a
-2	h	m	1	50	warning	firing	2	ae9449ce4411d32a'
+	assert_output '#ts	host	metric	value	mean	severity	event	since	alert_id	rule
+1	h	m	99	5	ok	-	1	ae9449ce4411d32a	m field=mean warn=10
+2	h	m	1	50	warning	firing	2	ae9449ce4411d32a	m field=mean warn=10'
 	# a rule for a column the stream lacks: said once, the records pass unchecked
 	series m 1 2 > in
 	run -0 --separate-stderr xm-alert -r 'm field=mean warn=10' -H < in
 	assert_equal "$stderr" 'xm-alert: line 1: no column "mean" for rule "m field=mean warn=10"'
-	assert_equal "$(cut -f5- <<< "$output")" '-	-	-	-
--	-	-	-'
+	assert_equal "$(cut -f5- <<< "$output")" '-	-	-	-	-
+-	-	-	-	-'
 }
 
 @test "xm-alert: a column's \"-\" is no value: clear of every level, and said so" {
@@ -175,11 +216,11 @@ xm-alert: 1 record skipped'
 @test "xm-alert: --stale resolves a series that stopped reporting, in record time" {
 	printf '1\th\tm\t80\n2\th\tother\t1\n5\th\tother\t1\n7\th\tother\t1\n' > in
 	run -0 --separate-stderr xm-alert -r 'm warn=70' --stale 5 -H < in
-	assert_output '1	h	m	80	warning	firing	1	20909133f35c0e5a
-2	h	other	1	-	-	-	-
-5	h	other	1	-	-	-	-
-6	h	m	80	ok	stale	6	20909133f35c0e5a
-7	h	other	1	-	-	-	-'
+	assert_output '1	h	m	80	warning	firing	1	20909133f35c0e5a	m warn=70
+2	h	other	1	-	-	-	-	-
+5	h	other	1	-	-	-	-	-
+6	h	m	80	ok	stale	6	20909133f35c0e5a	m warn=70
+7	h	other	1	-	-	-	-	-'
 	run -0 --separate-stderr xm-alert -r 'm warn=70' -H < in
 	assert_equal "$(grep -c stale <<< "$output")" 0
 }
@@ -212,21 +253,42 @@ xm-alert: 1 record skipped'
 		printf '%s\th\tm\t%s\n' "$t" "$v" | xm-alert -r 'm warn=70 for=3' --state st -H -e >> forrun
 	done
 	assert_equal "$(cut -f5,6 forrun)" 'warning	firing'
+	# two rules on one series: two alerts, saved and carried on apart
+	rm st
+	t=0
+	for v in 50 80 81 82 20 21; do
+		t=$((t + 1))
+		printf '%s\th\tm\t%s\n' "$t" "$v" |
+		    xm-alert -r 'm warn=70' -r 'm crit=80 for=2' --state st -H -e >> cron2
+	done
+	series m 50 80 81 82 20 21 | xm-alert -r 'm warn=70' -r 'm crit=80 for=2' -H -e > long2
+	diff -u long2 cron2
+	assert_equal "$(cut -f1,5,6,9 cron2)" '2	warning	firing	m warn=70
+4	critical	firing	m crit=80 for=2
+5	ok	resolved	m crit=80 for=2
+5	ok	resolved	m warn=70'
+	assert_equal "$(tail -n 1 st)" '#end	2'
+	# the same alert twice in a file is no state to trust
+	sed -n 3p st >> st
+	sed -i '/^#end/d' st
+	printf '#end\t3\n' >> st
+	run -1 --separate-stderr xm-alert -r 'm warn=70' -r 'm crit=80 for=2' --state st -H < /dev/null
+	assert_equal "$stderr" 'xm-alert: st: an alert twice; moved aside to st.bad, starting afresh'
 }
 
 @test "xm-alert: --list shows the active alerts; --resolve resolves one by hand" {
 	printf '1\th\tcpu_usage_percent\t99\n1\th\tmemory_usage_percent\t80\n1\th\tswap_usage_percent\t1\n' |
 	    xm-alert --state st > /dev/null
 	run -0 --separate-stderr xm-alert --state st --list
-	assert_output '#ts	host	metric	value	severity	event	since	alert_id
-1	h	cpu_usage_percent	99	emergency	-	1	fda876a91d93e0e5
-1	h	memory_usage_percent	80	warning	-	1	b9ac00477652ed97'
+	assert_output '#ts	host	metric	value	severity	event	since	alert_id	rule
+1	h	cpu_usage_percent	99	emergency	-	1	fda876a91d93e0e5	cpu_usage_percent warn=70 crit=85 emerg=95
+1	h	memory_usage_percent	80	warning	-	1	b9ac00477652ed97	memory_usage_percent warn=75 crit=90 emerg=98'
 	run -0 --separate-stderr xm-alert --state st --resolve fda876a91d93e0e5 -H \
 	    -x 'printf "%s %s\n" "$XM_EVENT" "$XM_REASON" > cb'
-	assert_regex "$output" '^[0-9.]+	h	cpu_usage_percent	99	ok	resolved	[0-9.]+	fda876a91d93e0e5$'
+	assert_regex "$output" '^[0-9.]+	h	cpu_usage_percent	99	ok	resolved	[0-9.]+	fda876a91d93e0e5	cpu_usage_percent warn=70 crit=85 emerg=95$'
 	assert_equal "$(cat cb)" 'resolved manual'
 	run -0 --separate-stderr xm-alert --state st --list -H
-	assert_output '1	h	memory_usage_percent	80	warning	-	1	b9ac00477652ed97'
+	assert_output '1	h	memory_usage_percent	80	warning	-	1	b9ac00477652ed97	memory_usage_percent warn=75 crit=90 emerg=98'
 	run -1 --separate-stderr xm-alert --state st --resolve fda876a91d93e0e5
 	assert_equal "$stderr" 'xm-alert: no active alert "fda876a91d93e0e5" in st'
 }
@@ -236,7 +298,7 @@ xm-alert: 1 record skipped'
 	xm-alert -r 'm warn=70' --state st < in > /dev/null
 	# no -r: the defaults are in force, yet the alert of m is listed
 	run -0 --separate-stderr xm-alert --state st --list -H
-	assert_output '1	h	m	80	warning	-	1	20909133f35c0e5a'
+	assert_output '1	h	m	80	warning	-	1	20909133f35c0e5a	m warn=70'
 	run -0 --separate-stderr xm-alert --state st --resolve 20909133f35c0e5a -H \
 	    -x 'printf "%s %s\n" "$XM_RULE" "$XM_MESSAGE" > cb'
 	assert_equal "$(cut -f3,5,6 <<< "$output")" 'm	ok	resolved'
@@ -255,14 +317,14 @@ xm-alert: 1 record skipped'
 	printf '5\th\tm\t80\n' > in
 	run -0 --separate-stderr xm-alert -r 'm warn=90' --state st -H \
 	    -x 'echo "$XM_EVENT $XM_REASON $XM_RULE $XM_ALERT_ID" >> cb' < in
-	assert_output '5	h	m	80	ok	resolved	5	20909133f35c0e5a
-5	h	m	80	ok	-	5	207c0d33f34a8504'
-	assert_equal "$stderr" 'xm-alert: st: 1 series under rules that changed start afresh'
+	assert_output '5	h	m	80	ok	resolved	5	20909133f35c0e5a	m warn=70
+5	h	m	80	ok	-	5	207c0d33f34a8504	m warn=90'
+	assert_equal "$stderr" 'xm-alert: st: 1 alert under rules that changed starts afresh'
 	assert_equal "$(cat cb)" 'resolved rule changed m warn=70 20909133f35c0e5a'
 	# with no records, at its last sample
 	xm-alert -r 'm warn=70' --state st2 < in > /dev/null
 	run -0 --separate-stderr xm-alert -r 'm warn=60' --state st2 -e -H < /dev/null
-	assert_output '5	h	m	80	ok	resolved	5	20909133f35c0e5a'
+	assert_output '5	h	m	80	ok	resolved	5	20909133f35c0e5a	m warn=70'
 }
 
 @test "xm-alert: --list and --resolve do not wait for a run that holds the state" {
@@ -308,7 +370,7 @@ xm-alert: 1 record skipped'
 	# rules changed between runs: the series starts afresh, said once
 	xm-alert --state st -H < in > /dev/null
 	run -0 --separate-stderr xm-alert --state st -r 'cpu_usage_percent warn=99' -H < in
-	assert_equal "$stderr" 'xm-alert: st: 1 series under rules that changed start afresh'
+	assert_equal "$stderr" 'xm-alert: st: 1 alert under rules that changed starts afresh'
 	# one that cannot be moved aside is not written over: the run stops,
 	# UNKNOWN to Nagios
 	printf 'garbage\n' > st

@@ -351,6 +351,26 @@ xm_m4100{host="h"} 4100'
 	assert_line --partial ' /            [████████████████████████████████████▊░░░░░░░░░]     80% ● ok'
 }
 
+@test "xm-show: the alerts panel names each alert's rule; a series under two shows its worst" {
+	# / rising a percent a minute: full within 4 h (critical) from 600 s;
+	# past 75% (warning) at 1800 s, the record written twice then (xm(7))
+	for t in 0 600 1200 1800; do
+		printf '%d\tweb1\tdisk_usage_percent{mountpoint="/"}\t%s\n' "$t" $((50 + t / 60))
+	done | xm-buffer -w 1h | xm-alert -r 'disk_usage_percent{*} warn=75' \
+	    -r 'disk_usage_percent{*} field=eta_seconds crit=@0:14400' > in
+	assert_equal "$(grep -c '^1800' in)" 2
+	run -0 --separate-stderr xm-show --once -W 140 < in
+	assert_line ' ● crit  disk_usage_percent{mountpoint="/"}                            80  for 20m0s    field=eta_seconds crit=@0:14400  73d1c2204ec71bc9'
+	assert_line ' 00:30:00 firing      warn  disk_usage_percent{mountpoint="/"}                                  80'
+	# one sample a record, however many lines it took
+	assert_line --regexp ' 80 ↑ ▁▃▆█$'
+	# narrower: the rule before the alert_id, then neither
+	run -0 --separate-stderr xm-show --once -W 100 < in
+	assert_line ' ● crit  disk_usage%{/}        80  for 20m0s    field=eta_seconds crit=@0:14400  73d1c2204ec71bc9'
+	run -0 --separate-stderr xm-show --once -W 80 < in
+	assert_line ' ● crit  disk_usage_percent{mountpoint="/"}                    80  for 20m0s'
+}
+
 @test "xm-show: the trends show the robust z-score where xm-buffer gave one, the z-score elsewhere" {
 	for v in 10 11 10 12 11 10 11 12 10 11 50; do printf '100\th\tm\t%s\n' "$v"; done > in
 	run -0 --separate-stderr xm-show --once < <(xm-buffer --columns mean,min,max,trend,zscore,rzscore < in)
@@ -361,24 +381,24 @@ xm_m4100{host="h"} 4100'
 
 # An alert log made by hand: every figure of the report worked out from it.
 history_log() {
-	printf '#ts\thost\tmetric\tvalue\tseverity\tevent\tsince\talert_id\n'
+	printf '#ts\thost\tmetric\tvalue\tseverity\tevent\tsince\talert_id\trule\n'
 	# cpu: 0-300 (escalated on the way), 400-1000 (a flap: 100 s after its
 	# resolution), 5000-7000 (not one: 4000 s after)
-	printf '0\th\tcpu\t90\tcritical\tfiring\t0\taaaa\n'
-	printf '60\th\tcpu\t95\temergency\tescalated\t60\taaaa\n'
-	printf '300\th\tcpu\t10\tok\tresolved\t300\taaaa\n'
-	printf '400\th\tcpu\t90\tcritical\tfiring\t400\taaaa\n'
-	printf '1000\th\tcpu\t10\tok\tresolved\t1000\taaaa\n'
-	printf '5000\th\tcpu\t90\twarning\tfiring\t5000\taaaa\n'
+	printf '0\th\tcpu\t90\tcritical\tfiring\t0\taaaa\tcpu crit=80 emerg=90\n'
+	printf '60\th\tcpu\t95\temergency\tescalated\t60\taaaa\tcpu crit=80 emerg=90\n'
+	printf '300\th\tcpu\t10\tok\tresolved\t300\taaaa\tcpu crit=80 emerg=90\n'
+	printf '400\th\tcpu\t90\tcritical\tfiring\t400\taaaa\tcpu crit=80 emerg=90\n'
+	printf '1000\th\tcpu\t10\tok\tresolved\t1000\taaaa\tcpu crit=80 emerg=90\n'
+	printf '5000\th\tcpu\t90\twarning\tfiring\t5000\taaaa\tcpu crit=80 emerg=90\n'
 	# mem: fires at 5000, still active (warning) when the log ends at 9000
-	printf '5000\th\tmem\t99\tcritical\tfiring\t5000\tbbbb\n'
-	printf '5500\th\tmem\t80\twarning\tdeescalated\t5500\tbbbb\n'
+	printf '5000\th\tmem\t99\tcritical\tfiring\t5000\tbbbb\tmem warn=75 crit=90\n'
+	printf '5500\th\tmem\t80\twarning\tdeescalated\t5500\tbbbb\tmem warn=75 crit=90\n'
 	# disk: active before the log began: counted from its first line, not a firing
-	printf '6000\th\tdisk\t91\tcritical\trepeated\t100\tcccc\n'
-	printf '7000\th\tcpu\t10\tok\tresolved\t7000\taaaa\n'
+	printf '6000\th\tdisk\t91\tcritical\trepeated\t100\tcccc\tdisk crit=90\n'
+	printf '7000\th\tcpu\t10\tok\tresolved\t7000\taaaa\tcpu crit=80 emerg=90\n'
 	# load: only its resolution is in the log: no time, no time to resolve
-	printf '8000\th\tload\t1\tok\tresolved\t8000\tdddd\n'
-	printf '9000\th\tx\t1\t-\t-\t-\t-\n'
+	printf '8000\th\tload\t1\tok\tresolved\t8000\tdddd\tload warn=4\n'
+	printf '9000\th\tx\t1\t-\t-\t-\t-\t-\n'
 }
 
 @test "xm-show: --history: fired, time in alert, longest, time to resolve, flaps, state, worked by hand" {
@@ -386,26 +406,30 @@ history_log() {
 	run -0 --separate-stderr xm-show --history -o tsv < log
 	# cpu: 300 + 600 + 2000 s, to resolve (300 + 600 + 2000) / 3; mem 5000 to
 	# 9000; disk 6000 to 9000; sorted by time in alert
-	assert_output '#host	metric	alert_id	fired	in_alert_seconds	longest_seconds	mean_to_resolve_seconds	flaps	state
-h	mem	bbbb	1	4000	4000	-	0	warning
-h	disk	cccc	0	3000	3000	-	0	critical
-h	cpu	aaaa	3	2900	2000	966.6666667	1	ok
-h	load	dddd	0	0	0	-	0	ok'
+	assert_output '#host	metric	alert_id	fired	in_alert_seconds	longest_seconds	mean_to_resolve_seconds	flaps	state	rule
+h	mem	bbbb	1	4000	4000	-	0	warning	mem warn=75 crit=90
+h	disk	cccc	0	3000	3000	-	0	critical	disk crit=90
+h	cpu	aaaa	3	2900	2000	966.6666667	1	ok	cpu crit=80 emerg=90
+h	load	dddd	0	0	0	-	0	ok	load warn=4'
 	assert_equal "$stderr" ""
 	run -0 --separate-stderr xm-show --history < log
 	assert_output 'Alert history 1970-01-01 00:00:00 to 1970-01-01 02:30:00 UTC: 4 alerts, fired 4 times
-fired  in alert   longest to resolve flaps  state      series (alert_id)
-    1      1h6m      1h6m          -     0  warning    h mem (bbbb)
-    0     50m0s     50m0s          -     0  critical   h disk (cccc)
-    3    48m20s    33m20s      16m7s     1  ok         h cpu (aaaa)
-    0        0s        0s          -     0  ok         h load (dddd)'
-	# a log written with -H: xm-alert's columns are the last four
+fired  in alert   longest to resolve flaps  state      series [rule] (alert_id)
+    1      1h6m      1h6m          -     0  warning    h mem [warn=75 crit=90] (bbbb)
+    0     50m0s     50m0s          -     0  critical   h disk [crit=90] (cccc)
+    3    48m20s    33m20s      16m7s     1  ok         h cpu [crit=80 emerg=90] (aaaa)
+    0        0s        0s          -     0  ok         h load [warn=4] (dddd)'
+	# a log written with -H: xm-alert's columns are the last five
 	run -0 --separate-stderr xm-show --history -o tsv < <(tail -n +2 log)
-	assert_line --index 3 'h	cpu	aaaa	3	2900	2000	966.6666667	1	ok'
+	assert_line --index 3 'h	cpu	aaaa	3	2900	2000	966.6666667	1	ok	cpu crit=80 emerg=90'
 	# a firing 100 s after a resolution is no flap within 50 s; CSV for spreadsheets
 	run -0 --separate-stderr xm-show --history --flap 50 -o csv < log
-	assert_line --index 0 'host,metric,alert_id,fired,in_alert_seconds,longest_seconds,mean_to_resolve_seconds,flaps,state'
-	assert_line --index 3 'h,cpu,aaaa,3,2900,2000,966.6666667,0,ok'
+	assert_line --index 0 'host,metric,alert_id,fired,in_alert_seconds,longest_seconds,mean_to_resolve_seconds,flaps,state,rule'
+	assert_line --index 3 'h,cpu,aaaa,3,2900,2000,966.6666667,0,ok,cpu crit=80 emerg=90'
+	# no byte of the log reaches a terminal as a control: a host with an escape
+	printf '0\th\033]0;x\a\tcpu\t90\tcritical\tfiring\t0\taaaa\tcpu crit=80\033[2J\n' > esc
+	run -0 --separate-stderr xm-show --history < esc
+	assert_line --index 2 '    1        0s        0s          -     0  critical   h?]0;x? cpu [crit=80?[2J] (aaaa)'
 }
 
 @test "xm-show: --history of a day that xm-alert logged: its firings all counted, its episodes summed" {
@@ -423,6 +447,10 @@ fired  in alert   longest to resolve flaps  state      series (alert_id)
 	    xm-alert -r 'cpu_usage_percent warn=60 crit=80 for=5 hysteresis=5' |
 	    xm-show --history -o tsv > all
 	assert_equal "$(cat all)" "$output"
+	# a -H log of the version before the rule column: its last four columns
+	# (its last an alert_id); the same report, with no rule to name
+	cut -f 1-8 log | tail -n +2 | xm-show --history -o tsv > old
+	assert_equal "$(cat old)" "$(sed 's/\t[^\t]*$/\t-/' <<< "$output" | sed '1s/-$/rule/')"
 }
 
 @test "xm-show: --history of what is no alert log: said once, status 1, no report" {

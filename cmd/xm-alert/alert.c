@@ -33,6 +33,7 @@ alerts_retired_free(struct alerts *a)
 
 	for (i = 0; i < a->nretired; i++) {
 		free(a->retired[i]->kept);
+		free(a->retired[i]->ours);
 		free(a->retired[i]);
 	}
 	free(a->retired);
@@ -47,6 +48,7 @@ alerts_free(struct alerts *a)
 
 	for (i = 0; i < a->n; i++) {
 		free(a->all[i]->kept);
+		free(a->all[i]->ours);
 		free(a->all[i]);
 	}
 	free(a->all);
@@ -99,13 +101,55 @@ alerts_make_id(struct series *s, const char *rule)
 	for (p = rule; *p != '\0'; p++)
 		h = (h ^ (unsigned char)*p) * 0x100000001b3ULL;
 	snprintf(s->id, sizeof s->id, "%016llx", (unsigned long long)h);
+	free(s->ours);		/* made again, with this rule's text */
+	s->ours = NULL;
 	s->ourslen = 0;
 }
 
+static void
+push(struct alerts *a, struct series *s)
+{
+	if (a->n == a->cap) {
+		a->cap = a->cap ? 2 * a->cap : 64;
+		a->all = xm_reallocarray(a->all, a->cap, sizeof *a->all);
+	}
+	a->all[a->n++] = s;
+}
+
 /*
- * The series of host and metric, made if new, with the first rule that
- * matches it chosen once and for all; NULL past --max-series, or, given
- * bad, with *bad 1 if the metric, new, breaks xm(7)'s rules.
+ * The series whose first alert is head under the rule of this index
+ * too: head itself if it has no rule yet, else a new alert after the
+ * last.
+ */
+struct series *
+alerts_add(struct alerts *a, struct series *head, int rule)
+{
+	struct series *s = head, *t;
+
+	if (head->rule >= 0) {
+		s = xm_calloc(1, sizeof *s + head->it.len + 1);
+		s->it.key = (char *)(s + 1);
+		memcpy(s->it.key, head->it.key, head->it.len);
+		s->it.len = head->it.len;
+		s->it.hash = head->it.hash;
+		s->hostlen = head->hostlen;
+		s->since = NAN;
+		s->extra = 1;
+		for (t = head; t->next != NULL; t = t->next)
+			;
+		t->next = s;
+		push(a, s);
+	}
+	s->rule = rule;
+	alerts_make_id(s, a->rules[rule].text);
+	return s;
+}
+
+/*
+ * The first alert of the series of host and metric, made if new with
+ * an alert for each rule that matches it, chosen once and for all;
+ * NULL past --max-series, or, given bad, with *bad 1 if the metric,
+ * new, breaks xm(7)'s rules.
  */
 struct series *
 alerts_series(struct alerts *a, const struct record *rec, int *bad)
@@ -114,6 +158,7 @@ alerts_series(struct alerts *a, const struct record *rec, int *bad)
 	const char *key, *metric = rec->field[COL_METRIC];
 	size_t hlen = rec->len[COL_HOST], mlen = rec->len[COL_METRIC], len, i;
 	uint64_t hash;
+	int match;
 
 	key = record_series_key(rec, &a->key, &a->keycap, &len);
 	hash = table_hash(key, len);
@@ -122,29 +167,22 @@ alerts_series(struct alerts *a, const struct record *rec, int *bad)
 	/* a metric new here: checked now (RECORD_METRIC_LATER) */
 	if (bad != NULL && (*bad = metric_check(metric, mlen) != NULL))
 		return NULL;
-	if (a->n >= a->o->max_series && !a->loading)
+	if (a->table.n >= a->o->max_series && !a->loading)
 		return NULL;
 	s = table_insert(&a->table, sizeof *s, key, len, hash);
 	s->hostlen = (uint32_t)hlen;
 	s->since = NAN;
 	s->rule = -1;
 	strcpy(s->id, "-");
-	/* host and metric apart, NUL-terminated, for the globs */
-	s->it.key[hlen] = '\0';
+	push(a, s);
 	for (i = 0; i < a->o->nrules; i++) {
-		if (rule_matches(&a->rules[i], s->it.key, s->it.key + hlen + 1)) {
-			s->rule = (int)i;
-			break;
-		}
+		/* host and metric apart, NUL-terminated, for the globs */
+		s->it.key[hlen] = '\0';
+		match = rule_matches(&a->rules[i], s->it.key, s->it.key + hlen + 1);
+		s->it.key[hlen] = '\t';
+		if (match)
+			alerts_add(a, s, (int)i);
 	}
-	s->it.key[hlen] = '\t';
-	if (s->rule >= 0)
-		alerts_make_id(s, a->rules[s->rule].text);
-	if (a->n == a->cap) {
-		a->cap = a->cap ? 2 * a->cap : 64;
-		a->all = xm_reallocarray(a->all, a->cap, sizeof *a->all);
-	}
-	a->all[a->n++] = s;
 	return s;
 }
 

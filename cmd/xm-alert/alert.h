@@ -33,13 +33,18 @@ enum event {
 extern const char *const event_names[EV_N];
 
 /*
- * A series: host and metric, the rule that chose it, and where it stands.
+ * An alert: a series (host and metric) under one rule that matches it,
+ * and where it stands.  The first alert of a series is in the table,
+ * the others (one a rule more that matches) follow it by next.
  * cnt[l] counts the samples in a row at level l or above, since start[l].
  */
 struct series {
 	struct table_item it;	/* key: host TAB metric */
 	uint32_t hostlen;
 	int	 rule;		/* index into the rules; -1: none */
+	struct series *next;	/* the series' next alert */
+	uint8_t	 extra;		/* not the series' first alert */
+	uint8_t	 perf;		/* --check: the alert that gives the series' perfdata */
 	uint8_t	 sev;
 	uint8_t	 prev;		/* before the latest event */
 	int8_t	 side;		/* of the range the latest alerting sample was on */
@@ -47,8 +52,8 @@ struct series {
 	double	 start[SEV_N];
 	double	 since;		/* when sev began */
 	/* the columns xm-alert adds, as made last, and what they spell */
-	char	 ours[80];
-	uint8_t	 ourslen;	/* 0: not made yet */
+	char	*ours;
+	uint32_t ourslen;	/* 0: not made yet */
 	uint8_t	 ours_sev, ours_ev;
 	double	 ours_since;
 	double	 fired;		/* when the alert began, ok to not */
@@ -59,6 +64,9 @@ struct series {
 	size_t	 keptlen, keptcap;
 	uint32_t keptn;
 	size_t	 active;	/* index in the active list + 1; 0: not there */
+	/* the record in hand: the value tested (NAN: "-"), whether tested, the event */
+	double	 v;
+	uint8_t	 tested, ev;
 };
 
 /* What happened to a series, for the output and the callbacks. */
@@ -93,6 +101,7 @@ struct alerts {
 void	 alerts_init(struct alerts *, const struct alert_opts *);
 void	 alerts_free(struct alerts *);
 struct series *alerts_series(struct alerts *, const struct record *, int *);
+struct series *alerts_add(struct alerts *, struct series *, int);
 size_t	 alerts_value_text(char [NUM_MAX], double);
 enum event alerts_step(struct alerts *, struct series *, double, double);
 void	 alerts_keep(struct series *, const struct record *);

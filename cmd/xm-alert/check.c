@@ -129,11 +129,22 @@ check_report(struct run *x)
 	static const char *const keys[SEV_N] = { "", "info", "warn", "crit", "emerg" };
 	struct alerts *a = &x->a;
 	struct series **v;
-	size_t i, n = 0, shown;
+	struct series *s, *t;
+	size_t i, n = 0, shown, series;
 	int status = NAGIOS_OK, hosts = 0;
 	char num[NUM_MAX];
 
 	v = xm_reallocarray(NULL, a->n + 1, sizeof *v);
+	/* a label once: a series' first alert with data gives its perfdata */
+	for (series = 0, i = 0; i < a->n; i++) {
+		if (a->all[i]->extra)
+			continue;
+		for (s = a->all[i]; s != NULL && (s->rule < 0 || isnan(s->since)); s = s->next)
+			;
+		for (t = a->all[i]; t != NULL; t = t->next)
+			t->perf = t == s;
+		series += s != NULL;
+	}
 	for (i = 0; i < a->n; i++) {
 		if (a->all[i]->rule < 0 || isnan(a->all[i]->since))
 			continue;
@@ -161,16 +172,19 @@ check_report(struct run *x)
 		printf("%s", shown ? ", " : "");
 		put_name(v[shown], hosts);
 		num_format(num, v[shown]->last_value);
+		if (strcmp(a->rules[v[shown]->rule].field, "value") != 0)
+			printf(" %s", a->rules[v[shown]->rule].field);
 		printf(" %s (%s %s)", num, keys[v[shown]->sev],
 		    a->rules[v[shown]->rule].level_text[v[shown]->sev]);
 	}
 	if (shown == 0)
-		printf("%zu series within thresholds", n);
+		printf("%zu series within thresholds", series);
 	else if (i > shown)
 		printf(" and %zu more", i - shown);
 	printf(" |");
 	for (i = 0; i < n; i++)
-		put_perf(a, v[i], hosts);
+		if (v[i]->perf)
+			put_perf(a, v[i], hosts);
 	putchar('\n');
 	free(v);
 	return status;

@@ -12,7 +12,9 @@
 #include "sig.h"
 #include "xm.h"
 
-static const char *const our_columns[] = { "severity", "event", "since", "alert_id" };
+static const char *const our_columns[] = { "severity", "event", "since", "alert_id", "rule" };
+
+#define NOURS	(sizeof our_columns / sizeof our_columns[0])
 
 static void
 put_header(struct run *x)
@@ -25,10 +27,10 @@ put_header(struct run *x)
 	if (!x->a.o->header || x->a.o->check)
 		return;
 	n = record_columns(x->r, &in);
-	names = xm_reallocarray(NULL, n + 4, sizeof *names);
+	names = xm_reallocarray(NULL, n + NOURS, sizeof *names);
 	memcpy(names, in, n * sizeof *names);
 	memcpy(names + n, our_columns, sizeof our_columns);
-	record_put_header(&x->w, names, n + 4);
+	record_put_header(&x->w, names, n + NOURS);
 	free(names);
 }
 
@@ -37,7 +39,7 @@ static void
 put_fixed_header(struct run *x)
 {
 	static const char *const names[] = {
-		"ts", "host", "metric", "value", "severity", "event", "since", "alert_id"
+		"ts", "host", "metric", "value", "severity", "event", "since", "alert_id", "rule"
 	};
 
 	if (x->a.o->header)
@@ -69,16 +71,20 @@ find_columns(struct run *x)
  * only when they change, which is seldom.
  */
 static const char *
-ours(struct series *s, enum event ev, size_t *len)
+ours(struct run *x, struct series *s, enum event ev, size_t *len)
 {
+	const char *text;
 	char *p;
 
 	if (s == NULL || s->rule < 0) {
-		*len = 7;
-		return "-\t-\t-\t-";
+		*len = 9;
+		return "-\t-\t-\t-\t-";
 	}
 	if (s->ourslen == 0 || s->ours_sev != s->sev || s->ours_ev != ev ||
 	    memcmp(&s->ours_since, &s->since, sizeof s->since) != 0) {
+		text = x->a.rules[s->rule].text;
+		if (s->ours == NULL)
+			s->ours = xm_malloc(64 + NUM_MAX + strlen(text));
 		p = stpcpy(s->ours, severity_names[s->sev]);
 		*p++ = '\t';
 		p = stpcpy(p, event_names[ev]);
@@ -86,7 +92,9 @@ ours(struct series *s, enum event ev, size_t *len)
 		p += num_format_ts(p, s->since);
 		*p++ = '\t';
 		p = stpcpy(p, s->id);
-		s->ourslen = (uint8_t)(p - s->ours);
+		*p++ = '\t';
+		p = stpcpy(p, text);
+		s->ourslen = (uint32_t)(p - s->ours);
 		s->ours_sev = s->sev;
 		s->ours_ev = (uint8_t)ev;
 		s->ours_since = s->since;
@@ -101,8 +109,8 @@ put_ours(struct run *x, struct series *s, enum event ev)
 	const char *t;
 	size_t len;
 
-	t = ours(s, ev, &len);
-	record_put_joined(&x->w, t, len, 4);
+	t = ours(x, s, ev, &len);
+	record_put_joined(&x->w, t, len, NOURS);
 }
 
 static void
@@ -219,18 +227,73 @@ retire(struct run *x, double ts)
 	alerts_retired_free(&x->a);
 }
 
+/*
+ * The value the record holds for alert s's rule into s->v (NAN for
+ * "-"), s->tested 1; s->tested 0 if the record has no such column;
+ * -1 (said) if the record is bad for it.
+ */
+static int
+value(struct run *x, struct series *s, const struct record *rec)
+{
+	const struct rule *r = &x->a.rules[s->rule];
+	char q[XM_QUOTE_MAX], q2[XM_QUOTE_MAX];
+	int col = x->col[s->rule];
+
+	s->tested = 0;
+	s->ev = EV_NONE;
+	if (col == COL_VALUE) {
+		s->v = rec->value;
+	} else if (col < 0 || (size_t)col >= rec->nfield) {
+		/* the default rules on xm-buffer's columns hold where the stream has them */
+		if (x->quiet[s->rule])
+			return 0;
+		if (!x->said[s->rule]++)
+			warnx("line %zu: no column \"%s\" for rule \"%s\"", rec->lineno,
+			    xm_quote(q, r->field, strlen(r->field)),
+			    xm_quote(q2, r->text, strlen(r->text)));
+		x->skipped_check++;
+		return 0;
+	} else if (rec->len[col] == 1 && rec->field[col][0] == '-') {
+		s->v = NAN;	/* no value (xm(7)): clear of every level */
+	} else if (num_parse(rec->field[col], &s->v) != 0) {
+		record_bad(x->r, rec->lineno, "%s \"%s\" is not a number",
+		    r->field, xm_quote(q, rec->field[col], rec->len[col]));
+		return -1;
+	}
+	if (rec->ts < s->last_ts) {
+		record_bad(x->r, rec->lineno,
+		    "ts \"%s\" is older than the newest sample of its series",
+		    xm_quote(q, rec->field[COL_TS], rec->len[COL_TS]));
+		return -1;
+	}
+	s->tested = 1;
+	return 0;
+}
+
+static void
+put_alert(struct run *x, const struct record *rec, struct series *s, enum event ev)
+{
+	const char *t;
+	size_t len;
+
+	headed(x);
+	t = ours(x, s, ev, &len);
+	record_put_line(&x->w, rec, t, len, NOURS);
+}
+
+/*
+ * A record: each of its series' alerts stepped, the record written
+ * with the columns of its leading alert (the worst, the first of
+ * equals), after a line for each other alert that has an event on it:
+ * the last line of a record always says how its series stands.
+ */
 static int
 take(struct run *x, const struct record *rec)
 {
 	struct alerts *a = &x->a;
-	struct series *s;
+	struct series *s, *al, *lead = NULL;
 	struct change c;
-	char q[XM_QUOTE_MAX], q2[XM_QUOTE_MAX];
-	enum event ev = EV_NONE;
-	const char *t;
-	double v;
-	size_t len;
-	int col, bad = 0;
+	int bad = 0;
 
 	/* first, so that a record whose metric is bad has no effect at all */
 	s = alerts_series(a, rec, &bad);
@@ -250,50 +313,35 @@ take(struct run *x, const struct record *rec)
 			    rec->lineno, a->o->max_series);
 		a->dropped++;
 	} else if (s->rule >= 0) {
-		col = x->col[s->rule];
-		if (col == COL_VALUE) {
-			v = rec->value;
-		} else if (col < 0 || (size_t)col >= rec->nfield) {
-			if (!x->said[s->rule]++)
-				warnx("line %zu: no column \"%s\" for rule \"%s\"", rec->lineno,
-				    xm_quote(q, a->rules[s->rule].field,
-				    strlen(a->rules[s->rule].field)),
-				    xm_quote(q2, a->rules[s->rule].text,
-				    strlen(a->rules[s->rule].text)));
-			x->skipped_check++;
-			s = NULL;
-			goto out;
-		} else if (rec->len[col] == 1 && rec->field[col][0] == '-') {
-			v = NAN;	/* no value (xm(7)): clear of every level */
-		} else if (num_parse(rec->field[col], &v) != 0) {
-			record_bad(x->r, rec->lineno, "%s \"%s\" is not a number",
-			    a->rules[s->rule].field, xm_quote(q, rec->field[col], rec->len[col]));
-			return -1;
-		}
-		if (rec->ts < s->last_ts) {
-			record_bad(x->r, rec->lineno,
-			    "ts \"%s\" is older than the newest sample of its series",
-			    xm_quote(q, rec->field[COL_TS], rec->len[COL_TS]));
-			return -1;
-		}
-		ev = alerts_step(a, s, rec->ts, v);
-		if (s->sev != SEV_OK)
-			alerts_keep(s, rec);
-		if (ev != EV_NONE) {
-			c.s = s;
-			c.ev = ev;
-			c.ts = rec->ts;
-			c.value = v;
-			c.reason = NULL;
-			notify(x, &c);
+		for (al = s; al != NULL; al = al->next)
+			if (value(x, al, rec) == -1)
+				return -1;
+		for (al = s; al != NULL; al = al->next) {
+			if (al->tested) {
+				al->ev = (uint8_t)alerts_step(a, al, rec->ts, al->v);
+				if (al->sev != SEV_OK)
+					alerts_keep(al, rec);
+				if (al->ev != EV_NONE) {
+					c.s = al;
+					c.ev = al->ev;
+					c.ts = rec->ts;
+					c.value = al->v;
+					c.reason = NULL;
+					notify(x, &c);
+				}
+			}
+			if ((al->tested || !isnan(al->since)) && (lead == NULL || al->sev > lead->sev))
+				lead = al;
 		}
 	}
-out:
-	if (a->o->check || (a->o->events && ev == EV_NONE))
+	if (a->o->check)
 		return 0;
-	headed(x);
-	t = ours(s, ev, &len);
-	record_put_line(&x->w, rec, t, len, 4);
+	if (lead != NULL)
+		for (al = s; al != NULL; al = al->next)
+			if (al->ev != EV_NONE && al != lead)
+				put_alert(x, rec, al, (enum event)al->ev);
+	if (!a->o->events || (lead != NULL && lead->ev != EV_NONE))
+		put_alert(x, rec, lead, lead != NULL ? (enum event)lead->ev : EV_NONE);
 	return 0;
 }
 
@@ -313,7 +361,8 @@ load_state(struct run *x, int adopt)
 		x->status = XM_EXIT_FAIL;
 	}
 	if (changed > 0)
-		warnx("%s: %zu series under rules that changed start afresh", x->st.path, changed);
+		warnx("%s: %zu alert%s under rules that changed start%s afresh", x->st.path,
+		    changed, changed == 1 ? "" : "s", changed == 1 ? "s" : "");
 	close(fd);
 	return rc;
 }
@@ -341,6 +390,7 @@ save_state(struct run *x)
 static int
 begin(struct run *x, const struct alert_opts *o, int adopt)
 {
+	size_t i;
 	int k;
 
 	memset(x, 0, sizeof *x);
@@ -350,6 +400,10 @@ begin(struct run *x, const struct alert_opts *o, int adopt)
 	callback_init(&x->cb, o->exec, o->nexec, o->exec_timeout);
 	x->col = xm_calloc(o->nrules + 1, sizeof *x->col);
 	x->said = xm_calloc(o->nrules + 1, sizeof *x->said);
+	x->quiet = xm_calloc(o->nrules + 1, sizeof *x->quiet);
+	for (i = 0; i < o->nrules; i++)
+		for (k = 0; rule_defaults[k] != NULL; k++)
+			x->quiet[i] |= strcmp(o->rules[i].text, rule_defaults[k]) == 0;
 	x->sigfd = sig_open(SIGCHLD);
 	sig_watch(x->sigfd, SIGALRM);
 	sig_pipe(o->state != NULL);
@@ -374,6 +428,7 @@ end(struct run *x)
 	alerts_free(&x->a);
 	free(x->col);
 	free(x->said);
+	free(x->quiet);
 	close(x->sigfd);
 }
 

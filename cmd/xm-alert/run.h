@@ -14,6 +14,7 @@ struct run {
 	struct state st;
 	int	*col;		/* per rule: its field's column in the header in force; -1: none */
 	int	*said;		/* per rule: its missing column was reported */
+	int	*quiet;		/* per rule: a default, whose column may be missing */
 	int	 sigfd;
 	int	 headed;
 	int	 status;

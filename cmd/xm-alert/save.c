@@ -3,14 +3,15 @@
  *
  *	#xm-alert state 1
  *	#ts  host  metric  value  severity  since  fired  announced  counts  rule
- *	a record per series: its newest sample's time and tested value, its
+ *	a record per alert (a series under a rule that matches it): its
+ *	newest sample's time and tested value, its
  *	severity and since when, when its alert began and was last told,
  *	its samples in a row at each level above ok ("N@TS" four times, by
  *	commas) and the side of its range the last alerting sample was on
- *	("/1" above, "/-1" below, "/0" neither), and the rule that chose it
+ *	("/1" above, "/-1" below, "/0" neither), and the rule
  *	#kept  FIELD...
- *	after an active series, its last record from the value on
- *	#end  SERIES
+ *	after an active alert, its last record from the value on
+ *	#end  ALERTS
  *
  * A file without the first line or the last, or with anything malformed,
  * is not loaded at all.
@@ -219,11 +220,11 @@ alerts_load(struct alerts *a, const char *path, int fd, int adopt, size_t *chang
 {
 	struct record_reader *r = record_reader_new(fd, 0);
 	struct record rec;
-	struct series *s = NULL;
+	struct series *s = NULL, *head;
 	size_t series = 0, line = 0;
 	const char *why = "truncated: no #end line";
 	char magic[sizeof STATE_VERSION], want[32];
-	int k, ended = 0, last = 0, retired;
+	int k, ended = 0, last = 0, retired, rule;
 
 	if (pread(fd, magic, sizeof magic, 0) != (ssize_t)sizeof magic ||
 	    memcmp(magic, STATE_VERSION "\n", sizeof magic) != 0) {
@@ -268,20 +269,23 @@ alerts_load(struct alerts *a, const char *path, int fd, int adopt, size_t *chang
 			goto bad;
 		}
 		series++;
-		s = alerts_series(a, &rec, NULL);
-		if (s != NULL && !isnan(s->since)) {
-			why = "a series twice";
-			goto bad;
-		}
 		last = strcmp(rec.field[S_SEVERITY], "ok") != 0;
 		retired = 0;
-		if (s != NULL && (s->rule < 0 || strcmp(a->rules[s->rule].text,
-		    rec.field[S_RULE]) != 0)) {
+		/* the series' alert under the rule it was saved under */
+		head = alerts_series(a, &rec, NULL);
+		for (s = head; s != NULL && (s->rule < 0 ||
+		    strcmp(a->rules[s->rule].text, rec.field[S_RULE]) != 0); s = s->next)
+			;
+		if (s != NULL && !isnan(s->since)) {
+			why = "an alert twice";
+			goto bad;
+		}
+		if (head != NULL && s == NULL) {
 			if (adopt) {
 				why = "a rule that does not parse";
-				if ((s->rule = alerts_adopt(a, rec.field[S_RULE])) < 0)
+				if ((rule = alerts_adopt(a, rec.field[S_RULE])) < 0)
 					goto bad;
-				alerts_make_id(s, rec.field[S_RULE]);
+				s = alerts_add(a, head, rule);
 			} else {
 				(*changed)++;
 				s = last ? retire(a, &rec) : NULL;

@@ -294,11 +294,14 @@ board_take(struct board *b, const struct header *h, const struct record *rec)
 		b->newest = rec->ts;
 	if (rec->ts < b->oldest)
 		b->oldest = rec->ts;
+	/* a record again, for another alert of its series (xm(7)): one sample */
+	if (s->nhist == 0 || rec->ts != s->ts || rec->value != s->value) {
+		s->hist[s->nhist++ % HIST] = rec->value;
+		if (s->nhist == 2 * HIST)
+			s->nhist = HIST;
+	}
 	s->ts = rec->ts;
 	s->value = rec->value;
-	s->hist[s->nhist++ % HIST] = rec->value;
-	if (s->nhist == 2 * HIST)
-		s->nhist = HIST;
 	s->hdr = h;
 	if (rec->line != NULL) {
 		o = rec->linelen + 1;

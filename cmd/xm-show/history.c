@@ -18,6 +18,7 @@
 #include "num.h"
 #include "record.h"
 #include "rule.h"
+#include "show.h"
 #include "table.h"
 #include "xm.h"
 
@@ -25,6 +26,8 @@ struct episode_sums {
 	struct table_item it;	/* key: alert_id */
 	char	*series;	/* host TAB metric */
 	size_t	 hostlen, serieslen;
+	char	*rule;		/* as the log names it; "-" if it does not */
+	size_t	 rulelen;
 	uint32_t fired, flaps, resolved;
 	double	 total, longest, to_resolve;
 	double	 open;		/* when the alert in hand began; NAN: none */
@@ -39,12 +42,12 @@ struct history {
 	struct episode_sums **all;
 	size_t	 n, cap;
 	double	 first, last;	/* record time of the log */
-	int	 col[3];	/* event, severity, alert_id; -1: not in the header */
+	int	 col[4];	/* event, severity, alert_id, rule; -1: not in the header */
 	int	 headed;	/* a header named the columns */
 };
 
-enum { H_EVENT, H_SEVERITY, H_ALERT_ID };
-static const char *const wanted[] = { "event", "severity", "alert_id" };
+enum { H_EVENT, H_SEVERITY, H_ALERT_ID, H_RULE };
+static const char *const wanted[] = { "event", "severity", "alert_id", "rule" };
 
 static struct episode_sums *
 find(struct history *h, const struct record *rec)
@@ -63,6 +66,14 @@ find(struct history *h, const struct record *rec)
 	e->series[hl] = '\t';
 	memcpy(e->series + hl + 1, rec->field[COL_METRIC], rec->len[COL_METRIC] + 1);
 	e->hostlen = hl;
+	if (h->col[H_RULE] >= 0 && (size_t)h->col[H_RULE] < rec->nfield) {
+		e->rulelen = rec->len[h->col[H_RULE]];
+		e->rule = xm_malloc(e->rulelen + 1);
+		memcpy(e->rule, rec->field[h->col[H_RULE]], e->rulelen + 1);
+	} else {
+		e->rulelen = 1;
+		e->rule = xm_strdup("-");
+	}
 	e->open = NAN;
 	e->last_resolved = NAN;
 	if (h->n == h->cap) {
@@ -126,6 +137,32 @@ take(struct history *h, const struct record *rec)
 	}
 }
 
+/*
+ * The columns of a line of a log written with -H: xm-alert's five last,
+ * or, in a log of a version before the rule column, its four last (its
+ * last field then an alert_id, which no rule's text can be).
+ */
+static void
+headless(struct history *h, const struct record *rec)
+{
+	size_t n = rec->nfield, i;
+	int old = 0;
+
+	if (n < COL_FIXED + 4)
+		return;
+	if (rec->len[n - 1] == 16) {
+		for (i = 0; i < 16 && strchr("0123456789abcdef", rec->field[n - 1][i]) != NULL; i++)
+			;
+		old = i == 16;
+	}
+	if (!old && n < COL_FIXED + 5)
+		return;
+	h->col[H_SEVERITY] = (int)n - 5 + old;
+	h->col[H_EVENT] = (int)n - 4 + old;
+	h->col[H_ALERT_ID] = (int)n - 2 + old;
+	h->col[H_RULE] = old ? -1 : (int)n - 1;
+}
+
 static int
 by_time_in_alert(const void *a, const void *b)
 {
@@ -162,7 +199,7 @@ put_table(struct history *h, struct record_writer *w)
 {
 	static const char *const names[] = {
 		"host", "metric", "alert_id", "fired", "in_alert_seconds", "longest_seconds",
-		"mean_to_resolve_seconds", "flaps", "state"
+		"mean_to_resolve_seconds", "flaps", "state", "rule"
 	};
 	struct episode_sums *e;
 	size_t i;
@@ -182,30 +219,36 @@ put_table(struct history *h, struct record_writer *w)
 			record_put(w, "-", 1);
 		record_put_number(w, e->flaps);
 		record_put_str(w, e->sev < 0 ? "-" : severity_names[e->sev]);
+		record_put(w, e->rule, e->rulelen);
 		record_end(w);
 	}
 }
 
+/*
+ * For a person: through a page, as the dashboard's plain text, so that
+ * no byte of the log reaches a terminal as a control; the rule by its
+ * words after the metric glob, which the series already shows.
+ */
 static void
-put_text(struct history *h, struct record_writer *w)
+put_text(struct history *h, FILE *f)
 {
-	char line[512], a[NUM_MAX], b[NUM_MAX], c[NUM_MAX], t0[32], t1[32];
+	char a[NUM_MAX], b[NUM_MAX], c[NUM_MAX], t0[32], t1[32];
 	struct episode_sums *e;
+	struct page p;
+	const char *words;
 	uint32_t fired = 0;
 	size_t i;
-	int n;
 
+	page_init(&p, 1000, h->o->ascii);
 	for (i = 0; i < h->n; i++)
 		fired += h->all[i]->fired;
-	n = snprintf(line, sizeof line, "Alert history %s to %s UTC: %zu alert%s, fired %u time%s",
+	page_newline(&p);
+	page_printf(&p, AT_NONE, "Alert history %s to %s UTC: %zu alert%s, fired %u time%s",
 	    date(t0, h->first), date(t1, h->last), h->n, h->n == 1 ? "" : "s", fired,
 	    fired == 1 ? "" : "s");
-	record_put(w, line, (size_t)n);
-	record_end(w);
-	n = snprintf(line, sizeof line, "%5s %9s %9s %10s %5s  %-9s  %s", "fired", "in alert",
-	    "longest", "to resolve", "flaps", "state", "series (alert_id)");
-	record_put(w, line, (size_t)n);
-	record_end(w);
+	page_newline(&p);
+	page_printf(&p, AT_NONE, "%5s %9s %9s %10s %5s  %-9s  %s", "fired", "in alert",
+	    "longest", "to resolve", "flaps", "state", "series [rule] (alert_id)");
 	for (i = 0; i < h->n; i++) {
 		e = h->all[i];
 		num_format_span(a, e->total);
@@ -214,13 +257,23 @@ put_text(struct history *h, struct record_writer *w)
 			num_format_span(c, e->to_resolve / e->resolved);
 		else
 			strcpy(c, "-");
-		n = snprintf(line, sizeof line, "%5u %9s %9s %10s %5u  %-9s  %.*s %s (%s)", e->fired,
-		    a, b, c, e->flaps,
-		    e->sev < 0 ? "-" : severity_names[e->sev], (int)e->hostlen, e->series,
-		    e->series + e->hostlen + 1, e->it.key);
-		record_put(w, line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1);
-		record_end(w);
+		page_newline(&p);
+		page_printf(&p, AT_NONE, "%5u %9s %9s %10s %5u  %-9s  ", e->fired, a, b, c,
+		    e->flaps, e->sev < 0 ? "-" : severity_names[e->sev]);
+		page_safe(&p, AT_NONE, e->series, e->hostlen, 200);
+		page_put(&p, AT_NONE, " ");
+		page_safe(&p, AT_NONE, e->series + e->hostlen + 1, e->serieslen - e->hostlen - 1, 300);
+		if ((words = memchr(e->rule, ' ', e->rulelen)) != NULL) {
+			page_put(&p, AT_NONE, " [");
+			page_safe(&p, AT_NONE, words + 1, e->rulelen - (size_t)(words + 1 - e->rule), 300);
+			page_put(&p, AT_NONE, "]");
+		}
+		page_put(&p, AT_NONE, " (");
+		page_safe(&p, AT_NONE, e->it.key, e->it.len, 16);
+		page_put(&p, AT_NONE, ")");
 	}
+	page_write(&p, f);
+	page_free(&p);
 }
 
 int
@@ -237,21 +290,18 @@ history_run(const struct show_opts *o)
 	h.o = o;
 	h.first = h.last = NAN;
 	table_init(&h.table);
-	for (c = 0; c < 3; c++)
+	for (c = 0; c < 4; c++)
 		h.col[c] = -1;
 	while ((k = record_read(r, &rec)) != RECORD_EOF) {
 		if (k == RECORD_HEADER) {
-			for (c = 0; c < 3; c++)
+			for (c = 0; c < 4; c++)
 				h.col[c] = record_column(r, wanted[c]);
 			/* names by position ("5", "6", ...: xm(7)) are no header's */
 			h.headed = record_column(r, "5") < 0;
 		} else if (k == RECORD_OK) {
-			/* a log written with -H: xm-alert's columns are its last four */
-			if (!h.headed && rec.nfield >= COL_FIXED + 4) {
-				h.col[H_SEVERITY] = (int)rec.nfield - 4;
-				h.col[H_EVENT] = (int)rec.nfield - 3;
-				h.col[H_ALERT_ID] = (int)rec.nfield - 1;
-			}
+			/* a log written with -H: xm-alert's columns are its last five */
+			if (!h.headed)
+				headless(&h, &rec);
 			if (h.col[H_EVENT] < 0 || h.col[H_SEVERITY] < 0 || h.col[H_ALERT_ID] < 0) {
 				warnx("line %zu: no event, severity and alert_id columns: "
 				    "not xm-alert's output", rec.lineno);
@@ -277,12 +327,13 @@ history_run(const struct show_opts *o)
 	else if (o->format != NULL && strcmp(o->format->name, "text") != 0)
 		put_table(&h, &w);
 	else
-		put_text(&h, &w);
+		put_text(&h, stdout);
 	record_flush(&w);
 	status = wrong ? XM_EXIT_FAIL : record_reader_end(r);
 	record_reader_free(r);
 	for (i = 0; i < h.n; i++) {
 		free(h.all[i]->series);
+		free(h.all[i]->rule);
 		free(h.all[i]);
 	}
 	free(h.all);

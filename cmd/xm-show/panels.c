@@ -584,19 +584,22 @@ alerts_panel(const struct board *b, struct page *p, const struct glyphs *g,
 	struct series **act = xm_reallocarray(NULL, (size_t)n + 1, sizeof *act);
 	const struct show_event *e;
 	char d[32], ts[32];
-	const char *id;
-	int i, k = 0, name_w = (p->width >= 100 ? p->width - 18 : p->width) - 34;
+	const char *id, *rule, *words;
+	int i, k = 0, ruled = 0, name_w;
 	int ev_w = p->width - 40 > 60 ? 60 : p->width - 40, before_w;
-
-	if (name_w > 60)
-		name_w = 60;
 	size_t j, shown;
 	time_t t;
 	struct tm tm;
 
 	for (i = 0; i < n; i++)
-		if (v[i]->sev > SEV_OK)
+		if (v[i]->sev > SEV_OK) {
 			act[k++] = v[i];
+			ruled |= (rule = series_field(v[i], "rule")) != NULL && strchr(rule, ' ') != NULL;
+		}
+	/* from 100 columns the alert_id, and the rule where there is one, have room */
+	name_w = p->width - 34 - (p->width < 100 ? 0 : ruled ? 52 : 18);
+	if (name_w > 60)
+		name_w = 60;
 	qsort(act, (size_t)k, sizeof *act, by_alert);
 	title(p, g, "Alerts");
 	if (k == 0) {
@@ -618,8 +621,14 @@ alerts_panel(const struct board *b, struct page *p, const struct glyphs *g,
 		} else {
 			page_put(p, AT_DIM, "  by default ");
 		}
+		/* the alert's rule, by its words after the metric glob the name shows */
+		if ((rule = series_field(act[i], "rule")) != NULL &&
+		    (words = strchr(rule, ' ')) != NULL && page_room(p) >= 12) {
+			page_put(p, AT_NONE, "  ");
+			page_safe(p, AT_DIM, words + 1, strlen(words + 1), 32);
+		}
 		if (p->width >= 100 && (id = series_field(act[i], "alert_id")) != NULL &&
-		    strcmp(id, "-") != 0) {
+		    strcmp(id, "-") != 0 && page_room(p) >= 18) {
 			page_put(p, AT_DIM, "  ");
 			page_safe(p, AT_DIM, id, strlen(id), 16);
 		}

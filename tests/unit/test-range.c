@@ -146,6 +146,8 @@ rules(void)
 		{ "cpu warn=1 repeat=never", "repeat=\"never\": not a duration (30m, 1h)" },
 		{ "cpu 70", "\"70\": not key=value" },
 		{ "cpu warn=1 field=", "field: empty" },
+		{ "cpu warn=1 field=a\001b", "a control character" },
+		{ "cpu warn=1 host=\177", "a control character" },
 	};
 	struct rule r;
 	char why[256];
@@ -177,7 +179,20 @@ rules(void)
 		if (k == 0)
 			rule_free(&r);
 	}
-	ok(k == 0 && i == 6, "the six default rules parse");
+	ok(k == 0 && i == 8, "the eight default rules parse");
+	k = rule_parse(&r, rule_defaults[7], why, sizeof why);
+	ok(k == 0 && strcmp(r.field, "rzscore") == 0 && r.for_n == 3 &&
+	    rule_severity(&r, -6.01) == SEV_INFO && rule_severity(&r, -6) == SEV_OK &&
+	    rule_severity(&r, 6) == SEV_OK && rule_severity(&r, 6.01) == SEV_INFO &&
+	    rule_matches(&r, "h", "disk_usage_percent{mountpoint=\"/\"}"),
+	    "the anomaly rule: |rzscore| past 6, three in a row, info, any series");
+	rule_free(&r);
+	k = rule_parse(&r, rule_defaults[6], why, sizeof why);
+	ok(k == 0 && strcmp(r.field, "eta_seconds") == 0 && rule_severity(&r, 14400) == SEV_CRITICAL &&
+	    rule_severity(&r, 0) == SEV_CRITICAL && rule_severity(&r, 14400.5) == SEV_OK &&
+	    !rule_matches(&r, "h", "disk_used_bytes{mountpoint=\"/\"}"),
+	    "the forecast rule: a disk full within 4 h is critical");
+	rule_free(&r);
 	ok(severity_parse("critical") == SEV_CRITICAL && severity_parse("bad") == -1, "severity names");
 }
 
