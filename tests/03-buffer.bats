@@ -247,6 +247,34 @@ xm-buffer: 1 record skipped'
 	assert_equal "$(tail -n 1 st)" '#end	6	1200'
 }
 
+@test "xm-buffer: --season scores a value against the same time of the seasons before" {
+	# seasons of 10 s in two buckets; bucket 0 holds 1 3, then 5 7, then 10:
+	# against the first two seasons (the first weighing 2^(-1/3)): mean
+	# 4.2300, squares 17.747 over weight 3.5874, so (10 - 4.23) / 2.2242
+	# (test-season works it); "-" while warming up; bucket 1 apart
+	printf '%s\th\tm\t%s\n' 0 1 1 3 6 50 10 5 11 7 21 10 > in
+	run -0 --separate-stderr xm-buffer -H --columns n --season 10s/5s < in
+	assert_equal "$(cut -f4- <<< "$output")" '1	1	-
+3	2	-
+50	3	-
+5	4	-
+7	5	-
+10	6	2.594173389'
+	# cron runs, a record each, say the same: the buckets are in the state
+	for i in 1 2 3 4 5 6; do
+		sed -n "${i}p" in | xm-buffer -H --columns n --season 10s/5s --state st
+	done > cron
+	assert_equal "$(cut -f4- cron)" "$(cut -f4- <<< "$output")"
+	assert_equal "$(grep -c '^#season' st)" 2
+	# a run under another --season, or none, loads the rest and says so
+	run -0 --separate-stderr xm-buffer -H --columns n < /dev/null --state st
+	assert_equal "$stderr" 'xm-buffer: st: its times of season were kept under another --season, or this run has none: they start afresh'
+	assert_equal "$(grep -c '^#season' st)" 0
+	# a day of the synthetic machine, then its next: the header names the column
+	xm-sample --synthetic --seed 1 --start 1764288000 -n 3 -m load | xm-buffer --columns n --season 1d > out
+	assert_equal "$(head -n 1 out)" '#ts	host	metric	value	n	season_zscore'
+}
+
 @test "xm-buffer: --every with --state leaves a period open for the next run" {
 	printf '59\th\tm\t1\n' | xm-buffer --every 60 --state st -H > a
 	printf '61\th\tm\t3\n' | xm-buffer --every 60 --state st -H > b
@@ -501,7 +529,8 @@ xm-buffer: 1 record skipped'
 	usage='usage: xm-buffer [-H] [-s size] [-w seconds] [--columns list] [--csv]
                  [--every seconds | --summary] [--forecast duration]...
                  [--halflife seconds] [--limit metric=value]...
-                 [--max-series n] [--state file] [--strict]'
+                 [--max-series n] [--season period[/bucket]] [--state file]
+                 [--strict]'
 	while IFS='|' read -r args message; do
 		eval "set -- $args"
 		run -2 --separate-stderr xm-buffer "$@" < /dev/null
@@ -515,6 +544,9 @@ $usage"
 	-w 25d|-w: "25d": not a duration from 1ms to 24 days
 	--every x|--every: "x": not a duration of at least 1ms
 	--every 1m --summary|--every and --summary: one or the other
+	--season 1d --summary|--season and --summary: one or the other
+	--season 1d/7m|--season: "1d/7m": not PERIOD or PERIOD/BUCKET (1d, 7d/1h): 2 to 10080 buckets a period
+	--season 1s|--season: "1s": not PERIOD or PERIOD/BUCKET (1d, 7d/1h): 2 to 10080 buckets a period
 	--halflife -1|--halflife: "-1": not a duration of at least 1ms
 	--columns n,avg|--columns: "avg": not a column (n, mean, min, max, stddev, slope, trend, baseline, zscore, rzscore, eta_seconds)
 	--forecast 1x|--forecast: "1x": not a duration of at most 1e9 seconds

@@ -49,6 +49,7 @@ buffer_free(struct buffer *b)
 	for (i = 0; i < b->n; i++) {
 		ring_free(&b->all[i]->ring);
 		order_free(&b->all[i]->order);
+		season_free(&b->all[i]->season);
 		free(b->all[i]->last);
 		free(b->all[i]);
 	}
@@ -109,6 +110,7 @@ buffer_series(struct buffer *b, const struct record *rec, int *created)
 	s->limit = limit_of(b->o, rec->field[COL_METRIC]);
 	ring_init(&s->ring, b->o->size, !b->o->summary);
 	order_init(&s->order);
+	s->last_sz = NAN;
 	if (b->n == b->cap) {
 		b->cap = b->cap ? 2 * b->cap : 64;
 		b->all = xm_reallocarray(b->all, b->cap, sizeof *b->all);
@@ -176,6 +178,8 @@ buffer_add(struct buffer *b, struct series *s, double ts, double v)
 		s->last_z = ew_zscore(&s->ew, v);
 		ew_add(&s->ew, ts, v, b->o->halflife);
 	}
+	if (b->o->seasonal)
+		s->last_sz = season_step(&s->season, &b->o->season, ts, v);
 	return 0;
 }
 
@@ -315,6 +319,8 @@ put_columns(struct buffer *b, struct series *s)
 	}
 	for (i = 0; i < o->nforecast; i++)
 		put_or_none(&b->w, window_forecast(&w, o->forecast[i]));
+	if (o->seasonal)
+		put_or_none(&b->w, s->last_sz);
 }
 
 /* The record as it came, then the columns asked for. */

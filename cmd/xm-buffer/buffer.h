@@ -9,6 +9,7 @@
 #include "order.h"
 #include "record.h"
 #include "ring.h"
+#include "season.h"
 #include "stats.h"
 #include "table.h"
 
@@ -48,6 +49,8 @@ struct buffer_opts {
 	int	 nforecast;
 	struct limit *limit;		/* --limit, in order */
 	size_t	 nlimit;
+	struct season_shape season;	/* --season */
+	int	 seasonal;
 };
 
 struct series {
@@ -59,6 +62,8 @@ struct series {
 	struct order order;	/* the window's values in order, for rzscore */
 	struct wstats ws;
 	struct ewstats ew;
+	struct season season;	/* --season: its times of season */
+	double	 last_sz;	/* the newest sample's season_zscore; NAN: none */
 	/* what --every and --summary print later, kept from the newest record */
 	char	*last;		/* value and the columns after it, LF between */
 	size_t	 lastlen, lastcap;

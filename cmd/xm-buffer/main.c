@@ -15,7 +15,7 @@
 
 enum {
 	OPT_COLUMNS = CHAR_MAX + 1, OPT_CSV, OPT_EVERY, OPT_FORECAST, OPT_HALFLIFE, OPT_LIMIT,
-	OPT_MAX_SERIES, OPT_STATE, OPT_STRICT, OPT_SUMMARY
+	OPT_MAX_SERIES, OPT_SEASON, OPT_STATE, OPT_STRICT, OPT_SUMMARY
 };
 
 static const struct option longopts[] = {
@@ -31,6 +31,7 @@ static const struct option longopts[] = {
 	{ "halflife",	required_argument,	NULL, OPT_HALFLIFE },
 	{ "limit",	required_argument,	NULL, OPT_LIMIT },
 	{ "max-series",	required_argument,	NULL, OPT_MAX_SERIES },
+	{ "season",	required_argument,	NULL, OPT_SEASON },
 	{ "state",	required_argument,	NULL, OPT_STATE },
 	{ "strict",	no_argument,		NULL, OPT_STRICT },
 	{ "summary",	no_argument,		NULL, OPT_SUMMARY },
@@ -44,7 +45,8 @@ usage(FILE *f, int status)
 	    "usage: xm-buffer [-H] [-s size] [-w seconds] [--columns list] [--csv]\n"
 	    "                 [--every seconds | --summary] [--forecast duration]...\n"
 	    "                 [--halflife seconds] [--limit metric=value]...\n"
-	    "                 [--max-series n] [--state file] [--strict]\n");
+	    "                 [--max-series n] [--season period[/bucket]] [--state file]\n"
+	    "                 [--strict]\n");
 	exit(status);
 }
 
@@ -181,6 +183,12 @@ main(int argc, char *argv[])
 				bad("--max-series", optarg, "not a count of at least 1");
 			o.max_series = (size_t)n;
 			break;
+		case OPT_SEASON:
+			if (season_shape_parse(&o.season, optarg) != 0)
+				bad("--season", optarg, "not PERIOD or PERIOD/BUCKET (1d, 7d/1h): "
+				    "2 to 10080 buckets a period");
+			o.seasonal = 1;
+			break;
 		case OPT_STATE:
 			if (*optarg == '\0')
 				bad("--state", optarg, "not a file name");
@@ -202,8 +210,8 @@ main(int argc, char *argv[])
 		warnx("%s: unexpected argument", argv[0]);
 		usage(stderr, XM_EXIT_USAGE);
 	}
-	if (o.summary && o.every > 0) {
-		warnx("--every and --summary: one or the other");
+	if (o.summary && (o.every > 0 || o.seasonal)) {
+		warnx("%s and --summary: one or the other", o.every > 0 ? "--every" : "--season");
 		usage(stderr, XM_EXIT_USAGE);
 	}
 	/* Without deques (--summary needs none) a window may hold more. */

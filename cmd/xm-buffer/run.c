@@ -41,13 +41,17 @@ put_header(struct run *x)
 		return;
 	}
 	n = record_columns(x->r, &in);
-	names = xm_reallocarray(NULL, n + (size_t)o->ncols + (size_t)o->nforecast, sizeof *names);
+	names = xm_reallocarray(NULL, n + (size_t)o->ncols + (size_t)o->nforecast + 1,
+	    sizeof *names);
 	memcpy(names, in, n * sizeof *names);
 	for (i = 0; i < (size_t)o->ncols; i++)
 		names[n + i] = column_names[o->cols[i]];
 	for (i = 0; i < (size_t)o->nforecast; i++)
 		names[n + (size_t)o->ncols + i] = o->forecast_name[i];
-	record_put_header(&x->b.w, names, n + (size_t)o->ncols + (size_t)o->nforecast);
+	if (o->seasonal)
+		names[n + (size_t)o->ncols + (size_t)o->nforecast] = "season_zscore";
+	record_put_header(&x->b.w, names, n + (size_t)o->ncols + (size_t)o->nforecast +
+	    (size_t)o->seasonal);
 	free(names);
 }
 

@@ -10,6 +10,9 @@
  *	#kept  FIELD...
  *	after it, what --every and --summary kept of its record from the
  *	value on, as many fields as it had, if they kept anything
+ *	#season  PERIOD  BUCKETS  BUCKET  AT  SEASONS  W  MEAN  M2  N  CMEAN  CM2
+ *	then, under --season, a line for each time of season it has had
+ *	samples at (season.h)
  *	#end  SERIES  SAMPLES
  *
  * Values are written with 17 digits, so they come back exactly.  A file
@@ -18,6 +21,7 @@
  */
 #include <err.h>
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,6 +55,33 @@ put_long(struct record_writer *w, long double v)
 	char buf[40];
 
 	record_put(w, buf, (size_t)snprintf(buf, sizeof buf, "%.21Lg", v));
+}
+
+static void
+put_season(struct record_writer *w, const struct season_shape *sh, const struct season *se)
+{
+	const struct season_bucket *k;
+	char buf[32];
+	uint32_t i;
+
+	for (i = 0; i < sh->n; i++) {
+		k = &se->b[i];
+		if (k->at == INT64_MIN)
+			continue;
+		record_put(w, "#season", 7);
+		put_exact(w, sh->period);
+		record_put(w, buf, (size_t)snprintf(buf, sizeof buf, "%u", sh->n));
+		record_put(w, buf, (size_t)snprintf(buf, sizeof buf, "%u", i));
+		record_put(w, buf, (size_t)snprintf(buf, sizeof buf, "%lld", (long long)k->at));
+		record_put(w, buf, (size_t)snprintf(buf, sizeof buf, "%u", k->seasons));
+		put_exact(w, k->w);
+		put_exact(w, k->mean);
+		put_exact(w, k->m2);
+		put_exact(w, k->n);
+		put_exact(w, k->cmean);
+		put_exact(w, k->cm2);
+		record_end(w);
+	}
 }
 
 int
@@ -100,6 +131,8 @@ buffer_save(struct buffer *b, FILE *f)
 			}
 			record_end(&w);
 		}
+		if (b->o->seasonal && s->season.b != NULL)
+			put_season(&w, &b->o->season, &s->season);
 	}
 	fprintf(f, "#end\t%zu\t%zu\n", b->n, total);
 	return ferror(f) ? -1 : 0;
@@ -167,6 +200,50 @@ restore_kept(struct series *s, const struct record *rec)
 	s->lastn = (uint32_t)(rec->nfield - 1);
 }
 
+/*
+ * A #season line of series s: 1 if taken, 0 if it was kept under
+ * another --season (or this run has none), -1 if it makes no sense.
+ */
+static int
+restore_season(struct buffer *b, struct series *s, const struct record *rec)
+{
+	const struct season_shape *sh = &b->o->season;
+	struct season_bucket k;
+	double v[11];
+	size_t i;
+
+	if (rec->nfield != 12)
+		return -1;
+	for (i = 0; i < 11; i++)
+		if (num_parse(rec->field[i + 1], &v[i]) != 0)
+			return -1;
+	/* counts whole and in range, sums finite and the squares not negative */
+	if (v[1] < 2 || v[1] > SEASON_BUCKETS_MAX || v[1] != floor(v[1]) || v[2] < 0 ||
+	    v[2] >= v[1] || v[2] != floor(v[2]) || fabs(v[3]) > 1e15 || v[3] != floor(v[3]) ||
+	    v[4] < 0 || v[4] > 4e9 || v[4] != floor(v[4]) || v[5] < 0 || v[7] < 0 || v[8] < 0 ||
+	    v[10] < 0)
+		return -1;
+	if (!b->o->seasonal || v[0] != sh->period || (uint32_t)v[1] != sh->n)
+		return 0;
+	k.at = (int64_t)v[3];
+	k.seasons = (uint32_t)v[4];
+	k.w = v[5];
+	k.mean = v[6];
+	k.m2 = v[7];
+	k.n = v[8];
+	k.cmean = v[9];
+	k.cm2 = v[10];
+	if (s == NULL)
+		return 1;
+	if (s->season.b == NULL) {
+		s->season.b = xm_calloc(sh->n, sizeof *s->season.b);
+		for (i = 0; i < sh->n; i++)
+			s->season.b[i].at = INT64_MIN;
+	}
+	s->season.b[(uint32_t)v[2]] = k;
+	return 1;
+}
+
 static int
 is_end(const struct record *rec, size_t series, size_t samples)
 {
@@ -193,10 +270,10 @@ buffer_load(struct buffer *b, const char *path, int fd)
 	struct record_reader *r = record_reader_new(fd, 0);
 	struct record rec;
 	struct series *s = NULL;
-	size_t samples = 0, line = 0, series = 0;
+	size_t samples = 0, line = 0, series = 0, other = 0;
 	const char *why = "truncated: no #end line";
 	char magic[sizeof STATE_VERSION];
-	int k, created, ended = 0, newest = 0;
+	int k, created, ended = 0, newest = 0, tail = 0, taken;
 
 	/* The first line says what the file is, before any line is read as a record. */
 	if (pread(fd, magic, sizeof magic, 0) != (ssize_t)sizeof magic ||
@@ -235,6 +312,14 @@ buffer_load(struct buffer *b, const char *path, int fd)
 			continue;
 		}
 		newest = 0;
+		if (k == RECORD_COMMENT && strcmp(rec.field[0], "#season") == 0) {
+			why = "a #season line that makes no sense, or not after a series";
+			if (!tail || (taken = restore_season(b, s, &rec)) < 0)
+				goto bad;
+			other += taken == 0;
+			continue;
+		}
+		tail = 0;
 		if (k == RECORD_COMMENT) {
 			why = "its #end line does not match the lines before it";
 			if ((ended = is_end(&rec, series, samples)) != 1)
@@ -249,6 +334,7 @@ buffer_load(struct buffer *b, const char *path, int fd)
 		samples++;
 		/* a series' newest sample, and only that, carries its baseline */
 		newest = strcmp(rec.field[S_WEIGHT], "-") != 0;
+		tail = newest;
 		series += newest;
 		if (s == NULL)
 			continue;
@@ -262,6 +348,9 @@ buffer_load(struct buffer *b, const char *path, int fd)
 		}
 	}
 	if (ended) {
+		if (other > 0)
+			warnx("%s: its times of season were kept under another --season, or this run "
+			    "has none: they start afresh", path);
 		record_reader_free(r);
 		return NULL;
 	}

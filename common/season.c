@@ -1,0 +1,118 @@
+/*
+ * season.c: where a value stands against the same time of the seasons
+ * before (of the days before, for --season 1d): a nightly backup's load
+ * is no anomaly when every night has it.
+ *
+ * A season is period seconds, counted from the epoch; it is cut into n
+ * buckets of equal width.  Each bucket keeps two sets of weighted sums
+ * (weight, mean, sum of squared deviations): the seasons before, and
+ * the samples of the season in hand, which are folded into the first
+ * when the bucket's next season begins, the older seasons weighing half
+ * as much every SEASON_HALFLIFE seasons.  A sample is scored against the
+ * seasons before alone, so a long anomaly does not excuse itself.
+ * O(1) a sample; 64 bytes a bucket.
+ */
+#include <float.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "num.h"
+#include "season.h"
+#include "xm.h"
+
+/*
+ * PERIOD or PERIOD/WIDTH, durations as num_parse_seconds reads them
+ * (1d, 7d/1h); a period of 2 s at least, 2 to SEASON_BUCKETS_MAX
+ * buckets, the width dividing the period; 96 buckets unless given.  -1
+ * if the text is no such thing.
+ */
+int
+season_shape_parse(struct season_shape *s, const char *text)
+{
+	const char *slash = strchr(text, '/');
+	char period[64];
+	double n;
+
+	if ((slash ? (size_t)(slash - text) : strlen(text)) >= sizeof period)
+		return -1;
+	snprintf(period, sizeof period, "%.*s", slash ? (int)(slash - text) : (int)strlen(text), text);
+	if (num_parse_seconds(period, &s->period) != 0 || !(s->period >= 2) || s->period > 1e9)
+		return -1;
+	if (slash == NULL) {
+		s->n = 96;
+		s->width = s->period / 96;
+		return 0;
+	}
+	if (num_parse_seconds(slash + 1, &s->width) != 0 || !(s->width > 0))
+		return -1;
+	n = s->period / s->width;
+	if (n < 2 || n > SEASON_BUCKETS_MAX || fabs(n - nearbyint(n)) > 1e-9 * n)
+		return -1;
+	s->n = (uint32_t)nearbyint(n);
+	s->width = s->period / s->n;
+	return 0;
+}
+
+/* The season in hand joins the seasons before, gap seasons after it. */
+static void
+fold(struct season_bucket *b, int64_t gap)
+{
+	double dp = exp2(-(double)gap / SEASON_HALFLIFE);
+	double dc = exp2(-(double)(gap - 1) / SEASON_HALFLIFE);
+	double wp = b->w * dp, wc = b->n * dc, w = wp + wc, delta;
+
+	if (b->n > 0 && w > 0) {
+		delta = b->cmean - b->mean;
+		b->mean += delta * (wc / w);
+		b->m2 = b->m2 * dp + b->cm2 * dc + delta * delta * (wp * wc / w);
+		b->w = w;
+		b->seasons++;
+	}
+	b->n = b->cmean = b->cm2 = 0;
+}
+
+/*
+ * The sample (ts, v): how many standard deviations of the seasons before
+ * it is from their mean at this time of season, then taken in.  NAN
+ * until the bucket has samples of SEASON_MIN seasons before this one; 0
+ * when their variance is only rounding (the same value every season).
+ */
+double
+season_step(struct season *se, const struct season_shape *sh, double ts, double v)
+{
+	struct season_bucket *b;
+	double fl = floor(ts / sh->period), z = NAN, var, d;
+	int64_t at = (int64_t)fl;
+	uint32_t i, k = (uint32_t)((ts - fl * sh->period) / sh->width);
+
+	if (se->b == NULL) {
+		se->b = xm_calloc(sh->n, sizeof *se->b);
+		for (i = 0; i < sh->n; i++)
+			se->b[i].at = INT64_MIN;
+	}
+	b = &se->b[k < sh->n ? k : sh->n - 1];
+	if (b->at != at) {
+		if (b->at != INT64_MIN && at > b->at)
+			fold(b, at - b->at);
+		b->at = at;
+	}
+	if (b->seasons >= SEASON_MIN && b->w > 0) {
+		var = b->m2 / b->w;
+		z = var > b->mean * b->mean * 1e-24 ? (v - b->mean) / sqrt(var) : 0;
+		if (!isfinite(z))
+			z = z > 0 ? DBL_MAX : -DBL_MAX;
+	}
+	b->n++;
+	d = v - b->cmean;
+	b->cmean += d / b->n;
+	b->cm2 += d * (v - b->cmean);
+	return z;
+}
+
+void
+season_free(struct season *se)
+{
+	free(se->b);
+	se->b = NULL;
+}
