@@ -453,6 +453,19 @@ fired  in alert   longest to resolve flaps  state      series [rule] (alert_id)
 	assert_equal "$(cat old)" "$(sed 's/\t[^\t]*$/\t-/' <<< "$output" | sed '1s/-$/rule/')"
 }
 
+@test "xm-show: --history of a synthetic day under the default rules, forecasts and scores: golden" {
+	# every figure of it is worked the way the hand-made log's are; this
+	# holds the whole pipeline to the report of the issue's closing note
+	xm-sample --synthetic --seed 1 --start 1764288000 -n 86400 |
+	    xm-buffer --columns mean,rzscore,eta_seconds | xm-alert -e > log
+	xm-show --history < log 2> err | golden history-day.txt
+	assert_equal "$(cat err)" ""
+	run -0 --separate-stderr xm-show --history < log
+	# its rules: the value thresholds, the forecast and the robust score, each apart
+	assert_equal "$(grep -c 'cpu_usage_percent \[' <<< "$output")" 2
+	assert_equal "$(grep -c 'field=eta_seconds crit=@0:14400' <<< "$output")" 1
+}
+
 @test "xm-show: --history of what is no alert log: said once, status 1, no report" {
 	printf '1\th\tm\t5\n2\th\tm\t6\n' > in
 	run -1 --separate-stderr xm-show --history < in
