@@ -664,6 +664,18 @@ ops@example.org'
 	assert_equal "$(head -n 3 mail.in)" 'disk_usage_percent{mountpoint="/"} on web"1: resolved after 1m0s, value 10
 
 event     resolved'
+	# an info alert mails no one, unless asked; a rise from it does
+	printf '1\th\tm\t5\n2\th\tm\t50\n3\th\tm\t5\n' > info
+	each="rm -f mail.args; $SCRIPTS/xm-notify-mail; [ ! -e mail.args ] || cat mail.args >> sent"
+	PATH="$PWD/fake:$PATH" run -0 --separate-stderr xm-alert -H -r 'm info=1 warn=40' -x "$each" < info
+	assert_equal "$(grep '^\[xm\]' sent)" '[xm] warning escalated: m on h
+[xm] info deescalated: m on h'
+	rm sent
+	PATH="$PWD/fake:$PATH" run -0 --separate-stderr xm-alert -H -r 'm info=1' -x "$each" < info
+	assert_equal "$stderr" ""
+	[ ! -e sent ]
+	XM_MAIL_INFO=1 PATH="$PWD/fake:$PATH" run -0 --separate-stderr xm-alert -H -r 'm info=1' -x "$each" < info
+	assert_equal "$(grep '^\[xm\]' sent)" '[xm] info firing: m on h'
 	# without its address, the mail notifier fails, and xm-alert says so
 	unset XM_MAIL_TO
 	PATH="$PWD/fake:$PATH" run -1 --separate-stderr xm-alert -e -H -x "$SCRIPTS/xm-notify-mail" < in
