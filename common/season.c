@@ -72,26 +72,41 @@ fold(struct season_bucket *b, int64_t gap)
 	b->n = b->cmean = b->cm2 = 0;
 }
 
-/*
- * The sample (ts, v): how many standard deviations of the seasons before
- * it is from their mean at this time of season, then taken in.  NAN
- * until the bucket has samples of SEASON_MIN seasons before this one; 0
- * when their variance is only rounding (the same value every season).
- */
-double
-season_step(struct season *se, const struct season_shape *sh, double ts, double v)
+/* Bucket k (below sh->n) of se, the buckets made at the first. */
+struct season_bucket *
+season_bucket(struct season *se, const struct season_shape *sh, uint32_t k)
 {
-	struct season_bucket *b;
-	double fl = floor(ts / sh->period), z = NAN, var, d;
-	int64_t at = (int64_t)fl;
-	uint32_t i, k = (uint32_t)((ts - fl * sh->period) / sh->width);
+	uint32_t i;
 
 	if (se->b == NULL) {
 		se->b = xm_calloc(sh->n, sizeof *se->b);
 		for (i = 0; i < sh->n; i++)
 			se->b[i].at = INT64_MIN;
 	}
-	b = &se->b[k < sh->n ? k : sh->n - 1];
+	return &se->b[k];
+}
+
+/*
+ * The sample (ts, v): how many standard deviations of the seasons before
+ * it is from their mean at this time of season, then taken in.  NAN
+ * until the bucket has samples of SEASON_MIN seasons before this one,
+ * and for a time past 2^53 s, which is not taken; 0 when their variance
+ * is only rounding (the same value every season).
+ */
+double
+season_step(struct season *se, const struct season_shape *sh, double ts, double v)
+{
+	struct season_bucket *b;
+	double fl = floor(ts / sh->period), z = NAN, var, d;
+	int64_t at;
+	uint32_t k;
+
+	/* a time past 2^53 (or before the epoch) has no time of season to speak of */
+	if (!(ts >= 0 && ts < 9007199254740992.0))
+		return NAN;
+	at = (int64_t)fl;
+	k = (uint32_t)((ts - fl * sh->period) / sh->width);
+	b = season_bucket(se, sh, k < sh->n ? k : sh->n - 1);
 	if (b->at != at) {
 		if (b->at != INT64_MIN && at > b->at)
 			fold(b, at - b->at);

@@ -29,6 +29,7 @@ struct season {
 };
 
 int	 season_shape_parse(struct season_shape *, const char *);
+struct season_bucket *season_bucket(struct season *, const struct season_shape *, uint32_t);
 double	 season_step(struct season *, const struct season_shape *, double, double);
 void	 season_free(struct season *);
 

@@ -233,14 +233,8 @@ restore_season(struct buffer *b, struct series *s, const struct record *rec)
 	k.n = v[8];
 	k.cmean = v[9];
 	k.cm2 = v[10];
-	if (s == NULL)
-		return 1;
-	if (s->season.b == NULL) {
-		s->season.b = xm_calloc(sh->n, sizeof *s->season.b);
-		for (i = 0; i < sh->n; i++)
-			s->season.b[i].at = INT64_MIN;
-	}
-	s->season.b[(uint32_t)v[2]] = k;
+	if (s != NULL)
+		*season_bucket(&s->season, sh, (uint32_t)v[2]) = k;
 	return 1;
 }
 

@@ -110,6 +110,8 @@ backup(void)
 	ok(worst < 4, "the nightly backup: at most %.2f deviations on the fourth night", worst);
 	ok(noon > 100, "8 at noon: %.0f deviations", noon);
 	ok(season_step(&flat, &sh, 4 * 86400.0, 5) == 0, "a constant series: 0");
+	ok(isnan(season_step(&flat, &sh, 1e300, 5)) && flat.b[0].n == 1,
+	    "a time past 2^53 s: no score, not taken");
 	season_free(&se);
 	season_free(&flat);
 }
