@@ -54,14 +54,26 @@ season_shape_parse(struct season_shape *s, const char *text)
 	return 0;
 }
 
-/* The season in hand joins the seasons before, gap seasons after it. */
+/*
+ * The season in hand joins the seasons before, gap seasons after it.
+ * Seasons more than 60 half-lives before weigh nothing (their weight
+ * would underflow): the season in hand is then all there is.
+ */
 static void
 fold(struct season_bucket *b, int64_t gap)
 {
-	double dp = exp2(-(double)gap / SEASON_HALFLIFE);
-	double dc = exp2(-(double)(gap - 1) / SEASON_HALFLIFE);
-	double wp = b->w * dp, wc = b->n * dc, w = wp + wc, delta;
+	double dp, dc, wp, wc, w, delta;
 
+	if (gap > 60 * SEASON_HALFLIFE) {
+		b->w = b->mean = b->m2 = 0;
+		b->seasons = 0;
+		gap = 1;
+	}
+	dp = exp2(-(double)gap / SEASON_HALFLIFE);
+	dc = exp2(-(double)(gap - 1) / SEASON_HALFLIFE);
+	wp = b->w * dp;
+	wc = b->n * dc;
+	w = wp + wc;
 	if (b->n > 0 && w > 0) {
 		delta = b->cmean - b->mean;
 		b->mean += delta * (wc / w);
@@ -90,8 +102,9 @@ season_bucket(struct season *se, const struct season_shape *sh, uint32_t k)
  * The sample (ts, v): how many standard deviations of the seasons before
  * it is from their mean at this time of season, then taken in.  NAN
  * until the bucket has samples of SEASON_MIN seasons before this one,
- * and for a time past 2^53 s, which is not taken; 0 when their variance
- * is only rounding (the same value every season).
+ * and for a time past 2^53 s or a value past SEASON_VALUE_MAX, which are
+ * not taken; 0 when their variance is only rounding (the same value
+ * every season).
  */
 double
 season_step(struct season *se, const struct season_shape *sh, double ts, double v)
@@ -101,8 +114,11 @@ season_step(struct season *se, const struct season_shape *sh, double ts, double 
 	int64_t at;
 	uint32_t k;
 
-	/* a time past 2^53 (or before the epoch) has no time of season to speak of */
-	if (!(ts >= 0 && ts < 9007199254740992.0))
+	/*
+	 * A time past 2^53 s has no time of season to speak of; a value past
+	 * SEASON_VALUE_MAX would overflow the squares.  Neither is taken.
+	 */
+	if (!(ts >= 0 && ts < 9007199254740992.0) || !(fabs(v) <= SEASON_VALUE_MAX))
 		return NAN;
 	at = (int64_t)fl;
 	k = (uint32_t)((ts - fl * sh->period) / sh->width);

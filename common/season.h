@@ -9,6 +9,8 @@
 /* Seasons a bucket has had samples in before its score means anything. */
 #define SEASON_MIN 2
 #define SEASON_BUCKETS_MAX 10080
+/* Values beyond are not taken: their squares, summed, would overflow. */
+#define SEASON_VALUE_MAX 1e100
 
 /* How a run cuts time: seasons of period seconds from the epoch, n buckets each. */
 struct season_shape {

@@ -326,6 +326,14 @@ xm-buffer: st: a malformed line; moved aside to st.bad.2, starting afresh'
 	assert_output ''
 	assert_equal "$stderr" 'xm-buffer: st: no "#xm-buffer state 1" line: not a state file, or another version; and it cannot be moved aside: File exists'
 	assert_equal "$(cat st)" hello
+	# a season's sums past what values within 1e100 make: not loaded, so
+	# no sum of a file taken ever overflows into one that cannot be saved
+	rm st st.bad*
+	xm-buffer --season 10s/5s --state st -H < in > /dev/null
+	assert_equal "$(grep '^#season' st)" $'#season\t10\t2\t0\t0\t0\t0\t0\t0\t1\t1\t0'
+	sed -i '/^#season/s/\t0$/\t1e300/' st
+	run -1 --separate-stderr xm-buffer --season 10s/5s --state st -H --columns n < in
+	assert_equal "$stderr" "xm-buffer: st: a #season line that makes no sense, or not after a series; moved aside to st.bad, starting afresh"
 }
 
 @test "xm-buffer: malformed records are skipped with their line; the rest go on" {

@@ -274,6 +274,16 @@ xm-alert: 1 record skipped'
 	printf '#end\t3\n' >> st
 	run -1 --separate-stderr xm-alert -r 'm warn=70' -r 'm crit=80 for=2' --state st -H < /dev/null
 	assert_equal "$stderr" 'xm-alert: st: an alert twice; moved aside to st.bad, starting afresh'
+	# a rule given twice (its words as written aside) is one rule, one alert
+	rm st
+	series m 80 > in
+	run -0 --separate-stderr xm-alert -r 'm warn=70' -r 'm  warn=70' --state st -H < in
+	assert_equal "$stderr" 'xm-alert: -r "m  warn=70": the same rule as one before: taken once'
+	assert_output '1	h	m	80	warning	firing	1	20909133f35c0e5a	m warn=70'
+	printf 'm warn=70\n' > rules
+	run -0 --separate-stderr xm-alert -r 'm warn=70' -c rules --state st -H < in
+	assert_equal "$stderr" 'xm-alert: rules: line 1: the same rule as one before: taken once'
+	assert_equal "$(tail -n 1 st)" '#end	1'
 }
 
 @test "xm-alert: --list shows the active alerts; --resolve resolves one by hand" {
@@ -481,6 +491,12 @@ xm-alert: -x "if [ $XM_EVENT = resolved ]; then exit 3; fi; sleep 30": firing 20
 	printf '1\ta\tcpu_usage_percent\t80\n1\tb\tcpu_usage_percent\t10\n' > in
 	run -1 --separate-stderr xm-alert --check < in
 	assert_output "XM WARNING - a:cpu_usage_percent 80 (warn 70) | 'a:cpu_usage_percent'=80%;70;85;0;100 'b:cpu_usage_percent'=10%;70;85;0;100"
+	# several rules on a series: perfdata once, of its value; an alert on
+	# another column is named by it, and gives none
+	printf '#ts\thost\tmetric\tvalue\trzscore\teta_seconds\n' > in
+	printf '1\th\tdisk_usage_percent{mountpoint="/"}\t85\t0\t600\n1\th\tnet_rx_bytes\t5\t0.67\t-\n' >> in
+	run -2 --separate-stderr xm-alert --check < in
+	assert_output "XM CRITICAL - disk_usage_percent{mountpoint=\"/\"} eta_seconds 600 (crit @0:14400), disk_usage_percent{mountpoint=\"/\"} 85 (warn 80) | 'disk_usage_percent{mountpoint_\"/\"}'=85%;80;90;0;100"
 }
 
 @test "xm-alert: malformed records are skipped with their line; the rest go on" {

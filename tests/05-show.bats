@@ -451,6 +451,9 @@ fired  in alert   longest to resolve flaps  state      series [rule] (alert_id)
 	# (its last an alert_id); the same report, with no rule to name
 	cut -f 1-8 log | tail -n +2 | xm-show --history -o tsv > old
 	assert_equal "$(cat old)" "$(sed 's/\t[^\t]*$/\t-/' <<< "$output" | sed '1s/-$/rule/')"
+	# its first line a series no rule covers: four columns of "-"
+	{ printf '1\th\tm\t5\t-\t-\t-\t-\n'; cut -f 1-8 log | tail -n +2; } | xm-show --history -o tsv > old
+	assert_equal "$(cat old)" "$(sed 's/\t[^\t]*$/\t-/' <<< "$output" | sed '1s/-$/rule/')"
 }
 
 @test "xm-show: --history of a synthetic day under the default rules, forecasts and scores: golden" {

@@ -129,21 +129,28 @@ check_report(struct run *x)
 	static const char *const keys[SEV_N] = { "", "info", "warn", "crit", "emerg" };
 	struct alerts *a = &x->a;
 	struct series **v;
-	struct series *s, *t;
+	struct series *s, *t, *u;
 	size_t i, n = 0, shown, series;
 	int status = NAGIOS_OK, hosts = 0;
 	char num[NUM_MAX];
 
 	v = xm_reallocarray(NULL, a->n + 1, sizeof *v);
-	/* a label once: a series' first alert with data gives its perfdata */
+	/*
+	 * A label once: a series' first alert on its value with data gives
+	 * its perfdata, in the unit its name says; one on another column
+	 * (rzscore, eta_seconds) gives none.
+	 */
 	for (series = 0, i = 0; i < a->n; i++) {
 		if (a->all[i]->extra)
 			continue;
-		for (s = a->all[i]; s != NULL && (s->rule < 0 || isnan(s->since)); s = s->next)
+		for (s = a->all[i]; s != NULL && (s->rule < 0 || isnan(s->since) ||
+		    strcmp(a->rules[s->rule].field, "value") != 0); s = s->next)
 			;
 		for (t = a->all[i]; t != NULL; t = t->next)
 			t->perf = t == s;
-		series += s != NULL;
+		for (u = a->all[i]; u != NULL && (u->rule < 0 || isnan(u->since)); u = u->next)
+			;
+		series += u != NULL;
 	}
 	for (i = 0; i < a->n; i++) {
 		if (a->all[i]->rule < 0 || isnan(a->all[i]->since))

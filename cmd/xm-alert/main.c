@@ -74,18 +74,35 @@ struct rules {
 	size_t	 n, cap;
 };
 
-/* One rule from where, or a usage error that names it. */
+/*
+ * One rule from where, or a usage error that names it.  A rule the same
+ * as one before (its words joined by one space) is taken once: its alert
+ * is named by its text.
+ */
 static void
 add_rule(struct rules *rs, const char *text, const char *where, size_t line)
 {
 	char why[256], q[XM_QUOTE_MAX];
+	size_t i;
 
 	if (rs->n == rs->cap) {
 		rs->cap = rs->cap ? 2 * rs->cap : 16;
 		rs->v = xm_reallocarray(rs->v, rs->cap, sizeof *rs->v);
 	}
 	if (rule_parse(&rs->v[rs->n], text, why, sizeof why) == 0) {
-		rs->n++;
+		for (i = 0; i < rs->n; i++)
+			if (strcmp(rs->v[i].text, rs->v[rs->n].text) == 0)
+				break;
+		if (i == rs->n) {
+			rs->n++;
+			return;
+		}
+		if (line > 0)
+			warnx("%s: line %zu: the same rule as one before: taken once", where, line);
+		else
+			warnx("-r \"%s\": the same rule as one before: taken once",
+			    xm_quote(q, text, strlen(text)));
+		rule_free(&rs->v[rs->n]);
 		return;
 	}
 	if (line > 0)

@@ -178,7 +178,8 @@ buffer_add(struct buffer *b, struct series *s, double ts, double v)
 		s->last_z = ew_zscore(&s->ew, v);
 		ew_add(&s->ew, ts, v, b->o->halflife);
 	}
-	if (b->o->seasonal)
+	/* a state file's samples again: their seasons come from its #season lines */
+	if (b->o->seasonal && !b->loading)
 		s->last_sz = season_step(&s->season, &b->o->season, ts, v);
 	return 0;
 }

@@ -90,6 +90,7 @@ struct buffer {
 	int	 need_ew;	/* a baseline is printed or saved */
 	int	 need_fit;	/* stddev, slope or trend is printed */
 	int	 need_order;	/* rzscore is printed */
+	int	 loading;	/* the samples are a state file's */
 	struct record_writer w;
 	char	*key;		/* scratch for host TAB metric */
 	size_t	 keycap;

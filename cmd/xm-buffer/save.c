@@ -217,11 +217,17 @@ restore_season(struct buffer *b, struct series *s, const struct record *rec)
 	for (i = 0; i < 11; i++)
 		if (num_parse(rec->field[i + 1], &v[i]) != 0)
 			return -1;
-	/* counts whole and in range, sums finite and the squares not negative */
+	/*
+	 * Counts whole and in range; the season of a time below 2^53 s; the
+	 * weights, means and squares within what season_step makes of values
+	 * within SEASON_VALUE_MAX, so that no sum of a file taken overflows.
+	 */
 	if (v[1] < 2 || v[1] > SEASON_BUCKETS_MAX || v[1] != floor(v[1]) || v[2] < 0 ||
-	    v[2] >= v[1] || v[2] != floor(v[2]) || fabs(v[3]) > 1e15 || v[3] != floor(v[3]) ||
-	    v[4] < 0 || v[4] > 4e9 || v[4] != floor(v[4]) || v[5] < 0 || v[7] < 0 || v[8] < 0 ||
-	    v[10] < 0)
+	    v[2] >= v[1] || v[2] != floor(v[2]) || v[3] < 0 || v[3] > 9007199254740992.0 ||
+	    v[3] != floor(v[3]) || v[4] < 0 || v[4] > 4e9 || v[4] != floor(v[4]) ||
+	    !(v[5] >= 0 && v[5] <= 1e18) || !(fabs(v[6]) <= SEASON_VALUE_MAX) ||
+	    !(v[7] >= 0 && v[7] <= 1e250) || !(v[8] >= 0 && v[8] <= 1e18) ||
+	    !(fabs(v[9]) <= SEASON_VALUE_MAX) || !(v[10] >= 0 && v[10] <= 1e250))
 		return -1;
 	if (!b->o->seasonal || v[0] != sh->period || (uint32_t)v[1] != sh->n)
 		return 0;
@@ -276,6 +282,7 @@ buffer_load(struct buffer *b, const char *path, int fd)
 		return "no \"" STATE_VERSION "\" line: not a state file, or another version";
 	}
 	record_reader_name(r, path);
+	b->loading = 1;
 	while ((k = record_read(r, &rec)) != RECORD_EOF) {
 		line++;
 		if (k == RECORD_BAD || k == RECORD_ERROR) {
@@ -341,6 +348,7 @@ buffer_load(struct buffer *b, const char *path, int fd)
 			goto bad;
 		}
 	}
+	b->loading = 0;
 	if (ended) {
 		if (other > 0)
 			warnx("%s: its times of season were kept under another --season, or this run "

@@ -146,17 +146,16 @@ static void
 headless(struct history *h, const struct record *rec)
 {
 	size_t n = rec->nfield, i;
-	int old = 0;
+	int old;
 
 	if (n < COL_FIXED + 4)
 		return;
-	if (rec->len[n - 1] == 16) {
+	old = n == COL_FIXED + 4;
+	if (!old && rec->len[n - 1] == 16) {
 		for (i = 0; i < 16 && strchr("0123456789abcdef", rec->field[n - 1][i]) != NULL; i++)
 			;
 		old = i == 16;
 	}
-	if (!old && n < COL_FIXED + 5)
-		return;
 	h->col[H_SEVERITY] = (int)n - 5 + old;
 	h->col[H_EVENT] = (int)n - 4 + old;
 	h->col[H_ALERT_ID] = (int)n - 2 + old;

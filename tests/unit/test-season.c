@@ -112,6 +112,12 @@ backup(void)
 	ok(season_step(&flat, &sh, 4 * 86400.0, 5) == 0, "a constant series: 0");
 	ok(isnan(season_step(&flat, &sh, 1e300, 5)) && flat.b[0].n == 1,
 	    "a time past 2^53 s: no score, not taken");
+	ok(isnan(season_step(&flat, &sh, 4 * 86400.0 + 1, 1e101)) && flat.b[0].n == 1 &&
+	    isnan(season_step(&flat, &sh, 4 * 86400.0 + 1, NAN)) && flat.b[0].n == 1,
+	    "a value past 1e100: no score, not taken");
+	/* 181 days on (more than 60 half-lives), the old days weigh nothing: it starts again */
+	ok(isnan(season_step(&flat, &sh, 185 * 86400.0, 7)) && flat.b[0].seasons == 1 &&
+	    flat.b[0].w == 1 && flat.b[0].mean == 5, "after 181 seasons: only the last one");
 	season_free(&se);
 	season_free(&flat);
 }
