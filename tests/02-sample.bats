@@ -201,8 +201,9 @@ xm-sample: process 777 (sleeper) exited"
 }
 
 @test "xm-sample: a zombie counts as exited, though no one reaped it" {
-	# The exec'd sleep never waits for its child, which stays a zombie.
-	bash -c 'sleep 30 & exec sleep 30' &
+	# The exec'd sleep never waits for its child, which stays a zombie; both
+	# sleep long enough to outlive the test on a machine however loaded.
+	bash -c 'sleep 300 & exec sleep 300' &
 	parent=$!
 	for i in $(seq 50); do
 		child=$(pgrep -P "$parent") && break
