@@ -245,6 +245,14 @@ xm-buffer: 1 record skipped'
 	assert_equal "$(awk -F'\t' '$3 == "load1" { n++ } END { print n }' st)" 200
 	assert_equal "$(head -n 1 st)" '#xm-buffer state 1'
 	assert_equal "$(tail -n 1 st)" '#end	6	1200'
+	# values at a double's far end: the baseline's squares pass its range
+	# (1e200 and -1e200 make 2e400, a long double), and load back
+	rm st
+	printf '1\th\tm\t1e200\n2\th\tm\t-1e200\n' | xm-buffer -H --state st > /dev/null
+	grep -q 'e+400' st
+	run -0 --separate-stderr xm-buffer -H --columns n,baseline --state st < <(printf '3\th\tm\t1\n')
+	assert_equal "$stderr" ""
+	assert_output '3	h	m	1	3	-9.627044145e+195'
 }
 
 @test "xm-buffer: --season scores a value against the same time of the seasons before" {

@@ -145,6 +145,21 @@ field_num(const struct record *rec, int i, double *v)
 }
 
 /*
+ * The baseline's sum of squares as saved: a long double, which values
+ * within a double's range can take past it (1e200 and -1e200 make 2e400).
+ */
+static int
+field_squares(const struct record *rec, int i, long double *v)
+{
+	char *end;
+
+	if (rec->field[i][0] == '\0')
+		return -1;
+	*v = strtold(rec->field[i], &end);
+	return *end != '\0' || !isfinite(*v) ? -1 : 0;
+}
+
+/*
  * The newest sample's extra columns: baseline, and what was kept.  A
  * line still to come under --every is dropped by a run without it; its
  * period is the newest sample's under this run's --every.
@@ -152,12 +167,13 @@ field_num(const struct record *rec, int i, double *v)
 static int
 restore(struct buffer *b, struct series *s, const struct record *rec)
 {
-	double w, mean, m2, seen;
+	double w, mean, seen;
+	long double m2;
 	long long p;
 	char *end;
 
 	if (field_num(rec, S_WEIGHT, &w) || field_num(rec, S_BASELINE, &mean) ||
-	    field_num(rec, S_M2, &m2) || field_num(rec, S_SEEN, &seen) ||
+	    field_squares(rec, S_M2, &m2) || field_num(rec, S_SEEN, &seen) ||
 	    field_num(rec, S_LAST_BASELINE, &s->last_baseline) ||
 	    field_num(rec, S_LAST_Z, &s->last_z) || !(w > 0) || seen < 1 || seen > 1e18)
 		return -1;
