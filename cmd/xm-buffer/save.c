@@ -180,7 +180,7 @@ restore(struct buffer *b, struct series *s, const struct record *rec)
 	/* Checked as numbers above; read again at full width. */
 	s->ew.w = strtold(rec->field[S_WEIGHT], NULL);
 	s->ew.mean = strtold(rec->field[S_BASELINE], NULL);
-	s->ew.m2 = strtold(rec->field[S_M2], NULL);
+	s->ew.m2 = m2;
 	s->ew.seen = (uint64_t)seen;
 	s->ew.t = rec->ts;
 	if (strcmp(rec->field[S_PERIOD], "-") != 0) {
