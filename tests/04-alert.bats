@@ -136,6 +136,14 @@ db1	warning	firing	cpu_usage_percent host=db* warn=50'
 	assert_equal "$stderr" 'xm-alert: line 1: no column "mean" for rule "m field=mean warn=10"'
 	assert_equal "$(cut -f5- <<< "$output")" '-	-	-	-	-
 -	-	-	-	-'
+	# two rules on a series, a bad value in the column of one: the record
+	# is bad for both, said with its line, and moves neither alert; the
+	# next record goes on (the value rule fires on it, not before)
+	printf '#ts\thost\tmetric\tvalue\tmean\n1\th\tm\t99\tx\n2\th\tm\t99\t5\n' > in
+	run -1 --separate-stderr xm-alert -r 'm warn=10' -r 'm field=mean warn=10' -H < in
+	assert_equal "$stderr" 'xm-alert: line 2: mean "x" is not a number
+xm-alert: 1 record skipped'
+	assert_output '2	h	m	99	5	warning	firing	2	2096fd33f361318c	m warn=10'
 }
 
 @test "xm-alert: a column's \"-\" is no value: clear of every level, and said so" {
