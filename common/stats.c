@@ -118,6 +118,7 @@ wstats_get(const struct wstats *w, uint32_t newest, double span, struct window *
 	if (sse < 0)
 		sse = 0;
 	out->change_se = (double)(sqrtl(sse / (n - 2) / sxx) * 1000) * span;
+	out->fit = syy > 0 ? (double)(1 - sse / syy) : 1;
 }
 
 /*
@@ -167,7 +168,10 @@ wstats_scan(const struct ring *r, double span, struct window *out)
 	if (n < 3)
 		return;
 	sse = syy - sxy * sxy / sxx;
-	out->change_se = sqrt((sse > 0 ? sse : 0) / (n - 2) / sxx) * scale * span;
+	if (sse < 0)
+		sse = 0;
+	out->change_se = sqrt(sse / (n - 2) / sxx) * scale * span;
+	out->fit = syy > 0 ? 1 - sse / syy : 1;
 }
 
 /* Whether values this far out need wstats_scan. */
@@ -195,10 +199,13 @@ window_forecast(const struct window *w, double h)
 /*
  * Seconds from the newest sample until the window's line reaches limit,
  * from the side the newest value is on: 0 if it is there or past it;
- * NAN if the line does not head there, or there is no line.
+ * NAN if the line does not head there, or if there is no line worth
+ * the name: fewer than 3 samples, a span under min_span, or a fit
+ * (R^2) under ETA_MIN_FIT, as where one step -- a burst -- makes the
+ * slope.
  */
 double
-window_eta(const struct window *w, double newest, double limit)
+window_eta(const struct window *w, double newest, double limit, double min_span)
 {
 	double now, x;
 
@@ -206,7 +213,8 @@ window_eta(const struct window *w, double newest, double limit)
 		return NAN;
 	if (newest == limit)
 		return 0;
-	if (!w->fitted || (newest < limit ? !(w->slope > 0) : !(w->slope < 0)))
+	if (!w->fitted || w->n < 3 || w->span < min_span || !(w->fit >= ETA_MIN_FIT) ||
+	    (newest < limit ? !(w->slope > 0) : !(w->slope < 0)))
 		return NAN;
 	now = w->mean + w->slope * w->lag;
 	x = (limit - now) / w->slope;
@@ -217,18 +225,20 @@ window_eta(const struct window *w, double newest, double limit)
 
 /*
  * Increasing or decreasing when the change fitted across the window
- * (least-squares slope times span) is more than twice its standard error
- * -- it is not noise -- and more than 1% of the window's mean magnitude
- * -- it is not a trifle; with fewer than 3 samples, stable.  Right for a
- * level of zero and for negative values, unlike comparing half-window
- * means by ratio.
+ * (least-squares slope times span) is more than twice its standard
+ * error -- chance would seldom make it -- and the line explains at
+ * least TREND_MIN_FIT of the values' variance -- it stands out of their
+ * wandering, which noise with a memory makes look significant; with
+ * fewer than 3 samples, stable.  Neither test looks at the level, so
+ * x and c - x get mirrored verdicts, and zero or below is no special
+ * case.
  */
 enum trend
 trend_of(const struct window *w)
 {
 	double c = fabs(w->change);
 
-	if (w->n < 3 || c == 0 || c <= 2 * w->change_se || c <= 0.01 * fabs(w->mean))
+	if (w->n < 3 || c == 0 || c <= 2 * w->change_se || !(w->fit >= TREND_MIN_FIT))
 		return TREND_STABLE;
 	return w->change > 0 ? TREND_INCREASING : TREND_DECREASING;
 }

@@ -30,6 +30,7 @@ struct window {
 	double	 change_se;	/* its standard error; 0 below 3 samples */
 	double	 span;		/* newest time less oldest */
 	double	 lag;		/* newest time less the mean time: where the line is now */
+	double	 fit;		/* R^2: the share of the values' variance the line explains */
 	int	 fitted;	/* slope is a least-squares fit: two times at least */
 };
 
@@ -48,8 +49,12 @@ wstats_mean(const struct wstats *w)
 void	 wstats_scan(const struct ring *, double, struct window *);
 int	 wstats_extreme(double, double);
 double	 window_forecast(const struct window *, double);
-double	 window_eta(const struct window *, double, double);
+double	 window_eta(const struct window *, double, double, double);
 enum trend trend_of(const struct window *);
+
+/* The least R^2 of a trend, and of a line eta_seconds is drawn from (one step fits no better than 0.75). */
+#define TREND_MIN_FIT 0.7
+#define ETA_MIN_FIT 0.8
 const char *trend_name(enum trend);
 
 /*

@@ -22,47 +22,92 @@ setup() {
 
 @test "xm-buffer: forecasts and the time to full, worked by hand" {
 	# 50, 60, 70% a second apart: the line is at 70 now and rises 10 a second,
-	# so 100 in 3 s, 36070 an hour on; one sample has no line yet
+	# so 100 in 3 s, 36070 an hour on; one sample has no line yet, two no
+	# time yet (a window of 8 s has history enough at 2 s)
 	printf '100	h	disk_usage_percent	50
 101	h	disk_usage_percent	60
 102	h	disk_usage_percent	70
 ' > in
 	printf '100	h	load1	5
 ' >> in
-	run -0 --separate-stderr xm-buffer --columns slope,eta_seconds --forecast 1h --forecast 90s < in
+	run -0 --separate-stderr xm-buffer -w 8 --columns slope,eta_seconds --forecast 1h --forecast 90s < in
 	assert_output '#ts	host	metric	value	slope	eta_seconds	forecast_1h	forecast_90s
 100	h	disk_usage_percent	50	0	-	-	-
-101	h	disk_usage_percent	60	10	4	36060	960
+101	h	disk_usage_percent	60	10	-	36060	960
 102	h	disk_usage_percent	70	10	3	36070	970
 100	h	load1	5	0	-	-	-'
 	assert_equal "$stderr" ""
+	# the default window of 300 s wants 75 s of history first
+	run -0 --separate-stderr xm-buffer -H --columns eta_seconds < in
+	assert_equal "$(cut -f5 <<< "$output" | tr '\n' ' ')" '- - - - '
+}
+
+@test "xm-buffer: a burst gives no time to full, a steady fill does, once the window has history" {
+	# a disk at 18%: 1.5 GB of a 50 GB disk written in 10 s at second 400,
+	# deleted at second 1000; every second for 20 minutes
+	awk 'BEGIN { for (t = 0; t < 1200; t++) {
+		v = 18 + (t >= 400 && t < 1000 ? (t < 410 ? (t - 399) * 0.3 : 3) : 0)
+		printf "%d\th\tdisk_usage_percent\t%.2f\n", 1764300000 + t, v } }' > burst
+	run -0 --separate-stderr xm-buffer -H --columns slope,eta_seconds < burst
+	assert_equal "$(awk -F'\t' '$6 != "-"' <<< "$output")" ""
+	# the slope saw it: at its steepest, the line alone said full in 88 minutes
+	assert_equal "$(awk -F'\t' '$5 > 0 && (m == "" || (100 - $4) / $5 < m) { m = (100 - $4) / $5 }
+	    END { printf "%d\n", m / 60 }' <<< "$output")" 88
+	# the same disk filling 0.01 points a second (full in 2h16m): a time from
+	# the 76th sample on, when the window spans 75 s, a quarter of -w 300
+	awk 'BEGIN { for (t = 0; t < 400; t++)
+		printf "%d\th\tdisk_usage_percent\t%.2f\n", 1764300000 + t, 18 + t * 0.01 }' > fill
+	run -0 --separate-stderr xm-buffer -H --columns eta_seconds < fill
+	assert_equal "$(awk -F'\t' '$5 != "-" { print NR; exit }' <<< "$output")" 76
+	assert_equal "$(awk -F'\t' 'NR == 400 { print $5 }' <<< "$output")" 7801
+}
+
+@test "xm-buffer: memory used and memory available, total less used, get mirrored trends at every record" {
+	xm-sample --synthetic --seed 3 --start 1764300000 -n 20000 -m memory -H > mem
+	run -0 --separate-stderr xm-buffer -H --columns trend < mem
+	awk -F'\t' '$3 == "memory_used_bytes" { u[$1] = $5 } $3 == "memory_available_bytes" { a[$1] = $5 }
+	    END { for (t in u) { n[u[t] "/" a[t]]++ }
+		for (k in n) print k, n[k] }' <<< "$output" | sort > pairs
+	# only stable/stable and increasing/decreasing both ways, and some of each
+	assert_equal "$(cut -d' ' -f1 pairs | tr '\n' ' ')" 'decreasing/increasing increasing/decreasing stable/stable '
+	run -0 awk '$2 < 10 { print "too few:", $0 }' pairs
+	assert_output ""
 }
 
 @test "xm-buffer: the time to a limit: percentages to 100, --limit to any value, from either side" {
-	# free space falling 1 a second from 100 reaches 0 in 90 s; a percentage
-	# with labels still has 100; the first --limit that matches wins, before 100
+	# free space falling 1 a second from 100 reaches 0 in 80 s from 80; a
+	# percentage with labels still has 100; the first --limit that matches
+	# wins, before 100; a window of 80 s has history enough at 20 s
 	printf '100	h	free{m="/"}	100
 110	h	free{m="/"}	90
+120	h	free{m="/"}	80
 ' > in
 	printf '100	h	disk_usage_percent{m="/"}	40
 110	h	disk_usage_percent{m="/"}	50
+120	h	disk_usage_percent{m="/"}	60
 ' >> in
-	printf '100	h	cpu_usage_percent	40
-110	h	cpu_usage_percent	50
+	printf '100	h	cpu_usage_percent	30
+110	h	cpu_usage_percent	40
+120	h	cpu_usage_percent	50
 ' >> in
 	printf '100	h	x	40
 110	h	x	30
+120	h	x	20
 ' >> in
-	run -0 --separate-stderr xm-buffer -H --columns eta_seconds \
+	run -0 --separate-stderr xm-buffer -H -w 80 --columns eta_seconds \
 	    --limit 'free{*}=0' --limit 'cpu_*=60' --limit 'cpu_*=70' --limit 'x=50' < in
 	assert_output '100	h	free{m="/"}	100	-
-110	h	free{m="/"}	90	90
+110	h	free{m="/"}	90	-
+120	h	free{m="/"}	80	80
 100	h	disk_usage_percent{m="/"}	40	-
-110	h	disk_usage_percent{m="/"}	50	50
-100	h	cpu_usage_percent	40	-
-110	h	cpu_usage_percent	50	10
+110	h	disk_usage_percent{m="/"}	50	-
+120	h	disk_usage_percent{m="/"}	60	40
+100	h	cpu_usage_percent	30	-
+110	h	cpu_usage_percent	40	-
+120	h	cpu_usage_percent	50	10
 100	h	x	40	-
-110	h	x	30	-'
+110	h	x	30	-
+120	h	x	20	-'
 	# at the limit: 0; a flat line never gets there
 	printf '100	h	m_percent	100
 110	h	m_percent	100
@@ -244,7 +289,7 @@ xm-buffer: 1 record skipped'
 	# the state file is an xm stream: awk reads it
 	assert_equal "$(awk -F'\t' '$3 == "load1" { n++ } END { print n }' st)" 200
 	assert_equal "$(head -n 1 st)" '#xm-buffer state 1'
-	assert_equal "$(tail -n 1 st)" '#end	6	1200'
+	assert_equal "$(tail -n 1 st)" '#end	9	1800'
 	# values at a double's far end: the baseline's squares pass its range
 	# (1e200 and -1e200 make 2e400, a long double), and load back
 	rm st
@@ -419,7 +464,7 @@ xm-buffer: 2 records of new series dropped (--max-series 2)'
 	assert_equal "$status" 0
 	assert_equal "$(cat err)" ""
 	assert_equal "$(head -n 1 st)" '#xm-buffer state 1'
-	assert_regex "$(tail -n 1 st)" '^#end	3	[0-9]+$'
+	assert_regex "$(tail -n 1 st)" '^#end	6	[0-9]+$'
 }
 
 @test "xm-buffer: --every: a series' period ends at its next sample; a quiet one's two periods on" {

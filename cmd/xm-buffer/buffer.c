@@ -312,7 +312,8 @@ put_columns(struct buffer *b, struct series *s)
 			record_put_number(&b->w, rzscore(s));
 			break;
 		case C_ETA:
-			put_or_none(&b->w, window_eta(&w, ring_v(&s->ring, s->ring.len - 1), s->limit));
+			put_or_none(&b->w, window_eta(&w, ring_v(&s->ring, s->ring.len - 1), s->limit,
+			    s->ring.len >= o->size ? 0 : o->window / 4));
 			break;
 		case C_NCOL:
 			break;

@@ -55,7 +55,8 @@ by_hand(void)
 	ok(w.mean == 7 && w.stddev == 0 && w.slope == 0 && trend_of(&w) == TREND_STABLE,
 	    "a constant series: sd 0, slope 0, stable");
 	window_of(t3, tiny, 3, &w);
-	ok(trend_of(&w) == TREND_STABLE, "a rise of 0.002 on 100 is a trifle: stable");
+	ok(trend_of(&w) == TREND_INCREASING, "a steady rise of 0.002 on 100 is increasing, as on 0: "
+	    "the level is no measure");
 	window_of(t3, rise, 1, &w);
 	ok(w.n == 1 && w.mean == 50 && w.stddev == 0 && w.slope == 0 && trend_of(&w) == TREND_STABLE,
 	    "one sample: its value, sd 0, slope 0, stable");
@@ -71,29 +72,44 @@ ahead(void)
 	static const double t3[] = { 0, 1, 2 }, t4[] = { 0, 1, 2, 3 };
 	static const double rise[] = { 50, 60, 70 }, zero[] = { 0, 0, 5, 10 };
 	static const double neg[] = { -10, -20, -30 }, full[] = { 97, 99, 99.9 };
-	static const double same[] = { 7, 7, 7, 7 };
+	static const double same[] = { 7, 7, 7, 7 }, t8[] = { 0, 1, 2, 3, 4, 5, 6, 7 };
+	static const double step[] = { 18, 18, 18, 18, 21, 21, 21, 21 };
+	static const double steady[] = { 18, 19.1, 20, 21.2, 22, 23, 24.1, 25.1 };
 	struct window w;
 
 	window_of(t3, rise, 3, &w);
 	ok(w.lag == 1 && window_forecast(&w, 0) == 70 && window_forecast(&w, 3600) == 36070,
 	    "50, 60, 70: the line is at 70 now, 36070 an hour on");
-	ok(window_eta(&w, 70, 100) == 3 && window_eta(&w, 70, 70) == 0 && isnan(window_eta(&w, 70, 50)),
-	    "  100 in 3 s, 70 now, 50 never (it rises away)");
-	ok(isnan(window_eta(&w, 70, NAN)), "  no limit, no time");
+	ok(window_eta(&w, 70, 100, 0) == 3 && window_eta(&w, 70, 70, 0) == 0 &&
+	    isnan(window_eta(&w, 70, 50, 0)), "  100 in 3 s, 70 now, 50 never (it rises away)");
+	ok(isnan(window_eta(&w, 70, NAN, 0)), "  no limit, no time");
+	ok(window_eta(&w, 70, 100, 2) == 3 && isnan(window_eta(&w, 70, 100, 2.5)),
+	    "  a window of 2 s is history enough for 2 s, not for 2.5 s");
 	window_of(t4, zero, 4, &w);
 	ok(near(window_forecast(&w, 0), 9) && near(window_forecast(&w, 60), 219) &&
-	    near(window_eta(&w, 10, 100), 26), "0, 0, 5, 10: the line at 9 now, 219 a minute on, 100 in 26 s");
+	    near(window_eta(&w, 10, 100, 0), 26), "0, 0, 5, 10: the line at 9 now, 219 a minute on, "
+	    "100 in 26 s (R^2 %.4f)", w.fit);
 	window_of(t3, neg, 3, &w);
-	ok(near(window_eta(&w, -30, -100), 7) && isnan(window_eta(&w, -30, 0)),
+	ok(near(window_eta(&w, -30, -100, 0), 7) && isnan(window_eta(&w, -30, 0, 0)),
 	    "-10, -20, -30: down to -100 in 7 s; 0 is behind it");
 	window_of(t3, full, 3, &w);
-	ok(window_eta(&w, 99.9, 100) == 0, "97, 99, 99.9: a line already past 100 is there: 0");
+	ok(window_eta(&w, 99.9, 100, 0) == 0, "97, 99, 99.9: a line already past 100 is there: 0");
 	window_of(t4, same, 4, &w);
-	ok(window_forecast(&w, 3600) == 7 && isnan(window_eta(&w, 7, 100)),
+	ok(window_forecast(&w, 3600) == 7 && isnan(window_eta(&w, 7, 100, 0)),
 	    "a constant series: 7 ahead, never 100");
 	window_of(t3, rise, 1, &w);
-	ok(isnan(window_forecast(&w, 60)) && isnan(window_eta(&w, 50, 100)) && window_eta(&w, 50, 50) == 0,
-	    "one sample: no line, no time but to its own value");
+	ok(isnan(window_forecast(&w, 60)) && isnan(window_eta(&w, 50, 100, 0)) &&
+	    window_eta(&w, 50, 50, 0) == 0, "one sample: no line, no time but to its own value");
+	window_of(t3, rise, 2, &w);
+	ok(isnan(window_eta(&w, 60, 100, 0)), "two samples: a line, but too little history for a time");
+	window_of(t8, step, 8, &w);
+	ok(near(w.fit, 576.0 / 756) && isnan(window_eta(&w, 21, 100, 0)) &&
+	    near(window_forecast(&w, 0), 21.5), "18, 18, 18, 18, 21, 21, 21, 21: a step is no line "
+	    "to 100 (R^2 576/756), though the line is at 21.5 now");
+	window_of(t8, steady, 8, &w);
+	ok(w.fit > 0.99 && near(window_eta(&w, 25.1, 100, 0), (100 - window_forecast(&w, 0)) / w.slope),
+	    "18 to 25.1 a point a second: a fill (R^2 %.4f), full in %.1f s", w.fit,
+	    window_eta(&w, 25.1, 100, 0));
 }
 
 /* A 3-sample window slid along the values; its statistics at the end. */
@@ -238,6 +254,76 @@ at_scale(void)
 	ring_free(&r);
 }
 
+/*
+ * A 300-sample window slid over n samples of white noise (mem 0) or of
+ * noise with a memory of mem samples (its sd 289), on a rise of ramp
+ * of those sd a window, values whole numbers: how many verdicts were a
+ * trend, and whether the window of 10000 - x gave the mirrored verdict
+ * of x's at every step.
+ */
+static void
+noise(double mem, double ramp, long n, long *trends, int *mirrored)
+{
+	struct ring r, m;
+	struct wstats s, sm;
+	struct window a, b;
+	double x = 0, keep = mem > 0 ? exp(-1 / mem) : 0, v;
+	enum trend ta, tb;
+	long i;
+
+	ring_init(&r, 300, 1);
+	ring_init(&m, 300, 1);
+	memset(&s, 0, sizeof s);
+	memset(&sm, 0, sizeof sm);
+	*trends = 0;
+	*mirrored = 1;
+	for (i = 0; i < n; i++) {
+		x = x * keep + (uniform() - 0.5) * 1000 * sqrt(1 - keep * keep);
+		v = floor(x + 2000 + ramp * 288.675 * (double)i / 300);
+		if (r.len == r.cap) {
+			uint32_t to = ring_t(&r, 0);
+			double vo = ring_v(&r, 0);
+
+			ring_pop(&r);
+			wstats_remove(&s, &r, to, vo);
+			ring_pop(&m);
+			wstats_remove(&sm, &m, to, 10000 - vo);
+		}
+		ring_push(&r, (uint32_t)i * 1000, v);
+		wstats_add(&s, (uint32_t)i * 1000, v);
+		ring_push(&m, (uint32_t)i * 1000, 10000 - v);
+		wstats_add(&sm, (uint32_t)i * 1000, 10000 - v);
+		if (r.len < 300)
+			continue;
+		wstats_get(&s, ring_t(&r, r.len - 1), 299, &a);
+		wstats_get(&sm, ring_t(&m, m.len - 1), 299, &b);
+		ta = trend_of(&a);
+		tb = trend_of(&b);
+		*trends += ta != TREND_STABLE;
+		*mirrored &= ta == TREND_STABLE ? tb == TREND_STABLE : ta == TREND_INCREASING ?
+		    tb == TREND_DECREASING : tb == TREND_INCREASING;
+	}
+	ring_free(&r);
+	ring_free(&m);
+}
+
+static void
+noisy(void)
+{
+	long trends;
+	int mirrored;
+
+	noise(0, 0, 1000000, &trends, &mirrored);
+	ok(mirrored && trends == 0, "white noise, a window of 300: no trend in 1M verdicts (%ld), "
+	    "and x and 10000 - x mirrored at every step", trends);
+	noise(30, 0, 1000000, &trends, &mirrored);
+	ok(mirrored && trends < 10000, "noise with a memory of 30 samples: %ld trends in 1M verdicts, "
+	    "mirrored", trends);
+	noise(0, 8, 100000, &trends, &mirrored);
+	ok(mirrored && trends == 100000 - 299, "a rise of 8 sd a window through white noise: "
+	    "a trend at every full window (%ld), mirrored", trends);
+}
+
 static void
 baseline(void)
 {
@@ -292,6 +378,7 @@ main(void)
 	by_hand();
 	edges();
 	ahead();
+	noisy();
 	at_scale();
 	baseline();
 	percentiles();
