@@ -109,8 +109,36 @@ struct wave {
 	double	 first_ep;
 };
 
+/*
+ * Incidents: what a monitor is for, once a day each, at a time drawn
+ * from the seed within a window of the day (seconds since the start);
+ * six hours go by first, so a short run never meets one.  The first
+ * four must alert (a runaway job, more runnable tasks than CPUs can
+ * serve, a leak, a disk filling steadily to full within four hours);
+ * the last two must not page (a temporary file written in seconds and
+ * deleted twenty minutes on; an archive written over ten minutes and
+ * removed).  Their own generator leaves every other value as it was.
+ */
+enum { INC_CPU, INC_LOAD, INC_LEAK, INC_FILL, INC_TMP, INC_ARCHIVE, INC_N };
+
+static const struct {
+	double	 from, to;	/* the window its start is drawn from */
+	double	 len;
+} incident_times[INC_N] = {
+	{ 6 * 3600.0, 7 * 3600.0, 25 * 60.0 },
+	{ 8 * 3600.0, 9 * 3600.0, 30 * 60.0 },
+	{ 11 * 3600.0, 12 * 3600.0, 60 * 60.0 },
+	{ 14 * 3600.0, 15 * 3600.0, 75 * 60.0 },
+	{ 18 * 3600.0, 19 * 3600.0, 20 * 60.0 },
+	{ 20 * 3600.0, 21 * 3600.0, 30 * 60.0 },
+};
+
 struct synth {
 	struct rng rng;
+	struct rng irng;		/* the incidents' */
+	long long inc_day;		/* the day their starts were drawn for */
+	double	 inc_start[INC_N];
+	double	 fill_base;		/* /var when its fill began */
 	unsigned fams;
 	unsigned long long step;
 	double	 keep, fresh;	/* the noise's memory and renewal per step */
@@ -193,6 +221,8 @@ synth_open(struct sampler *s)
 	int c, k;
 
 	sy->rng.s = s->o->seed;
+	sy->irng.s = s->o->seed ^ 0x5ca1ab1e0ddba11ULL;
+	sy->inc_day = -1;
 	sy->fams = s->o->families;
 	sy->keep = decay(s->o->interval / 30);
 	sy->fresh = root(1 - sy->keep * sy->keep);
@@ -241,6 +271,24 @@ clamp(double v, double lo, double hi)
 	return v < lo ? lo : v > hi ? hi : v;
 }
 
+/* How far into incident i time t is, from 0 to 1; -1 outside it. */
+static double
+incident_at(struct synth *sy, int i, double t)
+{
+	long long day = (long long)(t / 86400);
+	double f;
+	int k;
+
+	if (day != sy->inc_day) {
+		sy->inc_day = day;
+		for (k = 0; k < INC_N; k++)
+			sy->inc_start[k] = (double)day * 86400 + incident_times[k].from +
+			    (incident_times[k].to - incident_times[k].from) * rng_uniform(&sy->irng);
+	}
+	f = (t - sy->inc_start[i]) / incident_times[i].len;
+	return f >= 0 && f < 1 ? f : -1;
+}
+
 /*
  * Every wave moves every step, reported or not, so -m only filters:
  * a family's values do not depend on which others were asked for.
@@ -251,7 +299,7 @@ synth_sample(void *st, struct sampler *s)
 	struct synth *sy = st;
 	const double gib = 1073741824.0, dt = s->o->interval;
 	double t, cpu, io, steal, percpu[NCPU], mem, swap, root, var, rd, wr;
-	double rx, tx, rt, err, tput, load;
+	double rx, tx, rt, err, tput, load, f;
 	int c;
 
 	if (!s->report)
@@ -272,8 +320,29 @@ synth_sample(void *st, struct sampler *s)
 	tx = whole(wave_at(sy, &sy->tx, t, dt));
 	sy->rx_total += whole(rx * dt);
 	sy->tx_total += whole(tx * dt);
+	if (incident_at(sy, INC_CPU, t) >= 0) {
+		cpu = clamp(96 + rng_normal(&sy->irng), 0, 100);
+		for (c = 0; c < NCPU; c++)
+			percpu[c] = clamp(cpu + 2 * rng_normal(&sy->irng), 0, 100);
+	}
+	if ((f = incident_at(sy, INC_LEAK, t)) >= 0)
+		mem = f < 2.0 / 3 ? mem + (97 - mem) * f * 1.5 : clamp(97 + 0.3 * rng_normal(&sy->irng), 0, 99.9);
+	/* 15 points an hour: from 47%, full in three and a half hours */
+	if ((f = incident_at(sy, INC_FILL, t)) >= 0) {
+		if (sy->fill_base == 0)
+			sy->fill_base = var;
+		var = clamp(sy->fill_base + 15 * f * incident_times[INC_FILL].len / 3600, 0, 99.9);
+	} else {
+		sy->fill_base = 0;
+	}
+	/* 3 points of / in 20 s, deleted 20 minutes on */
+	if ((f = incident_at(sy, INC_TMP, t)) >= 0)
+		root += 3 * (f * 60 < 1 ? f * 60 : 1);
+	/* 3 points over 10 minutes, removed after 30 */
+	if ((f = incident_at(sy, INC_ARCHIVE, t)) >= 0)
+		root += 3 * (f * 3 < 1 ? f * 3 : 1);
 	/* The kernel's load averages: exponential decay over 1, 5 and 15 minutes. */
-	load = NCPU * cpu / 100 * 1.1;
+	load = NCPU * cpu / 100 * 1.1 + (incident_at(sy, INC_LOAD, t) >= 0 ? 8 : 0);
 	sy->load1 = load + (sy->load1 - load) * sy->keep1;
 	sy->load5 = load + (sy->load5 - load) * sy->keep5;
 	sy->load15 = load + (sy->load15 - load) * sy->keep15;
@@ -324,6 +393,9 @@ synth_sample(void *st, struct sampler *s)
 		sampler_put(s, "load1", whole(sy->load1 * 100) / 100);
 		sampler_put(s, "load5", whole(sy->load5 * 100) / 100);
 		sampler_put(s, "load15", whole(sy->load15 * 100) / 100);
+		sampler_put(s, "load1_per_cpu", whole(sy->load1 * 100) / 100 / NCPU);
+		sampler_put(s, "load5_per_cpu", whole(sy->load5 * 100) / 100 / NCPU);
+		sampler_put(s, "load15_per_cpu", whole(sy->load15 * 100) / 100 / NCPU);
 	}
 	if (sy->fams & FAM_BIT(FAM_APP)) {
 		sampler_put(s, "response_time_seconds", whole(rt * 1e4) / 1e4);
