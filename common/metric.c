@@ -135,3 +135,36 @@ toolong:
 		dst[0] = '\0';
 	return 0;
 }
+
+/* The length of the family's name, the identifier's labels aside. */
+size_t
+metric_family_len(const char *s, size_t len)
+{
+	const char *brace = memchr(s, '{', len);
+
+	return brace != NULL ? (size_t)(brace - s) : len;
+}
+
+/*
+ * The label of identifier s (checked by metric_check) at *pos, 0 for
+ * the first, into l, and *pos moved past it; 0 when there is none.
+ */
+int
+metric_label_next(const char *s, size_t len, size_t *pos, struct metric_label *l)
+{
+	size_t i = *pos ? *pos : metric_family_len(s, len);
+
+	if (i >= len || s[i] == '}')
+		return 0;
+	l->name = s + ++i;
+	while (s[i] != '=')
+		i++;
+	l->namelen = (size_t)(s + i - l->name);
+	l->value = s + i + 2;
+	for (i += 2; s[i] != '"'; i++)
+		if (s[i] == '\\')
+			i++;
+	l->valuelen = (size_t)(s + i - l->value);
+	*pos = i + 1;
+	return 1;
+}

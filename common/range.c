@@ -93,3 +93,18 @@ range_clear(const struct range *r, double v, double margin, int side)
 		lo = lo + margin < hi ? lo + margin : hi;
 	return v >= lo && v <= hi;
 }
+
+/*
+ * Whether every value that inner alerts at, outer alerts at too, as a
+ * higher level's range must be of a lower one's; 1 where the two alert
+ * on different sides ("@" and not), which have no order to keep.
+ */
+int
+range_within(const struct range *outer, const struct range *inner)
+{
+	if (outer->inside != inner->inside)
+		return 1;
+	if (inner->inside)
+		return inner->lo >= outer->lo && inner->hi <= outer->hi;
+	return inner->lo <= outer->lo && inner->hi >= outer->hi;
+}

@@ -15,5 +15,6 @@ int	 range_parse(struct range *, const char *);
 int	 range_alerts(const struct range *, double);
 int	 range_side(const struct range *, double);
 int	 range_clear(const struct range *, double, double, int);
+int	 range_within(const struct range *, const struct range *);
 
 #endif

@@ -19,18 +19,21 @@
 const char *const severity_names[SEV_N] = { "ok", "info", "warning", "critical", "emergency" };
 
 /*
- * For a run given no rules: the original design's thresholds, a disk
- * full within four hours at its current slope, and a robust anomaly.
+ * For a run given no rules: thresholds that hold before they page and
+ * let go with a margin, in record time, so noise does not cry wolf
+ * whether samples come a second or a minute apart.  xm-alert(1) says
+ * where each figure comes from.
  */
 const char *const rule_defaults[] = {
-	"cpu_usage_percent warn=70 crit=85 emerg=95",
-	"memory_usage_percent warn=75 crit=90 emerg=98",
-	"disk_usage_percent{*} warn=80 crit=90 emerg=95",
-	"response_time_seconds warn=2 crit=5 emerg=10",
-	"error_rate_percent warn=5 crit=10 emerg=25",
-	"swap_usage_percent warn=50 crit=80 emerg=95",
-	"disk_usage_percent{*} field=eta_seconds crit=@0:14400",
-	"* field=rzscore info=-6:6 for=3",
+	"cpu_usage_percent info=90 for=15m hysteresis=10",
+	"memory_usage_percent warn=90 crit=95 for=15m hysteresis=5",
+	"swap_usage_percent warn=80 crit=95 for=15m hysteresis=5",
+	"load1_per_cpu warn=2 for=15m hysteresis=0.5",
+	"disk_usage_percent{*} warn=90 crit=95 for=30m hysteresis=1",
+	"disk_usage_percent{*} field=eta_seconds crit=@0:14400 for=15m hysteresis=3600",
+	"response_time_seconds warn=2 crit=5 emerg=10 for=5m hysteresis=0.5",
+	"error_rate_percent warn=5 crit=10 emerg=25 for=5m hysteresis=1",
+	"* field=rzscore info=-6:6 for=1m hysteresis=2",
 	NULL
 };
 
@@ -105,6 +108,30 @@ word(struct rule *r, char *w, char *why, size_t size)
 }
 
 /*
+ * Each level's range within the range of every lower level: a value
+ * that is critical is a warning too.  "warn=90 crit=80" on an upper
+ * bound would make 85 critical and not a warning, surely a slip.
+ */
+static int
+levels_in_order(const struct rule *r, char *why, size_t size)
+{
+	int i, j;
+
+	for (j = SEV_INFO + 1; j < SEV_N; j++) {
+		for (i = SEV_INFO; i < j; i++) {
+			if (r->level_text[i] == NULL || r->level_text[j] == NULL ||
+			    range_within(&r->level[i], &r->level[j]))
+				continue;
+			snprintf(why, size, "%s=%s alerts where %s=%s does not: "
+			    "the levels are in the wrong order", level_keys[j], r->level_text[j],
+			    level_keys[i], r->level_text[i]);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/*
  * Parse text into r; -1 with the reason in why (the caller names the
  * rule).  r is then freed.
  */
@@ -146,6 +173,8 @@ rule_parse(struct rule *r, const char *text, char *why, size_t size)
 		snprintf(why, size, "no level (info=, warn=, crit= or emerg=)");
 		goto bad;
 	}
+	if (levels_in_order(r, why, size) != 0)
+		goto bad;
 	if (r->field == NULL)
 		r->field = xm_strdup("value");
 	free(copy);

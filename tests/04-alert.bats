@@ -15,6 +15,16 @@ series() {
 	done
 }
 
+# The original design's thresholds, taking effect at once: the lifecycle
+# is tested on them (the defaults hold for minutes before they page).
+CPU='cpu_usage_percent warn=70 crit=85 emerg=95'
+MEM='memory_usage_percent warn=75 crit=90 emerg=98'
+DISK='disk_usage_percent{*} warn=80 crit=90 emerg=95'
+
+# Of each record: ts, metric, severity and event, whatever columns came between.
+AWK_EVENTS='{ print $1 "\t" $3 "\t" $(NF - 4) "\t" $(NF - 3) }'
+EVENTS="awk -F'\\t' '$AWK_EVENTS'"
+
 # The event column of each record, in order, space-separated.
 events() {
 	cut -f6 | tr '\n' ' ' | sed 's/ $//'
@@ -22,27 +32,27 @@ events() {
 
 @test "xm-alert: the original design's checks: cpu 50 no alert, 75 one warning, memory 92 critical" {
 	series cpu_usage_percent 50 > in
-	run -0 --separate-stderr xm-alert < in
+	run -0 --separate-stderr xm-alert -r "$CPU" < in
 	assert_output '#ts	host	metric	value	severity	event	since	alert_id	rule
 1	h	cpu_usage_percent	50	ok	-	1	fda876a91d93e0e5	cpu_usage_percent warn=70 crit=85 emerg=95'
 	series cpu_usage_percent 75 76 74 > in
-	run -0 --separate-stderr xm-alert -H < in
+	run -0 --separate-stderr xm-alert -r "$CPU" -H < in
 	assert_output '1	h	cpu_usage_percent	75	warning	firing	1	fda876a91d93e0e5	cpu_usage_percent warn=70 crit=85 emerg=95
 2	h	cpu_usage_percent	76	warning	-	1	fda876a91d93e0e5	cpu_usage_percent warn=70 crit=85 emerg=95
 3	h	cpu_usage_percent	74	warning	-	1	fda876a91d93e0e5	cpu_usage_percent warn=70 crit=85 emerg=95'
 	series memory_usage_percent 92 > in
-	run -0 --separate-stderr xm-alert -H < in
+	run -0 --separate-stderr xm-alert -r "$MEM" -H < in
 	assert_output '1	h	memory_usage_percent	92	critical	firing	1	b9ac00477652ed97	memory_usage_percent warn=75 crit=90 emerg=98'
 }
 
 @test "xm-alert: fires, escalates, de-escalates, resolves; never twice for one state" {
 	series cpu_usage_percent 10 71 72 86 96 96 90 75 75 20 20 > in
-	run -0 --separate-stderr xm-alert -H < in
+	run -0 --separate-stderr xm-alert -r "$CPU" -H < in
 	assert_equal "$(events <<< "$output")" '- firing - escalated escalated - deescalated deescalated - resolved -'
 	assert_equal "$(cut -f5 <<< "$output" | tr '\n' ' ')" 'ok warning warning critical emergency emergency critical warning warning ok ok '
 	assert_equal "$(cut -f7 <<< "$output" | tr '\n' ' ')" '1 2 2 4 5 5 7 8 8 10 10 '
 	# -e: only the events, the alert log
-	run -0 --separate-stderr xm-alert -e -H < in
+	run -0 --separate-stderr xm-alert -r "$CPU" -e -H < in
 	assert_equal "$(cut -f1,5,6 <<< "$output")" '2	warning	firing
 4	critical	escalated
 5	emergency	escalated
@@ -53,45 +63,107 @@ events() {
 
 @test "xm-alert: the default rules, and --rules prints them as rules" {
 	run -0 --separate-stderr xm-alert --rules
-	assert_output 'cpu_usage_percent warn=70 crit=85 emerg=95
-memory_usage_percent warn=75 crit=90 emerg=98
-disk_usage_percent{*} warn=80 crit=90 emerg=95
-response_time_seconds warn=2 crit=5 emerg=10
-error_rate_percent warn=5 crit=10 emerg=25
-swap_usage_percent warn=50 crit=80 emerg=95
-disk_usage_percent{*} field=eta_seconds crit=@0:14400
-* field=rzscore info=-6:6 for=3'
+	assert_output 'cpu_usage_percent info=90 for=15m hysteresis=10
+memory_usage_percent warn=90 crit=95 for=15m hysteresis=5
+swap_usage_percent warn=80 crit=95 for=15m hysteresis=5
+load1_per_cpu warn=2 for=15m hysteresis=0.5
+disk_usage_percent{*} warn=90 crit=95 for=30m hysteresis=1
+disk_usage_percent{*} field=eta_seconds crit=@0:14400 for=15m hysteresis=3600
+response_time_seconds warn=2 crit=5 emerg=10 for=5m hysteresis=0.5
+error_rate_percent warn=5 crit=10 emerg=25 for=5m hysteresis=1
+* field=rzscore info=-6:6 for=1m hysteresis=2'
 	# what --rules prints, read back with -c, is the same rules
 	xm-alert --rules > rules
 	run -0 --separate-stderr xm-alert -c rules --rules
 	assert_output "$(cat rules)"
-	printf '1\th\tdisk_usage_percent{mountpoint="/"}\t91\n1\th\tresponse_time_seconds\t11\n1\th\terror_rate_percent\t6\n1\th\tswap_usage_percent\t79\n1\th\tload1\t99\n' > in
+	# one record past every level: each default holds first, none fires
+	printf '1\th\t%s\n' 'disk_usage_percent{mountpoint="/"}	99' 'response_time_seconds	11' \
+	    'error_rate_percent	26' 'swap_usage_percent	96' 'memory_usage_percent	99' \
+	    'load1_per_cpu	5' 'cpu_usage_percent	100' 'load1	99' > in
 	run -0 --separate-stderr xm-alert -H < in
-	assert_equal "$(cut -f5,6 <<< "$output")" 'critical	firing
-emergency	firing
-warning	firing
-warning	firing
--	-'
+	assert_equal "$(cut -f5,6 <<< "$output" | sort | uniq -c | tr -s ' ')" ' 1 -	-
+ 7 ok	-'
 	# the stream lacks eta_seconds and rzscore: the two rules on them hold
-	# nothing and say nothing, built in or copied into a rules file
+	# nothing and say nothing, built in or copied into a rules file; and
+	# copied, the rules of series the stream lacks are not said either
 	assert_equal "$stderr" ""
 	run -0 --separate-stderr xm-alert -H -c rules < in
 	assert_equal "$stderr" ""
-	# with them: a disk full within 4 h is critical; three robust scores
-	# past 6 either way in a row an info alert, beside it; both resolve
-	# on the record that clears them, the disk's value rule leading then
+	printf '1\th\tcpu_usage_percent\t5\n' | xm-alert -H -c rules > /dev/null 2> err
+	assert_equal "$(cat err)" ""
+	# with them: a disk whose line says full within 4 h for 15 minutes is
+	# critical, held up to 5 h (18000 s), resolved when the line no longer
+	# heads there; robust scores past 6 for a minute an info alert beside
+	# it, clear once back within 4
 	printf '#ts\thost\tmetric\tvalue\trzscore\teta_seconds\n' > in
-	printf '%s\th\tdisk_usage_percent{mountpoint="/"}\t50\t%s\t%s\n' 1 7 20000 2 8 14400 \
-	    3 -7 600 4 0 - >> in
+	printf '%s\th\tdisk_usage_percent{mountpoint="/"}\t50\t%s\t%s\n' 0 7 20000 60 8 14400 \
+	    300 5 17000 960 3 16000 1020 0 - >> in
 	run -0 --separate-stderr xm-alert -H < in
-	assert_equal "$(cut -f1,7,8,11 <<< "$output")" '1	ok	-	disk_usage_percent{*} warn=80 crit=90 emerg=95
-2	critical	firing	disk_usage_percent{*} field=eta_seconds crit=@0:14400
-3	info	firing	* field=rzscore info=-6:6 for=3
-3	critical	-	disk_usage_percent{*} field=eta_seconds crit=@0:14400
-4	ok	resolved	disk_usage_percent{*} field=eta_seconds crit=@0:14400
-4	ok	resolved	* field=rzscore info=-6:6 for=3
-4	ok	-	disk_usage_percent{*} warn=80 crit=90 emerg=95'
+	assert_equal "$(cut -f1,7,8,11 <<< "$output")" '0	ok	-	disk_usage_percent{*} warn=90 crit=95 for=30m hysteresis=1
+60	info	firing	* field=rzscore info=-6:6 for=1m hysteresis=2
+300	info	-	* field=rzscore info=-6:6 for=1m hysteresis=2
+960	ok	resolved	* field=rzscore info=-6:6 for=1m hysteresis=2
+960	critical	firing	disk_usage_percent{*} field=eta_seconds crit=@0:14400 for=15m hysteresis=3600
+1020	ok	resolved	disk_usage_percent{*} field=eta_seconds crit=@0:14400 for=15m hysteresis=3600
+1020	ok	-	disk_usage_percent{*} warn=90 crit=95 for=30m hysteresis=1'
 	assert_equal "$stderr" ""
+}
+
+@test "xm-alert: each default value rule fires after its hold, holds by its margin, resolves clear of it" {
+	# metric, past the level, within the margin, clear of it, the hold, the level
+	while read -r m hi mid lo hold sev; do
+		printf '%s\th\t%s\t%s\n' 0 "$m" "$hi" $((hold / 2)) "$m" "$mid" $((hold - 1)) "$m" "$hi" \
+		    "$hold" "$m" "$hi" $((hold + 60)) "$m" "$mid" $((hold + 120)) "$m" "$lo" > in
+		run -0 --separate-stderr xm-alert -H < in
+		assert_equal "$m $(events <<< "$output") $(cut -f5 <<< "$output" | tr '\n' ' ')" \
+		    "$m - - - firing - resolved ok ok ok $sev $sev ok "
+		assert_equal "$stderr" ""
+		# a dip clear of the margin while it waits starts the hold again
+		printf '%s\th\t%s\t%s\n' 0 "$m" "$hi" $((hold / 2)) "$m" "$lo" "$hold" "$m" "$hi" > in
+		run -0 --separate-stderr xm-alert -H < in
+		assert_equal "$m $(events <<< "$output")" "$m - - -"
+	done <<-'RULES'
+	cpu_usage_percent 95 85 79 900 info
+	memory_usage_percent 92 86 84 900 warning
+	swap_usage_percent 85 76 74 900 warning
+	load1_per_cpu 2.5 1.6 1.4 900 warning
+	disk_usage_percent{mountpoint="/"} 91 89.5 88.9 1800 warning
+	response_time_seconds 2.5 1.6 1.4 300 warning
+	error_rate_percent 6 4.2 3.9 300 warning
+	RULES
+}
+
+@test "xm-alert: the defaults on a synthetic day: each incident alerts once, a disk filling in time, temporary files never" {
+	# the day's incidents (xm-sample(1)): a runaway job from 6:45:30, load
+	# per CPU past 2 from 8:31:33, a leak from 11:23:03, /var filling from
+	# 14:56:56 (full in 3.5 h), 3 points of / written in 20 s at 18:36:00
+	# and deleted, an archive of 3 points written from 20:53:58 and removed
+	xm-sample --synthetic --seed 1 --start 1764288000 -n 86400 -m cpu,memory,disk,load -H > day
+	run -0 --separate-stderr bash -c "xm-buffer < day | xm-alert -e -H | $EVENTS"
+	assert_output '1764313230	cpu_usage_percent	info	firing
+1764313830	cpu_usage_percent	ok	resolved
+1764319688	load1_per_cpu	warning	firing
+1764320529	load1_per_cpu	ok	resolved
+1764331555	memory_usage_percent	warning	firing
+1764332145	memory_usage_percent	critical	escalated
+1764332584	memory_usage_percent	ok	resolved
+1764342919	disk_usage_percent{mountpoint="/var"}	critical	firing
+1764346317	disk_usage_percent{mountpoint="/var"}	ok	resolved'
+	# the fill pages 18 minutes in (1764342919 - 1764341816 = 1103 s);
+	# node-mixin's rule would wait an hour at least
+	assert_equal "$stderr" ""
+	# from cron, a sample a minute, around the fill and the archive: the
+	# state files carry the windows and the holds, as one pipeline would
+	xm-sample --synthetic --seed 1 --start 1764288000 -i 60 -n 1440 -m disk -H |
+	    awk -F'\t' '($1 >= 1764341400 && $1 < 1764346500) || ($1 >= 1764363000 && $1 < 1764365400)' > mins
+	xm-buffer < mins | xm-alert -e -H > pipe
+	cut -f1 mins | uniq | while read -r t; do
+		awk -F'\t' -v t="$t" '$1 == t' mins | xm-buffer --state b | xm-alert -e -H --state a
+	done > cron
+	diff -u pipe cron
+	# 20 minutes into the fill (1204 s), from samples a minute apart
+	assert_equal "$(awk -F'\t' "$AWK_EVENTS" cron)" '1764343020	disk_usage_percent{mountpoint="/var"}	critical	firing
+1764346320	disk_usage_percent{mountpoint="/var"}	ok	resolved'
 }
 
 @test "xm-alert: -r and -c rules: every rule that matches a series has its own alert" {
@@ -189,6 +261,13 @@ xm-alert: 1 record skipped'
 	# for= a duration: the condition held that long in record time
 	run -0 --separate-stderr xm-alert -r 'm warn=70 for=2s' -H < in
 	assert_equal "$(events <<< "$output")" '- - - - - - firing resolved -'
+	# with both, a dip within the margin does not start for= over: 71 69 71
+	# are three samples not clear of 70 by 5; 64 is, and resolves
+	run -0 --separate-stderr xm-alert -r 'm warn=70 for=3 hysteresis=5' -H < in
+	assert_equal "$(events <<< "$output")" '- - firing - - - - - resolved'
+	series m 71 69 64 71 71 > in
+	run -0 --separate-stderr xm-alert -r 'm warn=70 for=3 hysteresis=5' -H < in
+	assert_equal "$(events <<< "$output")" '- - - - -'
 	# each level waits its own for=
 	series m 90 90 90 > in
 	run -0 --separate-stderr xm-alert -r 'm warn=70 crit=85 for=2' -H < in
@@ -235,7 +314,7 @@ xm-alert: 1 record skipped'
 
 @test "xm-alert: alert_id is the same on every run, for series and rule" {
 	series cpu_usage_percent 90 > in
-	a=$(xm-alert -H < in | cut -f8)
+	a=$(xm-alert -H -r "$CPU" < in | cut -f8)
 	b=$(xm-alert -H -r 'cpu_usage_percent   warn=70  crit=85 emerg=95' < in | cut -f8)
 	c=$(xm-alert -H -r 'cpu_usage_percent warn=71' < in | cut -f8)
 	assert_equal "$a" fda876a91d93e0e5
@@ -247,9 +326,9 @@ xm-alert: 1 record skipped'
 	t=0
 	for v in 50 80 81 82 20 21; do
 		t=$((t + 1))
-		printf '%s\th\tcpu_usage_percent\t%s\n' "$t" "$v" | xm-alert --state st -H -e >> cron
+		printf '%s\th\tcpu_usage_percent\t%s\n' "$t" "$v" | xm-alert -r "$CPU" --state st -H -e >> cron
 	done
-	series cpu_usage_percent 50 80 81 82 20 21 | xm-alert -H -e > long
+	series cpu_usage_percent 50 80 81 82 20 21 | xm-alert -r "$CPU" -H -e > long
 	diff -u long cron
 	assert_equal "$(cut -f6 cron | tr '\n' ' ')" 'firing resolved '
 	assert_equal "$(head -n 1 st)" '#xm-alert state 1'
@@ -296,7 +375,7 @@ xm-alert: 1 record skipped'
 
 @test "xm-alert: --list shows the active alerts; --resolve resolves one by hand" {
 	printf '1\th\tcpu_usage_percent\t99\n1\th\tmemory_usage_percent\t80\n1\th\tswap_usage_percent\t1\n' |
-	    xm-alert --state st > /dev/null
+	    xm-alert -r "$CPU" -r "$MEM" -r 'swap_usage_percent warn=50' --state st > /dev/null
 	run -0 --separate-stderr xm-alert --state st --list
 	assert_output '#ts	host	metric	value	severity	event	since	alert_id	rule
 1	h	cpu_usage_percent	99	emergency	-	1	fda876a91d93e0e5	cpu_usage_percent warn=70 crit=85 emerg=95
@@ -377,16 +456,16 @@ xm-alert: 1 record skipped'
 @test "xm-alert: a corrupt state file is moved aside with a message, never dropped" {
 	printf '#xm-alert state 1\n1\th\tm\t5\n#end\t1\n' > st
 	series cpu_usage_percent 90 > in
-	run -1 --separate-stderr xm-alert --state st -H < in
+	run -1 --separate-stderr xm-alert -r "$CPU" --state st -H < in
 	assert_equal "$stderr" 'xm-alert: st: a line of the wrong shape; moved aside to st.bad, starting afresh'
 	assert_equal "$(cut -f6 <<< "$output")" firing
 	assert_equal "$(sed -n 2p st.bad)" "$(printf '1\th\tm\t5')"
 	printf 'garbage\n' > st
-	run -1 --separate-stderr xm-alert --state st -H < in
+	run -1 --separate-stderr xm-alert -r "$CPU" --state st -H < in
 	assert_equal "$stderr" 'xm-alert: st: no "#xm-alert state 1" line: not a state file, or another version; moved aside to st.bad.1, starting afresh'
 	assert_equal "$(sed -n 2p st.bad)" "$(printf '1\th\tm\t5')"
 	# rules changed between runs: the series starts afresh, said once
-	xm-alert --state st -H < in > /dev/null
+	xm-alert -r "$CPU" --state st -H < in > /dev/null
 	run -0 --separate-stderr xm-alert --state st -r 'cpu_usage_percent warn=99' -H < in
 	assert_equal "$stderr" 'xm-alert: st: 1 alert under rules that changed starts afresh'
 	# one that cannot be moved aside is not written over: the run stops,
@@ -404,7 +483,7 @@ xm-alert: 1 record skipped'
 @test "xm-alert: -x gets the event in the environment, never on a command line" {
 	printf '1\tweb1\tcpu_usage_percent\t90\n2\tweb1\tcpu_usage_percent\t10\n' > in
 	# the test harness's own XM_ variables aside, these and only these
-	run -0 --separate-stderr env -i PATH="$PATH" xm-alert -H \
+	run -0 --separate-stderr env -i PATH="$PATH" xm-alert -H -r "$CPU" \
 	    -x 'env | grep ^XM_ | sort >> env.$XM_EVENT' < in
 	assert_equal "$(cat env.firing)" 'XM_ALERT_ID=7c6ead84b63e06d8
 XM_EVENT=firing
@@ -474,14 +553,15 @@ xm-alert: -x "if [ $XM_EVENT = resolved ]; then exit 3; fi; sleep 30": firing 20
 
 @test "xm-alert: --check: status line, perfdata, exit 0 1 2 3" {
 	printf '1\th\tcpu_usage_percent\t50\n1\th\tmemory_usage_percent\t40\n' > in
-	run -0 --separate-stderr xm-alert --check < in
+	run -0 --separate-stderr xm-alert --check -r "$CPU" -r "$MEM" < in
 	assert_output "XM OK - 2 series within thresholds | 'cpu_usage_percent'=50%;70;85;0;100 'memory_usage_percent'=40%;75;90;0;100"
 	printf '1\th\tcpu_usage_percent\t75\n1\th\tresponse_time_seconds\t1.5\n' > in
-	run -1 --separate-stderr xm-alert --check < in
+	run -1 --separate-stderr xm-alert --check -r "$CPU" -r 'response_time_seconds warn=2 crit=5' < in
 	assert_output "XM WARNING - cpu_usage_percent 75 (warn 70) | 'cpu_usage_percent'=75%;70;85;0;100 'response_time_seconds'=1.5s;2;5;;"
+	# a labelled series' perfdata label is its metric and its labels' values
 	printf '1\th\tcpu_usage_percent\t93.1\n1\th\tdisk_usage_percent{mountpoint="/"}\t97\n' > in
-	run -2 --separate-stderr xm-alert --check < in
-	assert_output "XM CRITICAL - disk_usage_percent{mountpoint=\"/\"} 97 (emerg 95), cpu_usage_percent 93.1 (crit 85) | 'disk_usage_percent{mountpoint_\"/\"}'=97%;80;90;0;100 'cpu_usage_percent'=93.1%;70;85;0;100"
+	run -2 --separate-stderr xm-alert --check -r "$CPU" -r "$DISK" < in
+	assert_output "XM CRITICAL - disk_usage_percent{mountpoint=\"/\"} 97 (emerg 95), cpu_usage_percent 93.1 (crit 85) | 'disk_usage_percent{/}'=97%;80;90;0;100 'cpu_usage_percent'=93.1%;70;85;0;100"
 	run -3 --separate-stderr xm-alert --check < /dev/null
 	assert_output 'XM UNKNOWN - no data for any rule'
 	printf '1\th\tcpu_usage_percent\tabc\n1\th\tmemory_usage_percent\t40\n' > in
@@ -497,25 +577,60 @@ xm-alert: -x "if [ $XM_EVENT = resolved ]; then exit 3; fi; sleep 30": firing 20
 	assert_equal "${stderr%%$'\n'*}" 'xm-alert: -r "m warn=x": "x": not a range (10, 10:, ~:10, 10:20, @10:20)'
 	# several hosts: each label says which
 	printf '1\ta\tcpu_usage_percent\t80\n1\tb\tcpu_usage_percent\t10\n' > in
-	run -1 --separate-stderr xm-alert --check < in
+	run -1 --separate-stderr xm-alert --check -r "$CPU" < in
 	assert_output "XM WARNING - a:cpu_usage_percent 80 (warn 70) | 'a:cpu_usage_percent'=80%;70;85;0;100 'b:cpu_usage_percent'=10%;70;85;0;100"
 	# several rules on a series: perfdata once, of its value; an alert on
 	# another column is named by it, and gives none
 	printf '#ts\thost\tmetric\tvalue\trzscore\teta_seconds\n' > in
 	printf '1\th\tdisk_usage_percent{mountpoint="/"}\t85\t0\t600\n1\th\tnet_rx_bytes\t5\t0.67\t-\n' >> in
-	run -2 --separate-stderr xm-alert --check < in
-	assert_output "XM CRITICAL - disk_usage_percent{mountpoint=\"/\"} eta_seconds 600 (crit @0:14400), disk_usage_percent{mountpoint=\"/\"} 85 (warn 80) | 'disk_usage_percent{mountpoint_\"/\"}'=85%;80;90;0;100"
+	run -2 --separate-stderr xm-alert --check -r "$DISK" -r 'disk_usage_percent{*} field=eta_seconds crit=@0:14400' \
+	    -r '* field=rzscore info=-6:6 for=3' < in
+	assert_output "XM CRITICAL - disk_usage_percent{mountpoint=\"/\"} eta_seconds 600 (crit @0:14400), disk_usage_percent{mountpoint=\"/\"} 85 (warn 80) | 'disk_usage_percent{/}'=85%;80;90;0;100"
+	# labels with quotes, = and ' in their values, of two hosts: a label
+	# Monitoring::Plugin reads back whole, value and thresholds
+	printf '1\tweb1\tdisk_usage_percent{mountpoint="/var/lib"}\t93\n1\tweb2\tprocess_cpu_percent{pid="12",comm="a\\"b=c'"'"'d"}\t5\n' > in
+	run -2 --separate-stderr xm-alert --check -r "$DISK" -r 'process_cpu_percent{*} warn=90' < in
+	assert_output "XM CRITICAL - web1:disk_usage_percent{mountpoint=\"/var/lib\"} 93 (crit 90) | 'web1:disk_usage_percent{/var/lib}'=93%;80;90;0;100 'web2:process_cpu_percent{12,a\"b_c_d}'=5%;90;;0;100"
+	run -0 perl -MMonitoring::Plugin::Performance -e '
+	    for (Monitoring::Plugin::Performance->parse_perfstring((split /\|/, $ARGV[0], 2)[1])) {
+		print $_->label, " ", $_->value, $_->uom, " ", $_->threshold->warning->end, "\n" }' "$output"
+	assert_output 'web1:disk_usage_percent{/var/lib} 93% 80
+web2:process_cpu_percent{12,a"b_c_d} 5% 90'
+}
+
+@test "xm-alert: --check under the default rules: the latest value's level, for= left to Nagios" {
+	# memory at 92% once: the default holds 15 minutes before it fires,
+	# but a check says WARNING now, and Nagios's max_check_attempts holds it
+	printf '1\th\tmemory_usage_percent\t92\n' > in
+	run -1 --separate-stderr xm-alert --check < in
+	assert_output "XM WARNING - memory_usage_percent 92 (warn 90) | 'memory_usage_percent'=92%;90;95;0;100"
+	# a firing alert held by its margin stays WARNING at 87, and with --state
+	# the next check, at 84, is clear of it by 5: OK
+	printf '0\th\tmemory_usage_percent\t92\n900\th\tmemory_usage_percent\t92\n960\th\tmemory_usage_percent\t87\n' > in
+	run -1 --separate-stderr xm-alert --check --state st < in
+	assert_output "XM WARNING - memory_usage_percent 87 (warn 90) | 'memory_usage_percent'=87%;90;95;0;100"
+	printf '1020\th\tmemory_usage_percent\t84\n' > in
+	run -0 --separate-stderr xm-alert --check --state st < in
+	assert_output "XM OK - 1 series within thresholds | 'memory_usage_percent'=84%;90;95;0;100"
+	# load, per CPU (node-mixin's NodeSystemSaturation), is checked
+	printf '1\th\tload1\t9\n1\th\tload5\t6\n1\th\tload15\t3\n1\th\tload1_per_cpu\t2.25\n' > in
+	run -1 --separate-stderr xm-alert --check < in
+	assert_output "XM WARNING - load1_per_cpu 2.25 (warn 2) | 'load1_per_cpu'=2.25;2;;;"
+	# a rule that matched nothing is said, in the text and on stderr
+	run -1 --separate-stderr xm-alert --check -r 'load1_per_cpu warn=2' -r 'disk_usage_percent warn=90' < in
+	assert_output "XM WARNING - load1_per_cpu 2.25 (warn 2); no series for rule \"disk_usage_percent warn=90\" | 'load1_per_cpu'=2.25;2;;;"
+	assert_equal "$stderr" 'xm-alert: rule "disk_usage_percent warn=90" matched no series'
 }
 
 @test "xm-alert: malformed records are skipped with their line; the rest go on" {
 	printf '1\th\tcpu_usage_percent\t90\nbad line\n3\th\tcpu_usage_percent\tx\n2\th\tcpu_usage_percent\t10\n1\th\tcpu_usage_percent\t90\n' > in
-	run -1 --separate-stderr xm-alert -H < in
+	run -1 --separate-stderr xm-alert -r "$CPU" -H < in
 	assert_equal "$(events <<< "$output")" 'firing resolved'
 	assert_equal "$stderr" 'xm-alert: line 2: 1 field, a record needs at least 4
 xm-alert: line 3: value "x" is not a number
 xm-alert: line 5: ts "1" is older than the newest sample of its series
 xm-alert: 3 records skipped'
-	run -1 --separate-stderr xm-alert -H --strict < in
+	run -1 --separate-stderr xm-alert -r "$CPU" -H --strict < in
 	assert_equal "$(events <<< "$output")" 'firing'
 }
 
@@ -624,6 +739,27 @@ m1	ok	resolved'
 	[ "$output" -gt 1 ] || fail "the window did not go on: n $output"
 }
 
+@test "xm-alert: a rule given that matched no series is said once, by name, at the end" {
+	printf '1\th\tdisk_usage_percent{mountpoint="/"}\t50\n2\th\tdisk_usage_percent{mountpoint="/"}\t60\n' > in
+	# a forgotten {*}: the rule names a series without labels, of which there is none
+	run -0 --separate-stderr xm-alert -H -r 'disk_usage_percent warn=80' -r 'disk_usage_percent{*} warn=80' \
+	    -r 'cpu_usage_percent host=db* warn=1' < in
+	assert_equal "$stderr" 'xm-alert: rule "disk_usage_percent warn=80" matched no series
+xm-alert: rule "cpu_usage_percent host=db* warn=1" matched no series'
+	assert_equal "$(cut -f5 <<< "$output" | tr '\n' ' ')" 'ok ok '
+	# the defaults are for whatever a stream holds, and say nothing
+	run -0 --separate-stderr xm-alert -H < in
+	assert_equal "$stderr" ""
+	# and with no input at all there is nothing to say it of
+	run -0 --separate-stderr xm-alert -H -r 'disk_usage_percent warn=80' < /dev/null
+	assert_equal "$stderr" ""
+}
+
+@test "xm-alert: --help: the usage, then each option with a line on what it does" {
+	help_lists_options xm-alert
+	assert_line '  -c, --config FILE     rules from FILE, one a line; # starts a comment'
+}
+
 @test "xm-alert: bad command lines: one message, the usage, status 2" {
 	usage='usage: xm-alert [-eH] [-r rule]... [-c file]... [-x command]...
                 [--exec-timeout seconds] [--stale seconds] [--state file]
@@ -639,6 +775,10 @@ $usage"
 	done <<-'CASES'
 	-r 'cpu'|-r "cpu": no level (info=, warn=, crit= or emerg=)
 	-r 'cpu warn=1:0'|-r "cpu warn=1:0": "1:0": not a range (10, 10:, ~:10, 10:20, @10:20)
+	-r 'cpu warn=90 crit=80'|-r "cpu warn=90 crit=80": crit=80 alerts where warn=90 does not: the levels are in the wrong order
+	-r 'free warn=10: crit=20:'|-r "free warn=10: crit=20:": crit=20: alerts where warn=10: does not: the levels are in the wrong order
+	-r 'm info=~:5 emerg=~:3'|-r "m info=~:5 emerg=~:3": emerg=~:3 alerts where info=~:5 does not: the levels are in the wrong order
+	-r 'eta warn=@0:3600 crit=@0:7200'|-r "eta warn=@0:3600 crit=@0:7200": crit=@0:7200 alerts where warn=@0:3600 does not: the levels are in the wrong order
 	-c rules|rules: line 4: "bogus": not a key (field, host, info, warn, crit, emerg, for, hysteresis, repeat)
 	-c nonexistent|nonexistent: No such file or directory
 	--stale 0|--stale: "0": not a duration of at least 1ms
@@ -667,12 +807,12 @@ fake() {
 	SCRIPTS="$BATS_TEST_DIRNAME/../scripts"
 	printf '1764288000\tweb"1\tdisk_usage_percent{mountpoint="/"}\t91\n1764288060\tweb"1\tdisk_usage_percent{mountpoint="/"}\t10\n' > in
 	export XM_ALERTMANAGER_URL=http://am:9093
-	PATH="$PWD/fake:$PATH" run -0 --separate-stderr xm-alert -e -H \
+	PATH="$PWD/fake:$PATH" run -0 --separate-stderr xm-alert -e -H -r "$DISK" \
 	    -x "$SCRIPTS/xm-notify-alertmanager; cp curl.in am.\$XM_EVENT" < in
 	assert_equal "$(cat am.firing)" '[{"labels":{"alertname":"xm_disk_usage_percent","host":"web\"1","metric":"disk_usage_percent{mountpoint=\"/\"}","severity":"critical","alert_id":"2ae343a493c670bc"},"annotations":{"summary":"disk_usage_percent{mountpoint=\"/\"} on web\"1: critical, value 91 (crit 90)","value":"91","rule":"disk_usage_percent{*} warn=80 crit=90 emerg=95"},"startsAt":"2025-11-28T00:00:00.000Z"}]'
 	assert_equal "$(cat am.resolved)" '[{"labels":{"alertname":"xm_disk_usage_percent","host":"web\"1","metric":"disk_usage_percent{mountpoint=\"/\"}","severity":"critical","alert_id":"2ae343a493c670bc"},"annotations":{"summary":"disk_usage_percent{mountpoint=\"/\"} on web\"1: resolved after 1m0s, value 10","value":"10","rule":"disk_usage_percent{*} warn=80 crit=90 emerg=95"},"startsAt":"2025-11-28T00:00:00.000Z","endsAt":"2025-11-28T00:01:00.000Z"}]'
 	assert_equal "$(tail -n 1 curl.args)" 'http://am:9093/api/v2/alerts'
-	PATH="$PWD/fake:$PATH" run -0 --separate-stderr xm-alert -e -H -x "$SCRIPTS/xm-notify-syslog" < in
+	PATH="$PWD/fake:$PATH" run -0 --separate-stderr xm-alert -e -H -r "$DISK" -x "$SCRIPTS/xm-notify-syslog" < in
 	assert_equal "$(cat logger.args)" '-t
 xm-alert
 -p
@@ -680,7 +820,7 @@ user.notice
 --
 resolved ok 2ae343a493c670bc: disk_usage_percent{mountpoint="/"} on web"1: resolved after 1m0s, value 10'
 	export XM_MAIL_TO=ops@example.org
-	PATH="$PWD/fake:$PATH" run -0 --separate-stderr xm-alert -e -H -x "$SCRIPTS/xm-notify-mail" < in
+	PATH="$PWD/fake:$PATH" run -0 --separate-stderr xm-alert -e -H -r "$DISK" -x "$SCRIPTS/xm-notify-mail" < in
 	assert_equal "$(cat mail.args)" '-s
 [xm] ok resolved: disk_usage_percent{mountpoint="/"} on web"1
 --
@@ -702,7 +842,7 @@ event     resolved'
 	assert_equal "$(grep '^\[xm\]' sent)" '[xm] info firing: m on h'
 	# without its address, the mail notifier fails, and xm-alert says so
 	unset XM_MAIL_TO
-	PATH="$PWD/fake:$PATH" run -1 --separate-stderr xm-alert -e -H -x "$SCRIPTS/xm-notify-mail" < in
+	PATH="$PWD/fake:$PATH" run -1 --separate-stderr xm-alert -e -H -r "$DISK" -x "$SCRIPTS/xm-notify-mail" < in
 	[[ $stderr == *'XM_MAIL_TO: set XM_MAIL_TO to the address'* ]]
 }
 

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "metric.h"
 #include "num.h"
 #include "run.h"
 #include "text.h"
@@ -25,45 +26,95 @@ nagios_status(int sev)
 	    NAGIOS_OK;
 }
 
+/*
+ * What the check says of an alert: its severity, or its latest value's
+ * level if that is higher.  Holding a level for= samples before it
+ * counts is Nagios's own work (max_check_attempts, soft and hard
+ * states), as it is for every check_* plugin; a margin of hysteresis
+ * still holds an alert that has not cleared.
+ */
+static int
+level(const struct alerts *a, const struct series *s)
+{
+	int now = isnan(s->v) ? SEV_OK : rule_severity(&a->rules[s->rule], s->v);
+
+	return now > s->sev ? now : s->sev;
+}
+
+struct checked {
+	const struct series *s;
+	int	 sev;		/* level() */
+};
+
 static int
 worst_first(const void *p, const void *q)
 {
-	const struct series *a = *(struct series *const *)p, *b = *(struct series *const *)q;
+	const struct checked *a = p, *b = q;
 
 	return (a->sev < b->sev) - (a->sev > b->sev);
 }
 
 /*
- * A series' name, the host first when there are several, with ':'
- * between: a character that is in bad (ASCII), a control character (C0,
- * C1, DEL, a bidirectional override: text.h) or a byte that is not UTF-8
- * becomes "_", so nothing raw reaches a terminal or a web page.
+ * Text from the stream, as it may stand in the status line: a character
+ * in bad (ASCII), a control character (C0, C1, DEL, a bidirectional
+ * override: text.h) or a byte that is not UTF-8 becomes "_", so nothing
+ * raw reaches a terminal or a web page; a TAB (between host and
+ * metric) becomes ':'.  With unescape, a label value's \\, \" and \n
+ * are what they stand for first.
  */
 static void
-put_series(const struct series *s, int hosts, const char *bad)
+put_text(const char *p, const char *end, const char *bad, int unescape)
 {
-	const char *p = hosts ? s->it.key : s->it.key + s->hostlen + 1;
-	const char *end = s->it.key + s->it.len;
 	size_t len;
 	long c;
 
 	for (; p < end; p += len) {
-		c = text_utf8(p, (size_t)(end - p), &len);
+		if (unescape && *p == '\\' && p + 1 < end) {
+			c = p[1] == 'n' ? '\n' : p[1];
+			len = 2;
+		} else {
+			c = text_utf8(p, (size_t)(end - p), &len);
+		}
 		if (c == '\t')
 			putchar(':');
 		else if (text_control(c) || (c < 0x80 && strchr(bad, (int)c) != NULL))
 			putchar('_');
+		else if (len == 2 && unescape && *p == '\\')
+			putchar((int)c);
 		else
 			fwrite(p, 1, len, stdout);
 	}
 }
 
-/* A label as the guidelines allow it: no "=" and no "'", which would end it. */
+/* A series' name, the host first when there are several, with ':' between. */
+static void
+put_series(const struct series *s, int hosts, const char *bad)
+{
+	put_text(hosts ? s->it.key : s->it.key + s->hostlen + 1, s->it.key + s->it.len, bad, 0);
+}
+
+/*
+ * A label as the guidelines allow it: no "=" and no "'", which would end
+ * it; so a series' labels by their values, as xm-show names them:
+ * 'disk_usage_percent{/}', 'web1:process_cpu_percent{1234,sshd}'.
+ */
 static void
 put_label(const struct series *s, int hosts)
 {
+	const char *m = s->it.key + s->hostlen + 1;
+	size_t len = s->it.len - s->hostlen - 1, pos = 0, fam = metric_family_len(m, len);
+	struct metric_label l;
+
 	putchar('\'');
-	put_series(s, hosts, "='");
+	if (hosts)
+		put_text(s->it.key, m, "='", 0);
+	put_text(m, m + fam, "='", 0);
+	while (metric_label_next(m, len, &pos, &l)) {
+		putchar(l.name == m + fam + 1 ? '{' : ',');
+		put_text(l.value, l.value + l.valuelen, "='", 1);
+	}
+	if (pos > 0)
+		putchar('}');
 	putchar('\'');
 }
 
@@ -122,13 +173,34 @@ put_perf(const struct alerts *a, const struct series *s, int hosts)
 	    pct ? "0" : "", pct ? "100" : "");
 }
 
+/* The rules given that matched no series, in the text: "|" would start the perfdata. */
+static void
+put_unmatched(const struct run *x)
+{
+	const char *v[3];
+	size_t i, n = unmatched_rules(x, v, 3);
+	const char *p;
+
+	for (i = 0; i < n && i < 3; i++) {
+		if (i == 0)
+			printf("; no series for rule%s \"", n > 1 ? "s" : "");
+		else
+			printf(", \"");
+		for (p = v[i]; *p != '\0'; p++)
+			putchar(*p == '|' || *p == '"' ? '_' : *p);
+		putchar('"');
+	}
+	if (n > 3)
+		printf(" and %zu more", n - 3);
+}
+
 /* The status line; its exit status. */
 int
 check_report(struct run *x)
 {
 	static const char *const keys[SEV_N] = { "", "info", "warn", "crit", "emerg" };
 	struct alerts *a = &x->a;
-	struct series **v;
+	struct checked *v;
 	struct series *s, *t, *u;
 	size_t i, n = 0, shown, series;
 	int status = NAGIOS_OK, hosts = 0;
@@ -155,9 +227,10 @@ check_report(struct run *x)
 	for (i = 0; i < a->n; i++) {
 		if (a->all[i]->rule < 0 || isnan(a->all[i]->since))
 			continue;
-		v[n++] = a->all[i];
-		hosts |= a->all[i]->hostlen != v[0]->hostlen ||
-		    memcmp(a->all[i]->it.key, v[0]->it.key, v[0]->hostlen) != 0;
+		v[n].s = a->all[i];
+		v[n++].sev = level(a, a->all[i]);
+		hosts |= a->all[i]->hostlen != v[0].s->hostlen ||
+		    memcmp(a->all[i]->it.key, v[0].s->it.key, v[0].s->hostlen) != 0;
 	}
 	if (record_skipped(x->r) > 0 || x->broken) {
 		printf("XM UNKNOWN - %zu record%s of the input could not be read\n",
@@ -166,32 +239,36 @@ check_report(struct run *x)
 		return NAGIOS_UNKNOWN;
 	}
 	if (n == 0) {
-		printf("XM UNKNOWN - no data for any rule\n");
+		printf("XM UNKNOWN - no data for any rule");
+		put_unmatched(x);
+		putchar('\n');
 		free(v);
 		return NAGIOS_UNKNOWN;
 	}
 	qsort(v, n, sizeof *v, worst_first);
-	status = nagios_status(v[0]->sev);
+	status = nagios_status(v[0].sev);
 	printf("XM %s - ", nagios_names[status]);
-	for (i = 0; i < n && v[i]->sev >= SEV_WARNING; i++)
+	for (i = 0; i < n && v[i].sev >= SEV_WARNING; i++)
 		;
 	for (shown = 0; shown < i && shown < 5; shown++) {
+		s = (struct series *)v[shown].s;
 		printf("%s", shown ? ", " : "");
-		put_name(v[shown], hosts);
-		num_format(num, v[shown]->last_value);
-		if (strcmp(a->rules[v[shown]->rule].field, "value") != 0)
-			printf(" %s", a->rules[v[shown]->rule].field);
-		printf(" %s (%s %s)", num, keys[v[shown]->sev],
-		    a->rules[v[shown]->rule].level_text[v[shown]->sev]);
+		put_name(s, hosts);
+		num_format(num, isnan(s->v) ? s->last_value : s->v);
+		if (strcmp(a->rules[s->rule].field, "value") != 0)
+			printf(" %s", a->rules[s->rule].field);
+		printf(" %s (%s %s)", num, keys[v[shown].sev],
+		    a->rules[s->rule].level_text[v[shown].sev]);
 	}
 	if (shown == 0)
 		printf("%zu series within thresholds", series);
 	else if (i > shown)
 		printf(" and %zu more", i - shown);
+	put_unmatched(x);
 	printf(" |");
 	for (i = 0; i < n; i++)
-		if (v[i]->perf)
-			put_perf(a, v[i], hosts);
+		if (v[i].s->perf)
+			put_perf(a, v[i].s, hosts);
 	putchar('\n');
 	free(v);
 	return status;

@@ -41,7 +41,7 @@ static const struct option longopts[] = {
 static int usage_status = XM_EXIT_USAGE;
 
 static void
-usage(FILE *f, int status)
+synopsis(FILE *f)
 {
 	fprintf(f,
 	    "usage: xm-alert [-eH] [-r rule]... [-c file]... [-x command]...\n"
@@ -49,7 +49,42 @@ usage(FILE *f, int status)
 	    "                [--check] [--csv] [--max-series n] [--strict]\n"
 	    "       xm-alert [-r rule]... [-c file]... --rules\n"
 	    "       xm-alert --state file [-x command]... --list | --resolve alert_id\n");
+}
+
+static void
+usage(FILE *f, int status)
+{
+	synopsis(f);
 	exit(status);
+}
+
+/* --help: the synopsis, then a line for each option, to standard output. */
+static void
+help(void)
+{
+	synopsis(stdout);
+	printf("\n"
+	    "  -r, --rule RULE       a rule: METRIC-GLOB [field=COLUMN] [host=GLOB]\n"
+	    "                        [info= warn= crit= emerg=RANGE] [for=N|DURATION]\n"
+	    "                        [hysteresis=X] [repeat=DURATION]; more than one\n"
+	    "  -c, --config FILE     rules from FILE, one a line; # starts a comment\n"
+	    "      --rules           print the rules in force (the defaults if none given)\n"
+	    "  -e, --events          write only the records that carry an event\n"
+	    "  -H, --no-header       write no header line\n"
+	    "  -x, --exec COMMAND    run COMMAND for each event, told in XM_* variables\n"
+	    "      --exec-timeout S  kill a command still running after S (default 10s)\n"
+	    "      --stale S         resolve an alert whose series is quiet for S\n"
+	    "      --state FILE      keep the alert states in FILE between runs\n"
+	    "      --list            print the active alerts of the state file\n"
+	    "      --resolve ID      resolve the active alert ID by hand\n"
+	    "      --check           act as a Nagios plugin: a status line, exit 0 to 3\n"
+	    "      --csv             read and write CSV\n"
+	    "      --max-series N    keep the state of at most N series (100000)\n"
+	    "      --strict          stop at the first malformed record\n"
+	    "  -h, --help            print this help and exit\n"
+	    "  -V, --version         print the version and exit\n"
+	    "\nSee xm-alert(1).\n");
+	exit(xm_close_stdout() == 0 ? XM_EXIT_OK : XM_EXIT_FAIL);
 }
 
 static void
@@ -167,7 +202,7 @@ main(int argc, char *argv[])
 			o.header = 0;
 			break;
 		case 'h':
-			usage(stdout, XM_EXIT_OK);
+			help();
 			break;
 		case 'r':
 			add_rule(&rs, optarg, NULL, 0);

@@ -241,6 +241,8 @@ value(struct run *x, struct series *s, const struct record *rec)
 
 	s->tested = 0;
 	s->ev = EV_NONE;
+	if ((size_t)s->rule < x->a.o->nrules)
+		x->matched[s->rule] = 1;
 	if (col == COL_VALUE) {
 		s->v = rec->value;
 	} else if (col < 0 || (size_t)col >= rec->nfield) {
@@ -345,6 +347,27 @@ take(struct run *x, const struct record *rec)
 	return 0;
 }
 
+/*
+ * The rules given (not the defaults, which are for whatever a stream
+ * holds) that no record's series matched: a forgotten {*} or a typo
+ * would otherwise watch nothing in silence.  At most max into v; how
+ * many in all.
+ */
+size_t
+unmatched_rules(const struct run *x, const char **v, size_t max)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < x->a.o->nrules; i++) {
+		if (x->matched[i] || x->quiet[i])
+			continue;
+		if (n < max)
+			v[n] = x->a.o->rules[i].text;
+		n++;
+	}
+	return n;
+}
+
 /* 0, or -2 (said) if the file can be neither read nor set aside. */
 static int
 load_state(struct run *x, int adopt)
@@ -401,6 +424,7 @@ begin(struct run *x, const struct alert_opts *o, int adopt)
 	x->col = xm_calloc(o->nrules + 1, sizeof *x->col);
 	x->said = xm_calloc(o->nrules + 1, sizeof *x->said);
 	x->quiet = xm_calloc(o->nrules + 1, sizeof *x->quiet);
+	x->matched = xm_calloc(o->nrules + 1, sizeof *x->matched);
 	for (i = 0; i < o->nrules; i++)
 		for (k = 0; rule_defaults[k] != NULL; k++)
 			x->quiet[i] |= strcmp(o->rules[i].text, rule_defaults[k]) == 0;
@@ -429,6 +453,7 @@ end(struct run *x)
 	free(x->col);
 	free(x->said);
 	free(x->quiet);
+	free(x->matched);
 	close(x->sigfd);
 }
 
@@ -460,6 +485,26 @@ not_begun(struct run *x, int k)
 		return 3;
 	}
 	return XM_EXIT_FAIL;
+}
+
+/*
+ * The rules given that no series matched, once each at the end of
+ * input: said, not failed, as the data may yet come (a disk not yet
+ * mounted, a process not yet started).
+ */
+static void
+say_unmatched(const struct run *x)
+{
+	char q[XM_QUOTE_MAX];
+	size_t i;
+
+	/* no series at all: no input to judge the rules by */
+	if (x->broken || x->closed || x->a.n == 0)
+		return;
+	for (i = 0; i < x->a.o->nrules; i++)
+		if (!x->matched[i] && !x->quiet[i])
+			warnx("rule \"%s\" matched no series", xm_quote(q, x->a.o->rules[i].text,
+			    strlen(x->a.o->rules[i].text)));
 }
 
 int
@@ -542,6 +587,7 @@ alert_run(const struct alert_opts *o)
 			x.status = XM_EXIT_FAIL;
 		}
 	}
+	say_unmatched(&x);
 	sig_abandon(stdout);
 	record_reader_free(x.r);
 	end(&x);

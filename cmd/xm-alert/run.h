@@ -15,6 +15,7 @@ struct run {
 	int	*col;		/* per rule: its field's column in the header in force; -1: none */
 	int	*said;		/* per rule: its missing column was reported */
 	int	*quiet;		/* per rule: a default, whose column may be missing */
+	uint8_t	*matched;	/* per rule: some record's series was one of its */
 	int	 sigfd;
 	int	 headed;
 	int	 status;
@@ -29,5 +30,6 @@ int	 alert_run(const struct alert_opts *);
 int	 alert_list(const struct alert_opts *);
 int	 alert_resolve(const struct alert_opts *, const char *);
 int	 check_report(struct run *);
+size_t	 unmatched_rules(const struct run *, const char **, size_t);
 
 #endif

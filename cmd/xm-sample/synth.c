@@ -138,7 +138,6 @@ struct synth {
 	struct rng irng;		/* the incidents' */
 	long long inc_day;		/* the day their starts were drawn for */
 	double	 inc_start[INC_N];
-	double	 fill_base;		/* /var when its fill began */
 	unsigned fams;
 	unsigned long long step;
 	double	 keep, fresh;	/* the noise's memory and renewal per step */
@@ -210,6 +209,17 @@ wave_at(struct synth *sy, struct wave *w, double t, double dt)
 	return v < w->lo ? w->lo : v > w->hi ? w->hi : v;
 }
 
+/* The value wave_at gave at t, its episode aside. */
+static double
+wave_plain(const struct wave *w, double t)
+{
+	double v = w->base + w->noise;
+
+	if (w->period > 0)
+		v += w->amp * wave_sin(t / w->period + w->phase);
+	return v < w->lo ? w->lo : v > w->hi ? w->hi : v;
+}
+
 static void *
 synth_open(struct sampler *s)
 {
@@ -240,7 +250,7 @@ synth_open(struct sampler *s)
 	wave_init(sy, &sy->swap, 6, 2, 7200, 0.4, 0, 100);
 	wave_init(sy, &sy->root, 63, 0.5, 86400, 0.02, 0, 100);
 	wave_init(sy, &sy->var, 47, 1, 43200, 0.05, 0, 100);
-	wave_episodes(sy, &sy->var, 900, 300, 84, 92, 96.5);
+	wave_episodes(sy, &sy->var, 10800, 300, 84, 92, 96.5);
 	wave_init(sy, &sy->rd, 2.5e6, 1e6, 900, 6e5, 0, 5e8);
 	wave_episodes(sy, &sy->rd, 300, 90, 4e7, 9e7, 1.6e8);
 	wave_init(sy, &sy->wr, 5e6, 2e6, 1200, 1e6, 0, 5e8);
@@ -327,14 +337,10 @@ synth_sample(void *st, struct sampler *s)
 	}
 	if ((f = incident_at(sy, INC_LEAK, t)) >= 0)
 		mem = f < 2.0 / 3 ? mem + (97 - mem) * f * 1.5 : clamp(97 + 0.3 * rng_normal(&sy->irng), 0, 99.9);
-	/* 15 points an hour: from 47%, full in three and a half hours */
-	if ((f = incident_at(sy, INC_FILL, t)) >= 0) {
-		if (sy->fill_base == 0)
-			sy->fill_base = var;
-		var = clamp(sy->fill_base + 15 * f * incident_times[INC_FILL].len / 3600, 0, 99.9);
-	} else {
-		sy->fill_base = 0;
-	}
+	/* steadily, 15 points an hour: from 47%, full in three and a half hours */
+	if ((f = incident_at(sy, INC_FILL, t)) >= 0)
+		var = clamp(wave_plain(&sy->var, t) + 15 * f * incident_times[INC_FILL].len / 3600,
+		    0, 99.9);
 	/* 3 points of / in 20 s, deleted 20 minutes on */
 	if ((f = incident_at(sy, INC_TMP, t)) >= 0)
 		root += 3 * (f * 60 < 1 ? f * 60 : 1);
