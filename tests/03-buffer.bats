@@ -630,3 +630,8 @@ $usage"
 @test "xm-buffer: the man page EXAMPLES run" {
 	run_man_examples xm-buffer.1
 }
+
+@test "xm-buffer: --help: the usage, then each option with a line on what it does" {
+	help_lists_options xm-buffer
+	assert_line '  -w, --window S        keep samples no older than S before the newest (300s)'
+}

@@ -112,3 +112,16 @@ stop_servers() {
 	done < "$BATS_TEST_TMPDIR/servers"
 	rm -f "$BATS_TEST_TMPDIR/servers"
 }
+
+# --help of program $1: status 0, nothing on stderr, the usage first, and
+# each option of its page's OPTIONS (.It Fl lines) on a line of its own
+# with a word on what it does.
+help_lists_options() {
+	local opt
+	run -0 --separate-stderr "$1" --help
+	assert_equal "$stderr" ""
+	assert_line --index 0 --regexp "^usage: $1 "
+	while read -r opt; do
+		assert_line --regexp "^ +(-[a-zA-Z], )?$opt( [^ ]+)? +[a-z]"
+	done < <(sed -n '/^\.Sh OPTIONS/,/^\.Sh /s/^\.It Fl \(. , Fl \)\{0,1\}\\-\([a-z-]*\).*/--\2/p' "$MAN/$1.1")
+}

@@ -39,7 +39,7 @@ static const struct option longopts[] = {
 };
 
 static void
-usage(FILE *f, int status)
+synopsis(FILE *f)
 {
 	fprintf(f,
 	    "usage: xm-buffer [-H] [-s size] [-w seconds] [--columns list] [--csv]\n"
@@ -47,7 +47,40 @@ usage(FILE *f, int status)
 	    "                 [--halflife seconds] [--limit metric=value]...\n"
 	    "                 [--max-series n] [--season period[/bucket]] [--state file]\n"
 	    "                 [--strict]\n");
+}
+
+static void
+usage(FILE *f, int status)
+{
+	synopsis(f);
 	exit(status);
+}
+
+/* --help: the synopsis, then a line for each option, to standard output. */
+static void
+help(void)
+{
+	synopsis(stdout);
+	printf("\n"
+	    "  -H, --no-header       write no header line\n"
+	    "  -s, --size N          keep at most N samples a series (default 1000)\n"
+	    "  -w, --window S        keep samples no older than S before the newest (300s)\n"
+	    "      --columns LIST    append these columns: n, mean, min, max, stddev, slope,\n"
+	    "                        trend, baseline, zscore, rzscore, eta_seconds\n"
+	    "      --forecast D      append forecast_D, the window's line D ahead; up to 8\n"
+	    "      --limit M=V       the limit eta_seconds counts to for metrics M (a glob)\n"
+	    "      --csv             read and write CSV\n"
+	    "      --every S         one line a series every S instead of one a record\n"
+	    "      --summary         a line a series at the end: percentiles, trend, span\n"
+	    "      --halflife S      the baseline's half-life (default 1h)\n"
+	    "      --season P[/B]    append season_zscore: against the same time of period P\n"
+	    "      --max-series N    keep at most N series (default 100000)\n"
+	    "      --state FILE      keep the windows and baselines in FILE between runs\n"
+	    "      --strict          stop at the first malformed record\n"
+	    "  -h, --help            print this help and exit\n"
+	    "  -V, --version         print the version and exit\n"
+	    "\nSee xm-buffer(1).\n");
+	exit(xm_close_stdout() == 0 ? XM_EXIT_OK : XM_EXIT_FAIL);
 }
 
 static void
@@ -149,7 +182,7 @@ main(int argc, char *argv[])
 			o.header = 0;
 			break;
 		case 'h':
-			usage(stdout, XM_EXIT_OK);
+			help();
 			break;
 		case 's':
 			size = optarg;
