@@ -734,8 +734,12 @@ classify(struct record_reader *r, struct record *rec)
 		}
 	}
 	if (r->nf < COL_FIXED) {
-		record_bad(r, r->row_line, "%zu field%s, a record needs at least %d",
-		    r->nf, r->nf == 1 ? "" : "s", COL_FIXED);
+		for (i = 0; !r->csv_mode && i < r->nf; i++)
+			if (memchr(r->field[i], ' ', r->flen[i]) != NULL)
+				break;
+		record_bad(r, r->row_line, "%zu field%s, a record needs at least %d%s",
+		    r->nf, r->nf == 1 ? "" : "s", COL_FIXED, !r->csv_mode && i < r->nf ?
+		    " (fields are separated by TABs, and this line has spaces)" : "");
 		return RECORD_BAD;
 	}
 	if (r->ncol != 0 && !r->named && r->nf != r->ncol) {

@@ -42,6 +42,30 @@ regular(const char *path)
 }
 
 /*
+ * The lock could not be made: where the directory of the state file is
+ * missing, or is no directory, that is what to say.
+ */
+static void
+say_dir(const char *path, const char *lock)
+{
+	const char *slash = strrchr(path, '/');
+	int e = errno;
+
+	if (e == ENOENT || e == ENOTDIR) {
+		if (slash == NULL)
+			warnx("%s: %s", lock, strerror(e));
+		else if (slash == path)
+			warnx("/: %s", strerror(e));
+		else
+			warnx("%.*s: %s, for the state file %s", (int)(slash - path), path,
+			    e == ENOENT ? "no such directory" : "not a directory", path);
+		return;
+	}
+	errno = e;
+	warn("%s", lock);
+}
+
+/*
  * Take the lock: with wait, waiting for another run to finish with it,
  * -1 if a signal came first (the caller lets its signals through
  * meanwhile); without, -2 with a message if another run holds it.  -2
@@ -58,7 +82,7 @@ state_lock(struct state *st, const char *path, int wait)
 	st->tmp = NULL;
 	snprintf(lock, n, "%s.lock", path);
 	if ((st->lockfd = open(lock, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644)) == -1) {
-		warn("%s", lock);
+		say_dir(path, lock);
 		free(lock);
 		return -2;
 	}

@@ -434,7 +434,7 @@ xm-alert: 1 record skipped'
 	assert_equal "$stderr" 'xm-alert: st: in use by another run; try again when it ends'
 	run -3 --separate-stderr timeout 2 xm-alert --check --state /nonexistent/st < /dev/null
 	assert_output 'XM UNKNOWN - the state file cannot be used'
-	assert_equal "$stderr" 'xm-alert: /nonexistent/st.lock: No such file or directory'
+	assert_equal "$stderr" 'xm-alert: /nonexistent: no such directory, for the state file /nonexistent/st'
 	kill %1 2>/dev/null || true
 	wait || true
 }
@@ -626,7 +626,7 @@ web2:process_cpu_percent{12,a"b_c_d} 5% 90'
 	printf '1\th\tcpu_usage_percent\t90\nbad line\n3\th\tcpu_usage_percent\tx\n2\th\tcpu_usage_percent\t10\n1\th\tcpu_usage_percent\t90\n' > in
 	run -1 --separate-stderr xm-alert -r "$CPU" -H < in
 	assert_equal "$(events <<< "$output")" 'firing resolved'
-	assert_equal "$stderr" 'xm-alert: line 2: 1 field, a record needs at least 4
+	assert_equal "$stderr" 'xm-alert: line 2: 1 field, a record needs at least 4 (fields are separated by TABs, and this line has spaces)
 xm-alert: line 3: value "x" is not a number
 xm-alert: line 5: ts "1" is older than the newest sample of its series
 xm-alert: 3 records skipped'

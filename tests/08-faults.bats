@@ -122,7 +122,7 @@ S.lock'
 		assert_equal "$(cat st)" 1
 		assert_equal "$stderr" "$p: mnt/S.lock: Read-only file system"
 		run -1 --separate-stderr "$p" --state gone/S < in
-		assert_equal "$stderr" "$p: gone/S.lock: No such file or directory"
+		assert_equal "$stderr" "$p: gone: no such directory, for the state file gone/S"
 		assert_equal "$output" ''
 		rm -rf D D.lock && mkdir D && touch D/keep
 		run -1 --separate-stderr "$p" --state D < in
