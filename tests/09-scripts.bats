@@ -1,4 +1,5 @@
-# The scripts of scripts/: xm-push against a stand-in HTTP server.
+# The scripts of scripts/: xm-push against a stand-in HTTP server, and
+# xm-notify-mail through the real mail(1) into a stand-in sendmail.
 load helpers
 
 SCRIPTS=$(cd "$BATS_TEST_DIRNAME/../scripts" && pwd)
@@ -76,5 +77,154 @@ PUT /metrics/job/xm/instance/cron1 HTTP/1.1
 	    XM_ALERT_ID=0123456789abcdef XM_MESSAGE='m on h' \
 	    run -1 --separate-stderr "$SCRIPTS/xm-notify-alertmanager"
 	assert_equal "$stderr" "xm-notify-alertmanager: $standin/api/v2/alerts: HTTP 400: bad [31m label  value ]0;owned"
+}
+
+# --- xm-notify-mail ------------------------------------------------------
+
+# The real mail(1) of mailutils (README), installed if missing, first on
+# PATH whatever the mail alternative says; it reads MAILRC, which points
+# it at ./sendmail: a stand-in that keeps each message it is given, with
+# its arguments, in a directory sent.* of its own (callbacks run at once),
+# and says $1 and exits 1 if given.
+mail_setup() {
+	"$SCRIPTS/install-deps" mail || fail "scripts/install-deps mail failed"
+	mkdir -p mailbin
+	ln -sf "$(command -v mail.mailutils)" mailbin/mail
+	cat > sendmail <<-EOF
+	#!/bin/sh
+	d=\$(mktemp -d "$PWD/sent.XXXXXX")
+	printf '%s\\n' "\$@" > "\$d/args"
+	cat > "\$d/message"
+	${1:+echo "sendmail: $1" >&2; exit 1}
+	EOF
+	chmod +x sendmail
+	printf 'set sendmail=sendmail://%s/sendmail\n' "$PWD" > mailrc
+	export MAILRC=$PWD/mailrc XM_MAIL_TO=ops@example.org
+	PATH=$PWD/mailbin:$PATH
+}
+
+# What mail(1) gave sendmail: the message alone, whose To: names the
+# recipients; no text of the stream among the arguments.
+sent_check() {
+	local d
+	for d in sent.*; do
+		assert_equal "$(sed 3d "$d/args")" $'-oi\n-f\n-t'
+		[[ $(sed -n 3p "$d/args") == "$(id -un)@"?* ]] || fail "sendmail's sender: $(cat "$d/args")"
+	done
+}
+
+# The messages sent, in the order of their subjects, each as its headers
+# but the two that change (Date, User-Agent), a blank line, the body, "==".
+sent() {
+	local d
+	for d in sent.*; do
+		printf '%s\t%s\n' "$(grep -m 1 '^Subject: ' "$d/message")" "$d"
+	done | sort | cut -f 2 | while read -r d; do
+		grep -v -e '^Date: ' -e '^User-Agent: ' "$d/message"
+		echo "=="
+	done
+}
+
+@test "xm-notify-mail: a firing and its resolution, by the real mail(1), into a stand-in sendmail" {
+	mail_setup
+	printf '1764288000\tweb1\tdisk_usage_percent{mountpoint="/"}\t91\n1764288060\tweb1\tdisk_usage_percent{mountpoint="/"}\t10\n' > in
+	run -0 --separate-stderr xm-alert -e -H -r 'disk_usage_percent{*} warn=80 crit=90' -x "$SCRIPTS/xm-notify-mail" < in
+	assert_equal "$stderr" ""
+	assert_equal "$(ls -d sent.* | wc -l)" 2
+	sent_check
+	first=$(grep -l 'event     firing' sent.*/message)
+	assert_equal "$(grep -v -e '^Date: ' -e '^User-Agent: ' "$first")" 'Subject: [xm] critical firing: disk_usage_percent{mountpoint="/"} on web1
+To: <ops@example.org>
+
+disk_usage_percent{mountpoint="/"} on web1: critical, value 91 (crit 90)
+
+event     firing
+severity  critical (was ok)
+host      web1
+metric    disk_usage_percent{mountpoint="/"}
+value     91
+rule      disk_usage_percent{*} warn=80 crit=90
+at        2025-11-28 00:00:00 UTC
+since     2025-11-28 00:00:00 UTC
+alert     '"$(cut -f 8 < <(xm-alert -H -r 'disk_usage_percent{*} warn=80 crit=90' < in) | head -n 1)"
+	second=$(grep -l 'event     resolved' sent.*/message)
+	assert_equal "$(grep -v -e '^Date: ' -e '^User-Agent: ' "$second" | sed -n '1p; 4p')" 'Subject: [xm] ok resolved: disk_usage_percent{mountpoint="/"} on web1
+disk_usage_percent{mountpoint="/"} on web1: resolved after 1m0s, value 10'
+}
+
+@test "xm-notify-mail: a change between ok and info mails no one, unless XM_MAIL_INFO=1" {
+	mail_setup
+	printf '1764288000\th\tm\t5\n1764288001\th\tm\t0.5\n' > info
+	run -0 --separate-stderr xm-alert -H -r 'm info=1' -x "$SCRIPTS/xm-notify-mail" < info
+	assert_equal "$stderr" ""
+	run -2 ls -d sent.*
+	XM_MAIL_INFO=1 run -0 --separate-stderr xm-alert -H -r 'm info=1' -x "$SCRIPTS/xm-notify-mail" < info
+	assert_equal "$stderr" ""
+	sent_check
+	assert_equal "$(sent | grep '^Subject: ')" 'Subject: [xm] info firing: m on h
+Subject: [xm] ok resolved: m on h'
+	# a rise from info to warning, and back, are mailed
+	rm -r sent.*
+	printf '1764288000\th\tm\t5\n1764288001\th\tm\t50\n1764288002\th\tm\t5\n' > up
+	run -0 --separate-stderr xm-alert -H -r 'm info=1 warn=40' -x "$SCRIPTS/xm-notify-mail" < up
+	assert_equal "$(sent | grep '^Subject: ')" 'Subject: [xm] info deescalated: m on h
+Subject: [xm] warning escalated: m on h'
+}
+
+@test "xm-notify-mail: what the stream says reaches no shell and makes no header" {
+	mail_setup
+	metric='m{x="a\"$(touch pwned1)`touch pwned2`\nBcc: evil@example.org",y="'"'"'$HOME'"'"'"}'
+	printf '1764288000\tweb1;touch pwned3\t%s\t5\n' "$metric" > in
+	run -0 --separate-stderr xm-alert -e -H -r 'm{*} warn=1' -x "$SCRIPTS/xm-notify-mail" < in
+	assert_equal "$stderr" ""
+	assert_equal "$(sent | sed -n '1,3p')" "Subject: [xm] warning firing: $metric on web1;touch pwned3
+To: <ops@example.org>"
+	run -2 ls pwned*
+	sent_check
+	# a line break put in by hand into any variable is not one either, in
+	# the subject or the body (where a line of its own could start "~!")
+	rm -r sent.*
+	XM_EVENT=firing XM_SEVERITY=$'warning\nCc: evil@example.org' XM_PREVIOUS=ok XM_HOST=$'h\r\nBcc: evil@example.org' \
+	    XM_METRIC=$'m\n~! touch pwned4' XM_FIELD=value XM_VALUE=5 XM_RULE='m warn=1' XM_TS=1764288000 \
+	    XM_SINCE=1764288000 XM_ALERT_ID=0123456789abcdef XM_MESSAGE=$'m on h\e[2J\n~! touch pwned5' \
+	    run -0 --separate-stderr "$SCRIPTS/xm-notify-mail"
+	assert_equal "$stderr" ""
+	assert_equal "$(sent)" 'Subject: [xm] warning?Cc: evil@example.org firing: m?~! touch pwned4 on h??Bcc: evil@example.org
+To: <ops@example.org>
+
+m on h?[2J?~! touch pwned5
+
+event     firing
+severity  warning?Cc: evil@example.org (was ok)
+host      h??Bcc: evil@example.org
+metric    m?~! touch pwned4
+value     5
+rule      m warn=1
+at        2025-11-28 00:00:00 UTC
+since     2025-11-28 00:00:00 UTC
+alert     0123456789abcdef
+=='
+	run -2 ls pwned*
+}
+
+@test "xm-notify-mail: mail failing, or not there, is one line of its own, status 1" {
+	mail_setup 'no route to host'
+	export XM_EVENT=firing XM_SEVERITY=warning XM_PREVIOUS=ok XM_HOST=h XM_METRIC=m XM_FIELD=value \
+	    XM_VALUE=5 XM_RULE='m warn=1' XM_TS=1764288000 XM_SINCE=1764288000 \
+	    XM_ALERT_ID=0123456789abcdef XM_MESSAGE='m on h'
+	run -1 --separate-stderr "$SCRIPTS/xm-notify-mail"
+	assert_equal "$output" ""
+	assert_equal "$stderr" 'xm-notify-mail: mail to ops@example.org: cannot send message: Process exited with a non-zero status'
+	assert_equal "$(ls -d sent.* | wc -l)" 1
+	# no mail(1) at all: what to install
+	mkdir tools
+	for t in date tr sed cut; do ln -s "$(command -v "$t")" tools/; done
+	run -1 --separate-stderr env PATH="$PWD/tools" "$SCRIPTS/xm-notify-mail"
+	assert_equal "$stderr" "xm-notify-mail: mail: not found (Debian's mailutils: scripts/install-deps mail)"
+	# no address: said, nothing sent
+	rm -r sent.*
+	XM_MAIL_TO= run -2 --separate-stderr "$SCRIPTS/xm-notify-mail"
+	assert_equal "$stderr" 'xm-notify-mail: XM_MAIL_TO: set XM_MAIL_TO to the address'
+	run -2 ls -d sent.*
 }
 
