@@ -1,5 +1,7 @@
-# The scripts of scripts/: xm-push against a stand-in HTTP server, and
-# xm-notify-mail through the real mail(1) into a stand-in sendmail.
+# The scripts of scripts/: xm-push against a stand-in HTTP server,
+# xm-notify-mail through the real mail(1) into a stand-in sendmail, and
+# xm-dashboard --demo's rules through the real xm-sample, xm-buffer and
+# xm-alert.
 load helpers
 
 SCRIPTS=$(cd "$BATS_TEST_DIRNAME/../scripts" && pwd)
@@ -228,3 +230,63 @@ alert     0123456789abcdef
 	run -2 ls -d sent.*
 }
 
+# --- xm-dashboard ----------------------------------------------------------
+
+# xm-dashboard copied into dash/scripts, beside dash/bin where it looks
+# first: the real xm-buffer; the real xm-sample, given "$@" after the
+# dashboard's own arguments; the real xm-alert, which first prints the
+# rules in force under the dashboard's arguments into file rules; and a
+# stand-in xm-show that keeps its arguments and the stream it is given.
+dash_setup() {
+	mkdir -p dash/scripts dash/bin
+	cp "$SCRIPTS/xm-dashboard" dash/scripts/
+	ln -s "$(command -v xm-buffer)" dash/bin/xm-buffer
+	printf '#!/bin/sh\nprintf "%%s\\n" "$@" > "%s/sample.args"\nexec "%s" "$@" %s\n' \
+	    "$PWD" "$(command -v xm-sample)" "$*" > dash/bin/xm-sample
+	printf '#!/bin/sh\n"%s" "$@" --rules > "%s/rules" || exit\nexec "%s" "$@"\n' \
+	    "$(command -v xm-alert)" "$PWD" "$(command -v xm-alert)" > dash/bin/xm-alert
+	printf '#!/bin/sh\nprintf "%%s\\n" "$@" > "%s/show.args"\ncat > "%s/stream"\n' \
+	    "$PWD" "$PWD" > dash/bin/xm-show
+	chmod +x dash/bin/*
+}
+
+@test "xm-dashboard: --demo runs under its own rules, and an alert fires within 60 synthetic seconds" {
+	want='cpu_usage_percent warn=70 crit=85 emerg=95 for=3 hysteresis=3
+memory_usage_percent warn=75 crit=90 emerg=98 for=3 hysteresis=2
+disk_usage_percent{*} warn=80 crit=90 emerg=95 for=3 hysteresis=1
+response_time_seconds warn=2 crit=5 emerg=10 for=3
+error_rate_percent warn=5 crit=10 emerg=25 for=3
+swap_usage_percent warn=50 crit=80 emerg=95 for=3
+load1_per_cpu warn=1 crit=2 for=3
+disk_usage_percent{*} field=eta_seconds crit=@0:14400 for=3'
+	# the seed is the clock's in a real --demo: some of them, at full speed
+	for seed in 1 2 3 4 5 6 7 8 9 10; do
+		rm -rf dash
+		dash_setup --seed "$seed" --start 1764288000 -n 60
+		run -0 --separate-stderr timeout 30 dash/scripts/xm-dashboard --demo -r 0.5
+		assert_equal "$stderr" ""
+		assert_equal "$(cat sample.args)" '-i
+1
+--synthetic'
+		assert_equal "$(cat show.args)" '-r
+0.5'
+		assert_equal "$(cat rules)" "$want"
+		# the first alert: within the 60 s, under a rule of --demo
+		first=$(awk -F '\t' 'NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
+		    $col["event"] == "firing" { print $1 - 1764288000 "\t" $col["rule"]; exit }' stream)
+		[ -n "$first" ] || fail "seed $seed: no alert in 60 s"
+		[ "${first%%$'\t'*}" -le 60 ] || fail "seed $seed: first alert at $first"
+		grep -qxF -- "${first#*$'\t'}" <<< "$want" || fail "seed $seed: $first"
+	done
+}
+
+@test "xm-dashboard: without --demo, this machine under xm-alert's default rules" {
+	dash_setup -n 1 -m cpu
+	run -0 --separate-stderr timeout 30 dash/scripts/xm-dashboard --ascii
+	assert_equal "$stderr" ""
+	assert_equal "$(cat sample.args)" '-i
+1'
+	assert_equal "$(cat show.args)" '--ascii'
+	assert_equal "$(cat rules)" "$(xm-alert --rules)"
+	grep -q $'\tcpu_usage_percent\t' stream
+}
