@@ -1,7 +1,7 @@
-# The scripts of scripts/: xm-push against a stand-in HTTP server,
-# xm-notify-mail through the real mail(1) into a stand-in sendmail, and
-# xm-dashboard --demo's rules through the real xm-sample, xm-buffer and
-# xm-alert.
+# The scripts of scripts/: their --help and usage errors, xm-push against a
+# stand-in HTTP server, xm-notify-mail through the real mail(1) into a
+# stand-in sendmail, and xm-dashboard --demo's rules through the real
+# xm-sample, xm-buffer and xm-alert.
 load helpers
 
 SCRIPTS=$(cd "$BATS_TEST_DIRNAME/../scripts" && pwd)
@@ -12,6 +12,90 @@ setup() {
 
 teardown() {
 	stop_servers
+}
+
+# --- --help and usage errors ---------------------------------------------
+
+# The XM_* variables script $1 reads: those it names, less those it sets.
+vars_read() {
+	comm -23 <(grep -o 'XM_[A-Z][A-Z_]*' "$SCRIPTS/$1" | sort -u) \
+	    <(grep -o '^[[:space:]]*XM_[A-Z][A-Z_]*=' "$SCRIPTS/$1" | tr -d ' \t=' | sort -u)
+}
+
+@test "scripts: --help: the synopsis, a line per option and per variable read, on stdout, status 0" {
+	# script|its usage line|its options, each as its help line begins
+	while IFS='|' read -r s synopsis options; do
+		for h in --help -h; do
+			run -0 --separate-stderr "$SCRIPTS/$s" "$h" < /dev/null
+			assert_equal "$stderr" ""
+			assert_equal "${lines[0]}" "$synopsis"
+			IFS=';' read -ra opts <<< "$options"
+			for o in "${opts[@]}"; do
+				grep -q -- "^  $o  *[a-z]" <<< "$output" || fail "$s $h: no line for \"$o\": $output"
+			done
+			# every variable the script reads has a line, or shares one
+			for v in $(vars_read "$s"); do
+				grep -q -- "^  \(XM_[A-Z_]*, \)*$v\(,\|  *[a-z]\|$\)" <<< "$output" ||
+				    fail "$s: $v not in --help: $output"
+			done
+		done
+	done <<-'CASES'
+	xm-push|usage: xm-push [-i instance] [-m seconds] url [job]|url;job;-i instance;-m seconds;-h, --help
+	xm-dashboard|usage: xm-dashboard [--demo] [xm-show option]...|--demo;-h, --help
+	xm-notify-mail|usage: xm-notify-mail (run by xm-alert -x xm-notify-mail)|-h, --help;XM_MAIL_TO;XM_MAIL_INFO
+	xm-notify-syslog|usage: xm-notify-syslog (run by xm-alert -x xm-notify-syslog)|-h, --help;XM_SYSLOG_FACILITY
+	xm-notify-alertmanager|usage: xm-notify-alertmanager (run by xm-alert -x xm-notify-alertmanager)|-h, --help;XM_ALERTMANAGER_URL
+	CASES
+	# the variables found are the ones meant
+	assert_equal "$(vars_read xm-notify-mail | tr '\n' ' ')" 'XM_ALERT_ID XM_EVENT XM_FIELD XM_HOST XM_MAIL_INFO XM_MAIL_TO XM_MESSAGE XM_METRIC XM_PREVIOUS XM_RULE XM_SEVERITY XM_SINCE XM_TS XM_VALUE '
+	assert_equal "$(vars_read xm-notify-alertmanager | tr '\n' ' ')" 'XM_ALERTMANAGER_URL XM_ALERT_ID XM_EVENT XM_FIRED XM_HOST XM_MESSAGE XM_METRIC XM_PREVIOUS XM_RULE XM_SEVERITY XM_TS XM_VALUE '
+	# --demo's rules, word for word
+	run -0 --separate-stderr "$SCRIPTS/xm-dashboard" --help
+	assert_equal "$(sed -n '/^The rules of --demo:$/,$p' <<< "$output")" 'The rules of --demo:
+  cpu_usage_percent warn=70 crit=85 emerg=95 for=3 hysteresis=3
+  memory_usage_percent warn=75 crit=90 emerg=98 for=3 hysteresis=2
+  disk_usage_percent{*} warn=80 crit=90 emerg=95 for=3 hysteresis=1
+  response_time_seconds warn=2 crit=5 emerg=10 for=3
+  error_rate_percent warn=5 crit=10 emerg=25 for=3
+  swap_usage_percent warn=50 crit=80 emerg=95 for=3
+  load1_per_cpu warn=1 crit=2 for=3
+  disk_usage_percent{*} field=eta_seconds crit=@0:14400 for=3'
+}
+
+@test "scripts: a bad option or argument: one message, the usage, on stderr, status 2" {
+	push='usage: xm-push [-i instance] [-m seconds] url [job]'
+	while IFS='|' read -r args message; do
+		eval "set -- $args"
+		run -2 --separate-stderr "$SCRIPTS/xm-push" "$@" < /dev/null
+		assert_equal "$output" ""
+		assert_equal "$stderr" "$message${message:+
+}$push"
+	done <<-'CASES'
+	-x http://h|xm-push: -x: unknown option
+	--bogus http://h|xm-push: --bogus: unknown option
+	--help=1 http://h|xm-push: --help=1: unknown option
+	-i|xm-push: -i: needs a value
+	-m x http://h|xm-push: -m: "x": not a number of seconds
+	|
+	http://h job extra|
+	ftp://h|xm-push: ftp://h: not an http:// or https:// address
+	CASES
+	for s in xm-notify-mail xm-notify-syslog xm-notify-alertmanager; do
+		run -2 --separate-stderr "$SCRIPTS/$s" --bogus
+		assert_equal "$output" ""
+		assert_equal "$stderr" "$s: --bogus: unknown argument
+usage: $s (run by xm-alert -x $s)"
+		# not run by xm-alert: the first variable missing, by name
+		run -2 --separate-stderr env -u XM_EVENT "$SCRIPTS/$s"
+		assert_equal "$stderr" "$s: XM_EVENT: not set; run me from xm-alert -x"
+	done
+	# the dashboard's other options are xm-show's: its message and usage,
+	# then which command they went to
+	run -2 --separate-stderr timeout 30 "$SCRIPTS/xm-dashboard" --demo --bogus
+	assert_equal "$output" ""
+	assert_equal "$stderr" "xm-show: unrecognized option '--bogus'
+$(xm-show --bogus 2>&1 | sed 1d)
+usage: xm-dashboard [--demo] [xm-show option]..."
 }
 
 # --- xm-push ---------------------------------------------------------------
@@ -79,6 +163,30 @@ PUT /metrics/job/xm/instance/cron1 HTTP/1.1
 	    XM_ALERT_ID=0123456789abcdef XM_MESSAGE='m on h' \
 	    run -1 --separate-stderr "$SCRIPTS/xm-notify-alertmanager"
 	assert_equal "$stderr" "xm-notify-alertmanager: $standin/api/v2/alerts: HTTP 400: bad [31m label  value ]0;owned"
+}
+
+# --- xm-notify-syslog ----------------------------------------------------
+
+@test "xm-notify-syslog: one message to logger(1), control characters made ?, its failure told as ours" {
+	mkdir fake
+	cat > fake/logger <<-EOF
+	#!/bin/sh
+	printf '%s\\n' "\$@" > "$PWD/logger.args"
+	[ -z "\${FAIL-}" ] || { echo 'logger: socket /dev/log: Connection refused' >&2; exit 1; }
+	EOF
+	chmod +x fake/logger
+	export XM_EVENT=firing XM_SEVERITY=critical XM_ALERT_ID=0123456789abcdef \
+	    XM_MESSAGE=$'m on h\e[2J\nx' XM_SYSLOG_FACILITY=local3 PATH=$PWD/fake:$PATH
+	run -0 --separate-stderr "$SCRIPTS/xm-notify-syslog"
+	assert_equal "$stderr" ""
+	assert_equal "$(cat logger.args)" '-t
+xm-alert
+-p
+local3.crit
+--
+firing critical 0123456789abcdef: m on h?[2J?x'
+	FAIL=1 run -1 --separate-stderr "$SCRIPTS/xm-notify-syslog"
+	assert_equal "$stderr" 'xm-notify-syslog: logger: socket /dev/log: Connection refused'
 }
 
 # --- xm-notify-mail ------------------------------------------------------
