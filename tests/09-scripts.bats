@@ -76,15 +76,19 @@ vars_read() {
 	--help=1 http://h|xm-push: --help=1: unknown option
 	-i|xm-push: -i: needs a value
 	-m x http://h|xm-push: -m: "x": not a number of seconds
+	-m 'x\cy' http://h|xm-push: -m: "x\cy": not a number of seconds
+	'http:\c' job|xm-push: http:\c: not an http:// or https:// address
 	|
 	http://h job extra|
 	ftp://h|xm-push: ftp://h: not an http:// or https:// address
 	CASES
 	for s in xm-notify-mail xm-notify-syslog xm-notify-alertmanager; do
-		run -2 --separate-stderr "$SCRIPTS/$s" --bogus
-		assert_equal "$output" ""
-		assert_equal "$stderr" "$s: --bogus: unknown argument
+		for a in --bogus 'x\cy'; do
+			run -2 --separate-stderr "$SCRIPTS/$s" "$a"
+			assert_equal "$output" ""
+			assert_equal "$stderr" "$s: $a: unknown argument
 usage: $s (run by xm-alert -x $s)"
+		done
 		# not run by xm-alert: the first variable missing, by name
 		run -2 --separate-stderr env -u XM_EVENT "$SCRIPTS/$s"
 		assert_equal "$stderr" "$s: XM_EVENT: not set; run me from xm-alert -x"
