@@ -428,6 +428,16 @@ num_format(char buf[NUM_MAX], double v)
 }
 
 /*
+ * An integer as it is, every digit (a counter read from the kernel):
+ * 18446744073709551615 at most, past what a double holds exactly.
+ */
+size_t
+num_format_u64(char buf[NUM_MAX], unsigned long long n)
+{
+	return format_uint(buf, n);
+}
+
+/*
  * Timestamps to the millisecond, without trailing zeros, and never in
  * exponent notation (xm(7) wants digits and a point only).
  */

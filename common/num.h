@@ -26,6 +26,7 @@ int	num_parse_seconds(const char *, double *);
 int	num_parse_count(const char *, unsigned long long, unsigned long long *);
 size_t	num_format(char [NUM_MAX], double);
 size_t	num_format_ts(char [NUM_MAX], double);
+size_t	num_format_u64(char [NUM_MAX], unsigned long long);
 size_t	num_format_span(char [NUM_MAX], double);
 
 #endif

@@ -1114,6 +1114,21 @@ record_put_kept(struct record_writer *w, double v, struct num_text *k)
 	}
 }
 
+/* An integer with all its digits, never through a double. */
+void
+record_put_u64(struct record_writer *w, unsigned long long n)
+{
+	char buf[NUM_MAX];
+
+	if (sizeof w->line - w->len < NUM_MAX + 1) {
+		record_put(w, buf, num_format_u64(buf, n));
+		return;
+	}
+	if (w->nfield++ != 0)
+		w->line[w->len++] = w->csv ? ',' : '\t';
+	w->len += num_format_u64(w->line + w->len, n);
+}
+
 void
 record_put_ts(struct record_writer *w, double ts)
 {

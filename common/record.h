@@ -97,6 +97,7 @@ void	 record_put_str(struct record_writer *, const char *);
 void	 record_put_number(struct record_writer *, double);
 void	 record_put_kept(struct record_writer *, double, struct num_text *);
 void	 record_put_ts(struct record_writer *, double);
+void	 record_put_u64(struct record_writer *, unsigned long long);
 void	 record_put_joined(struct record_writer *, const char *, size_t, size_t);
 void	 record_put_fields(struct record_writer *, const struct record *);
 void	 record_put_line(struct record_writer *, const struct record *, const char *, size_t, size_t);

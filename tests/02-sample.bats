@@ -5,9 +5,34 @@ setup() {
 	cd "$BATS_TEST_TMPDIR"
 }
 
+teardown() {
+	stop_servers
+	if [ -f mounted ]; then
+		umount "$(cat mounted)"
+	fi
+}
+
 # A writable copy of a fixture tree, to break or extend.
 copy() {
 	cp -R "$FIX/$1" "$BATS_TEST_TMPDIR/$2"
+}
+
+# node_exporter, the peer, run with "$@" and scraped once into file scraped.
+node_scrape() {
+	local port
+	port=$(free_port)
+	start_server node prometheus-node-exporter --web.listen-address="127.0.0.1:$port" "$@"
+	wait_ready node "http://127.0.0.1:$port/metrics"
+	curl -sf "http://127.0.0.1:$port/metrics" > scraped
+	stop_servers
+}
+
+# One copy of /proc, given twice so that --start may stamp it at 1 s:
+# its gauges as they are, and a rate of 0 where a family has rates.
+once() {
+	local p=$1
+	shift
+	xm-sample --procfs "$p" --procfs "$p" -i 1 -n 1 --start 0 --host h "$@"
 }
 
 @test "xm-sample: two snapshots give the rates worked out by hand" {
@@ -65,7 +90,7 @@ copy() {
 @test "xm-sample: without MemAvailable (before Linux 3.14) free+buffers+cached; no swap is 0%" {
 	copy host-t1 old
 	printf 'MemTotal: 1000 kB\nMemFree: 300 kB\nBuffers: 100 kB\nCached: 100 kB\nSwapTotal: 0 kB\nSwapFree: 0 kB\n' > old/proc/meminfo
-	run -0 --separate-stderr xm-sample --procfs old/proc -i 1 -n 1 --start 0 --host h -m memory,swap -H
+	run -0 --separate-stderr once old/proc -m memory,swap -H
 	assert_output "1	h	memory_total_bytes	1024000
 1	h	memory_available_bytes	512000
 1	h	memory_used_bytes	512000
@@ -74,18 +99,68 @@ copy() {
 1	h	swap_usage_percent	0"
 }
 
-@test "xm-sample: load averages copied from loadavg" {
+@test "xm-sample: load averages copied from loadavg, and each over the CPUs online" {
+	# t1: 0.52 1.25 2.5 on the two CPUs of its /proc/stat (cpu0, cpu1)
 	run -0 --separate-stderr snap -m load -H
 	assert_output "1764300010	web1	load1	0.52
 1764300010	web1	load5	1.25
-1764300010	web1	load15	2.5"
+1764300010	web1	load15	2.5
+1764300010	web1	load1_per_cpu	0.26
+1764300010	web1	load5_per_cpu	0.625
+1764300010	web1	load15_per_cpu	1.25"
+	assert_equal "$stderr" ""
+}
+
+@test "xm-sample: load per CPU counts the cpuN lines of the /proc given, not this machine's CPUs" {
+	# a host of 32 CPUs, 5 of them offline (no line), load 13.5 6.75 2.7
+	copy host-t0 big
+	{
+		echo 'cpu  1000 100 500 8000 200 0 100 100 0 0'
+		for c in $(seq 0 26); do echo "cpu$c 10 1 5 80 2 0 1 1 0 0"; done
+		echo 'intr 12345 0 0 0'
+	} > big/proc/stat
+	echo '13.50 6.75 2.70 9/999 4242' > big/proc/loadavg
+	run -0 --separate-stderr once big/proc -m load -H
+	assert_output "1	h	load1	13.5
+1	h	load5	6.75
+1	h	load15	2.7
+1	h	load1_per_cpu	0.5
+1	h	load5_per_cpu	0.25
+1	h	load15_per_cpu	0.1"
+	assert_equal "$stderr" ""
+	# the same count node_exporter's cpu collector makes of it, which
+	# node-mixin's NodeSystemSaturation divides load1 by
+	command -v prometheus-node-exporter > /dev/null || skip "prometheus-node-exporter is not installed (scripts/install-deps check)"
+	node_scrape --path.procfs="$PWD/big/proc" --path.sysfs="$PWD/big/sys" \
+	    --collector.disable-defaults --collector.cpu --collector.loadavg
+	assert_equal "$(grep -c '^node_cpu_seconds_total{cpu="[0-9]*",mode="idle"}' scraped)" 27
+	assert_equal "$(grep '^node_load1 ' scraped)" 'node_load1 13.5'
+}
+
+@test "xm-sample: without a CPU count load still prints, load per CPU is skipped with one warning" {
+	copy host-t0 p
+	echo 'cpu  1000 100 500 8000 200 0 100 100 0 0' > p/proc/stat
+	run -1 --separate-stderr once p/proc -m load -H -n 3
+	assert_equal "$stderr" 'xm-sample: p/proc/stat: no "cpuN" line; load per CPU skipped'
+	assert_equal "${#lines[@]}" 9
+	assert_line --index 8 '3	h	load15	0.3'
+	rm p/proc/stat
+	run -1 --separate-stderr once p/proc -m load -H
+	assert_equal "$stderr" 'xm-sample: p/proc/stat: No such file or directory; load per CPU skipped'
+	assert_output '1	h	load1	0.1
+1	h	load5	0.2
+1	h	load15	0.3'
 }
 
 @test "xm-sample: network rates and totals; lo left out; reset, new and vanished interfaces" {
 	# eth0 +2000000 and +1000000 bytes in 10 s; wlan0 rx went back (no rate),
-	# tx +100000; docker0 is new (totals only); veth-a-very-lon vanished
+	# tx +100000; docker0 is new (totals only); veth-a-very-lon vanished.
+	# No /sys/class/net to tell physical ones by: the host's rates are
+	# over every interface that has one.
 	run -0 --separate-stderr snap -m net -H
-	assert_output '1764300010	web1	network_receive_bytes_per_second{device="eth0"}	200000
+	assert_output '1764300010	web1	network_receive_bytes_per_second	200000
+1764300010	web1	network_receive_bytes_per_second{device="eth0"}	200000
+1764300010	web1	network_transmit_bytes_per_second	110000
 1764300010	web1	network_transmit_bytes_per_second{device="eth0"}	100000
 1764300010	web1	network_transmit_bytes_per_second{device="wlan0"}	10000
 1764300010	web1	network_receive_bytes_total{device="eth0"}	3000000
@@ -97,7 +172,7 @@ copy() {
 }
 
 @test "xm-sample: a count glued to the interface name (eth0:123) is read" {
-	run -0 --separate-stderr xm-sample --procfs "$FIX/host-t0/proc" -i 1 -n 1 --start 0 --host h -m net -H
+	run -0 --separate-stderr once "$FIX/host-t0/proc" -m net -H
 	assert_line '1	h	network_receive_bytes_total{device="wlan0"}	123456789012'
 	assert_line '1	h	network_transmit_bytes_total{device="veth-a-very-lon"}	7000'
 }
@@ -106,24 +181,138 @@ copy() {
 	copy host-t0 p
 	name=$(printf '%.0s\\' $(seq 63))
 	printf 'a\nb\n%s: 1 0 0 0 0 0 0 0 2 0 0 0 0 0 0 0\n' "$name" > p/proc/net/dev
-	run -0 --separate-stderr xm-sample --procfs p/proc -i 1 -n 1 --start 0 --host h -m net -H
-	assert_line --index 2 "1	h	network_receive_bytes_total{device=\"${name//\\/\\\\}\"}	1"
+	run -0 --separate-stderr once p/proc -m net -H
+	assert_line --index 4 "1	h	network_receive_bytes_total{device=\"${name//\\/\\\\}\"}	1"
 }
 
 @test "xm-sample: disk io of whole disks only; partitions, unused and reset devices" {
 	# sda: 20000 sectors read, 10000 written in 10 s; sda1 is a partition;
-	# loop0 never used; nvme0n1 reads went back; dm-0 has the short old line
+	# loop0 never used; nvme0n1 reads went back; dm-0 has the short old line.
+	# /sys/block holds directories, not links, as before Linux 2.6.25: no
+	# disk is known stacked, and the host's rates are over them all.
 	run -0 --separate-stderr snap -m io -H
-	assert_output '1764300010	web1	disk_read_bytes_per_second{device="sda"}	1024000
+	assert_output '1764300010	web1	disk_read_bytes_per_second	1024000
+1764300010	web1	disk_read_bytes_per_second{device="sda"}	1024000
 1764300010	web1	disk_read_bytes_per_second{device="dm-0"}	0
+1764300010	web1	disk_write_bytes_per_second	614400
 1764300010	web1	disk_write_bytes_per_second{device="sda"}	512000
 1764300010	web1	disk_write_bytes_per_second{device="nvme0n1"}	102400
 1764300010	web1	disk_write_bytes_per_second{device="dm-0"}	0'
 }
 
+@test "xm-sample: the host's disk io counts each byte once: stacked and virtual disks out of the total" {
+	# 10 s: sda +200000 sectors read, +100000 written, all of it through
+	# dm-0, an LVM volume on sda2; nvme0n1 +20000 read; loop0 (a snap's
+	# image, a file on dm-0) +2000 read; zram0 (swap in memory) +4000
+	# written.  /sys/block/dm-0, loop0 and zram0 resolve under
+	# devices/virtual/block: the host read sda's 10240000 B/s and
+	# nvme0n1's 1024000, and wrote sda's 5120000; the devices' own series
+	# stay as they are.
+	run -0 --separate-stderr xm-sample --procfs "$FIX/stack-t0/proc" --procfs "$FIX/stack-t1/proc" \
+	    --sysfs "$FIX/stack-t0/sys" --sysfs "$FIX/stack-t1/sys" -i 10 -n 1 --start 0 --host h -m io -H
+	assert_equal "$stderr" ""
+	assert_output '10	h	disk_read_bytes_per_second	11264000
+10	h	disk_read_bytes_per_second{device="loop0"}	102400
+10	h	disk_read_bytes_per_second{device="sda"}	10240000
+10	h	disk_read_bytes_per_second{device="nvme0n1"}	1024000
+10	h	disk_read_bytes_per_second{device="dm-0"}	10240000
+10	h	disk_read_bytes_per_second{device="zram0"}	0
+10	h	disk_write_bytes_per_second	5120000
+10	h	disk_write_bytes_per_second{device="loop0"}	0
+10	h	disk_write_bytes_per_second{device="sda"}	5120000
+10	h	disk_write_bytes_per_second{device="nvme0n1"}	0
+10	h	disk_write_bytes_per_second{device="dm-0"}	5120000
+10	h	disk_write_bytes_per_second{device="zram0"}	204800'
+	# the links are relative, as the kernel makes them
+	assert_equal "$(readlink "$FIX/stack-t0/sys/block/dm-0")" ../devices/virtual/block/dm-0
+}
+
+@test "xm-sample: the host's network traffic counts each byte once: physical interfaces only; in a container, all but lo" {
+	# 10 s: eth0 (on the PCI bus) +5000000 received, +3000000 sent; a
+	# container's traffic crossed veth1a2b3c4 and docker0 (+1000000,
+	# +2000000 each) and eth0 again; lo +50000000
+	run -0 --separate-stderr xm-sample --procfs "$FIX/stack-t0/proc" --procfs "$FIX/stack-t1/proc" \
+	    --sysfs "$FIX/stack-t0/sys" --sysfs "$FIX/stack-t1/sys" -i 10 -n 1 --start 0 --host h -m net -H
+	assert_equal "$stderr" ""
+	assert_line --index 0 '10	h	network_receive_bytes_per_second	500000'
+	assert_line --index 3 '10	h	network_receive_bytes_per_second{device="veth1a2b3c4"}	100000'
+	assert_line --index 4 '10	h	network_transmit_bytes_per_second	300000'
+	assert_line --index 6 '10	h	network_transmit_bytes_per_second{device="docker0"}	200000'
+	assert_equal "$(grep -c 'bytes_per_second{' <<< "$output")" 6
+	# inside a container every interface is virtual (its eth0 a veth's
+	# end): eth0 +1000000 and +500000, wg0 +200000 and +100000
+	run -0 --separate-stderr xm-sample --procfs "$FIX/container-t0/proc" --procfs "$FIX/container-t1/proc" \
+	    --sysfs "$FIX/container-t0/sys" --sysfs "$FIX/container-t1/sys" -i 10 -n 1 --start 0 --host c -m net -H
+	assert_equal "$stderr" ""
+	assert_line --index 0 '10	c	network_receive_bytes_per_second	120000'
+	assert_line --index 3 '10	c	network_transmit_bytes_per_second	60000'
+}
+
+@test "xm-sample: counters past 2^53 are written with all their digits" {
+	# a double would make 1234567890124466789 1.23456789e+18, and 2^64 - 1
+	# 1.844674407e+19; the rates come of the exact differences
+	run -0 --separate-stderr xm-sample --procfs "$FIX/counters-t0/proc" --procfs "$FIX/counters-t1/proc" \
+	    -i 10 -n 1 --start 0 --host h -m memory,swap,net -H
+	assert_equal "$stderr" ""
+	assert_output '10	h	memory_total_bytes	1264197519485952
+10	h	memory_available_bytes	632098759742464
+10	h	memory_used_bytes	632098759743488
+10	h	memory_usage_percent	50
+10	h	swap_used_bytes	9223372036852736
+10	h	swap_usage_percent	100
+10	h	network_receive_bytes_per_second	1000
+10	h	network_receive_bytes_per_second{device="eth0"}	1000
+10	h	network_transmit_bytes_per_second	100
+10	h	network_transmit_bytes_per_second{device="eth0"}	100
+10	h	network_receive_bytes_total{device="eth0"}	1234567890124466789
+10	h	network_transmit_bytes_total{device="eth0"}	18446744073709551615'
+}
+
+@test "xm-sample: one --procfs copy: what it holds, no rates, said once; status 0" {
+	page=$(getconf PAGESIZE)
+	run -0 --separate-stderr timeout 10 xm-sample --procfs "$FIX/host-t1/proc" --sysfs "$FIX/host-t1/sys" \
+	    -i 1ms -n 2 --host h -p 4242 -m cpu,memory,io,net,load,process,cgroup -H
+	assert_equal "$stderr" "xm-sample: $FIX/host-t1/proc: rates need two --procfs snapshots; cpu, io, net rates, process cpu and cgroup cpu left out"
+	set1="h	memory_total_bytes	16384000000
+h	memory_available_bytes	4096000000
+h	memory_used_bytes	12288000000
+h	memory_usage_percent	75
+h	network_receive_bytes_total{device=\"eth0\"}	3000000
+h	network_receive_bytes_total{device=\"wlan0\"}	1000
+h	network_receive_bytes_total{device=\"docker0\"}	400
+h	network_transmit_bytes_total{device=\"eth0\"}	1500000
+h	network_transmit_bytes_total{device=\"wlan0\"}	2100000
+h	network_transmit_bytes_total{device=\"docker0\"}	600
+h	load1	0.52
+h	load5	1.25
+h	load15	2.5
+h	load1_per_cpu	0.26
+h	load5_per_cpu	0.625
+h	load15_per_cpu	1.25
+h	process_resident_memory_bytes{pid=\"4242\",comm=\"my (weird) app\"}	$((2900 * page))
+h	cgroup_memory_used_bytes	500000000
+h	cgroup_memory_limit_bytes	1073741824
+h	cgroup_memory_usage_percent	46.56612873"
+	assert_equal "$(cut -f 2- <<< "$output")" "$set1
+$set1"
+	# of the rate families alone, nothing; and no notice without one
+	run -0 --separate-stderr timeout 10 xm-sample --procfs "$FIX/host-t1/proc" -i 1ms -n 1 -m cpu
+	assert_output '#ts	host	metric	value'
+	assert_equal "$stderr" "xm-sample: $FIX/host-t1/proc: rates need two --procfs snapshots; cpu left out"
+	run -0 --separate-stderr timeout 10 xm-sample --procfs "$FIX/host-t1/proc" -i 1ms -n 1 -m memory,load -H
+	assert_equal "$stderr" ""
+}
+
+@test "xm-sample: one --procfs that is a mounted proc (a container watching its host) has rates" {
+	run -0 --separate-stderr timeout 10 xm-sample --procfs /proc -i 0.1 -n 2 -m cpu,net --host h -H
+	assert_equal "$stderr" ""
+	assert_equal "$(grep -c '	h	cpu_usage_percent	' <<< "$output")" 2
+	assert_equal "$(grep -c '	h	network_receive_bytes_per_second	' <<< "$output")" 2
+}
+
 @test "xm-sample: filesystems: pseudo ones out, each mountpoint and device once, escapes undone" {
 	t=$BATS_TEST_TMPDIR
-	mkdir -p "$t/a b" "$t/tab	x" "$t/bind" "$t/over" "$t/twice"
+	mkdir -p "$t/a b" "$t/tab	x" "$t/bind" "$t/over" "$t/twice" "$t/union"
 	copy host-t0 p
 	cat > p/proc/mounts <<-MOUNTS
 	/dev/vdz / ext4 rw 0 0
@@ -132,14 +321,15 @@ copy() {
 	cgroup2 /sys/fs/cgroup cgroup2 rw 0 0
 	/dev/loop3 /snap/core/1 squashfs ro 0 0
 	/dev/vdz $t/bind ext4 rw 0 0
-	overlay $t/a\\040b overlay rw 0 0
+	overlay $t/union overlay rw 0 0
+	/dev/vdu $t/a\\040b ext4 rw 0 0
 	/dev/vdy $t/tab\\011x xfs rw 0 0
 	/dev/vdx $t/over ext4 rw 0 0
 	tmpfs $t/over tmpfs rw 0 0
 	/dev/vdw $t/twice xfs rw 0 0
 	/dev/vdv $t/twice btrfs rw 0 0
 	MOUNTS
-	run -0 --separate-stderr xm-sample --procfs p/proc -i 1 -n 1 --start 0 --host h -m disk -H
+	run -0 --separate-stderr once p/proc -m disk -H
 	assert_equal "$stderr" ""
 	run -0 awk -F'\t' '$3 ~ /^disk_usage_percent/ { print $3 }' <<< "$output"
 	assert_output "disk_usage_percent{mountpoint=\"/\"}
@@ -148,29 +338,167 @@ disk_usage_percent{mountpoint=\"$t/tab?x\"}
 disk_usage_percent{mountpoint=\"$t/twice\"}"
 }
 
-@test "xm-sample: disk sizes are df's: total, used, used/(used+available)" {
+# Every mountpoint of the Docker host's table made under ./root, so that
+# each is there to measure and only the choice of what to report shows.
+docker_root() {
+	mkdir -p root
+	awk '{ print $2 }' "$FIX/docker-host/proc/mounts" | while read -r mp; do mkdir -p "root$mp"; done
+}
+
+# The mountpoints of a -m disk run's output, one a line.
+mountpoints() {
+	awk -F'\t' '$3 ~ /^disk_usage_percent/ { sub(/^[^"]*"/, "", $3); sub(/"}$/, "", $3); print $3 }'
+}
+
+@test "xm-sample: a Docker host's mounts give the host's own filesystems, not its containers'" {
+	# overlay roots, netns, shm and plugin mounts of Docker; containerd's,
+	# the kubelet's and Podman's; systemd's credentials; and the kernel's
+	docker_root
+	run -0 --separate-stderr once "$FIX/docker-host/proc" --rootfs root -m disk -H
+	assert_equal "$stderr" ""
+	mountpoints <<< "$output" > xm
+	run -0 cat xm
+	assert_output '/
+/boot
+/boot/efi
+/home
+/var/lib/docker'
+	# node_exporter with its upstream defaults (Debian's package adds /run,
+	# /mnt and /media) leaves out the same but for tmpfs and the kubelet's
+	# and containerd's mountpoints, which xm leaves out too
+	command -v prometheus-node-exporter > /dev/null || skip "prometheus-node-exporter is not installed (scripts/install-deps check)"
+	node_scrape --path.procfs="$FIX/docker-host/proc" --path.rootfs="$PWD/root" \
+	    --collector.disable-defaults --collector.filesystem \
+	    --collector.filesystem.mount-points-exclude='^/(dev|proc|run/credentials/.+|sys|var/lib/docker/.+|var/lib/containers/storage/.+)($|/)'
+	sed -n 's/^node_filesystem_size_bytes{.*fstype="\([^"]*\)",mountpoint="\([^"]*\)"} \(.*\)/\1 \2 \3/p' scraped |
+	    sort -k2,2 > ne
+	run -0 awk '$1 != "tmpfs" && $2 !~ "^/(var/lib/kubelet|run/containerd)/" { print $2 }' ne
+	assert_output "$(sort xm)"
+	# and the same sizes
+	run -0 awk -F'\t' 'FNR == NR { size[$2] = $3; next }
+		$3 ~ /^disk_total_bytes/ { m = $3; sub(/^[^"]*"/, "", m); sub(/"}$/, "", m); if ($4 != size[m] + 0) bad++; n++ }
+		END { print n, bad + 0 }' <(tr ' ' '\t' < ne) <(printf '%s\n' "$(once "$FIX/docker-host/proc" --rootfs root -m disk -H)")
+	assert_output '5 0'
+}
+
+@test "xm-sample: --mount-include, --fstype-include beat the defaults; given excludes beat both" {
+	docker_root
+	while IFS='|' read -r args want; do
+		eval "set -- $args"
+		run -0 --separate-stderr once "$FIX/docker-host/proc" --rootfs root -m disk -H "$@"
+		assert_equal "$stderr" ""
+		assert_equal "$args: $(mountpoints <<< "$output" | tr '\n' ' ')" "$args: $want"
+	done <<-'CASES'
+	--fstype-include tmpfs|/run / /run/lock /boot /boot/efi /home /var/lib/docker /run/user/1000 
+	--fstype-include 'tmp*' --mount-exclude '/run/*'|/run / /boot /boot/efi /home /var/lib/docker 
+	--mount-include '/var/lib/kubelet/*'|/ /boot /boot/efi /home /var/lib/docker /var/lib/kubelet/plugins/kubernetes.io/csi/pv/pvc-0a1b/globalmount 
+	--mount-include '/var/lib/kubelet/*' --fstype-exclude ext4|/boot/efi /home 
+	--mount-exclude /boot/efi --mount-exclude '/home*'|/ /boot /var/lib/docker 
+	--fstype-exclude vfat --fstype-exclude 'x*'|/ /boot /var/lib/docker 
+	--mount-include /dev/shm|/ /boot /boot/efi /home /var/lib/docker 
+	--mount-include /dev/shm --fstype-include tmpfs|/run / /dev/shm /run/lock /boot /boot/efi /home /var/lib/docker /run/user/1000 
+	--fstype-include overlay --mount-include '/var/lib/docker/*'|/ /boot /boot/efi /home /var/lib/docker /var/lib/docker/overlay2/5b1c0d2e3f4a/merged /var/lib/docker/overlay2/6c2d1e3f4a5b/merged 
+	CASES
+}
+
+@test "xm-sample: --rootfs: the host's mountpoints measured under it, as df measures that directory" {
+	# a filesystem of our own at root/data, named /data in the host's table
+	mkdir -p root/data
+	mount -t tmpfs -o size=4m,mode=755 xmtest root/data 2> mount.err ||
+	    skip "mount is not permitted here ($(cat mount.err)): run as root, as CI does"
+	echo "$PWD/root/data" > mounted
+	head -c 1048576 /dev/zero > root/data/file
+	copy host-t0 p
+	printf '/dev/vdz / ext4 rw 0 0\n/dev/vdq /data ext4 rw 0 0\n' > p/proc/mounts
+	run -0 --separate-stderr once p/proc --rootfs "$PWD/root/" -m disk -H
+	assert_equal "$stderr" ""
+	read -r size used avail <<< "$(df -B1 --output=size,used,avail root/data | sed 1d)"
+	assert_equal "$size $used $avail" '4194304 1048576 3145728'
+	assert_line "1	h	disk_total_bytes{mountpoint=\"/data\"}	$size"
+	assert_line "1	h	disk_used_bytes{mountpoint=\"/data\"}	$used"
+	assert_line "1	h	disk_avail_bytes{mountpoint=\"/data\"}	$avail"
+	assert_line "1	h	disk_free_bytes{mountpoint=\"/data\"}	$((size - used))"
+	assert_line "1	h	disk_usage_percent{mountpoint=\"/data\"}	25"
+	# and / is measured at root itself, not at this machine's /
+	read -r size <<< "$(df -B1 --output=size root | sed 1d)"
+	assert_line "1	h	disk_total_bytes{mountpoint=\"/\"}	$size"
+}
+
+@test "xm-sample: --rootfs takes the host's table, PID 1's, and its mountpoints as a container sees them" {
+	# PID 1's table names the host's filesystems; where there is none (hidepid),
+	# the reader's own names them under the root, /r/home for /home
+	copy host-t0 p
+	mkdir -p r/home r/srv p/proc/1
+	printf '/dev/sda1 / ext4 rw 0 0\n/dev/sda2 /home ext4 rw 0 0\n/dev/sdb1 /srv xfs rw 0 0\n' > p/proc/1/mounts
+	printf 'overlay / overlay rw 0 0\n/dev/sda1 %s/r ext4 rw 0 0\n/dev/sda2 %s/r/home ext4 rw 0 0\n' "$PWD" "$PWD" > p/proc/mounts
+	run -0 --separate-stderr once p/proc --rootfs r -m disk -H
+	assert_equal "$(mountpoints <<< "$output" | tr '\n' ' ')" '/ /home /srv '
+	rm -r p/proc/1
+	run -0 --separate-stderr once p/proc --rootfs "$PWD/r" -m disk -H
+	assert_equal "$(mountpoints <<< "$output" | tr '\n' ' ')" '/ /home '
+	# without --rootfs, the reader's own table, as it is
+	run -0 --separate-stderr once p/proc -m disk -H
+	assert_equal "$(mountpoints <<< "$output" | tr '\n' ' ')" "$PWD/r $PWD/r/home "
+}
+
+@test "xm-sample: disk sizes are df -B1's on this machine: size, used, avail; free and used/(used+avail)" {
+	run -0 --separate-stderr timeout 5 xm-sample -i 1ms -n 1 -m disk -H --host h
+	assert_equal "$stderr" ""
+	# every filesystem reported, beside df's figures for its mountpoint
+	awk -F'\t' '{ m = $3; sub(/[{].*/, "", m); p = $3; sub(/^[^"]*"/, "", p); sub(/"}$/, "", p)
+		print p "\t" m "\t" $4 }' <<< "$output" > xm
+	# each of the five figures for each filesystem
+	nfs=$(cut -f1 xm | sort -u | wc -l)
+	[ "$nfs" -gt 0 ]
+	run -0 awk -F'\t' '{ c[$2]++ } END { print c["disk_total_bytes"], c["disk_used_bytes"],
+		c["disk_avail_bytes"], c["disk_free_bytes"], c["disk_usage_percent"] }' xm
+	assert_output "$nfs $nfs $nfs $nfs $nfs"
+	cut -f1 xm | sort -u | while IFS= read -r mp; do
+		df -B1 --output=size,used,avail,pcent "$mp" | awk -v mp="$mp" 'NR == 2 { print mp "\t" $1 "\t" $2 "\t" $3 "\t" $4 }'
+	done > df
+	# size exact; other tests write to these disks meanwhile, so used,
+	# avail and free within 100 MB, the percentage within 0.1, and df's
+	# Use% is ours rounded up
+	run -0 awk -F'\t' '
+		FNR == NR { size[$1] = $2; used[$1] = $3; avail[$1] = $4; pc[$1] = $5 + 0; next }
+		function near(a, b, tol) { return a - b <= tol && b - a <= tol }
+		$2 == "disk_total_bytes" && $3 != size[$1] { print "size", $0, size[$1]; bad++ }
+		$2 == "disk_used_bytes" && !near($3, used[$1], 1e8) { print "used", $0, used[$1]; bad++ }
+		$2 == "disk_avail_bytes" && !near($3, avail[$1], 1e8) { print "avail", $0, avail[$1]; bad++ }
+		$2 == "disk_free_bytes" && !near($3, size[$1] - used[$1], 1e8) { print "free", $0; bad++ }
+		$2 == "disk_usage_percent" && !near($3, 100 * used[$1] / (used[$1] + avail[$1]), 0.1) { print "pct", $0; bad++ }
+		$2 == "disk_usage_percent" && (pc[$1] < $3 || pc[$1] >= $3 + 1.1) { print "df%", $0, pc[$1]; bad++ }
+		{ n++ }
+		END { print n, bad + 0 }' df xm
+	assert_output "$(( $(wc -l < xm) )) 0"
+}
+
+@test "xm-sample: disk sizes are integers in full; avail and free apart, reserved blocks between" {
 	copy host-t0 p
 	echo '/dev/vdz / ext4 rw 0 0' > p/proc/mounts
 	read -r blocks free avail bsize <<< "$(stat -f -c '%b %f %a %S' /)"
-	run -0 --separate-stderr xm-sample --procfs p/proc -i 1 -n 1 --start 0 --host h -m disk -H
+	run -0 --separate-stderr once p/proc -m disk -H
 	assert_line --index 0 "1	h	disk_total_bytes{mountpoint=\"/\"}	$((blocks * bsize))"
-	used=$(awk -F'\t' 'NR == 2 { print $4 }' <<< "$output")
-	pct=$(awk -F'\t' 'NR == 3 { print $4 }' <<< "$output")
-	# Other tests write to this disk meanwhile: used may move a little.
-	awk -v u="$used" -v p="$pct" -v b="$blocks" -v f="$free" -v a="$avail" -v s="$bsize" 'BEGIN {
-		du = (b - f) * s; dp = 100 * (b - f) / (b - f + a)
-		exit !(u - du < 1e8 && du - u < 1e8 && p - dp < 0.1 && dp - p < 0.1) }'
+	assert_line --index 1 --regexp '^1	h	disk_used_bytes\{mountpoint="/"\}	[0-9]+$'
+	assert_line --index 2 --regexp '^1	h	disk_avail_bytes\{mountpoint="/"\}	[0-9]+$'
+	assert_line --index 3 --regexp '^1	h	disk_free_bytes\{mountpoint="/"\}	[0-9]+$'
+	assert_line --index 4 --regexp '^1	h	disk_usage_percent\{mountpoint="/"\}	[0-9.]+$'
+	# used + free is the size, to the byte; avail is at most free
+	run -0 awk -F'\t' '{ v[NR] = $4 } END { print (v[2] + v[4] == v[1]), (v[3] <= v[4]) }' <<< "$output"
+	assert_output '1 1'
 }
 
 @test "xm-sample: processes by -p and -P: cpu and resident memory, exits noticed" {
 	page=$(getconf PAGESIZE)
 	run -0 --separate-stderr snap -m process -p 4242 -p 777 -p 888 -P nginx -H
-	# 4242: 250 ticks of 100 Hz in 10 s; 5000: 10 ticks; 5001 is new
+	# 4242: 250 ticks of 100 Hz in 10 s; 5000: 10 ticks; 5001 is new.
+	# Resident pages are statm's (2900, 1150, 480), not stat's rss field
+	# (3000, 1200, 500).
 	assert_output "1764300010	web1	process_cpu_percent{pid=\"4242\",comm=\"my (weird) app\"}	25
 1764300010	web1	process_cpu_percent{pid=\"5000\",comm=\"nginx\"}	1
-1764300010	web1	process_resident_memory_bytes{pid=\"4242\",comm=\"my (weird) app\"}	$((3000 * page))
-1764300010	web1	process_resident_memory_bytes{pid=\"5000\",comm=\"nginx\"}	$((1200 * page))
-1764300010	web1	process_resident_memory_bytes{pid=\"5001\",comm=\"nginx\"}	$((500 * page))"
+1764300010	web1	process_resident_memory_bytes{pid=\"4242\",comm=\"my (weird) app\"}	$((2900 * page))
+1764300010	web1	process_resident_memory_bytes{pid=\"5000\",comm=\"nginx\"}	$((1150 * page))
+1764300010	web1	process_resident_memory_bytes{pid=\"5001\",comm=\"nginx\"}	$((480 * page))"
 	assert_equal "$stderr" "xm-sample: process 888: no such process
 xm-sample: process 777 (sleeper) exited"
 }
@@ -179,7 +507,7 @@ xm-sample: process 777 (sleeper) exited"
 	copy host-t0 p
 	mkdir p/proc/6000
 	printf '6000 (a"b\\c\td) S 1 1 1 0 -1 0 0 0 0 0 7 3 0 0 20 0 1 0 1 1 9 0\n' > p/proc/6000/stat
-	run -0 --separate-stderr xm-sample --procfs p/proc -i 1 -n 1 --start 0 --host h -p 6000 -m process -H
+	run -0 --separate-stderr once p/proc -p 6000 -m process -H
 	assert_line --index 0 "1	h	process_cpu_percent{pid=\"6000\",comm=\"a\\\"b\\\\c?d\"}	0"
 }
 
@@ -198,6 +526,19 @@ xm-sample: process 777 (sleeper) exited"
 	kill "$pid"
 	wait "$xpid"
 	assert_equal "$(cat err)" "xm-sample: process $pid (sleep) exited"
+}
+
+@test "xm-sample: a process's resident memory is what ps -o rss says" {
+	# a process whose memory stays put: perl holding 64 MiB it has written
+	perl -e '$x = "a" x (64 << 20); print "ready\n"; $| = 1; sleep 60' > ready &
+	pid=$!
+	poll 10 grep -q ready ready
+	run -0 --separate-stderr timeout 5 xm-sample -p "$pid" -m process -i 0.1 -n 1 --host h -H
+	kb=$(ps -o rss= -p "$pid")
+	kill "$pid"
+	assert_line --index 1 "${lines[1]%	*}	$((kb * 1024))"
+	assert_line --index 1 --regexp "^[0-9.]+	h	process_resident_memory_bytes\{pid=\"$pid\",comm=\"perl\"\}	"
+	[ "$kb" -gt 65536 ]
 }
 
 @test "xm-sample: a zombie counts as exited, though no one reaped it" {
@@ -242,7 +583,7 @@ xm-sample: process 777 (sleeper) exited"
 	copy v1-t0 v
 	echo 9223372036854771712 > v/sys/fs/cgroup/memory/memory.limit_in_bytes
 	echo -1 > "v/sys/fs/cgroup/cpu,cpuacct/cpu.cfs_quota_us"
-	run -0 --separate-stderr xm-sample --procfs v/proc --sysfs v/sys -i 1 -n 2 --start 0 --host c -m cgroup -H
+	run -0 --separate-stderr once v/proc --sysfs v/sys -n 2 -m cgroup -H
 	assert_output ""
 	assert_equal "$stderr" ""
 }
@@ -266,10 +607,10 @@ xm-sample: process 777 (sleeper) exited"
 @test "xm-sample: a missing /proc file skips its family with one warning; the rest prints" {
 	copy host-t0 p
 	rm p/proc/diskstats
-	run -1 --separate-stderr xm-sample --procfs p/proc --sysfs "$FIX/host-t0/sys" -i 1 -n 3 --start 0 --host h -m io,load -H
+	run -1 --separate-stderr once p/proc --sysfs "$FIX/host-t0/sys" -n 3 -m io,load -H
 	assert_equal "$stderr" "xm-sample: p/proc/diskstats: No such file or directory; io metrics skipped"
-	assert_equal "${#lines[@]}" 9
-	assert_line --index 8 '3	h	load15	0.3'
+	assert_equal "${#lines[@]}" 18
+	assert_line --index 17 '3	h	load15_per_cpu	0.15'
 }
 
 @test "xm-sample: garbled /proc files are reported, never misread" {
@@ -278,7 +619,7 @@ xm-sample: process 777 (sleeper) exited"
 	echo '1e999 0x10 0.5 1/2 3' > p/proc/loadavg
 	printf 'a\nb\n  eth0 1 2 3\n' > p/proc/net/dev
 	echo 'MemTotal: 1 kB' > p/proc/meminfo
-	run -1 --separate-stderr xm-sample --procfs p/proc -i 1 -n 1 --start 0 --host h -m cpu,load,net,memory -H
+	run -1 --separate-stderr once p/proc -m cpu,load,net,memory -H
 	assert_output ""
 	assert_equal "$stderr" "xm-sample: p/proc/stat: no \"cpu\" line; cpu metrics skipped
 xm-sample: p/proc/meminfo: no MemTotal or MemAvailable; memory metrics skipped
@@ -287,15 +628,19 @@ xm-sample: p/proc/loadavg: not three load averages; load metrics skipped"
 }
 
 @test "xm-sample: disk io without /sys/block cannot tell disks from partitions" {
-	run -1 --separate-stderr xm-sample --procfs "$FIX/host-t0/proc" --sysfs nowhere -i 1 -n 1 --start 0 --host h -m io,load -H
-	assert_equal "$stderr" "xm-sample: nowhere/block: No such file or directory; io metrics skipped"
+	mkdir empty
+	run -1 --separate-stderr once "$FIX/host-t0/proc" --sysfs empty -m io,load -H
+	assert_equal "$stderr" "xm-sample: empty/block: No such file or directory; io metrics skipped"
 	assert_line --index 0 '1	h	load1	0.1'
 }
 
 @test "xm-sample: bad command lines: one message, the usage, status 2" {
 	usage='usage: xm-sample [-H] [-i seconds] [-m families] [-n count] [-P name]...
                  [-p pid]... [--host name] [--per-cpu] [--procfs dir]...
-                 [--sysfs dir]... [--synthetic [--seed n]] [--start ts]'
+                 [--sysfs dir]... [--rootfs dir] [--mount-include glob]...
+                 [--mount-exclude glob]... [--fstype-include glob]...
+                 [--fstype-exclude glob]... [--synthetic [--seed n]]
+                 [--start ts]'
 	while IFS='|' read -r args message; do
 		eval "set -- $args"
 		run -2 --separate-stderr xm-sample "$@"
@@ -318,6 +663,10 @@ $usage"
 	--host $'a\tb'|--host: "a\tb": not a host name
 	--start yesterday|--start: "yesterday": not a timestamp
 	--start 1000000000000000|--start: "1000000000000000": not a timestamp
+	--start 0|--start is for --synthetic, or --procfs given twice or more
+	--start 0 --procfs /proc|--start is for --synthetic, or --procfs given twice or more
+	--mount-include ''|--mount-include: "": not a glob
+	--fstype-exclude ''|--fstype-exclude: "": not a glob
 	--synthetic --seed x|--seed: "x": not a number
 	--seed 1|--seed is for --synthetic
 	--synthetic -p 1|--synthetic makes no process or cgroup metrics
@@ -336,10 +685,38 @@ $usage"
 	CASES
 }
 
-@test "xm-sample: --help and --version" {
+@test "xm-sample: a --procfs, --sysfs or --rootfs that is no directory: one line, status 2, at once" {
+	touch file
+	while IFS='|' read -r args message; do
+		eval "set -- $args"
+		run -2 --separate-stderr timeout 5 xm-sample -i 1000000 "$@"
+		assert_equal "$stderr" "xm-sample: $message"
+		assert_output ""
+	done <<-CASES
+	--procfs nowhere|--procfs: "nowhere": No such file or directory
+	--procfs $FIX/host-t0/proc --procfs nowhere/proc --start 0|--procfs: "nowhere/proc": No such file or directory
+	--sysfs file|--sysfs: "file": Not a directory
+	--rootfs ''|--rootfs: "": No such file or directory
+	--rootfs nowhere -m cpu|--rootfs: "nowhere": No such file or directory
+	CASES
+}
+
+@test "xm-sample: --help: the synopsis, then a line for each option, on stdout" {
+	run -2 --separate-stderr xm-sample --frobnicate
+	usage=$(sed 1d <<< "$stderr")
 	run -0 --separate-stderr xm-sample --help
-	assert_line --index 0 'usage: xm-sample [-H] [-i seconds] [-m families] [-n count] [-P name]...'
 	assert_equal "$stderr" ""
+	assert_equal "$(head -n "$(wc -l <<< "$usage")" <<< "$output")" "$usage"
+	# each option once, at the start of its line, and the same as the page's OPTIONS
+	grep -oE '^ +(-[a-zA-Z], )?--[a-z-]+ ' <<< "$output" | sed 's/.*--//; s/ $//' | sort > help-opts
+	sed -n '/^\.Sh OPTIONS/,/^\.Sh /p' "$MAN/xm-sample.1" |
+	    sed -n 's/^\.It .*Fl \\-\([a-z-]*\).*/\1/p' | sort > page-opts
+	diff -u page-opts help-opts
+	assert_equal "$(wc -l < help-opts)" 20
+	assert_equal "$(sort -u help-opts | wc -l)" 20
+}
+
+@test "xm-sample: --version" {
 	run -0 --separate-stderr xm-sample --version
 	assert_output --regexp '^xm-sample [0-9]+\.[0-9]+\.[0-9]+$'
 }
@@ -347,9 +724,9 @@ $usage"
 @test "xm-sample: the header comes first; -H leaves it out" {
 	run -0 --separate-stderr snap -m load
 	assert_line --index 0 '#ts	host	metric	value'
-	assert_equal "${#lines[@]}" 4
+	assert_equal "${#lines[@]}" 7
 	run -0 --separate-stderr snap -m load --no-header
-	assert_equal "${#lines[@]}" 3
+	assert_equal "${#lines[@]}" 6
 }
 
 @test "xm-sample: live on this machine: every default family that applies, nothing on stderr" {

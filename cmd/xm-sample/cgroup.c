@@ -307,8 +307,7 @@ static void
 cgroup_sample(void *st, struct sampler *s)
 {
 	struct cgroup *cg = st;
-	unsigned long long usage, inactive, ns;
-	double used;
+	unsigned long long usage, inactive, used, ns;
 
 	if (cg->has_mem && s->report) {
 		if (cg->mem_limit != 0 || (cg->mem_wait -= s->dt) <= 0) {
@@ -320,11 +319,11 @@ cgroup_sample(void *st, struct sampler *s)
 			if (read_key(s, &cg->mem.stat, cg->mem.v2 ? "inactive_file" :
 			    "total_inactive_file", &inactive) == -1)
 				inactive = 0;
-			used = inactive < usage ? (double)(usage - inactive) : 0;
-			sampler_put(s, "cgroup_memory_used_bytes", used);
-			sampler_put(s, "cgroup_memory_limit_bytes", (double)cg->mem_limit);
+			used = inactive < usage ? usage - inactive : 0;
+			sampler_put_u64(s, "cgroup_memory_used_bytes", used);
+			sampler_put_u64(s, "cgroup_memory_limit_bytes", cg->mem_limit);
 			sampler_put(s, "cgroup_memory_usage_percent",
-			    100.0 * used / (double)cg->mem_limit);
+			    100.0 * (double)used / (double)cg->mem_limit);
 		}
 	}
 	if (!cg->has_cpu)
@@ -341,7 +340,7 @@ cgroup_sample(void *st, struct sampler *s)
 	}
 	if (cg->cpu.v2)
 		ns *= 1000;
-	if (s->report && cg->have_prev && ns >= cg->prev_ns && s->dt > 0)
+	if (s->report && s->rates && cg->have_prev && ns >= cg->prev_ns && s->dt > 0)
 		sampler_put(s, "cgroup_cpu_usage_percent",
 		    100.0 * (double)(ns - cg->prev_ns) / 1e9 / s->dt / cg->cpus);
 	cg->prev_ns = ns;

@@ -25,7 +25,6 @@ struct cpu {
 };
 
 struct cpus {
-	struct pfile f;
 	struct cpu all;
 	struct cpu *cpu;	/* indexed by CPU number */
 	size_t	 ncpu;
@@ -39,7 +38,6 @@ cpu_open(struct sampler *s)
 	struct cpus *c = xm_calloc(1, sizeof *c);
 	int m;
 
-	pfile_init(&c->f, ROOT_PROC, "stat");
 	c->per_cpu = s->o->per_cpu;
 	c->hz = (double)sysconf(_SC_CLK_TCK);
 	for (m = 0; m < NMETRIC; m++)
@@ -118,12 +116,12 @@ cpu_sample(void *st, struct sampler *s)
 	c->all.have_cur = 0;
 	for (i = 0; i < c->ncpu; i++)
 		c->cpu[i].have_cur = 0;
-	if (pfile_read(&s->src, &c->f) == -1) {
-		sampler_fail(s, FAM_CPU, &c->f, strerror(errno));
+	if (sampler_stat(s) == -1) {
+		sampler_fail(s, FAM_CPU, &s->stat, strerror(errno));
 		goto rotate;
 	}
-	end = c->f.buf + c->f.len;
-	for (line = c->f.buf; line < end && strncmp(line, "cpu", 3) == 0;
+	end = s->stat.buf + s->stat.len;
+	for (line = s->stat.buf; line < end && strncmp(line, "cpu", 3) == 0;
 	    line = next_line(line, end)) {
 		p = line + 3;
 		if (*p == ' ') {
@@ -146,9 +144,10 @@ cpu_sample(void *st, struct sampler *s)
 		slot->have_cur = k >= IOWAIT + 1;
 	}
 	if (!c->all.have_cur)
-		sampler_fail(s, FAM_CPU, &c->f, "no \"cpu\" line");
+		sampler_fail(s, FAM_CPU, &s->stat, "no \"cpu\" line");
 
-	if (s->report) {
+	/* One --procfs snapshot has no interval to measure over. */
+	if (s->report && s->rates) {
 		max = 2 * 65536 * c->hz * s->dt;
 		cpu_compute(&c->all, max);
 		for (i = 0; i < c->ncpu; i++)
@@ -175,7 +174,6 @@ cpu_close(void *st)
 {
 	struct cpus *c = st;
 
-	pfile_free(&c->f);
 	free(c->cpu);
 	free(c);
 }

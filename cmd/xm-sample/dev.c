@@ -3,9 +3,12 @@
  * between reads, each with its counters from the previous read and its
  * series identifiers built once.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "dev.h"
 #include "sample.h"
@@ -91,6 +94,8 @@ devtab_put_rates(struct devtab *t, struct sampler *s, int m, int c)
 	size_t i;
 	double r;
 
+	if (!s->rates)
+		return;
 	for (i = 0; i < t->n; i++) {
 		d = &t->d[i];
 		if (d->skip || d->idle || !d->have_prev)
@@ -99,6 +104,57 @@ devtab_put_rates(struct devtab *t, struct sampler *s, int m, int c)
 		if (!isnan(r))
 			sampler_put(s, d->metric[m], r);
 	}
+}
+
+/*
+ * The host's total of counter c a second, unlabelled, beside the devices'
+ * own series: over the devices marked real, or every one when all is
+ * set.  A device without a rate this interval (new, or its counter went
+ * back) is left out of it; with none to sum, there is no total.
+ */
+void
+devtab_put_total(struct devtab *t, struct sampler *s, const char *metric, int c,
+    int all)
+{
+	struct dev *d;
+	size_t i, n = 0;
+	double sum = 0, r;
+
+	if (!s->rates)
+		return;
+	for (i = 0; i < t->n; i++) {
+		d = &t->d[i];
+		if (d->skip || !d->have_prev || !(all || d->real))
+			continue;
+		r = rate(d->prev[c], d->cur[c], s->dt);
+		if (!isnan(r)) {
+			sum += r;
+			n++;
+		}
+	}
+	if (n != 0)
+		sampler_put(s, metric, sum);
+}
+
+/*
+ * Whether the device at path under the --sysfs root (block/dm-0,
+ * class/net/veth1) is one the kernel made of others or of nothing: its
+ * link resolves under devices/virtual, as device-mapper, md, loop, zram,
+ * ram, lo, veth, bridges, tun and vlans do; a disk or an interface on a
+ * bus resolves under that bus.  1 virtual, 0 on a bus, -1 no link to
+ * tell by (no such entry, or sysfs before 2.6.25 made them directories).
+ */
+int
+sys_virtual(struct sampler *s, const char *path)
+{
+	char to[512];
+	ssize_t n;
+	int root = src_rootfd(&s->src, ROOT_SYS);
+
+	if (root == -1 || (n = readlinkat(root, path, to, sizeof to - 1)) == -1)
+		return -1;
+	to[n] = '\0';
+	return strstr(to, "devices/virtual/") != NULL;
 }
 
 /* This read's counters become the previous ones. */

@@ -18,6 +18,7 @@ struct dev {
 	int	 seen;		/* in the latest read */
 	int	 skip;		/* never reported: a partition, say */
 	int	 idle;		/* not reported now: never used yet */
+	int	 real;		/* counted in the host's total: no stacked or virtual one */
 };
 
 struct devtab {
@@ -31,6 +32,8 @@ void	 devtab_init(struct devtab *, const char *const *, int);
 struct dev *devtab_get(struct devtab *, const char *, size_t, int *);
 void	 devtab_sweep(struct devtab *);
 void	 devtab_put_rates(struct devtab *, struct sampler *, int, int);
+void	 devtab_put_total(struct devtab *, struct sampler *, const char *, int, int);
+int	 sys_virtual(struct sampler *, const char *);
 void	 devtab_rotate(struct devtab *);
 void	 devtab_free(struct devtab *);
 

@@ -2,30 +2,49 @@
 #include <sys/statvfs.h>
 
 #include <errno.h>
+#include <fnmatch.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "sample.h"
 #include "xm.h"
 
-enum { M_TOTAL, M_USED, M_PERCENT, NMETRIC };
+enum { M_TOTAL, M_USED, M_AVAIL, M_FREE, M_PERCENT, NMETRIC };
+enum { NBYTES = M_PERCENT };	/* the metrics before it are bytes */
 
 static const char *const names[NMETRIC] = {
-	"disk_total_bytes", "disk_used_bytes", "disk_usage_percent"
+	"disk_total_bytes", "disk_used_bytes", "disk_avail_bytes",
+	"disk_free_bytes", "disk_usage_percent"
 };
 
 /*
  * Filesystems that hold no user data: kernel interfaces, memory-backed
- * ones, and read-only images that are full by design (a squashfs snap
- * at 100% is no alarm).  node_exporter leaves out much the same.
+ * ones, the union mounts of containers' roots (overlay), and read-only
+ * images that are full by design (a squashfs snap at 100% is no alarm).
+ * node_exporter's fs-types-exclude is all among them.
  */
 static const char *const pseudo[] = {
 	"autofs", "binfmt_misc", "bpf", "cgroup", "cgroup2", "configfs",
 	"debugfs", "devfs", "devpts", "devtmpfs", "efivarfs", "erofs",
 	"fuse.gvfsd-fuse", "fuse.lxcfs", "fuse.portal", "fusectl", "hugetlbfs",
-	"iso9660", "mqueue", "nsfs", "proc", "pstore", "ramfs", "rootfs",
-	"rpc_pipefs", "securityfs", "selinuxfs", "squashfs", "sysfs", "tmpfs",
-	"tracefs",
+	"iso9660", "mqueue", "nsfs", "overlay", "proc", "procfs", "pstore",
+	"ramfs", "rootfs", "rpc_pipefs", "securityfs", "selinuxfs", "squashfs",
+	"sysfs", "tmpfs", "tracefs",
+};
+
+/*
+ * Mountpoints of the kernel's and the container runtimes' own: node_exporter's
+ * mount-points-exclude, ^/(dev|proc|run/credentials/.+|sys|var/lib/docker/.+|
+ * var/lib/containers/storage/.+)($|/), as globs (a * matches / too), and
+ * where Docker, containerd, Podman and the kubelet mount what their
+ * containers see: every container would otherwise add a filesystem.
+ */
+static const char *const skip_at[] = {
+	"/dev", "/dev/*", "/proc", "/proc/*", "/sys", "/sys/*",
+	"/run/credentials/*", "/run/containerd/*", "/run/docker/*",
+	"/var/lib/containerd/*", "/var/lib/containers/*", "/var/lib/docker/*",
+	"/var/lib/kubelet/*",
 };
 
 /*
@@ -41,13 +60,16 @@ static const char *const remote[] = {
 
 struct fs {
 	char	*dev;
-	char	*mnt;
+	char	*mnt;		/* as the host has it: the label */
+	char	*path;		/* where it is measured: under --rootfs */
 	char	*metric[NMETRIC];
-	double	 v[NMETRIC];
+	unsigned long long v[NBYTES];
+	double	 percent;
 	int	 ok;
 };
 
 struct disk {
+	const struct sample_opts *o;
 	struct pfile f;
 	char	*seen;		/* the mounts text the list was made from */
 	size_t	 seenlen;
@@ -60,24 +82,97 @@ disk_open(struct sampler *s)
 {
 	struct disk *d = xm_calloc(1, sizeof *d);
 
-	(void)s;
+	d->o = s->o;
 	pfile_init(&d->f, ROOT_PROC, "mounts");
 	d->f.multi = 1;
 	return d;
 }
 
 static int
-is_pseudo(const char *type)
+in_list(const char *const *list, size_t n, const char *type)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof pseudo / sizeof pseudo[0]; i++)
-		if (strcmp(type, pseudo[i]) == 0)
-			return 1;
-	for (i = 0; i < sizeof remote / sizeof remote[0]; i++)
-		if (strcmp(type, remote[i]) == 0)
+	for (i = 0; i < n; i++)
+		if (strcmp(type, list[i]) == 0)
 			return 1;
 	return 0;
+}
+
+static int
+any_glob(const char *const *glob, size_t n, const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (fnmatch(glob[i], s, 0) == 0)
+			return 1;
+	return 0;
+}
+
+/* Given excludes win; then given includes; then the defaults. */
+static int
+passes(const struct globs *incl, const struct globs *excl, int by_default,
+    const char *s)
+{
+	if (any_glob(excl->v, excl->n, s))
+		return 0;
+	if (any_glob(incl->v, incl->n, s))
+		return 1;
+	return !by_default;
+}
+
+static int
+wanted(const struct sample_opts *o, const char *mnt, const char *type)
+{
+	return passes(&o->mount_incl, &o->mount_excl,
+	    any_glob(skip_at, sizeof skip_at / sizeof skip_at[0], mnt), mnt) &&
+	    passes(&o->type_incl, &o->type_excl,
+	    in_list(pseudo, sizeof pseudo / sizeof pseudo[0], type) ||
+	    in_list(remote, sizeof remote / sizeof remote[0], type), type);
+}
+
+/*
+ * With --rootfs the host's own table is wanted: that of its PID 1
+ * (node_exporter's choice), the reader's own when there is no such
+ * file (hidepid) or no PID 1 in a copy; and each snapshot of
+ * /proc is asked again.
+ */
+static int
+table_read(struct sampler *s, struct disk *d)
+{
+	if (d->o->rootfs == NULL)
+		return pfile_read(&s->src, &d->f);
+	if (d->f.gen != s->src.gen[ROOT_PROC]) {
+		pfile_close(&d->f);
+		d->f.path = "1/mounts";
+	}
+	if (pfile_read(&s->src, &d->f) == 0)
+		return 0;
+	if (strcmp(d->f.path, "1/mounts") != 0)
+		return -1;
+	pfile_close(&d->f);
+	d->f.path = "mounts";
+	return pfile_read(&s->src, &d->f);
+}
+
+/*
+ * The host's mountpoint, from one under --rootfs as a container sees the
+ * host's tree (node_exporter's rootfsStripPrefix): /host/home is /home.
+ */
+static const char *
+host_view(const char *rootfs, const char *mnt)
+{
+	size_t n;
+
+	if (rootfs == NULL)
+		return mnt;
+	n = strlen(rootfs);
+	if (strncmp(mnt, rootfs, n) != 0)
+		return mnt;
+	if (mnt[n] == '\0')
+		return "/";
+	return mnt[n] == '/' ? mnt + n : mnt;
 }
 
 /* Cut the next blank-separated field, undoing the \040-style escapes. */
@@ -114,6 +209,7 @@ fs_clear(struct fs *f)
 
 	free(f->dev);
 	free(f->mnt);
+	free(f->path);
 	for (m = 0; m < NMETRIC; m++)
 		free(f->metric[m]);
 }
@@ -138,7 +234,7 @@ list_add(struct disk *d, const char *dev, const char *mnt, int hidden)
 	char buf[METRIC_MAX];
 	const char *lab[] = { "mountpoint", mnt, NULL };
 	struct fs *f = NULL;
-	size_t i;
+	size_t i, n;
 	int m;
 
 	for (i = 0; i < d->n; i++) {
@@ -160,6 +256,11 @@ list_add(struct disk *d, const char *dev, const char *mnt, int hidden)
 	memset(f, 0, sizeof *f);
 	f->dev = xm_strdup(dev);
 	f->mnt = xm_strdup(mnt);
+	if (d->o->rootfs != NULL) {
+		n = strlen(d->o->rootfs) + strlen(mnt) + 1;
+		f->path = xm_malloc(n);
+		snprintf(f->path, n, "%s%s", d->o->rootfs, mnt);
+	}
 	for (m = 0; m < NMETRIC; m++) {
 		metric_build(buf, sizeof buf, names[m], lab);
 		f->metric[m] = xm_strdup(buf);
@@ -200,6 +301,7 @@ static void
 list_make(struct disk *d, char *text)
 {
 	char *line, *next, *p, *dev, *mnt, *type;
+	const char *host;
 
 	list_clear(d);
 	for (line = text; *line != '\0'; line = next) {
@@ -211,23 +313,56 @@ list_make(struct disk *d, char *text)
 		if ((dev = field(&p)) == NULL || (mnt = field(&p)) == NULL ||
 		    (type = field(&p)) == NULL)
 			continue;
-		list_add(d, dev, mnt, is_pseudo(type));
+		host = host_view(d->o->rootfs, mnt);
+		list_add(d, dev, host, !wanted(d->o, host, type));
 	}
 	list_dedup(d);
+}
+
+/* a * b, or -1 past 2^64. */
+static int
+mul(unsigned long long a, unsigned long long b, unsigned long long *p)
+{
+	return __builtin_mul_overflow(a, b, p) ? -1 : 0;
+}
+
+/*
+ * df's figures, in bytes, exact: size, used (size less free), free, and
+ * avail (what users other than root may still fill).  0, or -1 for a
+ * filesystem statvfs refuses (a FUSE mount of another user) or without
+ * a size, which df leaves out too.
+ */
+static int
+measure(struct fs *f)
+{
+	struct statvfs sv;
+	double used, avail;
+
+	if (statvfs(f->path ? f->path : f->mnt, &sv) != 0 || sv.f_blocks == 0 ||
+	    sv.f_bfree > sv.f_blocks ||
+	    mul(sv.f_blocks, sv.f_frsize, &f->v[M_TOTAL]) == -1 ||
+	    mul(sv.f_blocks - sv.f_bfree, sv.f_frsize, &f->v[M_USED]) == -1 ||
+	    mul(sv.f_bavail, sv.f_frsize, &f->v[M_AVAIL]) == -1 ||
+	    mul(sv.f_bfree, sv.f_frsize, &f->v[M_FREE]) == -1 ||
+	    f->v[M_TOTAL] == 0)
+		return -1;
+	/* df's Use%, unrounded: of what users may fill, root's blocks aside. */
+	used = (double)f->v[M_USED];
+	avail = (double)f->v[M_AVAIL];
+	f->percent = used + avail > 0 ? 100.0 * used / (used + avail) : 0;
+	return 0;
 }
 
 static void
 disk_sample(void *st, struct sampler *s)
 {
 	struct disk *d = st;
-	struct statvfs sv;
-	double used, avail;
 	size_t i;
 	int m;
 
 	if (!pfile_changed(&s->src, &d->f))
 		goto report;
-	if (pfile_read(&s->src, &d->f) == -1) {
+	if (table_read(s, d) == -1) {
 		sampler_fail(s, FAM_DISK, &d->f, strerror(errno));
 		return;
 	}
@@ -241,24 +376,14 @@ disk_sample(void *st, struct sampler *s)
 report:
 	if (!s->report)
 		return;
-	for (i = 0; i < d->n; i++) {
-		struct fs *f = &d->fs[i];
-
-		/* Unreadable (a FUSE mount of another user) or sizeless: as df, skip. */
-		f->ok = statvfs(f->mnt, &sv) == 0 && sv.f_blocks > 0;
-		if (!f->ok)
-			continue;
-		f->v[M_TOTAL] = (double)sv.f_blocks * (double)sv.f_frsize;
-		used = (double)(sv.f_blocks - sv.f_bfree) * (double)sv.f_frsize;
-		avail = (double)sv.f_bavail * (double)sv.f_frsize;
-		f->v[M_USED] = used;
-		/* df's Use%: of what users may fill, blocks reserved for root aside. */
-		f->v[M_PERCENT] = used + avail > 0 ? 100.0 * used / (used + avail) : 0;
-	}
+	for (i = 0; i < d->n; i++)
+		d->fs[i].ok = measure(&d->fs[i]) == 0;
 	for (m = 0; m < NMETRIC; m++)
 		for (i = 0; i < d->n; i++)
-			if (d->fs[i].ok)
-				sampler_put(s, d->fs[i].metric[m], d->fs[i].v[m]);
+			if (d->fs[i].ok && m < NBYTES)
+				sampler_put_u64(s, d->fs[i].metric[m], d->fs[i].v[m]);
+			else if (d->fs[i].ok)
+				sampler_put(s, d->fs[i].metric[m], d->fs[i].percent);
 }
 
 static void

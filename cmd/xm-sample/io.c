@@ -1,4 +1,8 @@
-/* io.c: bytes read and written per second by whole disks, /proc/diskstats. */
+/*
+ * io.c: bytes read and written per second by whole disks, /proc/diskstats,
+ * and by the host: the disks that are not made of others (an LVM volume
+ * on sda) or of memory, so that each byte counts once.
+ */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -35,10 +39,11 @@ io_open(struct sampler *s)
 /*
  * Whole disks are the entries of /sys/block; partitions are not.  A
  * name with '/' (cciss/c0d0) appears there with '!'.  1: whole disk,
- * 0: partition, -1: no /sys/block to ask.
+ * 0: partition, -1: no /sys/block to ask.  Asked once a device, when it
+ * first shows, as is whether it is real (sys_virtual).
  */
 static int
-is_whole_disk(struct sampler *s, const char *name)
+classify(struct sampler *s, struct dev *d)
 {
 	char path[80];
 	char *p;
@@ -46,12 +51,15 @@ is_whole_disk(struct sampler *s, const char *name)
 
 	if (root == -1)
 		return -1;
-	snprintf(path, sizeof path, "block/%s", name);
+	snprintf(path, sizeof path, "block/%s", d->name);
 	for (p = path + 6; *p; p++)
 		if (*p == '/')
 			*p = '!';
-	if (faccessat(root, path, F_OK, 0) == 0)
+	if (faccessat(root, path, F_OK, 0) == 0) {
+		/* no link to tell by (old sysfs): counted, as a disk of its own */
+		d->real = sys_virtual(s, path) != 1;
 		return 1;
+	}
 	return faccessat(root, "block", F_OK, 0) == 0 ? 0 : -1;
 }
 
@@ -91,7 +99,7 @@ io_sample(void *st, struct sampler *s)
 		if ((d = devtab_get(&io->t, name, len, &is_new)) == NULL)
 			continue;
 		if (is_new) {
-			if ((whole = is_whole_disk(s, d->name)) == -1) {
+			if ((whole = classify(s, d)) == -1) {
 				sampler_warn(s, FAM_IO, "%s/block: %s; io metrics skipped",
 				    s->src.dirs[ROOT_SYS][s->src.cur[ROOT_SYS]],
 				    strerror(ENOENT));
@@ -106,9 +114,12 @@ io_sample(void *st, struct sampler *s)
 		d->idle = v[1] == 0 && v[5] == 0;
 	}
 	devtab_sweep(&io->t);
-	if (s->report)
-		for (m = 0; m < NMETRIC; m++)
+	if (s->report) {
+		for (m = 0; m < NMETRIC; m++) {
+			devtab_put_total(&io->t, s, names[m], m, 0);
 			devtab_put_rates(&io->t, s, m, m);
+		}
+	}
 	devtab_rotate(&io->t);
 }
 

@@ -1,4 +1,8 @@
-/* load.c: load averages from /proc/loadavg. */
+/*
+ * load.c: load averages from /proc/loadavg, and each divided by the CPUs
+ * online, the "cpuN" lines of /proc/stat under the same root (what
+ * node-mixin divides by: the count of node_cpu_seconds_total{mode="idle"}).
+ */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,14 +24,32 @@ load_open(struct sampler *s)
 	return l;
 }
 
+/* The "cpuN" lines that open /proc/stat, one per CPU online; 0 for none. */
+static unsigned long
+online_cpus(const struct pfile *f)
+{
+	const char *line, *end = f->buf + f->len;
+	unsigned long n = 0;
+
+	for (line = f->buf; line < end && strncmp(line, "cpu", 3) == 0;
+	    line = next_line(line, end))
+		if (line[3] >= '0' && line[3] <= '9')
+			n++;
+	return n;
+}
+
 static void
 load_sample(void *st, struct sampler *s)
 {
 	static const char *const names[3] = { "load1", "load5", "load15" };
+	static const char *const per_cpu[3] = {
+		"load1_per_cpu", "load5_per_cpu", "load15_per_cpu"
+	};
 	struct load *l = st;
+	unsigned long ncpu = 0;
 	double v[3];
 	char tok[32];
-	const char *p;
+	const char *p, *why = NULL;
 	size_t n;
 	int i;
 
@@ -53,9 +75,21 @@ load_sample(void *st, struct sampler *s)
 		sampler_fail(s, FAM_LOAD, &l->f, "not three load averages");
 		return;
 	}
-	if (s->report)
-		for (i = 0; i < 3; i++)
-			sampler_put(s, names[i], v[i]);
+	if (!s->report)
+		return;
+	for (i = 0; i < 3; i++)
+		sampler_put(s, names[i], v[i]);
+	if (sampler_stat(s) == -1)
+		why = strerror(errno);
+	else if ((ncpu = online_cpus(&s->stat)) == 0)
+		why = "no \"cpuN\" line";
+	if (why != NULL) {
+		sampler_warn(s, FAM_LOAD, "%s/%s: %s; load per CPU skipped",
+		    s->src.dirs[ROOT_PROC][s->src.cur[ROOT_PROC]], s->stat.path, why);
+		return;
+	}
+	for (i = 0; i < 3; i++)
+		sampler_put(s, per_cpu[i], v[i] / (double)ncpu);
 }
 
 static void

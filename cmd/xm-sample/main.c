@@ -1,7 +1,10 @@
 /* xm-sample: print this machine's performance metrics as xm records, every interval. */
 #include <sys/utsname.h>
+#include <sys/vfs.h>
 
 #include <err.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
@@ -10,12 +13,15 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <linux/magic.h>
+
 #include "sample.h"
 #include "xm.h"
 
 enum {
-	OPT_HOST = CHAR_MAX + 1, OPT_PER_CPU, OPT_PROCFS, OPT_SEED, OPT_START,
-	OPT_SYNTHETIC, OPT_SYSFS
+	OPT_FSTYPE_EXCLUDE = CHAR_MAX + 1, OPT_FSTYPE_INCLUDE, OPT_HOST,
+	OPT_MOUNT_EXCLUDE, OPT_MOUNT_INCLUDE, OPT_PER_CPU, OPT_PROCFS, OPT_ROOTFS,
+	OPT_SEED, OPT_START, OPT_SYNTHETIC, OPT_SYSFS
 };
 
 static const struct option longopts[] = {
@@ -27,9 +33,14 @@ static const struct option longopts[] = {
 	{ "name",	required_argument,	NULL, 'P' },
 	{ "pid",	required_argument,	NULL, 'p' },
 	{ "version",	no_argument,		NULL, 'V' },
+	{ "fstype-exclude", required_argument,	NULL, OPT_FSTYPE_EXCLUDE },
+	{ "fstype-include", required_argument,	NULL, OPT_FSTYPE_INCLUDE },
 	{ "host",	required_argument,	NULL, OPT_HOST },
+	{ "mount-exclude", required_argument,	NULL, OPT_MOUNT_EXCLUDE },
+	{ "mount-include", required_argument,	NULL, OPT_MOUNT_INCLUDE },
 	{ "per-cpu",	no_argument,		NULL, OPT_PER_CPU },
 	{ "procfs",	required_argument,	NULL, OPT_PROCFS },
+	{ "rootfs",	required_argument,	NULL, OPT_ROOTFS },
 	{ "seed",	required_argument,	NULL, OPT_SEED },
 	{ "start",	required_argument,	NULL, OPT_START },
 	{ "synthetic",	no_argument,		NULL, OPT_SYNTHETIC },
@@ -37,21 +48,60 @@ static const struct option longopts[] = {
 	{ NULL, 0, NULL, 0 }
 };
 
+static const char synopsis[] =
+    "usage: xm-sample [-H] [-i seconds] [-m families] [-n count] [-P name]...\n"
+    "                 [-p pid]... [--host name] [--per-cpu] [--procfs dir]...\n"
+    "                 [--sysfs dir]... [--rootfs dir] [--mount-include glob]...\n"
+    "                 [--mount-exclude glob]... [--fstype-include glob]...\n"
+    "                 [--fstype-exclude glob]... [--synthetic [--seed n]]\n"
+    "                 [--start ts]\n";
+
 static void
-usage(FILE *f, int status)
+usage(void)
 {
-	fprintf(f,
-	    "usage: xm-sample [-H] [-i seconds] [-m families] [-n count] [-P name]...\n"
-	    "                 [-p pid]... [--host name] [--per-cpu] [--procfs dir]...\n"
-	    "                 [--sysfs dir]... [--synthetic [--seed n]] [--start ts]\n");
-	exit(status);
+	fputs(synopsis, stderr);
+	exit(XM_EXIT_USAGE);
+}
+
+/* --help: the synopsis, then a line an option, as sar and GNU tools have it. */
+static void
+help(void)
+{
+	fputs(synopsis, stdout);
+	fputs("\n"
+	    "Print this machine's performance metrics as xm records, every interval.\n"
+	    "\n"
+	    "  -H, --no-header            leave out the header line\n"
+	    "  -i, --interval seconds     a set every interval, 1ms to 1000000s (default 1)\n"
+	    "  -m, --families list        only these families, comma-separated (see METRICS)\n"
+	    "  -n, --count count          stop after count sets (default: go on)\n"
+	    "  -P, --name name            watch the processes of this command name\n"
+	    "  -p, --pid pid              watch this process\n"
+	    "      --host name            the host field (default: uname -n)\n"
+	    "      --per-cpu              the cpu family for each CPU too, cpu=\"N\"\n"
+	    "      --procfs dir           read dir as /proc; given again, a copy a set\n"
+	    "      --sysfs dir            read dir as /sys; given again, a copy a set\n"
+	    "      --rootfs dir           measure the filesystems mounted under dir\n"
+	    "      --mount-include glob   report filesystems mounted where glob matches\n"
+	    "      --mount-exclude glob   leave out filesystems mounted where glob matches\n"
+	    "      --fstype-include glob  report filesystems of the types glob matches\n"
+	    "      --fstype-exclude glob  leave out filesystems of the types glob matches\n"
+	    "      --synthetic            lifelike made-up data instead of this machine's\n"
+	    "      --seed n               the made-up data's seed (default: from the clock)\n"
+	    "      --start ts             stamp set k ts + k * interval and never sleep\n"
+	    "  -h, --help                 print this help and exit\n"
+	    "  -V, --version              print the version and exit\n"
+	    "\n"
+	    "The metrics, the filesystems left out, and examples: man xm-sample.\n",
+	    stdout);
+	exit(xm_close_stdout());
 }
 
 static void
 bad(const char *opt, const char *arg, const char *what)
 {
 	xm_bad_arg(opt, arg, what);
-	usage(stderr, XM_EXIT_USAGE);
+	usage();
 }
 
 static unsigned
@@ -83,13 +133,43 @@ append(const char ***list, size_t *n, const char *s)
 	(*list)[(*n)++] = s;
 }
 
+static void
+append_glob(struct globs *g, const char *opt, const char *s)
+{
+	if (*s == '\0')
+		bad(opt, s, "not a glob");
+	append(&g->v, &g->n, s);
+}
+
+/*
+ * A directory to read from: there, and a directory, or one line and
+ * exit 2 at once, not a warning a set later.  1 when it is a mounted
+ * proc filesystem (live), 0 for a plain directory (a copy).
+ */
+static int
+check_dir(const char *opt, const char *dir)
+{
+	struct statfs sf;
+	int fd, live;
+
+	if ((fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC)) == -1) {
+		xm_bad_arg(opt, dir, strerror(errno));
+		exit(XM_EXIT_USAGE);
+	}
+	live = fstatfs(fd, &sf) == 0 && sf.f_type == PROC_SUPER_MAGIC;
+	close(fd);
+	return live;
+}
+
 int
 main(int argc, char *argv[])
 {
 	struct sample_opts o = { .interval = 1, .header = 1 };
 	struct utsname un;
 	unsigned long long n;
-	int ch, status, seeded = 0;
+	char *rootfs = NULL;
+	size_t i;
+	int ch, status, seeded = 0, live = 0;
 
 	xm_init(argv);
 	while ((ch = getopt_long(argc, argv, "Hhi:m:n:P:p:V", longopts, NULL)) != -1) {
@@ -98,7 +178,7 @@ main(int argc, char *argv[])
 			o.header = 0;
 			break;
 		case 'h':
-			usage(stdout, XM_EXIT_OK);
+			help();
 			break;
 		case 'i':
 			if (num_parse_seconds(optarg, &o.interval) != 0 ||
@@ -126,6 +206,18 @@ main(int argc, char *argv[])
 		case 'V':
 			xm_version();
 			break;
+		case OPT_FSTYPE_EXCLUDE:
+			append_glob(&o.type_excl, "--fstype-exclude", optarg);
+			break;
+		case OPT_FSTYPE_INCLUDE:
+			append_glob(&o.type_incl, "--fstype-include", optarg);
+			break;
+		case OPT_MOUNT_EXCLUDE:
+			append_glob(&o.mount_excl, "--mount-exclude", optarg);
+			break;
+		case OPT_MOUNT_INCLUDE:
+			append_glob(&o.mount_incl, "--mount-include", optarg);
+			break;
 		case OPT_HOST:
 			if (*optarg == '\0' || strpbrk(optarg, "\t\r\n") != NULL)
 				bad("--host", optarg, "not a host name");
@@ -136,6 +228,9 @@ main(int argc, char *argv[])
 			break;
 		case OPT_PROCFS:
 			append(&o.procfs, &o.nprocfs, optarg);
+			break;
+		case OPT_ROOTFS:
+			o.rootfs = optarg;
 			break;
 		case OPT_SEED:
 			if (num_parse_count(optarg, ULLONG_MAX, &o.seed) != 0)
@@ -154,20 +249,25 @@ main(int argc, char *argv[])
 			append(&o.sysfs, &o.nsysfs, optarg);
 			break;
 		default:
-			usage(stderr, XM_EXIT_USAGE);
+			usage();
 		}
 	}
 	argc -= optind;
 	argv += optind;
 	if (argc != 0) {
 		warnx("%s: unexpected argument", argv[0]);
-		usage(stderr, XM_EXIT_USAGE);
+		usage();
+	}
+	/* Made-up times over live reads would divide real counts by made-up spans. */
+	if (o.simulated && !o.synthetic && o.nprocfs < 2) {
+		warnx("--start is for --synthetic, or --procfs given twice or more");
+		usage();
 	}
 
 	if (o.synthetic) {
 		if (o.npid || o.nname || (o.families & (FAM_BIT(FAM_PROCESS) | FAM_BIT(FAM_CGROUP)))) {
 			warnx("--synthetic makes no process or cgroup metrics");
-			usage(stderr, XM_EXIT_USAGE);
+			usage();
 		}
 		if (o.families == 0)
 			o.families = ~(FAM_BIT(FAM_PROCESS) | FAM_BIT(FAM_CGROUP));
@@ -176,11 +276,11 @@ main(int argc, char *argv[])
 	} else {
 		if (o.families & FAM_BIT(FAM_APP)) {
 			warnx("-m app: application metrics come only with --synthetic");
-			usage(stderr, XM_EXIT_USAGE);
+			usage();
 		}
 		if (seeded) {
 			warnx("--seed is for --synthetic");
-			usage(stderr, XM_EXIT_USAGE);
+			usage();
 		}
 		if (o.families == 0)
 			o.families = ~(FAM_BIT(FAM_PROCESS) | FAM_BIT(FAM_APP));
@@ -188,8 +288,23 @@ main(int argc, char *argv[])
 			o.families |= FAM_BIT(FAM_PROCESS);
 		else if (o.families & FAM_BIT(FAM_PROCESS)) {
 			warnx("-m process: name the processes with -p or -P");
-			usage(stderr, XM_EXIT_USAGE);
+			usage();
 		}
+		for (i = 0; i < o.nprocfs; i++)
+			live = check_dir("--procfs", o.procfs[i]);
+		for (i = 0; i < o.nsysfs; i++)
+			check_dir("--sysfs", o.sysfs[i]);
+		if (o.rootfs != NULL) {
+			check_dir("--rootfs", o.rootfs);
+			o.rootfs = rootfs = xm_strdup(o.rootfs);
+			/* "/host/" is "/host"; "/" is no root to measure under */
+			for (i = strlen(rootfs); i > 0 && rootfs[i - 1] == '/'; i--)
+				rootfs[i - 1] = '\0';
+			if (*rootfs == '\0')
+				o.rootfs = NULL;
+		}
+		/* One copy of /proc is one reading; a mounted one reads anew each set. */
+		o.snapshot = o.nprocfs == 1 && !live;
 	}
 	if (o.host == NULL) {
 		if (uname(&un) == -1)
@@ -203,6 +318,11 @@ main(int argc, char *argv[])
 	free(o.sysfs);
 	free(o.pids);
 	free(o.names);
+	free(rootfs);
+	free(o.mount_incl.v);
+	free(o.mount_excl.v);
+	free(o.type_incl.v);
+	free(o.type_excl.v);
 	if (xm_close_stdout() != 0)
 		status = XM_EXIT_FAIL;
 	return status;

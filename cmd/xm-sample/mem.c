@@ -41,7 +41,7 @@ mem_sample(void *st, struct sampler *s)
 	unsigned long long v[NKEY];
 	unsigned found = 0;
 	const char *line, *end, *colon, *p;
-	double total, avail, swap_total, swap_used;
+	unsigned long long avail, swap_used;
 	size_t len;
 	int k;
 
@@ -82,12 +82,12 @@ mem_sample(void *st, struct sampler *s)
 		    (1u << TOTAL | 1u << AVAILABLE) || v[TOTAL] == 0) {
 			sampler_fail(s, FAM_MEMORY, &m->f, "no MemTotal or MemAvailable");
 		} else if (s->report) {
-			total = (double)v[TOTAL];
-			avail = (double)(v[AVAILABLE] < v[TOTAL] ? v[AVAILABLE] : v[TOTAL]);
-			sampler_put(s, "memory_total_bytes", total);
-			sampler_put(s, "memory_available_bytes", avail);
-			sampler_put(s, "memory_used_bytes", total - avail);
-			sampler_put(s, "memory_usage_percent", percent(total - avail, total));
+			avail = v[AVAILABLE] < v[TOTAL] ? v[AVAILABLE] : v[TOTAL];
+			sampler_put_u64(s, "memory_total_bytes", v[TOTAL]);
+			sampler_put_u64(s, "memory_available_bytes", avail);
+			sampler_put_u64(s, "memory_used_bytes", v[TOTAL] - avail);
+			sampler_put(s, "memory_usage_percent",
+			    percent((double)(v[TOTAL] - avail), (double)v[TOTAL]));
 		}
 	}
 	if (m->fams & FAM_BIT(FAM_SWAP)) {
@@ -95,11 +95,10 @@ mem_sample(void *st, struct sampler *s)
 		    (1u << SWAPTOTAL | 1u << SWAPFREE)) {
 			sampler_fail(s, FAM_SWAP, &m->f, "no SwapTotal or SwapFree");
 		} else if (s->report) {
-			swap_total = (double)v[SWAPTOTAL];
-			swap_used = v[SWAPFREE] < v[SWAPTOTAL] ?
-			    (double)(v[SWAPTOTAL] - v[SWAPFREE]) : 0;
-			sampler_put(s, "swap_used_bytes", swap_used);
-			sampler_put(s, "swap_usage_percent", percent(swap_used, swap_total));
+			swap_used = v[SWAPFREE] < v[SWAPTOTAL] ? v[SWAPTOTAL] - v[SWAPFREE] : 0;
+			sampler_put_u64(s, "swap_used_bytes", swap_used);
+			sampler_put(s, "swap_usage_percent",
+			    percent((double)swap_used, (double)v[SWAPTOTAL]));
 		}
 	}
 }

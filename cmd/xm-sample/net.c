@@ -1,5 +1,11 @@
-/* net.c: interface traffic from /proc/net/dev, every interface but lo. */
+/*
+ * net.c: interface traffic from /proc/net/dev, every interface but lo;
+ * and the host's, over the interfaces on a bus, which all traffic that
+ * leaves the host goes out by: a veth, a bridge, a vlan, a bond or a
+ * tunnel carries bytes that a physical interface counts again.
+ */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -68,8 +74,9 @@ net_sample(void *st, struct sampler *s)
 	struct net *n = st;
 	const char *line, *end, *name;
 	unsigned long long v[2];
+	char path[96];
 	struct dev *d;
-	size_t len, i;
+	size_t len, i, nreal;
 	int is_new;
 
 	if (pfile_read(&s->src, &n->f) == -1) {
@@ -87,17 +94,29 @@ net_sample(void *st, struct sampler *s)
 			continue;
 		if ((d = devtab_get(&n->t, name, len, &is_new)) == NULL)
 			continue;
+		if (is_new) {
+			snprintf(path, sizeof path, "class/net/%s", d->name);
+			d->real = sys_virtual(s, path) == 0;
+		}
 		d->cur[RX] = v[RX];
 		d->cur[TX] = v[TX];
 	}
 	devtab_sweep(&n->t);
+	/*
+	 * Where none is on a bus (a container, whose eth0 is a veth; a copy
+	 * of /proc without its /sys), the host's total is over them all.
+	 */
+	for (nreal = i = 0; i < n->t.n; i++)
+		nreal += (size_t)n->t.d[i].real;
 	if (s->report) {
+		devtab_put_total(&n->t, s, names[M_RX_RATE], RX, nreal == 0);
 		devtab_put_rates(&n->t, s, M_RX_RATE, RX);
+		devtab_put_total(&n->t, s, names[M_TX_RATE], TX, nreal == 0);
 		devtab_put_rates(&n->t, s, M_TX_RATE, TX);
 		for (i = 0; i < n->t.n; i++)
-			sampler_put(s, n->t.d[i].metric[M_RX_TOTAL], (double)n->t.d[i].cur[RX]);
+			sampler_put_u64(s, n->t.d[i].metric[M_RX_TOTAL], n->t.d[i].cur[RX]);
 		for (i = 0; i < n->t.n; i++)
-			sampler_put(s, n->t.d[i].metric[M_TX_TOTAL], (double)n->t.d[i].cur[TX]);
+			sampler_put_u64(s, n->t.d[i].metric[M_TX_TOTAL], n->t.d[i].cur[TX]);
 	}
 	devtab_rotate(&n->t);
 }

@@ -1,4 +1,8 @@
-/* proc.c: CPU and resident memory of chosen processes, /proc/PID/stat. */
+/*
+ * proc.c: CPU and resident memory of chosen processes: CPU time from
+ * /proc/PID/stat, resident memory from /proc/PID/statm, as ps, top and
+ * psutil report it.
+ */
 #include <dirent.h>
 #include <err.h>
 #include <errno.h>
@@ -21,12 +25,13 @@ struct proc {
 	pid_t	 pid;
 	int	 by_name;	/* found by -P: dropped when its name changes */
 	char	 path[24];	/* "PID/stat" */
-	struct pfile f;
+	char	 mpath[24];	/* "PID/statm" */
+	struct pfile f, m;
 	char	 comm[64];	/* as the kernel has it, up to 15 bytes */
 	unsigned long long start;	/* starttime: tells a reused PID */
 	unsigned long long prev, cur;	/* utime + stime, clock ticks */
-	double	 rss;
-	int	 have_prev, ok;
+	unsigned long long rss;	/* bytes */
+	int	 have_prev, ok, have_rss;
 	char	 metric[NMETRIC][256];	/* empty: the name did not fit */
 };
 
@@ -34,7 +39,7 @@ struct procs {
 	struct proc **p;	/* each on its own: pfile points into it */
 	size_t	 n, cap;
 	double	 hz;
-	double	 page;
+	unsigned long long page;
 };
 
 static struct proc *
@@ -50,7 +55,9 @@ proc_add(struct procs *ps, pid_t pid, int by_name)
 	p->pid = pid;
 	p->by_name = by_name;
 	snprintf(p->path, sizeof p->path, "%d/stat", (int)pid);
+	snprintf(p->mpath, sizeof p->mpath, "%d/statm", (int)pid);
 	pfile_init(&p->f, ROOT_PROC, p->path);
+	pfile_init(&p->m, ROOT_PROC, p->mpath);
 	return p;
 }
 
@@ -61,7 +68,7 @@ proc_open(struct sampler *s)
 	size_t i;
 
 	ps->hz = (double)sysconf(_SC_CLK_TCK);
-	ps->page = (double)sysconf(_SC_PAGESIZE);
+	ps->page = (unsigned long long)sysconf(_SC_PAGESIZE);
 	for (i = 0; i < s->o->npid; i++)
 		proc_add(ps, s->o->pids[i], 0);
 	return ps;
@@ -146,11 +153,11 @@ proc_scan(struct procs *ps, struct sampler *s)
 /*
  * "pid (comm) state ppid ..." -- comm may hold blanks and parentheses,
  * so the fields are counted from the last ')'.  After it: utime is the
- * 12th, stime the 13th, starttime the 20th, rss the 22nd.
+ * 12th, stime the 13th, starttime the 20th.
  */
 static int
 parse_stat(const char *buf, size_t len, char comm[64],
-    unsigned long long *ticks, unsigned long long *start, unsigned long long *rss)
+    unsigned long long *ticks, unsigned long long *start)
 {
 	const char *open = memchr(buf, '(', len), *close, *q, *end = buf + len;
 	unsigned long long v;
@@ -172,7 +179,7 @@ parse_stat(const char *buf, size_t len, char comm[64],
 	while (q < end && *q != ' ')	/* the state letter */
 		q++;
 	*ticks = 0;
-	for (i = 2; i <= 22; i++) {
+	for (i = 2; i <= 20; i++) {
 		/* Some fields (tty_nr, priority, nice) may be negative: skip them whole. */
 		q = skip_space(q, end);
 		if (q < end && *q == '-')
@@ -183,9 +190,29 @@ parse_stat(const char *buf, size_t len, char comm[64],
 			*ticks += v;
 		else if (i == 20)
 			*start = v;
-		else if (i == 22)
-			*rss = v;
 	}
+	return 0;
+}
+
+/*
+ * Resident pages, the second number of statm: what ps -o rss, top's RES
+ * and psutil's rss are, in bytes.  stat's rss field is the same count on
+ * today's kernels but has been the approximate one on older ones.  0,
+ * or -1 when there is no such number or the bytes would not fit.
+ */
+static int
+read_rss(struct sampler *s, struct procs *ps, struct proc *p)
+{
+	const char *q, *end;
+	unsigned long long pages;
+
+	if (pfile_read(&s->src, &p->m) == -1)
+		return -1;
+	end = p->m.buf + p->m.len;
+	if ((q = parse_u64(p->m.buf, end, &pages)) == NULL ||
+	    parse_u64(q, end, &pages) == NULL || pages > ~0ULL / ps->page)
+		return -1;
+	p->rss = pages * ps->page;
 	return 0;
 }
 
@@ -207,7 +234,7 @@ proc_sample(void *st, struct sampler *s)
 {
 	struct procs *ps = st;
 	struct proc *p;
-	unsigned long long ticks, start = 0, rss = 0;
+	unsigned long long ticks, start = 0;
 	char comm[64], q[XM_QUOTE_MAX];
 	size_t i, o;
 	int m;
@@ -218,7 +245,7 @@ proc_sample(void *st, struct sampler *s)
 		p = ps->p[i];
 		p->ok = 0;
 		if (pfile_read(&s->src, &p->f) == -1 ||
-		    parse_stat(p->f.buf, p->f.len, comm, &ticks, &start, &rss) == -1 ||
+		    parse_stat(p->f.buf, p->f.len, comm, &ticks, &start) == -1 ||
 		    (p->comm[0] != '\0' && start != p->start)) {
 			/* Gone, or its PID already someone else's: a notice, no error. */
 			if (p->comm[0] != '\0')
@@ -237,7 +264,8 @@ proc_sample(void *st, struct sampler *s)
 			proc_name(p, comm);
 		p->start = start;
 		p->cur = ticks;
-		p->rss = (double)rss * ps->page;
+		/* statm gone now the stat was read: exiting; the next set says so */
+		p->have_rss = read_rss(s, ps, p) == 0;
 		p->ok = 1;
 	}
 	if (s->report) {
@@ -246,9 +274,10 @@ proc_sample(void *st, struct sampler *s)
 				p = ps->p[i];
 				if (!p->ok || p->metric[m][0] == '\0')
 					continue;
-				if (m == M_RSS)
-					sampler_put(s, p->metric[m], p->rss);
-				else if (p->have_prev && p->cur >= p->prev)
+				if (m == M_RSS) {
+					if (p->have_rss)
+						sampler_put_u64(s, p->metric[m], p->rss);
+				} else if (s->rates && p->have_prev && p->cur >= p->prev)
 					sampler_put(s, p->metric[m],
 					    100.0 * (double)(p->cur - p->prev) / ps->hz / s->dt);
 			}
@@ -258,6 +287,7 @@ proc_sample(void *st, struct sampler *s)
 		p = ps->p[i];
 		if (p->pid == 0) {
 			pfile_free(&p->f);
+			pfile_free(&p->m);
 			free(p);
 			continue;
 		}
@@ -276,6 +306,7 @@ proc_close(void *st)
 
 	for (i = 0; i < ps->n; i++) {
 		pfile_free(&ps->p[i]->f);
+		pfile_free(&ps->p[i]->m);
 		free(ps->p[i]);
 	}
 	free(ps->p);

@@ -39,6 +39,59 @@ sampler_put(struct sampler *s, const char *metric, double v)
 	record_end(&s->w);
 }
 
+/* A count read from the kernel, with all its digits (xm(7)). */
+void
+sampler_put_u64(struct sampler *s, const char *metric, unsigned long long v)
+{
+	record_put(&s->w, s->ts, s->tslen);
+	record_put_str(&s->w, s->o->host);
+	record_put_str(&s->w, metric);
+	record_put_u64(&s->w, v);
+	record_end(&s->w);
+}
+
+/*
+ * /proc/stat, which cpu (the busy times) and load (the CPUs online) both
+ * need, read once a pass: on a machine of many CPUs it is the costliest
+ * file of a set.  0, or -1 with errno set.
+ */
+int
+sampler_stat(struct sampler *s)
+{
+	if (s->stat_pass != s->pass) {
+		s->stat_pass = s->pass;
+		s->stat_errno = pfile_read(&s->src, &s->stat) == -1 ? errno : 0;
+	}
+	errno = s->stat_errno;
+	return s->stat_errno != 0 ? -1 : 0;
+}
+
+/*
+ * One --procfs copy has one reading of each counter, and a rate needs
+ * two: said once, for the families asked for that have rates.
+ */
+static void
+say_no_rates(const struct sample_opts *o)
+{
+	static const struct { enum family f; const char *what; } rated[] = {
+		{ FAM_CPU, "cpu" }, { FAM_IO, "io" }, { FAM_NET, "net rates" },
+		{ FAM_PROCESS, "process cpu" }, { FAM_CGROUP, "cgroup cpu" },
+	};
+	const char *what[sizeof rated / sizeof rated[0]];
+	char list[80];
+	size_t i, n = 0, len = 0;
+
+	for (i = 0; i < sizeof rated / sizeof rated[0]; i++)
+		if (o->families & FAM_BIT(rated[i].f))
+			what[n++] = rated[i].what;
+	if (n == 0)
+		return;
+	for (i = 0; i < n; i++)
+		len += (size_t)snprintf(list + len, sizeof list - len, "%s%s",
+		    i == 0 ? "" : i + 1 == n ? " and " : ", ", what[i]);
+	warnx("%s: rates need two --procfs snapshots; %s left out", o->procfs[0], list);
+}
+
 /* One warning per family for the whole run; the exit status remembers. */
 void
 sampler_warn(struct sampler *s, enum family f, const char *fmt, ...)
@@ -160,6 +213,10 @@ sample_run(const struct sample_opts *o)
 	record_writer_init(&s.w, stdout, fstat(STDOUT_FILENO, &st) == 0 && S_ISFIFO(st.st_mode) ?
 	    RECORD_SHARED : 0);
 	src_init(&s.src, o);
+	pfile_init(&s.stat, ROOT_PROC, "stat");
+	s.rates = !o->snapshot;
+	if (o->snapshot)
+		say_no_rates(o);
 	sigfd = sig_open(0);
 	sig_pipe(0);
 	if (o->synthetic) {
@@ -180,6 +237,7 @@ sample_run(const struct sample_opts *o)
 
 	/* The baseline: counters need a first reading to measure from. */
 	t0 = prev = clock_now(CLOCK_MONOTONIC);
+	s.pass++;
 	for (i = 0; i < nmod; i++)
 		if (state[i] != NULL)
 			mods[i]->sample(state[i], &s);
@@ -211,6 +269,7 @@ sample_run(const struct sample_opts *o)
 			break;
 		src_step(&s.src, sets + 1);
 		s.tslen = num_format_ts(s.ts, ts);
+		s.pass++;
 		for (i = 0; i < nmod; i++)
 			if (state[i] != NULL)
 				mods[i]->sample(state[i], &s);
@@ -220,6 +279,7 @@ sample_run(const struct sample_opts *o)
 	for (i = 0; i < nmod; i++)
 		if (state[i] != NULL)
 			mods[i]->close(state[i]);
+	pfile_free(&s.stat);
 	src_free(&s.src);
 	sig_abandon(stdout);
 	close(sigfd);

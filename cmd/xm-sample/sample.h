@@ -17,6 +17,12 @@ enum family {
 
 #define FAM_BIT(f)	(1u << (f))
 
+/* Globs given more than once: --mount-include and its kin. */
+struct globs {
+	const char **v;
+	size_t	 n;
+};
+
 struct sample_opts {
 	double	 interval;
 	unsigned long long count;	/* sets to print; 0: forever */
@@ -26,6 +32,9 @@ struct sample_opts {
 	size_t	 nprocfs;
 	const char **sysfs;
 	size_t	 nsysfs;
+	const char *rootfs;		/* where the mountpoints are measured; NULL: / */
+	int	 snapshot;		/* one --procfs, a copy: no rates to take */
+	struct globs mount_incl, mount_excl, type_incl, type_excl;
 	pid_t	*pids;
 	size_t	 npid;
 	const char **names;
@@ -83,6 +92,11 @@ struct sampler {
 	size_t	 tslen;
 	double	 dt;		/* seconds since the previous set */
 	int	 report;	/* 0 for the baseline read before the first set */
+	int	 rates;		/* 0: one --procfs snapshot, which has none */
+	unsigned long long pass;	/* reads so far, the baseline the first */
+	struct pfile stat;	/* /proc/stat, read once a pass (sampler_stat) */
+	unsigned long long stat_pass;
+	int	 stat_errno;	/* why that read failed; 0: it did not */
 	unsigned warned;	/* FAM_BIT of families that warned */
 	int	 status;
 };
@@ -90,6 +104,8 @@ struct sampler {
 extern const char *const family_names[FAM_N];
 
 void	 sampler_put(struct sampler *, const char *, double);
+void	 sampler_put_u64(struct sampler *, const char *, unsigned long long);
+int	 sampler_stat(struct sampler *);
 void	 sampler_fail(struct sampler *, enum family, const struct pfile *,
 	    const char *);
 void	 sampler_warn(struct sampler *, enum family, const char *, ...)
