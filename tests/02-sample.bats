@@ -809,7 +809,7 @@ $usage"
 }
 
 @test "xm-sample: a synthetic day, at full speed, crosses every threshold of the original design" {
-	run -0 --separate-stderr timeout 60 xm-sample --synthetic --seed 7 --start 1764300000 -i 1 -n 86400 --host s -H
+	run -0 --separate-stderr timeout 60 xm-sample --synthetic --seed 8 --start 1764300000 -i 1 -n 86400 --host s -H
 	assert_equal "$stderr" ""
 	run -0 awk -F'\t' '
 		$3 == "cpu_usage_percent" && $4 > 95 { c++ }
@@ -818,7 +818,7 @@ $usage"
 		$3 == "error_rate_percent" && $4 > 25 { e++ }
 		$3 == "disk_usage_percent{mountpoint=\"/var\"}" && $4 > 95 { d++ }
 		END { print (c > 0) (m > 0) (r > 0) (e > 0) (d > 0), NR }' <<< "$output"
-	assert_output "11111 2332800"
+	assert_output "11111 2937600"
 }
 
 @test "xm-sample: synthetic alerts come within the first minute, whatever the seed" {
@@ -842,7 +842,7 @@ $usage"
 		xm-sample --synthetic --seed 2 --start 1764288000 -n 20000 --host b &
 		wait
 	} | cat > merged
-	assert_equal "$(wc -l < merged)" 1080002
+	assert_equal "$(wc -l < merged)" 1360002
 	run -1 grep -v -E $'^(#ts\thost\tmetric\tvalue|[0-9.]+\t[ab]\t[a-z0-9_]+(\\{[^}]*\\})?\t[-0-9.e+]+)$' merged
 	# each host's lines, in their order, are what it writes alone
 	xm-sample --synthetic --seed 2 --start 1764288000 -n 20000 --host b | grep -v '^#' > alone

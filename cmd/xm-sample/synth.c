@@ -382,6 +382,11 @@ synth_sample(void *st, struct sampler *s)
 		sampler_put(s, "disk_total_bytes{mountpoint=\"/var\"}", 200e9);
 		sampler_put(s, "disk_used_bytes{mountpoint=\"/\"}", whole(500e9 * root / 100));
 		sampler_put(s, "disk_used_bytes{mountpoint=\"/var\"}", whole(200e9 * var / 100));
+		/* no blocks kept for root: what users may write is all that is free */
+		sampler_put(s, "disk_avail_bytes{mountpoint=\"/\"}", 500e9 - whole(500e9 * root / 100));
+		sampler_put(s, "disk_avail_bytes{mountpoint=\"/var\"}", 200e9 - whole(200e9 * var / 100));
+		sampler_put(s, "disk_free_bytes{mountpoint=\"/\"}", 500e9 - whole(500e9 * root / 100));
+		sampler_put(s, "disk_free_bytes{mountpoint=\"/var\"}", 200e9 - whole(200e9 * var / 100));
 		sampler_put(s, "disk_usage_percent{mountpoint=\"/\"}", root);
 		sampler_put(s, "disk_usage_percent{mountpoint=\"/var\"}", var);
 	}
