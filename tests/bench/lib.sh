@@ -67,7 +67,7 @@ head_row() {
 # ratio NAME PEER RECORDS: the rate of NAME over that of PEER
 ratio() { awk -v a="$(rate "$1" "$3")" -v b="$(rate "$2" "$3")" 'BEGIN { printf "%.2f", a / b }'; }
 
-# synthetic FILE N: N records of xm-sample --synthetic, 27 series
+# synthetic FILE N: N records of xm-sample --synthetic, 34 series a set
 synthetic() {
-	xm-sample --synthetic --seed 1 --start 1764300000 -n $(($2 / 27 + 1)) -H | head -n "$2" > "$1"
+	xm-sample --synthetic --seed 1 --start 1764300000 -n $(($2 / 34 + 1)) -H | head -n "$2" > "$1"
 }
