@@ -64,15 +64,17 @@ widest() {
 	# severities from xm-alert's column, the alert's age from its since
 	assert_line ' ● crit  response_time_seconds                              6.515  for 13s'
 	assert_line --regexp '^ CPU .*  75.38% ● warn$'
-	assert_line ' Load       1.34   1.23   1.21  1/5/15 min  ● ok'
+	# a stream without load1_per_cpu: no rule judges its load; never this machine's CPUs
+	assert_line ' Load       1.34   1.23   1.21  1/5/15 min  ● -'
 	assert_line ' Network  receive   1.22 MB/s   transmit    341 kB/s'
 	# xm-buffer's trend as an arrow, its mean, min and max, zscore
 	assert_line --regexp '^ cpu_usage_percent +75.38 +32.32 +22.51 +75.38 ↑ .+ z\+4\.1$'
 	assert_line ' 00:00:27 escalated   crit  response_time_seconds                        5.576'
-	# without xm-alert: the default thresholds of the original design
+	# without xm-alert: xm-alert's default rules on the value
 	run -0 --separate-stderr xm-show < "$SHOW/bare.tsv"
 	assert_line ' ● warn  cpu_usage_percent                                  75.38  by default'
-	assert_line --index 0 'xm web1  2025-11-28 00:00:40 UTC  27.69 rec/s  1 warn'
+	assert_line ' ● crit  response_time_seconds                              6.515  by default'
+	assert_line --index 0 'xm web1  2025-11-28 00:00:40 UTC  27.69 rec/s  1 crit 1 warn'
 }
 
 @test "xm-show: --host and --only choose the series; several hosts are told apart" {
@@ -207,7 +209,7 @@ node_xm_alerts_active{severity="emergency"} 1'
 	run -0 --separate-stderr xm-show < in
 	assert_equal "$(widest <<< "$output")" 80
 	# the disk row keeps its light, the event row its value
-	assert_line --regexp '^ verylon…:/srv/data +\[.*\]   99\.5% ● crit$'
+	assert_line --regexp '^ verylon…:/srv/data +\[.*\]   99\.5% ● emerg$'
 	assert_line --regexp '^ 00:00:02 firing +warn  verylonghos…:app_.*\{東京\} +1\.5$'
 	assert_line --regexp '^ h⚡:/⌚⌚東京 +\['
 	run -0 --separate-stderr xm-show -W 132 < in
@@ -349,6 +351,129 @@ xm_m4100{host="h"} 4100'
 	# without xm-buffer's eta_seconds, the rows have their old width
 	run -0 --separate-stderr xm-show --once -W 80 < <(cut -f1-4 in)
 	assert_line --partial ' /            [████████████████████████████████████▊░░░░░░░░░]     80% ● ok'
+}
+
+# The host fixture through xm-buffer and xm-alert under rules of the test's own.
+host_stream() {
+	xm-buffer -w 1h < "$SHOW/host.tsv" |
+	    xm-alert -r 'load1_per_cpu warn=2 crit=4' -r 'disk_usage_percent{*} warn=80 crit=90' \
+	    -r 'cpu_usage_percent warn=70'
+}
+
+@test "xm-show: a host of today's sampler: space left on each disk, each byte counted once, load per CPU" {
+	host_stream > in
+	xm-show < in | golden show-host-80.txt
+	xm-show -W 200 < in | golden show-host-200.txt
+	run -0 --separate-stderr xm-show < in
+	assert_equal "$stderr" ""
+	assert_equal "$(widest <<< "$output")" 80
+	# df's Avail where the stream has disk_avail_bytes, with the time to full beside it
+	assert_line ' /            [██████████████░░░]   82.5% ● warn    12.3 GB left'
+	assert_line ' /var/lib/my… [███████████▌░░░░░]     68% ● ok       320 GB left  full in 16m0s'
+	assert_line ' /boot        [█████▉░░░░░░░░░░░]     35% ● ok'
+	# the host totals: sda once, not again as the LVM volume dm-0 on it; eth0
+	# once, not again as docker0 and the veth, nor lo
+	assert_line ' Disk io  read       513 MB/s   write      20.5 MB/s'
+	assert_line ' Network  receive   1.25 MB/s   transmit    300 kB/s'
+	# load1_per_cpu 2.6 on its 32 CPUs, warning by xm-alert's rule
+	assert_line ' Load       83.2     72     52  1/5/15 min  2.6 per CPU  ● warn'
+	run -0 --separate-stderr xm-show -W 200 < in
+	assert_equal "$(widest <<< "$output")" 200
+	# an older stream, without the totals: the devices summed, as before
+	grep -v -e $'\tdisk_read_bytes_per_second\t' -e $'\tdisk_write_bytes_per_second\t' \
+	    -e $'\tnetwork_receive_bytes_per_second\t' -e $'\tnetwork_transmit_bytes_per_second\t' in > old
+	run -0 --separate-stderr xm-show < old
+	assert_line ' Disk io  read      1.03 GB/s   write        41 MB/s'
+	assert_line ' Network  receive    2.1 MB/s   transmit    552 kB/s'
+	# and without disk_avail_bytes, the rows as they were
+	run -0 --separate-stderr xm-show < <(grep -v disk_avail_bytes in)
+	assert_line ' /            [█████████████████████████▌░░░░░]   82.5% ● warn'
+	assert_line ' /var/lib/my… [█████████████████████░░░░░░░░░░]     68% ● ok      full in 16m0s'
+}
+
+@test "xm-show: space left in SI units, three digits, whatever the size" {
+	for v in 0 999.4 999.5 12345 9994999 99950000 1e18 5e21 1.7976931348623157e308; do
+		printf '1\th\tdisk_usage_percent{mountpoint="/%s"}\t50\n' "$v"
+		printf '1\th\tdisk_avail_bytes{mountpoint="/%s"}\t%s\n' "$v" "$v"
+	done > in
+	run -0 --separate-stderr xm-show -W 80 < in
+	assert_equal "$(grep -o '●.*' <<< "$output" | sort | uniq -c | sed 's/^ *//')" '1 ● ok          0 B left
+1 ● ok        999 B left
+1 ● ok       100 MB left
+1 ● ok      1.00 EB left
+1 ● ok      1.00 kB left
+1 ● ok      12.3 kB left
+1 ● ok      2e308 B left
+1 ● ok      5.00 ZB left
+1 ● ok      9.99 MB left'
+	assert_equal "$(widest <<< "$output")" 80
+}
+
+@test "xm-show: load is judged per CPU of the host sampled, from the stream; never by this machine's CPUs" {
+	# 1000 on 800 CPUs: 1.25 a CPU, ok; a viewer's own CPUs would call 1000 critical
+	printf '1\th\tload1\t1000\n1\th\tload5\t900\n1\th\tload15\t800\n1\th\tload1_per_cpu\t1.25\n' > in
+	run -0 --separate-stderr xm-show < <(xm-alert -r 'load1_per_cpu warn=2 crit=4' < in)
+	assert_line ' Load       1000    900    800  1/5/15 min  1.25 per CPU  ● ok'
+	assert_line --index 0 'xm h  1970-01-01 00:00:01 UTC  0 rec/s  no alerts'
+	# the severity is xm-alert's, whatever the value says to any other rule
+	sed 's/load1_per_cpu\t1.25/load1_per_cpu\t2.5/' in > warn
+	run -0 --separate-stderr xm-show < <(xm-alert -r 'load1_per_cpu warn=2 crit=4' < warn)
+	assert_line ' Load       1000    900    800  1/5/15 min  2.5 per CPU  ● warn'
+	run -0 --separate-stderr xm-show < <(xm-alert -r 'load1_per_cpu warn=3 crit=4' < warn)
+	assert_line ' Load       1000    900    800  1/5/15 min  2.5 per CPU  ● ok'
+	# a rule of one's own on load1 too: the worse of the two
+	run -0 --separate-stderr xm-show < <(xm-alert -r 'load1_per_cpu warn=3' -r 'load1 crit=999' < warn)
+	assert_line ' Load       1000    900    800  1/5/15 min  2.5 per CPU  ● crit'
+	# a bare stream: what xm-alert's default rules make of the same record
+	want=$(xm-alert -H < warn | awk -F'\t' '$3 == "load1_per_cpu" { print $5 }')
+	case $want in warning) want=warn ;; critical) want=crit ;; emergency) want=emerg ;; esac
+	run -0 --separate-stderr xm-show < warn
+	assert_line " Load       1000    900    800  1/5/15 min  2.5 per CPU  ● $want"
+	# an older stream without load1_per_cpu: no light, rather than a guess
+	run -0 --separate-stderr xm-show < <(grep -v per_cpu in)
+	assert_line ' Load       1000    900    800  1/5/15 min  ● -'
+}
+
+@test "xm-show: a bare stream is judged by xm-alert's own default rules on the value, and only those" {
+	{
+		printf '1\th\tcpu_usage_percent\t96\n1\th\tmemory_usage_percent\t76\n'
+		printf '1\th\tdisk_usage_percent{mountpoint="/"}\t91\n1\th\tswap_usage_percent\t10\n'
+		printf '1\th\terror_rate_percent\t11\n1\th\tresponse_time_seconds\t0.5\n'
+		printf '1\th\tload1\t1000\n1\th\tapp_other\t1e9\n'
+	} > in
+	run -0 --separate-stderr xm-show < in
+	assert_line ' ● emerg cpu_usage_percent                                     96  by default'
+	assert_line ' ● crit  disk_usage_percent{mountpoint="/"}                    91  by default'
+	assert_line ' ● crit  error_rate_percent                                    11  by default'
+	assert_line ' ● warn  memory_usage_percent                                  76  by default'
+	assert_equal "$(grep -c '^ ● ' <<< "$output")" 4
+	# the same lights as xm-alert's severities of the same records
+	xm-alert -H < in | awk -F'\t' '$5 != "-" && $5 != "ok" { print $3, $5 }' | sort > want
+	grep '^ ● ' <<< "$output" | awk '{ print $3, $2 }' |
+	    sed 's/ warn$/ warning/; s/ crit$/ critical/; s/ emerg$/ emergency/' | sort > got
+	diff -u want got
+}
+
+@test "xm-show: the sparkline draws xm-buffer's window, the span of the trend arrow beside it" {
+	# a window of 22 samples: 11 at 0, 11 at 10, rising; the newest 11 alone are flat
+	for i in $(seq 40); do printf '%d\th\tm\t%d\n' "$i" $((i > 29 ? 10 : 0)); done > step
+	run -0 --separate-stderr xm-show --once < <(xm-buffer -s 22 < step)
+	# 22 samples in 11 columns, two a column: the sixth (0 and 10) halfway
+	assert_line ' m                              10       5       0      10 ↑ ▁▁▁▁▁▄█████   z+1.7'
+	assert_line '── Other series ───────────  value    mean     min     max ─────────────────────'
+	# without xm-buffer's n, the newest samples, and the title says so
+	run -0 --separate-stderr xm-show --once < <(xm-buffer -s 22 --columns mean,min,max,trend < step)
+	assert_line ' m                              10       5       0      10 ↑ ▁▁▁▁▁▁▁▁▁▁▁'
+	assert_line '── Other series ───────────  value    mean     min     max ─ sparkline: newest ─'
+	# a window of 600 samples, past the 256 a series keeps: 300 at 100 then
+	# 300 at 0 (and 400 at 50 before it, out of the window), in 11 columns of
+	# 4-sample cells: 150 cells, 13 or 14 a column, the sixth 7 of 100 in 13
+	for i in $(seq 1000); do printf '%d\th\tm\t%d\n' "$i" $((i > 700 ? 0 : i > 400 ? 100 : 50)); done > long
+	run -0 --separate-stderr xm-show --once < <(xm-buffer -s 600 -w 1h < long)
+	assert_line ' m                               0      50       0     100 ↓ █████▅▁▁▁▁▁   z-1.2'
+	# at 200 columns, 109 columns of the 150 cells: the 75 at 100 fill 55 of them
+	run -0 --separate-stderr xm-show --once -W 200 < <(xm-buffer -s 600 -w 1h < long)
+	assert_line --partial " ↓ $(printf '█%.0s' $(seq 55))$(printf '▁%.0s' $(seq 54))   z-1.2"
 }
 
 @test "xm-show: the alerts panel names each alert's rule; a series under two shows its worst" {
