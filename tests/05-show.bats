@@ -105,11 +105,11 @@ node_xm_net_bytes_total{host="web \"1\"\\",device="eth0"} 1.5e12
 # HELP node_xm_queue_length queue_length: the latest sample from xm.
 # TYPE node_xm_queue_length gauge
 node_xm_queue_length{xm_host="w2",host="x"} -3
-# HELP node_xm_alert_severity The alert state of each series xm-alert checks: 0 ok, 1 info, 2 warning, 3 critical, 4 emergency.
+# HELP node_xm_alert_severity The state of each alert of xm-alert, a series under a rule: 0 ok, 1 info, 2 warning, 3 critical, 4 emergency.
 # TYPE node_xm_alert_severity gauge
-node_xm_alert_severity{host="web \"1\"\\",metric="disk_usage_percent{mountpoint=\"/a\\\"b\"}"} 4
-node_xm_alert_severity{host="w2",metric="queue_length{host=\"x\"}"} 0
-# HELP node_xm_alerts_active The series xm-alert has at each alert level.
+node_xm_alert_severity{host="web \"1\"\\",metric="disk_usage_percent",mountpoint="/a\"b"} 4
+node_xm_alert_severity{xm_host="w2",metric="queue_length",host="x"} 0
+# HELP node_xm_alerts_active The alerts of xm-alert at each alert level.
 # TYPE node_xm_alerts_active gauge
 node_xm_alerts_active{severity="info"} 0
 node_xm_alerts_active{severity="warning"} 0
@@ -118,6 +118,64 @@ node_xm_alerts_active{severity="emergency"} 1'
 	run -0 promtool check metrics <<< "$output"
 	# no timestamps: the textfile collector refuses them
 	refute_output --regexp '\} [^ ]+ [0-9]+$'
+}
+
+@test "xm-show: -o prom: an alert a line, with the series' own labels to join on and its rule" {
+	{
+		printf '1\tweb1\tdisk_usage_percent{mountpoint="/"}\t91\n'
+		printf '1\tweb1\tdisk_usage_percent{mountpoint="/var"}\t40\n'
+		printf '1\tweb1\tapp_jobs{metric="x",rule="y",host="z",xm_metric="w"}\t5\n'
+	} | xm-alert -r 'disk_usage_percent{*} warn=80 crit=90' -r 'disk_usage_percent{*} warn=50' \
+	    -r 'app_jobs{*} crit=1' > in
+	run -0 --separate-stderr xm-show -o prom < in
+	# / under two rules: two alerts; /var's second, never named in the stream, none;
+	# labels of the series' own named as xm's give xm's the xm_ or exported_ form
+	assert_output '# HELP xm_app_jobs app_jobs: the latest sample from xm.
+# TYPE xm_app_jobs gauge
+xm_app_jobs{xm_host="web1",metric="x",rule="y",host="z",xm_metric="w"} 5
+# HELP xm_disk_usage_percent disk_usage_percent: the latest sample from xm.
+# TYPE xm_disk_usage_percent gauge
+xm_disk_usage_percent{host="web1",mountpoint="/"} 91
+xm_disk_usage_percent{host="web1",mountpoint="/var"} 40
+# HELP xm_alert_severity The state of each alert of xm-alert, a series under a rule: 0 ok, 1 info, 2 warning, 3 critical, 4 emergency.
+# TYPE xm_alert_severity gauge
+xm_alert_severity{xm_host="web1",exported_metric="app_jobs",xm_rule="app_jobs{*} crit=1",metric="x",rule="y",host="z",xm_metric="w"} 3
+xm_alert_severity{host="web1",metric="disk_usage_percent",rule="disk_usage_percent{*} warn=50",mountpoint="/"} 2
+xm_alert_severity{host="web1",metric="disk_usage_percent",rule="disk_usage_percent{*} warn=80 crit=90",mountpoint="/"} 3
+xm_alert_severity{host="web1",metric="disk_usage_percent",rule="disk_usage_percent{*} warn=80 crit=90",mountpoint="/var"} 0
+# HELP xm_alerts_active The alerts of xm-alert at each alert level.
+# TYPE xm_alerts_active gauge
+xm_alerts_active{severity="info"} 0
+xm_alerts_active{severity="warning"} 1
+xm_alerts_active{severity="critical"} 2
+xm_alerts_active{severity="emergency"} 0'
+	assert_equal "$stderr" ""
+	run -0 promtool check metrics <<< "$output"
+	# the alerts resolve: each its own line again, not one more
+	{
+		printf '1\tweb1\tdisk_usage_percent{mountpoint="/"}\t91\n'
+		printf '2\tweb1\tdisk_usage_percent{mountpoint="/"}\t10\n'
+	} | xm-alert -r 'disk_usage_percent{*} warn=80 crit=90' -r 'disk_usage_percent{*} warn=50' |
+	    xm-show -o prom > out
+	run -0 cat out
+	assert_equal "$(grep -c '^xm_alert_severity{host="web1",metric="disk_usage_percent",rule=.*,mountpoint="/"} 0$' <<< "$output")" 2
+	assert_equal "$(grep -c '^xm_alert_severity' <<< "$output")" 2
+}
+
+@test "xm-show: -o prom writes a value as the stream did; its own numbers as exactly as a float64 holds them" {
+	# a counter past 2^53 keeps every digit the stream gave it, which a float64 reads as it would
+	printf '1764288040.25\th\tnet_bytes_total\t1234567890124456789\n' > rec
+	run -0 --separate-stderr xm-show -o prom < rec
+	assert_line 'xm_net_bytes_total{host="h"} 1234567890124456789'
+	run -0 promtool check metrics <<< "$output"
+	listen_start
+	cat rec >&8
+	poll 10 eval "curl -sf '$url' | grep -qx 'xm_records_read_total 1'"
+	run -0 curl -sf "$url"
+	assert_line 'xm_net_bytes_total{host="h"} 1234567890124456789'
+	# the newest ts to the hundredth, where ten digits would have cut it
+	assert_line 'xm_last_record_timestamp_seconds 1764288040.25'
+	run -0 promtool check metrics <<< "$output"
 }
 
 @test "xm-show: -o csv and -o tsv, the latest record of every series, every column" {

@@ -20,7 +20,7 @@ static const char *const fixed[COL_FIXED] = { "ts", "host", "metric", "value" };
 
 static const char *const known_names[K_N] = {
 	"mean", "min", "max", "trend", "zscore", "rzscore", "severity", "event", "since", "alert_id",
-	"n"
+	"rule", "n"
 };
 
 /*
@@ -45,6 +45,9 @@ board_init(struct board *b, const struct show_opts *o)
 	b->oldest = INFINITY;
 	table_init(&b->table);
 	table_init(&b->hdr_table);
+	table_init(&b->rules);
+	b->keep_alerts = o->listen != NULL ||
+	    (o->format != NULL && strcmp(o->format->name, "prom") == 0);
 	for (i = 0; rule_defaults[i] != NULL && b->ndefaults < DEFAULTS_MAX; i++) {
 		if (rule_parse(&r, rule_defaults[i], why, sizeof why) != 0)
 			continue;
@@ -66,8 +69,12 @@ board_free(struct board *b)
 
 	for (i = 0; i < b->n; i++) {
 		free(b->all[i]->rec);
+		free(b->all[i]->alerts);
 		free(b->all[i]);
 	}
+	for (i = 0; i <= b->rules.mask && b->rules.slot != NULL; i++)
+		free(b->rules.slot[i].item);
+	table_free(&b->rules);
 	for (i = 0; i < b->nhdr; i++) {
 		for (k = 0; k < b->hdrs[i]->n; k++)
 			free(b->hdrs[i]->names[k]);
@@ -337,6 +344,54 @@ event(struct board *b, const struct series *s, const char *ev)
 	e->sev = s->sev;
 }
 
+/* The field in column col of rec, or NULL. */
+static const char *
+column(const struct record *rec, int col, size_t *len)
+{
+	if (col < 0 || (size_t)col >= rec->nfield)
+		return NULL;
+	*len = rec->len[col];
+	return rec->field[col];
+}
+
+/*
+ * The alert the record carries (xm(7): one a line), at severity sev,
+ * found among its series' by alert_id: what -o prom writes of each.
+ */
+static void
+alert_take(struct board *b, struct series *s, const struct header *h,
+    const struct record *rec, int sev)
+{
+	struct alert_state *a;
+	const char *id, *rule;
+	size_t idlen = 0, rulelen, i;
+	uint64_t hash;
+
+	if ((id = column(rec, h->known[K_ALERT_ID], &idlen)) == NULL || strcmp(id, "-") == 0)
+		idlen = 0;
+	if (idlen > 16)
+		idlen = 16;
+	for (i = 0; i < s->nalerts; i++) {
+		a = &s->alerts[i];
+		if (memcmp(a->id, id, idlen) == 0 && a->id[idlen] == '\0') {
+			a->sev = sev;
+			return;
+		}
+	}
+	if (s->nalerts >= ALERTS_MAX)
+		return;
+	s->alerts = xm_reallocarray(s->alerts, s->nalerts + 1, sizeof *s->alerts);
+	a = &s->alerts[s->nalerts++];
+	memset(a, 0, sizeof *a);
+	memcpy(a->id, id, idlen);
+	a->sev = sev;
+	if ((rule = column(rec, h->known[K_RULE], &rulelen)) != NULL && strcmp(rule, "-") != 0) {
+		hash = table_hash(rule, rulelen);
+		if ((a->rule = table_find(&b->rules, rule, rulelen, hash)) == NULL)
+			a->rule = table_insert(&b->rules, sizeof(struct table_item), rule, rulelen, hash);
+	}
+}
+
 /*
  * One record of the stream under header h; -1 if it was left out
  * (--max-series), -2 if its metric, new here, breaks xm(7)'s rules
@@ -404,6 +459,8 @@ board_take(struct board *b, const struct header *h, const struct record *rec)
 	    (sev = severity_parse(rec->field[k[K_SEVERITY]])) >= 0) {
 		s->from_stream = 1;
 		s->since = number(rec, k[K_SINCE]);
+		if (b->keep_alerts)
+			alert_take(b, s, h, rec, sev);
 	} else if (s->deflt != 0) {
 		/* each rule an alert of its own, as in xm-alert: the worst of them */
 		for (sev = SEV_OK, i = 0; i < b->ndefaults; i++)

@@ -39,7 +39,7 @@ struct show_opts {
 /* The columns of a header this program reads; -1 where absent. */
 enum known {
 	K_MEAN, K_MIN, K_MAX, K_TREND, K_ZSCORE, K_RZSCORE, K_SEVERITY, K_EVENT, K_SINCE, K_ALERT_ID,
-	K_COUNT, K_N
+	K_RULE, K_COUNT, K_N
 };
 
 /* A header seen: its column names, found by their text. */
@@ -49,6 +49,15 @@ struct header {
 	size_t	 n;
 	int	 known[K_N];
 };
+
+/* An alert of a series, as the stream named it: for -o prom and /metrics. */
+struct alert_state {
+	char	 id[17];	/* alert_id, cut to 16 bytes; "" where the stream has none */
+	int	 sev;
+	const struct table_item *rule;	/* its text, kept once a board; NULL: none */
+};
+
+#define ALERTS_MAX 64	/* alerts kept a series: more rules than that are one too many */
 
 struct series {
 	struct table_item it;	/* key: host TAB metric */
@@ -71,6 +80,8 @@ struct series {
 	int	 from_stream;	/* sev came from xm-alert's column */
 	uint32_t deflt;		/* the default rules that match it, a bit each, chosen once */
 	double	 since;		/* when sev began, if the stream says */
+	struct alert_state *alerts;	/* each alert the stream named, when they are written */
+	uint32_t nalerts;
 };
 
 /* xm-buffer's columns of a series' latest record, read when drawn. */
@@ -101,6 +112,8 @@ struct board {
 	struct show_event ev[EVENTS];
 	size_t	 nev;		/* ever seen */
 	struct rule *defaults;	/* xm-alert's on the value, where the stream has no severity */
+	int	 keep_alerts;	/* each series' alerts apart: -o prom and /metrics write them */
+	struct table rules;	/* the rules' texts the alerts name, each once */
 	size_t	 ndefaults;
 	double	 newest, oldest;	/* record time */
 	size_t	 read;		/* well-formed records read, shown or not */
