@@ -652,6 +652,29 @@ fired  in alert   longest to resolve flaps  state      series [rule] (alert_id)
 	assert_equal "$(grep -c 'field=eta_seconds crit=@0:14400' <<< "$output")" 1
 }
 
+@test "xm-show: --history of a log without alerts says so, of its span, and succeeds" {
+	# all of xm-alert's output: every alert ok throughout
+	printf '1764288000\th\tcpu_usage_percent\t10\n1764291600\th\tcpu_usage_percent\t20\n' |
+	    xm-alert -r 'cpu_usage_percent warn=70' > log
+	run -0 --separate-stderr xm-show --history < log
+	assert_output 'Alert history 2025-11-28 00:00:00 to 2025-11-28 01:00:00 UTC: no alerts in the log'
+	assert_equal "$stderr" ""
+	# for programs, a table of no rows
+	run -0 --separate-stderr xm-show --history -o tsv < log
+	assert_output '#host	metric	alert_id	fired	in_alert_seconds	longest_seconds	mean_to_resolve_seconds	flaps	state	rule'
+	# an -e log of a quiet week: its header alone, or nothing at all
+	run -0 --separate-stderr xm-show --history < <(xm-alert -e < /dev/null)
+	assert_output 'Alert history: no records, no alerts in the log'
+	run -0 --separate-stderr xm-show --history < /dev/null
+	assert_output 'Alert history: no records, no alerts in the log'
+	# an alert that never left ok beside one that fired: only the one that fired
+	printf '1764291660\th\tcpu_usage_percent\t90\n' | xm-alert -H -r 'cpu_usage_percent warn=70' >> log
+	printf '1764291660\th\tmemory_usage_percent\t10\n' | xm-alert -H -r 'memory_usage_percent warn=70' >> log
+	run -0 --separate-stderr xm-show --history < log
+	assert_line --index 0 'Alert history 2025-11-28 00:00:00 to 2025-11-28 01:01:00 UTC: 1 alert, fired 1 time'
+	assert_equal "${#lines[@]}" 3
+}
+
 @test "xm-show: --history of what is no alert log: said once, status 1, no report" {
 	printf '1\th\tm\t5\n2\th\tm\t6\n' > in
 	run -1 --separate-stderr xm-show --history < in
