@@ -686,6 +686,27 @@ fired  in alert   longest to resolve flaps  state      series [rule] (alert_id)
 	assert_equal "${stderr%%$'\n'*}" 'xm-show: --flap: "x": not a duration'
 }
 
+@test "xm-show: --help: the synopsis, then every option a line, on stdout, status 0" {
+	run -0 --separate-stderr xm-show --help
+	assert_equal "$stderr" ""
+	# the synopsis first, as on a usage error
+	run -2 --separate-stderr xm-show --bogus
+	usage=${stderr#*$'\n'}
+	run -0 --separate-stderr xm-show -h
+	[[ $output == "$usage"$'\n\n'* ]] || fail "the synopsis does not come first: $output"
+	[ "$(widest <<< "$output")" -le 79 ] || fail "a line past 79 columns: $output"
+	# each option of the page's OPTIONS, a line of its own with words after it
+	opts=$(sed -n '/^\.Sh OPTIONS/,/^\.Sh /s/^\.It .*Fl \\-\([a-z-]*\).*/\1/p' "$MAN/xm-show.1")
+	assert_equal "$(wc -w <<< "$opts")" 18
+	for opt in $opts; do
+		grep -Eq -- "^  (-[a-zA-Z], |    )--$opt( [a-z[].*)?( {2,}[a-z]|$)" <<< "$output" ||
+		    fail "--help has no line for --$opt"
+	done
+	assert_line '  -r, --refresh seconds    redraw (and write) every so often; 2 by default'
+	assert_line '      --history            read an alert log and write its report at the end'
+	assert_equal "$(grep -c '^  *-' <<< "$output")" 18
+}
+
 @test "xm-show: bad command lines: one message, the usage, status 2" {
 	run -2 --separate-stderr xm-show -W 50
 	assert_equal "${stderr%%$'\n'*}" 'xm-show: -W: "50": not a width from 80 to 1000'
