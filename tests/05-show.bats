@@ -64,15 +64,17 @@ widest() {
 	# severities from xm-alert's column, the alert's age from its since
 	assert_line ' ● crit  response_time_seconds                              6.515  for 13s'
 	assert_line --regexp '^ CPU .*  75.38% ● warn$'
-	assert_line ' Load       1.34   1.23   1.21  1/5/15 min  ● ok'
+	# a stream without load1_per_cpu: no rule judges its load; never this machine's CPUs
+	assert_line ' Load       1.34   1.23   1.21  1/5/15 min  ● -'
 	assert_line ' Network  receive   1.22 MB/s   transmit    341 kB/s'
 	# xm-buffer's trend as an arrow, its mean, min and max, zscore
 	assert_line --regexp '^ cpu_usage_percent +75.38 +32.32 +22.51 +75.38 ↑ .+ z\+4\.1$'
 	assert_line ' 00:00:27 escalated   crit  response_time_seconds                        5.576'
-	# without xm-alert: the default thresholds of the original design
+	# without xm-alert: xm-alert's default rules on the value
 	run -0 --separate-stderr xm-show < "$SHOW/bare.tsv"
 	assert_line ' ● warn  cpu_usage_percent                                  75.38  by default'
-	assert_line --index 0 'xm web1  2025-11-28 00:00:40 UTC  27.69 rec/s  1 warn'
+	assert_line ' ● crit  response_time_seconds                              6.515  by default'
+	assert_line --index 0 'xm web1  2025-11-28 00:00:40 UTC  27.69 rec/s  1 crit 1 warn'
 }
 
 @test "xm-show: --host and --only choose the series; several hosts are told apart" {
@@ -103,11 +105,11 @@ node_xm_net_bytes_total{host="web \"1\"\\",device="eth0"} 1.5e12
 # HELP node_xm_queue_length queue_length: the latest sample from xm.
 # TYPE node_xm_queue_length gauge
 node_xm_queue_length{xm_host="w2",host="x"} -3
-# HELP node_xm_alert_severity The alert state of each series xm-alert checks: 0 ok, 1 info, 2 warning, 3 critical, 4 emergency.
+# HELP node_xm_alert_severity The state of each alert of xm-alert, a series under a rule: 0 ok, 1 info, 2 warning, 3 critical, 4 emergency.
 # TYPE node_xm_alert_severity gauge
-node_xm_alert_severity{host="web \"1\"\\",metric="disk_usage_percent{mountpoint=\"/a\\\"b\"}"} 4
-node_xm_alert_severity{host="w2",metric="queue_length{host=\"x\"}"} 0
-# HELP node_xm_alerts_active The series xm-alert has at each alert level.
+node_xm_alert_severity{host="web \"1\"\\",metric="disk_usage_percent",mountpoint="/a\"b"} 4
+node_xm_alert_severity{xm_host="w2",metric="queue_length",host="x"} 0
+# HELP node_xm_alerts_active The alerts of xm-alert at each alert level.
 # TYPE node_xm_alerts_active gauge
 node_xm_alerts_active{severity="info"} 0
 node_xm_alerts_active{severity="warning"} 0
@@ -116,6 +118,64 @@ node_xm_alerts_active{severity="emergency"} 1'
 	run -0 promtool check metrics <<< "$output"
 	# no timestamps: the textfile collector refuses them
 	refute_output --regexp '\} [^ ]+ [0-9]+$'
+}
+
+@test "xm-show: -o prom: an alert a line, with the series' own labels to join on and its rule" {
+	{
+		printf '1\tweb1\tdisk_usage_percent{mountpoint="/"}\t91\n'
+		printf '1\tweb1\tdisk_usage_percent{mountpoint="/var"}\t40\n'
+		printf '1\tweb1\tapp_jobs{metric="x",rule="y",host="z",xm_metric="w"}\t5\n'
+	} | xm-alert -r 'disk_usage_percent{*} warn=80 crit=90' -r 'disk_usage_percent{*} warn=50' \
+	    -r 'app_jobs{*} crit=1' > in
+	run -0 --separate-stderr xm-show -o prom < in
+	# / under two rules: two alerts; /var's second, never named in the stream, none;
+	# labels of the series' own named as xm's give xm's the xm_ or exported_ form
+	assert_output '# HELP xm_app_jobs app_jobs: the latest sample from xm.
+# TYPE xm_app_jobs gauge
+xm_app_jobs{xm_host="web1",metric="x",rule="y",host="z",xm_metric="w"} 5
+# HELP xm_disk_usage_percent disk_usage_percent: the latest sample from xm.
+# TYPE xm_disk_usage_percent gauge
+xm_disk_usage_percent{host="web1",mountpoint="/"} 91
+xm_disk_usage_percent{host="web1",mountpoint="/var"} 40
+# HELP xm_alert_severity The state of each alert of xm-alert, a series under a rule: 0 ok, 1 info, 2 warning, 3 critical, 4 emergency.
+# TYPE xm_alert_severity gauge
+xm_alert_severity{xm_host="web1",exported_metric="app_jobs",xm_rule="app_jobs{*} crit=1",metric="x",rule="y",host="z",xm_metric="w"} 3
+xm_alert_severity{host="web1",metric="disk_usage_percent",rule="disk_usage_percent{*} warn=50",mountpoint="/"} 2
+xm_alert_severity{host="web1",metric="disk_usage_percent",rule="disk_usage_percent{*} warn=80 crit=90",mountpoint="/"} 3
+xm_alert_severity{host="web1",metric="disk_usage_percent",rule="disk_usage_percent{*} warn=80 crit=90",mountpoint="/var"} 0
+# HELP xm_alerts_active The alerts of xm-alert at each alert level.
+# TYPE xm_alerts_active gauge
+xm_alerts_active{severity="info"} 0
+xm_alerts_active{severity="warning"} 1
+xm_alerts_active{severity="critical"} 2
+xm_alerts_active{severity="emergency"} 0'
+	assert_equal "$stderr" ""
+	run -0 promtool check metrics <<< "$output"
+	# the alerts resolve: each its own line again, not one more
+	{
+		printf '1\tweb1\tdisk_usage_percent{mountpoint="/"}\t91\n'
+		printf '2\tweb1\tdisk_usage_percent{mountpoint="/"}\t10\n'
+	} | xm-alert -r 'disk_usage_percent{*} warn=80 crit=90' -r 'disk_usage_percent{*} warn=50' |
+	    xm-show -o prom > out
+	run -0 cat out
+	assert_equal "$(grep -c '^xm_alert_severity{host="web1",metric="disk_usage_percent",rule=.*,mountpoint="/"} 0$' <<< "$output")" 2
+	assert_equal "$(grep -c '^xm_alert_severity' <<< "$output")" 2
+}
+
+@test "xm-show: -o prom writes a value as the stream did; its own numbers as exactly as a float64 holds them" {
+	# a counter past 2^53 keeps every digit the stream gave it, which a float64 reads as it would
+	printf '1764288040.25\th\tnet_bytes_total\t1234567890124456789\n' > rec
+	run -0 --separate-stderr xm-show -o prom < rec
+	assert_line 'xm_net_bytes_total{host="h"} 1234567890124456789'
+	run -0 promtool check metrics <<< "$output"
+	listen_start
+	cat rec >&8
+	poll 10 eval "curl -sf '$url' | grep -qx 'xm_records_read_total 1'"
+	run -0 curl -sf "$url"
+	assert_line 'xm_net_bytes_total{host="h"} 1234567890124456789'
+	# the newest ts to the hundredth, where ten digits would have cut it
+	assert_line 'xm_last_record_timestamp_seconds 1764288040.25'
+	run -0 promtool check metrics <<< "$output"
 }
 
 @test "xm-show: -o csv and -o tsv, the latest record of every series, every column" {
@@ -207,7 +267,7 @@ node_xm_alerts_active{severity="emergency"} 1'
 	run -0 --separate-stderr xm-show < in
 	assert_equal "$(widest <<< "$output")" 80
 	# the disk row keeps its light, the event row its value
-	assert_line --regexp '^ verylon…:/srv/data +\[.*\]   99\.5% ● crit$'
+	assert_line --regexp '^ verylon…:/srv/data +\[.*\]   99\.5% ● emerg$'
 	assert_line --regexp '^ 00:00:02 firing +warn  verylonghos…:app_.*\{東京\} +1\.5$'
 	assert_line --regexp '^ h⚡:/⌚⌚東京 +\['
 	run -0 --separate-stderr xm-show -W 132 < in
@@ -351,6 +411,129 @@ xm_m4100{host="h"} 4100'
 	assert_line --partial ' /            [████████████████████████████████████▊░░░░░░░░░]     80% ● ok'
 }
 
+# The host fixture through xm-buffer and xm-alert under rules of the test's own.
+host_stream() {
+	xm-buffer -w 1h < "$SHOW/host.tsv" |
+	    xm-alert -r 'load1_per_cpu warn=2 crit=4' -r 'disk_usage_percent{*} warn=80 crit=90' \
+	    -r 'cpu_usage_percent warn=70'
+}
+
+@test "xm-show: a host of today's sampler: space left on each disk, each byte counted once, load per CPU" {
+	host_stream > in
+	xm-show < in | golden show-host-80.txt
+	xm-show -W 200 < in | golden show-host-200.txt
+	run -0 --separate-stderr xm-show < in
+	assert_equal "$stderr" ""
+	assert_equal "$(widest <<< "$output")" 80
+	# df's Avail where the stream has disk_avail_bytes, with the time to full beside it
+	assert_line ' /            [██████████████░░░]   82.5% ● warn    12.3 GB left'
+	assert_line ' /var/lib/my… [███████████▌░░░░░]     68% ● ok       320 GB left  full in 16m0s'
+	assert_line ' /boot        [█████▉░░░░░░░░░░░]     35% ● ok'
+	# the host totals: sda once, not again as the LVM volume dm-0 on it; eth0
+	# once, not again as docker0 and the veth, nor lo
+	assert_line ' Disk io  read       513 MB/s   write      20.5 MB/s'
+	assert_line ' Network  receive   1.25 MB/s   transmit    300 kB/s'
+	# load1_per_cpu 2.6 on its 32 CPUs, warning by xm-alert's rule
+	assert_line ' Load       83.2     72     52  1/5/15 min  2.6 per CPU  ● warn'
+	run -0 --separate-stderr xm-show -W 200 < in
+	assert_equal "$(widest <<< "$output")" 200
+	# an older stream, without the totals: the devices summed, as before
+	grep -v -e $'\tdisk_read_bytes_per_second\t' -e $'\tdisk_write_bytes_per_second\t' \
+	    -e $'\tnetwork_receive_bytes_per_second\t' -e $'\tnetwork_transmit_bytes_per_second\t' in > old
+	run -0 --separate-stderr xm-show < old
+	assert_line ' Disk io  read      1.03 GB/s   write        41 MB/s'
+	assert_line ' Network  receive    2.1 MB/s   transmit    552 kB/s'
+	# and without disk_avail_bytes, the rows as they were
+	run -0 --separate-stderr xm-show < <(grep -v disk_avail_bytes in)
+	assert_line ' /            [█████████████████████████▌░░░░░]   82.5% ● warn'
+	assert_line ' /var/lib/my… [█████████████████████░░░░░░░░░░]     68% ● ok      full in 16m0s'
+}
+
+@test "xm-show: space left in SI units, three digits, whatever the size" {
+	for v in 0 999.4 999.5 12345 9994999 99950000 1e18 5e21 1.7976931348623157e308; do
+		printf '1\th\tdisk_usage_percent{mountpoint="/%s"}\t50\n' "$v"
+		printf '1\th\tdisk_avail_bytes{mountpoint="/%s"}\t%s\n' "$v" "$v"
+	done > in
+	run -0 --separate-stderr xm-show -W 80 < in
+	assert_equal "$(grep -o '●.*' <<< "$output" | sort | uniq -c | sed 's/^ *//')" '1 ● ok          0 B left
+1 ● ok        999 B left
+1 ● ok       100 MB left
+1 ● ok      1.00 EB left
+1 ● ok      1.00 kB left
+1 ● ok      12.3 kB left
+1 ● ok      2e308 B left
+1 ● ok      5.00 ZB left
+1 ● ok      9.99 MB left'
+	assert_equal "$(widest <<< "$output")" 80
+}
+
+@test "xm-show: load is judged per CPU of the host sampled, from the stream; never by this machine's CPUs" {
+	# 1000 on 800 CPUs: 1.25 a CPU, ok; a viewer's own CPUs would call 1000 critical
+	printf '1\th\tload1\t1000\n1\th\tload5\t900\n1\th\tload15\t800\n1\th\tload1_per_cpu\t1.25\n' > in
+	run -0 --separate-stderr xm-show < <(xm-alert -r 'load1_per_cpu warn=2 crit=4' < in)
+	assert_line ' Load       1000    900    800  1/5/15 min  1.25 per CPU  ● ok'
+	assert_line --index 0 'xm h  1970-01-01 00:00:01 UTC  0 rec/s  no alerts'
+	# the severity is xm-alert's, whatever the value says to any other rule
+	sed 's/load1_per_cpu\t1.25/load1_per_cpu\t2.5/' in > warn
+	run -0 --separate-stderr xm-show < <(xm-alert -r 'load1_per_cpu warn=2 crit=4' < warn)
+	assert_line ' Load       1000    900    800  1/5/15 min  2.5 per CPU  ● warn'
+	run -0 --separate-stderr xm-show < <(xm-alert -r 'load1_per_cpu warn=3 crit=4' < warn)
+	assert_line ' Load       1000    900    800  1/5/15 min  2.5 per CPU  ● ok'
+	# a rule of one's own on load1 too: the worse of the two
+	run -0 --separate-stderr xm-show < <(xm-alert -r 'load1_per_cpu warn=3' -r 'load1 crit=999' < warn)
+	assert_line ' Load       1000    900    800  1/5/15 min  2.5 per CPU  ● crit'
+	# a bare stream: what xm-alert's default rules make of the same record
+	want=$(xm-alert -H < warn | awk -F'\t' '$3 == "load1_per_cpu" { print $5 }')
+	case $want in warning) want=warn ;; critical) want=crit ;; emergency) want=emerg ;; esac
+	run -0 --separate-stderr xm-show < warn
+	assert_line " Load       1000    900    800  1/5/15 min  2.5 per CPU  ● $want"
+	# an older stream without load1_per_cpu: no light, rather than a guess
+	run -0 --separate-stderr xm-show < <(grep -v per_cpu in)
+	assert_line ' Load       1000    900    800  1/5/15 min  ● -'
+}
+
+@test "xm-show: a bare stream is judged by xm-alert's own default rules on the value, and only those" {
+	{
+		printf '1\th\tcpu_usage_percent\t96\n1\th\tmemory_usage_percent\t76\n'
+		printf '1\th\tdisk_usage_percent{mountpoint="/"}\t91\n1\th\tswap_usage_percent\t10\n'
+		printf '1\th\terror_rate_percent\t11\n1\th\tresponse_time_seconds\t0.5\n'
+		printf '1\th\tload1\t1000\n1\th\tapp_other\t1e9\n'
+	} > in
+	run -0 --separate-stderr xm-show < in
+	assert_line ' ● emerg cpu_usage_percent                                     96  by default'
+	assert_line ' ● crit  disk_usage_percent{mountpoint="/"}                    91  by default'
+	assert_line ' ● crit  error_rate_percent                                    11  by default'
+	assert_line ' ● warn  memory_usage_percent                                  76  by default'
+	assert_equal "$(grep -c '^ ● ' <<< "$output")" 4
+	# the same lights as xm-alert's severities of the same records
+	xm-alert -H < in | awk -F'\t' '$5 != "-" && $5 != "ok" { print $3, $5 }' | sort > want
+	grep '^ ● ' <<< "$output" | awk '{ print $3, $2 }' |
+	    sed 's/ warn$/ warning/; s/ crit$/ critical/; s/ emerg$/ emergency/' | sort > got
+	diff -u want got
+}
+
+@test "xm-show: the sparkline draws xm-buffer's window, the span of the trend arrow beside it" {
+	# a window of 22 samples: 11 at 0, 11 at 10, rising; the newest 11 alone are flat
+	for i in $(seq 40); do printf '%d\th\tm\t%d\n' "$i" $((i > 29 ? 10 : 0)); done > step
+	run -0 --separate-stderr xm-show --once < <(xm-buffer -s 22 < step)
+	# 22 samples in 11 columns, two a column: the sixth (0 and 10) halfway
+	assert_line ' m                              10       5       0      10 ↑ ▁▁▁▁▁▄█████   z+1.7'
+	assert_line '── Other series ───────────  value    mean     min     max ─────────────────────'
+	# without xm-buffer's n, the newest samples, and the title says so
+	run -0 --separate-stderr xm-show --once < <(xm-buffer -s 22 --columns mean,min,max,trend < step)
+	assert_line ' m                              10       5       0      10 ↑ ▁▁▁▁▁▁▁▁▁▁▁'
+	assert_line '── Other series ───────────  value    mean     min     max ─ sparkline: newest ─'
+	# a window of 600 samples, past the 256 a series keeps: 300 at 100 then
+	# 300 at 0 (and 400 at 50 before it, out of the window), in 11 columns of
+	# 4-sample cells: 150 cells, 13 or 14 a column, the sixth 7 of 100 in 13
+	for i in $(seq 1000); do printf '%d\th\tm\t%d\n' "$i" $((i > 700 ? 0 : i > 400 ? 100 : 50)); done > long
+	run -0 --separate-stderr xm-show --once < <(xm-buffer -s 600 -w 1h < long)
+	assert_line ' m                               0      50       0     100 ↓ █████▅▁▁▁▁▁   z-1.2'
+	# at 200 columns, 109 columns of the 150 cells: the 75 at 100 fill 55 of them
+	run -0 --separate-stderr xm-show --once -W 200 < <(xm-buffer -s 600 -w 1h < long)
+	assert_line --partial " ↓ $(printf '█%.0s' $(seq 55))$(printf '▁%.0s' $(seq 54))   z-1.2"
+}
+
 @test "xm-show: the alerts panel names each alert's rule; a series under two shows its worst" {
 	# / rising a percent a minute: full within 4 h (critical) from 600 s;
 	# past 75% (warning) at 1800 s, the record written twice then (xm(7))
@@ -469,6 +652,29 @@ fired  in alert   longest to resolve flaps  state      series [rule] (alert_id)
 	assert_equal "$(grep -c 'field=eta_seconds crit=@0:14400' <<< "$output")" 1
 }
 
+@test "xm-show: --history of a log without alerts says so, of its span, and succeeds" {
+	# all of xm-alert's output: every alert ok throughout
+	printf '1764288000\th\tcpu_usage_percent\t10\n1764291600\th\tcpu_usage_percent\t20\n' |
+	    xm-alert -r 'cpu_usage_percent warn=70' > log
+	run -0 --separate-stderr xm-show --history < log
+	assert_output 'Alert history 2025-11-28 00:00:00 to 2025-11-28 01:00:00 UTC: no alerts in the log'
+	assert_equal "$stderr" ""
+	# for programs, a table of no rows
+	run -0 --separate-stderr xm-show --history -o tsv < log
+	assert_output '#host	metric	alert_id	fired	in_alert_seconds	longest_seconds	mean_to_resolve_seconds	flaps	state	rule'
+	# an -e log of a quiet week: its header alone, or nothing at all
+	run -0 --separate-stderr xm-show --history < <(xm-alert -e < /dev/null)
+	assert_output 'Alert history: no records, no alerts in the log'
+	run -0 --separate-stderr xm-show --history < /dev/null
+	assert_output 'Alert history: no records, no alerts in the log'
+	# an alert that never left ok beside one that fired: only the one that fired
+	printf '1764291660\th\tcpu_usage_percent\t90\n' | xm-alert -H -r 'cpu_usage_percent warn=70' >> log
+	printf '1764291660\th\tmemory_usage_percent\t10\n' | xm-alert -H -r 'memory_usage_percent warn=70' >> log
+	run -0 --separate-stderr xm-show --history < log
+	assert_line --index 0 'Alert history 2025-11-28 00:00:00 to 2025-11-28 01:01:00 UTC: 1 alert, fired 1 time'
+	assert_equal "${#lines[@]}" 3
+}
+
 @test "xm-show: --history of what is no alert log: said once, status 1, no report" {
 	printf '1\th\tm\t5\n2\th\tm\t6\n' > in
 	run -1 --separate-stderr xm-show --history < in
@@ -478,6 +684,27 @@ fired  in alert   longest to resolve flaps  state      series [rule] (alert_id)
 	assert_equal "${stderr%%$'\n'*}" 'xm-show: --history: a report, with -o text, csv or tsv and nothing else'
 	run -2 --separate-stderr xm-show --history --flap x < in
 	assert_equal "${stderr%%$'\n'*}" 'xm-show: --flap: "x": not a duration'
+}
+
+@test "xm-show: --help: the synopsis, then every option a line, on stdout, status 0" {
+	run -0 --separate-stderr xm-show --help
+	assert_equal "$stderr" ""
+	# the synopsis first, as on a usage error
+	run -2 --separate-stderr xm-show --bogus
+	usage=${stderr#*$'\n'}
+	run -0 --separate-stderr xm-show -h
+	[[ $output == "$usage"$'\n\n'* ]] || fail "the synopsis does not come first: $output"
+	[ "$(widest <<< "$output")" -le 79 ] || fail "a line past 79 columns: $output"
+	# each option of the page's OPTIONS, a line of its own with words after it
+	opts=$(sed -n '/^\.Sh OPTIONS/,/^\.Sh /s/^\.It .*Fl \\-\([a-z-]*\).*/\1/p' "$MAN/xm-show.1")
+	assert_equal "$(wc -w <<< "$opts")" 18
+	for opt in $opts; do
+		grep -Eq -- "^  (-[a-zA-Z], |    )--$opt( [a-z[].*)?( {2,}[a-z]|$)" <<< "$output" ||
+		    fail "--help has no line for --$opt"
+	done
+	assert_line '  -r, --refresh seconds    redraw (and write) every so often; 2 by default'
+	assert_line '      --history            read an alert log and write its report at the end'
+	assert_equal "$(grep -c '^  *-' <<< "$output")" 18
 }
 
 @test "xm-show: bad command lines: one message, the usage, status 2" {

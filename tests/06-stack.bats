@@ -98,6 +98,34 @@ xm_alerts_active{severity="warning"} 1'
 	assert_equal "$(wc -l < served)" 44
 }
 
+@test "stack: PromQL joins xm_alert_severity to the series' family on its labels; a counter past 2^53 exact" {
+	{
+		printf '1764288000.25\tweb1\tdisk_usage_percent{mountpoint="/"}\t91\n'
+		printf '1764288000.25\tweb1\tdisk_usage_percent{mountpoint="/var"}\t40\n'
+		printf '1764288000.25\tweb1\tnetwork_receive_bytes_total{device="eth0"}\t1234567890124456789\n'
+	} | xm-alert -r 'disk_usage_percent{*} warn=80 crit=90' > in
+	port=$(free_port)
+	start_server show xm-show --listen "127.0.0.1:$port" < in
+	wait_ready show "http://127.0.0.1:$port/metrics"
+	printf '  - job_name: xm\n    static_configs:\n      - targets: ["127.0.0.1:%s"]\n' "$port" > scrape
+	prom_start
+	prom_wait 'up{job="xm"}' 'up{} 1'
+	# each disk's usage times its alert's severity, the rule carried over
+	prom_wait 'xm_disk_usage_percent * on(host, mountpoint) group_left(rule) xm_alert_severity' \
+	    '{host="web1",mountpoint="/",rule="disk_usage_percent{*} warn=80 crit=90"} 273
+{host="web1",mountpoint="/var",rule="disk_usage_percent{*} warn=80 crit=90"} 0'
+	# the disks in alert, at warning or worse
+	prom_wait 'xm_disk_usage_percent and on(host, mountpoint) xm_alert_severity{metric="disk_usage_percent"} >= 2' \
+	    'xm_disk_usage_percent{host="web1",mountpoint="/"} 91'
+	# the counter as the float64 of the stream's digits, 1234567890124456704;
+	# ten digits would have made it 1234567890000000000
+	prom_wait 'xm_network_receive_bytes_total' \
+	    'xm_network_receive_bytes_total{device="eth0",host="web1"} 1.2345678901244567e+18'
+	assert_equal "$(perl -e 'printf "%.17g", 1234567890124456789')" 1.2345678901244567e+18
+	# the exporter's own numbers too: the newest ts to the hundredth
+	prom_wait 'xm_last_record_timestamp_seconds' 'xm_last_record_timestamp_seconds{} 1764288000.25'
+}
+
 @test "stack: Prometheus scrapes node_exporter's textfile collector reading xm-show -O" {
 	need prometheus-node-exporter
 	mkdir textfile
@@ -395,11 +423,16 @@ g:load1|12345678901234567168||10|20:||'
 	for h in a b; do
 		# the alert state of each host, as the last record of each series says
 		# in the first of xm-alert's five columns
-		awk -F'\t' -v h="$h" '$2 == h { s[$3] = $0 } END { for (m in s) print s[m] }' "alone.$h" |
+		# in the first of xm-alert's five columns, for each alert it named: its
+		# series' family and labels, and its rule (which holds no quote)
+		awk -F'\t' -v h="$h" '$2 == h && $(NF - 1) != "-" { s[$(NF - 1)] = $0 }
+		    END { for (a in s) print s[a] }' "alone.$h" |
 		    awk -F'\t' 'BEGIN { v["ok"] = 0; v["info"] = 1; v["warning"] = 2; v["critical"] = 3; v["emergency"] = 4 }
-		        $(NF - 4) != "-" { m = $3; gsub(/"/, "\\\"", m)   # the sampler labels hold no backslash
-		            printf "xm_alert_severity{host=\"%s\",metric=\"%s\"} %d\n", $2, m, v[$(NF - 4)] }' |
+		        { fam = $3; lab = ""
+		          if ((i = index($3, "{")) > 0) { fam = substr($3, 1, i - 1); lab = "," substr($3, i + 1, length($3) - i - 1) }
+		          printf "xm_alert_severity{host=\"%s\",metric=\"%s\",rule=\"%s\"%s} %d\n", $2, fam, $NF, lab, v[$(NF - 4)] }' |
 		    sort > "want.$h"
+		assert [ "$(wc -l < "want.$h")" -gt 5 ]
 		grep "^xm_alert_severity{host=\"$h\"" out.prom | sort | diff -u "want.$h" -
 	done
 	# one host stops: its alert alone ends, as stale, once the other's records are 300 s past its last

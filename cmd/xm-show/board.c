@@ -10,7 +10,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "metric.h"
 #include "num.h"
@@ -20,19 +19,24 @@
 static const char *const fixed[COL_FIXED] = { "ts", "host", "metric", "value" };
 
 static const char *const known_names[K_N] = {
-	"mean", "min", "max", "trend", "zscore", "rzscore", "severity", "event", "since", "alert_id"
+	"mean", "min", "max", "trend", "zscore", "rzscore", "severity", "event", "since", "alert_id",
+	"rule", "n"
 };
 
 /*
- * The original design's thresholds, for a stream that has not been
- * through xm-alert: the levels a status light needs, no more.
+ * For a stream that has not been through xm-alert, the status lights
+ * come from xm-alert's own default rules (common/rule.c), those on the
+ * value: one list of thresholds for both.  The board judges the latest
+ * value alone, so a rule's for= and hysteresis= have nothing to hold
+ * here.  Never anything of the machine xm-show runs on: load is judged
+ * per CPU of the host sampled (load1_per_cpu), as its sampler counted
+ * them.
  */
 void
 board_init(struct board *b, const struct show_opts *o)
 {
-	char why[256], load[64];
-	const char *texts[5];
-	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	struct rule r;
+	char why[256];
 	size_t i;
 
 	memset(b, 0, sizeof *b);
@@ -41,17 +45,19 @@ board_init(struct board *b, const struct show_opts *o)
 	b->oldest = INFINITY;
 	table_init(&b->table);
 	table_init(&b->hdr_table);
-	if (ncpu < 1)
-		ncpu = 1;
-	snprintf(load, sizeof load, "load1 warn=%ld crit=%ld", ncpu, 2 * ncpu);
-	texts[0] = "cpu_usage_percent warn=70 crit=85";
-	texts[1] = "memory_usage_percent warn=75 crit=90";
-	texts[2] = "disk_usage_percent{*} warn=80 crit=90";
-	texts[3] = "swap_usage_percent warn=50 crit=80";
-	texts[4] = load;
-	for (i = 0; i < 5; i++)
-		if (rule_parse(&b->defaults[b->ndefaults], texts[i], why, sizeof why) == 0)
-			b->ndefaults++;
+	table_init(&b->rules);
+	b->keep_alerts = o->listen != NULL ||
+	    (o->format != NULL && strcmp(o->format->name, "prom") == 0);
+	for (i = 0; rule_defaults[i] != NULL && b->ndefaults < DEFAULTS_MAX; i++) {
+		if (rule_parse(&r, rule_defaults[i], why, sizeof why) != 0)
+			continue;
+		if (strcmp(r.field, "value") != 0) {
+			rule_free(&r);
+			continue;
+		}
+		b->defaults = xm_reallocarray(b->defaults, b->ndefaults + 1, sizeof *b->defaults);
+		b->defaults[b->ndefaults++] = r;
+	}
 	/* the header of bare records, there first, so that it is never one too many */
 	board_header(b, fixed, COL_FIXED);
 }
@@ -63,8 +69,12 @@ board_free(struct board *b)
 
 	for (i = 0; i < b->n; i++) {
 		free(b->all[i]->rec);
+		free(b->all[i]->alerts);
 		free(b->all[i]);
 	}
+	for (i = 0; i <= b->rules.mask && b->rules.slot != NULL; i++)
+		free(b->rules.slot[i].item);
+	table_free(&b->rules);
 	for (i = 0; i < b->nhdr; i++) {
 		for (k = 0; k < b->hdrs[i]->n; k++)
 			free(b->hdrs[i]->names[k]);
@@ -74,6 +84,7 @@ board_free(struct board *b)
 	}
 	for (i = 0; i < b->ndefaults; i++)
 		rule_free(&b->defaults[i]);
+	free(b->defaults);
 	free(b->hdrs);
 	free(b->all);
 	free(b->key);
@@ -163,9 +174,13 @@ series_window(const struct series *s, struct series_window *w)
 		for (j = K_MEAN; j <= K_RZSCORE; j++)
 			if (k[j] == (int)i)
 				f[j] = p;
+		if (k[K_COUNT] == (int)i)
+			f[K_COUNT] = p;
 		p += strlen(p) + 1;
 	}
-	w->mean = w->min = w->max = w->zscore = w->rzscore = NAN;
+	w->mean = w->min = w->max = w->zscore = w->rzscore = w->n = NAN;
+	if (f[K_COUNT] != NULL)
+		num_parse(f[K_COUNT], &w->n);
 	if (f[K_MEAN] != NULL)
 		num_parse(f[K_MEAN], &w->mean);
 	if (f[K_MIN] != NULL)
@@ -183,11 +198,78 @@ series_window(const struct series *s, struct series_window *w)
 		    strcmp(f[K_TREND], "stable") == 0 ? 0 : 2;
 }
 
-/* The value back steps before the newest (0: the newest). */
+/* The cell back steps before the newest (0: the newest). */
 double
 series_hist(const struct series *s, uint32_t back)
 {
 	return s->hist[(s->nhist - 1 - back) % HIST];
+}
+
+/*
+ * The cells that hold the newest n samples (NAN: all there are), the
+ * newest of them holding fill; at most the cells kept.
+ */
+uint32_t
+series_cells(const struct series *s, double n)
+{
+	uint32_t kept = s->nhist < HIST ? s->nhist : HIST;
+	double need;
+
+	if (isnan(n) || kept == 0)
+		return kept;
+	need = n <= s->fill ? 1 : 1 + ceil((n - s->fill) / s->step);
+	return need < kept ? (uint32_t)need : kept;
+}
+
+/*
+ * Cells of twice the samples: each two in a row made one, from the
+ * newest back.  Called as a cell is to begin, so every cell is full.
+ */
+static void
+ring_halve(struct series *s)
+{
+	double cell[HIST / 2 + 1];
+	uint32_t kept = s->nhist < HIST ? s->nhist : HIST, m = 0, i;
+
+	for (i = 0; i + 1 < kept; i += 2)
+		cell[m++] = series_hist(s, i + 1) / 2 + series_hist(s, i) / 2;
+	if (i < kept)
+		cell[m++] = series_hist(s, i);	/* the oldest, alone */
+	for (i = 0; i < m; i++)
+		s->hist[i] = cell[m - 1 - i];
+	s->nhist = m;
+	s->step *= 2;
+	s->fill = s->step;
+}
+
+/* Cells between two looks at xm-buffer's n: a look costs a number's parse. */
+#define RING_LOOK 16
+
+/*
+ * One more sample.  n_text: xm-buffer's n of its record, or NULL.  Its
+ * window grows by a sample at most a sample, so a look every RING_LOOK
+ * cells, halving the ring when the window reaches RING_LOOK + 1 cells
+ * short of it, keeps the whole window in the ring.
+ */
+static void
+ring_push(struct series *s, double v, const char *n_text)
+{
+	double n, *c;
+
+	if (s->nhist > 0 && s->fill < s->step) {
+		c = &s->hist[(s->nhist - 1) % HIST];
+		s->fill++;
+		*c += (v / 2 - *c / 2) / s->fill * 2;	/* a running mean, by halves: no overflow */
+		return;
+	}
+	if (n_text != NULL && s->nhist % RING_LOOK == 0 && s->nhist >= HIST - RING_LOOK - 1 &&
+	    num_parse(n_text, &n) == 0 && n >= (double)(HIST - RING_LOOK - 1) * s->step &&
+	    s->step < (1u << 30))
+		ring_halve(s);
+	s->hist[s->nhist++ % HIST] = v;
+	s->fill = 1;
+	if (s->nhist == 2 * HIST)
+		s->nhist = HIST;
 }
 
 static int
@@ -223,12 +305,12 @@ find(struct board *b, const struct record *rec, int *bad)
 		return NULL;
 	s = table_insert(&b->table, sizeof *s, key, len, hash);
 	s->hostlen = (uint32_t)hl;
+	s->step = 1;
 	/* host and metric apart, NUL-terminated, for the globs */
-	s->deflt = -1;
 	s->it.key[hl] = '\0';
-	for (i = 0; i < b->ndefaults && s->deflt < 0; i++)
+	for (i = 0; i < b->ndefaults; i++)
 		if (rule_matches(&b->defaults[i], s->it.key, s->it.key + hl + 1))
-			s->deflt = (int)i;
+			s->deflt |= 1u << i;
 	s->it.key[hl] = '\t';
 	if (b->n == b->cap) {
 		b->cap = b->cap ? 2 * b->cap : 64;
@@ -262,6 +344,54 @@ event(struct board *b, const struct series *s, const char *ev)
 	e->sev = s->sev;
 }
 
+/* The field in column col of rec, or NULL. */
+static const char *
+column(const struct record *rec, int col, size_t *len)
+{
+	if (col < 0 || (size_t)col >= rec->nfield)
+		return NULL;
+	*len = rec->len[col];
+	return rec->field[col];
+}
+
+/*
+ * The alert the record carries (xm(7): one a line), at severity sev,
+ * found among its series' by alert_id: what -o prom writes of each.
+ */
+static void
+alert_take(struct board *b, struct series *s, const struct header *h,
+    const struct record *rec, int sev)
+{
+	struct alert_state *a;
+	const char *id, *rule;
+	size_t idlen = 0, rulelen, i;
+	uint64_t hash;
+
+	if ((id = column(rec, h->known[K_ALERT_ID], &idlen)) == NULL || strcmp(id, "-") == 0)
+		idlen = 0;
+	if (idlen > 16)
+		idlen = 16;
+	for (i = 0; i < s->nalerts; i++) {
+		a = &s->alerts[i];
+		if (memcmp(a->id, id, idlen) == 0 && a->id[idlen] == '\0') {
+			a->sev = sev;
+			return;
+		}
+	}
+	if (s->nalerts >= ALERTS_MAX)
+		return;
+	s->alerts = xm_reallocarray(s->alerts, s->nalerts + 1, sizeof *s->alerts);
+	a = &s->alerts[s->nalerts++];
+	memset(a, 0, sizeof *a);
+	memcpy(a->id, id, idlen);
+	a->sev = sev;
+	if ((rule = column(rec, h->known[K_RULE], &rulelen)) != NULL && strcmp(rule, "-") != 0) {
+		hash = table_hash(rule, rulelen);
+		if ((a->rule = table_find(&b->rules, rule, rulelen, hash)) == NULL)
+			a->rule = table_insert(&b->rules, sizeof(struct table_item), rule, rulelen, hash);
+	}
+}
+
 /*
  * One record of the stream under header h; -1 if it was left out
  * (--max-series), -2 if its metric, new here, breaks xm(7)'s rules
@@ -273,7 +403,7 @@ board_take(struct board *b, const struct header *h, const struct record *rec)
 	struct series *s;
 	const int *k = h->known;
 	size_t i, o;
-	int sev, bad;
+	int sev, bad, j;
 
 	if (!wanted(b, rec)) {
 		if (metric_check(rec->field[COL_METRIC], rec->len[COL_METRIC]) != NULL)
@@ -295,11 +425,9 @@ board_take(struct board *b, const struct header *h, const struct record *rec)
 	if (rec->ts < b->oldest)
 		b->oldest = rec->ts;
 	/* a record again, for another alert of its series (xm(7)): one sample */
-	if (s->nhist == 0 || rec->ts != s->ts || rec->value != s->value) {
-		s->hist[s->nhist++ % HIST] = rec->value;
-		if (s->nhist == 2 * HIST)
-			s->nhist = HIST;
-	}
+	if (s->nhist == 0 || rec->ts != s->ts || rec->value != s->value)
+		ring_push(s, rec->value, k[K_COUNT] >= 0 && (size_t)k[K_COUNT] < rec->nfield ?
+		    rec->field[k[K_COUNT]] : NULL);
 	s->ts = rec->ts;
 	s->value = rec->value;
 	s->hdr = h;
@@ -325,12 +453,19 @@ board_take(struct board *b, const struct header *h, const struct record *rec)
 	s->from_stream = 0;
 	s->since = NAN;
 	sev = -1;
+	/* "-", a series no rule covers, the most of them: no five compares to say so */
 	if (k[K_SEVERITY] >= 0 && (size_t)k[K_SEVERITY] < rec->nfield &&
+	    rec->field[k[K_SEVERITY]][0] != '-' &&
 	    (sev = severity_parse(rec->field[k[K_SEVERITY]])) >= 0) {
 		s->from_stream = 1;
 		s->since = number(rec, k[K_SINCE]);
-	} else if (s->deflt >= 0) {
-		sev = rule_severity(&b->defaults[s->deflt], rec->value);
+		if (b->keep_alerts)
+			alert_take(b, s, h, rec, sev);
+	} else if (s->deflt != 0) {
+		/* each rule an alert of its own, as in xm-alert: the worst of them */
+		for (sev = SEV_OK, i = 0; i < b->ndefaults; i++)
+			if ((s->deflt & (1u << i)) && (j = rule_severity(&b->defaults[i], rec->value)) > sev)
+				sev = j;
 	}
 	s->sev = sev;
 	if (k[K_EVENT] >= 0 && (size_t)k[K_EVENT] < rec->nfield &&

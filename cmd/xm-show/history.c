@@ -34,6 +34,7 @@ struct episode_sums {
 	int	 open_fired;	/* its firing is in the log */
 	double	 last_resolved;	/* NAN: not yet */
 	int	 sev;
+	int	 seen;		/* an event or a severity above ok: an alert the report shows */
 };
 
 struct history {
@@ -115,6 +116,7 @@ take(struct history *h, const struct record *rec)
 		return;
 	e = find(h, rec);
 	e->sev = severity_parse(rec->field[h->col[H_SEVERITY]]);
+	e->seen |= strcmp(ev, "-") != 0 || e->sev > SEV_OK;
 	if (strcmp(ev, "firing") == 0) {
 		if (!isnan(e->open))
 			close_episode(e, ts, 0);
@@ -242,6 +244,17 @@ put_text(struct history *h, FILE *f)
 	for (i = 0; i < h->n; i++)
 		fired += h->all[i]->fired;
 	page_newline(&p);
+	if (h->n == 0) {
+		/* a quiet log is an answer too: one line, of its span */
+		if (isnan(h->first))
+			page_put(&p, AT_NONE, "Alert history: no records, no alerts in the log");
+		else
+			page_printf(&p, AT_NONE, "Alert history %s to %s UTC: no alerts in the log",
+			    date(t0, h->first), date(t1, h->last));
+		page_write(&p, f);
+		page_free(&p);
+		return;
+	}
 	page_printf(&p, AT_NONE, "Alert history %s to %s UTC: %zu alert%s, fired %u time%s",
 	    date(t0, h->first), date(t1, h->last), h->n, h->n == 1 ? "" : "s", fired,
 	    fired == 1 ? "" : "s");
@@ -282,7 +295,7 @@ history_run(const struct show_opts *o)
 	struct record_writer w;
 	struct history h;
 	struct record rec;
-	size_t i;
+	size_t i, shown;
 	int k, c, status, wrong = 0;
 
 	memset(&h, 0, sizeof h);
@@ -317,6 +330,17 @@ history_run(const struct show_opts *o)
 	for (i = 0; i < h.n; i++)
 		if (!isnan(h.all[i]->open))
 			close_episode(h.all[i], h.last, 0);
+	/* the alerts of all of xm-alert's output that never left ok are none of the report's */
+	for (i = 0, shown = 0; i < h.n; i++) {
+		if (h.all[i]->seen) {
+			h.all[shown++] = h.all[i];
+		} else {
+			free(h.all[i]->series);
+			free(h.all[i]->rule);
+			free(h.all[i]);
+		}
+	}
+	h.n = shown;
 	if (h.n > 0)
 		qsort(h.all, h.n, sizeof *h.all, by_time_in_alert);
 	record_writer_init(&w, stdout, o->format != NULL && strcmp(o->format->name, "csv") == 0 ?

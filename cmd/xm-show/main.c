@@ -40,23 +40,58 @@ static const struct option longopts[] = {
 	{ NULL, 0, NULL, 0 }
 };
 
+static const char synopsis[] =
+    "usage: xm-show [-r seconds] [--ascii] [--host glob] [--only glob]...\n"
+    "               [--once | --follow] [-W columns] [-o text|prom|csv|tsv]\n"
+    "               [-O file] [--prefix name] [-l [address:]port] [--csv]\n"
+    "               [--max-series n] [--strict]\n"
+    "       xm-show --history [--flap seconds] [-o text|csv|tsv] [--csv]\n";
+
 static void
-usage(FILE *f, int status)
+usage(void)
 {
-	fprintf(f,
-	    "usage: xm-show [-r seconds] [--ascii] [--host glob] [--only glob]...\n"
-	    "               [--once | --follow] [-W columns] [-o text|prom|csv|tsv]\n"
-	    "               [-O file] [--prefix name] [-l [address:]port] [--csv]\n"
-	    "               [--max-series n] [--strict]\n"
-	    "       xm-show --history [--flap seconds] [-o text|csv|tsv] [--csv]\n");
-	exit(status);
+	fputs(synopsis, stderr);
+	exit(XM_EXIT_USAGE);
+}
+
+/* --help: the synopsis, then a line an option, as sar and the GNU tools print them. */
+static void
+help(void)
+{
+	fputs(synopsis, stdout);
+	fputs("\n"
+	    "Draw an xm stream: a dashboard, plain text, Prometheus metrics or a table.\n"
+	    "\n"
+	    "  -r, --refresh seconds    redraw (and write) every so often; 2 by default\n"
+	    "      --ascii              draw without Unicode\n"
+	    "      --host glob          show only the hosts the glob matches\n"
+	    "      --only glob          show only the metrics a glob matches; repeatable\n"
+	    "      --once               plain text once at the end, even on a terminal\n"
+	    "      --follow             plain text every refresh too, even on a terminal\n"
+	    "  -W, --width columns      plain text this wide, 80 to 1000; 80 by default\n"
+	    "  -o, --output format      text, prom, csv or tsv, instead of the live screen\n"
+	    "  -O, --output-file file   write it to file, replaced whole each time\n"
+	    "      --prefix name        the start of every Prometheus name; xm_ by default\n"
+	    "  -l, --listen [address:]port\n"
+	    "                           serve /metrics over HTTP; 127.0.0.1 unless given\n"
+	    "      --csv                read CSV instead of TAB-separated records\n"
+	    "      --max-series n       keep at most n series; 100000 by default\n"
+	    "      --strict             stop at the first malformed record\n"
+	    "      --history            read an alert log and write its report at the end\n"
+	    "      --flap seconds       with --history: a firing this soon after the same\n"
+	    "                           alert resolved is a flap; 600 by default\n"
+	    "  -h, --help               print this help and exit\n"
+	    "  -V, --version            print the version and exit\n"
+	    "\n"
+	    "See xm-show(1).\n", stdout);
+	exit(xm_close_stdout() != 0 ? XM_EXIT_FAIL : XM_EXIT_OK);
 }
 
 static void
 bad(const char *opt, const char *arg, const char *what)
 {
 	xm_bad_arg(opt, arg, what);
-	usage(stderr, XM_EXIT_USAGE);
+	usage();
 }
 
 /* A Prometheus name may start so: [a-zA-Z_:][a-zA-Z0-9_:]*, or be empty. */
@@ -89,7 +124,7 @@ main(int argc, char *argv[])
 	while ((ch = getopt_long(argc, argv, "hl:O:o:r:VW:", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'h':
-			usage(stdout, XM_EXIT_OK);
+			help();
 			break;
 		case 'l':
 			if (http_parse(optarg, host, port, &why) != 0)
@@ -162,25 +197,25 @@ main(int argc, char *argv[])
 			o.strict = 1;
 			break;
 		default:
-			usage(stderr, XM_EXIT_USAGE);
+			usage();
 		}
 	}
 	argc -= optind;
 	argv += optind;
 	if (argc != 0) {
 		warnx("%s: unexpected argument", argv[0]);
-		usage(stderr, XM_EXIT_USAGE);
+		usage();
 	}
 	if (o.once && o.follow) {
 		warnx("--once and --follow: one or the other");
-		usage(stderr, XM_EXIT_USAGE);
+		usage();
 	}
 	if (o.history) {
 		/* a report at the end of the log, not a board of the moment */
 		if (o.listen != NULL || o.out != NULL || o.once || o.follow ||
 		    (o.format != NULL && strcmp(o.format->name, "prom") == 0)) {
 			warnx("--history: a report, with -o text, csv or tsv and nothing else");
-			usage(stderr, XM_EXIT_USAGE);
+			usage();
 		}
 		xm_buffer_stdout();
 		status = history_run(&o);

@@ -104,30 +104,98 @@ has_label(const char *p, const char *end, const char *name)
 }
 
 /*
+ * The name xm gives its label base beside the metric's own labels
+ * (escaped, xm(7), between p and end; NULL: none): base, xm_base or
+ * exported_base, the first the metric does not use itself, so that the
+ * metric's labels keep their names and join with its own family; NULL
+ * if it uses all three.
+ */
+static const char *
+xm_label(char *buf, size_t size, const char *p, const char *end, const char *base)
+{
+	static const char *const forms[] = { "%s", "xm_%s", "exported_%s" };
+	size_t i;
+
+	for (i = 0; i < 3; i++) {
+		snprintf(buf, size, forms[i], base);
+		if (p == NULL || !has_label(p, end, buf))
+			return buf;
+	}
+	return NULL;
+}
+
+/* The metric's own labels, between its braces, NULL where it has none. */
+static const char *
+own_labels(const struct series *s, const char **end)
+{
+	const char *m = s->it.key + s->hostlen + 1, *brace;
+
+	*end = s->it.key + s->it.len - 1;	/* at the closing brace */
+	brace = memchr(m, '{', s->it.len - s->hostlen - 1);
+	return brace != NULL && *end - brace > 1 ? brace + 1 : NULL;
+}
+
+/* name="value", the value escaped, after a comma unless first. */
+static void
+label_out(FILE *f, int *first, const char *name, const char *v, size_t n)
+{
+	fprintf(f, "%s%s=\"", *first ? "" : ",", name);
+	utf8_out(f, v, n, 1);
+	putc('"', f);
+	*first = 0;
+}
+
+/*
  * {host="...",the metric's own labels}: the host under the first of
  * host, xm_host, exported_host the metric does not use itself.
  */
 static void
 prom_labels(FILE *f, const struct series *s)
 {
-	static const char *const names[] = { "host", "xm_host", "exported_host" };
-	const char *m = s->it.key + s->hostlen + 1, *brace, *end = s->it.key + s->it.len;
-	size_t i = 0;
+	const char *own, *end, *host;
+	char buf[32];
+	int first = 1;
 
-	brace = memchr(m, '{', (size_t)(end - m));
-	if (brace != NULL)
-		for (i = 0; i < 3 && has_label(brace + 1, end - 1, names[i]); i++)
-			;
+	own = own_labels(s, &end);
 	putc('{', f);
-	if (i < 3) {
-		fprintf(f, "%s=\"", names[i]);
-		utf8_out(f, s->it.key, s->hostlen, 1);
-		putc('"', f);
-	}
-	if (brace != NULL && end - brace > 2) {
-		if (i < 3)
+	if ((host = xm_label(buf, sizeof buf, own, end, "host")) != NULL)
+		label_out(f, &first, host, s->it.key, s->hostlen);
+	if (own != NULL) {
+		if (!first)
 			putc(',', f);
-		utf8_out(f, brace + 1, (size_t)(end - brace - 2), 0);
+		utf8_out(f, own, (size_t)(end - own), 0);
+	}
+	putc('}', f);
+}
+
+/*
+ * An alert's labels: the host, the metric's name and the rule as xm's
+ * labels host, metric and rule (each giving way as host does above),
+ * then the metric's own labels as they are, so that PromQL joins them
+ * with the metric's family: on(host, mountpoint).
+ */
+static void
+alert_labels(FILE *f, const struct series *s, const struct alert_state *a)
+{
+	const char *own, *end, *name, *fam = s->it.key + s->hostlen + 1;
+	char buf[32];
+	size_t famlen = s->it.len - s->hostlen - 1;
+	int first = 1;
+
+	own = own_labels(s, &end);
+	if (memchr(fam, '{', famlen) != NULL)
+		famlen = (size_t)((const char *)memchr(fam, '{', famlen) - fam);
+	putc('{', f);
+	if ((name = xm_label(buf, sizeof buf, own, end, "host")) != NULL)
+		label_out(f, &first, name, s->it.key, s->hostlen);
+	if ((name = xm_label(buf, sizeof buf, own, end, "metric")) != NULL)
+		label_out(f, &first, name, fam, famlen);
+	if (a->rule != NULL && (name = xm_label(buf, sizeof buf, own, end, "rule")) != NULL)
+		label_out(f, &first, name, a->rule->key, a->rule->len);
+	if (own != NULL) {
+		if (!first)
+			putc(',', f);
+		utf8_out(f, own, (size_t)(end - own), 0);
 	}
 	putc('}', f);
 }
@@ -170,6 +238,7 @@ prom_families(const struct board *b, FILE *f, unsigned *taken)
 	struct series **v;
 	size_t len, prevlen = 0;
 	int n = board_sorted(b, &v), i, any = 0, clash = 0, count[SEV_N] = { 0 };
+	uint32_t k;
 
 	*taken = 0;
 	qsort(v, (size_t)n, sizeof *v, by_family);
@@ -197,25 +266,23 @@ prom_families(const struct board *b, FILE *f, unsigned *taken)
 		/* the value as the stream wrote it: a finite decimal, which the format takes */
 		fputs(series_field(v[i], "value"), f);
 		putc('\n', f);
-		if (v[i]->from_stream)
+		if (v[i]->nalerts > 0)
 			any = 1;
 	}
 	if (any && !clash) {
 		*taken |= self_clash(pre, "alert_severity", 14) | self_clash(pre, "alerts_active", 13);
-		fprintf(f, "# HELP %salert_severity The alert state of each series xm-alert checks: "
-		    "0 ok, 1 info, 2 warning, 3 critical, 4 emergency.\n", pre);
+		fprintf(f, "# HELP %salert_severity The state of each alert of xm-alert, a series "
+		    "under a rule: 0 ok, 1 info, 2 warning, 3 critical, 4 emergency.\n", pre);
 		fprintf(f, "# TYPE %salert_severity gauge\n", pre);
 		for (i = 0; i < n; i++) {
-			if (!v[i]->from_stream)
-				continue;
-			count[v[i]->sev]++;
-			fprintf(f, "%salert_severity{host=\"", pre);
-			utf8_out(f, v[i]->it.key, v[i]->hostlen, 1);
-			fputs("\",metric=\"", f);
-			utf8_out(f, v[i]->it.key + v[i]->hostlen + 1, v[i]->it.len - v[i]->hostlen - 1, 1);
-			fprintf(f, "\"} %d\n", v[i]->sev);
+			for (k = 0; k < v[i]->nalerts; k++) {
+				count[v[i]->alerts[k].sev]++;
+				fprintf(f, "%salert_severity", pre);
+				alert_labels(f, v[i], &v[i]->alerts[k]);
+				fprintf(f, " %d\n", v[i]->alerts[k].sev);
+			}
 		}
-		fprintf(f, "# HELP %salerts_active The series xm-alert has at each alert level.\n",
+		fprintf(f, "# HELP %salerts_active The alerts of xm-alert at each alert level.\n",
 		    pre);
 		fprintf(f, "# TYPE %salerts_active gauge\n", pre);
 		for (i = SEV_INFO; i < SEV_N; i++)
@@ -242,6 +309,31 @@ self_family(FILE *f, unsigned taken, int i, const char *type, const char *help)
 	fprintf(f, "# HELP %s %s\n# TYPE %s %s\n", self_names[i], help, self_names[i], type);
 }
 
+/*
+ * v as exactly as a float64 holds it: in the fewest digits that read
+ * back as v (17 at most), so that a count past 10^15 or a time to the
+ * millisecond keeps every digit, where num_format keeps ten.
+ */
+static void
+exact(char buf[NUM_MAX], double v)
+{
+	int prec;
+
+	/* a whole number in full, as a count is written; past 10^17, an exponent */
+	if (v == floor(v) && fabs(v) < 1e17) {
+		snprintf(buf, NUM_MAX, "%.0f", v);
+		return;
+	}
+	/* no fewer digits than the whole part has, so no exponent below 10^17 */
+	prec = fabs(v) >= 1 && fabs(v) < 1e17 ? (int)floor(log10(fabs(v))) + 1 : 1;
+	for (; prec < 17; prec++) {
+		snprintf(buf, NUM_MAX, "%.*g", prec, v);
+		if (strtod(buf, NULL) == v)
+			return;
+	}
+	snprintf(buf, NUM_MAX, "%.17g", v);
+}
+
 static void
 self_sample(FILE *f, unsigned taken, int i, double v)
 {
@@ -249,7 +341,7 @@ self_sample(FILE *f, unsigned taken, int i, double v)
 
 	if (taken & (1u << i))
 		return;
-	num_format(num, v);
+	exact(num, v);
 	fprintf(f, "%s %s\n", self_names[i], num);
 }
 

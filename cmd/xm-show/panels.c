@@ -229,31 +229,48 @@ light(struct page *p, const struct glyphs *g, int sev)
 	page_put(p, sev_attr(sev), sev >= 0 ? sev_short[sev] : "-");
 }
 
-/* The last w values as a sparkline, from the lowest of them to the highest. */
+/*
+ * The sparkline, from the lowest of its cells to the highest: the
+ * samples of xm-buffer's window, as its n counts them, the span the
+ * trend arrow beside it is of (NAN where the stream has no n: the
+ * newest samples, as many as fit).  A window of more samples than w
+ * columns is drawn in w groups of them, each its mean.
+ */
 static void
-spark(struct page *p, const struct glyphs *g, const struct series *s, int w)
+spark(struct page *p, const struct glyphs *g, const struct series *s, double n, int w)
 {
-	uint32_t n = s->nhist < HIST ? s->nhist : HIST, i;
-	double lo = INFINITY, hi = -INFINITY, v;
-	int k;
+	double val[HIST], lo = INFINITY, hi = -INFINITY, v, sum, x, wt;
+	uint32_t k, m, i, c, a, z;
+	int q;
 
 	if (w <= 0)
 		return;
-	if (n > (uint32_t)w)
-		n = (uint32_t)w;
-	for (i = 0; i < n; i++) {
-		v = series_hist(s, i);
+	k = series_cells(s, n);
+	if (isnan(n) && k > (uint32_t)w)
+		k = (uint32_t)w;
+	m = k < (uint32_t)w ? k : (uint32_t)w;
+	for (i = 0; i < m; i++) {
+		/* group i: cells a to z - 1 of the k, oldest first; each weighs its samples */
+		a = (uint32_t)((uint64_t)i * k / m);
+		z = (uint32_t)((uint64_t)(i + 1) * k / m);
+		for (v = 0, sum = 0, c = a; c < z; c++) {
+			x = series_hist(s, k - 1 - c);
+			wt = c == k - 1 ? s->fill : s->step;
+			sum += wt;
+			v += (x / 2 - v / 2) * 2 * wt / sum;	/* a running mean, by halves */
+		}
+		val[i] = v;
 		if (isfinite(v)) {
 			lo = v < lo ? v : lo;
 			hi = v > hi ? v : hi;
 		}
 	}
-	for (i = n; i-- > 0;) {
-		v = series_hist(s, i);
+	for (i = 0; i < m; i++) {
+		v = val[i];
 		/* halves: hi - lo may overflow where hi / 2 - lo / 2 cannot */
-		k = !isfinite(v) || hi <= lo ? 0 :
+		q = !isfinite(v) || hi <= lo ? 0 :
 		    (int)((v / 2 - lo / 2) / (hi / 2 - lo / 2) * 7.999);
-		page_put(p, AT_NONE, g->spark[k < 0 ? 0 : k > 7 ? 7 : k]);
+		page_put(p, AT_NONE, g->spark[q < 0 ? 0 : q > 7 ? 7 : q]);
 	}
 }
 
@@ -301,14 +318,34 @@ percent_row(struct page *p, const struct glyphs *g, const char *label, const str
 	light(p, g, s->sev);
 }
 
-/* A row of two rates, each summed over its devices; none if neither is there. */
+/*
+ * The host's rate of a family: its unlabelled series, the host total
+ * xm-sample writes, which counts each byte once (physical disks and
+ * interfaces only); in a stream without it (an older sampler,
+ * --synthetic), the sum of the labelled series, each device counted.
+ */
+static double
+host_rate(const struct board *b, const struct series *host, struct series **v, int n,
+    const char *name, int *found)
+{
+	const struct series *s;
+
+	if ((s = lookup(b, host, name)) != NULL) {
+		(*found)++;
+		return s->value;
+	}
+	return total(v, n, name, found);
+}
+
+/* A row of two rates, each the host's; none if neither is there. */
 static void
-io_row(struct page *p, struct series **v, int n, const char *fmt, const char *in,
-    const char *out)
+io_row(const struct board *bd, struct page *p, const struct series *host, struct series **v,
+    int n, const char *fmt, const char *in, const char *out)
 {
 	char a[32], b[32];
 	int found_in = 0, found_out = 0;
-	double sum_in = total(v, n, in, &found_in), sum_out = total(v, n, out, &found_out);
+	double sum_in = host_rate(bd, host, v, n, in, &found_in);
+	double sum_out = host_rate(bd, host, v, n, out, &found_out);
 
 	if (found_in + found_out == 0)
 		return;
@@ -327,7 +364,8 @@ system_panel(const struct board *b, struct page *p, const struct glyphs *g,
 		{ "Memory", "memory_usage_percent" },
 		{ "Swap", "swap_usage_percent" },
 	};
-	struct series *s, *l5, *l15;
+	struct series *s, *l5, *l15, *pc;
+	char buf[32];
 	size_t i;
 
 	if (hosts > 1) {
@@ -345,17 +383,27 @@ system_panel(const struct board *b, struct page *p, const struct glyphs *g,
 	if ((s = lookup(b, host, "load1")) != NULL) {
 		l5 = lookup(b, host, "load5");
 		l15 = lookup(b, host, "load15");
+		pc = lookup(b, host, "load1_per_cpu");
 		page_newline(p);
 		page_put(p, AT_NONE, " Load     ");
 		num_right(p, AT_NONE, s->value, 6);
 		num_right(p, AT_NONE, l5 ? l5->value : NAN, 7);
 		num_right(p, AT_NONE, l15 ? l15->value : NAN, 7);
 		page_put(p, AT_DIM, "  1/5/15 min  ");
-		light(p, g, s->sev);
+		/*
+		 * Judged per CPU of the host sampled, as xm-alert's rule on
+		 * load1_per_cpu judged it (or the board's default of that
+		 * rule); a rule of one's own on load1 too: the worse.
+		 */
+		if (pc != NULL) {
+			fit(buf, sizeof buf, 6, pc->value);
+			page_printf(p, AT_NONE, "%s per CPU  ", buf);
+		}
+		light(p, g, pc != NULL && pc->sev > s->sev ? pc->sev : s->sev);
 	}
-	io_row(p, v, n, " Network  receive %11s   transmit %11s",
+	io_row(b, p, host, v, n, " Network  receive %11s   transmit %11s",
 	    "network_receive_bytes_per_second", "network_transmit_bytes_per_second");
-	io_row(p, v, n, " Disk io  read    %11s   write    %11s",
+	io_row(b, p, host, v, n, " Disk io  read    %11s   write    %11s",
 	    "disk_read_bytes_per_second", "disk_write_bytes_per_second");
 }
 
@@ -402,30 +450,87 @@ full_in(const struct series *s)
 	return eta;
 }
 
+/* "12.3 GB": bytes as a person reads them, in SI units as the rates; at most 7 columns. */
+static void
+size_si(char *buf, size_t size, double v)
+{
+	static const char *const unit[] = { "B", "kB", "MB", "GB", "TB", "PB", "EB", "ZB", "YB" };
+	int k = 0;
+
+	if (!isfinite(v) || v < 0) {
+		snprintf(buf, size, "-");
+		return;
+	}
+	if (v >= 999.5e24) {
+		exp_form(buf, size - 2, 0, v);	/* "2e308": no disk yet */
+		strcat(buf, " B");
+		return;
+	}
+	/* 999.5 and on would round to "1e+03" */
+	while (v >= 999.5 && k < 8) {
+		v /= 1000;
+		k++;
+	}
+	snprintf(buf, size, k == 0 || v >= 99.95 ? "%.0f %s" : v >= 9.995 ? "%.1f %s" : "%.2f %s",
+	    v, unit[k]);
+}
+
 /*
- * A bar for each disk, and when it is full if that is within a week;
- * when max cuts them short, the fullest, and how many more.
+ * The space left on the disk of a disk_usage_percent series: the
+ * disk_avail_bytes series of the same labels, df's Avail (what
+ * unprivileged users can still write); NULL where the stream has none.
+ */
+static const struct series *
+disk_avail(const struct board *b, const struct series *s)
+{
+	const char *m = s->it.key + s->hostlen + 1, *labels;
+	char key[1024];
+	size_t len, ml = s->it.len - s->hostlen - 1;
+
+	if ((labels = memchr(m, '{', ml)) == NULL)
+		return NULL;
+	len = (size_t)snprintf(key, sizeof key, "%.*s\tdisk_avail_bytes%.*s", (int)s->hostlen,
+	    s->it.key, (int)(ml - (size_t)(labels - m)), labels);
+	if (len >= sizeof key)
+		return NULL;
+	return (const struct series *)table_find(&b->table, key, len, table_hash(key, len));
+}
+
+/*
+ * A bar for each disk, the space left on it where the stream says, and
+ * when it is full if that is within a week; when max cuts them short,
+ * the fullest, and how many more.
  */
 static void
-disk_rows(struct page *p, const struct glyphs *g, struct series **v, int n, int hosts,
-    int max)
+disk_rows(const struct board *b, struct page *p, const struct glyphs *g, struct series **v,
+    int n, int hosts, int max)
 {
 	struct series **d = xm_reallocarray(NULL, (size_t)n + 1, sizeof *d);
+	const struct series *avail;
 	const char *mp;
 	size_t len;
 	char buf[32], span[NUM_MAX];
-	int i, k = 0, col = hosts > 1 ? 23 : 14, w = p->width - col - 20, soon = 0;
+	int i, k = 0, col = hosts > 1 ? 23 : 14, w = p->width - col - 20, soon = 0, left = 0;
+	int after, res;
 	double eta;
 
 	for (i = 0; i < n; i++) {
 		if (named(v[i], "disk_usage_percent")) {
 			d[k++] = v[i];
 			soon |= !isnan(full_in(v[i]));
+			left |= disk_avail(b, v[i]) != NULL;
 		}
 	}
-	/* room on every row for "full in 6d23h" when one says it */
-	if (soon)
-		w -= 15;
+	/*
+	 * Room on every row for " 12.3 GB left " and " full in 6d23h" when
+	 * one says it: the bar gives way.
+	 */
+	res = (soon ? 15 : 0) + (left ? 14 : 0);
+	w = w - res > 60 ? 60 : w - res < 10 ? 10 : w - res;
+	/* where they start: past the widest light ("● emerg"), within the page */
+	after = col + w + 20;
+	if (after + res > p->width)
+		after = p->width - res;
 	if (k > 0)
 		title(p, g, "Disks");
 	if (max > 0 && k > max)
@@ -443,16 +548,20 @@ disk_rows(struct page *p, const struct glyphs *g, struct series **v, int n, int 
 		}
 		page_safe(p, AT_NONE, mp, len, col - 2 - (p->lines[p->nline - 1].width - 1));
 		page_pad(p, col);
-		bar(p, g, sev_attr(d[i]->sev < 0 ? 0 : d[i]->sev), d[i]->value,
-		    w > 60 ? 60 : w < 10 ? 10 : w);
+		bar(p, g, sev_attr(d[i]->sev < 0 ? 0 : d[i]->sev), d[i]->value, w);
 		fit(buf, sizeof buf, 6, d[i]->value);
 		page_put(p, AT_NONE, " ");
 		right(p, AT_NONE, buf, 6);
 		page_put(p, AT_NONE, "% ");
 		light(p, g, d[i]->sev);
+		if ((avail = disk_avail(b, d[i])) != NULL) {
+			size_si(buf, sizeof buf, avail->value);
+			page_pad(p, after);
+			page_printf(p, AT_NONE, " %7s left", buf);
+		}
 		if (!isnan(eta = full_in(d[i]))) {
 			num_format_span(span, eta);
-			page_pad(p, p->width - 15);
+			page_pad(p, after + (left ? 14 : 0));
 			page_printf(p, eta < 86400 ? AT_HIGH : AT_NONE, " full in %s", span);
 		}
 	}
@@ -732,7 +841,7 @@ trend_row(struct page *p, const struct glyphs *g, const struct series *s, int ho
 	    w.trend == 0 ? g->level : " ");
 	page_put(p, AT_NONE, " ");
 	spark_w = page_room(p) - 8;
-	spark(p, g, s, spark_w);
+	spark(p, g, s, w.n, spark_w);
 	/* the robust score where xm-buffer gave one: a spike drags neither its median nor its MAD */
 	if (isfinite(w.rzscore) && w.rzscore != 0) {
 		page_pad(p, p->width - 7);
@@ -797,13 +906,26 @@ static void
 list_panel(struct page *p, const struct glyphs *g, const char *name, struct series **v, int n,
     int hosts, int max)
 {
-	int i, col = trend_name_width(p) + 1;
+	struct series_window w;
+	int i, col = trend_name_width(p) + 1, apart = 0;
 
 	if (n == 0)
 		return;
+	/*
+	 * An arrow of xm-buffer's window beside a sparkline that cannot be
+	 * of it (a stream without n): the title says so.
+	 */
+	for (i = 0; i < n && (max <= 0 || i < max); i++) {
+		series_window(v[i], &w);
+		apart |= w.trend != 2 && isnan(w.n);
+	}
 	title_start(p, g, name);
 	title_rule(p, g, col);
 	page_put(p, AT_TITLE, "  value    mean     min     max ");
+	if (apart) {
+		page_put(p, AT_TITLE, g->rule);
+		page_put(p, AT_TITLE, " sparkline: newest ");
+	}
 	title_rule(p, g, 0);
 	for (i = 0; i < n && (max <= 0 || i < max - 1 || n == max); i++)
 		trend_row(p, g, v[i], hosts);
@@ -918,7 +1040,7 @@ panels_draw(const struct board *b, struct page *p, int height, double rps)
 		if (height > 0 && (int)p->nline > height / 2)
 			break;
 	}
-	disk_rows(p, g, v, n, hosts, max_disks);
+	disk_rows(b, p, g, v, n, hosts, max_disks);
 	alerts_panel(b, p, g, v, n, hosts, max_active, max_events);
 	if (height > 0) {
 		/*

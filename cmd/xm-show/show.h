@@ -9,9 +9,10 @@
 #include "rule.h"
 #include "table.h"
 
-#define HIST	256	/* values kept per series for its sparkline: wider than any screen */
+#define HIST	256	/* cells of values kept per series for its sparkline */
 #define EVENTS	64	/* recent alert events kept */
 #define HEADERS	4096	/* distinct headers kept: the columns of more are not read */
+#define DEFAULTS_MAX 32	/* default rules a series can match: a bit each */
 
 struct show_opts {
 	double	 refresh;	/* seconds between redraws */
@@ -38,7 +39,7 @@ struct show_opts {
 /* The columns of a header this program reads; -1 where absent. */
 enum known {
 	K_MEAN, K_MIN, K_MAX, K_TREND, K_ZSCORE, K_RZSCORE, K_SEVERITY, K_EVENT, K_SINCE, K_ALERT_ID,
-	K_N
+	K_RULE, K_COUNT, K_N
 };
 
 /* A header seen: its column names, found by their text. */
@@ -49,6 +50,15 @@ struct header {
 	int	 known[K_N];
 };
 
+/* An alert of a series, as the stream named it: for -o prom and /metrics. */
+struct alert_state {
+	char	 id[17];	/* alert_id, cut to 16 bytes; "" where the stream has none */
+	int	 sev;
+	const struct table_item *rule;	/* its text, kept once a board; NULL: none */
+};
+
+#define ALERTS_MAX 64	/* alerts kept a series: more rules than that are one too many */
+
 struct series {
 	struct table_item it;	/* key: host TAB metric */
 	uint32_t hostlen;
@@ -56,17 +66,28 @@ struct series {
 	const struct header *hdr;	/* names of the latest record's fields */
 	char	*rec;		/* its fields, each NUL-terminated */
 	size_t	 reclen, reccap;
-	double	 hist[HIST];	/* a ring of the latest values */
-	uint32_t nhist;		/* values ever pushed */
+	/*
+	 * A ring of the latest values for the sparkline, a cell each; once
+	 * xm-buffer's window (its n) outgrows the ring, each cell the mean
+	 * of step samples in a row, step doubled as needed, so that the
+	 * sparkline draws the window the trend arrow is of.
+	 */
+	double	 hist[HIST];
+	uint32_t nhist;		/* cells ever begun */
+	uint32_t step;		/* samples a cell: 1, 2, 4, ... */
+	uint32_t fill;		/* samples in the newest cell */
 	int	 sev;		/* severity: from the stream, else the default rules; -1: none */
 	int	 from_stream;	/* sev came from xm-alert's column */
-	int	 deflt;		/* the default rule that matches it, chosen once; -1: none */
+	uint32_t deflt;		/* the default rules that match it, a bit each, chosen once */
 	double	 since;		/* when sev began, if the stream says */
+	struct alert_state *alerts;	/* each alert the stream named, when they are written */
+	uint32_t nalerts;
 };
 
 /* xm-buffer's columns of a series' latest record, read when drawn. */
 struct series_window {
 	int	 trend;		/* -1 decreasing, 0 stable, 1 increasing, 2: not known */
+	double	 n;		/* the samples in xm-buffer's window; NAN: not known */
 	double	 zscore, rzscore;	/* NAN: not known */
 	double	 mean, min, max;	/* NAN when not there */
 };
@@ -90,7 +111,9 @@ struct board {
 	int	 said_headers;
 	struct show_event ev[EVENTS];
 	size_t	 nev;		/* ever seen */
-	struct rule defaults[5];	/* where the stream has no severity */
+	struct rule *defaults;	/* xm-alert's on the value, where the stream has no severity */
+	int	 keep_alerts;	/* each series' alerts apart: -o prom and /metrics write them */
+	struct table rules;	/* the rules' texts the alerts name, each once */
 	size_t	 ndefaults;
 	double	 newest, oldest;	/* record time */
 	size_t	 read;		/* well-formed records read, shown or not */
@@ -107,6 +130,7 @@ const struct header *board_header(struct board *, const char *const *, size_t);
 int	 board_take(struct board *, const struct header *, const struct record *);
 const char *series_field(const struct series *, const char *);
 double	 series_hist(const struct series *, uint32_t);
+uint32_t series_cells(const struct series *, double);
 void	 series_window(const struct series *, struct series_window *);
 int	 board_sorted(const struct board *, struct series ***);
 
