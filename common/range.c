@@ -95,9 +95,12 @@ range_clear(const struct range *r, double v, double margin, int side)
 }
 
 /*
- * Whether every value that inner alerts at, outer alerts at too, as a
- * higher level's range must be of a lower one's; 1 where the two alert
- * on different sides ("@" and not), which have no order to keep.
+ * Whether inner, a higher level's range, is in order with outer, a
+ * lower one's: on each side where both alert, inner's bound no nearer
+ * the quiet middle than outer's, so that a value critical there is a
+ * warning too; inside ("@") ranges, inner within outer.  Ranges that
+ * alert on different sides, or of the two kinds, have no order to keep:
+ * "warn=~:5 crit=-10:10" is a rule with a floor of its own for crit.
  */
 int
 range_within(const struct range *outer, const struct range *inner)
@@ -106,5 +109,7 @@ range_within(const struct range *outer, const struct range *inner)
 		return 1;
 	if (inner->inside)
 		return inner->lo >= outer->lo && inner->hi <= outer->hi;
-	return inner->lo <= outer->lo && inner->hi >= outer->hi;
+	if (isfinite(inner->hi) && isfinite(outer->hi) && inner->hi < outer->hi)
+		return 0;
+	return !(isfinite(inner->lo) && isfinite(outer->lo) && inner->lo > outer->lo);
 }

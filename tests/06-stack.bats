@@ -375,25 +375,26 @@ perf_parse() {
 	xm-alert --rules > defaults.conf
 	{ cat defaults.conf; echo 'resp_ms warn=1e-6 crit=~:5'; } > rules.conf
 	run -0 xm-alert --check -c rules.conf < ok
-	assert_output "XM OK - 3 series within thresholds | 'cpu_usage_percent'=50%;70;85;0;100 'disk_usage_percent{mountpoint_\"/var\"}'=70.25%;80;90;0;100 'resp_ms'=0.0000001;1e-6;~:5;;"
+	assert_output "XM OK - 3 series within thresholds | 'cpu_usage_percent'=50%;;;0;100 'disk_usage_percent{/var}'=70.25%;90;95;0;100 'resp_ms'=0.0000001;1e-6;~:5;;"
 	run -0 perf_parse <<< "$output"
-	assert_output 'cpu_usage_percent|50|%|70|85|0|100
-disk_usage_percent{mountpoint_"/var"}|70.25|%|80|90|0|100
+	assert_output 'cpu_usage_percent|50|%|||0|100
+disk_usage_percent{/var}|70.25|%|90|95|0|100
 resp_ms|1e-07||1e-06|~:5||'
-	printf '1\th\tmemory_usage_percent\t80\n1\th\tq\t-3\n' > warn
+	# one sample past the defaults' warning: WARNING now, Nagios holds it
+	printf '1\th\tmemory_usage_percent\t92\n1\th\tq\t-3\n' > warn
 	{ cat defaults.conf; echo 'q warn=~:5 crit=-10:10'; } > rules.conf
 	run -1 xm-alert --check -c rules.conf < warn
-	assert_output "XM WARNING - memory_usage_percent 80 (warn 75) | 'memory_usage_percent'=80%;75;90;0;100 'q'=-3;~:5;-10:10;;"
+	assert_output "XM WARNING - memory_usage_percent 92 (warn 90) | 'memory_usage_percent'=92%;90;95;0;100 'q'=-3;~:5;-10:10;;"
 	run -0 perf_parse <<< "$output"
-	assert_output 'memory_usage_percent|80|%|75|90|0|100
+	assert_output 'memory_usage_percent|92|%|90|95|0|100
 q|-3||~:5|-10:10||'
-	printf '1\th\tswap_usage_percent\t85\n1\tg\tload1\t12345678901234567890\n' > crit
-	{ cat defaults.conf; echo 'load1 warn=10 crit=20:'; } > rules.conf
+	printf '1\th\tswap_usage_percent\t96\n1\tg\tload1\t12345678901234567890\n' > crit
+	{ cat defaults.conf; echo 'load1 warn=~:10 crit=20:'; } > rules.conf
 	run -2 xm-alert --check -c rules.conf < crit
-	assert_output "XM CRITICAL - h:swap_usage_percent 85 (crit 80), g:load1 1.23456789e+19 (warn 10) | 'h:swap_usage_percent'=85%;50;80;0;100 'g:load1'=12345678901234567168;10;20:;;"
+	assert_output "XM CRITICAL - h:swap_usage_percent 96 (crit 95), g:load1 1.23456789e+19 (warn ~:10) | 'h:swap_usage_percent'=96%;80;95;0;100 'g:load1'=12345678901234567168;~:10;20:;;"
 	run -0 perf_parse <<< "$output"
-	assert_output 'h:swap_usage_percent|85|%|50|80|0|100
-g:load1|12345678901234567168||10|20:||'
+	assert_output 'h:swap_usage_percent|96|%|80|95|0|100
+g:load1|12345678901234567168||~:10|20:||'
 	# UNKNOWN: no perfdata, and nothing the parser would take for some
 	run -3 --separate-stderr xm-alert --check < /dev/null
 	assert_output 'XM UNKNOWN - no data for any rule'
@@ -402,17 +403,21 @@ g:load1|12345678901234567168||10|20:||'
 }
 
 @test "stack: two hosts' samplers into one pipeline: both on the board, in -o prom, alerts apart" {
-	# both into one pipe, as "ssh a xm-sample --host a & ssh b xm-sample --host b" would
+	# both into one pipe, as "ssh a xm-sample --host a & ssh b xm-sample --host b" would;
+	# under the original design's thresholds, which fire at once
+	printf '%s\n' 'cpu_usage_percent warn=70 crit=85 emerg=95' 'memory_usage_percent warn=75 crit=90 emerg=98' \
+	    'disk_usage_percent{*} warn=80 crit=90 emerg=95' 'response_time_seconds warn=2 crit=5 emerg=10' \
+	    'error_rate_percent warn=5 crit=10 emerg=25' 'swap_usage_percent warn=50 crit=80 emerg=95' > orig.conf
 	{
 		xm-sample --synthetic --seed 1 --start 1764288000 -n 600 --host a &
 		xm-sample --synthetic --seed 2 --start 1764288000 -n 600 --host b &
 		wait
-	} | xm-buffer | xm-alert > merged
+	} | xm-buffer | xm-alert -c orig.conf > merged
 	# each host's records, windows and alerts are what it gets alone
 	for h in a b; do
 		seed=$([ "$h" = a ] && echo 1 || echo 2)
 		xm-sample --synthetic --seed "$seed" --start 1764288000 -n 600 --host "$h" |
-		    xm-buffer | xm-alert -H > "alone.$h"
+		    xm-buffer | xm-alert -c orig.conf -H > "alone.$h"
 		grep "^[0-9.]*"$'\t'"$h"$'\t' merged | diff -q "alone.$h" -
 		assert [ "$(grep -c $'\tfiring\t' "alone.$h")" -gt 2 ]
 	done
@@ -440,7 +445,7 @@ g:load1|12345678901234567168||10|20:||'
 		printf '%d\ta\tcpu_usage_percent\t90\n' "$t"
 		[ "$t" -gt 120 ] || printf '%d\tb\tcpu_usage_percent\t90\n' "$t"
 	done > stall
-	run -0 --separate-stderr xm-alert -H -e --stale 300 < stall
+	run -0 --separate-stderr xm-alert -H -e --stale 300 -c orig.conf < stall
 	assert_equal "$(cut -f 1-7 <<< "$output")" "0	a	cpu_usage_percent	90	critical	firing	0
 0	b	cpu_usage_percent	90	critical	firing	0
 420	b	cpu_usage_percent	90	ok	stale	420"
@@ -545,7 +550,7 @@ doc_gives() {
 	assert_equal "$stderr" ""
 	# every line whole: each host's records, windows and alerts are what it
 	# gets alone; a record twice in a row only for an event of a second rule
-	assert_equal "$(cut -f1-4 merged | uniq | wc -l)" $((2 * 3000 * 27 + 1))
+	assert_equal "$(cut -f1-4 merged | uniq | wc -l)" $((2 * 3000 * 34 + 1))
 	for h in 1 2; do
 		xm-sample --synthetic --seed "$h" --start 1764288000 -n 3000 --host "web$h" |
 		    xm-buffer | xm-alert -H > alone
