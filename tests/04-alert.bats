@@ -809,9 +809,16 @@ fake() {
 	export XM_ALERTMANAGER_URL=http://am:9093
 	PATH="$PWD/fake:$PATH" run -0 --separate-stderr xm-alert -e -H -r "$DISK" \
 	    -x "$SCRIPTS/xm-notify-alertmanager; cp curl.in am.\$XM_EVENT" < in
-	assert_equal "$(cat am.firing)" '[{"labels":{"alertname":"xm_disk_usage_percent","host":"web\"1","metric":"disk_usage_percent{mountpoint=\"/\"}","severity":"critical","alert_id":"2ae343a493c670bc"},"annotations":{"summary":"disk_usage_percent{mountpoint=\"/\"} on web\"1: critical, value 91 (crit 90)","value":"91","rule":"disk_usage_percent{*} warn=80 crit=90 emerg=95"},"startsAt":"2025-11-28T00:00:00.000Z"}]'
-	assert_equal "$(cat am.resolved)" '[{"labels":{"alertname":"xm_disk_usage_percent","host":"web\"1","metric":"disk_usage_percent{mountpoint=\"/\"}","severity":"critical","alert_id":"2ae343a493c670bc"},"annotations":{"summary":"disk_usage_percent{mountpoint=\"/\"} on web\"1: resolved after 1m0s, value 10","value":"10","rule":"disk_usage_percent{*} warn=80 crit=90 emerg=95"},"startsAt":"2025-11-28T00:00:00.000Z","endsAt":"2025-11-28T00:01:00.000Z"}]'
+	assert_equal "$(cat am.firing)" '[{"labels":{"alertname":"xm_disk_usage_percent","host":"web\"1","metric":"disk_usage_percent","mountpoint":"/","severity":"critical","alert_id":"2ae343a493c670bc"},"annotations":{"summary":"disk_usage_percent{mountpoint=\"/\"} on web\"1: critical, value 91 (crit 90)","value":"91","rule":"disk_usage_percent{*} warn=80 crit=90 emerg=95"},"startsAt":"2025-11-28T00:00:00.000Z"}]'
+	assert_equal "$(cat am.resolved)" '[{"labels":{"alertname":"xm_disk_usage_percent","host":"web\"1","metric":"disk_usage_percent","mountpoint":"/","severity":"critical","alert_id":"2ae343a493c670bc"},"annotations":{"summary":"disk_usage_percent{mountpoint=\"/\"} on web\"1: resolved after 1m0s, value 10","value":"10","rule":"disk_usage_percent{*} warn=80 crit=90 emerg=95"},"startsAt":"2025-11-28T00:00:00.000Z","endsAt":"2025-11-28T00:01:00.000Z"}]'
 	assert_equal "$(tail -n 1 curl.args)" 'http://am:9093/api/v2/alerts'
+	# the series' own labels beside ours: one named host keeps its name and
+	# ours gives way, one named severity, which the Alertmanager routes by,
+	# gives way to ours
+	printf '1764288000\tw\tq{host="inner",severity="x",v="a\\"b"}\t9\n' |
+	    PATH="$PWD/fake:$PATH" xm-alert -e -H -r 'q{*} warn=1' -x "$SCRIPTS/xm-notify-alertmanager; cp curl.in am.labels" > /dev/null
+	id=$(sed 's/.*"alert_id":"\([0-9a-f]*\)".*/\1/' am.labels)
+	assert_equal "$(cut -d '}' -f 1 am.labels)" "[{\"labels\":{\"alertname\":\"xm_q\",\"xm_host\":\"w\",\"metric\":\"q\",\"host\":\"inner\",\"exported_severity\":\"x\",\"v\":\"a\\\"b\",\"severity\":\"warning\",\"alert_id\":\"$id\""
 	PATH="$PWD/fake:$PATH" run -0 --separate-stderr xm-alert -e -H -r "$DISK" -x "$SCRIPTS/xm-notify-syslog" < in
 	assert_equal "$(cat logger.args)" '-t
 xm-alert
