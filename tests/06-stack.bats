@@ -226,7 +226,7 @@ critical	repeated'
 	assert_equal "$stderr" ""
 	id=$(cut -f 8 <<< "${output%%$'\n'*}")
 	assert_equal "$(am_received firing)" 2
-	assert_equal "$(am_alerts)" "alert_id=$id alertname=xm_disk_usage_percent host=web1 metric=disk_usage_percent{mountpoint=\"/\"} severity=critical rule=disk_usage_percent{*} warn=80 crit=90 repeat=30s summary=disk_usage_percent{mountpoint=\"/\"} on web1: critical, value 92 (crit 90) value=92 active open"
+	assert_equal "$(am_alerts)" "alert_id=$id alertname=xm_disk_usage_percent host=web1 metric=disk_usage_percent mountpoint=/ severity=critical rule=disk_usage_percent{*} warn=80 crit=90 repeat=30s summary=disk_usage_percent{mountpoint=\"/\"} on web1: critical, value 92 (crit 90) value=92 active open"
 	# the next run, from its state, resolves it: endsAt in the past, no longer active
 	printf '%d\tweb1\tdisk_usage_percent{mountpoint="/"}\t10\n' $((now - 30)) > resolve
 	run -0 --separate-stderr xm-alert -H -e --state alert.tsv -x "$SCRIPTS/xm-notify-alertmanager" \
