@@ -455,26 +455,6 @@ g:load1|12345678901234567168||~:10|20:||'
 	    '── System a |── System b | a:/  | b:/  |'
 }
 
-# The commands a document gives: each line after "$ " or cron's five
-# times, its continuation lines (after a trailing |, & or \) joined with
-# one blank, mdoc's escapes undone.
-doc_commands() {
-	sed 's/\\e/\\/g; s/\\(aq/'"'"'/g; s/\\(dq/"/g; s/\\-/-/g' "$1" |
-	    awk '{ sub(/^[ \t]+/, ""); line = cont ? line " " $0 : $0; cont = /[|&\\]$/
-	           if (!cont) print line }' |
-	    sed -n 's/^\$ //p; s/^\* \* \* \* \* //p'
-}
-
-# Require document $1 to give each command after it.
-doc_gives() {
-	local doc=$1 c
-	shift
-	doc_commands "$BATS_TEST_DIRNAME/../$doc" > "$BATS_TEST_TMPDIR/commands"
-	for c in "$@"; do
-		grep -qxF -- "$c" "$BATS_TEST_TMPDIR/commands" || fail "$doc does not give: $c"
-	done
-}
-
 @test "stack: the three ways into Prometheus, run as the README, xm-show(1) and xm(7) give them" {
 	need prometheus-node-exporter
 	need prometheus-pushgateway

@@ -125,3 +125,23 @@ help_lists_options() {
 		assert_line --regexp "^ +(-[a-zA-Z], )?$opt( [^ ]+)? +[a-z]"
 	done < <(sed -n '/^\.Sh OPTIONS/,/^\.Sh /s/^\.It Fl \(. , Fl \)\{0,1\}\\-\([a-z-]*\).*/--\2/p' "$MAN/$1.1")
 }
+
+# The commands a document gives: each line after "$ " (in a display or
+# a .Dl line) or cron's five times, its continuation lines (after a
+# trailing |, & or \) joined with one blank, mdoc's escapes undone.
+doc_commands() {
+	sed 's/^\.Dl //; s/\\e/\\/g; s/\\(aq/'"'"'/g; s/\\(dq/"/g; s/\\-/-/g' "$1" |
+	    awk '{ sub(/^[ \t]+/, ""); line = cont ? line " " $0 : $0; cont = /[|&\\]$/
+	           if (!cont) print line }' |
+	    sed -n 's/^\$ //p; s/^\* \* \* \* \* //p'
+}
+
+# Require document $1 to give each command after it.
+doc_gives() {
+	local doc=$1 c
+	shift
+	doc_commands "$BATS_TEST_DIRNAME/../$doc" > "$BATS_TEST_TMPDIR/commands"
+	for c in "$@"; do
+		grep -qxF -- "$c" "$BATS_TEST_TMPDIR/commands" || fail "$doc does not give: $c"
+	done
+}
