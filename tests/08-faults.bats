@@ -105,7 +105,7 @@ in_tmpfs() {
 	assert_equal "$stderr" 'xm-show: stdout: No space left on device'
 	# the state on a disk that fills: a small state saved, then one too big to be
 	samples 1764288000 > big
-	for p in 'xm-buffer' 'xm-alert -r s*\ warn=500'; do
+	for p in 'xm-buffer' 'xm-alert -r *\ warn=500'; do
 		run -0 --separate-stderr in_tmpfs 16 sh -c "$p --state mnt/S < in > /dev/null &&
 		    cp mnt/S small && $p --state mnt/S < big > /dev/null; echo \$? > st; cmp small mnt/S && ls mnt"
 		assert_equal "$(cat st) $output" '1 S

@@ -148,6 +148,9 @@ rules(void)
 		{ "cpu warn=1 field=", "field: empty" },
 		{ "cpu warn=1 field=a\001b", "a control character" },
 		{ "cpu warn=1 host=\177", "a control character" },
+		{ "cpu warn=90 crit=80", "crit=80 alerts where warn=90 does not: the levels are in the wrong order" },
+		{ "free warn=10: emerg=20:", "emerg=20: alerts where warn=10: does not: the levels are in the wrong order" },
+		{ "m info=@0:10 crit=@-1:10", "crit=@-1:10 alerts where info=@0:10 does not: the levels are in the wrong order" },
 	};
 	struct rule r;
 	char why[256];
@@ -158,17 +161,18 @@ rules(void)
 		k = rule_parse(&r, bad[i].text, why, sizeof why);
 		ok(k == -1 && strcmp(why, bad[i].why) == 0, "rule \"%s\": %s", bad[i].text, why);
 	}
-	k = rule_parse(&r, "  disk_usage_percent{*}  warn=80 crit=90:  host=web*\tfield=mean for=5m "
+	k = rule_parse(&r, "  disk_usage_percent{*}  warn=80 crit=~:90  host=web*\tfield=mean for=5m "
 	    "hysteresis=2.5 repeat=1h ", why, sizeof why);
-	ok(k == 0 && strcmp(r.text, "disk_usage_percent{*} warn=80 crit=90: host=web* field=mean "
+	ok(k == 0 && strcmp(r.text, "disk_usage_percent{*} warn=80 crit=~:90 host=web* field=mean "
 	    "for=5m hysteresis=2.5 repeat=1h") == 0 && strcmp(r.field, "mean") == 0 &&
 	    r.for_s == 300 && r.hysteresis == 2.5 && r.repeat == 3600 && !r.literal,
 	    "a rule with every key");
 	ok(rule_matches(&r, "web1", "disk_usage_percent{mountpoint=\"/\"}") &&
 	    !rule_matches(&r, "db1", "disk_usage_percent{mountpoint=\"/\"}") &&
 	    !rule_matches(&r, "web1", "disk_usage_percent"), "globs over the whole metric and host");
-	ok(rule_severity(&r, 50) == SEV_CRITICAL && rule_severity(&r, 85) == SEV_CRITICAL &&
-	    rule_severity(&r, 95) == SEV_WARNING, "the highest level whose range alerts wins");
+	ok(rule_severity(&r, 50) == SEV_OK && rule_severity(&r, 85) == SEV_WARNING &&
+	    rule_severity(&r, 95) == SEV_CRITICAL && rule_severity(&r, -1) == SEV_WARNING,
+	    "the highest level whose range alerts wins; crit has no floor, warn one at 0");
 	rule_free(&r);
 	k = rule_parse(&r, "m warn=1 for=3", why, sizeof why);
 	ok(k == 0 && r.for_n == 3 && r.for_s == 0 && strcmp(r.field, "value") == 0 && r.literal,
@@ -179,19 +183,20 @@ rules(void)
 		if (k == 0)
 			rule_free(&r);
 	}
-	ok(k == 0 && i == 8, "the eight default rules parse");
-	k = rule_parse(&r, rule_defaults[7], why, sizeof why);
-	ok(k == 0 && strcmp(r.field, "rzscore") == 0 && r.for_n == 3 &&
+	ok(k == 0 && i == 9, "the nine default rules parse");
+	k = rule_parse(&r, rule_defaults[8], why, sizeof why);
+	ok(k == 0 && strcmp(r.field, "rzscore") == 0 && r.for_s == 60 && r.hysteresis == 2 &&
 	    rule_severity(&r, -6.01) == SEV_INFO && rule_severity(&r, -6) == SEV_OK &&
 	    rule_severity(&r, 6) == SEV_OK && rule_severity(&r, 6.01) == SEV_INFO &&
 	    rule_matches(&r, "h", "disk_usage_percent{mountpoint=\"/\"}"),
-	    "the anomaly rule: |rzscore| past 6, three in a row, info, any series");
+	    "the anomaly rule: |rzscore| past 6 for a minute, info, any series");
 	rule_free(&r);
-	k = rule_parse(&r, rule_defaults[6], why, sizeof why);
-	ok(k == 0 && strcmp(r.field, "eta_seconds") == 0 && rule_severity(&r, 14400) == SEV_CRITICAL &&
+	k = rule_parse(&r, rule_defaults[5], why, sizeof why);
+	ok(k == 0 && strcmp(r.field, "eta_seconds") == 0 && r.for_s == 900 && r.hysteresis == 3600 &&
+	    rule_severity(&r, 14400) == SEV_CRITICAL &&
 	    rule_severity(&r, 0) == SEV_CRITICAL && rule_severity(&r, 14400.5) == SEV_OK &&
 	    !rule_matches(&r, "h", "disk_used_bytes{mountpoint=\"/\"}"),
-	    "the forecast rule: a disk full within 4 h is critical");
+	    "the forecast rule: a disk full within 4 h for 15 minutes is critical");
 	rule_free(&r);
 	ok(severity_parse("critical") == SEV_CRITICAL && severity_parse("bad") == -1, "severity names");
 }
