@@ -215,25 +215,12 @@ alerts_set(struct alerts *a, struct series *s, int sev, double ts)
 }
 
 /*
- * Whether a sample at v keeps level l pending, below it though it is:
- * with a hysteresis margin, a rise under way goes on until the value
- * is clear of the level by the margin, as a fall does, so one dip of a
- * noisy series does not start for= over again.
- */
-static int
-holds(const struct rule *r, int l, double v, int side)
-{
-	return r->hysteresis > 0 && r->level_text[l] != NULL && !isnan(v) &&
-	    !range_clear(&r->level[l], v, r->hysteresis, side);
-}
-
-/*
  * A sample of the tested value v at ts: the event it makes, if any.
  * Up only after for= samples (or seconds) in a row at the new level or
- * above (or, with hysteresis, not yet clear of it), to the highest
- * level that has held that long; down only to the highest level the
- * value is not clear of by the hysteresis margin.  NAN is no value (a
- * column's "-"): clear of every level, at once.
+ * above, to the highest level that has held that long, as Prometheus's
+ * for: and Nagios's soft states hold; down only to the highest level
+ * the value is not clear of by the hysteresis margin.  NAN is no value
+ * (a column's "-"): clear of every level, at once.
  */
 enum event
 alerts_step(struct alerts *a, struct series *s, double ts, double v)
@@ -250,19 +237,19 @@ alerts_step(struct alerts *a, struct series *s, double ts, double v)
 	if (raw != SEV_OK)
 		s->side = (int8_t)range_side(&r->level[raw], v);
 	for (l = SEV_INFO; l < SEV_N; l++) {
-		if (raw < l && !(s->cnt[l] > 0 && holds(r, l, v, s->side)))
+		if (raw < l)
 			s->cnt[l] = 0;
 		else if (s->cnt[l]++ == 0)
 			s->start[l] = ts;
 	}
-	for (l = SEV_N - 1; l > s->sev; l--) {
-		if (s->cnt[l] > 0 &&
-		    (r->for_s > 0 ? ts - s->start[l] >= r->for_s : s->cnt[l] >= r->for_n)) {
-			to = l;
-			break;
+	if (raw > s->sev) {
+		for (l = raw; l > s->sev; l--) {
+			if (r->for_s > 0 ? ts - s->start[l] >= r->for_s : s->cnt[l] >= r->for_n) {
+				to = l;
+				break;
+			}
 		}
-	}
-	if (to == s->sev && raw < s->sev) {
+	} else if (raw < s->sev) {
 		for (to = s->sev; to > SEV_OK; to--)
 			if (!isnan(v) && r->level_text[to] != NULL &&
 			    !range_clear(&r->level[to], v, r->hysteresis, s->side))
