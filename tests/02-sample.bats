@@ -225,6 +225,17 @@ once() {
 10	h	disk_write_bytes_per_second{device="zram0"}	204800'
 	# the links are relative, as the kernel makes them
 	assert_equal "$(readlink "$FIX/stack-t0/sys/block/dm-0")" ../devices/virtual/block/dm-0
+	# an NVMe namespace of a multipath subsystem, or of a fabric, resolves
+	# under a virtual directory of its own: a disk all the same, in the total
+	for t in t0 t1; do
+		cp -a "$FIX/stack-$t" "$t"
+		mkdir -p "$t/sys/devices/virtual/nvme-subsystem/nvme-subsys0/nvme0n1"
+		ln -sfn ../devices/virtual/nvme-subsystem/nvme-subsys0/nvme0n1 "$t/sys/block/nvme0n1"
+	done
+	run -0 --separate-stderr xm-sample --procfs t0/proc --procfs t1/proc --sysfs t0/sys --sysfs t1/sys \
+	    -i 10 -n 1 --start 0 --host h -m io -H
+	assert_equal "$(grep -v device= <<< "$output")" '10	h	disk_read_bytes_per_second	11264000
+10	h	disk_write_bytes_per_second	5120000'
 }
 
 @test "xm-sample: the host's network traffic counts each byte once: physical interfaces only; in a container, all but lo" {

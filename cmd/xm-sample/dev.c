@@ -139,22 +139,26 @@ devtab_put_total(struct devtab *t, struct sampler *s, const char *metric, int c,
 /*
  * Whether the device at path under the --sysfs root (block/dm-0,
  * class/net/veth1) is one the kernel made of others or of nothing: its
- * link resolves under devices/virtual, as device-mapper, md, loop, zram,
- * ram, lo, veth, bridges, tun and vlans do; a disk or an interface on a
- * bus resolves under that bus.  1 virtual, 0 on a bus, -1 no link to
- * tell by (no such entry, or sysfs before 2.6.25 made them directories).
+ * link resolves under devices/virtual/CLASS (class "block" or "net"), as
+ * device-mapper, md, loop, zram, ram, nbd, lo, veth, bridges, tun and
+ * vlans do; a disk or an interface on a bus resolves under that bus, and
+ * an NVMe namespace of a multipath subsystem or a fabric under a virtual
+ * directory of its own (devices/virtual/nvme-subsystem, nvme-fabrics):
+ * a disk too.  1 virtual, 0 not, -1 no link to tell by (no such entry,
+ * or sysfs before 2.6.25 made them directories).
  */
 int
-sys_virtual(struct sampler *s, const char *path)
+sys_virtual(struct sampler *s, const char *path, const char *class)
 {
-	char to[512];
+	char to[512], under[32];
 	ssize_t n;
 	int root = src_rootfd(&s->src, ROOT_SYS);
 
 	if (root == -1 || (n = readlinkat(root, path, to, sizeof to - 1)) == -1)
 		return -1;
 	to[n] = '\0';
-	return strstr(to, "devices/virtual/") != NULL;
+	snprintf(under, sizeof under, "devices/virtual/%s/", class);
+	return strstr(to, under) != NULL;
 }
 
 /* This read's counters become the previous ones. */

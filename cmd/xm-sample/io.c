@@ -57,7 +57,7 @@ classify(struct sampler *s, struct dev *d)
 			*p = '!';
 	if (faccessat(root, path, F_OK, 0) == 0) {
 		/* no link to tell by (old sysfs): counted, as a disk of its own */
-		d->real = sys_virtual(s, path) != 1;
+		d->real = sys_virtual(s, path, "block") != 1;
 		return 1;
 	}
 	return faccessat(root, "block", F_OK, 0) == 0 ? 0 : -1;

@@ -96,7 +96,7 @@ net_sample(void *st, struct sampler *s)
 			continue;
 		if (is_new) {
 			snprintf(path, sizeof path, "class/net/%s", d->name);
-			d->real = sys_virtual(s, path) == 0;
+			d->real = sys_virtual(s, path, "net") == 0;
 		}
 		d->cur[RX] = v[RX];
 		d->cur[TX] = v[TX];
