@@ -676,6 +676,7 @@ $usage"
 	--start 1000000000000000|--start: "1000000000000000": not a timestamp
 	--start 0|--start is for --synthetic, or --procfs given twice or more
 	--start 0 --procfs /proc|--start is for --synthetic, or --procfs given twice or more
+	--start 0 --procfs /proc --procfs /proc|--start is for recorded --procfs copies; a proc filesystem is read live
 	--mount-include ''|--mount-include: "": not a glob
 	--fstype-exclude ''|--fstype-exclude: "": not a glob
 	--synthetic --seed x|--seed: "x": not a number

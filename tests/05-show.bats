@@ -1039,3 +1039,11 @@ xm-show: 1 record skipped'
 @test "xm-show: the man page EXAMPLES run" {
 	run_man_examples xm-show.1
 }
+
+@test "xm-show: a stream with a severity column but no alert_id: one alert a series, in -o prom" {
+	printf '#ts\thost\tmetric\tvalue\tseverity\n1\th\tdisk_usage_percent{mountpoint="/"}\t93\twarning\n2\th\tdisk_usage_percent{mountpoint="/"}\t96\tcritical\n' > in
+	run -0 --separate-stderr xm-show -o prom < in
+	assert_equal "$stderr" ""
+	assert_line 'xm_alert_severity{host="h",metric="disk_usage_percent",mountpoint="/"} 3'
+	assert_equal "$(grep -c '^xm_alert_severity{' <<< "$output")" 1
+}

@@ -291,7 +291,12 @@ main(int argc, char *argv[])
 			usage();
 		}
 		for (i = 0; i < o.nprocfs; i++)
-			live = check_dir("--procfs", o.procfs[i]);
+			live |= check_dir("--procfs", o.procfs[i]);
+		/* a mounted proc gives live reads, whatever it is called and however often */
+		if (o.simulated && live) {
+			warnx("--start is for recorded --procfs copies; a proc filesystem is read live");
+			usage();
+		}
 		for (i = 0; i < o.nsysfs; i++)
 			check_dir("--sysfs", o.sysfs[i]);
 		if (o.rootfs != NULL) {

@@ -367,8 +367,10 @@ alert_take(struct board *b, struct series *s, const struct header *h,
 	size_t idlen = 0, rulelen, i;
 	uint64_t hash;
 
-	if ((id = column(rec, h->known[K_ALERT_ID], &idlen)) == NULL || strcmp(id, "-") == 0)
+	if ((id = column(rec, h->known[K_ALERT_ID], &idlen)) == NULL || strcmp(id, "-") == 0) {
+		id = "";
 		idlen = 0;
+	}
 	if (idlen > 16)
 		idlen = 16;
 	for (i = 0; i < s->nalerts; i++) {
