@@ -224,21 +224,44 @@ window_eta(const struct window *w, double newest, double limit, double min_span)
 }
 
 /*
+ * Student's t that a statistic of df degrees of freedom passes by
+ * chance once in a hundred times either way (two-sided, 99%): from its
+ * table for up to 30, then the value at the low end of each band, which
+ * is the stricter.
+ */
+static double
+t_crit(uint32_t df)
+{
+	static const double t[31] = {
+		0, 63.657, 9.925, 5.841, 4.604, 4.032, 3.707, 3.499, 3.355, 3.250,
+		3.169, 3.106, 3.055, 3.012, 2.977, 2.947, 2.921, 2.898, 2.878, 2.861,
+		2.845, 2.831, 2.819, 2.807, 2.797, 2.787, 2.779, 2.771, 2.763, 2.756,
+		2.750
+	};
+
+	if (df <= 30)
+		return t[df];
+	return df <= 40 ? 2.750 : df <= 60 ? 2.704 : df <= 120 ? 2.660 : 2.617;
+}
+
+/*
  * Increasing or decreasing when the change fitted across the window
- * (least-squares slope times span) is more than twice its standard
- * error -- chance would seldom make it -- and the line explains at
- * least TREND_MIN_FIT of the values' variance -- it stands out of their
- * wandering, which noise with a memory makes look significant; with
- * fewer than 3 samples, stable.  Neither test looks at the level, so
- * x and c - x get mirrored verdicts, and zero or below is no special
- * case.
+ * (least-squares slope times span) is so far from 0 that chance would
+ * put it there once in a hundred times (Student's t at 99%, n - 2
+ * degrees of freedom: 9.9 standard errors for 4 samples, 3.2 for 12,
+ * 2.6 for many), and the line explains at least TREND_MIN_FIT of the
+ * values' variance -- it stands out of their wandering, which noise with
+ * a memory makes look significant; with fewer than 3 samples, stable.
+ * Neither test looks at the level, so x and c - x get mirrored verdicts,
+ * and zero or below is no special case.
  */
 enum trend
 trend_of(const struct window *w)
 {
 	double c = fabs(w->change);
 
-	if (w->n < 3 || c == 0 || c <= 2 * w->change_se || !(w->fit >= TREND_MIN_FIT))
+	if (w->n < 3 || c == 0 || c <= t_crit(w->n - 2) * w->change_se ||
+	    !(w->fit >= TREND_MIN_FIT))
 		return TREND_STABLE;
 	return w->change > 0 ? TREND_INCREASING : TREND_DECREASING;
 }

@@ -39,6 +39,7 @@ by_hand(void)
 	static const double rise[] = { 50, 60, 70 }, flat[] = { 10, 10.5, 9.8, 10.2 };
 	static const double zero[] = { 0, 0, 5, 10 }, neg[] = { -10, -20, -30 };
 	static const double same[] = { 7, 7, 7, 7 }, tiny[] = { 100, 100.001, 100.002 };
+	static const double t6[] = { 0, 1, 2, 3, 4, 5 }, zero6[] = { 0, 0, 5, 10, 15, 20 };
 	struct window w;
 
 	window_of(t3, rise, 3, &w);
@@ -48,7 +49,10 @@ by_hand(void)
 	ok(near(w.mean, 10.125) && near(w.slope, -0.01) && trend_of(&w) == TREND_STABLE,
 	    "10, 10.5, 9.8, 10.2: slope -0.01/s, stable");
 	window_of(t4, zero, 4, &w);
-	ok(near(w.slope, 3.5) && trend_of(&w) == TREND_INCREASING, "0, 0, 5, 10: a rise from zero is increasing");
+	ok(near(w.slope, 3.5) && trend_of(&w) == TREND_STABLE,
+	    "0, 0, 5, 10: four samples whose line chance could draw (t 4.0 of 9.9): stable");
+	window_of(t6, zero6, 6, &w);
+	ok(trend_of(&w) == TREND_INCREASING, "0, 0, 5, 10, 15, 20: a rise from zero is increasing");
 	window_of(t3, neg, 3, &w);
 	ok(near(w.mean, -20) && trend_of(&w) == TREND_DECREASING, "-10, -20, -30: falling negatives decrease");
 	window_of(t4, same, 4, &w);
@@ -262,7 +266,7 @@ at_scale(void)
  * of x's at every step.
  */
 static void
-noise(double mem, double ramp, long n, long *trends, int *mirrored)
+noise(uint32_t size, double mem, double ramp, long n, long *trends, int *mirrored)
 {
 	struct ring r, m;
 	struct wstats s, sm;
@@ -271,8 +275,8 @@ noise(double mem, double ramp, long n, long *trends, int *mirrored)
 	enum trend ta, tb;
 	long i;
 
-	ring_init(&r, 300, 1);
-	ring_init(&m, 300, 1);
+	ring_init(&r, size, 1);
+	ring_init(&m, size, 1);
 	memset(&s, 0, sizeof s);
 	memset(&sm, 0, sizeof sm);
 	*trends = 0;
@@ -293,10 +297,10 @@ noise(double mem, double ramp, long n, long *trends, int *mirrored)
 		wstats_add(&s, (uint32_t)i * 1000, v);
 		ring_push(&m, (uint32_t)i * 1000, 10000 - v);
 		wstats_add(&sm, (uint32_t)i * 1000, 10000 - v);
-		if (r.len < 300)
+		if (r.len < size)
 			continue;
-		wstats_get(&s, ring_t(&r, r.len - 1), 299, &a);
-		wstats_get(&sm, ring_t(&m, m.len - 1), 299, &b);
+		wstats_get(&s, ring_t(&r, r.len - 1), size - 1, &a);
+		wstats_get(&sm, ring_t(&m, m.len - 1), size - 1, &b);
 		ta = trend_of(&a);
 		tb = trend_of(&b);
 		*trends += ta != TREND_STABLE;
@@ -313,15 +317,22 @@ noisy(void)
 	long trends;
 	int mirrored;
 
-	noise(0, 0, 1000000, &trends, &mirrored);
+	noise(300, 0, 0, 1000000, &trends, &mirrored);
 	ok(mirrored && trends == 0, "white noise, a window of 300: no trend in 1M verdicts (%ld), "
 	    "and x and 10000 - x mirrored at every step", trends);
-	noise(30, 0, 1000000, &trends, &mirrored);
+	noise(300, 30, 0, 1000000, &trends, &mirrored);
 	ok(mirrored && trends < 10000, "noise with a memory of 30 samples: %ld trends in 1M verdicts, "
 	    "mirrored", trends);
-	noise(0, 8, 100000, &trends, &mirrored);
+	noise(300, 0, 8, 100000, &trends, &mirrored);
 	ok(mirrored && trends == 100000 - 299, "a rise of 8 sd a window through white noise: "
 	    "a trend at every full window (%ld), mirrored", trends);
+	/* a window of a few samples: cron's, a sample a minute in 5 minutes */
+	noise(6, 0, 0, 1000000, &trends, &mirrored);
+	ok(mirrored && trends < 15000, "white noise, a window of 6: %ld trends in 1M verdicts, "
+	    "about 1 in 100, the test's level", trends);
+	noise(3, 0, 0, 1000000, &trends, &mirrored);
+	ok(mirrored && trends < 15000, "white noise, a window of 3: %ld trends in 1M verdicts, "
+	    "about 1 in 100, the test's level", trends);
 }
 
 static void
