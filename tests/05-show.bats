@@ -652,6 +652,16 @@ fired  in alert   longest to resolve flaps  state      series [rule] (alert_id)
 	# its rules: the value thresholds, the forecast and the robust score, each apart
 	assert_equal "$(grep -c 'cpu_usage_percent \[' <<< "$output")" 2
 	assert_equal "$(grep -c 'field=eta_seconds crit=@0:14400' <<< "$output")" 1
+	# the figures xm-alert(1) gives of this day: the info alerts on rzscore,
+	# and the original design's CPU rule, its firings and flaps
+	page=$(sed -n '/^On the synthetic day of/,/^resolution\./p' "$MAN/xm-alert.1" | tr '\n' ' ')
+	n=$(awk -F'\t' '$(NF - 3) == "firing" && $NF ~ /rzscore/' log | wc -l)
+	[[ $page == *"beside $n .Cm info"* ]] || fail "xm-alert(1) does not give $n: $page"
+	xm-sample --synthetic --seed 1 --start 1764288000 -n 86400 -m cpu |
+	    xm-alert -e -r 'cpu_usage_percent warn=70 crit=85 emerg=95' | xm-show --history -o tsv > cpu
+	read -r fired flaps <<< "$(cut -f4,8 cpu | tail -n 1)"
+	[[ $page == *"give $fired firings"*"$flaps of them within ten minutes"* ]] ||
+	    fail "xm-alert(1) does not give $fired firings, $flaps flaps: $page"
 }
 
 @test "xm-show: --history of a log without alerts says so, of its span, and succeeds" {
