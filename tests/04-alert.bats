@@ -610,6 +610,12 @@ web2:process_cpu_percent{12,a"b_c_d} 5% 90'
 	printf '1020\th\tmemory_usage_percent\t84\n' > in
 	run -0 --separate-stderr xm-alert --check --state st < in
 	assert_output "XM OK - 1 series within thresholds | 'memory_usage_percent'=84%;90;95;0;100"
+	# a series of the state file alone, not in this run's input: as it was
+	# saved, no value of 0 made up for it
+	printf '1\th\tfree\t50\n' | xm-alert -r 'free warn=10:' -r 'm warn=5' --state st2 > /dev/null
+	printf '2\th\tm\t1\n' > in
+	run -0 --separate-stderr xm-alert --check -r 'free warn=10:' -r 'm warn=5' --state st2 < in
+	assert_output "XM OK - 2 series within thresholds; no series for rule \"free warn=10:\" | 'free'=50;10:;;; 'm'=1;5;;;"
 	# load, per CPU (node-mixin's NodeSystemSaturation), is checked
 	printf '1\th\tload1\t9\n1\th\tload5\t6\n1\th\tload15\t3\n1\th\tload1_per_cpu\t2.25\n' > in
 	run -1 --separate-stderr xm-alert --check < in

@@ -31,12 +31,13 @@ nagios_status(int sev)
  * level if that is higher.  Holding a level for= samples before it
  * counts is Nagios's own work (max_check_attempts, soft and hard
  * states), as it is for every check_* plugin; a margin of hysteresis
- * still holds an alert that has not cleared.
+ * still holds an alert that has not cleared.  A series the input of
+ * this run did not test (the state file's alone) has its severity.
  */
 static int
 level(const struct alerts *a, const struct series *s)
 {
-	int now = isnan(s->v) ? SEV_OK : rule_severity(&a->rules[s->rule], s->v);
+	int now = !s->tested || isnan(s->v) ? SEV_OK : rule_severity(&a->rules[s->rule], s->v);
 
 	return now > s->sev ? now : s->sev;
 }
@@ -254,7 +255,7 @@ check_report(struct run *x)
 		s = (struct series *)v[shown].s;
 		printf("%s", shown ? ", " : "");
 		put_name(s, hosts);
-		num_format(num, isnan(s->v) ? s->last_value : s->v);
+		num_format(num, !s->tested || isnan(s->v) ? s->last_value : s->v);
 		if (strcmp(a->rules[s->rule].field, "value") != 0)
 			printf(" %s", a->rules[s->rule].field);
 		printf(" %s (%s %s)", num, keys[v[shown].sev],
