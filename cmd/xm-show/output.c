@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "metric.h"
 #include "num.h"
 #include "show.h"
 #include "text.h"
@@ -30,13 +31,8 @@ text_write(const struct board *b, FILE *f)
 static size_t
 family(const struct series *s, const char **name)
 {
-	const char *m = s->it.key + s->hostlen + 1, *brace;
-	size_t len = s->it.len - s->hostlen - 1;
-
-	*name = m;
-	if ((brace = memchr(m, '{', len)) != NULL)
-		len = (size_t)(brace - m);
-	return len;
+	*name = s->it.key + s->hostlen + 1;
+	return metric_family_len(*name, s->it.len - s->hostlen - 1);
 }
 
 static int
@@ -83,42 +79,35 @@ prom_name(FILE *f, const char *prefix, const char *name, size_t len)
 	fprintf(f, "%s%.*s", prefix, (int)len, name);
 }
 
-/* Whether the labels between the braces (escaped, xm(7)) have one called name. */
+/* Whether series s's metric has a label called name. */
 static int
-has_label(const char *p, const char *end, const char *name)
+has_label(const struct series *s, const char *name)
 {
-	size_t n = strlen(name);
-	const char *eq;
+	const char *m = s->it.key + s->hostlen + 1;
+	size_t len = s->it.len - s->hostlen - 1, pos = 0;
+	struct metric_label l;
 
-	while (p < end) {
-		if ((eq = memchr(p, '=', (size_t)(end - p))) == NULL)
-			return 0;
-		if ((size_t)(eq - p) == n && memcmp(p, name, n) == 0)
+	while (metric_label_next(m, len, &pos, &l))
+		if (l.namelen == strlen(name) && memcmp(l.name, name, l.namelen) == 0)
 			return 1;
-		for (p = eq + 2; p < end && *p != '"'; p++)	/* past =" and the value */
-			if (*p == '\\')
-				p++;
-		p += 2;		/* past the quote and the comma */
-	}
 	return 0;
 }
 
 /*
- * The name xm gives its label base beside the metric's own labels
- * (escaped, xm(7), between p and end; NULL: none): base, xm_base or
- * exported_base, the first the metric does not use itself, so that the
- * metric's labels keep their names and join with its own family; NULL
- * if it uses all three.
+ * The name xm gives its label base beside series s's own labels: base,
+ * xm_base or exported_base, the first the metric does not use itself,
+ * so that the metric's labels keep their names and join with its own
+ * family; NULL if it uses all three.
  */
 static const char *
-xm_label(char *buf, size_t size, const char *p, const char *end, const char *base)
+xm_label(char *buf, size_t size, const struct series *s, const char *base)
 {
 	static const char *const forms[] = { "%s", "xm_%s", "exported_%s" };
 	size_t i;
 
 	for (i = 0; i < 3; i++) {
 		snprintf(buf, size, forms[i], base);
-		if (p == NULL || !has_label(p, end, buf))
+		if (!has_label(s, buf))
 			return buf;
 	}
 	return NULL;
@@ -158,7 +147,7 @@ prom_labels(FILE *f, const struct series *s)
 
 	own = own_labels(s, &end);
 	putc('{', f);
-	if ((host = xm_label(buf, sizeof buf, own, end, "host")) != NULL)
+	if ((host = xm_label(buf, sizeof buf, s, "host")) != NULL)
 		label_out(f, &first, host, s->it.key, s->hostlen);
 	if (own != NULL) {
 		if (!first)
@@ -177,20 +166,18 @@ prom_labels(FILE *f, const struct series *s)
 static void
 alert_labels(FILE *f, const struct series *s, const struct alert_state *a)
 {
-	const char *own, *end, *name, *fam = s->it.key + s->hostlen + 1;
+	const char *own, *end, *name, *fam;
 	char buf[32];
-	size_t famlen = s->it.len - s->hostlen - 1;
+	size_t famlen = family(s, &fam);
 	int first = 1;
 
 	own = own_labels(s, &end);
-	if (memchr(fam, '{', famlen) != NULL)
-		famlen = (size_t)((const char *)memchr(fam, '{', famlen) - fam);
 	putc('{', f);
-	if ((name = xm_label(buf, sizeof buf, own, end, "host")) != NULL)
+	if ((name = xm_label(buf, sizeof buf, s, "host")) != NULL)
 		label_out(f, &first, name, s->it.key, s->hostlen);
-	if ((name = xm_label(buf, sizeof buf, own, end, "metric")) != NULL)
+	if ((name = xm_label(buf, sizeof buf, s, "metric")) != NULL)
 		label_out(f, &first, name, fam, famlen);
-	if (a->rule != NULL && (name = xm_label(buf, sizeof buf, own, end, "rule")) != NULL)
+	if (a->rule != NULL && (name = xm_label(buf, sizeof buf, s, "rule")) != NULL)
 		label_out(f, &first, name, a->rule->key, a->rule->len);
 	if (own != NULL) {
 		if (!first)
