@@ -6,6 +6,18 @@ load helpers
 
 SCRIPTS=$(cd "$BATS_TEST_DIRNAME/../scripts" && pwd)
 
+# xm-dashboard --demo's rules, word for word
+DEMO_RULES=(
+	'cpu_usage_percent warn=70 crit=85 emerg=95 for=3 hysteresis=3'
+	'memory_usage_percent warn=75 crit=90 emerg=98 for=3 hysteresis=2'
+	'disk_usage_percent{*} warn=80 crit=90 emerg=95 for=3 hysteresis=1'
+	'response_time_seconds warn=2 crit=5 emerg=10 for=3'
+	'error_rate_percent warn=5 crit=10 emerg=25 for=3'
+	'swap_usage_percent warn=50 crit=80 emerg=95 for=3'
+	'load1_per_cpu warn=1 crit=2 for=3'
+	'disk_usage_percent{*} field=eta_seconds crit=@0:14400 for=3'
+)
+
 setup() {
 	cd "$BATS_TEST_TMPDIR"
 }
@@ -51,15 +63,8 @@ vars_read() {
 	assert_equal "$(vars_read xm-notify-alertmanager | tr '\n' ' ')" 'XM_ALERTMANAGER_URL XM_ALERT_ID XM_EVENT XM_FIRED XM_HOST XM_MESSAGE XM_METRIC XM_PREVIOUS XM_RULE XM_SEVERITY XM_TS XM_VALUE '
 	# --demo's rules, word for word
 	run -0 --separate-stderr "$SCRIPTS/xm-dashboard" --help
-	assert_equal "$(sed -n '/^The rules of --demo:$/,$p' <<< "$output")" 'The rules of --demo:
-  cpu_usage_percent warn=70 crit=85 emerg=95 for=3 hysteresis=3
-  memory_usage_percent warn=75 crit=90 emerg=98 for=3 hysteresis=2
-  disk_usage_percent{*} warn=80 crit=90 emerg=95 for=3 hysteresis=1
-  response_time_seconds warn=2 crit=5 emerg=10 for=3
-  error_rate_percent warn=5 crit=10 emerg=25 for=3
-  swap_usage_percent warn=50 crit=80 emerg=95 for=3
-  load1_per_cpu warn=1 crit=2 for=3
-  disk_usage_percent{*} field=eta_seconds crit=@0:14400 for=3'
+	assert_equal "$(sed -n '/^The rules of --demo:$/,$p' <<< "$output")" \
+	    "The rules of --demo:$(printf '\n  %s' "${DEMO_RULES[@]}")"
 }
 
 @test "scripts: a bad option or argument: one message, the usage, on stderr, status 2" {
@@ -363,14 +368,7 @@ dash_setup() {
 }
 
 @test "xm-dashboard: --demo runs under its own rules, and an alert fires within 60 synthetic seconds" {
-	want='cpu_usage_percent warn=70 crit=85 emerg=95 for=3 hysteresis=3
-memory_usage_percent warn=75 crit=90 emerg=98 for=3 hysteresis=2
-disk_usage_percent{*} warn=80 crit=90 emerg=95 for=3 hysteresis=1
-response_time_seconds warn=2 crit=5 emerg=10 for=3
-error_rate_percent warn=5 crit=10 emerg=25 for=3
-swap_usage_percent warn=50 crit=80 emerg=95 for=3
-load1_per_cpu warn=1 crit=2 for=3
-disk_usage_percent{*} field=eta_seconds crit=@0:14400 for=3'
+	want=$(printf '%s\n' "${DEMO_RULES[@]}")
 	# the seed is the clock's in a real --demo: some of them, at full speed
 	for seed in 1 2 3 4 5 6 7 8 9 10; do
 		rm -rf dash
