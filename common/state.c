@@ -51,14 +51,9 @@ say_dir(const char *path, const char *lock)
 	const char *slash = strrchr(path, '/');
 	int e = errno;
 
-	if (e == ENOENT || e == ENOTDIR) {
-		if (slash == NULL)
-			warnx("%s: %s", lock, strerror(e));
-		else if (slash == path)
-			warnx("/: %s", strerror(e));
-		else
-			warnx("%.*s: %s, for the state file %s", (int)(slash - path), path,
-			    e == ENOENT ? "no such directory" : "not a directory", path);
+	if ((e == ENOENT || e == ENOTDIR) && slash != NULL && slash != path) {
+		warnx("%.*s: %s, for the state file %s", (int)(slash - path), path,
+		    e == ENOENT ? "no such directory" : "not a directory", path);
 		return;
 	}
 	errno = e;

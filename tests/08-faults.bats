@@ -123,6 +123,9 @@ S.lock'
 		assert_equal "$stderr" "$p: mnt/S.lock: Read-only file system"
 		run -1 --separate-stderr "$p" --state gone/S < in
 		assert_equal "$stderr" "$p: gone: no such directory, for the state file gone/S"
+		touch plain
+		run -1 --separate-stderr "$p" --state plain/S < in
+		assert_equal "$stderr" "$p: plain: not a directory, for the state file plain/S"
 		assert_equal "$output" ''
 		rm -rf D D.lock && mkdir D && touch D/keep
 		run -1 --separate-stderr "$p" --state D < in

@@ -495,16 +495,18 @@ not_begun(struct run *x, int k)
 static void
 say_unmatched(const struct run *x)
 {
+	const char **v;
 	char q[XM_QUOTE_MAX];
-	size_t i;
+	size_t i, n;
 
 	/* no series at all: no input to judge the rules by */
 	if (x->broken || x->closed || x->a.n == 0)
 		return;
-	for (i = 0; i < x->a.o->nrules; i++)
-		if (!x->matched[i] && !x->quiet[i])
-			warnx("rule \"%s\" matched no series", xm_quote(q, x->a.o->rules[i].text,
-			    strlen(x->a.o->rules[i].text)));
+	v = xm_reallocarray(NULL, x->a.o->nrules + 1, sizeof *v);
+	n = unmatched_rules(x, v, x->a.o->nrules);
+	for (i = 0; i < n; i++)
+		warnx("rule \"%s\" matched no series", xm_quote(q, v[i], strlen(v[i])));
+	free(v);
 }
 
 int
