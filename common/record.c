@@ -87,6 +87,7 @@ struct record_reader {
 	char	 tstext[24];	/* the latest ts read, as text, and as a number */
 	size_t	 tslen;		/* SIZE_MAX: none */
 	double	 ts;
+	double	 ahead;		/* a ts past this is from the future: the clock at the latest read, + RECORD_AHEAD */
 };
 
 static int
@@ -543,6 +544,7 @@ fill(struct record_reader *r)
 		warn("read");
 		return RECORD_ERROR;
 	}
+	r->ahead = xm_realtime() + RECORD_AHEAD;
 	r->pos = 0;
 	r->len = (size_t)got;
 	return got > 0;
@@ -687,7 +689,7 @@ same_text(const char *a, const char *b, size_t n)
 static int
 classify(struct record_reader *r, struct record *rec)
 {
-	char q[XM_QUOTE_MAX];
+	char q[XM_QUOTE_MAX], span[NUM_MAX];
 	size_t i;
 
 	/* libcsv's row may have moved as it grew; cut_line's does not */
@@ -758,6 +760,12 @@ classify(struct record_reader *r, struct record *rec)
 		memcpy(r->tstext, r->field[COL_TS], r->flen[COL_TS]);
 		r->tslen = r->flen[COL_TS];
 		r->ts = rec->ts;
+	}
+	if (rec->ts > r->ahead) {
+		num_format_span(span, rec->ts - (r->ahead - RECORD_AHEAD));
+		record_bad(r, r->row_line, "ts \"%s\" is %s ahead of this machine's clock, more than the %ds allowed",
+		    xm_quote(q, r->field[COL_TS], r->flen[COL_TS]), span, RECORD_AHEAD);
+		return RECORD_BAD;
 	}
 	if (r->flen[COL_HOST] == 0) {
 		record_bad(r, r->row_line, "host is empty");

@@ -17,6 +17,9 @@ struct num_text;
 /* A record or header longer than this is malformed (xm(7)). */
 #define RECORD_MAX 65536
 
+/* Seconds a ts may lie ahead of the reader's clock before it is malformed (xm(7)). */
+#define RECORD_AHEAD 600
+
 enum record_flags {
 	RECORD_CSV = 1,		/* comma-separated, quoted as RFC 4180 */
 	RECORD_INTERRUPTIBLE = 2,	/* a writer whose blocking writes a signal ends (sig_fwrite) */

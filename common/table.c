@@ -156,6 +156,33 @@ table_insert(struct table *t, size_t size, const char *key, size_t len, uint64_t
 	return it;
 }
 
+/*
+ * Take it out of t (it stays the caller's to free).  The items after it
+ * in its run move back into the gap where their probes would pass it,
+ * so every find still ends at the first empty slot: no tombstones.
+ */
+void
+table_remove(struct table *t, struct table_item *it)
+{
+	size_t i = it->hash & t->mask, j, home;
+
+	while (t->slot[i].item != it)
+		i = (i + 1) & t->mask;
+	for (j = i;;) {
+		t->slot[i].item = NULL;
+		do {
+			j = (j + 1) & t->mask;
+			if (t->slot[j].item == NULL) {
+				t->n--;
+				return;
+			}
+			home = t->slot[j].hash & t->mask;
+		} while (i <= j ? i < home && home <= j : i < home || home <= j);
+		t->slot[i] = t->slot[j];
+		i = j;
+	}
+}
+
 void
 table_free(struct table *t)
 {

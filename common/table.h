@@ -28,6 +28,7 @@ void	 table_init(struct table *);
 struct table_item *table_find(const struct table *, const char *, size_t, uint64_t);
 void	 table_add(struct table *, struct table_item *);
 void	*table_insert(struct table *, size_t, const char *, size_t, uint64_t);
+void	 table_remove(struct table *, struct table_item *);
 void	 table_free(struct table *);
 
 #endif

@@ -32,5 +32,6 @@ int	 xm_close_stdout(void);
 void	 xm_stdout_check(FILE *);
 void	 xm_stdout_gone(void);
 double	 xm_monotonic(void);
+double	 xm_realtime(void);
 
 #endif

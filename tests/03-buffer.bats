@@ -503,8 +503,8 @@ xm-buffer: 1 record skipped'
 0.4	h	m	3	3'
 	printf '99999999999999\th\tm\t1\n' > in
 	run -1 --separate-stderr xm-buffer --every 60 -H < in
-	assert_equal "$stderr" 'xm-buffer: line 1: ts "99999999999999" is too far on to count in periods of --every
-xm-buffer: 1 record skipped'
+	assert_regex "$stderr" '^xm-buffer: line 1: ts "99999999999999" is [0-9]+d[0-9]+h ahead of this machine.s clock, more than the 600s allowed
+xm-buffer: 1 record skipped$'
 }
 
 @test "xm-buffer: --every: a new header lets the lines of the old columns out first" {
@@ -517,12 +517,12 @@ xm-buffer: 1 record skipped'
 }
 
 @test "xm-buffer: a silence longer than 49 days (2^32 ms) starts the window afresh" {
-	printf '1\th\tm\t1\n2\th\tm\t3\n5000000001\th\tm\t7\n5000000002\th\tm\t9\n' > in
+	printf '1\th\tm\t1\n2\th\tm\t3\n1000000001\th\tm\t7\n1000000002\th\tm\t9\n' > in
 	run -0 --separate-stderr xm-buffer --columns n,mean,slope -H < in
 	assert_output '1	h	m	1	1	1	0
 2	h	m	3	2	2	2
-5000000001	h	m	7	1	7	0
-5000000002	h	m	9	2	8	2'
+1000000001	h	m	7	1	7	0
+1000000002	h	m	9	2	8	2'
 }
 
 @test "xm-buffer: a spike gone from the window leaves no trace in its statistics" {

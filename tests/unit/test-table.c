@@ -68,5 +68,29 @@ main(void)
 		free(b);
 		table_free(&t);
 	}
+	{
+		/* 200 keys into 64..512 slots: runs that wrap, removed in a shuffled order */
+		struct item { struct table_item it; char k[8]; } it[200];
+		size_t i, j, gone, found, lost;
+
+		table_init(&t);
+		for (i = 0; i < 200; i++) {
+			it[i].it.len = (uint32_t)snprintf(it[i].k, sizeof it[i].k, "k%zu", i);
+			it[i].it.key = it[i].k;
+			/* few homes: long runs, some across the end of the slots */
+			it[i].it.hash = table_hash(it[i].k, it[i].it.len) % 7 * 73 + 500;
+			table_add(&t, &it[i].it);
+		}
+		lost = 0;
+		for (gone = 0; gone < 200; gone++) {
+			j = gone * 37 % 200;
+			table_remove(&t, &it[j].it);
+			for (i = 0, found = 0; i < 200; i++)
+				found += table_find(&t, it[i].k, it[i].it.len, it[i].it.hash) == &it[i].it;
+			lost += found != 199 - gone;
+		}
+		ok(lost == 0 && t.n == 0, "table_remove: every other key found after each removal, none left");
+		table_free(&t);
+	}
 	return tap_done();
 }
