@@ -127,11 +127,9 @@ alerts_add(struct alerts *a, struct series *head, int rule)
 	struct series *s = head, *t;
 
 	if (head->rule >= 0) {
-		s = xm_calloc(1, sizeof *s + head->it.len + 1);
-		s->it.key = (char *)(s + 1);
-		memcpy(s->it.key, head->it.key, head->it.len);
-		s->it.len = head->it.len;
-		s->it.hash = head->it.hash;
+		/* the key is the head's, freed with it: one copy a series however many rules */
+		s = xm_calloc(1, sizeof *s);
+		s->it = head->it;
 		s->hostlen = head->hostlen;
 		s->since = NAN;
 		s->extra = 1;
@@ -269,25 +267,46 @@ alerts_step(struct alerts *a, struct series *s, double ts, double v)
 	return EV_NONE;
 }
 
-/* While s is active, keep its record from the value on: a stale event repeats it. */
+/*
+ * While s is active, keep the n fields of its last record from the value
+ * on, for the line of an event that comes with no record in hand (stale):
+ * at most KEPT_MAX bytes of them, the fields past that "-" (no value,
+ * xm(7)), so that a record of thousands of columns costs no more.
+ */
 void
-alerts_keep(struct series *s, const struct record *rec)
+alerts_keep(struct series *s, char *const *field, const size_t *len, size_t n)
 {
-	size_t i, need = 0, o = 0;
+	size_t i, k, o = 0;
 
-	for (i = COL_VALUE; i < rec->nfield; i++)
-		need += rec->len[i] + 1;
-	if (need > s->keptcap) {
-		s->keptcap = need;
-		s->kept = xm_reallocarray(s->kept, need, 1);
+	for (k = 0; k < n && o + len[k] + 1 <= KEPT_MAX; k++)
+		o += len[k] + 1;
+	if (o > s->keptcap) {
+		s->keptcap = (uint32_t)o;
+		s->kept = xm_reallocarray(s->kept, o, 1);
 	}
-	for (i = COL_VALUE; i < rec->nfield; i++) {
-		memcpy(s->kept + o, rec->field[i], rec->len[i]);
-		o += rec->len[i];
+	for (o = 0, i = 0; i < k; i++) {
+		memcpy(s->kept + o, field[i], len[i]);
+		o += len[i];
 		s->kept[o++] = '\n';
 	}
-	s->keptlen = o;
-	s->keptn = (uint32_t)(rec->nfield - COL_VALUE);
+	s->keptlen = (uint32_t)o;
+	s->keptn = (uint32_t)n;
+}
+
+/* The kept field at *p, which moves on to the next: "-" past those kept. */
+const char *
+alerts_kept_field(const struct series *s, const char **p, size_t *len)
+{
+	const char *f = *p, *nl;
+
+	if (f == NULL || f >= s->kept + s->keptlen) {
+		*len = 1;
+		return "-";
+	}
+	nl = memchr(f, '\n', (size_t)(s->kept + s->keptlen - f));
+	*len = (size_t)(nl - f);
+	*p = nl + 1;
+	return f;
 }
 
 /*

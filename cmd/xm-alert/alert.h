@@ -10,6 +10,9 @@
 #include "rule.h"
 #include "table.h"
 
+/* The most bytes an active alert keeps of its last record (alerts_keep). */
+#define KEPT_MAX 1024
+
 struct alert_opts {
 	struct rule *rules;
 	size_t	 nrules;
@@ -39,7 +42,7 @@ extern const char *const event_names[EV_N];
  * cnt[l] counts the samples in a row at level l or above, since start[l].
  */
 struct series {
-	struct table_item it;	/* key: host TAB metric */
+	struct table_item it;	/* key: host TAB metric; an extra alert shares its head's */
 	uint32_t hostlen;
 	int	 rule;		/* index into the rules; -1: none */
 	struct series *next;	/* the series' next alert */
@@ -60,9 +63,9 @@ struct series {
 	double	 announced;	/* when last told: for repeat= */
 	double	 last_ts, last_value;
 	char	 id[17];	/* alert_id: 16 hex digits, or "-" */
-	char	*kept;		/* while active: the last record from the value on, LF between */
-	size_t	 keptlen, keptcap;
-	uint32_t keptn;
+	char	*kept;		/* while active: the last record from the value on, LF after each */
+	uint32_t keptlen, keptcap;
+	uint32_t keptn;		/* its fields; those past keptlen are "-" */
 	size_t	 active;	/* index in the active list + 1; 0: not there */
 	/* the record in hand: the value tested (NAN: "-"), whether tested, the event */
 	double	 v;
@@ -104,7 +107,8 @@ struct series *alerts_series(struct alerts *, const struct record *, int *);
 struct series *alerts_add(struct alerts *, struct series *, int);
 size_t	 alerts_value_text(char [NUM_MAX], double);
 enum event alerts_step(struct alerts *, struct series *, double, double);
-void	 alerts_keep(struct series *, const struct record *);
+void	 alerts_keep(struct series *, char *const *, const size_t *, size_t);
+const char *alerts_kept_field(const struct series *, const char **, size_t *);
 void	 alerts_set(struct alerts *, struct series *, int, double);
 size_t	 alerts_stale(struct alerts *, double, struct change *, size_t);
 void	 alerts_message(const struct alerts *, const struct change *, char *, size_t);

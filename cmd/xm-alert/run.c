@@ -164,8 +164,9 @@ static void
 put_change(struct run *x, const struct change *c)
 {
 	struct series *s = c->s;
-	const char *p = s->kept, *nl;
+	const char *p = s->kept, *f;
 	char buf[NUM_MAX];
+	size_t len;
 	uint32_t i;
 
 	if (!x->a.o->check) {
@@ -175,9 +176,9 @@ put_change(struct run *x, const struct change *c)
 		record_put(&x->w, s->it.key + s->hostlen + 1, s->it.len - s->hostlen - 1);
 		if (s->keptn == 0)
 			record_put_number(&x->w, s->last_value);
-		for (i = 0; i < s->keptn; i++, p = nl + 1) {
-			nl = memchr(p, '\n', (size_t)(s->kept + s->keptlen - p));
-			record_put(&x->w, p, (size_t)(nl - p));
+		for (i = 0; i < s->keptn; i++) {
+			f = alerts_kept_field(s, &p, &len);
+			record_put(&x->w, f, len);
 		}
 		put_ours(x, s, c->ev);
 		record_end(&x->w);
@@ -322,7 +323,8 @@ take(struct run *x, const struct record *rec)
 			if (al->tested) {
 				al->ev = (uint8_t)alerts_step(a, al, rec->ts, al->v);
 				if (al->sev != SEV_OK)
-					alerts_keep(al, rec);
+					alerts_keep(al, rec->field + COL_VALUE, rec->len + COL_VALUE,
+					    rec->nfield - COL_VALUE);
 				if (al->ev != EV_NONE) {
 					c.s = al;
 					c.ev = al->ev;

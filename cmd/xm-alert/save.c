@@ -62,7 +62,7 @@ alerts_save(struct alerts *a, FILE *f)
 	struct record_writer w;
 	struct series *s;
 	char buf[160];
-	const char *p, *nl;
+	const char *p, *field;
 	size_t k, n = 0, len;
 	uint32_t i;
 	int l;
@@ -93,9 +93,9 @@ alerts_save(struct alerts *a, FILE *f)
 		if (s->sev == SEV_OK || s->keptn == 0)
 			continue;
 		record_put(&w, "#kept", 5);
-		for (p = s->kept, i = 0; i < s->keptn; i++, p = nl + 1) {
-			nl = memchr(p, '\n', (size_t)(s->kept + s->keptlen - p));
-			record_put(&w, p, (size_t)(nl - p));
+		for (p = s->kept, i = 0; i < s->keptn; i++) {
+			field = alerts_kept_field(s, &p, &len);
+			record_put(&w, field, len);
 		}
 		record_end(&w);
 	}
@@ -189,24 +189,6 @@ retire(struct alerts *a, const struct record *rec)
 	return s;
 }
 
-static void
-restore_kept(struct series *s, const struct record *rec)
-{
-	size_t i, o;
-
-	for (s->keptlen = 0, i = 1; i < rec->nfield; i++)
-		s->keptlen += rec->len[i] + 1;
-	free(s->kept);
-	s->kept = xm_malloc(s->keptlen);
-	s->keptcap = s->keptlen;
-	for (o = 0, i = 1; i < rec->nfield; i++) {
-		memcpy(s->kept + o, rec->field[i], rec->len[i]);
-		o += rec->len[i];
-		s->kept[o++] = '\n';
-	}
-	s->keptn = (uint32_t)(rec->nfield - 1);
-}
-
 /*
  * Load a state file.  Each series goes under the rule this run chooses
  * for it; if that is not the rule it was saved under it starts afresh
@@ -250,7 +232,7 @@ alerts_load(struct alerts *a, const char *path, int fd, int adopt, size_t *chang
 			if (!last || rec.nfield < 2)
 				goto bad;
 			if (s != NULL)
-				restore_kept(s, &rec);
+				alerts_keep(s, rec.field + 1, rec.len + 1, rec.nfield - 1);
 			last = 0;
 			continue;
 		}
