@@ -310,6 +310,131 @@ xm-alert: 1 record skipped'
 	assert_equal "$(grep -c stale <<< "$output")" 0
 }
 
+# Five samples a minute apart of a steady alert on hosts a, b and c, c's
+# clock $1 seconds off the others'.
+three_hosts() {
+	local i
+	for i in 0 1 2 3 4; do
+		printf '%s\t%s\tcpu_usage_percent\t99\n' $((1764288000 + i * 60)) a \
+		    $((1764288000 + i * 60)) b $((1764288000 + i * 60 + $1)) c
+	done
+}
+
+@test "xm-alert: --stale by each host's own clock: one ahead or behind moves no other's alerts" {
+	# c's clock 500 s ahead (within the 600 s a ts may be), or 10 minutes
+	# behind: each alert fires once and holds; it was 21 events either way,
+	# the others' alerts stale and firing again at each of c's records
+	three_hosts 500 > in
+	run -0 --separate-stderr xm-alert -r 'cpu_usage_percent warn=90' --stale 120 -e -H < in
+	assert_equal "$(cut -f1,2,6 <<< "$output")" '1764288000	a	firing
+1764288000	b	firing
+1764288500	c	firing'
+	assert_equal "$stderr" ""
+	three_hosts -600 > in
+	run -0 --separate-stderr xm-alert -r 'cpu_usage_percent warn=90' --stale 120 -e -H < in
+	assert_equal "$(cut -f1,2,6 <<< "$output")" '1764288000	a	firing
+1764288000	b	firing
+1764287400	c	firing'
+	# a host whose sampler stops: stale once the others have gone on past
+	# --stale, at its last sample plus --stale by its own clock; from cron,
+	# a run a minute, as in one run: each host's newest ts and how long it
+	# has been quiet are saved
+	three_hosts 500 | awk -F'\t' '$2 != "c" || $1 < 1764288600' > in
+	run -0 --separate-stderr xm-alert -r 'cpu_usage_percent warn=90' --stale 150 -e -H < in
+	assert_equal "$(cut -f1,2,5,6 <<< "$output")" '1764288000	a	warning	firing
+1764288000	b	warning	firing
+1764288500	c	warning	firing
+1764288710	c	ok	stale'
+	cut -f1 in | uniq | while read -r t; do
+		awk -F'\t' -v t="$t" '$1 == t' in |
+		    xm-alert -r 'cpu_usage_percent warn=90' --stale 150 -e -H --state st
+	done > cron
+	diff -u - cron <<< "$output"
+	assert_equal "$(grep '^#host' st)" '#host	a	1764288240	0
+#host	b	1764288240	0
+#host	c	1764288560	180'
+}
+
+@test "xm-alert: a series saved from a clock ahead starts afresh once behind it by more than its window" {
+	now=$(date +%s)
+	# one sample 9 minutes ahead (a clock wrong until NTP set it), saved:
+	# the records after, at the right time, were all refused as older
+	printf '%s\th\tcpu_usage_percent\t10\n' $((now + 540)) |
+	    xm-alert -r 'cpu_usage_percent warn=90' --state st > /dev/null
+	for i in 0 1 2; do printf '%s\th\tcpu_usage_percent\t99\n' $((now + i * 60)); done > in
+	run -0 --separate-stderr xm-alert -r 'cpu_usage_percent warn=90' --state st -H -e < in
+	assert_equal "$(cut -f1,5,6 <<< "$output")" "$now	warning	firing"
+	assert_equal "$stderr" "xm-alert: line 1: ts \"$now\" is 9m0s behind the newest sample of its series, more than its window of 5m0s: the series starts afresh"
+	# said once: the next run is in order
+	printf '%s\th\tcpu_usage_percent\t10\n' $((now + 180)) > in
+	run -0 --separate-stderr xm-alert -r 'cpu_usage_percent warn=90' --state st -H -e < in
+	assert_equal "$(cut -f1,5,6 <<< "$output")" "$((now + 180))	ok	resolved"
+	assert_equal "$stderr" ""
+	# an active alert keeps its severity: no second firing, one resolution
+	printf '%s\th\tm\t99\n' $((now + 540)) | xm-alert -r 'm warn=90' --state st2 > /dev/null
+	printf '%s\th\tm\t%s\n' "$now" 99 $((now + 60)) 98 $((now + 120)) 5 > in
+	run -0 --separate-stderr xm-alert -r 'm warn=90' --state st2 -H < in
+	assert_equal "$(cut -f1,5-7 <<< "$output")" "$now	warning	-	$now
+$((now + 60))	warning	-	$now
+$((now + 120))	ok	resolved	$((now + 120))"
+	# within the window a record behind is out of order, and refused: 4
+	# minutes behind; or 9 under a rule held for 15 minutes
+	printf '%s\th\tm\t10\n' $((now + 240)) | xm-alert -r 'm warn=90' --state st3 > /dev/null
+	printf '%s\th\tm\t99\n' "$now" > in
+	run -1 --separate-stderr xm-alert -r 'm warn=90' --state st3 -H < in
+	assert_equal "$stderr" "xm-alert: line 1: ts \"$now\" is older than the newest sample of its series
+xm-alert: 1 record skipped"
+	printf '%s\th\tm\t10\n' $((now + 540)) | xm-alert -r 'm warn=90 for=15m' --state st4 > /dev/null
+	run -1 --separate-stderr xm-alert -r 'm warn=90 for=15m' --state st4 -H < in
+	assert_equal "$stderr" "xm-alert: line 1: ts \"$now\" is older than the newest sample of its series
+xm-alert: 1 record skipped"
+}
+
+@test "xm-alert: --forget: series quiet for longer go, resolving as forgotten, and make room past --max-series" {
+	t=1764288000
+	# a state file full to --max-series with the series of processes that
+	# ended, half of them alerting; new processes an hour and more later:
+	# every new series was dropped, on every run
+	for i in $(seq 100); do
+		printf '%s\th\tprocess_cpu_percent{pid="%d"}\t%d\n' $t "$i" $((i % 2 * 90))
+	done | xm-alert -r 'process_cpu_percent{*} warn=50' --state st --max-series 100 > /dev/null
+	for k in 0 1; do
+		for i in $(seq 101 110); do
+			printf '%s\th\tprocess_cpu_percent{pid="%d"}\t90\n' $((t + 7200 + k * 60)) "$i"
+		done
+	done > in
+	run -1 --separate-stderr xm-alert -r 'process_cpu_percent{*} warn=50' --state st --max-series 100 -e -H \
+	    -x 'echo "$XM_EVENT $XM_REASON $XM_TS $XM_MESSAGE" >> cb' < in
+	# the first sample set after the pause makes none quiet (its own series
+	# may yet come); at the next the old ones go, the active resolving
+	assert_equal "$(cut -f1,5,6 <<< "$output" | uniq -c | tr -s ' ')" ' 50 1764291600	ok	resolved
+ 10 1764295260	warning	firing'
+	assert_equal "$stderr" 'xm-alert: line 1: more than 100 series; new ones are not checked
+xm-alert: 10 records of new series not checked (--max-series 100)'
+	assert_equal "$(grep -F 'pid="1"}' cb)" 'resolved forgotten 1764291600 process_cpu_percent{pid="1"} on h: no data for 1h0m, forgotten: resolved after 1h0m'
+	assert_equal "$(wc -l < cb)" 60
+	# gone from the file too: only the new series
+	assert_equal "$(grep -c '^[0-9]' st) $(grep -c 'pid="10[1-9]"\|pid="110"' st)" '10 10'
+	# a pause of the whole stream forgets nothing that comes back after it
+	printf '%s\th\tprocess_cpu_percent{pid="%d"}\t90\n' $((t + 86400)) 101 $((t + 86460)) 101 > in
+	run -0 --separate-stderr xm-alert -r 'process_cpu_percent{*} warn=50' --state st -e -H < in
+	assert_equal "$(cut -f3,5,6 <<< "$output")" 'process_cpu_percent{pid="102"}	ok	resolved
+process_cpu_percent{pid="103"}	ok	resolved
+process_cpu_percent{pid="104"}	ok	resolved
+process_cpu_percent{pid="105"}	ok	resolved
+process_cpu_percent{pid="106"}	ok	resolved
+process_cpu_percent{pid="107"}	ok	resolved
+process_cpu_percent{pid="108"}	ok	resolved
+process_cpu_percent{pid="109"}	ok	resolved
+process_cpu_percent{pid="110"}	ok	resolved'
+	# --forget 0: never
+	printf '%s\th\tm\t90\n' $t | xm-alert -r 'm warn=50' --state st0 > /dev/null
+	printf '%s\th\tn\t1\n' $((t + 86400)) $((t + 86460)) > in
+	run -0 --separate-stderr xm-alert -r 'm warn=50' -r 'n warn=50' --state st0 --forget 0 -e -H < in
+	assert_output ''
+	assert_equal "$(xm-alert --state st0 --list -H | cut -f3,5)" 'm	warning'
+}
+
 @test "xm-alert: alert_id is the same on every run, for series and rule" {
 	series cpu_usage_percent 90 > in
 	a=$(xm-alert -H -r "$CPU" < in | cut -f8)
@@ -354,7 +479,7 @@ xm-alert: 1 record skipped'
 5	ok	resolved	m warn=70'
 	assert_equal "$(tail -n 1 st)" '#end	2'
 	# the same alert twice in a file is no state to trust
-	sed -n 3p st >> st
+	grep -m 1 -v '^#' st >> st
 	sed -i '/^#end/d' st
 	printf '#end\t3\n' >> st
 	run -1 --separate-stderr xm-alert -r 'm warn=70' -r 'm crit=80 for=2' --state st -H < /dev/null
@@ -726,8 +851,10 @@ xm-alert: 3 records skipped'
 		assert_equal "$(sort log)" 'firing m0
 firing m1
 firing m2'
-		# the next run: still critical, no second firing; the resolution when it comes
-		run -0 --separate-stderr xm-alert -H --state A -r 'm* crit=85' <<< $'20001\th\tm0\t90\n20002\th\tm1\t10'
+		# the next run: still critical, no second firing; the resolution when
+		# it comes (hours after the records the first run read: m2, quiet
+		# since, is not to be forgotten here)
+		run -0 --separate-stderr xm-alert -H --state A -r 'm* crit=85' --forget 0 <<< $'20001\th\tm0\t90\n20002\th\tm1\t10'
 		assert_equal "$(cut -f 3,5,6 <<< "$output")" 'm0	critical	-
 m1	ok	resolved'
 		assert_equal "$stderr" ""
@@ -768,7 +895,8 @@ xm-alert: rule "cpu_usage_percent host=db* warn=1" matched no series'
 @test "xm-alert: bad command lines: one message, the usage, status 2" {
 	usage='usage: xm-alert [-eH] [-r rule]... [-c file]... [-x command]...
                 [--exec-timeout seconds] [--stale seconds] [--state file]
-                [--check] [--csv] [--max-series n] [--strict]
+                [--check] [--csv] [--forget duration] [--max-series n]
+                [--strict]
        xm-alert [-r rule]... [-c file]... --rules
        xm-alert --state file [-x command]... --list | --resolve alert_id'
 	printf 'cpu warn=1\n\n# ok\ncpu bogus=1\n' > rules
@@ -788,6 +916,7 @@ $usage"
 	-c nonexistent|nonexistent: No such file or directory
 	--stale 0|--stale: "0": not a duration of at least 1ms
 	--exec-timeout x|--exec-timeout: "x": not a duration of at least 1ms
+	--forget -1|--forget: "-1": not a duration of at least 1ms
 	--list|--list needs --state
 	--list --rules --state s|--list, --resolve, --rules and --check: one at a time
 	-x ''|-x: "": not a command

@@ -18,12 +18,13 @@ alerts_init(struct alerts *a, const struct alert_opts *o)
 {
 	memset(a, 0, sizeof *a);
 	a->o = o;
-	a->now = -INFINITY;
 	a->stale_due = INFINITY;
+	a->forget_due = -INFINITY;
 	a->nrules = a->rulecap = o->nrules;
 	a->rules = xm_reallocarray(NULL, o->nrules + 1, sizeof *a->rules);
 	memcpy(a->rules, o->rules, o->nrules * sizeof *a->rules);
 	table_init(&a->table);
+	hosts_init(&a->hosts);
 }
 
 void
@@ -41,20 +42,26 @@ alerts_retired_free(struct alerts *a)
 	a->nretired = 0;
 }
 
+static void
+series_free(struct series *s)
+{
+	free(s->kept);
+	free(s->ours);
+	free(s);
+}
+
 void
 alerts_free(struct alerts *a)
 {
 	size_t i;
 
-	for (i = 0; i < a->n; i++) {
-		free(a->all[i]->kept);
-		free(a->all[i]->ours);
-		free(a->all[i]);
-	}
+	for (i = 0; i < a->n; i++)
+		series_free(a->all[i]);
 	free(a->all);
 	free(a->active);
 	free(a->key);
 	table_free(&a->table);
+	hosts_free(&a->hosts);
 	alerts_retired_free(a);
 	for (i = a->o->nrules; i < a->nrules; i++)
 		rule_free(&a->rules[i]);
@@ -131,6 +138,7 @@ alerts_add(struct alerts *a, struct series *head, int rule)
 		s = xm_calloc(1, sizeof *s);
 		s->it = head->it;
 		s->hostlen = head->hostlen;
+		s->host = head->host;
 		s->since = NAN;
 		s->extra = 1;
 		for (t = head; t->next != NULL; t = t->next)
@@ -169,6 +177,10 @@ alerts_series(struct alerts *a, const struct record *rec, int *bad)
 		return NULL;
 	s = table_insert(&a->table, sizeof *s, key, len, hash);
 	s->hostlen = (uint32_t)hlen;
+	/* a host new here joins at the stream's time, whatever its clock */
+	if ((s->host = hosts_find(&a->hosts, key, hlen)) == NULL)
+		s->host = hosts_see(&a->hosts, key, hlen, rec->ts);
+	s->seen = rec->ts;
 	s->since = NAN;
 	s->rule = -1;
 	strcpy(s->id, "-");
@@ -182,6 +194,13 @@ alerts_series(struct alerts *a, const struct record *rec, int *bad)
 			alerts_add(a, s, (int)i);
 	}
 	return s;
+}
+
+/* How long alert s has been quiet: by its host's clock, then by the stream's (xm(7)). */
+static double
+quiet(const struct alerts *a, const struct series *s)
+{
+	return hosts_quiet(&a->hosts, s->host, s->last_ts);
 }
 
 /* Put s at severity sev from ts on, in the active list or out of it. */
@@ -208,8 +227,9 @@ alerts_set(struct alerts *a, struct series *s, int sev, double ts)
 	s->sev = (uint8_t)sev;
 	s->since = ts;
 	s->announced = ts;
-	if (sev != SEV_OK && a->o->stale > 0 && s->last_ts + a->o->stale < a->stale_due)
-		a->stale_due = s->last_ts + a->o->stale;
+	if (sev != SEV_OK && a->o->stale > 0 &&
+	    a->hosts.now + a->o->stale - quiet(a, s) < a->stale_due)
+		a->stale_due = a->hosts.now + a->o->stale - quiet(a, s);
 }
 
 /*
@@ -268,6 +288,61 @@ alerts_step(struct alerts *a, struct series *s, double ts, double v)
 }
 
 /*
+ * The window of a series (its first alert head): how far a record may
+ * lie behind the series' newest and be only out of order, refused; a
+ * record farther behind starts the series afresh (alerts_restart).  It
+ * is the longest for= duration of its rules, WINDOW_MIN at least:
+ * refusing records for longer than a hold would lose more than starting
+ * the hold again does.
+ */
+double
+alerts_window(const struct alerts *a, const struct series *head)
+{
+	const struct series *s;
+	double w = WINDOW_MIN;
+
+	for (s = head; s != NULL; s = s->next)
+		if (s->rule >= 0 && a->rules[s->rule].for_s > w)
+			w = a->rules[s->rule].for_s;
+	return w;
+}
+
+/*
+ * The series (its first alert head) goes back to ts, from a newest
+ * sample that lay ahead of it by more than its window (a clock wrong
+ * and then set right): each alert keeps its severity, so none fires or
+ * resolves twice, but its holds start again and its times come back to
+ * ts at the latest.  If it set its host's clock so far on, that clock
+ * comes back with it, or the host's other series would seem quiet for
+ * as long.  1 if it had an alert state to lose, worth saying.
+ */
+int
+alerts_restart(struct series *head, double ts)
+{
+	struct series *s;
+	int had = 0;
+
+	/* only the series that set its host's clock so far on sets it back */
+	if (head->seen >= head->host->newest && head->host->newest > ts)
+		head->host->newest = ts;
+	for (s = head; s != NULL; s = s->next) {
+		if (s->rule < 0 || isnan(s->since))
+			continue;
+		had = 1;
+		memset(s->cnt, 0, sizeof s->cnt);
+		s->last_ts = ts;
+		if (s->since > ts)
+			s->since = ts;
+		if (s->fired > ts)
+			s->fired = ts;
+		if (s->announced > ts)
+			s->announced = ts;
+	}
+	head->seen = ts;
+	return had;
+}
+
+/*
  * While s is active, keep the n fields of its last record from the value
  * on, for the line of an event that comes with no record in hand (stale):
  * at most KEPT_MAX bytes of them, the fields past that "-" (no value,
@@ -310,36 +385,100 @@ alerts_kept_field(const struct series *s, const char **p, size_t *len)
 }
 
 /*
- * --stale: the active series that have had no sample for that long by
- * record time now resolve, at the time they went quiet plus --stale:
- * at most max of them into out, for the caller to set to ok.  Cheap
- * until the earliest could be due.
+ * --stale: the active series quiet for that long (by their hosts'
+ * clocks and the stream's time, so that no host's clock moves another's)
+ * resolve, at the time they went quiet plus --stale by their own host's
+ * clock: at most max of them into out, for the caller to set to ok.
+ * Cheap until the earliest could be due.
  */
 size_t
-alerts_stale(struct alerts *a, double now, struct change *out, size_t max)
+alerts_stale(struct alerts *a, struct change *out, size_t max)
 {
 	struct series *s;
-	double due = INFINITY, at;
+	double due = INFINITY, q, now = a->hosts.now;
 	size_t i, n = 0;
 
 	if (a->o->stale <= 0 || now < a->stale_due)
 		return 0;
 	for (i = a->nactive; i-- > 0 && n < max;) {
 		s = a->active[i];
-		at = s->last_ts + a->o->stale;
-		if (at > now) {
-			if (at < due)
-				due = at;
+		if ((q = quiet(a, s)) < a->o->stale) {
+			if (now + a->o->stale - q < due)
+				due = now + a->o->stale - q;
 			continue;
 		}
 		out[n].s = s;
 		out[n].ev = EV_STALE;
-		out[n].ts = at;
+		out[n].ts = s->last_ts + a->o->stale;
 		out[n].value = s->last_value;
 		out[n].reason = "stale";
 		n++;
 	}
 	a->stale_due = n == max ? now : due;
+	return n;
+}
+
+/*
+ * --forget: the series quiet for longer than that before the stream's
+ * time last went on (by step) go, from memory and so from the state
+ * file, and their hosts with them: a pause of the whole stream (a
+ * machine asleep, cron runs hours apart) makes quiet only the series
+ * that do not come back after it, not those whose records of the same
+ * moment have yet to be read.  Each active alert of a series that goes
+ * resolves first, as "forgotten", at the series' last record plus the
+ * age by its host's clock, told to resolved(arg, change).  How many
+ * series went.  A scan of every series: at most once each sixteenth of
+ * the age by the stream's time, or at the next step for one that the
+ * step alone held back.
+ */
+size_t
+alerts_forget(struct alerts *a, double step, void (*resolved)(void *, const struct change *),
+    void *arg)
+{
+	struct series *s, *al;
+	struct change c;
+	double age = a->o->forget, now = a->hosts.now, due = INFINITY, q;
+	size_t i, k, n = 0;
+
+	if (age <= 0 || now < a->forget_due)
+		return 0;
+	for (i = 0; i < a->n; i++) {
+		s = a->all[i];
+		if (s->extra)
+			continue;
+		if ((q = hosts_quiet(&a->hosts, s->host, s->seen)) <= age + step) {
+			if (now + age - q < due)
+				due = now + age - q;
+			continue;
+		}
+		for (al = s; al != NULL; al = al->next) {
+			if (al->sev == SEV_OK)
+				continue;
+			c.s = al;
+			c.ev = EV_RESOLVED;
+			c.ts = s->seen + age;
+			c.value = al->last_value;
+			c.reason = "forgotten";
+			alerts_set(a, al, SEV_OK, c.ts);
+			memset(al->cnt, 0, sizeof al->cnt);
+			resolved(arg, &c);
+		}
+		for (al = s; al != NULL; al = al->next)
+			al->gone = 1;
+		table_remove(&a->table, &s->it);
+		n++;
+	}
+	for (i = k = 0; i < a->n; i++) {
+		if (a->all[i]->gone)
+			series_free(a->all[i]);
+		else
+			a->all[k++] = a->all[i];
+	}
+	a->n = k;
+	if (n > 0)
+		hosts_forget(&a->hosts, age + step);	/* a host that goes has no series left */
+	/* one held back only by the step goes at the next, whatever its size */
+	a->forget_due = due <= now ? now : due > now + age / 16 ? due : now + age / 16;
 	return n;
 }
 
@@ -360,12 +499,13 @@ alerts_message(const struct alerts *a, const struct change *c, char *buf, size_t
 {
 	const struct series *s = c->s;
 	const struct rule *r = &a->rules[s->rule];
-	char v[NUM_MAX], d[32];
+	char v[NUM_MAX], d[NUM_MAX], age[NUM_MAX];
 	const char *metric = s->it.key + s->hostlen + 1;
 	int mlen = (int)(s->it.len - s->hostlen - 1), hlen = (int)s->hostlen;
 	static const char *const keys[SEV_N] = { "", "info", "warn", "crit", "emerg" };
 
 	alerts_value_text(v, c->value);
+	num_format_span(age, a->o->forget);
 	switch (c->ev) {
 	case EV_RESOLVED:
 	case EV_STALE:
@@ -373,6 +513,9 @@ alerts_message(const struct alerts *a, const struct change *c, char *buf, size_t
 		if (c->reason != NULL && strcmp(c->reason, "stale") == 0)
 			snprintf(buf, size, "%.*s on %.*s: no data for %gs, resolved as stale after %s",
 			    mlen, metric, hlen, s->it.key, a->o->stale, d);
+		else if (c->reason != NULL && strcmp(c->reason, "forgotten") == 0)
+			snprintf(buf, size, "%.*s on %.*s: no data for %s, forgotten: resolved after %s",
+			    mlen, metric, hlen, s->it.key, age, d);
 		else if (c->reason != NULL && strcmp(c->reason, "manual") == 0)
 			snprintf(buf, size, "%.*s on %.*s: resolved by hand after %s",
 			    mlen, metric, hlen, s->it.key, d);

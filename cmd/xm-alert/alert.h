@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "host.h"
 #include "num.h"
 #include "record.h"
 #include "rule.h"
@@ -13,12 +14,16 @@
 /* The most bytes an active alert keeps of its last record (alerts_keep). */
 #define KEPT_MAX 1024
 
+/* The least window of a series, in seconds (alerts_window). */
+#define WINDOW_MIN 300
+
 struct alert_opts {
 	struct rule *rules;
 	size_t	 nrules;
 	int	 events;	/* -e: only the records that carry an event */
 	const char *state;
 	double	 stale;		/* seconds; 0: never */
+	double	 forget;	/* seconds; 0: never */
 	char	**exec;		/* -x commands */
 	size_t	 nexec;
 	double	 exec_timeout;
@@ -45,8 +50,11 @@ struct series {
 	struct table_item it;	/* key: host TAB metric; an extra alert shares its head's */
 	uint32_t hostlen;
 	int	 rule;		/* index into the rules; -1: none */
+	struct host *host;	/* the series' host, whose clock its ts are by */
+	double	 seen;		/* of the first alert: the newest record of the series */
 	struct series *next;	/* the series' next alert */
 	uint8_t	 extra;		/* not the series' first alert */
+	uint8_t	 gone;		/* forgotten, to be freed */
 	uint8_t	 perf;		/* --check: the alert that gives the series' perfdata */
 	uint8_t	 sev;
 	uint8_t	 prev;		/* before the latest event */
@@ -92,8 +100,9 @@ struct alerts {
 	size_t	 n, cap;
 	struct series **active;	/* those above ok, for --stale */
 	size_t	 nactive, activecap;
-	double	 now;		/* the newest record time seen */
-	double	 stale_due;	/* no series can be stale before this */
+	struct hosts hosts;	/* each host's clock, and the stream's time (xm(7)) */
+	double	 stale_due;	/* by the stream's time, no series can be stale before this */
+	double	 forget_due;	/* nor forgotten (--forget) before this */
 	char	*key;
 	size_t	 keycap;
 	size_t	 dropped;
@@ -107,10 +116,13 @@ struct series *alerts_series(struct alerts *, const struct record *, int *);
 struct series *alerts_add(struct alerts *, struct series *, int);
 size_t	 alerts_value_text(char [NUM_MAX], double);
 enum event alerts_step(struct alerts *, struct series *, double, double);
+double	 alerts_window(const struct alerts *, const struct series *);
+int	 alerts_restart(struct series *, double);
 void	 alerts_keep(struct series *, char *const *, const size_t *, size_t);
 const char *alerts_kept_field(const struct series *, const char **, size_t *);
 void	 alerts_set(struct alerts *, struct series *, int, double);
-size_t	 alerts_stale(struct alerts *, double, struct change *, size_t);
+size_t	 alerts_stale(struct alerts *, struct change *, size_t);
+size_t	 alerts_forget(struct alerts *, double, void (*)(void *, const struct change *), void *);
 void	 alerts_message(const struct alerts *, const struct change *, char *, size_t);
 
 int	 alerts_adopt(struct alerts *, const char *);

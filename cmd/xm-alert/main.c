@@ -12,7 +12,7 @@
 #include "xm.h"
 
 enum {
-	OPT_CHECK = CHAR_MAX + 1, OPT_CSV, OPT_EXEC_TIMEOUT, OPT_LIST, OPT_MAX_SERIES,
+	OPT_CHECK = CHAR_MAX + 1, OPT_CSV, OPT_EXEC_TIMEOUT, OPT_FORGET, OPT_LIST, OPT_MAX_SERIES,
 	OPT_RESOLVE, OPT_RULES, OPT_STALE, OPT_STATE, OPT_STRICT
 };
 
@@ -27,6 +27,7 @@ static const struct option longopts[] = {
 	{ "check",	no_argument,		NULL, OPT_CHECK },
 	{ "csv",	no_argument,		NULL, OPT_CSV },
 	{ "exec-timeout", required_argument,	NULL, OPT_EXEC_TIMEOUT },
+	{ "forget",	required_argument,	NULL, OPT_FORGET },
 	{ "list",	no_argument,		NULL, OPT_LIST },
 	{ "max-series",	required_argument,	NULL, OPT_MAX_SERIES },
 	{ "resolve",	required_argument,	NULL, OPT_RESOLVE },
@@ -46,7 +47,8 @@ synopsis(FILE *f)
 	fprintf(f,
 	    "usage: xm-alert [-eH] [-r rule]... [-c file]... [-x command]...\n"
 	    "                [--exec-timeout seconds] [--stale seconds] [--state file]\n"
-	    "                [--check] [--csv] [--max-series n] [--strict]\n"
+	    "                [--check] [--csv] [--forget duration] [--max-series n]\n"
+	    "                [--strict]\n"
 	    "       xm-alert [-r rule]... [-c file]... --rules\n"
 	    "       xm-alert --state file [-x command]... --list | --resolve alert_id\n");
 }
@@ -75,6 +77,7 @@ help(void)
 	    "      --exec-timeout S  kill a command still running after S (default 10s)\n"
 	    "      --stale S         resolve an alert whose series is quiet for S\n"
 	    "      --state FILE      keep the alert states in FILE between runs\n"
+	    "      --forget D        forget a series quiet for longer than D, 0 never (1h)\n"
 	    "      --list            print the active alerts of the state file\n"
 	    "      --resolve ID      resolve the active alert ID by hand\n"
 	    "      --check           act as a Nagios plugin: a status line, exit 0 to 3\n"
@@ -177,7 +180,7 @@ int
 main(int argc, char *argv[])
 {
 	struct alert_opts o = {
-		.exec_timeout = 10, .max_series = 100000, .header = 1
+		.exec_timeout = 10, .forget = 3600, .max_series = 100000, .header = 1
 	};
 	struct rules rs = { NULL, 0, 0 };
 	const char *resolve = NULL;
@@ -224,6 +227,9 @@ main(int argc, char *argv[])
 			break;
 		case OPT_EXEC_TIMEOUT:
 			o.exec_timeout = seconds("--exec-timeout", optarg);
+			break;
+		case OPT_FORGET:
+			o.forget = strcmp(optarg, "0") == 0 ? 0 : seconds("--forget", optarg);
 			break;
 		case OPT_LIST:
 			list = 1;

@@ -186,15 +186,15 @@ put_change(struct run *x, const struct change *c)
 	notify(x, c);
 }
 
-/* --stale: the active series quiet too long by record time now. */
+/* --stale: the active series quiet too long by the stream's time now. */
 static void
-stale(struct run *x, double now)
+stale(struct run *x)
 {
 	struct change c[64];
 	size_t n, i;
 
 	do {
-		n = alerts_stale(&x->a, now, c, sizeof c / sizeof c[0]);
+		n = alerts_stale(&x->a, c, sizeof c / sizeof c[0]);
 		for (i = 0; i < n; i++) {
 			alerts_set(&x->a, c[i].s, SEV_OK, c[i].ts);
 			memset(c[i].s->cnt, 0, sizeof c[i].s->cnt);
@@ -274,6 +274,53 @@ value(struct run *x, struct series *s, const struct record *rec)
 }
 
 static void
+forgotten(void *x, const struct change *c)
+{
+	put_change(x, c);
+}
+
+/*
+ * The record's host's clock goes on, and with it perhaps the stream's
+ * time: then what has been quiet for long enough by it is stale, or
+ * forgotten.  The host of a series not kept (past --max-series) keeps
+ * its clock too, so that time goes on for the series kept even when only
+ * new ones come, but no more such hosts than --max-series.
+ */
+static void
+tick(struct run *x, const struct series *s, const struct record *rec)
+{
+	struct alerts *a = &x->a;
+	double before = a->hosts.now;
+
+	if (s == NULL && a->hosts.t.n >= a->o->max_series &&
+	    hosts_find(&a->hosts, rec->field[COL_HOST], rec->len[COL_HOST]) == NULL)
+		return;
+	hosts_see(&a->hosts, rec->field[COL_HOST], rec->len[COL_HOST], rec->ts);
+	if (a->hosts.now > before) {
+		stale(x);
+		alerts_forget(a, a->hosts.now - before, forgotten, x);
+	}
+}
+
+/*
+ * A record behind the newest of its series by more than the series'
+ * window: a clock that was wrong and is now right.  The series starts
+ * afresh from it, said once: the records after it are in order.
+ */
+static void
+restart(struct run *x, struct series *s, const struct record *rec)
+{
+	char q[XM_QUOTE_MAX], behind[NUM_MAX], window[NUM_MAX];
+
+	num_format_span(behind, s->seen - rec->ts);
+	num_format_span(window, alerts_window(&x->a, s));
+	if (alerts_restart(s, rec->ts))
+		warnx("line %zu: ts \"%s\" is %s behind the newest sample of its series, "
+		    "more than its window of %s: the series starts afresh", rec->lineno,
+		    xm_quote(q, rec->field[COL_TS], rec->len[COL_TS]), behind, window);
+}
+
+static void
 put_alert(struct run *x, const struct record *rec, struct series *s, enum event ev)
 {
 	const char *t;
@@ -306,10 +353,12 @@ take(struct run *x, const struct record *rec)
 	}
 	if (a->nretired > 0)
 		retire(x, rec->ts);
-	if (rec->ts > a->now) {
-		a->now = rec->ts;
-		stale(x, rec->ts);
-	}
+	if (s != NULL && rec->ts < s->seen && s->seen - rec->ts > alerts_window(a, s))
+		restart(x, s, rec);
+	tick(x, s, rec);
+	/* a slot that forgetting freed; the metric was checked above */
+	if (s == NULL && a->table.n < a->o->max_series)
+		s = alerts_series(a, rec, NULL);
 	if (s == NULL) {
 		if (!a->said_full++)
 			warnx("line %zu: more than %zu series; new ones are not checked",
@@ -338,6 +387,8 @@ take(struct run *x, const struct record *rec)
 				lead = al;
 		}
 	}
+	if (s != NULL && rec->ts > s->seen)
+		s->seen = rec->ts;
 	if (a->o->check)
 		return 0;
 	if (lead != NULL)

@@ -3,6 +3,10 @@
  *
  *	#xm-alert state 1
  *	#ts  host  metric  value  severity  since  fired  announced  counts  rule
+ *	#host  HOST  NEWEST  QUIET
+ *	a line per host of the series saved: its newest ts, by its own
+ *	clock, and how long it had been quiet by the stream's time (xm(7));
+ *	a file without them has each host heard from at its newest series
  *	a record per alert (a series under a rule that matches it): its
  *	newest sample's time and tested value, its
  *	severity and since when, when its alert began and was last told,
@@ -56,6 +60,63 @@ put_exact_ts(struct record_writer *w, double v)
 	record_put(w, buf, (size_t)snprintf(buf, sizeof buf, fmt, v));
 }
 
+struct seen_host {
+	struct host *h;
+	size_t	 first;		/* the first alert of it in the list */
+};
+
+static int
+by_host(const void *p, const void *q)
+{
+	const struct seen_host *a = p, *b = q;
+
+	if (a->h != b->h)
+		return (uintptr_t)a->h < (uintptr_t)b->h ? -1 : 1;
+	return (a->first > b->first) - (a->first < b->first);
+}
+
+static int
+by_first(const void *p, const void *q)
+{
+	const struct seen_host *a = p, *b = q;
+
+	return (a->first > b->first) - (a->first < b->first);
+}
+
+/* Whether alert s goes into the file. */
+static int
+saved(const struct series *s)
+{
+	return s->rule >= 0 && !isnan(s->since);
+}
+
+/* The #host lines: each host of an alert saved, once, in the order of their series. */
+static void
+save_hosts(struct alerts *a, struct record_writer *w)
+{
+	struct seen_host *v = xm_reallocarray(NULL, a->n + 1, sizeof *v);
+	size_t k, n = 0, u = 0;
+
+	for (k = 0; k < a->n; k++)
+		if (saved(a->all[k])) {
+			v[n].h = a->all[k]->host;
+			v[n++].first = k;
+		}
+	qsort(v, n, sizeof *v, by_host);
+	for (k = 0; k < n; k++)
+		if (k == 0 || v[k].h != v[k - 1].h)
+			v[u++] = v[k];
+	qsort(v, u, sizeof *v, by_first);
+	for (k = 0; k < u; k++) {
+		record_put(w, "#host", 5);
+		record_put(w, v[k].h->it.key, v[k].h->it.len);
+		put_exact_ts(w, v[k].h->newest);
+		put_exact(w, a->hosts.now - v[k].h->progress);
+		record_end(w);
+	}
+	free(v);
+}
+
 int
 alerts_save(struct alerts *a, FILE *f)
 {
@@ -70,9 +131,10 @@ alerts_save(struct alerts *a, FILE *f)
 	record_writer_init(&w, f, 0);
 	fprintf(f, "%s\n", STATE_VERSION);
 	record_put_header(&w, header, S_NCOL);
+	save_hosts(a, &w);
 	for (k = 0; k < a->n; k++) {
 		s = a->all[k];
-		if (s->rule < 0 || isnan(s->since))
+		if (!saved(s))
 			continue;
 		put_exact_ts(&w, s->last_ts);
 		record_put(&w, s->it.key, s->hostlen);
@@ -189,6 +251,34 @@ retire(struct alerts *a, const struct record *rec)
 	return s;
 }
 
+/* A #host line: a host's newest ts, and how long it had been quiet. */
+static int
+host(struct alerts *a, const struct record *rec)
+{
+	double newest, q;
+
+	if (rec->nfield != 4 || rec->len[1] == 0 || num(rec, 2, &newest) || num(rec, 3, &q) ||
+	    !isfinite(newest) || !isfinite(q) || q < 0 || hosts_find(&a->hosts, rec->field[1],
+	    rec->len[1]) != NULL)
+		return -1;
+	hosts_set(&a->hosts, rec->field[1], rec->len[1], newest, q);
+	return 0;
+}
+
+/*
+ * A series' line at ts: the newest of the series, and of its host where
+ * no #host line said more (a file from before them): each host heard
+ * from when the file was saved.
+ */
+static void
+saw(struct series *head, double ts)
+{
+	if (ts > head->seen)
+		head->seen = ts;
+	if (ts > head->host->newest)
+		head->host->newest = ts;
+}
+
 /*
  * Load a state file.  Each series goes under the rule this run chooses
  * for it; if that is not the rule it was saved under it starts afresh
@@ -227,6 +317,13 @@ alerts_load(struct alerts *a, const char *path, int fd, int adopt, size_t *chang
 		}
 		if (line == 1 || k == RECORD_HEADER)
 			continue;
+		if (k == RECORD_COMMENT && strcmp(rec.field[0], "#host") == 0) {
+			why = "a #host line that makes no sense";
+			if (host(a, &rec) == -1)
+				goto bad;
+			last = 0;
+			continue;
+		}
 		if (k == RECORD_COMMENT && strcmp(rec.field[0], "#kept") == 0) {
 			why = "a #kept line not after an active series";
 			if (!last || rec.nfield < 2)
@@ -255,6 +352,8 @@ alerts_load(struct alerts *a, const char *path, int fd, int adopt, size_t *chang
 		retired = 0;
 		/* the series' alert under the rule it was saved under */
 		head = alerts_series(a, &rec, NULL);
+		if (head != NULL)
+			saw(head, rec.ts);
 		for (s = head; s != NULL && (s->rule < 0 ||
 		    strcmp(a->rules[s->rule].text, rec.field[S_RULE]) != 0); s = s->next)
 			;
@@ -282,6 +381,7 @@ alerts_load(struct alerts *a, const char *path, int fd, int adopt, size_t *chang
 	a->loading = 0;
 	if (ended) {
 		record_reader_free(r);
+		a->stale_due = -INFINITY;
 		return NULL;
 	}
 bad:
