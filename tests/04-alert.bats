@@ -651,17 +651,74 @@ XM_SEVERITY=ok'
 	assert_equal "$(wc -l < got2)" 2
 }
 
-@test "xm-alert: a hanging callback is killed, a failing one reported, the stream goes on" {
+@test "xm-alert: a hanging callback is killed and tried again; an alert's later events wait for it" {
 	series m 80 10 80 > in
 	start=$(date +%s)
-	run -1 --separate-stderr xm-alert -H -r 'm warn=70' --exec-timeout 1 \
-	    -x 'if [ $XM_EVENT = resolved ]; then exit 3; fi; sleep 30' < in
+	cmd='if [ $XM_EVENT = resolved ]; then exit 3; fi; sleep 30'
+	run -1 --separate-stderr xm-alert -H -r 'm warn=70' --exec-timeout 1 --state st -x "$cmd" < in
 	end=$(date +%s)
 	[ $((end - start)) -lt 10 ]
 	assert_equal "$(events <<< "$output")" 'firing resolved firing'
-	assert_equal "$stderr" 'xm-alert: -x "if [ $XM_EVENT = resolved ]; then exit 3; fi; sleep 30": firing 20909133f35c0e5a: killed after 1s
-xm-alert: -x "if [ $XM_EVENT = resolved ]; then exit 3; fi; sleep 30": resolved 20909133f35c0e5a: exit status 3
-xm-alert: -x "if [ $XM_EVENT = resolved ]; then exit 3; fi; sleep 30": firing 20909133f35c0e5a: killed after 1s'
+	# the end does not wait for the retry: it and the events after it, which
+	# may not overtake it, are kept for the next run
+	assert_equal "$stderr" "xm-alert: -x \"$cmd\": firing 20909133f35c0e5a: killed after 1s; trying again in 10s
+xm-alert: st: 3 notifications not yet delivered, kept for the next run"
+	assert_equal "$(grep '^#pending' st | cut -f2,4)" '1	XM_EVENT=firing
+0	XM_EVENT=resolved
+0	XM_EVENT=firing'
+	# without --state they are lost, and said so
+	run -1 --separate-stderr xm-alert -H -r 'm warn=70' --exec-timeout 1 -x "$cmd" < in
+	assert_equal "${stderr#*$'\n'}" 'xm-alert: 3 notifications not delivered: no --state to keep them for a later run'
+}
+
+@test "xm-alert: a notification that fails is delivered by the next run, or by a retry while the stream goes on" {
+	# the Alertmanager down for a minute: the first try fails, the next run
+	# (from cron) delivers it, first of all; it was never sent again
+	cmd='echo $XM_EVENT $XM_TS >> log; [ -e up ]'
+	printf '1\th\tm\t80\n' > in
+	run -1 --separate-stderr xm-alert -H -r 'm warn=70' --state st -x "$cmd" < in
+	assert_equal "$stderr" "xm-alert: -x \"$cmd\": firing 20909133f35c0e5a: exit status 1; trying again in 10s
+xm-alert: st: 1 notification not yet delivered, kept for the next run"
+	assert_equal "$(grep -c '^#pending	1	' st)" 1
+	# a run with no -x (--resolve by hand, --list) keeps it as it is
+	run -0 --separate-stderr xm-alert --state st --list -H
+	touch up
+	printf '2\th\tm\t10\n' > in
+	run -0 --separate-stderr xm-alert -H -r 'm warn=70' --state st -x "$cmd" < in
+	assert_equal "$stderr" ""
+	assert_equal "$(cat log)" 'firing 1
+firing 1
+resolved 2'
+	assert_equal "$(grep -c '^#pending' st)" 0
+	# in one long run: tried again 10 s later, while the stream waits for input
+	rm -f log up
+	( printf '1\th\tm\t80\n'; sleep 1; touch up; sleep 11 ) |
+	    xm-alert -H -r 'm warn=70' -x "$cmd" > /dev/null 2> err
+	assert_equal "$(cat log)" 'firing 1
+firing 1'
+	assert_equal "$(cat err)" "xm-alert: -x \"$cmd\": firing 20909133f35c0e5a: exit status 1; trying again in 10s"
+	# a pending notification for a command no longer given is dropped, said
+	printf '1\th\tm\t80\n' | xm-alert -H -r 'm warn=70' --state st2 -x false > /dev/null 2>&1 || :
+	run -1 --separate-stderr xm-alert -H -r 'm warn=70' --state st2 -x true <<< $'2\th\tm\t80'
+	assert_equal "$stderr" 'xm-alert: st2: 1 notification for a command not given (-x) dropped'
+}
+
+@test "xm-alert: retries are bounded: six tries, 10 s, then twice as long before each, then given up" {
+	printf '1\th\tm\t80\n' > in
+	for k in 1 2 3 4 5 6; do
+		run -1 --separate-stderr xm-alert -H -r 'm warn=70' --state st -x 'echo $XM_EVENT >> log; exit 7' < in
+		echo "${stderr%%$'\n'*}" >> said
+		printf '' > in
+	done
+	assert_equal "$(cat said)" 'xm-alert: -x "echo $XM_EVENT >> log; exit 7": firing 20909133f35c0e5a: exit status 7; trying again in 10s
+xm-alert: -x "echo $XM_EVENT >> log; exit 7": firing 20909133f35c0e5a: exit status 7; trying again in 20s
+xm-alert: -x "echo $XM_EVENT >> log; exit 7": firing 20909133f35c0e5a: exit status 7; trying again in 40s
+xm-alert: -x "echo $XM_EVENT >> log; exit 7": firing 20909133f35c0e5a: exit status 7; trying again in 80s
+xm-alert: -x "echo $XM_EVENT >> log; exit 7": firing 20909133f35c0e5a: exit status 7; trying again in 160s
+xm-alert: -x "echo $XM_EVENT >> log; exit 7": firing 20909133f35c0e5a: exit status 7; given up after 6 tries'
+	assert_equal "$(wc -l < log) $(grep -c '^#pending' st)" '6 0'
+	run -0 --separate-stderr xm-alert -H -r 'm warn=70' --state st -x 'echo $XM_EVENT >> log; exit 7' < /dev/null
+	assert_equal "$(wc -l < log)" 6
 }
 
 @test "xm-alert: callbacks run in the order of their events, and all before it exits" {
@@ -786,21 +843,42 @@ xm-alert: 3 records skipped'
 	assert_equal "$(tail -n 1 st)" '#end	1'
 }
 
-@test "xm-alert: a second SIGTERM while callbacks run kills them, says so, saves, status 0" {
-	( printf '1\th\tm\t80\n'; sleep 5 ) | xm-alert -r 'm warn=70' --state st -x 'sleep 31' > out 2> err &
-	pid=$!
-	wait_lines out 2
-	for i in $(seq 100); do pgrep -f 'sleep 31' > /dev/null && break; sleep 0.05; done
-	# the first ends the reading, the second the wait for the callback
-	kill -TERM "$pid"
-	sleep 0.3
-	kill -TERM "$pid"
-	status=0
-	wait "$pid" || status=$?
-	assert_equal "$status" 0
-	assert_equal "$(cat err)" 'xm-alert: ending: 1 callback killed, 0 not run'
-	assert_equal "$(tail -n 1 st)" '#end	1'
-	! pgrep -f 'sleep 31'
+@test "xm-alert: a SIGTERM during a slow notifier keeps its notification for the next run, status 1" {
+	# the first ends the reading, the second the wait for the callback; once
+	# input has ended, the first does (a cron run's notifier, the run
+	# stopped by a timeout): the run exited 0, the alert saved as told,
+	# and the notification was never sent
+	cmd='if [ -e slow ]; then sleep 31; fi; echo "$XM_EVENT $XM_TS" >> log'
+	touch slow
+	for how in 'twice' 'after input'; do
+		rm -f st log
+		if [ "$how" = twice ]; then
+			( printf '1\th\tm\t80\n'; sleep 5 ) | xm-alert -r 'm warn=70' --state st -x "$cmd" > out 2> err &
+		else
+			printf '1\th\tm\t80\n' | xm-alert -r 'm warn=70' --state st -x "$cmd" > out 2> err &
+		fi
+		pid=$!
+		wait_lines out 2
+		for i in $(seq 100); do pgrep -f 'sleep 31' > /dev/null && break; sleep 0.05; done
+		kill -TERM "$pid"
+		if [ "$how" = twice ]; then
+			sleep 0.3
+			kill -TERM "$pid"
+		fi
+		status=0
+		wait "$pid" || status=$?
+		assert_equal "$how $status" "$how 1"
+		assert_equal "$(cat err)" 'xm-alert: ending: 1 callback killed, 0 not run
+xm-alert: st: 1 notification not yet delivered, kept for the next run'
+		assert_equal "$(grep -c '^#pending	0	' st) $(tail -n 1 st)" '1 #end	1'
+		! pgrep -f 'sleep 31'
+	done
+	# the next run delivers it, and fires nothing again
+	rm slow
+	run -0 --separate-stderr xm-alert -r 'm warn=70' --state st -x "$cmd" -e -H < /dev/null
+	assert_equal "$(cat log)" 'firing 1'
+	assert_output ""
+	assert_equal "$(grep -c '^#pending' st)" 0
 }
 
 @test "xm-alert: a full callback queue holds up the stream; no event is lost" {

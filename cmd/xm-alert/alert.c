@@ -59,6 +59,7 @@ alerts_free(struct alerts *a)
 		series_free(a->all[i]);
 	free(a->all);
 	free(a->active);
+	alerts_pending_free(a);
 	free(a->key);
 	table_free(&a->table);
 	hosts_free(&a->hosts);
@@ -66,6 +67,36 @@ alerts_free(struct alerts *a)
 	for (i = a->o->nrules; i < a->nrules; i++)
 		rule_free(&a->rules[i]);
 	free(a->rules);
+}
+
+/* A notification to keep: cmd the command's id, vars (len bytes) copied. */
+void
+alerts_pending_add(struct alerts *a, const char *cmd, uint32_t tries, const char *vars, size_t len)
+{
+	struct pending *p;
+
+	if (a->npending == a->pendingcap) {
+		a->pendingcap = a->pendingcap ? 2 * a->pendingcap : 16;
+		a->pending = xm_reallocarray(a->pending, a->pendingcap, sizeof *a->pending);
+	}
+	p = &a->pending[a->npending++];
+	snprintf(p->cmd, sizeof p->cmd, "%s", cmd);
+	p->tries = tries;
+	p->vars = xm_malloc(len + 1);
+	memcpy(p->vars, vars, len);
+	p->varslen = len;
+}
+
+void
+alerts_pending_free(struct alerts *a)
+{
+	size_t i;
+
+	for (i = 0; i < a->npending; i++)
+		free(a->pending[i].vars);
+	free(a->pending);
+	a->pending = NULL;
+	a->npending = a->pendingcap = 0;
 }
 
 /*

@@ -80,6 +80,14 @@ struct series {
 	uint8_t	 tested, ev;
 };
 
+/* A notification not yet delivered, as the state file keeps it (callback.h). */
+struct pending {
+	char	 cmd[17];	/* its command's id (callback_cmd_id) */
+	uint32_t tries;		/* those that failed */
+	char	*vars;		/* the event's NAME=value strings, a NUL after each */
+	size_t	 varslen;
+};
+
 /* What happened to a series, for the output and the callbacks. */
 struct change {
 	struct series *s;
@@ -105,6 +113,8 @@ struct alerts {
 	double	 forget_due;	/* nor forgotten (--forget) before this */
 	char	*key;
 	size_t	 keycap;
+	struct pending *pending;	/* of the state file, for the callbacks; theirs, to save */
+	size_t	 npending, pendingcap;
 	size_t	 dropped;
 	int	 said_full;
 	int	 loading;	/* --max-series holds for new series, not for those saved */
@@ -125,6 +135,8 @@ size_t	 alerts_stale(struct alerts *, struct change *, size_t);
 size_t	 alerts_forget(struct alerts *, double, void (*)(void *, const struct change *), void *);
 void	 alerts_message(const struct alerts *, const struct change *, char *, size_t);
 
+void	 alerts_pending_add(struct alerts *, const char *, uint32_t, const char *, size_t);
+void	 alerts_pending_free(struct alerts *);
 int	 alerts_adopt(struct alerts *, const char *);
 void	 alerts_retired_free(struct alerts *);
 void	 alerts_make_id(struct series *, const char *);

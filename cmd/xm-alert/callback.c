@@ -3,13 +3,17 @@
  * command as the user wrote it and the stream's text only in the
  * environment.  Children start in the order of the events, at most
  * CALLBACK_RUNNING at once, and never two for one command and alert at
- * once, so an alert's resolution cannot overtake its firing; they run
- * in a process group of their own, with a clean signal mask, stdin from
- * /dev/null and stdout onto our stderr (the stream is ours); a child
- * past --exec-timeout is killed with its group.  Their ends come as
- * SIGCHLD, their deadlines as SIGALRM, both through the signalfd.  When
- * CALLBACK_QUEUE jobs wait, the next event waits for room: the stream
- * is held up rather than an event lost.
+ * once, nor one before an earlier of the same command and alert is
+ * delivered, so an alert's resolution cannot overtake its firing; they
+ * run in a process group of their own, with a clean signal mask, stdin
+ * from /dev/null and stdout onto our stderr (the stream is ours); a
+ * child past --exec-timeout is killed with its group.  A notification
+ * is delivered when its command ends with status 0; one that fails is
+ * tried again after CALLBACK_BACKOFF seconds, twice as long each time
+ * after, CALLBACK_TRIES times in all, while the others go on.  Their
+ * ends come as SIGCHLD, their deadlines and retries as SIGALRM, both
+ * through the signalfd.  When CALLBACK_QUEUE jobs wait, the next event
+ * waits for room: the stream is held up rather than an event lost.
  */
 #include <sys/time.h>
 #include <sys/wait.h>
@@ -33,26 +37,32 @@
 
 extern char **environ;
 
+/* FNV-1a of a command's text, as the state file names it (16 hex digits). */
+void
+callback_cmd_id(char id[17], const char *cmd)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	for (; *cmd != '\0'; cmd++)
+		h = (h ^ (unsigned char)*cmd) * 0x100000001b3ULL;
+	snprintf(id, 17, "%016llx", (unsigned long long)h);
+}
+
 void
 callback_init(struct callbacks *cb, char **cmds, size_t n, double timeout)
 {
+	size_t i;
+
 	memset(cb, 0, sizeof *cb);
 	/* an ignored SIGCHLD, inherited, would reap the children unseen */
 	if (n > 0)
 		signal(SIGCHLD, SIG_DFL);
 	cb->cmds = cmds;
 	cb->ncmd = n;
+	cb->cmd_id = xm_reallocarray(NULL, n + 1, sizeof *cb->cmd_id);
+	for (i = 0; i < n; i++)
+		callback_cmd_id(cb->cmd_id[i], cmds[i]);
 	cb->timeout = timeout;
-}
-
-static void
-free_env(char **env)
-{
-	char **p;
-
-	for (p = env; p != NULL && *p != NULL; p++)
-		free(*p);
-	free(env);
 }
 
 void
@@ -60,109 +70,165 @@ callback_free(struct callbacks *cb)
 {
 	size_t i;
 
-	for (i = 0; i < cb->len; i++)
-		free_env(cb->q[(cb->head + i) % cb->cap].env);
-	for (i = 0; i < cb->nrun; i++) {
-		kill(-cb->run[i].pid, SIGKILL);
-		waitpid(cb->run[i].pid, NULL, 0);
-		free_env(cb->run[i].job.env);
+	for (i = 0; i < cb->len; i++) {
+		if (cb->q[i].pid > 0) {
+			kill(-cb->q[i].pid, SIGKILL);
+			waitpid(cb->q[i].pid, NULL, 0);
+		}
+		free(cb->q[i].vars);
 	}
 	free(cb->q);
+	free(cb->keys);
+	free(cb->cmd_id);
 }
 
-/* Whether environment entry e sets one of the names vars set. */
+/* Whether environment entry e sets one of the names of the n variables in vars. */
 static int
-overridden(const char *e, char *const *vars, size_t nvars)
+overridden(const char *e, const char *vars, size_t n)
 {
 	size_t i, len = strcspn(e, "=");
 
-	for (i = 0; i < nvars; i++)
-		if (strncmp(e, vars[i], len + 1) == 0)
+	for (i = 0; i < n; i++, vars += strlen(vars) + 1)
+		if (strncmp(e, vars, len + 1) == 0)
 			return 1;
 	return 0;
 }
 
-/* Our environment, then the event's variables in place of any of the same name. */
+/* Our environment, then the job's variables in place of any of the same name. */
 static char **
-make_env(char *const *vars, size_t nvars)
+make_env(const struct callback_job *j)
 {
-	size_t n = 0, i, k = 0;
+	const char *v;
+	size_t n = 0, nvars = 0, i, k = 0;
 	char **env;
 
+	for (v = j->vars; v < j->vars + j->varslen; v += strlen(v) + 1)
+		nvars++;
 	while (environ[n] != NULL)
 		n++;
 	env = xm_reallocarray(NULL, n + nvars + 1, sizeof *env);
 	for (i = 0; i < n; i++)
-		if (strncmp(environ[i], "XM_", 3) != 0 || !overridden(environ[i], vars, nvars))
-			env[k++] = xm_strdup(environ[i]);
-	for (i = 0; i < nvars; i++)
-		env[k++] = xm_strdup(vars[i]);
+		if (strncmp(environ[i], "XM_", 3) != 0 || !overridden(environ[i], j->vars, nvars))
+			env[k++] = environ[i];
+	for (v = j->vars; v < j->vars + j->varslen; v += strlen(v) + 1)
+		env[k++] = (char *)v;
 	env[k] = NULL;
 	return env;
 }
 
-static int settle(struct callbacks *, int, size_t, size_t, int);
+/* The value of variable name (with its '=') among the job's, or "". */
+static const char *
+var(const char *vars, size_t len, const char *name)
+{
+	const char *v;
+	size_t n = strlen(name);
 
-/*
- * The event to every command; vars are NAME=value strings.  0, or the
- * signal that ended the wait for room in the queue: the event is queued
- * all the same, past the limit, and the caller should read no more.
- * Once the callbacks are abandoned, events are only counted as lost.
- */
-int
-callback_event(struct callbacks *cb, char *const *vars, size_t nvars, const char *id,
-    const char *ev, int sigfd)
+	for (v = vars; v < vars + len; v += strlen(v) + 1)
+		if (strncmp(v, name, n) == 0)
+			return v + n;
+	return "";
+}
+
+/* A job of command cmd for the event in vars (len bytes, taken), last in the queue. */
+static void
+add(struct callbacks *cb, size_t cmd, uint32_t tries, char *vars, size_t len)
 {
 	struct callback_job *j;
-	size_t c, need = cb->ncmd < CALLBACK_QUEUE ? cb->ncmd : CALLBACK_QUEUE;
+	uint64_t h = 0xcbf29ce484222325ULL;
+	const char *p;
 
+	if (cb->len == cb->cap) {
+		cb->cap = cb->cap ? 2 * cb->cap : 16;
+		cb->q = xm_reallocarray(cb->q, cb->cap, sizeof *cb->q);
+	}
+	j = &cb->q[cb->len++];
+	memset(j, 0, sizeof *j);
+	j->vars = vars;
+	j->varslen = len;
+	j->cmd = cmd;
+	j->tries = tries;
+	j->due = -INFINITY;
+	snprintf(j->id, sizeof j->id, "%s", var(vars, len, "XM_ALERT_ID="));
+	snprintf(j->ev, sizeof j->ev, "%s", var(vars, len, "XM_EVENT="));
+	for (p = j->id; *p != '\0'; p++)
+		h = (h ^ (unsigned char)*p) * 0x100000001b3ULL;
+	/* never 0, which is no key in the walk's set */
+	j->key = (h ^ cmd * 0x9e3779b97f4a7c15ULL) | 1;
+}
+
+static int settle(struct callbacks *, int, size_t);
+
+/*
+ * The event to every command; vars are NAME=value strings, XM_ALERT_ID
+ * and XM_EVENT among them.  0, or the signal that ended the wait for
+ * room in the queue: the event is queued all the same, past the limit,
+ * and the caller should read no more.  Once the callbacks are abandoned,
+ * events are queued and not run: they are left for the state file.
+ */
+int
+callback_event(struct callbacks *cb, char *const *vars, size_t nvars, int sigfd)
+{
+	size_t c, i, len = 0, o, need = cb->ncmd < CALLBACK_QUEUE ? cb->ncmd : CALLBACK_QUEUE;
+	char *blob;
 	int sig = 0;
 
-	if (cb->abandoned) {
-		cb->lost += cb->ncmd;
+	if (cb->ncmd == 0)
 		return 0;
-	}
-	if (cb->len + need > CALLBACK_QUEUE)
-		sig = settle(cb, sigfd, CALLBACK_QUEUE - need, CALLBACK_RUNNING, 0);
+	if (!cb->abandoned && cb->len + need > CALLBACK_QUEUE)
+		sig = settle(cb, sigfd, need);
+	for (i = 0; i < nvars; i++)
+		len += strlen(vars[i]) + 1;
 	for (c = 0; c < cb->ncmd; c++) {
-		if (cb->len == cb->cap) {
-			size_t old = cb->cap, i;
-
-			cb->cap = cb->cap ? 2 * cb->cap : 16;
-			cb->q = xm_reallocarray(cb->q, cb->cap, sizeof *cb->q);
-			/* unwrap: the jobs that wrapped round move after the others */
-			for (i = 0; i < cb->head + cb->len - old && cb->head + cb->len > old; i++)
-				cb->q[old + i] = cb->q[i];
+		blob = xm_malloc(len);
+		for (o = 0, i = 0; i < nvars; i++) {
+			memcpy(blob + o, vars[i], strlen(vars[i]) + 1);
+			o += strlen(vars[i]) + 1;
 		}
-		j = &cb->q[(cb->head + cb->len++) % cb->cap];
-		j->cmd = c;
-		j->env = make_env(vars, nvars);
-		snprintf(j->id, sizeof j->id, "%s", id);
-		snprintf(j->ev, sizeof j->ev, "%s", ev);
+		add(cb, c, 0, blob, len);
 	}
 	callback_tend(cb);
 	return sig;
 }
 
-static int
-busy(const struct callbacks *cb, const struct callback_job *j)
+/* A notification not yet delivered when a run before this one ended: tried at once. */
+void
+callback_restore(struct callbacks *cb, size_t cmd, uint32_t tries, const char *vars, size_t len)
 {
-	size_t i;
+	char *blob = xm_malloc(len);
 
-	for (i = 0; i < cb->nrun; i++)
-		if (cb->run[i].job.cmd == j->cmd && strcmp(cb->run[i].job.id, j->id) == 0)
-			return 1;
-	return 0;
+	memcpy(blob, vars, len);
+	add(cb, cmd, tries, blob, len);
 }
 
 static void
-report(struct callbacks *cb, const struct callback_job *j, const char *what)
+report(const struct callbacks *cb, const struct callback_job *j, const char *what,
+    const char *then)
 {
 	char q[XM_QUOTE_MAX];
 
-	warnx("-x \"%s\": %s %s: %s", xm_quote(q, cb->cmds[j->cmd], strlen(cb->cmds[j->cmd])),
-	    j->ev, j->id, what);
-	cb->failed = 1;
+	warnx("-x \"%s\": %s %s: %s; %s", xm_quote(q, cb->cmds[j->cmd], strlen(cb->cmds[j->cmd])),
+	    j->ev, j->id, what, then);
+}
+
+/* A try of j failed: what, said; tried again after a while, or given up. */
+static void
+failed(struct callbacks *cb, struct callback_job *j, const char *what)
+{
+	char then[64];
+	double wait;
+
+	j->pid = 0;
+	if (++j->tries >= CALLBACK_TRIES) {
+		snprintf(then, sizeof then, "given up after %u tries", (unsigned)j->tries);
+		report(cb, j, what, then);
+		cb->given_up++;
+		j->done = 1;
+		return;
+	}
+	wait = ldexp(CALLBACK_BACKOFF, (int)j->tries - 1);
+	j->due = xm_monotonic() + wait;
+	snprintf(then, sizeof then, "trying again in %gs", wait);
+	report(cb, j, what, then);
 }
 
 static void
@@ -172,7 +238,7 @@ start(struct callbacks *cb, struct callback_job *j)
 	posix_spawnattr_t at;
 	posix_spawn_file_actions_t fa;
 	sigset_t none, def;
-	char *argv[] = { "sh", "-c", cb->cmds[j->cmd], NULL };
+	char *argv[] = { "sh", "-c", cb->cmds[j->cmd], NULL }, **env;
 	pid_t pid;
 	size_t i;
 	int e;
@@ -190,22 +256,22 @@ start(struct callbacks *cb, struct callback_job *j)
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
 	posix_spawn_file_actions_adddup2(&fa, STDERR_FILENO, STDOUT_FILENO);
-	e = posix_spawn(&pid, "/bin/sh", &fa, &at, argv, j->env);
+	env = make_env(j);
+	e = posix_spawn(&pid, "/bin/sh", &fa, &at, argv, env);
+	free(env);
 	posix_spawn_file_actions_destroy(&fa);
 	posix_spawnattr_destroy(&at);
 	if (e != 0) {
-		report(cb, j, strerror(e));
-		free_env(j->env);
+		failed(cb, j, strerror(e));
 		return;
 	}
-	cb->run[cb->nrun].pid = pid;
-	cb->run[cb->nrun].deadline = xm_monotonic() + cb->timeout;
-	cb->run[cb->nrun].killed = 0;
-	cb->run[cb->nrun].job = *j;
+	j->pid = pid;
+	j->deadline = xm_monotonic() + cb->timeout;
+	j->killed = 0;
 	cb->nrun++;
 }
 
-/* Arm SIGALRM for the nearest deadline, or disarm it. */
+/* Arm SIGALRM for the nearest deadline or retry, or disarm it. */
 static void
 arm(const struct callbacks *cb)
 {
@@ -215,9 +281,13 @@ arm(const struct callbacks *cb)
 	size_t i;
 
 	memset(&it, 0, sizeof it);
-	for (i = 0; i < cb->nrun; i++)
-		if (!cb->run[i].killed && cb->run[i].deadline < next)
-			next = cb->run[i].deadline;
+	for (i = 0; i < cb->len; i++) {
+		if (cb->q[i].pid > 0 && !cb->q[i].killed && cb->q[i].deadline < next)
+			next = cb->q[i].deadline;
+		if (cb->q[i].pid == 0 && !cb->abandoned && cb->q[i].due > now &&
+		    cb->q[i].due < next)
+			next = cb->q[i].due;
+	}
 	if (next < INFINITY) {
 		d = next - now > 0.001 ? next - now : 0.001;
 		us = (long long)ceil(d * 1e6);
@@ -225,6 +295,57 @@ arm(const struct callbacks *cb)
 		it.it_value.tv_usec = (suseconds_t)(us % 1000000);
 	}
 	setitimer(ITIMER_REAL, &it, NULL);
+}
+
+/* Whether key was met before on this walk; it is met now. */
+static int
+met(struct callbacks *cb, uint64_t key)
+{
+	size_t i = (size_t)(key >> 17) & (cb->keycap - 1);
+
+	for (; cb->keys[i] != 0; i = (i + 1) & (cb->keycap - 1))
+		if (cb->keys[i] == key)
+			return 1;
+	cb->keys[i] = key;
+	return 0;
+}
+
+/*
+ * Start the jobs waiting that may, in order: due, room to run, and no
+ * job before them of the same command and alert, running or waiting.
+ */
+static void
+start_due(struct callbacks *cb, double now)
+{
+	size_t i;
+
+	if (cb->abandoned || cb->len == 0)
+		return;
+	if (cb->keycap < 2 * cb->len) {
+		while (cb->keycap < 2 * cb->len)
+			cb->keycap = cb->keycap ? 2 * cb->keycap : 64;
+		free(cb->keys);
+		cb->keys = xm_reallocarray(NULL, cb->keycap, sizeof *cb->keys);
+	}
+	memset(cb->keys, 0, cb->keycap * sizeof *cb->keys);
+	for (i = 0; i < cb->len && cb->nrun < CALLBACK_RUNNING; i++)
+		if (!met(cb, cb->q[i].key) && cb->q[i].pid == 0 && cb->q[i].due <= now)
+			start(cb, &cb->q[i]);
+}
+
+/* Take the jobs done out of the queue, the others in their order. */
+static void
+compact(struct callbacks *cb)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < cb->len; i++) {
+		if (cb->q[i].done)
+			free(cb->q[i].vars);
+		else
+			cb->q[k++] = cb->q[i];
+	}
+	cb->len = k;
 }
 
 /*
@@ -235,103 +356,120 @@ arm(const struct callbacks *cb)
 void
 callback_tend(struct callbacks *cb)
 {
+	struct callback_job *j;
 	double now = xm_monotonic();
 	char what[64];
-	size_t i = 0;
+	size_t i;
 	int st;
 	pid_t p;
 
-	while (i < cb->nrun) {
-		p = waitpid(cb->run[i].pid, &st, WNOHANG);
+	for (i = 0; i < cb->len; i++) {
+		j = &cb->q[i];
+		if (j->pid == 0)
+			continue;
+		p = waitpid(j->pid, &st, WNOHANG);
 		if (p == 0) {
-			if (!cb->run[i].killed && now >= cb->run[i].deadline) {
-				kill(-cb->run[i].pid, SIGKILL);
-				cb->run[i].killed = 1;
-				snprintf(what, sizeof what, "killed after %gs", cb->timeout);
-				report(cb, &cb->run[i].job, what);
+			if (!j->killed && now >= j->deadline) {
+				kill(-j->pid, SIGKILL);
+				j->killed = 1;
 			}
-			i++;
 			continue;
 		}
-		if (p > 0 && !cb->run[i].killed) {
+		cb->nrun--;
+		if (j->killed)
+			snprintf(what, sizeof what, "killed after %gs", cb->timeout);
+		else if (p < 0)
+			snprintf(what, sizeof what, "%s", strerror(errno));
+		else if (WIFSIGNALED(st))
+			snprintf(what, sizeof what, "killed by signal %d", WTERMSIG(st));
+		else if (WEXITSTATUS(st) != 0)
+			snprintf(what, sizeof what, "exit status %d", WEXITSTATUS(st));
+		else
 			what[0] = '\0';
-			if (WIFEXITED(st) && WEXITSTATUS(st) != 0)
-				snprintf(what, sizeof what, "exit status %d", WEXITSTATUS(st));
-			else if (WIFSIGNALED(st))
-				snprintf(what, sizeof what, "killed by signal %d", WTERMSIG(st));
-			if (what[0] != '\0')
-				report(cb, &cb->run[i].job, what);
+		if (what[0] == '\0') {
+			j->pid = 0;
+			j->done = 1;
+		} else {
+			failed(cb, j, what);
 		}
-		free_env(cb->run[i].job.env);
-		cb->run[i] = cb->run[--cb->nrun];
 	}
-	while (!cb->abandoned && cb->len > 0 && cb->nrun < CALLBACK_RUNNING &&
-	    !busy(cb, &cb->q[cb->head])) {
-		start(cb, &cb->q[cb->head]);
-		cb->head = (cb->head + 1) % cb->cap;
-		cb->len--;
-	}
+	compact(cb);
+	start_due(cb, now);
+	compact(cb);	/* those that could not start, given up */
 	arm(cb);
 }
 
 /*
- * An ending signal came while waiting: kill those running, forget those
- * waiting (and lost more, of an event not yet queued), say how many.
+ * An ending signal came while waiting: kill those running, start no
+ * more, say how many.  None of them counts as a try: they are left, with
+ * those waiting, for the state file.
  */
 static void
 abandon(struct callbacks *cb)
 {
-	size_t i, killed = cb->nrun, lost = 0;
+	size_t i, killed = 0;
 
-	for (i = 0; i < cb->nrun; i++) {
-		kill(-cb->run[i].pid, SIGKILL);
-		waitpid(cb->run[i].pid, NULL, 0);
-		free_env(cb->run[i].job.env);
+	for (i = 0; i < cb->len; i++) {
+		if (cb->q[i].pid == 0)
+			continue;
+		kill(-cb->q[i].pid, SIGKILL);
+		waitpid(cb->q[i].pid, NULL, 0);
+		cb->q[i].pid = 0;
+		killed++;
 	}
 	cb->nrun = 0;
-	for (i = 0; i < cb->len; i++)
-		free_env(cb->q[(cb->head + i) % cb->cap].env);
-	lost += cb->len;
-	cb->len = 0;
-	if (killed > 0 || lost > 0)
+	if (cb->len > 0)
 		warnx("ending: %zu callback%s killed, %zu not run", killed, killed == 1 ? "" : "s",
-		    lost);
+		    cb->len - killed);
 	cb->abandoned = 1;
 	arm(cb);
 }
 
 /*
- * Tend the callbacks until at most maxlen wait and maxrun run.  0, or
- * the ending signal that came meanwhile, which with give_up abandons
- * them and else just ends the wait.
+ * The queue is full: tend the callbacks until there is room for need
+ * jobs.  0, or the ending signal that came meanwhile, which ends the
+ * wait.
  */
 static int
-settle(struct callbacks *cb, int sigfd, size_t maxlen, size_t maxrun, int give_up)
+settle(struct callbacks *cb, int sigfd, size_t need)
 {
 	struct pollfd pfd = { .fd = sigfd, .events = POLLIN };
 	int sig;
 
 	callback_tend(cb);
-	while (cb->len > maxlen || cb->nrun > maxrun) {
+	while (cb->len + need > CALLBACK_QUEUE) {
 		if (poll(&pfd, 1, -1) == -1 && errno != EINTR)
 			break;
 		sig = sig_take(sigfd);
-		if (sig == SIGINT || sig == SIGTERM || sig == SIGHUP) {
-			if (give_up)
-				abandon(cb);
+		if (sig == SIGINT || sig == SIGTERM || sig == SIGHUP)
 			return sig;
-		}
 		callback_tend(cb);
 	}
 	return 0;
 }
 
 /*
- * At the end: wait for the callbacks running and to come, each within
- * its timeout.  0, or the ending signal that cut it short.
+ * At the end: wait for the callbacks running and for those that can
+ * start now, each within its timeout; not for a retry yet to come, which
+ * is left in the queue with those after it.  0, or the ending signal that
+ * cut it short (abandon).
  */
 int
 callback_drain(struct callbacks *cb, int sigfd)
 {
-	return settle(cb, sigfd, 0, 0, 1);
+	struct pollfd pfd = { .fd = sigfd, .events = POLLIN };
+	int sig;
+
+	callback_tend(cb);
+	while (cb->nrun > 0) {
+		if (poll(&pfd, 1, -1) == -1 && errno != EINTR)
+			break;
+		sig = sig_take(sigfd);
+		if (sig == SIGINT || sig == SIGTERM || sig == SIGHUP) {
+			abandon(cb);
+			return sig;
+		}
+		callback_tend(cb);
+	}
+	return 0;
 }

@@ -153,7 +153,7 @@ notify(struct run *x, const struct change *c)
 	setvar(v, &n, "XM_MESSAGE", msg, strlen(msg));
 	setvar(v, &n, "XM_REASON", c->reason ? c->reason : "value",
 	    strlen(c->reason ? c->reason : "value"));
-	if (callback_event(&x->cb, v, n, s->id, event_names[c->ev], x->sigfd) != 0)
+	if (callback_event(&x->cb, v, n, x->sigfd) != 0)
 		x->ending = 1;
 	for (i = 0; i < n; i++)
 		free(v[i]);
@@ -443,6 +443,63 @@ load_state(struct run *x, int adopt)
 	return rc;
 }
 
+/*
+ * The notifications the state file has pending go to their commands, if
+ * this run has any -x (else they stay for a run that has); one for a
+ * command not given is dropped, and said.
+ */
+static void
+restore_pending(struct run *x)
+{
+	struct alerts *a = &x->a;
+	const struct pending *p;
+	size_t i, c, dropped = 0;
+
+	if (x->cb.ncmd == 0 || a->npending == 0)
+		return;
+	for (i = 0; i < a->npending; i++) {
+		p = &a->pending[i];
+		for (c = 0; c < x->cb.ncmd && strcmp(x->cb.cmd_id[c], p->cmd) != 0; c++)
+			;
+		if (c < x->cb.ncmd)
+			callback_restore(&x->cb, c, p->tries, p->vars, p->varslen);
+		else
+			dropped++;
+	}
+	alerts_pending_free(a);
+	if (dropped > 0) {
+		warnx("%s: %zu notification%s for a command not given (-x) dropped", x->st.path,
+		    dropped, dropped == 1 ? "" : "s");
+		x->status = XM_EXIT_FAIL;
+	}
+	callback_tend(&x->cb);
+}
+
+/*
+ * The notifications not yet delivered at the end: kept in the state
+ * file, after those of commands this run did not have, for the next run;
+ * lost without one.  Either, or one given up, makes the status 1.
+ */
+static void
+undelivered(struct run *x)
+{
+	const struct callback_job *j;
+	size_t i, n = x->cb.len;
+
+	if (n > 0 && x->a.o->state != NULL)
+		warnx("%s: %zu notification%s not yet delivered, kept for the next run", x->st.path,
+		    n, n == 1 ? "" : "s");
+	else if (n > 0)
+		warnx("%zu notification%s not delivered: no --state to keep %s for a later run", n,
+		    n == 1 ? "" : "s", n == 1 ? "it" : "them");
+	if (n > 0 || x->cb.given_up > 0)
+		x->status = XM_EXIT_FAIL;
+	for (i = 0; i < n && x->a.o->state != NULL; i++) {
+		j = &x->cb.q[i];
+		alerts_pending_add(&x->a, x->cb.cmd_id[j->cmd], j->tries, j->vars, j->varslen);
+	}
+}
+
 static void
 save_state(struct run *x)
 {
@@ -520,8 +577,7 @@ finish(struct run *x)
 	record_flush(&x->w);
 	sig_flush(stdout);
 	callback_drain(&x->cb, x->sigfd);
-	if (x->cb.failed)
-		x->status = XM_EXIT_FAIL;
+	undelivered(x);
 	if (x->a.o->state != NULL)
 		save_state(x);
 }
@@ -571,6 +627,7 @@ alert_run(const struct alert_opts *o)
 
 	if ((k = begin(&x, o, 0)) < 0)
 		return not_begun(&x, k);
+	restore_pending(&x);
 	x.r = record_reader_new(STDIN_FILENO, (o->csv ? RECORD_CSV : 0) | RECORD_METRIC_LATER);
 	record_reader_flush(x.r, stdout);
 	record_reader_batch(x.r, &x.w);
@@ -718,6 +775,7 @@ alert_resolve(const struct alert_opts *o, const char *id)
 		end(&x);
 		return XM_EXIT_FAIL;
 	}
+	restore_pending(&x);
 	clock_gettime(CLOCK_REALTIME, &t);
 	c.s = x.a.active[i];
 	c.ev = EV_RESOLVED;

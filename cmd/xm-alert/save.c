@@ -15,6 +15,9 @@
  *	("/1" above, "/-1" below, "/0" neither), and the rule
  *	#kept  FIELD...
  *	after an active alert, its last record from the value on
+ *	#pending  TRIES  COMMAND-ID  XM_NAME=value...
+ *	a notification not yet delivered: the tries of it that failed,
+ *	its command's id (callback_cmd_id), the event's variables
  *	#end  ALERTS
  *
  * A file without the first line or the last, or with anything malformed,
@@ -117,6 +120,25 @@ save_hosts(struct alerts *a, struct record_writer *w)
 	free(v);
 }
 
+/* The #pending lines. */
+static void
+save_pending(const struct alerts *a, struct record_writer *w)
+{
+	const struct pending *p;
+	const char *v;
+	size_t k;
+
+	for (k = 0; k < a->npending; k++) {
+		p = &a->pending[k];
+		record_put(w, "#pending", 8);
+		record_put_u64(w, p->tries);
+		record_put_str(w, p->cmd);
+		for (v = p->vars; v < p->vars + p->varslen; v += strlen(v) + 1)
+			record_put_str(w, v);
+		record_end(w);
+	}
+}
+
 int
 alerts_save(struct alerts *a, FILE *f)
 {
@@ -161,6 +183,7 @@ alerts_save(struct alerts *a, FILE *f)
 		}
 		record_end(&w);
 	}
+	save_pending(a, &w);
 	fprintf(f, "#end\t%zu\n", n);
 	return ferror(f) ? -1 : 0;
 }
@@ -265,6 +288,32 @@ host(struct alerts *a, const struct record *rec)
 	return 0;
 }
 
+/* A #pending line: a notification not yet delivered. */
+static int
+pending(struct alerts *a, const struct record *rec)
+{
+	unsigned long long tries;
+	char *vars;
+	size_t i, len = 0, o = 0;
+
+	if (rec->nfield < 4 || num_parse_count(rec->field[1], UINT32_MAX, &tries) != 0 ||
+	    rec->len[2] != 16 || strspn(rec->field[2], "0123456789abcdef") != 16)
+		return -1;
+	for (i = 3; i < rec->nfield; i++) {
+		if (strncmp(rec->field[i], "XM_", 3) != 0 || strchr(rec->field[i], '=') == NULL)
+			return -1;
+		len += rec->len[i] + 1;
+	}
+	vars = xm_malloc(len);
+	for (i = 3; i < rec->nfield; i++) {
+		memcpy(vars + o, rec->field[i], rec->len[i] + 1);
+		o += rec->len[i] + 1;
+	}
+	alerts_pending_add(a, rec->field[2], (uint32_t)tries, vars, len);
+	free(vars);
+	return 0;
+}
+
 /*
  * A series' line at ts: the newest of the series, and of its host where
  * no #host line said more (a file from before them): each host heard
@@ -317,6 +366,13 @@ alerts_load(struct alerts *a, const char *path, int fd, int adopt, size_t *chang
 		}
 		if (line == 1 || k == RECORD_HEADER)
 			continue;
+		if (k == RECORD_COMMENT && strcmp(rec.field[0], "#pending") == 0) {
+			why = "a #pending line that makes no sense";
+			if (pending(a, &rec) == -1)
+				goto bad;
+			last = 0;
+			continue;
+		}
 		if (k == RECORD_COMMENT && strcmp(rec.field[0], "#host") == 0) {
 			why = "a #host line that makes no sense";
 			if (host(a, &rec) == -1)
