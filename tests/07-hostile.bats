@@ -179,3 +179,37 @@ xm-show: 900000 records of new series not shown (--max-series 100000)'
 		done
 	done
 }
+
+# $1 series named at the limits of xm(7): a host of 255 bytes and a
+# metric of 2048, each its own, and a column of 1000 bytes.
+long_names() {
+	perl -e '
+	    my ($n) = @ARGV;
+	    my $pre = q(disk_usage_percent{mountpoint=");
+	    print "#ts\thost\tmetric\tvalue\tnote\n";
+	    for my $k (1 .. $n) {
+		my $post = sprintf(q(%08d"}), $k);
+		printf "1764288000\t%s%08d\t%s%s%s\t50\t%s\n", "h" x 247, $k, $pre,
+		    "x" x (2048 - length($pre) - length($post)), $post, "y" x 1000;
+	    }' "$1"
+}
+
+@test "hostile: xm-alert: --max-series bounds the bytes too: names at their limits, every alert active, 7 kB a series" {
+	c=long
+	long_names 20000 > "$H/long.in"
+	assert_equal "$(sed -n 2p "$H/long.in" | awk -F'\t' '{ print length($2), length($3) }')" '255 2048'
+	# three rules on each series, each alert firing and keeping its record;
+	# each alert more shared the key (2.3 kB) and kept the whole record:
+	# 11 kB a series, 58 MB for these 5000
+	feed long xm-alert --max-series 5000 -H -r '* warn=10' -r 'disk_usage_percent{*} warn=20' \
+	    -r 'disk_usage_percent{*} crit=30'
+	# a line for each alert's firing: three for each of the first 5000 records
+	assert_equal "$st $(wc -l < out) $(cut -f 7 out | sort | uniq -c | tr -s ' ' | tr '\n' ' ')" \
+	    '1 30000  15000 -  15000 firing '
+	assert_equal "$(cat err)" 'xm-alert: line 5002: more than 5000 series; new ones are not checked
+xm-alert: 15000 records of new series not checked (--max-series 5000)'
+	rss_within $((5000 * 7 + 4096))
+	# one rule, nothing active: 3.1 kB a series
+	feed long xm-alert --max-series 5000 -H -r '* warn=100'
+	rss_within $((5000 * 31 / 10 + 4096))
+}
