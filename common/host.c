@@ -38,13 +38,22 @@ hosts_see(struct hosts *h, const char *host, size_t len, double ts)
 		o = table_insert(&h->t, sizeof *o, host, len, hash);
 		o->newest = ts;
 		o->progress = h->now;
-	} else if (ts > o->newest) {
+	} else {
+		hosts_tick(h, o, ts);
+	}
+	return o;
+}
+
+/* Count a record at ts of host o, found before: hosts_see without the lookup. */
+void
+hosts_tick(struct hosts *h, struct host *o, double ts)
+{
+	if (ts > o->newest) {
 		o->progress += ts - o->newest;
 		o->newest = ts;
 		if (o->progress > h->now)
 			h->now = o->progress;
 	}
-	return o;
 }
 
 /*

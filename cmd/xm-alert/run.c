@@ -292,10 +292,13 @@ tick(struct run *x, const struct series *s, const struct record *rec)
 	struct alerts *a = &x->a;
 	double before = a->hosts.now;
 
-	if (s == NULL && a->hosts.t.n >= a->o->max_series &&
-	    hosts_find(&a->hosts, rec->field[COL_HOST], rec->len[COL_HOST]) == NULL)
+	if (s != NULL)
+		hosts_tick(&a->hosts, s->host, rec->ts);
+	else if (a->hosts.t.n < a->o->max_series ||
+	    hosts_find(&a->hosts, rec->field[COL_HOST], rec->len[COL_HOST]) != NULL)
+		hosts_see(&a->hosts, rec->field[COL_HOST], rec->len[COL_HOST], rec->ts);
+	else
 		return;
-	hosts_see(&a->hosts, rec->field[COL_HOST], rec->len[COL_HOST], rec->ts);
 	if (a->hosts.now > before) {
 		stale(x);
 		alerts_forget(a, a->hosts.now - before, forgotten, x);
