@@ -692,7 +692,9 @@ resolved 2'
 	assert_equal "$(grep -c '^#pending' st)" 0
 	# in one long run: tried again 10 s later, while the stream waits for input
 	rm -f log up
-	( printf '1\th\tm\t80\n'; sleep 1; touch up; sleep 11 ) |
+	# (the input ends once the retry is seen, or after 30 s)
+	( printf '1\th\tm\t80\n'; wait_lines log 1; touch up; for i in $(seq 300); do
+		[ "$(wc -l < log)" -lt 2 ] || break; sleep 0.1; done ) |
 	    xm-alert -H -r 'm warn=70' -x "$cmd" > /dev/null 2> err
 	assert_equal "$(cat log)" 'firing 1
 firing 1'

@@ -358,6 +358,13 @@ take(struct run *x, const struct record *rec)
 		retire(x, rec->ts);
 	if (s != NULL && rec->ts < s->seen && s->seen - rec->ts > alerts_window(a, s))
 		restart(x, s, rec);
+	/*
+	 * Seen before the clock goes on, so that its own record keeps it from
+	 * being forgotten: a record that moves the stream's time is its host's
+	 * newest, so its series is not quiet at all.
+	 */
+	if (s != NULL && rec->ts > s->seen)
+		s->seen = rec->ts;
 	tick(x, s, rec);
 	/* a slot that forgetting freed; the metric was checked above */
 	if (s == NULL && a->table.n < a->o->max_series)
@@ -390,8 +397,6 @@ take(struct run *x, const struct record *rec)
 				lead = al;
 		}
 	}
-	if (s != NULL && rec->ts > s->seen)
-		s->seen = rec->ts;
 	if (a->o->check)
 		return 0;
 	if (lead != NULL)
