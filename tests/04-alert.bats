@@ -353,6 +353,17 @@ three_hosts() {
 	assert_equal "$(grep '^#host' st)" '#host	a	1764288240	0
 #host	b	1764288240	0
 #host	c	1764288560	180'
+	# a state file from before #host lines: each host heard from when it
+	# was saved, so a, quiet since, goes stale once b has gone on 300 s,
+	# not at once for b's ts being 500 on
+	printf '#xm-alert state 1\n#ts\thost\tmetric\tvalue\tseverity\tsince\tfired\tannounced\tcounts\trule\n' > old
+	printf '%s\t%s\tm\t99\twarning\t%s\t%s\t%s\t1@%s,1@%s,0@0,0@0/1\tm warn=90\n' \
+	    1000 a 1000 1000 1000 1000 1000 1500 b 1500 1500 1500 1500 1500 >> old
+	printf '#end\t2\n' >> old
+	for t in 1560 1620 1680 1740 1800; do printf '%s\tb\tm\t99\n' "$t"; done > in
+	run -0 --separate-stderr xm-alert -r 'm warn=90' --stale 300 --state old -H < in
+	assert_equal "$(cut -f1,2,6 <<< "$output" | tr '\n' ' ')" '1560	b	- 1620	b	- 1680	b	- 1740	b	- 1300	a	stale 1800	b	- '
+	assert_equal "$stderr" ""
 }
 
 @test "xm-alert: a series saved from a clock ahead starts afresh once behind it by more than its window" {

@@ -241,12 +241,23 @@ critical	repeated'
 	    -x "$SCRIPTS/xm-notify-alertmanager" -r 'm crit=1' <<< "$now	web2	m	5"
 	assert_equal "$stderr" ""
 	poll 10 eval '[ "$(am_alerts | cut -d" " -f 2-4)" = "alertname=xm_m host=web2 metric=m" ]'
-	# one that answers no: its words, and xm-alert's line for the callback
+	# one that answers no: its words, and xm-alert's line for the callback,
+	# to be tried again (xm-alert(1), Callbacks), which a run without
+	# --state cannot keep
 	XM_ALERTMANAGER_URL=$am/nowhere run -1 --separate-stderr xm-alert -H -e \
 	    -x "$SCRIPTS/xm-notify-alertmanager" -r 'm crit=1' <<< "$now	web3	m	5"
 	id=$(cut -f 8 <<< "$output")
 	assert_equal "$stderr" "xm-notify-alertmanager: $am/nowhere/api/v2/alerts: HTTP 404: 404 page not found
-xm-alert: -x \"$SCRIPTS/xm-notify-alertmanager\": firing $id: exit status 1"
+xm-alert: -x \"$SCRIPTS/xm-notify-alertmanager\": firing $id: exit status 1; trying again in 10s
+xm-alert: 1 notification not delivered: no --state to keep it for a later run"
+	# with --state, kept: the next run, the Alertmanager found again, delivers it
+	XM_ALERTMANAGER_URL=$am/nowhere run -1 --separate-stderr xm-alert -H -e --state down.tsv \
+	    -x "$SCRIPTS/xm-notify-alertmanager" -r 'm crit=1' <<< "$now	web4	m	5"
+	assert_equal "$(grep -c '^#pending' down.tsv)" 1
+	run -0 --separate-stderr xm-alert -H -e --state down.tsv \
+	    -x "$SCRIPTS/xm-notify-alertmanager" -r 'm crit=1' < /dev/null
+	assert_equal "$output$(grep -c '^#pending' down.tsv)" 0
+	poll 10 eval '[ -n "$(am_alerts | grep -F "host=web4 metric=m")" ]'
 }
 
 @test "stack: Prometheus's rules agree with xm-alert's on the same samples, as xm-alert(1) maps them (promtool test rules)" {
