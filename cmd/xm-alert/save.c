@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "alert.h"
+#include "callback.h"
 #include "num.h"
 #include "xm.h"
 
@@ -296,7 +297,7 @@ pending(struct alerts *a, const struct record *rec)
 	char *vars;
 	size_t i, len = 0, o = 0;
 
-	if (rec->nfield < 4 || num_parse_count(rec->field[1], UINT32_MAX, &tries) != 0 ||
+	if (rec->nfield < 4 || num_parse_count(rec->field[1], CALLBACK_TRIES - 1, &tries) != 0 ||
 	    rec->len[2] != 16 || strspn(rec->field[2], "0123456789abcdef") != 16)
 		return -1;
 	for (i = 3; i < rec->nfield; i++) {
