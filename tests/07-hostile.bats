@@ -179,3 +179,38 @@ xm-show: 900000 records of new series not shown (--max-series 100000)'
 		done
 	done
 }
+
+# Records of $1 series at xm(7)'s limits, each its own host of 255 bytes and
+# metric of 2048; after the value, a column of $2 bytes if $2 is not 0.
+at_limits() {
+	perl -e 'my ($n, $c) = @ARGV; my $col = $c ? "\t" . "c" x $c : "";
+		for my $k (1 .. $n) {
+			printf "1764288000\t%s%06d\tm{a=\"%s%06d\"}\t1%s\n", "h" x 249, $k, "x" x 2035, $k, $col;
+		}' "$@"
+}
+
+@test "hostile: xm-buffer: names at their limits, wide records: memory within what its page says a series holds" {
+	at_limits 20000 0 > "$H/limits.in"
+	assert_equal "$(head -n 1 "$H/limits.in" | awk -F'\t' '{ print length($2), length($3) }')" '255 2048'
+	c=limits
+	feed limits xm-buffer
+	assert_equal "$st $(grep -vc '^#' out) $(wc -c < err)" '0 20000 0'
+	# 3.3 kB a series with a short window (its key 2.3, its host 0.3, its own 0.7), 4 MB besides
+	rss_within $((20000 * 33 / 10 + 4096))
+	# --every keeps 4096 bytes of a record for a series' line: 4 kB more a series
+	at_limits 2000 4000 > "$H/wide.in"
+	c=wide
+	feed wide xm-buffer --every 1m
+	assert_equal "$st $(grep -vc '^#' out) $(wc -c < err)" '0 2000 0'
+	rss_within $((2000 * 74 / 10 + 4096))
+	# a wider record is refused, and costs nothing kept; --summary keeps the value alone
+	at_limits 2000 60000 > "$H/wider.in"
+	c=wider
+	feed wider xm-buffer --every 1m
+	assert_equal "$st $(grep -vc '^#' out)" '1 0'
+	assert_equal "$(sort -u err)" "$(printf 'xm-buffer: 2000 records skipped\nxm-buffer: line %s: 60003 bytes from the value on, more than the 4096 a series keeps for its line\n' $(seq 2000) | sort -u)"
+	rss_within 4096
+	feed wider xm-buffer --summary
+	assert_equal "$st $(grep -vc '^#' out) $(wc -c < err)" '0 2000 0'
+	rss_within $((2000 * 33 / 10 + 4096))
+}
