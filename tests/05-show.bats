@@ -1057,3 +1057,28 @@ xm-show: 1 record skipped'
 	assert_line 'xm_alert_severity{host="h",metric="disk_usage_percent",mountpoint="/"} 3'
 	assert_equal "$(grep -c '^xm_alert_severity{' <<< "$output")" 1
 }
+
+# --- issue 20, 6: clients cannot stall the stream (--listen) ---
+
+@test "xm-show: --listen: a SIGTERM while the last write waits on a reader that does not read ends it" {
+	port=$(free_port)
+	# 3000 series of plain text: more than a pipe holds
+	seq 3000 | awk '{ printf "%d\th\tm%d\t%d\n", $1, $1, $1 }' > big
+	mkfifo out
+	exec 7<> out
+	setsid xm-show --listen "127.0.0.1:$port" -o text < big > out 2> err 3>&- 7>&- &
+	pid=$!
+	# stopped by teardown, should it not end
+	echo "$pid" > show.pid
+	echo show >> servers
+	# the input read, the output under way and held up by the pipe
+	poll 10 grep -q 'pipe_write' "/proc/$pid/wchan"
+	kill -TERM "$pid"
+	# the first SIGTERM ends it, 0 (before: it went on serving until a second one)
+	start=$SECONDS
+	poll 10 eval "! kill -0 $pid 2> /dev/null" || fail "still running 10 s after SIGTERM"
+	reap "$pid" 0
+	[ $((SECONDS - start)) -le 5 ] || fail "ended $((SECONDS - start)) s after SIGTERM"
+	exec 7>&-
+	assert_equal "$(cat err)" ""
+}
