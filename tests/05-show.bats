@@ -1060,6 +1060,35 @@ xm-show: 1 record skipped'
 
 # --- issue 20, 6: clients cannot stall the stream (--listen) ---
 
+@test "xm-show: --listen: two Content-Lengths that disagree are a 400, and the connection closed" {
+	listen_start
+	printf '1\th\tm\t1\n' >&8
+	poll 10 eval "curl -sf '$url' | grep -qx 'xm_m{host=\"h\"} 1'"
+	# the second request hidden in the first's body must not be answered
+	# (before: 200, then 404 for /x, the connection kept)
+	for lengths in '0 24' '24 0'; do
+		set -- $lengths
+		printf -v req 'GET / HTTP/1.1\r\nHost: x\r\nContent-Length: %s\r\nContent-Length: %s\r\n\r\nGET /x HTTP/1.1\r\nHost: y\r\n\r\n' "$1" "$2"
+		exec {c}<> "/dev/tcp/127.0.0.1/$port"
+		# in one write: bash's printf writes a line at a time, and the server
+		# may have answered and closed before the last
+		perl -e 'print $ARGV[0]' "$req" >&"$c"
+		# closed by the server: cat ends before its timeout
+		run -0 timeout 10 cat <&"$c"
+		exec {c}>&-
+		assert_equal "$(tr -d '\r' <<< "$output" | grep -v '^Date: ')" 'HTTP/1.1 400 Bad Request
+Connection: close
+Content-Type: text/plain; charset=utf-8
+Content-Length: 34
+
+two Content-Lengths that disagree'
+	done
+	# two that agree are one
+	run -0 curl -s -H 'Content-Length: 0' -H 'Content-Length: 0' -o /dev/null -w '%{http_code}' "$url"
+	assert_output 200
+	assert_equal "$(cat show.log)" ""
+}
+
 @test "xm-show: --listen: a SIGTERM while the last write waits on a reader that does not read ends it" {
 	port=$(free_port)
 	# 3000 series of plain text: more than a pipe holds

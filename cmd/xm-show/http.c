@@ -173,6 +173,22 @@ reply_text(struct MHD_Connection *c, unsigned code, const char *text, const char
 	return reply(c, code, "text/plain; charset=utf-8", xm_strdup(text), strlen(text), allow);
 }
 
+/* 400, and the connection closed once it is sent: where the next request starts is not known. */
+static enum MHD_Result
+reply_bad_framing(struct MHD_Connection *c, const char *text)
+{
+	struct MHD_Response *r;
+	enum MHD_Result ok;
+
+	r = response("text/plain; charset=utf-8", xm_strdup(text), strlen(text), 0, NULL);
+	if (r == NULL)
+		return MHD_NO;
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
+	ok = MHD_queue_response(c, MHD_HTTP_BAD_REQUEST, r);
+	MHD_destroy_response(r);
+	return ok;
+}
+
 /*
  * The response for the board as it is, plain or gzip: the one made
  * for the same generation of the board if there is one, else made now.
@@ -229,14 +245,28 @@ metrics(struct http *h, struct MHD_Connection *c)
 	return MHD_queue_response(c, MHD_HTTP_OK, r);
 }
 
-/* Add up the bytes of a request's headers. */
+/* A request's headers summed up: their bytes, and its Content-Length fields. */
+struct head {
+	size_t	 bytes;
+	const char *length;	/* the first Content-Length */
+	int	 disagree;	/* another one says otherwise */
+};
+
 static enum MHD_Result
 count_header(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
 {
-	size_t *n = cls;
+	struct head *hd = cls;
 
 	(void)kind;
-	*n += strlen(key) + (value != NULL ? strlen(value) : 0) + 4;	/* ": " and CRLF */
+	if (value == NULL)
+		value = "";
+	hd->bytes += strlen(key) + strlen(value) + 4;	/* ": " and CRLF */
+	if (strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH) == 0) {
+		if (hd->length == NULL)
+			hd->length = value;
+		else if (strcmp(hd->length, value) != 0)
+			hd->disagree = 1;
+	}
 	return MHD_YES;
 }
 
@@ -244,22 +274,27 @@ count_header(void *cls, enum MHD_ValueKind kind, const char *key, const char *va
  * One request, in two calls: its headers, then its end.  A request that
  * will not do is answered at the first, before any body is read, and
  * its connection closed; the rest at the second, which keeps the
- * connection alive for the next scrape.
+ * connection alive for the next scrape.  Two Content-Lengths that
+ * disagree leave the request's end unknown (the body could be read as
+ * a request of its own): 400 and close, as RFC 9112, 6.3 asks.
  */
 static enum MHD_Result
 request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
     const char *version, const char *data, size_t *size, void **con)
 {
 	struct http *h = cls;
+	struct head hd;
 	const char *cl, *te;
-	size_t n;
 
 	(void)data;
 	if (*con == NULL) {
 		*con = h;
-		n = strlen(method) + strlen(url) + strlen(version) + 4;
-		MHD_get_connection_values(c, MHD_HEADER_KIND, count_header, &n);
-		if (n > HTTP_HEADERS)
+		memset(&hd, 0, sizeof hd);
+		hd.bytes = strlen(method) + strlen(url) + strlen(version) + 4;
+		MHD_get_connection_values(c, MHD_HEADER_KIND, count_header, &hd);
+		if (hd.disagree)
+			return reply_bad_framing(c, "two Content-Lengths that disagree\n");
+		if (hd.bytes > HTTP_HEADERS)
 			return reply_text(c, MHD_HTTP_REQUEST_HEADER_FIELDS_TOO_LARGE,
 			    "request headers past 16 kB\n", NULL);
 		if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 &&
