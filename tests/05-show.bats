@@ -1060,6 +1060,69 @@ xm-show: 1 record skipped'
 
 # --- issue 20, 6: clients cannot stall the stream (--listen) ---
 
+# Slowloris from this test: $1 connections to $port, each a request
+# begun and never ended, a byte every half second; the ones the server
+# closes opened again; for at most $2 seconds.  "loris.ready" once all
+# are connected; at the end, the connections it had to open again in
+# loris.reopened.
+loris_start() {
+	perl -MIO::Socket::INET -MTime::HiRes=time,sleep -e '
+	    my ($port, $n, $secs) = @ARGV;
+	    my ($end, %s, $again, $ready) = (time + $secs, (), 0, 0);
+	    $SIG{PIPE} = "IGNORE";
+	    $SIG{TERM} = sub { $end = 0 };
+	    while (time < $end) {
+	        while (keys %s < $n) {
+	            my $c = IO::Socket::INET->new(PeerAddr => "127.0.0.1", PeerPort => $port,
+	                Blocking => 0) or last;
+	            $s{fileno $c} = $c;
+	            $again++ if $ready;
+	        }
+	        if (!$ready) { $ready = 1; open my $f, ">", "loris.ready"; close $f }
+	        for my $k (keys %s) {
+	            my $c = $s{$k};
+	            my $w = syswrite $c, "G";
+	            my $r = sysread $c, my $buf, 4096;
+	            if ((!defined $w && !$!{EAGAIN} && !$!{EINPROGRESS} && !$!{ENOTCONN}) ||
+	                (defined $r && $r == 0)) {
+	                delete $s{$k};
+	                close $c;
+	            }
+	        }
+	        sleep 0.5;
+	    }
+	    open my $f, ">", "loris.reopened"; print $f "$again\n"; close $f;
+	' "$port" "$1" "$2" > loris.log 2>&1 3>&- &
+	loris=$!
+	# stopped by teardown, should the test end first
+	echo "$loris" > loris.pid
+	echo loris >> servers
+	poll 10 test -e loris.ready
+}
+
+@test "xm-show: --listen: 200 slow connections from one address take no scrape's place" {
+	listen_start
+	printf '1\th\tm\t1\n' >&8
+	poll 10 eval "curl -sf '$url' | grep -qx 'xm_m{host=\"h\"} 1'"
+	loris_start 200 60
+	# scrapes from the same address, gzip as Prometheus asks: each answered
+	# within 5 s (before: none in 10 s, the 32 places and the queue all slow)
+	ok=0
+	for i in 1 2 3 4 5 6 7 8 9 10; do
+		printf '%d\th\tm\t%d\n' "$((i + 1))" "$((i + 1))" >&8
+		curl -sf -m 5 --compressed -o scrape "$url" && grep -q '^xm_m{host="h"} ' scrape &&
+		    ok=$((ok + 1))
+		sleep 0.3
+	done
+	kill "$loris"
+	reap "$loris" 0
+	assert_equal "answered $ok of 10" "answered 10 of 10"
+	# the flood was a flood: the server closed its connections to make room
+	[ "$(cat loris.reopened)" -gt 100 ] || fail "inconclusive: $(cat loris.reopened) reopened"
+	poll 10 eval "curl -sf '$url' | grep -qx 'xm_m{host=\"h\"} 11'"
+	assert_equal "$(cat show.log)" ""
+}
+
 @test "xm-show: --listen: two Content-Lengths that disagree are a 400, and the connection closed" {
 	listen_start
 	printf '1\th\tm\t1\n' >&8

@@ -34,8 +34,15 @@
 
 #define HTTP_TIMEOUT	10	/* seconds a request may take: Prometheus's scrape_timeout */
 #define HTTP_CONNS	32	/* connections at once; more wait in the backlog */
+/*
+ * Room in the backlog for a flood's connections, so that a scrape's
+ * behind them waits its turn there, which make_room soon gives it,
+ * rather than being refused and trying again a second or more later.
+ */
+#define HTTP_BACKLOG	1024
 #define HTTP_HEADERS	16384	/* bytes of request line and headers: 431 past them */
 #define HTTP_POOL	32768	/* a connection's memory: those, our answer's headers, room to spare */
+#define HTTP_GRACE	0.1	/* seconds a connection has to ask before it may make room */
 
 /*
  * A connection, from its accept to its close, and the time by which its
@@ -44,7 +51,10 @@
  */
 struct conn {
 	struct MHD_Connection *c;
+	double	 since;		/* its accept, or the end of its last request */
 	double	 deadline;
+	int	 asked;		/* a whole request line and headers in, not yet answered */
+	int	 cut;		/* shut down: the daemon closes it at its next run */
 	struct conn *next, **prevp;
 };
 
@@ -270,6 +280,16 @@ count_header(void *cls, enum MHD_ValueKind kind, const char *key, const char *va
 	return MHD_YES;
 }
 
+/* Our record of connection c. */
+static struct conn *
+conn_of(struct MHD_Connection *c)
+{
+	const union MHD_ConnectionInfo *info;
+
+	info = MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	return info != NULL ? info->socket_context : NULL;
+}
+
 /*
  * One request, in two calls: its headers, then its end.  A request that
  * will not do is answered at the first, before any body is read, and
@@ -284,11 +304,14 @@ request(void *cls, struct MHD_Connection *c, const char *url, const char *method
 {
 	struct http *h = cls;
 	struct head hd;
+	struct conn *k;
 	const char *cl, *te;
 
 	(void)data;
 	if (*con == NULL) {
 		*con = h;
+		if ((k = conn_of(c)) != NULL)
+			k->asked = 1;
 		memset(&hd, 0, sizeof hd);
 		hd.bytes = strlen(method) + strlen(url) + strlen(version) + 4;
 		MHD_get_connection_values(c, MHD_HEADER_KIND, count_header, &hd);
@@ -395,7 +418,7 @@ bind_spec(const char *spec)
 		}
 		/* a restart may bind while the last run's connections linger in TIME_WAIT */
 		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-		if (bind(fd, ai->ai_addr, ai->ai_addrlen) == 0 && listen(fd, 64) == 0)
+		if (bind(fd, ai->ai_addr, ai->ai_addrlen) == 0 && listen(fd, HTTP_BACKLOG) == 0)
 			break;
 		saved = errno;
 		close(fd);
@@ -420,7 +443,8 @@ notify_connection(void *cls, struct MHD_Connection *c, void **ctx,
 	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
 		k = xm_calloc(1, sizeof *k);
 		k->c = c;
-		k->deadline = xm_monotonic() + HTTP_TIMEOUT;
+		k->since = xm_monotonic();
+		k->deadline = k->since + HTTP_TIMEOUT;
 		if ((k->next = h->conns) != NULL)
 			k->next->prevp = &k->next;
 		k->prevp = &h->conns;
@@ -439,15 +463,16 @@ notify_connection(void *cls, struct MHD_Connection *c, void **ctx,
 static void
 completed(void *cls, struct MHD_Connection *c, void **con, enum MHD_RequestTerminationCode toe)
 {
-	const union MHD_ConnectionInfo *info;
 	struct conn *k;
 
 	(void)cls;
 	(void)con;
 	(void)toe;
-	info = MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
-	if (info != NULL && (k = info->socket_context) != NULL)
-		k->deadline = xm_monotonic() + HTTP_TIMEOUT;
+	if ((k = conn_of(c)) != NULL) {
+		k->since = xm_monotonic();
+		k->deadline = k->since + HTTP_TIMEOUT;
+		k->asked = 0;
+	}
 }
 
 struct http *
@@ -501,28 +526,64 @@ connections(struct MHD_Daemon *d)
 	return info != NULL ? info->num_connections : 0;
 }
 
-/*
- * Cut the connections past their deadline: shut down, the socket wakes
- * the daemon, which closes it.  The seconds to the next deadline, or -1.
- */
+/* Shut a connection down: the socket wakes the daemon, which closes it. */
+static void
+cut(struct conn *k, double now)
+{
+	const union MHD_ConnectionInfo *info;
+
+	info = MHD_get_connection_info(k->c, MHD_CONNECTION_INFO_CONNECTION_FD);
+	if (info != NULL)
+		shutdown(info->connect_fd, SHUT_RDWR);
+	k->cut = 1;
+	k->deadline = now + HTTP_TIMEOUT;	/* once; the close is on its way */
+}
+
+/* Cut the connections past their deadline.  The seconds to the next deadline, or -1. */
 static double
 cut_late(struct http *h)
 {
-	const union MHD_ConnectionInfo *info;
 	double now = xm_monotonic(), next = -1;
 	struct conn *k;
 
 	for (k = h->conns; k != NULL; k = k->next) {
-		if (k->deadline <= now) {
-			info = MHD_get_connection_info(k->c, MHD_CONNECTION_INFO_CONNECTION_FD);
-			if (info != NULL)
-				shutdown(info->connect_fd, SHUT_RDWR);
-			k->deadline = now + HTTP_TIMEOUT;	/* once; the close is on its way */
-		}
+		if (k->deadline <= now)
+			cut(k, now);
 		if (next < 0 || k->deadline - now < next)
 			next = k->deadline - now;
 	}
 	return next;
+}
+
+/*
+ * With every place taken, cut the connection longest without a request
+ * in hand -- idle, or trickling its headers -- once it has had
+ * HTTP_GRACE to ask, so that the next client in the queue has its
+ * place: a flood of clients that connect and never ask pushes out its
+ * own connections, not the scrapes, which ask at once.  The daemon, at
+ * its limit, watches the listening socket again once the cut one is
+ * closed.  The seconds until one may be cut, or -1.
+ */
+static double
+make_room(struct http *h)
+{
+	struct conn *k, *oldest = NULL;
+	double now = xm_monotonic();
+	unsigned n = 0;
+
+	for (k = h->conns; k != NULL; k = k->next) {
+		if (k->cut)
+			continue;
+		n++;
+		if (!k->asked && (oldest == NULL || k->since < oldest->since))
+			oldest = k;
+	}
+	if (n < HTTP_CONNS || oldest == NULL)
+		return -1;
+	if (now - oldest->since < HTTP_GRACE)
+		return oldest->since + HTTP_GRACE - now;
+	cut(oldest, now);
+	return -1;
 }
 
 /*
@@ -541,14 +602,17 @@ http_serve(void *arg)
 	MHD_UNSIGNED_LONG_LONG ms;
 	uint64_t ticks;
 	unsigned before = connections(h->d);
-	double late;
+	double late, room;
 
 	if (read(h->timer, &ticks, sizeof ticks) == -1 && errno != EAGAIN)
 		warn("--listen: timer");
 	MHD_run(h->d);
 	if (connections(h->d) < before)
 		MHD_run(h->d);
+	room = make_room(h);
 	late = cut_late(h);
+	if (room >= 0 && (late < 0 || room < late))
+		late = room;
 	memset(&its, 0, sizeof its);
 	if (MHD_get_timeout(h->d, &ms) != MHD_YES)
 		ms = (MHD_UNSIGNED_LONG_LONG)-1;
