@@ -1123,6 +1123,34 @@ loris_start() {
 	assert_equal "$(cat show.log)" ""
 }
 
+@test "xm-show: --listen: /metrics is made at most once a refresh, whatever the board does meanwhile" {
+	port=$(free_port)
+	url=http://127.0.0.1:$port/metrics
+	mkfifo in
+	exec 8<> in
+	# fd 8 not passed on: closing it is the end of input
+	start_server show xm-show --listen "127.0.0.1:$port" -r 30 < in 8>&-
+	# ready when the index answers: /metrics is not made before the first record
+	wait_ready show "http://127.0.0.1:$port/"
+	# a malformed line after each record says when the record is read
+	printf '1\th\tv\t1\nbad\n' >&8
+	poll 10 grep -q '^xm-show: line 2: ' show.log
+	curl -sf -o one "$url"
+	grep -qx 'xm_v{host="h"} 1' one
+	printf '2\th\tv\t2\nbad\n' >&8
+	poll 10 grep -q '^xm-show: line 4: ' show.log
+	# within 30 s of the last, the same response, byte for byte (before: made again)
+	curl -sf -o two "$url"
+	cmp one two
+	# gzip is a response of its own, first made now: the board as it is
+	curl -sf --compressed -o three "$url"
+	grep -qx 'xm_v{host="h"} 2' three
+	grep -qx 'xm_records_skipped_total 2' three
+	# the input over, the board changes no more: the next scrape has it at once
+	exec 8>&-
+	poll 10 eval "curl -sf '$url' | grep -qx 'xm_v{host=\"h\"} 2'"
+}
+
 @test "xm-show: --listen: two Content-Lengths that disagree are a 400, and the connection closed" {
 	listen_start
 	printf '1\th\tm\t1\n' >&8

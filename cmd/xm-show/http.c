@@ -8,8 +8,11 @@
  *
  * A response is built whole when the first request for it comes, then
  * sent as each client takes it; scrapes of the same board share one
- * (libmicrohttpd counts its users), so a crowd of scrapers costs one
- * build, and a slow client costs nothing but its place.
+ * (libmicrohttpd counts its users), and so do scrapes within the
+ * minimum age of the last build, however the board changed meanwhile:
+ * a client asking back to back costs the stream one build a refresh,
+ * and a slow client costs nothing but its place, which goes to the
+ * next one to come when every place is taken.
  */
 #include <sys/socket.h>
 #include <sys/epoll.h>
@@ -67,9 +70,11 @@ struct http {
 	http_gen_fn *gen;
 	void	*arg;
 	struct conn *conns;
-	/* /metrics of board generation gen[i], plain (0) and gzip (1) */
+	/* /metrics of board generation cgen[i], plain (0) and gzip (1), made at built[i] */
 	struct MHD_Response *cache[2];
 	unsigned long long cgen[2];
+	double	 built[2];
+	double	 minage;	/* seconds a response serves though the board changed */
 };
 
 static const char index_html[] =
@@ -200,8 +205,11 @@ reply_bad_framing(struct MHD_Connection *c, const char *text)
 }
 
 /*
- * The response for the board as it is, plain or gzip: the one made
- * for the same generation of the board if there is one, else made now.
+ * The response for the board as it is, plain or gzip: the one made for
+ * the same generation of the board or less than minage seconds ago if
+ * there is one, else made now.  Its age counts from the end of its
+ * making, so that a board too big to make in minage still leaves the
+ * stream that long between two makings.
  */
 static struct MHD_Response *
 metrics_response(struct http *h, int gz)
@@ -212,7 +220,8 @@ metrics_response(struct http *h, int gz)
 	size_t len = 0, zlen;
 	FILE *f;
 
-	if (h->cache[gz] != NULL && h->cgen[gz] == gen)
+	if (h->cache[gz] != NULL &&
+	    (h->cgen[gz] == gen || xm_monotonic() - h->built[gz] < h->minage))
 		return h->cache[gz];
 	if ((f = open_memstream(&buf, &len)) == NULL)
 		return NULL;
@@ -236,6 +245,7 @@ metrics_response(struct http *h, int gz)
 		MHD_destroy_response(h->cache[gz]);	/* freed when its last client has it */
 	h->cache[gz] = r;
 	h->cgen[gz] = gen;
+	h->built[gz] = xm_monotonic();
 	return r;
 }
 
@@ -476,13 +486,14 @@ completed(void *cls, struct MHD_Connection *c, void **con, enum MHD_RequestTermi
 }
 
 struct http *
-http_open(const char *spec, http_body_fn *body, http_gen_fn *gen, void *arg)
+http_open(const char *spec, double minage, http_body_fn *body, http_gen_fn *gen, void *arg)
 {
 	const union MHD_DaemonInfo *info;
 	struct epoll_event e;
 	struct http *h = xm_calloc(1, sizeof *h);
 	int fd = bind_spec(spec);
 
+	h->minage = minage;
 	h->body = body;
 	h->gen = gen;
 	h->arg = arg;
@@ -515,6 +526,14 @@ int
 http_fd(const struct http *h)
 {
 	return h->ep;
+}
+
+/* The board changes no more: the next scrape has it as it is, whatever the age of the last. */
+void
+http_final(struct http *h)
+{
+	if (h != NULL)
+		h->minage = 0;
 }
 
 static unsigned

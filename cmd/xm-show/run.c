@@ -238,11 +238,11 @@ show_run(const struct show_opts *o)
 	record_reader_signal(r, wake_init(&w, o->format == NULL || o->follow || o->out ?
 	    o->refresh : 0, o->format == NULL ? SIGWINCH : 0));
 	if (o->listen != NULL) {
-		srv = http_open(o->listen, serve_body, serve_gen, &b);
+		srv = http_open(o->listen, o->refresh, serve_body, serve_gen, &b);
 		wake_serve(&w, http_fd(srv), http_serve, srv);
 	}
 	if (o->format == NULL) {
-		status = live_run(&b, r, &w);
+		status = live_run(&b, r, &w, srv);
 		goto out;
 	}
 	while ((k = show_read(&b, r, &h, o->strict)) != RECORD_EOF) {
@@ -265,6 +265,8 @@ show_run(const struct show_opts *o)
 			status = XM_EXIT_FAIL;
 		}
 	}
+	if (k == RECORD_EOF)
+		http_final(srv);
 	if (!o->serve_only && (e = emit(&b, stdout)) != 0) {
 		if (e == 1)
 			goto out;	/* the signal that cut the write short ends the serving too */
