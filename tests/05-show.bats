@@ -1057,3 +1057,148 @@ xm-show: 1 record skipped'
 	assert_line 'xm_alert_severity{host="h",metric="disk_usage_percent",mountpoint="/"} 3'
 	assert_equal "$(grep -c '^xm_alert_severity{' <<< "$output")" 1
 }
+
+# --- issue 20, 6: clients cannot stall the stream (--listen) ---
+
+# Slowloris from this test: $1 connections to $port, each a request
+# begun and never ended, a byte every half second; the ones the server
+# closes opened again; for at most $2 seconds.  "loris.ready" once all
+# are connected; at the end, the connections it had to open again in
+# loris.reopened.
+loris_start() {
+	perl -MIO::Socket::INET -MTime::HiRes=time,sleep -e '
+	    my ($port, $n, $secs) = @ARGV;
+	    my ($end, %s, $again, $ready) = (time + $secs, (), 0, 0);
+	    $SIG{PIPE} = "IGNORE";
+	    $SIG{TERM} = sub { $end = 0 };
+	    while (time < $end) {
+	        while (keys %s < $n) {
+	            my $c = IO::Socket::INET->new(PeerAddr => "127.0.0.1", PeerPort => $port,
+	                Blocking => 0) or last;
+	            $s{fileno $c} = $c;
+	            $again++ if $ready;
+	        }
+	        if (!$ready) { $ready = 1; open my $f, ">", "loris.ready"; close $f }
+	        for my $k (keys %s) {
+	            my $c = $s{$k};
+	            my $w = syswrite $c, "G";
+	            my $r = sysread $c, my $buf, 4096;
+	            if ((!defined $w && !$!{EAGAIN} && !$!{EINPROGRESS} && !$!{ENOTCONN}) ||
+	                (defined $r && $r == 0)) {
+	                delete $s{$k};
+	                close $c;
+	            }
+	        }
+	        sleep 0.5;
+	    }
+	    open my $f, ">", "loris.reopened"; print $f "$again\n"; close $f;
+	' "$port" "$1" "$2" > loris.log 2>&1 3>&- &
+	loris=$!
+	# stopped by teardown, should the test end first
+	echo "$loris" > loris.pid
+	echo loris >> servers
+	poll 10 test -e loris.ready
+}
+
+@test "xm-show: --listen: 200 slow connections from one address take no scrape's place" {
+	listen_start
+	printf '1\th\tm\t1\n' >&8
+	poll 10 eval "curl -sf '$url' | grep -qx 'xm_m{host=\"h\"} 1'"
+	loris_start 200 60
+	# scrapes from the same address, gzip as Prometheus asks: each answered
+	# within 5 s (before: none in 10 s, the 32 places and the queue all slow)
+	ok=0
+	for i in 1 2 3 4 5 6 7 8 9 10; do
+		printf '%d\th\tm\t%d\n' "$((i + 1))" "$((i + 1))" >&8
+		curl -sf -m 5 --compressed -o scrape "$url" && grep -q '^xm_m{host="h"} ' scrape &&
+		    ok=$((ok + 1))
+		sleep 0.3
+	done
+	kill "$loris"
+	reap "$loris" 0
+	assert_equal "answered $ok of 10" "answered 10 of 10"
+	# the flood was a flood: the server closed its connections to make room
+	[ "$(cat loris.reopened)" -gt 100 ] || fail "inconclusive: $(cat loris.reopened) reopened"
+	poll 10 eval "curl -sf '$url' | grep -qx 'xm_m{host=\"h\"} 11'"
+	assert_equal "$(cat show.log)" ""
+}
+
+@test "xm-show: --listen: /metrics is made at most once a refresh, whatever the board does meanwhile" {
+	port=$(free_port)
+	url=http://127.0.0.1:$port/metrics
+	mkfifo in
+	exec 8<> in
+	# fd 8 not passed on: closing it is the end of input
+	start_server show xm-show --listen "127.0.0.1:$port" -r 30 < in 8>&-
+	# ready when the index answers: /metrics is not made before the first record
+	wait_ready show "http://127.0.0.1:$port/"
+	# a malformed line after each record says when the record is read
+	printf '1\th\tv\t1\nbad\n' >&8
+	poll 10 grep -q '^xm-show: line 2: ' show.log
+	curl -sf -o one "$url"
+	grep -qx 'xm_v{host="h"} 1' one
+	printf '2\th\tv\t2\nbad\n' >&8
+	poll 10 grep -q '^xm-show: line 4: ' show.log
+	# within 30 s of the last, the same response, byte for byte (before: made again)
+	curl -sf -o two "$url"
+	cmp one two
+	# gzip is a response of its own, first made now: the board as it is
+	curl -sf --compressed -o three "$url"
+	grep -qx 'xm_v{host="h"} 2' three
+	grep -qx 'xm_records_skipped_total 2' three
+	# the input over, the board changes no more: the next scrape has it at once
+	exec 8>&-
+	poll 10 eval "curl -sf '$url' | grep -qx 'xm_v{host=\"h\"} 2'"
+}
+
+@test "xm-show: --listen: two Content-Lengths that disagree are a 400, and the connection closed" {
+	listen_start
+	printf '1\th\tm\t1\n' >&8
+	poll 10 eval "curl -sf '$url' | grep -qx 'xm_m{host=\"h\"} 1'"
+	# the second request hidden in the first's body must not be answered
+	# (before: 200, then 404 for /x, the connection kept)
+	for lengths in '0 24' '24 0'; do
+		set -- $lengths
+		printf -v req 'GET / HTTP/1.1\r\nHost: x\r\nContent-Length: %s\r\nContent-Length: %s\r\n\r\nGET /x HTTP/1.1\r\nHost: y\r\n\r\n' "$1" "$2"
+		exec {c}<> "/dev/tcp/127.0.0.1/$port"
+		# in one write: bash's printf writes a line at a time, and the server
+		# may have answered and closed before the last
+		perl -e 'print $ARGV[0]' "$req" >&"$c"
+		# closed by the server: cat ends before its timeout
+		run -0 timeout 10 cat <&"$c"
+		exec {c}>&-
+		assert_equal "$(tr -d '\r' <<< "$output" | grep -v '^Date: ')" 'HTTP/1.1 400 Bad Request
+Connection: close
+Content-Type: text/plain; charset=utf-8
+Content-Length: 34
+
+two Content-Lengths that disagree'
+	done
+	# two that agree are one
+	run -0 curl -s -H 'Content-Length: 0' -H 'Content-Length: 0' -o /dev/null -w '%{http_code}' "$url"
+	assert_output 200
+	assert_equal "$(cat show.log)" ""
+}
+
+@test "xm-show: --listen: a SIGTERM while the last write waits on a reader that does not read ends it" {
+	port=$(free_port)
+	# 3000 series of plain text: more than a pipe holds
+	seq 3000 | awk '{ printf "%d\th\tm%d\t%d\n", $1, $1, $1 }' > big
+	mkfifo out
+	exec 7<> out
+	setsid xm-show --listen "127.0.0.1:$port" -o text < big > out 2> err 3>&- 7>&- &
+	pid=$!
+	# stopped by teardown, should it not end
+	echo "$pid" > show.pid
+	echo show >> servers
+	# the input read, the output under way and held up by the pipe
+	poll 10 grep -q 'pipe_write' "/proc/$pid/wchan"
+	kill -TERM "$pid"
+	# the first SIGTERM ends it, 0 (before: it went on serving until a second one)
+	start=$SECONDS
+	poll 10 eval "! kill -0 $pid 2> /dev/null" || fail "still running 10 s after SIGTERM"
+	reap "$pid" 0
+	[ $((SECONDS - start)) -le 5 ] || fail "ended $((SECONDS - start)) s after SIGTERM"
+	exec 7>&-
+	assert_equal "$(cat err)" ""
+}
