@@ -981,11 +981,12 @@ Vary: Accept-Encoding'
 	# the stream goes on meanwhile
 	printf '2\th\tm\t2\n' >&8
 	poll 10 eval "grep -qx 'xm_m{host=\"h\"} 2' out.prom"
-	# a scrape waits its turn, and is answered once the idle ones time out
+	# a scrape is answered: an idle connection gives up its place to it
 	curl -sf -m 30 -o scrape "$url" &
 	scraper=$!
 	start=$SECONDS
-	# after the 10 s timeout the server closes them: read sees EOF, not its own timeout
+	# the half request is cut, at once or at the 10 s timeout at the
+	# latest: read sees EOF, not its own timeout
 	run -1 read -r -t 30 -u "$half" line
 	[ $((SECONDS - start)) -le 15 ] || fail "closed after $((SECONDS - start)) s"
 	reap "$scraper" 0
