@@ -69,6 +69,7 @@ board_free(struct board *b)
 
 	for (i = 0; i < b->n; i++) {
 		free(b->all[i]->rec);
+		free(b->all[i]->hist);
 		free(b->all[i]->alerts);
 		free(b->all[i]);
 	}
@@ -266,6 +267,11 @@ ring_push(struct series *s, double v, const char *n_text)
 	    num_parse(n_text, &n) == 0 && n >= (double)(HIST - RING_LOOK - 1) * s->step &&
 	    s->step < (1u << 30))
 		ring_halve(s);
+	/* cells as they are needed: a series of one sample (a run from cron) has four */
+	if (s->nhist == s->histcap && s->histcap < HIST) {
+		s->histcap = s->histcap == 0 ? 4 : 2 * s->histcap;
+		s->hist = xm_reallocarray(s->hist, s->histcap, sizeof *s->hist);
+	}
 	s->hist[s->nhist++ % HIST] = v;
 	s->fill = 1;
 	if (s->nhist == 2 * HIST)
@@ -285,6 +291,58 @@ wanted(const struct board *b, const struct record *rec)
 	return b->o->nonly == 0;
 }
 
+/*
+ * The key of the record's series, host NUL metric: in a TSV record the
+ * fields as they lie, else put together in b->key.
+ */
+static const char *
+series_key(struct board *b, const struct record *rec, size_t *len)
+{
+	size_t hl = rec->len[COL_HOST], ml = rec->len[COL_METRIC];
+
+	*len = hl + 1 + ml;
+	if (rec->line != NULL)
+		return rec->field[COL_HOST];
+	if (*len + 1 > b->keycap) {
+		b->keycap = 2 * *len + 1;
+		b->key = xm_reallocarray(b->key, b->keycap, 1);
+	}
+	memcpy(b->key, rec->field[COL_HOST], hl + 1);
+	memcpy(b->key + hl + 1, rec->field[COL_METRIC], ml + 1);
+	return b->key;
+}
+
+/*
+ * The record's fields into its series, each NUL-terminated as they came;
+ * the series' key is its host and metric among them, not a copy.
+ */
+static void
+rec_copy(struct series *s, const struct record *rec)
+{
+	size_t i, o;
+
+	if (rec->line != NULL) {
+		o = rec->linelen + 1;
+	} else {
+		for (o = 0, i = 0; i < rec->nfield; i++)
+			o += rec->len[i] + 1;
+	}
+	if (o > s->reccap) {
+		s->reccap = (uint32_t)o;
+		s->rec = xm_reallocarray(s->rec, o, 1);
+	}
+	if (rec->line != NULL) {
+		memcpy(s->rec, rec->field[0], o);
+	} else {
+		for (o = 0, i = 0; i < rec->nfield; i++) {
+			memcpy(s->rec + o, rec->field[i], rec->len[i] + 1);
+			o += rec->len[i] + 1;
+		}
+	}
+	s->reclen = (uint32_t)o;
+	s->it.key = s->rec + rec->len[COL_TS] + 1;
+}
+
 static struct series *
 find(struct board *b, const struct record *rec, int *bad)
 {
@@ -293,7 +351,7 @@ find(struct board *b, const struct record *rec, int *bad)
 	size_t hl = rec->len[COL_HOST], len, i;
 	uint64_t hash;
 
-	key = record_series_key(rec, &b->key, &b->keycap, &len);
+	key = series_key(b, rec, &len);
 	hash = table_hash(key, len);
 	*bad = 0;
 	if ((s = (struct series *)table_find(&b->table, key, len, hash)) != NULL)
@@ -303,15 +361,16 @@ find(struct board *b, const struct record *rec, int *bad)
 		return NULL;
 	if (b->n >= b->o->max_series)
 		return NULL;
-	s = table_insert(&b->table, sizeof *s, key, len, hash);
+	s = xm_calloc(1, sizeof *s);
+	rec_copy(s, rec);
+	s->it.len = (uint32_t)len;
+	s->it.hash = hash;
+	table_add(&b->table, &s->it);
 	s->hostlen = (uint32_t)hl;
 	s->step = 1;
-	/* host and metric apart, NUL-terminated, for the globs */
-	s->it.key[hl] = '\0';
 	for (i = 0; i < b->ndefaults; i++)
 		if (rule_matches(&b->defaults[i], s->it.key, s->it.key + hl + 1))
 			s->deflt |= 1u << i;
-	s->it.key[hl] = '\t';
 	if (b->n == b->cap) {
 		b->cap = b->cap ? 2 * b->cap : 64;
 		b->all = xm_reallocarray(b->all, b->cap, sizeof *b->all);
@@ -340,6 +399,8 @@ event(struct board *b, const struct series *s, const char *ev)
 	e->value = s->value;
 	memcpy(e->name, s->it.key, n);
 	e->name[n] = '\0';
+	e->len = (uint32_t)n;
+	e->hostlen = s->hostlen < n ? s->hostlen : (uint32_t)n;
 	snprintf(e->event, sizeof e->event, "%s", ev);
 	e->sev = s->sev;
 }
@@ -404,7 +465,7 @@ board_take(struct board *b, const struct header *h, const struct record *rec)
 {
 	struct series *s;
 	const int *k = h->known;
-	size_t i, o;
+	size_t i;
 	int sev, bad, j;
 
 	if (!wanted(b, rec)) {
@@ -432,26 +493,9 @@ board_take(struct board *b, const struct header *h, const struct record *rec)
 		    rec->field[k[K_COUNT]] : NULL);
 	s->ts = rec->ts;
 	s->value = rec->value;
+	if (s->hdr != NULL)	/* else new, its record copied to key it */
+		rec_copy(s, rec);
 	s->hdr = h;
-	if (rec->line != NULL) {
-		o = rec->linelen + 1;
-	} else {
-		for (o = 0, i = 0; i < rec->nfield; i++)
-			o += rec->len[i] + 1;
-	}
-	if (o > s->reccap) {
-		s->reccap = o;
-		s->rec = xm_reallocarray(s->rec, o, 1);
-	}
-	if (rec->line != NULL) {
-		memcpy(s->rec, rec->field[0], o);
-	} else {
-		for (o = 0, i = 0; i < rec->nfield; i++) {
-			memcpy(s->rec + o, rec->field[i], rec->len[i] + 1);
-			o += rec->len[i] + 1;
-		}
-	}
-	s->reclen = o;
 	s->from_stream = 0;
 	s->since = NAN;
 	sev = -1;

@@ -59,20 +59,26 @@ struct alert_state {
 
 #define ALERTS_MAX 64	/* alerts kept a series: more rules than that are one too many */
 
+/*
+ * A series' name is kept once: its key is the host and metric fields of
+ * its latest record, host NUL metric, where they lie in rec.
+ */
 struct series {
-	struct table_item it;	/* key: host TAB metric */
+	struct table_item it;	/* key: host NUL metric, in rec */
 	uint32_t hostlen;
+	uint32_t reclen, reccap;
 	double	 ts, value;
 	const struct header *hdr;	/* names of the latest record's fields */
 	char	*rec;		/* its fields, each NUL-terminated */
-	size_t	 reclen, reccap;
 	/*
-	 * A ring of the latest values for the sparkline, a cell each; once
-	 * xm-buffer's window (its n) outgrows the ring, each cell the mean
-	 * of step samples in a row, step doubled as needed, so that the
-	 * sparkline draws the window the trend arrow is of.
+	 * A ring of the latest values for the sparkline, a cell each,
+	 * allocated as they come, HIST at most; once xm-buffer's window
+	 * (its n) outgrows the ring, each cell the mean of step samples in
+	 * a row, step doubled as needed, so that the sparkline draws the
+	 * window the trend arrow is of.
 	 */
-	double	 hist[HIST];
+	double	*hist;
+	uint32_t histcap;	/* cells allocated */
 	uint32_t nhist;		/* cells ever begun */
 	uint32_t step;		/* samples a cell: 1, 2, 4, ... */
 	uint32_t fill;		/* samples in the newest cell */
@@ -94,7 +100,8 @@ struct series_window {
 
 struct show_event {
 	double	 ts, value;
-	char	 name[160];	/* host TAB metric, cut short */
+	char	 name[160];	/* host NUL metric, cut short */
+	uint32_t len, hostlen;	/* of name, and of the host in it */
 	char	 event[16];
 	int	 sev;
 };
