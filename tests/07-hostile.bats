@@ -208,3 +208,16 @@ long_names() {
 	assert_equal "$(grep -c '^xm_process_cpu_percent{' limit.prom)" 20000
 	assert_equal "$(grep -vc '^#' limit.tsv)" 20000
 }
+
+@test "hostile: xm-show --forget: series that come and go are forgotten, their memory with them" {
+	# 20000 processes of 100 a round, each seen once: 700 within the last minute
+	long_names 20000 churn 100
+	feed churn xm-show -o prom -O churn.prom --forget 60
+	assert_equal "$st $(cat err)" "0 "
+	assert_equal "$(grep -c '^xm_process_cpu_percent{' churn.prom) $(grep -c '^xm_cpu' churn.prom)" '700 1'
+	rss_within $((700 * 28 / 10 + 8192))
+	# kept, they would not fit there
+	feed churn xm-show -o prom -O churn.prom --forget 0
+	assert_equal "$(grep -c '^xm_process_cpu_percent{' churn.prom)" 20000
+	[ "$rss" -gt $((700 * 28 / 10 + 8192)) ] || fail "$rss kB with every series kept"
+}

@@ -3,7 +3,10 @@
  * record (every column it carried), a ring of its latest values, its
  * severity and statistics when the stream carries them; the recent
  * alert events.  Each record costs a table lookup and a copy of its
- * fields: O(1), whatever the number of series.
+ * fields: O(1), whatever the number of series.  With --forget, a series
+ * quiet for longer than that is forgotten, judged by its host's clock
+ * (common/host.c), in a look over the board made when the stream's time
+ * has gone on so far that one may be due: never a look per record.
  */
 #include <err.h>
 #include <fnmatch.h>
@@ -17,6 +20,12 @@
 #include "xm.h"
 
 static const char *const fixed[COL_FIXED] = { "ts", "host", "metric", "value" };
+
+/* A rule's text, kept once for all the alerts that name it. */
+struct rule_text {
+	struct table_item it;
+	uint32_t refs;		/* the alerts that name it */
+};
 
 static const char *const known_names[K_N] = {
 	"mean", "min", "max", "trend", "zscore", "rzscore", "severity", "event", "since", "alert_id",
@@ -43,6 +52,8 @@ board_init(struct board *b, const struct show_opts *o)
 	b->o = o;
 	b->newest = -INFINITY;
 	b->oldest = INFINITY;
+	b->sweep_at = INFINITY;
+	hosts_init(&b->hosts);
 	table_init(&b->table);
 	table_init(&b->hdr_table);
 	table_init(&b->rules);
@@ -62,20 +73,35 @@ board_init(struct board *b, const struct show_opts *o)
 	board_header(b, fixed, COL_FIXED);
 }
 
+/* A series no longer on the board, and the rules' texts only it named. */
+static void
+series_free(struct board *b, struct series *s)
+{
+	struct rule_text *t;
+	uint32_t i;
+
+	for (i = 0; i < s->nalerts; i++) {
+		t = (struct rule_text *)s->alerts[i].rule;
+		if (t != NULL && --t->refs == 0) {
+			table_remove(&b->rules, &t->it);
+			free(t);
+		}
+	}
+	free(s->alerts);
+	free(s->hist);
+	free(s->rec);
+	free(s);
+}
+
 void
 board_free(struct board *b)
 {
 	size_t i, k;
 
-	for (i = 0; i < b->n; i++) {
-		free(b->all[i]->rec);
-		free(b->all[i]->hist);
-		free(b->all[i]->alerts);
-		free(b->all[i]);
-	}
-	for (i = 0; i <= b->rules.mask && b->rules.slot != NULL; i++)
-		free(b->rules.slot[i].item);
+	for (i = 0; i < b->n; i++)
+		series_free(b, b->all[i]);
 	table_free(&b->rules);
+	hosts_free(&b->hosts);
 	for (i = 0; i < b->nhdr; i++) {
 		for (k = 0; k < b->hdrs[i]->n; k++)
 			free(b->hdrs[i]->names[k]);
@@ -379,6 +405,75 @@ find(struct board *b, const struct record *rec, int *bad)
 	return s;
 }
 
+/*
+ * Forget the series quiet for longer than --forget, then the hosts
+ * that are (none of whose series can be left), and say when to look
+ * again: when the quietest left would pass the age, or a sixteenth of
+ * it on, so that a look, O(series), comes at most sixteen times an age
+ * of the stream's time.
+ */
+static void
+forget(struct board *b)
+{
+	struct series *s;
+	double age = b->o->forget, q, most = 0;
+	size_t i;
+
+	for (i = 0; i < b->n; ) {
+		s = b->all[i];
+		if ((q = hosts_quiet(&b->hosts, s->host, s->last)) <= age) {
+			most = q > most ? q : most;
+			i++;
+			continue;
+		}
+		table_remove(&b->table, &s->it);
+		series_free(b, s);
+		b->all[i] = b->all[--b->n];
+	}
+	hosts_forget(&b->hosts, age);
+	b->swept = b->hosts.now;
+	b->sweep_at = b->n == 0 ? INFINITY :
+	    b->swept + (age - most > age / 16 ? age - most : age / 16);
+}
+
+/*
+ * The clock of the series' host on at its record, and the look brought
+ * forward if the series would be due before it.  A host is counted only
+ * while it has a series: hosts are never more than series.
+ */
+static void
+clock_series(struct board *b, struct series *s, double ts)
+{
+	double due;
+	int fresh = s->host == NULL;
+
+	if (fresh || ts > s->host->newest)
+		s->host = hosts_see(&b->hosts, s->it.key, s->hostlen, ts);
+	if (fresh || ts > s->last)
+		s->last = ts;
+	due = b->hosts.now + b->o->forget - hosts_quiet(&b->hosts, s->host, s->last);
+	if (due < b->swept + b->o->forget / 16)
+		due = b->swept + b->o->forget / 16;
+	if (due < b->sweep_at)
+		b->sweep_at = due;
+}
+
+/*
+ * A record of no series on the board (left out, or past --max-series)
+ * still moves its host's clock, if the host has a series: else a host
+ * sending only new series to a full board would never let its old ones
+ * go.
+ */
+static void
+clock_host(struct board *b, const struct record *rec)
+{
+	const char *host = rec->field[COL_HOST];
+	size_t len = rec->len[COL_HOST];
+
+	if (b->o->forget > 0 && hosts_find(&b->hosts, host, len) != NULL)
+		hosts_see(&b->hosts, host, len, rec->ts);
+}
+
 static double
 number(const struct record *rec, int col)
 {
@@ -424,6 +519,7 @@ alert_take(struct board *b, struct series *s, const struct header *h,
     const struct record *rec, int sev)
 {
 	struct alert_state *a;
+	struct rule_text *t;
 	const char *id, *rule;
 	size_t idlen = 0, rulelen, i;
 	uint64_t hash;
@@ -450,18 +546,15 @@ alert_take(struct board *b, struct series *s, const struct header *h,
 	a->sev = sev;
 	if ((rule = column(rec, h->known[K_RULE], &rulelen)) != NULL && strcmp(rule, "-") != 0) {
 		hash = table_hash(rule, rulelen);
-		if ((a->rule = table_find(&b->rules, rule, rulelen, hash)) == NULL)
-			a->rule = table_insert(&b->rules, sizeof(struct table_item), rule, rulelen, hash);
+		if ((t = (struct rule_text *)table_find(&b->rules, rule, rulelen, hash)) == NULL)
+			t = table_insert(&b->rules, sizeof *t, rule, rulelen, hash);
+		t->refs++;
+		a->rule = &t->it;
 	}
 }
 
-/*
- * One record of the stream under header h; -1 if it was left out
- * (--max-series), -2 if its metric, new here, breaks xm(7)'s rules
- * (RECORD_METRIC_LATER: the caller says so).
- */
-int
-board_take(struct board *b, const struct header *h, const struct record *rec)
+static int
+take(struct board *b, const struct header *h, const struct record *rec)
 {
 	struct series *s;
 	const int *k = h->known;
@@ -472,6 +565,7 @@ board_take(struct board *b, const struct header *h, const struct record *rec)
 		if (metric_check(rec->field[COL_METRIC], rec->len[COL_METRIC]) != NULL)
 			return -2;
 		b->read++;
+		clock_host(b, rec);
 		return 0;
 	}
 	if ((s = find(b, rec, &bad)) == NULL) {
@@ -479,6 +573,7 @@ board_take(struct board *b, const struct header *h, const struct record *rec)
 			return -2;
 		b->read++;
 		b->dropped++;
+		clock_host(b, rec);
 		return -1;
 	}
 	b->read++;
@@ -496,6 +591,8 @@ board_take(struct board *b, const struct header *h, const struct record *rec)
 	if (s->hdr != NULL)	/* else new, its record copied to key it */
 		rec_copy(s, rec);
 	s->hdr = h;
+	if (b->o->forget > 0)
+		clock_series(b, s, rec->ts);
 	s->from_stream = 0;
 	s->since = NAN;
 	sev = -1;
@@ -518,6 +615,22 @@ board_take(struct board *b, const struct header *h, const struct record *rec)
 	    strcmp(rec->field[k[K_EVENT]], "-") != 0)
 		event(b, s, rec->field[k[K_EVENT]]);
 	return 0;
+}
+
+/*
+ * One record of the stream under header h; -1 if it was left out
+ * (--max-series), -2 if its metric, new here, breaks xm(7)'s rules
+ * (RECORD_METRIC_LATER: the caller says so).  Then, if the stream's time
+ * has come to it, the look for series to forget.
+ */
+int
+board_take(struct board *b, const struct header *h, const struct record *rec)
+{
+	int r = take(b, h, rec);
+
+	if (b->hosts.now >= b->sweep_at)
+		forget(b);
+	return r;
 }
 
 static int

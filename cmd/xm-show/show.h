@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "host.h"
 #include "record.h"
 #include "rule.h"
 #include "table.h"
@@ -32,6 +33,7 @@ struct show_opts {
 	int	 csv;
 	int	 strict;
 	size_t	 max_series;
+	double	 forget;	/* --forget: seconds quiet before a series goes; 0: never */
 	int	 history;	/* --history: the alert log summed up */
 	double	 flap;		/* --flap: seconds from a resolution to a firing that is a flap */
 };
@@ -65,6 +67,8 @@ struct alert_state {
  */
 struct series {
 	struct table_item it;	/* key: host NUL metric, in rec */
+	struct host *host;	/* its host's clock (--forget); NULL: none kept */
+	double	 last;		/* its newest ts (--forget): a late record is no news */
 	uint32_t hostlen;
 	uint32_t reclen, reccap;
 	double	 ts, value;
@@ -120,7 +124,7 @@ struct board {
 	size_t	 nev;		/* ever seen */
 	struct rule *defaults;	/* xm-alert's on the value, where the stream has no severity */
 	int	 keep_alerts;	/* each series' alerts apart: -o prom and /metrics write them */
-	struct table rules;	/* the rules' texts the alerts name, each once */
+	struct table rules;	/* the rules' texts the alerts name, each once (struct rule_text) */
 	size_t	 ndefaults;
 	double	 newest, oldest;	/* record time */
 	size_t	 read;		/* well-formed records read, shown or not */
@@ -129,6 +133,9 @@ struct board {
 	double	 rate;		/* records a second, as the caller measures it */
 	char	*key;
 	size_t	 keycap;
+	struct hosts hosts;	/* each host's clock: how long a series has been quiet */
+	double	 sweep_at;	/* the stream's time at which a series may be due to go */
+	double	 swept;		/* the stream's time of the last look */
 };
 
 void	 board_init(struct board *, const struct show_opts *);
