@@ -709,14 +709,14 @@ fired  in alert   longest to resolve flaps  state      series [rule] (alert_id)
 	[ "$(widest <<< "$output")" -le 79 ] || fail "a line past 79 columns: $output"
 	# each option of the page's OPTIONS, a line of its own with words after it
 	opts=$(sed -n '/^\.Sh OPTIONS/,/^\.Sh /s/^\.It .*Fl \\-\([a-z-]*\).*/\1/p' "$MAN/xm-show.1")
-	assert_equal "$(wc -w <<< "$opts")" 18
+	assert_equal "$(wc -w <<< "$opts")" 19
 	for opt in $opts; do
 		grep -Eq -- "^  (-[a-zA-Z], |    )--$opt( [a-z[].*)?( {2,}[a-z]|$)" <<< "$output" ||
 		    fail "--help has no line for --$opt"
 	done
 	assert_line '  -r, --refresh seconds    redraw (and write) every so often; 2 by default'
 	assert_line '      --history            read an alert log and write its report at the end'
-	assert_equal "$(grep -c '^  *-' <<< "$output")" 18
+	assert_equal "$(grep -c '^  *-' <<< "$output")" 19
 }
 
 @test "xm-show: bad command lines: one message, the usage, status 2" {
@@ -730,6 +730,8 @@ fired  in alert   longest to resolve flaps  state      series [rule] (alert_id)
 	assert_equal "${stderr%%$'\n'*}" 'xm-show: --once and --follow: one or the other'
 	run -2 --separate-stderr xm-show -r 0
 	assert_equal "${stderr%%$'\n'*}" 'xm-show: -r: "0": not a duration from 0.1s to 1d'
+	run -2 --separate-stderr xm-show --forget 1x
+	assert_equal "${stderr%%$'\n'*}" 'xm-show: --forget: "1x": not a duration'
 }
 
 @test "xm-show: live: the panels with their values; end of input keeps the screen" {
@@ -1202,4 +1204,107 @@ two Content-Lengths that disagree'
 	[ $((SECONDS - start)) -le 5 ] || fail "ended $((SECONDS - start)) s after SIGTERM"
 	exec 7>&-
 	assert_equal "$(cat err)" ""
+}
+
+# Stream of hosts from 0 to $1 seconds, every 10 s: for each "host t0 end
+# from to" after it, the host's clock starting at t0, its cpu_usage_percent
+# up to end seconds in, and a process, pid 42, from from to to seconds in
+# (and pid 43 from 10 s after to, to end, with a sixth word "43").
+hosts_stream() {
+	local last=$1
+	shift
+	awk -v last="$last" -v spec="$*" 'BEGIN {
+		n = split(spec, w, " ")
+		for (t = 0; t <= last; t += 10) {
+			for (i = 1; i <= n; i += 6) {
+				h = w[i]; t0 = w[i + 1]; end = w[i + 2]
+				if (t > end)
+					continue
+				printf "%d\t%s\tcpu_usage_percent\t5\n", t0 + t, h
+				if (t >= w[i + 3] && t <= w[i + 4])
+					printf "%d\t%s\tprocess_cpu_percent{pid=\"42\"}\t%d\n", t0 + t, h, t
+				if (w[i + 5] == 43 && t > w[i + 4])
+					printf "%d\t%s\tprocess_cpu_percent{pid=\"43\"}\t%d\n", t0 + t, h, t
+			}
+		}
+	}'
+}
+
+@test "xm-show: --forget: a process that ends while its host goes on is gone after the age, from every output" {
+	# the process's last sample 100 s in; lines 1 to 28 are up to 160 s, 29 is 170 s
+	hosts_stream 300 web1 1764300000 300 0 100 - > stream
+	run -0 --separate-stderr xm-show -o prom --forget 60 < <(head -n 28 stream)
+	assert_line 'xm_process_cpu_percent{host="web1",pid="42"} 100'
+	assert_equal "$stderr" ""
+	run -0 --separate-stderr xm-show -o prom --forget 1m < <(head -n 29 stream)
+	assert_output '# HELP xm_cpu_usage_percent cpu_usage_percent: the latest sample from xm.
+# TYPE xm_cpu_usage_percent gauge
+xm_cpu_usage_percent{host="web1"} 5'
+	assert_equal "$stderr" ""
+	run -0 xm-show -o tsv --forget 60 < stream
+	assert_output "#ts	host	metric	value
+1764300300	web1	cpu_usage_percent	5"
+	run -0 xm-show --once --forget 60 < stream
+	refute_output --partial process_cpu
+	assert_line --regexp '^ cpu_usage_percent +5 '
+	# an hour by default, and 0 for never
+	for opt in '' '--forget 0'; do
+		run -0 xm-show -o prom $opt < stream
+		assert_line 'xm_process_cpu_percent{host="web1",pid="42"} 100'
+	done
+	# and served: gone from /metrics while the stream goes on
+	listen_start --forget 60
+	head -n 28 stream >&8
+	poll 10 eval "curl -sf '$url' | grep -qx 'xm_records_read_total 28'"
+	curl -sf "$url" > body
+	grep -qx 'xm_process_cpu_percent{host="web1",pid="42"} 100' body || fail "not served: $(cat body)"
+	tail -n +29 stream >&8
+	poll 10 eval "curl -sf '$url' | grep -qx 'xm_records_read_total 42'"
+	curl -sf "$url" > body
+	run -1 grep -c process_cpu body
+	grep -qx 'xm_series 1' body || fail "$(grep xm_series body)"
+}
+
+@test "xm-show: --forget: a host whose clock is years ahead moves no other host's; each host's series go by its own" {
+	# web1 in 2004, the other ten years on: both long past, no ts ahead of the clock
+	# both going on: web1's process, quiet 40 s of its own clock, stays
+	hosts_stream 140 web1 1100000000 300 0 100 - ahead 1415360000 300 999 999 - > in
+	run -0 --separate-stderr xm-show -o prom --forget 60 < in
+	assert_output '# HELP xm_cpu_usage_percent cpu_usage_percent: the latest sample from xm.
+# TYPE xm_cpu_usage_percent gauge
+xm_cpu_usage_percent{host="ahead"} 5
+xm_cpu_usage_percent{host="web1"} 5
+# HELP xm_process_cpu_percent process_cpu_percent: the latest sample from xm.
+# TYPE xm_process_cpu_percent gauge
+xm_process_cpu_percent{host="web1",pid="42"} 100'
+	assert_equal "$stderr" ""
+	# the host ahead stops 50 s in, web1 goes on: the host ahead's series go, web1's stay
+	hosts_stream 300 web1 1100000000 300 999 999 - ahead 1415360000 50 999 999 - > in
+	run -0 xm-show -o prom --forget 60 < in
+	assert_output '# HELP xm_cpu_usage_percent cpu_usage_percent: the latest sample from xm.
+# TYPE xm_cpu_usage_percent gauge
+xm_cpu_usage_percent{host="web1"} 5'
+	# and the other way round
+	hosts_stream 300 web1 1100000000 50 999 999 - ahead 1415360000 300 999 999 - > in
+	run -0 xm-show -o prom --forget 60 < in
+	assert_output '# HELP xm_cpu_usage_percent cpu_usage_percent: the latest sample from xm.
+# TYPE xm_cpu_usage_percent gauge
+xm_cpu_usage_percent{host="ahead"} 5'
+}
+
+@test "xm-show: --forget frees the places of --max-series: new series are taken once old ones are forgotten" {
+	# pid 42 from 0 to 100 s, pid 43 from 110 s (line 24): left out until 42 is
+	# forgotten at 170 s (line 35), and taken from line 36
+	hosts_stream 300 web1 1764300000 300 0 100 43 > in
+	run -1 --separate-stderr xm-show -o prom --max-series 2 --forget 60 < in
+	assert_output '# HELP xm_cpu_usage_percent cpu_usage_percent: the latest sample from xm.
+# TYPE xm_cpu_usage_percent gauge
+xm_cpu_usage_percent{host="web1"} 5
+# HELP xm_process_cpu_percent process_cpu_percent: the latest sample from xm.
+# TYPE xm_process_cpu_percent gauge
+xm_process_cpu_percent{host="web1",pid="43"} 300'
+	assert_equal "$stderr" 'xm-show: line 24: more than 2 series; new ones are not shown
+xm-show: 6 records of new series not shown (--max-series 2)'
+	run -1 xm-show -o tsv --max-series 2 --forget 60 < <(head -n 36 in)
+	assert_line "1764300170	web1	process_cpu_percent{pid=\"43\"}	170"
 }

@@ -214,3 +214,45 @@ at_limits() {
 	assert_equal "$st $(grep -vc '^#' out) $(wc -c < err)" '0 2000 0'
 	rss_within $((2000 * 33 / 10 + 4096))
 }
+
+# n series, each of a host of 255 bytes and a metric of 2048 (xm(7)'s
+# longest), one record each, into case $2's stream; every $3 of them (if
+# given) a round of its own, 10 s on, with a series that goes on throughout.
+long_names() {
+	awk -v n="$1" -v round="${3:-0}" 'BEGIN {
+		h = sprintf("%255s", ""); gsub(/ /, "h", h)
+		pad = sprintf("%2007s", ""); gsub(/ /, "a", pad)
+		for (i = 0; i < n; i++) {
+			t = 1764300000 + (round ? 10 * int(i / round) : 0)
+			if (round && i % round == 0)
+				printf "%d\t%s\tcpu_usage_percent\t5\n", t, h
+			printf "%d\t%s\tprocess_cpu_percent{cmd=\"%s\",pid=\"%07d\"}\t%d\n", t, h, pad, i, i
+		}
+	}' > "$H/$2.in"
+}
+
+@test "hostile: xm-show: names at the limit: each series in 2.8 kB and its name kept once, as the page says" {
+	long_names 20000 limit
+	[ "$(head -n 1 "$H/limit.in" | cut -f 3 | tr -d '\n' | wc -c)" -eq 2048 ]
+	for f in prom tsv; do
+		feed limit xm-show -o "$f" -O "limit.$f"
+		assert_equal "$f $st $(cat err)" "$f 0 "
+		# 2.8 kB a series, and 8 MB for the program and its buffers
+		rss_within $((20000 * 28 / 10 + 8192))
+	done
+	assert_equal "$(grep -c '^xm_process_cpu_percent{' limit.prom)" 20000
+	assert_equal "$(grep -vc '^#' limit.tsv)" 20000
+}
+
+@test "hostile: xm-show --forget: series that come and go are forgotten, their memory with them" {
+	# 20000 processes of 100 a round, each seen once: 700 within the last minute
+	long_names 20000 churn 100
+	feed churn xm-show -o prom -O churn.prom --forget 60
+	assert_equal "$st $(cat err)" "0 "
+	assert_equal "$(grep -c '^xm_process_cpu_percent{' churn.prom) $(grep -c '^xm_cpu' churn.prom)" '700 1'
+	rss_within $((700 * 28 / 10 + 8192))
+	# kept, they would not fit there
+	feed churn xm-show -o prom -O churn.prom --forget 0
+	assert_equal "$(grep -c '^xm_process_cpu_percent{' churn.prom)" 20000
+	[ "$rss" -gt $((700 * 28 / 10 + 8192)) ] || fail "$rss kB with every series kept"
+}
