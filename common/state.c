@@ -104,21 +104,18 @@ lock_open(const char *path, const char *lock)
 	return -1;
 }
 
-static volatile sig_atomic_t expired;
-
 static void
-expire(int signo)
+tick(int signo)
 {
 	(void)signo;
-	expired = 1;
 }
 
 /*
- * flock, waiting at most wait seconds (none: 0), as flock(1) -w does:
- * SIGALRM, let through meanwhile with a handler that only notes it,
- * cuts the wait short with EINTR.  It comes again every tenth of a
- * second after, lest the first come before flock begins to wait.  Time
- * run out is EWOULDBLOCK; EINTR is left for a signal that ends the run.
+ * flock, waiting at most wait seconds (none: 0).  SIGALRM, let through
+ * meanwhile to a handler that does nothing, cuts the wait short with
+ * EINTR every tenth of a second, for the clock and for a signal that
+ * ends the run to be looked at, one that came just before flock began
+ * to wait too.  Time run out is EWOULDBLOCK; EINTR, an ending signal.
  */
 static int
 lock_wait(int fd, double wait)
@@ -126,34 +123,39 @@ lock_wait(int fd, double wait)
 	struct sigaction sa, old;
 	struct itimerval it, off;
 	sigset_t alrm, mask;
-	int rc, e;
+	double deadline = xm_monotonic() + wait;
+	int rc, e = 0;
 
-	if (wait <= 0)
-		return flock(fd, LOCK_EX | LOCK_NB);
+	if ((rc = flock(fd, LOCK_EX | LOCK_NB)) == 0 || errno != EWOULDBLOCK || wait <= 0)
+		return rc;
 	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = expire;
+	sa.sa_handler = tick;	/* no SA_RESTART: flock returns EINTR */
 	sigemptyset(&sa.sa_mask);
 	memset(&it, 0, sizeof it);
 	memset(&off, 0, sizeof off);
-	it.it_value.tv_sec = (time_t)wait;
-	it.it_value.tv_usec = (suseconds_t)((wait - (double)it.it_value.tv_sec) * 1e6);
-	if (it.it_value.tv_sec == 0 && it.it_value.tv_usec == 0)
-		it.it_value.tv_usec = 1;
-	it.it_interval.tv_usec = 100000;
+	it.it_value.tv_usec = it.it_interval.tv_usec = 100000;
 	sigemptyset(&alrm);
 	sigaddset(&alrm, SIGALRM);
-	expired = 0;
 	sigaction(SIGALRM, &sa, &old);
 	sigprocmask(SIG_UNBLOCK, &alrm, &mask);
 	setitimer(ITIMER_REAL, &it, NULL);
-	rc = flock(fd, LOCK_EX);
-	e = errno;
-	/* disarmed while SIGALRM still goes to expire: none is left pending */
+	for (;;) {
+		if (sig_caught()) {
+			rc = -1;
+			e = EINTR;
+			break;
+		}
+		if ((rc = flock(fd, LOCK_EX)) == 0 || (e = errno) != EINTR)
+			break;
+		if (xm_monotonic() >= deadline) {
+			e = EWOULDBLOCK;
+			break;
+		}
+	}
+	/* disarmed while SIGALRM still goes to tick: none is left pending */
 	setitimer(ITIMER_REAL, &off, NULL);
 	sigprocmask(SIG_SETMASK, &mask, NULL);
 	sigaction(SIGALRM, &old, NULL);
-	if (rc == -1 && e == EINTR && expired && !sig_caught())
-		e = EWOULDBLOCK;
 	errno = e;
 	return rc;
 }
