@@ -93,7 +93,7 @@ lock_open(const char *path, const char *lock)
 	else if (sb.st_uid != geteuid())
 		snprintf(why, sizeof why, "owned by uid %lu, not by this user",
 		    (unsigned long)sb.st_uid);
-	else if (sb.st_nlink != 1)
+	else if (sb.st_nlink > 1)
 		snprintf(why, sizeof why, "a file with other names (hard links)");
 	else if ((sb.st_mode & 077) == 0 || fchmod(fd, 0600) == 0)
 		return fd;
