@@ -387,11 +387,12 @@ synced(struct state *st, FILE *f)
 }
 
 /*
- * Name the unnamed file fd FILE.tmp, then rename it over FILE.  Where
- * FILE.tmp is there already, a run was killed between the two, or
- * another writer of FILE is between them: a whole file either way, that
- * may go.  Where another writer renamed ours first, it published a
- * whole file too, and ours is named again.  Never a torn file.
+ * Name the unnamed file fd FILE.tmp, then rename it over FILE.  Only a
+ * whole file ever has that name: one there already was left by a run
+ * killed between the two steps, or is another writer's between them,
+ * and may go; that writer then finds its name gone, as this one may,
+ * when the other has put its own file (or this one's) in place: a whole
+ * file stands either way, never a torn one.
  */
 static int
 publish(struct state *st, int fd)
@@ -407,13 +408,11 @@ publish(struct state *st, int fd)
 			warn("%s", st->tmp);
 			return -1;
 		}
-		if (rename(st->tmp, st->path) == 0)
+		if (rename(st->tmp, st->path) == 0 || errno == ENOENT)
 			return 0;
-		if (errno != ENOENT) {
-			warn("%s", st->path);
-			unlink(st->tmp);
-			return -1;
-		}
+		warn("%s", st->path);
+		unlink(st->tmp);
+		return -1;
 	}
 	warnx("%s: other runs writing it kept taking %s", st->path, st->tmp);
 	return -1;
