@@ -413,7 +413,7 @@ dash_setup() {
 	    "TMPDIR='$PWD/t' '$PWD/dash/scripts/xm-dashboard' --demo"
 	# the session's leader is the dashboard's shell: its terminal's SIGHUP goes there alone
 	sid=$(tmux -L "$DASH_TMUX" list-panes -F '#{pane_pid}')
-	poll 30 eval "ps -o comm= -s $sid | grep -qx xm-show"
+	poll 30 eval "ps -o args= -s $sid | grep -q xm-show"
 	tmux -L "$DASH_TMUX" kill-server
 	# gone, or zombies on their way to being reaped
 	poll 10 eval "[ -z \"\$(ps -o stat= -s $sid | grep -v Z)\" ]"
