@@ -803,7 +803,8 @@ xm-buffer: 1 record skipped'
                  [--every seconds | --summary] [--forecast duration]...
                  [--forget duration] [--halflife seconds]
                  [--limit metric=value]... [--max-series n]
-                 [--season period[/bucket]] [--state file] [--strict]'
+                 [--season period[/bucket]] [--state file] [--strict]
+                 [--wait seconds]'
 	while IFS='|' read -r args message; do
 		eval "set -- $args"
 		run -2 --separate-stderr xm-buffer "$@" < /dev/null

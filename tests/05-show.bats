@@ -1308,3 +1308,90 @@ xm-show: 6 records of new series not shown (--max-series 2)'
 	run -1 xm-show -o tsv --max-series 2 --forget 60 < <(head -n 36 in)
 	assert_line "1764300170	web1	process_cpu_percent{pid=\"43\"}	170"
 }
+
+@test "xm-show: -o tsv and csv under a header of 10000 columns: 200 series within seconds, each field in its column" {
+	awk 'BEGIN { printf "#ts\thost\tmetric\tvalue"; for (c = 4; c < 10000; c++) printf "\tc%d", c; printf "\n"
+	    for (i = 0; i < 200; i++) { printf "1764288000\th\tm%03d\t%d", i, i
+	        for (c = 4; c < 10000; c++) printf "\t%d", (i + c) % 10; printf "\n" } }' > in
+	# seconds: linear takes a fraction of one, series x columns squared took 40
+	limit=$([ "${XM_VALGRIND:-0}" = 1 ] && echo 600 || echo 5)
+	run -0 --separate-stderr timeout "$limit" xm-show -o tsv < in
+	assert_equal "$stderr" ""
+	# the table of the latest records, in the order of host and metric: the stream itself
+	assert_equal "$output" "$(cat in)"
+	run -0 --separate-stderr timeout "$limit" xm-show -o csv < in
+	assert_equal "$stderr" ""
+	assert_equal "$output" "$(sed '1s/^#//' in | tr '\t' ',')"
+	# a series under a header of its own: its columns where the table has them, the rest empty
+	printf '#ts\thost\tmetric\tvalue\tc9999\tc5\n1764288001\th\tz\t1\t7\t5\n' >> in
+	run -0 --separate-stderr timeout "$limit" xm-show -o tsv < in
+	assert_equal "$stderr" ""
+	assert_equal "$(tail -n 1 <<< "$output" | awk -F '\t' '{ print NF "|" $1 "|" $2 "|" $3 "|" $4 "|" $5 "|" $6 "|" $9999 "|" $10000 }')" \
+	    '10000|1764288001|h|z|1||5||7'
+}
+
+@test "xm-show: --history --max-series: at most n alerts kept, lines of the others left out with one line, status 1" {
+	{
+		printf '#ts\thost\tmetric\tvalue\tseverity\tevent\tsince\talert_id\trule\n'
+		# all of xm-alert's output: quiet alerts, which take no place
+		awk 'BEGIN { for (i = 0; i < 1000; i++) printf "1\th\tq%d\t1\tok\t-\t1\t%016x\tq* warn=50\n", i, 100000 + i }'
+		awk 'BEGIN { for (i = 0; i < 150; i++) printf "2\th\tm%03d\t90\twarning\tfiring\t2\t%016x\tm* warn=50\n", i, i
+		    for (i = 0; i < 150; i++) printf "5\th\tm%03d\t10\tok\tresolved\t5\t%016x\tm* warn=50\n", i, i }'
+	} > log
+	run -1 --separate-stderr xm-show --history -o tsv --max-series 100 < log
+	assert_equal "$stderr" 'xm-show: 100 records of new alerts not shown (--max-series 100)'
+	assert_equal "${#lines[@]}" 101
+	assert_equal "$(sed 1d <<< "$output" | cut -f 2,4,5,9 | sort -u | sed -n '1p;$p')" 'm000	1	3	ok
+m099	1	3	ok'
+	# the text report likewise
+	run -1 --separate-stderr xm-show --history --max-series 100 < log
+	assert_equal "$stderr" 'xm-show: 100 records of new alerts not shown (--max-series 100)'
+	assert_line --index 0 'Alert history 1970-01-01 00:00:01 to 1970-01-01 00:00:05 UTC: 100 alerts, fired 100 times'
+	# room for all: no message, every alert
+	run -0 --separate-stderr xm-show --history -o tsv --max-series 150 < log
+	assert_equal "$stderr" ''
+	assert_equal "${#lines[@]}" 151
+}
+
+@test "xm-show: -O: a file.tmp a killed run left is taken away; two writers of one file put only whole files" {
+	mkdir o
+	printf '1\th\tm\t1\n' > in
+	echo torn > o/out.prom.tmp
+	run -0 --separate-stderr xm-show -o prom -O o/out.prom < in
+	assert_equal "$stderr" ''
+	assert_equal "$(ls o)" out.prom
+	assert_equal "$(tail -n 1 o/out.prom)" 'xm_m{host="h"} 1'
+	cd o
+	rm out.prom
+	# two writers, every 0.1 s; each file read is one or the other's, whole
+	for h in a b; do
+		(for i in $(seq 300); do printf '%d\t%s\tm\t%d\n' "$i" "$h" "$i"; sleep 0.005; done) |
+		    xm-show -o prom -O out.prom -r 0.1 &
+		eval "pid_$h=\$!"
+	done
+	reads=0
+	while kill -0 "$pid_a" 2> /dev/null || kill -0 "$pid_b" 2> /dev/null; do
+		[ -e out.prom ] || continue
+		f=$(cat out.prom)
+		[[ "$f" =~ ^'# HELP xm_m m: the latest sample from xm.'$'\n''# TYPE xm_m gauge'$'\n''xm_m{host="'[ab]'"} '[0-9]+$ ]] ||
+		    fail "not a whole file: $f"
+		reads=$((reads + 1))
+	done
+	wait "$pid_a"
+	wait "$pid_b"
+	[ "$reads" -gt 10 ] || fail "only $reads reads"
+	assert_equal "$(ls)" out.prom
+}
+
+@test "xm-show: -O where no /proc names a file of no name: written as file.XXXXXX, renamed, as the umask says" {
+	[ "${XM_VALGRIND:-0}" != 1 ] || skip "valgrind needs /proc/self/fd"
+	printf '1\th\tm\t1\n' > in
+	mkdir empty o
+	# /proc/PID/fd of the shell that becomes xm-show, hidden
+	run -0 --separate-stderr unshare -rm sh -c 'mount --bind empty /proc/$$/fd && umask 027 &&
+	    exec xm-show -o prom -O o/out.prom' < in
+	assert_equal "$stderr" ''
+	assert_equal "$(ls o)" out.prom
+	assert_equal "$(stat -c %a o/out.prom)" 640
+	assert_equal "$(tail -n 1 o/out.prom)" 'xm_m{host="h"} 1'
+}

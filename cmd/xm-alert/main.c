@@ -9,11 +9,12 @@
 #include "alert.h"
 #include "num.h"
 #include "run.h"
+#include "state.h"
 #include "xm.h"
 
 enum {
 	OPT_CHECK = CHAR_MAX + 1, OPT_CSV, OPT_EXEC_TIMEOUT, OPT_LIST, OPT_MAX_SERIES,
-	OPT_RESOLVE, OPT_RULES, OPT_STALE, OPT_STATE, OPT_STRICT
+	OPT_RESOLVE, OPT_RULES, OPT_STALE, OPT_STATE, OPT_STRICT, OPT_WAIT
 };
 
 static const struct option longopts[] = {
@@ -34,6 +35,7 @@ static const struct option longopts[] = {
 	{ "stale",	required_argument,	NULL, OPT_STALE },
 	{ "state",	required_argument,	NULL, OPT_STATE },
 	{ "strict",	no_argument,		NULL, OPT_STRICT },
+	{ "wait",	required_argument,	NULL, OPT_WAIT },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -47,6 +49,7 @@ synopsis(FILE *f)
 	    "usage: xm-alert [-eH] [-r rule]... [-c file]... [-x command]...\n"
 	    "                [--exec-timeout seconds] [--stale seconds] [--state file]\n"
 	    "                [--check] [--csv] [--max-series n] [--strict]\n"
+	    "                [--wait seconds]\n"
 	    "       xm-alert [-r rule]... [-c file]... --rules\n"
 	    "       xm-alert --state file [-x command]... --list | --resolve alert_id\n");
 }
@@ -75,6 +78,7 @@ help(void)
 	    "      --exec-timeout S  kill a command still running after S (default 10s)\n"
 	    "      --stale S         resolve an alert whose series is quiet for S\n"
 	    "      --state FILE      keep the alert states in FILE between runs\n"
+	    "      --wait S          wait at most S for another run's lock on FILE (60s)\n"
 	    "      --list            print the active alerts of the state file\n"
 	    "      --resolve ID      resolve the active alert ID by hand\n"
 	    "      --check           act as a Nagios plugin: a status line, exit 0 to 3\n"
@@ -177,7 +181,7 @@ int
 main(int argc, char *argv[])
 {
 	struct alert_opts o = {
-		.exec_timeout = 10, .max_series = 100000, .header = 1
+		.exec_timeout = 10, .max_series = 100000, .header = 1, .wait = STATE_WAIT
 	};
 	struct rules rs = { NULL, 0, 0 };
 	const char *resolve = NULL;
@@ -249,6 +253,10 @@ main(int argc, char *argv[])
 			break;
 		case OPT_STRICT:
 			o.strict = 1;
+			break;
+		case OPT_WAIT:
+			if (num_parse_seconds(optarg, &o.wait) != 0 || o.wait > 1e9)
+				bad("--wait", optarg, "not a duration of at most 1e9 seconds");
 			break;
 		default:
 			usage(stderr, usage_status);

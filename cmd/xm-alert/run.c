@@ -433,7 +433,7 @@ begin(struct run *x, const struct alert_opts *o, int adopt)
 	sig_pipe(o->state != NULL);
 	if (o->state != NULL) {
 		sig_let(1);
-		k = state_lock(&x->st, o->state, !adopt);
+		k = state_lock(&x->st, o->state, adopt ? 0 : o->wait);
 		sig_let(0);
 		if (k < 0)
 			return k;

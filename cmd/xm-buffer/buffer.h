@@ -42,6 +42,7 @@ struct buffer_opts {
 	double	 every;			/* --every: seconds a period; 0: off */
 	int	 summary;
 	const char *state;
+	double	 wait;			/* --wait: seconds for the state's lock */
 	double	 halflife;
 	double	 forget;		/* --forget: seconds a series may be quiet */
 	size_t	 max_series;

@@ -8,6 +8,7 @@
 
 #include "buffer.h"
 #include "num.h"
+#include "state.h"
 #include "xm.h"
 
 /* A window's times are 32-bit milliseconds: 24 days is the most it may span. */
@@ -15,7 +16,7 @@
 
 enum {
 	OPT_COLUMNS = CHAR_MAX + 1, OPT_CSV, OPT_EVERY, OPT_FORECAST, OPT_FORGET, OPT_HALFLIFE,
-	OPT_LIMIT, OPT_MAX_SERIES, OPT_SEASON, OPT_STATE, OPT_STRICT, OPT_SUMMARY
+	OPT_LIMIT, OPT_MAX_SERIES, OPT_SEASON, OPT_STATE, OPT_STRICT, OPT_SUMMARY, OPT_WAIT
 };
 
 static const struct option longopts[] = {
@@ -36,6 +37,7 @@ static const struct option longopts[] = {
 	{ "state",	required_argument,	NULL, OPT_STATE },
 	{ "strict",	no_argument,		NULL, OPT_STRICT },
 	{ "summary",	no_argument,		NULL, OPT_SUMMARY },
+	{ "wait",	required_argument,	NULL, OPT_WAIT },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -47,7 +49,8 @@ synopsis(FILE *f)
 	    "                 [--every seconds | --summary] [--forecast duration]...\n"
 	    "                 [--forget duration] [--halflife seconds]\n"
 	    "                 [--limit metric=value]... [--max-series n]\n"
-	    "                 [--season period[/bucket]] [--state file] [--strict]\n");
+	    "                 [--season period[/bucket]] [--state file] [--strict]\n"
+	    "                 [--wait seconds]\n");
 }
 
 static void
@@ -79,6 +82,7 @@ help(void)
 	    "      --season P[/B]    append season_zscore: against the same time of period P\n"
 	    "      --max-series N    keep at most N series (default 100000)\n"
 	    "      --state FILE      keep the windows and baselines in FILE between runs\n"
+	    "      --wait S          wait at most S for another run's lock on --state (60s)\n"
 	    "      --strict          stop at the first malformed record\n"
 	    "  -h, --help            print this help and exit\n"
 	    "  -V, --version         print the version and exit\n"
@@ -188,7 +192,7 @@ main(int argc, char *argv[])
 {
 	struct buffer_opts o = {
 		.size = 1000, .window = 300, .halflife = 3600, .max_series = 100000,
-		.header = 1
+		.header = 1, .wait = STATE_WAIT
 	};
 	const char *size = NULL;
 	unsigned long long n;
@@ -258,6 +262,10 @@ main(int argc, char *argv[])
 			break;
 		case OPT_SUMMARY:
 			o.summary = 1;
+			break;
+		case OPT_WAIT:
+			if (num_parse_seconds(optarg, &o.wait) != 0 || o.wait > 1e9)
+				bad("--wait", optarg, "not a duration of at most 1e9 seconds");
 			break;
 		default:
 			usage(stderr, XM_EXIT_USAGE);

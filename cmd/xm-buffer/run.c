@@ -224,7 +224,7 @@ buffer_run(const struct buffer_opts *o)
 	sig_pipe(o->state != NULL);
 	if (o->state != NULL) {
 		sig_let(1);
-		k = state_lock(&st, o->state, 1);
+		k = state_lock(&st, o->state, o->wait);
 		sig_let(0);
 		if (k < 0 || load_state(&x, &st) == -1) {
 			if (k >= 0)
