@@ -27,6 +27,18 @@ hosts_find(const struct hosts *h, const char *host, size_t len)
 	return (struct host *)table_find(&h->t, host, len, table_hash(host, len));
 }
 
+/* Count a record at ts of host o, seen before: what a caller that kept o saves a lookup with. */
+void
+hosts_step(struct hosts *h, struct host *o, double ts)
+{
+	if (ts > o->newest) {
+		o->progress += ts - o->newest;
+		o->newest = ts;
+		if (o->progress > h->now)
+			h->now = o->progress;
+	}
+}
+
 /* Count a record of host (len bytes) at ts; the host. */
 struct host *
 hosts_see(struct hosts *h, const char *host, size_t len, double ts)
@@ -39,21 +51,9 @@ hosts_see(struct hosts *h, const char *host, size_t len, double ts)
 		o->newest = ts;
 		o->progress = h->now;
 	} else {
-		hosts_tick(h, o, ts);
+		hosts_step(h, o, ts);
 	}
 	return o;
-}
-
-/* Count a record at ts of host o, found before: hosts_see without the lookup. */
-void
-hosts_tick(struct hosts *h, struct host *o, double ts)
-{
-	if (ts > o->newest) {
-		o->progress += ts - o->newest;
-		o->newest = ts;
-		if (o->progress > h->now)
-			h->now = o->progress;
-	}
 }
 
 /*

@@ -22,7 +22,7 @@ struct hosts {
 
 void	 hosts_init(struct hosts *);
 struct host *hosts_see(struct hosts *, const char *, size_t, double);
-void	 hosts_tick(struct hosts *, struct host *, double);
+void	 hosts_step(struct hosts *, struct host *, double);
 struct host *hosts_find(const struct hosts *, const char *, size_t);
 void	 hosts_set(struct hosts *, const char *, size_t, double, double);
 double	 hosts_quiet(const struct hosts *, const struct host *, double);

@@ -21,6 +21,7 @@
 #include <err.h>
 #include <errno.h>
 #include <limits.h>
+#include <math.h>
 #include <poll.h>
 #include <stdio_ext.h>
 #include <stdarg.h>
@@ -88,6 +89,7 @@ struct record_reader {
 	size_t	 tslen;		/* SIZE_MAX: none */
 	double	 ts;
 	double	 ahead;		/* a ts past this is from the future: the clock at the latest read, + RECORD_AHEAD */
+	int	 saved;		/* RECORD_SAVED: no ts is */
 };
 
 static int
@@ -125,6 +127,8 @@ record_reader_new(int fd, int flags)
 	r->csv_mode = (flags & RECORD_CSV) != 0;
 	r->libcsv = (flags & (RECORD_CSV | RECORD_LIBCSV)) != 0;
 	r->metric_later = (flags & RECORD_METRIC_LATER) != 0;
+	r->saved = (flags & RECORD_SAVED) != 0;
+	r->ahead = HUGE_VAL;
 	r->tslen = SIZE_MAX;
 	r->buf = xm_calloc(1, READ_SIZE + SLACK);
 	r->acc = xm_calloc(1, ACC_MAX + SLACK);
@@ -544,7 +548,8 @@ fill(struct record_reader *r)
 		warn("read");
 		return RECORD_ERROR;
 	}
-	r->ahead = xm_realtime() + RECORD_AHEAD;
+	if (!r->saved)
+		r->ahead = xm_realtime() + RECORD_AHEAD;
 	r->pos = 0;
 	r->len = (size_t)got;
 	return got > 0;

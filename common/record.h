@@ -26,7 +26,8 @@ enum record_flags {
 	RECORD_SHARED = 4,	/* a pipe other writers may share: whole lines, PIPE_BUF at most a write */
 	RECORD_LIBCSV = 8,	/* TSV split by libcsv, not cut at its TABs: the oracle of the cut */
 	RECORD_BATCH = 16,	/* lines gather in the writer until record_flush, or a block */
-	RECORD_METRIC_LATER = 32	/* the caller checks a metric new to it: record_metric_bad */
+	RECORD_METRIC_LATER = 32,	/* the caller checks a metric new to it: record_metric_bad */
+	RECORD_SAVED = 64	/* a state file: its ts were held to a clock when they came, not now */
 };
 
 enum record_kind {

@@ -4,13 +4,17 @@
 
 #include <stdio.h>
 
+/* Seconds a run waits for the lock by default (--wait): a cron run's minute. */
+#define STATE_WAIT 60
+
 struct state {
 	const char *path;
 	int	 lockfd;
 	char	*tmp;		/* the file being written, until it is renamed */
+	int	 unnamed;	/* written with no name (O_TMPFILE), given tmp once whole */
 };
 
-int	 state_lock(struct state *, const char *, int);
+int	 state_lock(struct state *, const char *, double);
 int	 state_open(struct state *);
 int	 state_set_aside(struct state *, const char *);
 FILE	*state_create(struct state *);

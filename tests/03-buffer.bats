@@ -290,7 +290,7 @@ xm-buffer: 1 record skipped'
 	tail -n +601 whole | diff -u - tail
 	# the state file is an xm stream: awk reads it
 	assert_equal "$(awk -F'\t' '$3 == "load1" { n++ } END { print n }' st)" 200
-	assert_equal "$(head -n 1 st)" '#xm-buffer state 1'
+	assert_equal "$(head -n 1 st)" '#xm-buffer state 2'
 	assert_equal "$(tail -n 1 st)" '#end	9	1800'
 	# values at a double's far end: the baseline's squares pass its range
 	# (1e200 and -1e200 make 2e400, a long double), and load back
@@ -361,7 +361,7 @@ xm-buffer: 1 record skipped'
 	printf '1\th\tm\t1\n' > in
 	echo hello > st
 	run -1 --separate-stderr xm-buffer --state st -H --columns n < in
-	assert_equal "$stderr" 'xm-buffer: st: no "#xm-buffer state 1" line: not a state file, or another version; moved aside to st.bad, starting afresh'
+	assert_equal "$stderr" 'xm-buffer: st: no "#xm-buffer state 2" line: not a state file, or another version; moved aside to st.bad, starting afresh'
 	assert_output '1	h	m	1	1'
 	assert_equal "$(cat st.bad)" hello
 	# truncated: the #end line is gone
@@ -372,16 +372,16 @@ xm-buffer: 1 record skipped'
 	assert_equal "$(cat st.bad)" hello
 	# damaged: a value that is no number
 	xm-buffer --state st -H < in > /dev/null
-	sed -i '3s/	1	/	x	/' st
+	sed -i '4s/	1	/	x	/' st
 	run -1 --separate-stderr xm-buffer --state st -H --columns n < in
-	assert_equal "$stderr" 'xm-buffer: st: line 3: value "x" is not a number
+	assert_equal "$stderr" 'xm-buffer: st: line 4: value "x" is not a number
 xm-buffer: st: a malformed line; moved aside to st.bad.2, starting afresh'
 	# one that cannot be moved aside is not written over: the run stops
 	echo hello > st
 	touch st.bad.{3..999}
 	run -1 --separate-stderr xm-buffer --state st -H < in
 	assert_output ''
-	assert_equal "$stderr" 'xm-buffer: st: no "#xm-buffer state 1" line: not a state file, or another version; and it cannot be moved aside: File exists'
+	assert_equal "$stderr" 'xm-buffer: st: no "#xm-buffer state 2" line: not a state file, or another version; and it cannot be moved aside: File exists'
 	assert_equal "$(cat st)" hello
 	# a season's sums past what values within 1e100 make: not loaded, so
 	# no sum of a file taken ever overflows into one that cannot be saved
@@ -391,6 +391,43 @@ xm-buffer: st: a malformed line; moved aside to st.bad.2, starting afresh'
 	sed -i '/^#season/s/\t0$/\t1e300/' st
 	run -1 --separate-stderr xm-buffer --season 10s/5s --state st -H --columns n < in
 	assert_equal "$stderr" "xm-buffer: st: a #season line that makes no sense, or not after a series; moved aside to st.bad, starting afresh"
+	# truncated after a #kept line: said as truncated, not as a #kept line astray
+	rm st st.bad*
+	xm-buffer --every 1m --state st -H < in > /dev/null
+	assert_equal "$(tail -n 2 st)" $'#kept\t1\n#end\t1\t1'
+	sed -i '$d' st
+	run -1 --separate-stderr xm-buffer --every 1m --state st -H < in
+	assert_equal "$stderr" 'xm-buffer: st: truncated: no #end line; moved aside to st.bad, starting afresh'
+	# a #host line that makes no sense, names a host twice, or comes after a sample
+	for bad in '3s/\t0$/\t-1/' '3s/\t1\t/\tx\t/' '3p' '$i#host\tg\t1\t0'; do
+		rm -f st st.bad
+		xm-buffer --state st -H < in > /dev/null
+		sed -i "$bad" st
+		run -1 --separate-stderr xm-buffer --state st -H --columns n < in
+		assert_equal "$bad: $stderr" "$bad: xm-buffer: st: a #host line that makes no sense, names a host twice, or comes after a sample; moved aside to st.bad, starting afresh"
+	done
+}
+
+@test "xm-buffer: a state of version 1, without #host lines, is read: each host as heard from at its series' newest sample" {
+	state_v1 3 > st <<-EOF
+	1764288000 a m 1
+	1764288600 a n 2
+	1764288300 b m 3
+	EOF
+	run -0 --separate-stderr xm-buffer --state st -H < /dev/null
+	assert_equal "$stderr" ""
+	assert_equal "$(sed -n 1,5p st)" "#xm-buffer state 2
+#ts	host	metric	value	weight	baseline	m2	seen	last_baseline	last_z	period
+#host	a	1764288600	0
+#host	b	1764288300	0
+1764288000	a	m	1	1	1	0	1	1	0	-"
+	# a's m has been quiet 600 s by a's clock: forgotten past --forget 10m, and then only
+	run -0 --separate-stderr xm-buffer --state st --forget 10m -H < /dev/null
+	assert_equal "$(grep -vc '^#' st)" 3
+	printf '1764288601\ta\tn\t2\n' | xm-buffer --state st --forget 10m -H > /dev/null
+	assert_equal "$(grep -v '^#' st | cut -f2,3)" "a	n
+a	n
+b	m"
 }
 
 @test "xm-buffer: malformed records are skipped with their line; the rest go on" {
@@ -465,7 +502,7 @@ xm-buffer: 2 records of new series dropped (--max-series 2)'
 	exec 7>&-
 	assert_equal "$status" 0
 	assert_equal "$(cat err)" ""
-	assert_equal "$(head -n 1 st)" '#xm-buffer state 1'
+	assert_equal "$(head -n 1 st)" '#xm-buffer state 2'
 	assert_regex "$(tail -n 1 st)" '^#end	6	[0-9]+$'
 }
 
@@ -525,6 +562,160 @@ xm-buffer: 1 record skipped$'
 1000000002	h	m	9	2	8	2'
 }
 
+# A state of version 1, by hand: a #xm-buffer state line, the header, the
+# samples given as "ts host metric value" (each its series' newest), #end.
+state_v1() {
+	printf '#xm-buffer state 1\n#ts\thost\tmetric\tvalue\tweight\tbaseline\tm2\tseen\tlast_baseline\tlast_z\tperiod\n'
+	while read -r ts host metric value; do
+		printf '%s\t%s\t%s\t%s\t1\t%s\t0\t1\t%s\t0\t-\n' "$ts" "$host" "$metric" "$value" "$value" "$value"
+	done
+	printf '#end\t%s\t%s\n' "$1" "$1"
+}
+
+@test "xm-buffer: a sample from a clock a year ahead, kept in --state, does not silence its series: it starts afresh, said once" {
+	now=$(date +%s)
+	state_v1 2 > st <<-EOF
+	$((now + 365 * 86400)) h m 5
+	$((now - 10)) h n 7
+	EOF
+	printf '%s\th\tm\t1\n%s\th\tn\t1\n%s\th\tm\t2\n' "$now" "$now" $((now + 1)) > in
+	run -0 --separate-stderr xm-buffer --state st --columns n,mean -H < in
+	assert_output "$now	h	m	1	1	1
+$now	h	n	1	2	4
+$((now + 1))	h	m	2	2	1.5"
+	assert_equal "$stderr" "xm-buffer: line 1: ts \"$now\" is 365d0h behind the newest sample of its series, more than its window: the series starts afresh"
+	# its host's clock starts afresh with it: the year ahead is nowhere in the state
+	assert_equal "$(grep -c "$((now + 365 * 86400))" st)" 0
+	assert_equal "$(grep '^#host' st)" "#host	h	$((now + 1))	0"
+	assert_equal "$(grep -v '^#' st | cut -f1-4)" "$now	h	m	1
+$((now + 1))	h	m	2
+$((now - 10))	h	n	7
+$now	h	n	1"
+	printf '%s\th\tm\t3\n' $((now + 2)) > in
+	run -0 --separate-stderr xm-buffer --state st --columns n -H < in
+	assert_output "$((now + 2))	h	m	3	3"
+	assert_equal "$stderr" ""
+}
+
+@test "xm-buffer: a sample 9 minutes ahead, within the tolerance, then samples on time: the series starts afresh, said once" {
+	now=$(date +%s)
+	{
+		printf '%s\th\tm\t9\n' $((now + 540))
+		for i in 0 1 2; do printf '%s\th\tm\t%s\n%s\th\tn\t%s\n' $((now + i)) "$i" $((now + i)) "$i"; done
+		# ahead again by 497 s, more than the window: afresh again, not said again
+		printf '%s\th\tm\t8\n%s\th\tm\t3\n' $((now + 500)) $((now + 3))
+	} > in
+	run -0 --separate-stderr xm-buffer --columns n,mean -H < in
+	assert_output "$((now + 540))	h	m	9	1	9
+$now	h	m	0	1	0
+$now	h	n	0	1	0
+$((now + 1))	h	m	1	2	0.5
+$((now + 1))	h	n	1	2	0.5
+$((now + 2))	h	m	2	3	1
+$((now + 2))	h	n	2	3	1
+$((now + 500))	h	m	8	1	8
+$((now + 3))	h	m	3	1	3"
+	assert_equal "$stderr" "xm-buffer: line 2: ts \"$now\" is 9m0s behind the newest sample of its series, more than its window: the series starts afresh"
+	# within the window, a sample older than its series' newest is refused as ever
+	printf '%s\th\tm\t1\n%s\th\tm\t2\n' $((now + 100)) "$now" > in
+	run -1 --separate-stderr xm-buffer --columns n -H < in
+	assert_output "$((now + 100))	h	m	1	1"
+	assert_equal "$stderr" "xm-buffer: line 2: ts \"$now\" is older than the newest sample of its series
+xm-buffer: 1 record skipped"
+}
+
+@test "xm-buffer: --forget: a state full of a process's series makes room once they have been quiet an hour" {
+	t=1764288000
+	printf '%s\th\tcpu\t1\n%s\th\tmem\t1\n%s\th\tp{pid="1"}\t1\n%s\th\tp{pid="2"}\t1\n' $t $t $t $t |
+	    xm-buffer --state st --max-series 4 -H > /dev/null
+	# the process is gone, another has come: no room while the others have
+	# been quiet an hour or less by the host's clock (at 3600 s, exactly)
+	for d in 60:2 3600:1; do
+		n=${d#*:} d=${d%:*}
+		printf '%s\th\tcpu\t2\n%s\th\tp{pid="3"}\t1\n' $((t + d)) $((t + d)) > in
+		run -1 --separate-stderr xm-buffer --state st --max-series 4 --columns n -H < in
+		assert_output "$((t + d))	h	cpu	2	$n"
+		assert_equal "$stderr" 'xm-buffer: line 2: more than 4 series; new ones are dropped
+xm-buffer: 1 record of new series dropped (--max-series 4)'
+	done
+	# past the hour (the default --forget here: the longest of 1h, two
+	# windows, the half-life and --season's period) they are forgotten,
+	# memory's too, and the new one has room in this very run
+	printf '%s\th\tcpu\t3\n%s\th\tp{pid="3"}\t1\n' $((t + 3601)) $((t + 3601)) > in
+	run -0 --separate-stderr xm-buffer --state st --max-series 4 --columns n -H < in
+	assert_output "$((t + 3601))	h	cpu	3	2
+$((t + 3601))	h	p{pid=\"3\"}	1	1"
+	assert_equal "$stderr" ""
+	assert_equal "$(grep -v '^#' st | cut -f1-4)" "$((t + 3600))	h	cpu	2
+$((t + 3601))	h	cpu	3
+$((t + 3601))	h	p{pid=\"3\"}	1"
+}
+
+@test "xm-buffer: --forget: a host that stops sending is forgotten after the age while others go on, across runs; one whose clock is years off is not" {
+	# a and b on time, c ten years behind, a sample a minute; b stops after
+	# 10 minutes; runs of 20 minutes from cron, the state kept between, and
+	# the default --forget, an hour
+	awk 'BEGIN { t = 1764288000; old = t - 3650 * 86400
+		for (i = 0; i <= 90; i++) {
+			printf "%d\ta\tm\t%d\n", t + 60 * i, i
+			if (i <= 10)
+				printf "%d\tb\tm\t%d\n", t + 60 * i, i
+			printf "%d\tc\tm\t%d\n", old + 60 * i, i
+		} }' > all
+	old=$((1764288000 - 3650 * 86400))
+	for i in 10 30 50 70 90; do
+		awk -F'\t' -v i="$i" '{ m = int(($1 - ($2 == "c" ? '"$old"' : 1764288000)) / 60) }
+		    m > i - 20 && m <= i' all | xm-buffer --state st > /dev/null
+		case $i in
+		70)	# b: quiet from minute 10 to 70, an hour, not more
+			assert_equal "$(grep '^#host' st)" "#host	a	$((1764288000 + 4200))	0
+#host	b	$((1764288000 + 600))	3600
+#host	c	$((old + 4200))	0" ;;
+		90)	assert_equal "$(grep '^#host' st | cut -f2)" 'a
+c'
+			assert_equal "$(grep -v '^#' st | cut -f2 | uniq)" 'a
+c' ;;
+		esac
+	done
+	# in one run, without --state, the same
+	run -0 --separate-stderr xm-buffer --summary -H < all
+	assert_equal "$(cut -f2 <<< "$output")" 'a
+c'
+}
+
+@test "xm-buffer: --forget: the default is the longest of 1h, two windows, the half-life and --season's period" {
+	# x quiet for d seconds while y goes on: kept or forgotten at the save
+	while read -r d opts kept; do
+		rm -f st st.lock
+		printf '1764288000\th\tx\t1\n1764288000\th\ty\t1\n%s\th\ty\t2\n' $((1764288000 + d)) |
+		    xm-buffer --state st $opts > /dev/null
+		assert_equal "$d $opts: $(echo $(grep -v '^#' st | cut -f3 | uniq))" "$d $opts: $kept"
+	done <<-EOF
+	3600 -H x y
+	3601 -H y
+	7200 -w1h x y
+	7201 -w1h y
+	7200 --halflife=2h x y
+	7201 --halflife=2h y
+	86400 --season=1d x y
+	86401 --season=1d y
+	600 --forget=10m x y
+	601 --forget=10m y
+	EOF
+}
+
+@test "xm-buffer: --forget: a series forgotten with an --every line still to come lets it out first" {
+	# x once, y every minute for 15 minutes, all in one hour's period; x is
+	# forgotten after 10 minutes, and its line goes out then, where y's waits
+	# in the state for its period to end
+	awk 'BEGIN { t = 1764288000; printf "%d\th\tx\t7\n", t
+		for (i = 0; i <= 15; i++) printf "%d\th\ty\t%d\n", t + 60 * i, i }' > in
+	run -0 --separate-stderr xm-buffer --every 1h --forget 10m --state st --columns n -H < in
+	assert_output '1764288000	h	x	7	1'
+	assert_equal "$stderr" ""
+	assert_equal "$(grep -v '^#' st | cut -f3 | uniq)" y
+}
+
 @test "xm-buffer: a spike gone from the window leaves no trace in its statistics" {
 	printf '1\th\tm\t1e17\n2\th\tm\t1\n3\th\tm\t2\n4\th\tm\t3\n' > in
 	run -0 --separate-stderr xm-buffer -s 3 --columns n,mean,stddev,slope -H < in
@@ -544,6 +735,23 @@ xm-buffer: 1 record skipped$'
 	# --summary on a state made without it still has the value
 	run -0 --separate-stderr xm-buffer --summary --state st -H < /dev/null
 	assert_equal "$(cut -f1-5 <<< "$output")" '70	h	m	2	2'
+}
+
+@test "xm-buffer: --every keeps at most 4096 bytes of a record for its line, and refuses one past it; --summary keeps the value alone" {
+	pad=$(head -c 4092 /dev/zero | tr '\0' x)
+	# the value 1 and a column of 4092 bytes: 2 + 4093 bytes kept, with LFs
+	printf '#ts\thost\tmetric\tvalue\tc\n60\th\tm\t1\t%s\n120\th\tm\t2\t%sy\n130\th\tm\t3\t%syy\n' \
+	    "$pad" "$pad" "$pad" > in
+	run -1 --separate-stderr xm-buffer --every 60 --columns n -H < in
+	assert_equal "$(awk -F'\t' '{ print $1, $2, $3, $4, length($5), $6 }' <<< "$output")" '60 h m 1 4092 1
+120 h m 2 4093 2'
+	assert_equal "$stderr" 'xm-buffer: line 4: 4097 bytes from the value on, more than the 4096 a series keeps for its line
+xm-buffer: 1 record skipped'
+	# --summary prints the value alone: a wide record costs it nothing
+	printf '#ts\thost\tmetric\tvalue\tc\n60\th\tm\t1\t%s%s\n' "$pad" "$pad" > in
+	run -0 --separate-stderr xm-buffer --summary --state st -H < in
+	assert_equal "$(cut -f1-6 <<< "$output")" '60	h	m	1	1	1'
+	assert_equal "$(grep '^#kept' st)" $'#kept\t1'
 }
 
 @test "xm-buffer: a lower --max-series loads what fits of a state file, not sets it aside" {
@@ -593,9 +801,10 @@ xm-buffer: 1 record skipped$'
 @test "xm-buffer: bad command lines: one message, the usage, status 2" {
 	usage='usage: xm-buffer [-H] [-s size] [-w seconds] [--columns list] [--csv]
                  [--every seconds | --summary] [--forecast duration]...
-                 [--halflife seconds] [--limit metric=value]...
-                 [--max-series n] [--season period[/bucket]] [--state file]
-                 [--strict]'
+                 [--forget duration] [--halflife seconds]
+                 [--limit metric=value]... [--max-series n]
+                 [--season period[/bucket]] [--state file] [--strict]
+                 [--wait seconds]'
 	while IFS='|' read -r args message; do
 		eval "set -- $args"
 		run -2 --separate-stderr xm-buffer "$@" < /dev/null
@@ -613,6 +822,8 @@ $usage"
 	--season 1d/7m|--season: "1d/7m": not PERIOD or PERIOD/BUCKET (1d, 7d/1h): 2 to 10080 buckets a period
 	--season 1s|--season: "1s": not PERIOD or PERIOD/BUCKET (1d, 7d/1h): 2 to 10080 buckets a period
 	--halflife -1|--halflife: "-1": not a duration of at least 1ms
+	--forget 0|--forget: "0": not a duration of at least 1ms
+	--forget 1y|--forget: "1y": not a duration of at least 1ms
 	--columns n,avg|--columns: "avg": not a column (n, mean, min, max, stddev, slope, trend, baseline, zscore, rzscore, eta_seconds)
 	--forecast 1x|--forecast: "1x": not a duration of at most 1e9 seconds
 	--forecast 2e9|--forecast: "2e9": not a duration of at most 1e9 seconds

@@ -987,7 +987,7 @@ xm-alert: rule "cpu_usage_percent host=db* warn=1" matched no series'
 	usage='usage: xm-alert [-eH] [-r rule]... [-c file]... [-x command]...
                 [--exec-timeout seconds] [--stale seconds] [--state file]
                 [--check] [--csv] [--forget duration] [--max-series n]
-                [--strict]
+                [--strict] [--wait seconds]
        xm-alert [-r rule]... [-c file]... --rules
        xm-alert --state file [-x command]... --list | --resolve alert_id'
 	printf 'cpu warn=1\n\n# ok\ncpu bogus=1\n' > rules

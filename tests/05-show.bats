@@ -709,14 +709,14 @@ fired  in alert   longest to resolve flaps  state      series [rule] (alert_id)
 	[ "$(widest <<< "$output")" -le 79 ] || fail "a line past 79 columns: $output"
 	# each option of the page's OPTIONS, a line of its own with words after it
 	opts=$(sed -n '/^\.Sh OPTIONS/,/^\.Sh /s/^\.It .*Fl \\-\([a-z-]*\).*/\1/p' "$MAN/xm-show.1")
-	assert_equal "$(wc -w <<< "$opts")" 18
+	assert_equal "$(wc -w <<< "$opts")" 19
 	for opt in $opts; do
 		grep -Eq -- "^  (-[a-zA-Z], |    )--$opt( [a-z[].*)?( {2,}[a-z]|$)" <<< "$output" ||
 		    fail "--help has no line for --$opt"
 	done
 	assert_line '  -r, --refresh seconds    redraw (and write) every so often; 2 by default'
 	assert_line '      --history            read an alert log and write its report at the end'
-	assert_equal "$(grep -c '^  *-' <<< "$output")" 18
+	assert_equal "$(grep -c '^  *-' <<< "$output")" 19
 }
 
 @test "xm-show: bad command lines: one message, the usage, status 2" {
@@ -730,6 +730,8 @@ fired  in alert   longest to resolve flaps  state      series [rule] (alert_id)
 	assert_equal "${stderr%%$'\n'*}" 'xm-show: --once and --follow: one or the other'
 	run -2 --separate-stderr xm-show -r 0
 	assert_equal "${stderr%%$'\n'*}" 'xm-show: -r: "0": not a duration from 0.1s to 1d'
+	run -2 --separate-stderr xm-show --forget 1x
+	assert_equal "${stderr%%$'\n'*}" 'xm-show: --forget: "1x": not a duration'
 }
 
 @test "xm-show: live: the panels with their values; end of input keeps the screen" {
@@ -981,11 +983,12 @@ Vary: Accept-Encoding'
 	# the stream goes on meanwhile
 	printf '2\th\tm\t2\n' >&8
 	poll 10 eval "grep -qx 'xm_m{host=\"h\"} 2' out.prom"
-	# a scrape waits its turn, and is answered once the idle ones time out
+	# a scrape is answered: an idle connection gives up its place to it
 	curl -sf -m 30 -o scrape "$url" &
 	scraper=$!
 	start=$SECONDS
-	# after the 10 s timeout the server closes them: read sees EOF, not its own timeout
+	# the half request is cut, at once or at the 10 s timeout at the
+	# latest: read sees EOF, not its own timeout
 	run -1 read -r -t 30 -u "$half" line
 	[ $((SECONDS - start)) -le 15 ] || fail "closed after $((SECONDS - start)) s"
 	reap "$scraper" 0
@@ -1056,4 +1059,339 @@ xm-show: 1 record skipped'
 	assert_equal "$stderr" ""
 	assert_line 'xm_alert_severity{host="h",metric="disk_usage_percent",mountpoint="/"} 3'
 	assert_equal "$(grep -c '^xm_alert_severity{' <<< "$output")" 1
+}
+
+# --- issue 20, 6: clients cannot stall the stream (--listen) ---
+
+# Slowloris from this test: $1 connections to $port, each a request
+# begun and never ended, a byte every half second; the ones the server
+# closes opened again; for at most $2 seconds.  "loris.ready" once all
+# are connected; at the end, the connections it had to open again in
+# loris.reopened.
+loris_start() {
+	perl -MIO::Socket::INET -MTime::HiRes=time,sleep -e '
+	    my ($port, $n, $secs) = @ARGV;
+	    my ($end, %s, $again, $ready) = (time + $secs, (), 0, 0);
+	    $SIG{PIPE} = "IGNORE";
+	    $SIG{TERM} = sub { $end = 0 };
+	    while (time < $end) {
+	        while (keys %s < $n) {
+	            my $c = IO::Socket::INET->new(PeerAddr => "127.0.0.1", PeerPort => $port,
+	                Blocking => 0) or last;
+	            $s{fileno $c} = $c;
+	            $again++ if $ready;
+	        }
+	        if (!$ready) { $ready = 1; open my $f, ">", "loris.ready"; close $f }
+	        for my $k (keys %s) {
+	            my $c = $s{$k};
+	            my $w = syswrite $c, "G";
+	            my $r = sysread $c, my $buf, 4096;
+	            if ((!defined $w && !$!{EAGAIN} && !$!{EINPROGRESS} && !$!{ENOTCONN}) ||
+	                (defined $r && $r == 0)) {
+	                delete $s{$k};
+	                close $c;
+	            }
+	        }
+	        sleep 0.5;
+	    }
+	    open my $f, ">", "loris.reopened"; print $f "$again\n"; close $f;
+	' "$port" "$1" "$2" > loris.log 2>&1 3>&- &
+	loris=$!
+	# stopped by teardown, should the test end first
+	echo "$loris" > loris.pid
+	echo loris >> servers
+	poll 10 test -e loris.ready
+}
+
+@test "xm-show: --listen: 200 slow connections from one address take no scrape's place" {
+	listen_start
+	printf '1\th\tm\t1\n' >&8
+	poll 10 eval "curl -sf '$url' | grep -qx 'xm_m{host=\"h\"} 1'"
+	loris_start 200 60
+	# scrapes from the same address, gzip as Prometheus asks: each answered
+	# within 5 s (before: none in 10 s, the 32 places and the queue all slow)
+	ok=0
+	for i in 1 2 3 4 5 6 7 8 9 10; do
+		printf '%d\th\tm\t%d\n' "$((i + 1))" "$((i + 1))" >&8
+		curl -sf -m 5 --compressed -o scrape "$url" && grep -q '^xm_m{host="h"} ' scrape &&
+		    ok=$((ok + 1))
+		sleep 0.3
+	done
+	kill "$loris"
+	reap "$loris" 0
+	assert_equal "answered $ok of 10" "answered 10 of 10"
+	# the flood was a flood: the server closed its connections to make room
+	[ "$(cat loris.reopened)" -gt 100 ] || fail "inconclusive: $(cat loris.reopened) reopened"
+	poll 10 eval "curl -sf '$url' | grep -qx 'xm_m{host=\"h\"} 11'"
+	assert_equal "$(cat show.log)" ""
+}
+
+@test "xm-show: --listen: /metrics is made at most once a refresh, whatever the board does meanwhile" {
+	port=$(free_port)
+	url=http://127.0.0.1:$port/metrics
+	mkfifo in
+	exec 8<> in
+	# fd 8 not passed on: closing it is the end of input
+	start_server show xm-show --listen "127.0.0.1:$port" -r 30 < in 8>&-
+	# ready when the index answers: /metrics is not made before the first record
+	wait_ready show "http://127.0.0.1:$port/"
+	# a malformed line after each record says when the record is read
+	printf '1\th\tv\t1\nbad\n' >&8
+	poll 10 grep -q '^xm-show: line 2: ' show.log
+	curl -sf -o one "$url"
+	grep -qx 'xm_v{host="h"} 1' one
+	printf '2\th\tv\t2\nbad\n' >&8
+	poll 10 grep -q '^xm-show: line 4: ' show.log
+	# within 30 s of the last, the same response, byte for byte (before: made again)
+	curl -sf -o two "$url"
+	cmp one two
+	# gzip is a response of its own, first made now: the board as it is
+	curl -sf --compressed -o three "$url"
+	grep -qx 'xm_v{host="h"} 2' three
+	grep -qx 'xm_records_skipped_total 2' three
+	# the input over, the board changes no more: the next scrape has it at once
+	exec 8>&-
+	poll 10 eval "curl -sf '$url' | grep -qx 'xm_v{host=\"h\"} 2'"
+}
+
+@test "xm-show: --listen: two Content-Lengths that disagree are a 400, and the connection closed" {
+	listen_start
+	printf '1\th\tm\t1\n' >&8
+	poll 10 eval "curl -sf '$url' | grep -qx 'xm_m{host=\"h\"} 1'"
+	# the second request hidden in the first's body must not be answered
+	# (before: 200, then 404 for /x, the connection kept)
+	for lengths in '0 24' '24 0'; do
+		set -- $lengths
+		printf -v req 'GET / HTTP/1.1\r\nHost: x\r\nContent-Length: %s\r\nContent-Length: %s\r\n\r\nGET /x HTTP/1.1\r\nHost: y\r\n\r\n' "$1" "$2"
+		exec {c}<> "/dev/tcp/127.0.0.1/$port"
+		# in one write: bash's printf writes a line at a time, and the server
+		# may have answered and closed before the last
+		perl -e 'print $ARGV[0]' "$req" >&"$c"
+		# closed by the server: cat ends before its timeout
+		run -0 timeout 10 cat <&"$c"
+		exec {c}>&-
+		assert_equal "$(tr -d '\r' <<< "$output" | grep -v '^Date: ')" 'HTTP/1.1 400 Bad Request
+Connection: close
+Content-Type: text/plain; charset=utf-8
+Content-Length: 34
+
+two Content-Lengths that disagree'
+	done
+	# two that agree are one
+	run -0 curl -s -H 'Content-Length: 0' -H 'Content-Length: 0' -o /dev/null -w '%{http_code}' "$url"
+	assert_output 200
+	assert_equal "$(cat show.log)" ""
+}
+
+@test "xm-show: --listen: a SIGTERM while the last write waits on a reader that does not read ends it" {
+	port=$(free_port)
+	# 3000 series of plain text: more than a pipe holds
+	seq 3000 | awk '{ printf "%d\th\tm%d\t%d\n", $1, $1, $1 }' > big
+	mkfifo out
+	exec 7<> out
+	setsid xm-show --listen "127.0.0.1:$port" -o text < big > out 2> err 3>&- 7>&- &
+	pid=$!
+	# stopped by teardown, should it not end
+	echo "$pid" > show.pid
+	echo show >> servers
+	# the input read, the output under way and held up by the pipe
+	poll 10 grep -q 'pipe_write' "/proc/$pid/wchan"
+	kill -TERM "$pid"
+	# the first SIGTERM ends it, 0 (before: it went on serving until a second one)
+	start=$SECONDS
+	poll 10 eval "! kill -0 $pid 2> /dev/null" || fail "still running 10 s after SIGTERM"
+	reap "$pid" 0
+	[ $((SECONDS - start)) -le 5 ] || fail "ended $((SECONDS - start)) s after SIGTERM"
+	exec 7>&-
+	assert_equal "$(cat err)" ""
+}
+
+# Stream of hosts from 0 to $1 seconds, every 10 s: for each "host t0 end
+# from to" after it, the host's clock starting at t0, its cpu_usage_percent
+# up to end seconds in, and a process, pid 42, from from to to seconds in
+# (and pid 43 from 10 s after to, to end, with a sixth word "43").
+hosts_stream() {
+	local last=$1
+	shift
+	awk -v last="$last" -v spec="$*" 'BEGIN {
+		n = split(spec, w, " ")
+		for (t = 0; t <= last; t += 10) {
+			for (i = 1; i <= n; i += 6) {
+				h = w[i]; t0 = w[i + 1]; end = w[i + 2]
+				if (t > end)
+					continue
+				printf "%d\t%s\tcpu_usage_percent\t5\n", t0 + t, h
+				if (t >= w[i + 3] && t <= w[i + 4])
+					printf "%d\t%s\tprocess_cpu_percent{pid=\"42\"}\t%d\n", t0 + t, h, t
+				if (w[i + 5] == 43 && t > w[i + 4])
+					printf "%d\t%s\tprocess_cpu_percent{pid=\"43\"}\t%d\n", t0 + t, h, t
+			}
+		}
+	}'
+}
+
+@test "xm-show: --forget: a process that ends while its host goes on is gone after the age, from every output" {
+	# the process's last sample 100 s in; lines 1 to 28 are up to 160 s, 29 is 170 s
+	hosts_stream 300 web1 1764300000 300 0 100 - > stream
+	run -0 --separate-stderr xm-show -o prom --forget 60 < <(head -n 28 stream)
+	assert_line 'xm_process_cpu_percent{host="web1",pid="42"} 100'
+	assert_equal "$stderr" ""
+	run -0 --separate-stderr xm-show -o prom --forget 1m < <(head -n 29 stream)
+	assert_output '# HELP xm_cpu_usage_percent cpu_usage_percent: the latest sample from xm.
+# TYPE xm_cpu_usage_percent gauge
+xm_cpu_usage_percent{host="web1"} 5'
+	assert_equal "$stderr" ""
+	run -0 xm-show -o tsv --forget 60 < stream
+	assert_output "#ts	host	metric	value
+1764300300	web1	cpu_usage_percent	5"
+	run -0 xm-show --once --forget 60 < stream
+	refute_output --partial process_cpu
+	assert_line --regexp '^ cpu_usage_percent +5 '
+	# an hour by default, and 0 for never
+	for opt in '' '--forget 0'; do
+		run -0 xm-show -o prom $opt < stream
+		assert_line 'xm_process_cpu_percent{host="web1",pid="42"} 100'
+	done
+	# and served: gone from /metrics while the stream goes on
+	listen_start --forget 60
+	head -n 28 stream >&8
+	poll 10 eval "curl -sf '$url' | grep -qx 'xm_records_read_total 28'"
+	curl -sf "$url" > body
+	grep -qx 'xm_process_cpu_percent{host="web1",pid="42"} 100' body || fail "not served: $(cat body)"
+	tail -n +29 stream >&8
+	poll 10 eval "curl -sf '$url' | grep -qx 'xm_records_read_total 42'"
+	curl -sf "$url" > body
+	run -1 grep -c process_cpu body
+	grep -qx 'xm_series 1' body || fail "$(grep xm_series body)"
+}
+
+@test "xm-show: --forget: a host whose clock is years ahead moves no other host's; each host's series go by its own" {
+	# web1 in 2004, the other ten years on: both long past, no ts ahead of the clock
+	# both going on: web1's process, quiet 40 s of its own clock, stays
+	hosts_stream 140 web1 1100000000 300 0 100 - ahead 1415360000 300 999 999 - > in
+	run -0 --separate-stderr xm-show -o prom --forget 60 < in
+	assert_output '# HELP xm_cpu_usage_percent cpu_usage_percent: the latest sample from xm.
+# TYPE xm_cpu_usage_percent gauge
+xm_cpu_usage_percent{host="ahead"} 5
+xm_cpu_usage_percent{host="web1"} 5
+# HELP xm_process_cpu_percent process_cpu_percent: the latest sample from xm.
+# TYPE xm_process_cpu_percent gauge
+xm_process_cpu_percent{host="web1",pid="42"} 100'
+	assert_equal "$stderr" ""
+	# the host ahead stops 50 s in, web1 goes on: the host ahead's series go, web1's stay
+	hosts_stream 300 web1 1100000000 300 999 999 - ahead 1415360000 50 999 999 - > in
+	run -0 xm-show -o prom --forget 60 < in
+	assert_output '# HELP xm_cpu_usage_percent cpu_usage_percent: the latest sample from xm.
+# TYPE xm_cpu_usage_percent gauge
+xm_cpu_usage_percent{host="web1"} 5'
+	# and the other way round
+	hosts_stream 300 web1 1100000000 50 999 999 - ahead 1415360000 300 999 999 - > in
+	run -0 xm-show -o prom --forget 60 < in
+	assert_output '# HELP xm_cpu_usage_percent cpu_usage_percent: the latest sample from xm.
+# TYPE xm_cpu_usage_percent gauge
+xm_cpu_usage_percent{host="ahead"} 5'
+}
+
+@test "xm-show: --forget frees the places of --max-series: new series are taken once old ones are forgotten" {
+	# pid 42 from 0 to 100 s, pid 43 from 110 s (line 24): left out until 42 is
+	# forgotten at 170 s (line 35), and taken from line 36
+	hosts_stream 300 web1 1764300000 300 0 100 43 > in
+	run -1 --separate-stderr xm-show -o prom --max-series 2 --forget 60 < in
+	assert_output '# HELP xm_cpu_usage_percent cpu_usage_percent: the latest sample from xm.
+# TYPE xm_cpu_usage_percent gauge
+xm_cpu_usage_percent{host="web1"} 5
+# HELP xm_process_cpu_percent process_cpu_percent: the latest sample from xm.
+# TYPE xm_process_cpu_percent gauge
+xm_process_cpu_percent{host="web1",pid="43"} 300'
+	assert_equal "$stderr" 'xm-show: line 24: more than 2 series; new ones are not shown
+xm-show: 6 records of new series not shown (--max-series 2)'
+	run -1 xm-show -o tsv --max-series 2 --forget 60 < <(head -n 36 in)
+	assert_line "1764300170	web1	process_cpu_percent{pid=\"43\"}	170"
+}
+
+@test "xm-show: -o tsv and csv under a header of 10000 columns: 200 series within seconds, each field in its column" {
+	awk 'BEGIN { printf "#ts\thost\tmetric\tvalue"; for (c = 4; c < 10000; c++) printf "\tc%d", c; printf "\n"
+	    for (i = 0; i < 200; i++) { printf "1764288000\th\tm%03d\t%d", i, i
+	        for (c = 4; c < 10000; c++) printf "\t%d", (i + c) % 10; printf "\n" } }' > in
+	# seconds: linear takes a fraction of one, series x columns squared took 40
+	limit=$([ "${XM_VALGRIND:-0}" = 1 ] && echo 600 || echo 5)
+	run -0 --separate-stderr timeout "$limit" xm-show -o tsv < in
+	assert_equal "$stderr" ""
+	# the table of the latest records, in the order of host and metric: the stream itself
+	assert_equal "$output" "$(cat in)"
+	run -0 --separate-stderr timeout "$limit" xm-show -o csv < in
+	assert_equal "$stderr" ""
+	assert_equal "$output" "$(sed '1s/^#//' in | tr '\t' ',')"
+	# a series under a header of its own: its columns where the table has them, the rest empty
+	printf '#ts\thost\tmetric\tvalue\tc9999\tc5\n1764288001\th\tz\t1\t7\t5\n' >> in
+	run -0 --separate-stderr timeout "$limit" xm-show -o tsv < in
+	assert_equal "$stderr" ""
+	assert_equal "$(tail -n 1 <<< "$output" | awk -F '\t' '{ print NF "|" $1 "|" $2 "|" $3 "|" $4 "|" $5 "|" $6 "|" $9999 "|" $10000 }')" \
+	    '10000|1764288001|h|z|1||5||7'
+}
+
+@test "xm-show: --history --max-series: at most n alerts kept, lines of the others left out with one line, status 1" {
+	{
+		printf '#ts\thost\tmetric\tvalue\tseverity\tevent\tsince\talert_id\trule\n'
+		# all of xm-alert's output: quiet alerts, which take no place
+		awk 'BEGIN { for (i = 0; i < 1000; i++) printf "1\th\tq%d\t1\tok\t-\t1\t%016x\tq* warn=50\n", i, 100000 + i }'
+		awk 'BEGIN { for (i = 0; i < 150; i++) printf "2\th\tm%03d\t90\twarning\tfiring\t2\t%016x\tm* warn=50\n", i, i
+		    for (i = 0; i < 150; i++) printf "5\th\tm%03d\t10\tok\tresolved\t5\t%016x\tm* warn=50\n", i, i }'
+	} > log
+	run -1 --separate-stderr xm-show --history -o tsv --max-series 100 < log
+	assert_equal "$stderr" 'xm-show: 100 records of new alerts not shown (--max-series 100)'
+	assert_equal "${#lines[@]}" 101
+	assert_equal "$(sed 1d <<< "$output" | cut -f 2,4,5,9 | sort -u | sed -n '1p;$p')" 'm000	1	3	ok
+m099	1	3	ok'
+	# the text report likewise
+	run -1 --separate-stderr xm-show --history --max-series 100 < log
+	assert_equal "$stderr" 'xm-show: 100 records of new alerts not shown (--max-series 100)'
+	assert_line --index 0 'Alert history 1970-01-01 00:00:01 to 1970-01-01 00:00:05 UTC: 100 alerts, fired 100 times'
+	# room for all: no message, every alert
+	run -0 --separate-stderr xm-show --history -o tsv --max-series 150 < log
+	assert_equal "$stderr" ''
+	assert_equal "${#lines[@]}" 151
+}
+
+@test "xm-show: -O: a file.tmp a killed run left is taken away; two writers of one file put only whole files" {
+	mkdir o
+	printf '1\th\tm\t1\n' > in
+	echo torn > o/out.prom.tmp
+	run -0 --separate-stderr xm-show -o prom -O o/out.prom < in
+	assert_equal "$stderr" ''
+	assert_equal "$(ls o)" out.prom
+	assert_equal "$(tail -n 1 o/out.prom)" 'xm_m{host="h"} 1'
+	cd o
+	rm out.prom
+	# two writers, every 0.1 s; each file read is one or the other's, whole
+	for h in a b; do
+		(for i in $(seq 300); do printf '%d\t%s\tm\t%d\n' "$i" "$h" "$i"; sleep 0.005; done) |
+		    xm-show -o prom -O out.prom -r 0.1 &
+		eval "pid_$h=\$!"
+	done
+	reads=0
+	while kill -0 "$pid_a" 2> /dev/null || kill -0 "$pid_b" 2> /dev/null; do
+		[ -e out.prom ] || continue
+		f=$(cat out.prom)
+		[[ "$f" =~ ^'# HELP xm_m m: the latest sample from xm.'$'\n''# TYPE xm_m gauge'$'\n''xm_m{host="'[ab]'"} '[0-9]+$ ]] ||
+		    fail "not a whole file: $f"
+		reads=$((reads + 1))
+	done
+	wait "$pid_a"
+	wait "$pid_b"
+	[ "$reads" -gt 10 ] || fail "only $reads reads"
+	assert_equal "$(ls)" out.prom
+}
+
+@test "xm-show: -O where no /proc names a file of no name: written as file.XXXXXX, renamed, as the umask says" {
+	[ "${XM_VALGRIND:-0}" != 1 ] || skip "valgrind needs /proc/self/fd"
+	printf '1\th\tm\t1\n' > in
+	mkdir empty o
+	# /proc/PID/fd of the shell that becomes xm-show, hidden
+	run -0 --separate-stderr unshare -rm sh -c 'mount --bind empty /proc/$$/fd && umask 027 &&
+	    exec xm-show -o prom -O o/out.prom' < in
+	assert_equal "$stderr" ''
+	assert_equal "$(ls o)" out.prom
+	assert_equal "$(stat -c %a o/out.prom)" 640
+	assert_equal "$(tail -n 1 o/out.prom)" 'xm_m{host="h"} 1'
 }

@@ -180,9 +180,86 @@ xm-show: 900000 records of new series not shown (--max-series 100000)'
 	done
 }
 
+# Records of $1 series at xm(7)'s limits, each its own host of 255 bytes and
+# metric of 2048; after the value, a column of $2 bytes if $2 is not 0.
+at_limits() {
+	perl -e 'my ($n, $c) = @ARGV; my $col = $c ? "\t" . "c" x $c : "";
+		for my $k (1 .. $n) {
+			printf "1764288000\t%s%06d\tm{a=\"%s%06d\"}\t1%s\n", "h" x 249, $k, "x" x 2035, $k, $col;
+		}' "$@"
+}
+
+@test "hostile: xm-buffer: names at their limits, wide records: memory within what its page says a series holds" {
+	at_limits 20000 0 > "$H/limits.in"
+	assert_equal "$(head -n 1 "$H/limits.in" | awk -F'\t' '{ print length($2), length($3) }')" '255 2048'
+	c=limits
+	feed limits xm-buffer
+	assert_equal "$st $(grep -vc '^#' out) $(wc -c < err)" '0 20000 0'
+	# 3.3 kB a series with a short window (its key 2.3, its host 0.3, its own 0.7), 4 MB besides
+	rss_within $((20000 * 33 / 10 + 4096))
+	# --every keeps 4096 bytes of a record for a series' line: 4 kB more a series
+	at_limits 2000 4000 > "$H/wide.in"
+	c=wide
+	feed wide xm-buffer --every 1m
+	assert_equal "$st $(grep -vc '^#' out) $(wc -c < err)" '0 2000 0'
+	rss_within $((2000 * 74 / 10 + 4096))
+	# a wider record is refused, and costs nothing kept; --summary keeps the value alone
+	at_limits 2000 60000 > "$H/wider.in"
+	c=wider
+	feed wider xm-buffer --every 1m
+	assert_equal "$st $(grep -vc '^#' out)" '1 0'
+	assert_equal "$(sort -u err)" "$(printf 'xm-buffer: 2000 records skipped\nxm-buffer: line %s: 60003 bytes from the value on, more than the 4096 a series keeps for its line\n' $(seq 2000) | sort -u)"
+	rss_within 4096
+	feed wider xm-buffer --summary
+	assert_equal "$st $(grep -vc '^#' out) $(wc -c < err)" '0 2000 0'
+	rss_within $((2000 * 33 / 10 + 4096))
+}
+
+# n series, each of a host of 255 bytes and a metric of 2048 (xm(7)'s
+# longest), one record each, into case $2's stream; every $3 of them (if
+# given) a round of its own, 10 s on, with a series that goes on throughout.
+long_names() {
+	awk -v n="$1" -v round="${3:-0}" 'BEGIN {
+		h = sprintf("%255s", ""); gsub(/ /, "h", h)
+		pad = sprintf("%2007s", ""); gsub(/ /, "a", pad)
+		for (i = 0; i < n; i++) {
+			t = 1764300000 + (round ? 10 * int(i / round) : 0)
+			if (round && i % round == 0)
+				printf "%d\t%s\tcpu_usage_percent\t5\n", t, h
+			printf "%d\t%s\tprocess_cpu_percent{cmd=\"%s\",pid=\"%07d\"}\t%d\n", t, h, pad, i, i
+		}
+	}' > "$H/$2.in"
+}
+
+@test "hostile: xm-show: names at the limit: each series in 2.8 kB and its name kept once, as the page says" {
+	long_names 20000 limit
+	[ "$(head -n 1 "$H/limit.in" | cut -f 3 | tr -d '\n' | wc -c)" -eq 2048 ]
+	for f in prom tsv; do
+		feed limit xm-show -o "$f" -O "limit.$f"
+		assert_equal "$f $st $(cat err)" "$f 0 "
+		# 2.8 kB a series, and 8 MB for the program and its buffers
+		rss_within $((20000 * 28 / 10 + 8192))
+	done
+	assert_equal "$(grep -c '^xm_process_cpu_percent{' limit.prom)" 20000
+	assert_equal "$(grep -vc '^#' limit.tsv)" 20000
+}
+
+@test "hostile: xm-show --forget: series that come and go are forgotten, their memory with them" {
+	# 20000 processes of 100 a round, each seen once: 700 within the last minute
+	long_names 20000 churn 100
+	feed churn xm-show -o prom -O churn.prom --forget 60
+	assert_equal "$st $(cat err)" "0 "
+	assert_equal "$(grep -c '^xm_process_cpu_percent{' churn.prom) $(grep -c '^xm_cpu' churn.prom)" '700 1'
+	rss_within $((700 * 28 / 10 + 8192))
+	# kept, they would not fit there
+	feed churn xm-show -o prom -O churn.prom --forget 0
+	assert_equal "$(grep -c '^xm_process_cpu_percent{' churn.prom)" 20000
+	[ "$rss" -gt $((700 * 28 / 10 + 8192)) ] || fail "$rss kB with every series kept"
+}
+
 # $1 series named at the limits of xm(7): a host of 255 bytes and a
 # metric of 2048, each its own, and a column of 1000 bytes.
-long_names() {
+alert_limits() {
 	perl -e '
 	    my ($n) = @ARGV;
 	    my $pre = q(disk_usage_percent{mountpoint=");
@@ -196,7 +273,7 @@ long_names() {
 
 @test "hostile: xm-alert: --max-series bounds the bytes too: names at their limits, every alert active, 7 kB a series" {
 	c=long
-	long_names 20000 > "$H/long.in"
+	alert_limits 20000 > "$H/long.in"
 	assert_equal "$(sed -n 2p "$H/long.in" | awk -F'\t' '{ print length($2), length($3) }')" '255 2048'
 	# three rules on each series, each alert firing and keeping its record;
 	# each alert more shared the key (2.3 kB) and kept the whole record:

@@ -225,3 +225,126 @@ xm-alert: 3 notifications not delivered: no --state to keep them for a later run
 	run -1 grep -e 'device="wlan0"' -e 'device="nvme0n1"' \
 	    -e "$PWD/nfs" <<< "$sampled"
 }
+
+# --- the state's lock and the files written ----------------------------------
+
+# Hold S.lock as anyone may who can open it: shared, a descriptor open for
+# reading, by flock(1) (its pid in $holder), until "kill $(cat holder.pid)".
+hold_lock() {
+	flock -s S.lock -c 'echo $$ > holder.pid; exec sleep 60' 3>&- &
+	holder=$!
+	poll 10 eval '[ -s holder.pid ] && ! flock -n S.lock true'
+}
+
+let_go() {
+	kill "$(cat holder.pid)"
+	wait "$holder" || :
+	rm -f holder.pid
+}
+
+@test "faults: a state lock held elsewhere: --wait bounds the wait and names the holder, status 1; a signal still ends the wait" {
+	printf '1\th\tm\t1\n' > in
+	for p in xm-buffer xm-alert; do
+		rm -f S S.lock
+		run -0 --separate-stderr "$p" --state S < in
+		hold_lock
+		t0=${EPOCHREALTIME/./}
+		run -1 --separate-stderr timeout 30 "$p" --state S --wait 1 < in
+		t1=${EPOCHREALTIME/./}
+		assert_equal "$stderr" "$p: S: still locked by pid $holder (flock) after --wait 1s: not read, not saved"
+		assert_equal "$output" ''
+		[ $((t1 - t0)) -ge 1000000 ] && [ $((t1 - t0)) -lt 10000000 ] ||
+		    fail "$p: gave up after $((t1 - t0))us, not 1s"
+		# a fraction of a second, as a duration; 0 does not wait at all
+		run -1 --separate-stderr timeout 30 "$p" --state S --wait 300ms < in
+		assert_equal "$stderr" "$p: S: still locked by pid $holder (flock) after --wait 0.3s: not read, not saved"
+		run -1 --separate-stderr timeout 30 "$p" --state S --wait 0 < in
+		assert_equal "$stderr" "$p: S: in use by another run; try again when it ends"
+		# waiting as by default, told to go: at once, nothing said, status 0 as ever
+		"$p" --state S < in > out 2> err &
+		pid=$!
+		poll 10 grep -q "^[0-9]*: -> FLOCK *ADVISORY *WRITE $pid " /proc/locks
+		kill -TERM "$pid"
+		reap "$pid" 0
+		assert_equal "$(cat out err)" ''
+		# let go, the run waiting goes on: its turn
+		"$p" --state S --wait 30 < in > out 2> err &
+		pid=$!
+		poll 10 grep -q "^[0-9]*: -> FLOCK *ADVISORY *WRITE $pid " /proc/locks
+		let_go
+		reap "$pid" 0
+		assert_equal "$(cat err)" ''
+	done
+	run -2 --separate-stderr xm-buffer --wait x
+	assert_equal "${stderr%%$'\n'*}" 'xm-buffer: --wait: "x": not a duration of at most 1e9 seconds'
+	run -2 --separate-stderr xm-alert --wait -1
+	assert_equal "${stderr%%$'\n'*}" 'xm-alert: --wait: "-1": not a duration of at most 1e9 seconds'
+}
+
+@test "faults: the lock file is its owner's alone: made 0600, a wider one narrowed, one not a plain file of ours refused" {
+	printf '1\th\tm\t1\n' > in
+	for p in xm-buffer xm-alert; do
+		rm -f S S.lock
+		(umask 000 && "$p" --state S < in > /dev/null)
+		assert_equal "$(stat -c %a S.lock)" 600
+		chmod 666 S.lock
+		run -0 --separate-stderr "$p" --state S < in
+		assert_equal "$(stat -c %a S.lock)" 600
+		# a hard link: a lock of one name would be a lock of another's too
+		ln S.lock other
+		run -1 --separate-stderr "$p" --state S < in
+		assert_equal "$stderr" "$p: S.lock: a file with other names (hard links): not taken as the lock of S"
+		assert_equal "$output" ''
+		rm other
+	done
+}
+
+@test "faults: another user cannot hold the lock, and a lock file of another user's is not taken" {
+	[ "$(id -u)" -eq 0 ] || skip "needs root, to be another user"
+	fast_dir
+	chmod 711 "$FAST"
+	printf '1\th\tm\t1\n' > in
+	for p in xm-buffer xm-alert; do
+		rm -f S S.lock
+		run -0 --separate-stderr "$p" --state S < in
+		# nobody: flock needs the file open for reading only, which 0600 does not grant
+		run -66 --separate-stderr setpriv --reuid 65534 --regid 65534 --clear-groups flock -n -s S.lock true
+		assert_equal "$stderr" 'flock: cannot open lock file S.lock: Permission denied'
+		# one planted by another user, where others may write: refused, said
+		chown 65534 S.lock
+		run -1 --separate-stderr "$p" --state S < in
+		assert_equal "$stderr" "$p: S.lock: owned by uid 65534, not by this user: not taken as the lock of S"
+		assert_equal "$output" ''
+	done
+}
+
+@test "faults: state files and -O's file are created as the umask says" {
+	printf '1\th\tm\t1\n' > in
+	for mask in 077 022 027; do
+		rm -f B B.lock A A.lock out.prom
+		(umask "$mask" && xm-buffer --state B < in > /dev/null && xm-alert --state A < in > /dev/null &&
+		    xm-show -o prom -O out.prom < in)
+		assert_equal "$mask: $(stat -c '%a %n' B B.lock A A.lock out.prom | tr '\n' ' ')" \
+		    "$mask: $(printf '%o' $((0666 & ~8#$mask))) B 600 B.lock $(printf '%o' $((0666 & ~8#$mask))) A 600 A.lock $(printf '%o' $((0666 & ~8#$mask))) out.prom "
+		# and again over the files there
+		(umask "$mask" && xm-buffer --state B < in > /dev/null && xm-show -o prom -O out.prom < in)
+		assert_equal "$(stat -c %a B out.prom | tr '\n' ' ')" "$(printf '%o' $((0666 & ~8#$mask))) $(printf '%o' $((0666 & ~8#$mask))) "
+	done
+}
+
+@test "faults: xm-show -O killed -9 at any moment: nothing left beside the file, and the file whole" {
+	local i n=20 litter=0
+	[ "${XM_VALGRIND:-0}" != 1 ] || n=3
+	for i in $(seq "$n"); do
+		# written every 0.1 s, 20000 series each time, killed at a moment from 0.3 to 0.6 s
+		awk 'BEGIN { for (t = 1764288000; ; t++) for (i = 0; i < 20000; i++)
+		    printf "%d\th\tm%d\t%d\n", t, i, i }' |
+		    "$KILLAT" $((300000 + RANDOM % 300000)) xm-show -o prom -O out.prom -r 0.1 || :
+		[ -z "$(ls | grep -vx out.prom)" ] || litter=$((litter + 1))
+		rm -f out.prom.*
+		[ -e out.prom ] || continue
+		[ -z "$(tail -c 1 out.prom)" ] || fail "run $i: out.prom cut short"
+		run -1 grep -vE '^(# (HELP|TYPE) xm_m[0-9]+ .*|xm_m([0-9]+)\{host="h"\} \3)$' out.prom
+	done
+	assert_equal "litter after $litter of $n kills" "litter after 0 of $n kills"
+}

@@ -24,6 +24,7 @@ setup() {
 
 teardown() {
 	stop_servers
+	[ -z "${DASH_TMUX:-}" ] || tmux -L "$DASH_TMUX" kill-server 2> /dev/null || :
 }
 
 # --- --help and usage errors ---------------------------------------------
@@ -399,4 +400,22 @@ dash_setup() {
 	assert_equal "$(cat show.args)" '--ascii'
 	assert_equal "$(cat rules)" "$(xm-alert --rules)"
 	grep -q $'\tcpu_usage_percent\t' stream
+}
+
+@test "xm-dashboard: its terminal closed (SIGHUP): nothing left in TMPDIR, every stage gone" {
+	mkdir -p dash/scripts dash/bin t
+	cp "$SCRIPTS/xm-dashboard" dash/scripts/
+	for p in xm-sample xm-buffer xm-alert xm-show; do
+		ln -s "$(command -v "$p")" dash/bin/
+	done
+	DASH_TMUX="xm-dashboard-$BATS_TEST_NUMBER-$$"
+	tmux -L "$DASH_TMUX" -f /dev/null new-session -d -x 100 -y 40 \
+	    "TMPDIR='$PWD/t' '$PWD/dash/scripts/xm-dashboard' --demo"
+	# the session's leader is the dashboard's shell: its terminal's SIGHUP goes there alone
+	sid=$(tmux -L "$DASH_TMUX" list-panes -F '#{pane_pid}')
+	poll 30 eval "ps -o args= -s $sid | grep -q xm-show"
+	tmux -L "$DASH_TMUX" kill-server
+	# gone, or zombies on their way to being reaped
+	poll 10 eval "[ -z \"\$(ps -o stat= -s $sid | grep -v Z)\" ]"
+	assert_equal "$(ls t)" ''
 }

@@ -22,6 +22,7 @@ struct alert_opts {
 	size_t	 nrules;
 	int	 events;	/* -e: only the records that carry an event */
 	const char *state;
+	double	 wait;		/* --wait: seconds for the state's lock */
 	double	 stale;		/* seconds; 0: never */
 	double	 forget;	/* seconds; 0: never */
 	char	**exec;		/* -x commands */

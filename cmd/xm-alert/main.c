@@ -9,11 +9,12 @@
 #include "alert.h"
 #include "num.h"
 #include "run.h"
+#include "state.h"
 #include "xm.h"
 
 enum {
 	OPT_CHECK = CHAR_MAX + 1, OPT_CSV, OPT_EXEC_TIMEOUT, OPT_FORGET, OPT_LIST, OPT_MAX_SERIES,
-	OPT_RESOLVE, OPT_RULES, OPT_STALE, OPT_STATE, OPT_STRICT
+	OPT_RESOLVE, OPT_RULES, OPT_STALE, OPT_STATE, OPT_STRICT, OPT_WAIT
 };
 
 static const struct option longopts[] = {
@@ -35,6 +36,7 @@ static const struct option longopts[] = {
 	{ "stale",	required_argument,	NULL, OPT_STALE },
 	{ "state",	required_argument,	NULL, OPT_STATE },
 	{ "strict",	no_argument,		NULL, OPT_STRICT },
+	{ "wait",	required_argument,	NULL, OPT_WAIT },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -48,7 +50,7 @@ synopsis(FILE *f)
 	    "usage: xm-alert [-eH] [-r rule]... [-c file]... [-x command]...\n"
 	    "                [--exec-timeout seconds] [--stale seconds] [--state file]\n"
 	    "                [--check] [--csv] [--forget duration] [--max-series n]\n"
-	    "                [--strict]\n"
+	    "                [--strict] [--wait seconds]\n"
 	    "       xm-alert [-r rule]... [-c file]... --rules\n"
 	    "       xm-alert --state file [-x command]... --list | --resolve alert_id\n");
 }
@@ -77,6 +79,7 @@ help(void)
 	    "      --exec-timeout S  kill a command still running after S (default 10s)\n"
 	    "      --stale S         resolve an alert whose series is quiet for S\n"
 	    "      --state FILE      keep the alert states in FILE between runs\n"
+	    "      --wait S          wait at most S for another run's lock on FILE (60s)\n"
 	    "      --forget D        forget a series quiet for longer than D, 0 never (1h)\n"
 	    "      --list            print the active alerts of the state file\n"
 	    "      --resolve ID      resolve the active alert ID by hand\n"
@@ -180,7 +183,8 @@ int
 main(int argc, char *argv[])
 {
 	struct alert_opts o = {
-		.exec_timeout = 10, .forget = 3600, .max_series = 100000, .header = 1
+		.exec_timeout = 10, .forget = 3600, .max_series = 100000, .header = 1,
+		.wait = STATE_WAIT
 	};
 	struct rules rs = { NULL, 0, 0 };
 	const char *resolve = NULL;
@@ -255,6 +259,10 @@ main(int argc, char *argv[])
 			break;
 		case OPT_STRICT:
 			o.strict = 1;
+			break;
+		case OPT_WAIT:
+			if (num_parse_seconds(optarg, &o.wait) != 0 || o.wait > 1e9)
+				bad("--wait", optarg, "not a duration of at most 1e9 seconds");
 			break;
 		default:
 			usage(stderr, usage_status);

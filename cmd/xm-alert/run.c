@@ -293,7 +293,7 @@ tick(struct run *x, const struct series *s, const struct record *rec)
 	double before = a->hosts.now;
 
 	if (s != NULL)
-		hosts_tick(&a->hosts, s->host, rec->ts);
+		hosts_step(&a->hosts, s->host, rec->ts);
 	else if (a->hosts.t.n < a->o->max_series ||
 	    hosts_find(&a->hosts, rec->field[COL_HOST], rec->len[COL_HOST]) != NULL)
 		hosts_see(&a->hosts, rec->field[COL_HOST], rec->len[COL_HOST], rec->ts);
@@ -551,7 +551,7 @@ begin(struct run *x, const struct alert_opts *o, int adopt)
 	sig_pipe(o->state != NULL);
 	if (o->state != NULL) {
 		sig_let(1);
-		k = state_lock(&x->st, o->state, !adopt);
+		k = state_lock(&x->st, o->state, adopt ? 0 : o->wait);
 		sig_let(0);
 		if (k < 0)
 			return k;

@@ -26,6 +26,10 @@ buffer_init(struct buffer *b, const struct buffer_opts *o)
 	memset(b, 0, sizeof *b);
 	b->o = o;
 	table_init(&b->table);
+	hosts_init(&b->hosts);
+	/* no pass yet: the first time the stream's time moves may bring one */
+	b->since = SIZE_MAX / 2;
+	b->forget_due = o->forget / 16;
 	b->window_ms = (uint32_t)llround(o->window * 1000);
 	b->every_ms = o->every > 0 ? llround(o->every * 1000) : 1;
 	b->need_ew = o->state != NULL;
@@ -41,31 +45,31 @@ buffer_init(struct buffer *b, const struct buffer_opts *o)
 	    RECORD_BATCH);
 }
 
+static void
+series_free(struct series *s)
+{
+	ring_free(&s->ring);
+	order_free(&s->order);
+	season_free(&s->season);
+	free(s->last);
+	free(s);
+}
+
 void
 buffer_free(struct buffer *b)
 {
 	size_t i;
 
-	for (i = 0; i < b->n; i++) {
-		ring_free(&b->all[i]->ring);
-		order_free(&b->all[i]->order);
-		season_free(&b->all[i]->season);
-		free(b->all[i]->last);
-		free(b->all[i]);
-	}
+	for (i = 0; i < b->n; i++)
+		series_free(b->all[i]);
 	free(b->all);
 	free(b->pend);
 	free(b->key);
 	free(b->scratch);
 	table_free(&b->table);
+	hosts_free(&b->hosts);
 }
 
-/*
- * The series of host and metric, made if new; NULL past --max-series,
- * or with *created -1 if the metric, new, breaks xm(7)'s rules.  Its key
- * is host TAB metric: neither may hold a TAB, so keys of different
- * pairs differ.
- */
 /*
  * What a metric's line is timed to reach: the first --limit whose glob
  * matches the metric, else 100 for a percentage; NAN: nothing.
@@ -84,6 +88,12 @@ limit_of(const struct buffer_opts *o, const char *metric)
 	return NAN;
 }
 
+/*
+ * The series of host and metric, made if new; NULL past --max-series,
+ * or with *created -1 if the metric, new, breaks xm(7)'s rules.  Its key
+ * is host TAB metric: neither may hold a TAB, so keys of different
+ * pairs differ.  The one copy of the key is the table's.
+ */
 struct series *
 buffer_series(struct buffer *b, const struct record *rec, int *created)
 {
@@ -120,6 +130,48 @@ buffer_series(struct buffer *b, const struct record *rec, int *created)
 	return s;
 }
 
+/*
+ * Count the record on its host's clock (xm(7), "Time in the stream").
+ * A host whose newest ts lies ahead of this machine's clock by more
+ * than RECORD_AHEAD, and ahead of this record by more than a window,
+ * has a clock no live stream gives (a state kept while a clock ran
+ * wild): it starts afresh here, as a host first heard from, or its
+ * series would seem quiet for as long as it is wrong.  Only then is
+ * the clock read.
+ */
+void
+buffer_host(struct buffer *b, struct series *s, const struct record *rec)
+{
+	struct host *o = s->host;
+
+	if (o == NULL)
+		o = s->host = hosts_see(&b->hosts, rec->field[COL_HOST], rec->len[COL_HOST], rec->ts);
+	else if (rec->ts > o->newest)
+		hosts_step(&b->hosts, o, rec->ts);
+	if (o->newest - rec->ts > b->o->window && o->newest > xm_realtime() + RECORD_AHEAD) {
+		o->newest = rec->ts;
+		o->progress = b->hosts.now;
+	}
+}
+
+/*
+ * Start s afresh, as if new: its window, baseline and times of season
+ * hold samples stamped by a clock its host has since left.
+ */
+void
+buffer_afresh(struct buffer *b, struct series *s)
+{
+	ring_free(&s->ring);
+	ring_init(&s->ring, b->o->size, !b->o->summary);
+	order_free(&s->order);
+	order_init(&s->order);
+	season_free(&s->season);
+	memset(&s->ws, 0, sizeof s->ws);
+	memset(&s->ew, 0, sizeof s->ew);
+	s->newest = 0;
+	s->last_sz = NAN;
+}
+
 static void
 drop_oldest(const struct buffer *b, struct series *s)
 {
@@ -135,8 +187,9 @@ drop_oldest(const struct buffer *b, struct series *s)
 /*
  * Add the sample (ts, v) to its series: drop what falls out of the
  * window, by age or by count, then take it in, and note the baseline
- * and z-score it had before.  -1, taking nothing, for a sample older
- * than the series' newest.
+ * and z-score it had before.  Taking nothing, -1 for a sample older
+ * than the series' newest, BUFFER_BEHIND for one older by more than a
+ * window (buffer_afresh).
  */
 int
 buffer_add(struct buffer *b, struct series *s, double ts, double v)
@@ -148,7 +201,7 @@ buffer_add(struct buffer *b, struct series *s, double ts, double v)
 		s->base = ts;
 	off = nearbyint((ts - s->base) * 1000);
 	if (off < (double)s->newest)
-		return -1;
+		return (double)s->newest - off > b->window_ms ? BUFFER_BEHIND : -1;
 	while (s->ring.len > 0 && off - ring_t(&s->ring, 0) > b->window_ms)
 		drop_oldest(b, s);
 	if (s->ring.len == 0) {
@@ -184,26 +237,41 @@ buffer_add(struct buffer *b, struct series *s, double ts, double v)
 	return 0;
 }
 
+/* Fields of a record a series keeps for its line: --summary's the value alone. */
+static size_t
+kept_fields(const struct buffer *b, const struct record *rec)
+{
+	return b->o->summary ? COL_VALUE + 1 : rec->nfield;
+}
+
+/* The bytes buffer_keep would keep of rec: past KEPT_MAX, the record is refused. */
+size_t
+buffer_kept_size(const struct buffer *b, const struct record *rec)
+{
+	size_t i, need = 0;
+
+	for (i = COL_VALUE; i < kept_fields(b, rec); i++)
+		need += rec->len[i] + 1;
+	return need;
+}
+
 /* Keep the record's value and what follows it, for a line printed later. */
 void
 buffer_keep(struct buffer *b, struct series *s, const struct record *rec)
 {
-	size_t i, need = 0, o = 0;
+	size_t i, need = buffer_kept_size(b, rec), o = 0;
 
-	(void)b;
-	for (i = COL_VALUE; i < rec->nfield; i++)
-		need += rec->len[i] + 1;
 	if (need > s->lastcap) {
-		s->lastcap = need;
+		s->lastcap = (uint32_t)need;
 		s->last = xm_reallocarray(s->last, need, 1);
 	}
-	for (i = COL_VALUE; i < rec->nfield; i++) {
+	for (i = COL_VALUE; i < kept_fields(b, rec); i++) {
 		memcpy(s->last + o, rec->field[i], rec->len[i]);
 		o += rec->len[i];
 		s->last[o++] = '\n';
 	}
-	s->lastlen = o;
-	s->lastn = (uint32_t)(rec->nfield - COL_VALUE);
+	s->lastlen = (uint32_t)o;
+	s->lastn = (uint32_t)(kept_fields(b, rec) - COL_VALUE);
 }
 
 /* The kept fields, at most upto of them; the newest value if none were kept. */
@@ -379,15 +447,13 @@ buffer_put_line(struct buffer *b, struct series *s)
 }
 
 /*
- * --every: the lines of the series whose periods are before period p,
- * in the order of their periods (a late sample may have opened an older
- * one), then of their coming.
+ * --every: the pending lines in the order of their periods (a late
+ * sample may have opened an older one), then of their coming.
  */
-void
-buffer_put_pending(struct buffer *b, int64_t p)
+static void
+sort_pending(struct buffer *b)
 {
-	struct series *s;
-	size_t i, o = 0;
+	size_t i;
 
 	for (i = 1; i < b->npend; i++) {
 		if (b->pend[i]->period != b->pend[0]->period) {
@@ -395,7 +461,16 @@ buffer_put_pending(struct buffer *b, int64_t p)
 			break;
 		}
 	}
+}
 
+/* --every: the lines of the series whose periods are before period p, in order. */
+void
+buffer_put_pending(struct buffer *b, int64_t p)
+{
+	struct series *s;
+	size_t i, o = 0;
+
+	sort_pending(b);
 	for (i = 0; i < b->npend; i++) {
 		s = b->pend[i];
 		if (s->period >= p) {
@@ -422,6 +497,72 @@ buffer_pend(struct buffer *b, struct series *s, int64_t p)
 		b->pend = xm_reallocarray(b->pend, b->pendcap, sizeof *b->pend);
 	}
 	b->pend[b->npend++] = s;
+}
+
+/* The time of the newest sample of s. */
+static double
+series_last(const struct series *s)
+{
+	return s->base + s->newest / 1000.0;
+}
+
+/* --every: the lines of the series gone out first if put, then not to come. */
+static void
+unpend_gone(struct buffer *b, int put)
+{
+	struct series *s;
+	size_t i, o = 0;
+
+	if (put)
+		sort_pending(b);
+	for (i = 0; i < b->npend; i++) {
+		s = b->pend[i];
+		if (!s->gone) {
+			b->pend[o++] = s;
+			continue;
+		}
+		if (put)
+			buffer_put_line(b, s);
+		s->pending = 0;
+	}
+	b->npend = o;
+}
+
+/*
+ * Forget the series quiet for longer than --forget (xm(7), "Time in the
+ * stream"), then the hosts as quiet, which have none left: a host's
+ * series are quiet at least as long as it.  A forgotten series' --every
+ * line still to come goes out first if put.  How many series went.
+ */
+size_t
+buffer_forget(struct buffer *b, int put)
+{
+	struct series *s;
+	size_t i, o = 0, gone = 0;
+
+	for (i = 0; i < b->n; i++) {
+		s = b->all[i];
+		s->gone = hosts_quiet(&b->hosts, s->host, series_last(s)) > b->o->forget;
+		gone += s->gone;
+	}
+	if (gone > 0) {
+		unpend_gone(b, put);
+		for (i = 0; i < b->n; i++) {
+			s = b->all[i];
+			if (!s->gone) {
+				b->all[o++] = s;
+				continue;
+			}
+			table_remove(&b->table, &s->it);
+			series_free(s);
+		}
+		b->n = o;
+	}
+	hosts_forget(&b->hosts, b->o->forget);
+	b->forgot_at = b->hosts.now;
+	b->forget_due = b->forgot_at + b->o->forget / 16;
+	b->since = 0;
+	return gone;
 }
 
 static int
@@ -457,7 +598,7 @@ buffer_put_summary(struct buffer *b)
 			b->scratch[i] = ring_v(&s->ring, i);
 		qsort(b->scratch, n, sizeof *b->scratch, by_value);
 		window_of(s, b->scratch[0], b->scratch[n - 1], &w);
-		record_put_ts(&b->w, s->base + s->newest / 1000.0);
+		record_put_ts(&b->w, series_last(s));
 		put_key(b, s);
 		put_kept(b, s, 1);
 		record_put_number(&b->w, n);
@@ -469,7 +610,7 @@ buffer_put_summary(struct buffer *b)
 			record_put_number(&b->w, percentile(b->scratch, n, ps[j]));
 		record_put_str(&b->w, trend_name(trend_of(&w)));
 		record_put_ts(&b->w, s->base + ring_t(&s->ring, 0) / 1000.0);
-		record_put_ts(&b->w, s->base + s->newest / 1000.0);
+		record_put_ts(&b->w, series_last(s));
 		record_end(&b->w);
 	}
 }

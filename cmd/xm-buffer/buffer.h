@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "host.h"
 #include "num.h"
 #include "order.h"
 #include "record.h"
@@ -22,6 +23,10 @@ enum column {
 #define FORECAST_MAX 8
 /* Samples a window holds before its rzscore is more than 0. */
 #define RZ_MIN 10
+/* buffer_add: a sample older than its series' newest by more than a window. */
+#define BUFFER_BEHIND 1
+/* Bytes of a record --every and --summary keep for a series' line, at most. */
+#define KEPT_MAX 4096
 
 /* --limit: the value a series' line is timed to reach (eta_seconds). */
 struct limit {
@@ -37,7 +42,9 @@ struct buffer_opts {
 	double	 every;			/* --every: seconds a period; 0: off */
 	int	 summary;
 	const char *state;
+	double	 wait;			/* --wait: seconds for the state's lock */
 	double	 halflife;
+	double	 forget;		/* --forget: seconds a series may be quiet */
 	size_t	 max_series;
 	int	 csv;
 	int	 header;
@@ -55,9 +62,10 @@ struct buffer_opts {
 
 struct series {
 	struct table_item it;	/* key: host TAB metric */
-	uint32_t hostlen;
+	struct host *host;	/* whose clock says how long it has been quiet */
 	double	 base;		/* seconds; the ring's times are ms after it */
 	uint32_t newest;	/* ms after base of the newest sample */
+	uint32_t hostlen;
 	struct ring ring;
 	struct order order;	/* the window's values in order, for rzscore */
 	struct wstats ws;
@@ -66,19 +74,25 @@ struct series {
 	double	 last_sz;	/* the newest sample's season_zscore; NAN: none */
 	/* what --every and --summary print later, kept from the newest record */
 	char	*last;		/* value and the columns after it, LF between */
-	size_t	 lastlen, lastcap;
+	uint32_t lastlen, lastcap;	/* KEPT_MAX at most */
 	uint32_t lastn;		/* fields in last */
+	unsigned char pending;	/* its line is still to come */
+	unsigned char gone;	/* buffer_forget: quiet too long */
+	unsigned char afresh;	/* its start afresh has been said */
 	double	 last_baseline, last_z;
 	double	 limit;		/* what eta_seconds times the line to; NAN: none */
 	struct num_text min_text, max_text;	/* the window's min and max, as written last */
 	int64_t	 period;	/* --every: period of the newest sample; INT64_MIN: none */
-	int	 pending;	/* its line is still to come */
 	uint64_t pendseq;	/* --every: when it joined the pending lines */
 };
 
 struct buffer {
 	const struct buffer_opts *o;
 	struct table table;
+	struct hosts hosts;
+	double	 forgot_at;	/* the stream's time at the last buffer_forget */
+	double	 forget_due;	/* and at the next, a sixteenth of --forget on */
+	size_t	 since;		/* records taken since */
 	struct series **all;	/* in order of first appearance */
 	size_t	 n, cap;
 	struct series **pend;	/* --every: series with a pending line */
@@ -103,8 +117,12 @@ struct buffer {
 void	 buffer_init(struct buffer *, const struct buffer_opts *);
 void	 buffer_free(struct buffer *);
 struct series *buffer_series(struct buffer *, const struct record *, int *);
+void	 buffer_host(struct buffer *, struct series *, const struct record *);
+void	 buffer_afresh(struct buffer *, struct series *);
 int	 buffer_add(struct buffer *, struct series *, double, double);
+size_t	 buffer_kept_size(const struct buffer *, const struct record *);
 void	 buffer_keep(struct buffer *, struct series *, const struct record *);
+size_t	 buffer_forget(struct buffer *, int);
 void	 buffer_put(struct buffer *, struct series *, const struct record *);
 int	 buffer_period(const struct buffer *, double, int64_t *);
 void	 buffer_pend(struct buffer *, struct series *, int64_t);
@@ -112,6 +130,20 @@ void	 buffer_put_line(struct buffer *, struct series *);
 void	 buffer_put_pending(struct buffer *, int64_t);
 void	 buffer_put_summary(struct buffer *);
 int	 buffer_run(const struct buffer_opts *);
+
+/*
+ * Whether a pass of buffer_forget is due: the stream's time has gone on
+ * a sixteenth of --forget since the last, or at all when full (a new
+ * series would be dropped); and records of a sixteenth of the series
+ * have come since, so that passes cost O(1) a record however the time
+ * moves.
+ */
+static inline int
+buffer_forget_due(const struct buffer *b, int full)
+{
+	return (b->hosts.now >= b->forget_due || (full && b->hosts.now > b->forgot_at)) &&
+	    b->since >= b->n / 16;
+}
 
 const char *buffer_load(struct buffer *, const char *, int);
 int	 buffer_save(struct buffer *, FILE *);

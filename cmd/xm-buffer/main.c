@@ -8,14 +8,15 @@
 
 #include "buffer.h"
 #include "num.h"
+#include "state.h"
 #include "xm.h"
 
 /* A window's times are 32-bit milliseconds: 24 days is the most it may span. */
 #define MAX_WINDOW (24 * 86400.0)
 
 enum {
-	OPT_COLUMNS = CHAR_MAX + 1, OPT_CSV, OPT_EVERY, OPT_FORECAST, OPT_HALFLIFE, OPT_LIMIT,
-	OPT_MAX_SERIES, OPT_SEASON, OPT_STATE, OPT_STRICT, OPT_SUMMARY
+	OPT_COLUMNS = CHAR_MAX + 1, OPT_CSV, OPT_EVERY, OPT_FORECAST, OPT_FORGET, OPT_HALFLIFE,
+	OPT_LIMIT, OPT_MAX_SERIES, OPT_SEASON, OPT_STATE, OPT_STRICT, OPT_SUMMARY, OPT_WAIT
 };
 
 static const struct option longopts[] = {
@@ -28,6 +29,7 @@ static const struct option longopts[] = {
 	{ "csv",	no_argument,		NULL, OPT_CSV },
 	{ "every",	required_argument,	NULL, OPT_EVERY },
 	{ "forecast",	required_argument,	NULL, OPT_FORECAST },
+	{ "forget",	required_argument,	NULL, OPT_FORGET },
 	{ "halflife",	required_argument,	NULL, OPT_HALFLIFE },
 	{ "limit",	required_argument,	NULL, OPT_LIMIT },
 	{ "max-series",	required_argument,	NULL, OPT_MAX_SERIES },
@@ -35,6 +37,7 @@ static const struct option longopts[] = {
 	{ "state",	required_argument,	NULL, OPT_STATE },
 	{ "strict",	no_argument,		NULL, OPT_STRICT },
 	{ "summary",	no_argument,		NULL, OPT_SUMMARY },
+	{ "wait",	required_argument,	NULL, OPT_WAIT },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -44,9 +47,10 @@ synopsis(FILE *f)
 	fprintf(f,
 	    "usage: xm-buffer [-H] [-s size] [-w seconds] [--columns list] [--csv]\n"
 	    "                 [--every seconds | --summary] [--forecast duration]...\n"
-	    "                 [--halflife seconds] [--limit metric=value]...\n"
-	    "                 [--max-series n] [--season period[/bucket]] [--state file]\n"
-	    "                 [--strict]\n");
+	    "                 [--forget duration] [--halflife seconds]\n"
+	    "                 [--limit metric=value]... [--max-series n]\n"
+	    "                 [--season period[/bucket]] [--state file] [--strict]\n"
+	    "                 [--wait seconds]\n");
 }
 
 static void
@@ -73,9 +77,12 @@ help(void)
 	    "      --every S         one line a series every S instead of one a record\n"
 	    "      --summary         a line a series at the end: percentiles, trend, span\n"
 	    "      --halflife S      the baseline's half-life (default 1h)\n"
+	    "      --forget D        forget a series quiet for longer than D (default the\n"
+	    "                        longest of 1h, 2 windows, the half-life, the season)\n"
 	    "      --season P[/B]    append season_zscore: against the same time of period P\n"
 	    "      --max-series N    keep at most N series (default 100000)\n"
 	    "      --state FILE      keep the windows and baselines in FILE between runs\n"
+	    "      --wait S          wait at most S for another run's lock on --state (60s)\n"
 	    "      --strict          stop at the first malformed record\n"
 	    "  -h, --help            print this help and exit\n"
 	    "  -V, --version         print the version and exit\n"
@@ -160,12 +167,32 @@ add_limit(struct buffer_opts *o, char *arg)
 	o->limit[o->nlimit++].value = v;
 }
 
+/*
+ * How long a series may be quiet before it is forgotten, unless
+ * --forget says: an hour, and no less than would throw away what a gap
+ * leaves standing: two windows, a half-life of the baseline (which then
+ * still weighs half), a period of --season (a nightly job's profile).
+ */
+static double
+forget_default(const struct buffer_opts *o)
+{
+	double d = 3600;
+
+	if (2 * o->window > d)
+		d = 2 * o->window;
+	if (o->halflife > d)
+		d = o->halflife;
+	if (o->seasonal && o->season.period > d)
+		d = o->season.period;
+	return d;
+}
+
 int
 main(int argc, char *argv[])
 {
 	struct buffer_opts o = {
 		.size = 1000, .window = 300, .halflife = 3600, .max_series = 100000,
-		.header = 1
+		.header = 1, .wait = STATE_WAIT
 	};
 	const char *size = NULL;
 	unsigned long long n;
@@ -208,6 +235,9 @@ main(int argc, char *argv[])
 		case OPT_LIMIT:
 			add_limit(&o, optarg);
 			break;
+		case OPT_FORGET:
+			o.forget = seconds("--forget", optarg, 1e300);
+			break;
 		case OPT_HALFLIFE:
 			o.halflife = seconds("--halflife", optarg, 1e300);
 			break;
@@ -233,6 +263,10 @@ main(int argc, char *argv[])
 		case OPT_SUMMARY:
 			o.summary = 1;
 			break;
+		case OPT_WAIT:
+			if (num_parse_seconds(optarg, &o.wait) != 0 || o.wait > 1e9)
+				bad("--wait", optarg, "not a duration of at most 1e9 seconds");
+			break;
 		default:
 			usage(stderr, XM_EXIT_USAGE);
 		}
@@ -254,6 +288,9 @@ main(int argc, char *argv[])
 			    "not a count from 1 to 65536 (more with --summary)");
 		o.size = (uint32_t)n;
 	}
+
+	if (o.forget == 0)
+		o.forget = forget_default(&o);
 
 	xm_buffer_stdout();
 	status = buffer_run(&o);

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "buffer.h"
+#include "num.h"
 #include "sig.h"
 #include "state.h"
 #include "xm.h"
@@ -62,6 +63,39 @@ headed(struct run *x)
 		put_header(x);
 }
 
+/* Forget the series gone quiet; a line of theirs still to come goes out if put. */
+static void
+forget(struct run *x, int put)
+{
+	if (put && x->b.npend > 0)
+		headed(x);
+	buffer_forget(&x->b, put);
+}
+
+/*
+ * A series whose newest sample lies ahead of this record by more than
+ * a window holds samples of a clock its host has left: it starts
+ * afresh, said once, its --every line still to come out first.
+ */
+static void
+afresh(struct run *x, struct series *s, const struct record *rec, int64_t p)
+{
+	char q[XM_QUOTE_MAX], span[NUM_MAX];
+
+	if (!s->afresh) {
+		num_format_span(span, s->base + s->newest / 1000.0 - rec->ts);
+		warnx("line %zu: ts \"%s\" is %s behind the newest sample of its series, "
+		    "more than its window: the series starts afresh", rec->lineno,
+		    xm_quote(q, rec->field[COL_TS], rec->len[COL_TS]), span);
+		s->afresh = 1;
+	}
+	if (s->pending && p != s->period) {
+		headed(x);
+		buffer_put_line(&x->b, s);
+	}
+	buffer_afresh(&x->b, s);
+}
+
 /* One record: its series, its sample, and whatever goes out now. */
 static int
 take(struct run *x, struct record *rec)
@@ -71,9 +105,22 @@ take(struct run *x, struct record *rec)
 	struct series *s;
 	char q[XM_QUOTE_MAX];
 	int64_t p = 0;
-	int created;
+	int created, k;
+	size_t kept;
 
+	if ((o->every > 0 || o->summary) && (kept = buffer_kept_size(b, rec)) > KEPT_MAX) {
+		record_bad(x->r, rec->lineno, "%zu bytes from the value on, more than the %d "
+		    "a series keeps for its line", kept, KEPT_MAX);
+		return -1;
+	}
+	if (buffer_forget_due(b, 0))
+		forget(x, 1);
+	b->since++;
 	s = buffer_series(b, rec, &created);
+	if (s == NULL && created == 0 && buffer_forget_due(b, 1)) {
+		forget(x, 1);
+		s = buffer_series(b, rec, &created);
+	}
 	if (s == NULL && created == -1) {
 		record_metric_bad(x->r, rec);
 		return -1;
@@ -85,6 +132,7 @@ take(struct run *x, struct record *rec)
 		b->dropped++;
 		return 0;
 	}
+	buffer_host(b, s, rec);
 	if (o->every > 0) {
 		if (buffer_period(b, rec->ts, &p) == -1) {
 			record_bad(x->r, rec->lineno, "ts \"%s\" is too far on to count in periods of --every",
@@ -109,7 +157,11 @@ take(struct run *x, struct record *rec)
 		if (s->pending && p > s->period)
 			buffer_put_line(b, s);
 	}
-	if (buffer_add(b, s, rec->ts, rec->value) == -1) {
+	if ((k = buffer_add(b, s, rec->ts, rec->value)) == BUFFER_BEHIND) {
+		afresh(x, s, rec, p);
+		k = buffer_add(b, s, rec->ts, rec->value);
+	}
+	if (k == -1) {
 		record_bad(x->r, rec->lineno, "ts \"%s\" is older than the newest sample of its series",
 		    xm_quote(q, rec->field[COL_TS], rec->len[COL_TS]));
 		return -1;
@@ -163,7 +215,7 @@ buffer_run(const struct buffer_opts *o)
 	struct run x;
 	struct record rec;
 	struct state st;
-	int sigfd, k, sig, closed = 0;
+	int sigfd, k, sig, closed = 0, live;
 
 	memset(&x, 0, sizeof x);
 	buffer_init(&x.b, o);
@@ -172,7 +224,7 @@ buffer_run(const struct buffer_opts *o)
 	sig_pipe(o->state != NULL);
 	if (o->state != NULL) {
 		sig_let(1);
-		k = state_lock(&st, o->state, 1);
+		k = state_lock(&st, o->state, o->wait);
 		sig_let(0);
 		if (k < 0 || load_state(&x, &st) == -1) {
 			if (k >= 0)
@@ -237,7 +289,11 @@ buffer_run(const struct buffer_opts *o)
 	 * not out stays unwritten, and the state is saved all the same.
 	 */
 	record_flush(&x.b.w);
-	if (!closed && !sig_abandon(stdout)) {
+	live = !closed && !sig_abandon(stdout);
+	/* What the state will not keep, forgotten: a line of it still to come goes out now or never. */
+	if (o->state != NULL)
+		forget(&x, live);
+	if (live) {
 		headed(&x);
 		/* Saved, a period's line waits for the next run to see the period end. */
 		if (o->every > 0 && o->state == NULL)

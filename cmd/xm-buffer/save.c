@@ -2,8 +2,13 @@
  * save.c: xm-buffer's state file, an xm stream itself, so grep and awk
  * read it:
  *
- *	#xm-buffer state 1
+ *	#xm-buffer state 2
  *	#ts  host  metric  value  weight  baseline  m2  seen  last_baseline  last_z  period
+ *	#host  HOST  NEWEST  QUIET
+ *	a line for each host of the series, in the order of their names: its
+ *	newest ts, and how long it had been quiet by the stream's time
+ *	(host.h); a file of version 1 has none, and its hosts are taken as
+ *	heard from at their series' newest samples
  *	one record per sample held, oldest first, a series at a time; the
  *	extra columns are "-" but on a series' newest sample, where they
  *	carry its baseline and whether an --every line is still to come
@@ -17,11 +22,14 @@
  *
  * Values are written with 17 digits, so they come back exactly.  A file
  * without the first line or the last, or with anything malformed, is
- * not loaded at all.
+ * not loaded at all.  Its samples are not held to this machine's clock
+ * (RECORD_SAVED): they were when they came, and a series whose newest
+ * lies ahead of its next record by more than a window starts afresh.
  */
 #include <err.h>
 #include <errno.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,7 +39,9 @@
 #include "num.h"
 #include "xm.h"
 
-#define STATE_VERSION "#xm-buffer state 1"
+#define STATE_VERSION "#xm-buffer state 2"
+/* The version before, without #host lines, which is still read. */
+#define STATE_VERSION_1 "#xm-buffer state 1"
 
 static const char *const header[] = {
 	"ts", "host", "metric", "value", "weight", "baseline", "m2", "seen",
@@ -84,6 +94,47 @@ put_season(struct record_writer *w, const struct season_shape *sh, const struct 
 	}
 }
 
+static int
+by_address(const void *a, const void *b)
+{
+	uintptr_t x = (uintptr_t)*(struct host *const *)a, y = (uintptr_t)*(struct host *const *)b;
+
+	return (x > y) - (x < y);
+}
+
+static int
+by_name(const void *a, const void *b)
+{
+	const struct host *x = *(struct host *const *)a, *y = *(struct host *const *)b;
+	int c = memcmp(x->it.key, y->it.key, x->it.len < y->it.len ? x->it.len : y->it.len);
+
+	return c != 0 ? c : (x->it.len > y->it.len) - (x->it.len < y->it.len);
+}
+
+/* A #host line for each host of the series, in the order of their names. */
+static void
+put_hosts(struct record_writer *w, const struct buffer *b)
+{
+	struct host **h = xm_reallocarray(NULL, b->n + 1, sizeof *h);
+	size_t i, n = 0;
+
+	for (i = 0; i < b->n; i++)
+		h[i] = b->all[i]->host;
+	qsort(h, b->n, sizeof *h, by_address);
+	for (i = 0; i < b->n; i++)
+		if (n == 0 || h[i] != h[n - 1])
+			h[n++] = h[i];
+	qsort(h, n, sizeof *h, by_name);
+	for (i = 0; i < n; i++) {
+		record_put(w, "#host", 5);
+		record_put(w, h[i]->it.key, h[i]->it.len);
+		put_exact(w, h[i]->newest);
+		put_exact(w, b->hosts.now - h[i]->progress);
+		record_end(w);
+	}
+	free(h);
+}
+
 int
 buffer_save(struct buffer *b, FILE *f)
 {
@@ -97,6 +148,7 @@ buffer_save(struct buffer *b, FILE *f)
 	record_writer_init(&w, f, 0);
 	fprintf(f, "%s\n", STATE_VERSION);
 	record_put_header(&w, header, S_NCOL);
+	put_hosts(&w, b);
 	for (k = 0; k < b->n; k++) {
 		s = b->all[k];
 		for (j = 0; j < s->ring.len; j++) {
@@ -197,23 +249,74 @@ restore(struct buffer *b, struct series *s, const struct record *rec)
 	return 0;
 }
 
-/* The #kept line: the fields, from the value on, of the record s last had. */
-static void
-restore_kept(struct series *s, const struct record *rec)
+/*
+ * The #kept line: the fields, from the value on, of the record s last
+ * had (--summary's the value alone); -1 past KEPT_MAX.
+ */
+static int
+restore_kept(struct buffer *b, struct series *s, const struct record *rec)
 {
-	size_t i, o;
+	size_t i, o, n = b->o->summary ? 2 : rec->nfield, len = 0;
 
-	for (s->lastlen = 0, i = 1; i < rec->nfield; i++)
-		s->lastlen += rec->len[i] + 1;
+	for (i = 1; i < n; i++)
+		len += rec->len[i] + 1;
+	if (len > KEPT_MAX)
+		return -1;
 	free(s->last);
-	s->last = xm_malloc(s->lastlen);
-	s->lastcap = s->lastlen;
-	for (o = 0, i = 1; i < rec->nfield; i++) {
+	s->last = xm_malloc(len);
+	s->lastlen = s->lastcap = (uint32_t)len;
+	for (o = 0, i = 1; i < n; i++) {
 		memcpy(s->last + o, rec->field[i], rec->len[i]);
 		o += rec->len[i];
 		s->last[o++] = '\n';
 	}
-	s->lastn = (uint32_t)(rec->nfield - 1);
+	s->lastn = (uint32_t)(n - 1);
+	return 0;
+}
+
+/*
+ * A #host line, before the samples: the host as the run that saved it
+ * left it; -1 if it makes no sense or names a host twice.  Past
+ * --max-series hosts, passed over.
+ */
+static int
+restore_host(struct buffer *b, const struct record *rec)
+{
+	double newest, quiet;
+
+	if (rec->nfield != 4 || rec->len[1] == 0 || num_parse(rec->field[2], &newest) != 0 ||
+	    num_parse(rec->field[3], &quiet) != 0 || newest < 0 || quiet < 0 ||
+	    hosts_find(&b->hosts, rec->field[1], rec->len[1]) != NULL)
+		return -1;
+	if (b->hosts.t.n < b->o->max_series)
+		hosts_set(&b->hosts, rec->field[1], rec->len[1], newest, quiet);
+	return 0;
+}
+
+/*
+ * The hosts no #host line gave (a file of version 1): each as if heard
+ * from at its series' newest sample, quiet for no time.  No time passes
+ * while a state loads.
+ */
+static void
+attach_hosts(struct buffer *b)
+{
+	struct series *s;
+	struct host *o;
+	double last;
+	size_t i;
+
+	for (i = 0; i < b->n; i++) {
+		s = b->all[i];
+		if (s->host != NULL)
+			continue;
+		last = s->base + s->newest / 1000.0;
+		if ((o = hosts_find(&b->hosts, s->it.key, s->hostlen)) == NULL)
+			o = hosts_see(&b->hosts, s->it.key, s->hostlen, last);
+		else if (last > o->newest)
+			o->newest = last;
+		s->host = o;
+	}
 }
 
 /*
@@ -283,7 +386,7 @@ is_end(const struct record *rec, size_t series, size_t samples)
 const char *
 buffer_load(struct buffer *b, const char *path, int fd)
 {
-	struct record_reader *r = record_reader_new(fd, 0);
+	struct record_reader *r = record_reader_new(fd, RECORD_SAVED);
 	struct record rec;
 	struct series *s = NULL;
 	size_t samples = 0, line = 0, series = 0, other = 0;
@@ -293,7 +396,8 @@ buffer_load(struct buffer *b, const char *path, int fd)
 
 	/* The first line says what the file is, before any line is read as a record. */
 	if (pread(fd, magic, sizeof magic, 0) != (ssize_t)sizeof magic ||
-	    memcmp(magic, STATE_VERSION "\n", sizeof magic) != 0) {
+	    (memcmp(magic, STATE_VERSION "\n", sizeof magic) != 0 &&
+	    memcmp(magic, STATE_VERSION_1 "\n", sizeof magic) != 0)) {
 		record_reader_free(r);
 		return "no \"" STATE_VERSION "\" line: not a state file, or another version";
 	}
@@ -312,7 +416,8 @@ buffer_load(struct buffer *b, const char *path, int fd)
 		if (line == 1) {
 			why = "no \"" STATE_VERSION "\" line: not a state file, or another version";
 			if (k != RECORD_COMMENT || rec.nfield != 1 ||
-			    strcmp(rec.field[0], STATE_VERSION) != 0)
+			    (strcmp(rec.field[0], STATE_VERSION) != 0 &&
+			    strcmp(rec.field[0], STATE_VERSION_1) != 0))
 				goto bad;
 			why = "truncated: no #end line";
 			continue;
@@ -320,12 +425,18 @@ buffer_load(struct buffer *b, const char *path, int fd)
 		if (k == RECORD_HEADER)
 			continue;
 		if (k == RECORD_COMMENT && strcmp(rec.field[0], "#kept") == 0) {
-			why = "a #kept line not after a series' newest sample";
-			if (!newest || rec.nfield < 2)
+			why = "a #kept line not after a series' newest sample, or longer than a "
+			    "series keeps";
+			if (!newest || rec.nfield < 2 || (s != NULL && restore_kept(b, s, &rec) == -1))
 				goto bad;
-			if (s != NULL)
-				restore_kept(s, &rec);
 			newest = 0;
+			continue;
+		}
+		if (k == RECORD_COMMENT && strcmp(rec.field[0], "#host") == 0) {
+			why = "a #host line that makes no sense, names a host twice, or comes after "
+			    "a sample";
+			if (samples > 0 || restore_host(b, &rec) == -1)
+				goto bad;
 			continue;
 		}
 		newest = 0;
@@ -355,7 +466,9 @@ buffer_load(struct buffer *b, const char *path, int fd)
 		series += newest;
 		if (s == NULL)
 			continue;
-		if (buffer_add(b, s, rec.ts, rec.value) == -1) {
+		if (s->host == NULL)
+			s->host = hosts_find(&b->hosts, rec.field[COL_HOST], rec.len[COL_HOST]);
+		if (buffer_add(b, s, rec.ts, rec.value) != 0) {
 			why = "samples out of order";
 			goto bad;
 		}
@@ -366,12 +479,14 @@ buffer_load(struct buffer *b, const char *path, int fd)
 	}
 	b->loading = 0;
 	if (ended) {
+		attach_hosts(b);
 		if (other > 0)
 			warnx("%s: its times of season were kept under another --season, or this run "
 			    "has none: they start afresh", path);
 		record_reader_free(r);
 		return NULL;
 	}
+	why = "truncated: no #end line";
 bad:
 	record_reader_free(r);
 	buffer_free(b);

@@ -3,7 +3,10 @@
  * record (every column it carried), a ring of its latest values, its
  * severity and statistics when the stream carries them; the recent
  * alert events.  Each record costs a table lookup and a copy of its
- * fields: O(1), whatever the number of series.
+ * fields: O(1), whatever the number of series.  With --forget, a series
+ * quiet for longer than that is forgotten, judged by its host's clock
+ * (common/host.c), in a look over the board made when the stream's time
+ * has gone on so far that one may be due: never a look per record.
  */
 #include <err.h>
 #include <fnmatch.h>
@@ -17,6 +20,12 @@
 #include "xm.h"
 
 static const char *const fixed[COL_FIXED] = { "ts", "host", "metric", "value" };
+
+/* A rule's text, kept once for all the alerts that name it. */
+struct rule_text {
+	struct table_item it;
+	uint32_t refs;		/* the alerts that name it */
+};
 
 static const char *const known_names[K_N] = {
 	"mean", "min", "max", "trend", "zscore", "rzscore", "severity", "event", "since", "alert_id",
@@ -43,6 +52,8 @@ board_init(struct board *b, const struct show_opts *o)
 	b->o = o;
 	b->newest = -INFINITY;
 	b->oldest = INFINITY;
+	b->sweep_at = INFINITY;
+	hosts_init(&b->hosts);
 	table_init(&b->table);
 	table_init(&b->hdr_table);
 	table_init(&b->rules);
@@ -62,19 +73,35 @@ board_init(struct board *b, const struct show_opts *o)
 	board_header(b, fixed, COL_FIXED);
 }
 
+/* A series no longer on the board, and the rules' texts only it named. */
+static void
+series_free(struct board *b, struct series *s)
+{
+	struct rule_text *t;
+	uint32_t i;
+
+	for (i = 0; i < s->nalerts; i++) {
+		t = (struct rule_text *)s->alerts[i].rule;
+		if (t != NULL && --t->refs == 0) {
+			table_remove(&b->rules, &t->it);
+			free(t);
+		}
+	}
+	free(s->alerts);
+	free(s->hist);
+	free(s->rec);
+	free(s);
+}
+
 void
 board_free(struct board *b)
 {
 	size_t i, k;
 
-	for (i = 0; i < b->n; i++) {
-		free(b->all[i]->rec);
-		free(b->all[i]->alerts);
-		free(b->all[i]);
-	}
-	for (i = 0; i <= b->rules.mask && b->rules.slot != NULL; i++)
-		free(b->rules.slot[i].item);
+	for (i = 0; i < b->n; i++)
+		series_free(b, b->all[i]);
 	table_free(&b->rules);
+	hosts_free(&b->hosts);
 	for (i = 0; i < b->nhdr; i++) {
 		for (k = 0; k < b->hdrs[i]->n; k++)
 			free(b->hdrs[i]->names[k]);
@@ -266,6 +293,11 @@ ring_push(struct series *s, double v, const char *n_text)
 	    num_parse(n_text, &n) == 0 && n >= (double)(HIST - RING_LOOK - 1) * s->step &&
 	    s->step < (1u << 30))
 		ring_halve(s);
+	/* cells as they are needed: a series of one sample (a run from cron) has four */
+	if (s->nhist == s->histcap && s->histcap < HIST) {
+		s->histcap = s->histcap == 0 ? 4 : 2 * s->histcap;
+		s->hist = xm_reallocarray(s->hist, s->histcap, sizeof *s->hist);
+	}
 	s->hist[s->nhist++ % HIST] = v;
 	s->fill = 1;
 	if (s->nhist == 2 * HIST)
@@ -285,6 +317,58 @@ wanted(const struct board *b, const struct record *rec)
 	return b->o->nonly == 0;
 }
 
+/*
+ * The key of the record's series, host NUL metric: in a TSV record the
+ * fields as they lie, else put together in b->key.
+ */
+static const char *
+series_key(struct board *b, const struct record *rec, size_t *len)
+{
+	size_t hl = rec->len[COL_HOST], ml = rec->len[COL_METRIC];
+
+	*len = hl + 1 + ml;
+	if (rec->line != NULL)
+		return rec->field[COL_HOST];
+	if (*len + 1 > b->keycap) {
+		b->keycap = 2 * *len + 1;
+		b->key = xm_reallocarray(b->key, b->keycap, 1);
+	}
+	memcpy(b->key, rec->field[COL_HOST], hl + 1);
+	memcpy(b->key + hl + 1, rec->field[COL_METRIC], ml + 1);
+	return b->key;
+}
+
+/*
+ * The record's fields into its series, each NUL-terminated as they came;
+ * the series' key is its host and metric among them, not a copy.
+ */
+static void
+rec_copy(struct series *s, const struct record *rec)
+{
+	size_t i, o;
+
+	if (rec->line != NULL) {
+		o = rec->linelen + 1;
+	} else {
+		for (o = 0, i = 0; i < rec->nfield; i++)
+			o += rec->len[i] + 1;
+	}
+	if (o > s->reccap) {
+		s->reccap = (uint32_t)o;
+		s->rec = xm_reallocarray(s->rec, o, 1);
+	}
+	if (rec->line != NULL) {
+		memcpy(s->rec, rec->field[0], o);
+	} else {
+		for (o = 0, i = 0; i < rec->nfield; i++) {
+			memcpy(s->rec + o, rec->field[i], rec->len[i] + 1);
+			o += rec->len[i] + 1;
+		}
+	}
+	s->reclen = (uint32_t)o;
+	s->it.key = s->rec + rec->len[COL_TS] + 1;
+}
+
 static struct series *
 find(struct board *b, const struct record *rec, int *bad)
 {
@@ -293,7 +377,7 @@ find(struct board *b, const struct record *rec, int *bad)
 	size_t hl = rec->len[COL_HOST], len, i;
 	uint64_t hash;
 
-	key = record_series_key(rec, &b->key, &b->keycap, &len);
+	key = series_key(b, rec, &len);
 	hash = table_hash(key, len);
 	*bad = 0;
 	if ((s = (struct series *)table_find(&b->table, key, len, hash)) != NULL)
@@ -303,21 +387,91 @@ find(struct board *b, const struct record *rec, int *bad)
 		return NULL;
 	if (b->n >= b->o->max_series)
 		return NULL;
-	s = table_insert(&b->table, sizeof *s, key, len, hash);
+	s = xm_calloc(1, sizeof *s);
+	rec_copy(s, rec);
+	s->it.len = (uint32_t)len;
+	s->it.hash = hash;
+	table_add(&b->table, &s->it);
 	s->hostlen = (uint32_t)hl;
 	s->step = 1;
-	/* host and metric apart, NUL-terminated, for the globs */
-	s->it.key[hl] = '\0';
 	for (i = 0; i < b->ndefaults; i++)
 		if (rule_matches(&b->defaults[i], s->it.key, s->it.key + hl + 1))
 			s->deflt |= 1u << i;
-	s->it.key[hl] = '\t';
 	if (b->n == b->cap) {
 		b->cap = b->cap ? 2 * b->cap : 64;
 		b->all = xm_reallocarray(b->all, b->cap, sizeof *b->all);
 	}
 	b->all[b->n++] = s;
 	return s;
+}
+
+/*
+ * Forget the series quiet for longer than --forget, then the hosts
+ * that are (none of whose series can be left), and say when to look
+ * again: when the quietest left would pass the age, or a sixteenth of
+ * it on, so that a look, O(series), comes at most sixteen times an age
+ * of the stream's time.
+ */
+static void
+forget(struct board *b)
+{
+	struct series *s;
+	double age = b->o->forget, q, most = 0;
+	size_t i;
+
+	for (i = 0; i < b->n; ) {
+		s = b->all[i];
+		if ((q = hosts_quiet(&b->hosts, s->host, s->last)) <= age) {
+			most = q > most ? q : most;
+			i++;
+			continue;
+		}
+		table_remove(&b->table, &s->it);
+		series_free(b, s);
+		b->all[i] = b->all[--b->n];
+	}
+	hosts_forget(&b->hosts, age);
+	b->swept = b->hosts.now;
+	b->sweep_at = b->n == 0 ? INFINITY :
+	    b->swept + (age - most > age / 16 ? age - most : age / 16);
+}
+
+/*
+ * The clock of the series' host on at its record, and the look brought
+ * forward if the series would be due before it.  A host is counted only
+ * while it has a series: hosts are never more than series.
+ */
+static void
+clock_series(struct board *b, struct series *s, double ts)
+{
+	double due;
+	int fresh = s->host == NULL;
+
+	if (fresh || ts > s->host->newest)
+		s->host = hosts_see(&b->hosts, s->it.key, s->hostlen, ts);
+	if (fresh || ts > s->last)
+		s->last = ts;
+	due = b->hosts.now + b->o->forget - hosts_quiet(&b->hosts, s->host, s->last);
+	if (due < b->swept + b->o->forget / 16)
+		due = b->swept + b->o->forget / 16;
+	if (due < b->sweep_at)
+		b->sweep_at = due;
+}
+
+/*
+ * A record of no series on the board (left out, or past --max-series)
+ * still moves its host's clock, if the host has a series: else a host
+ * sending only new series to a full board would never let its old ones
+ * go.
+ */
+static void
+clock_host(struct board *b, const struct record *rec)
+{
+	const char *host = rec->field[COL_HOST];
+	size_t len = rec->len[COL_HOST];
+
+	if (b->o->forget > 0 && hosts_find(&b->hosts, host, len) != NULL)
+		hosts_see(&b->hosts, host, len, rec->ts);
 }
 
 static double
@@ -340,6 +494,8 @@ event(struct board *b, const struct series *s, const char *ev)
 	e->value = s->value;
 	memcpy(e->name, s->it.key, n);
 	e->name[n] = '\0';
+	e->len = (uint32_t)n;
+	e->hostlen = s->hostlen < n ? s->hostlen : (uint32_t)n;
 	snprintf(e->event, sizeof e->event, "%s", ev);
 	e->sev = s->sev;
 }
@@ -363,6 +519,7 @@ alert_take(struct board *b, struct series *s, const struct header *h,
     const struct record *rec, int sev)
 {
 	struct alert_state *a;
+	struct rule_text *t;
 	const char *id, *rule;
 	size_t idlen = 0, rulelen, i;
 	uint64_t hash;
@@ -389,28 +546,26 @@ alert_take(struct board *b, struct series *s, const struct header *h,
 	a->sev = sev;
 	if ((rule = column(rec, h->known[K_RULE], &rulelen)) != NULL && strcmp(rule, "-") != 0) {
 		hash = table_hash(rule, rulelen);
-		if ((a->rule = table_find(&b->rules, rule, rulelen, hash)) == NULL)
-			a->rule = table_insert(&b->rules, sizeof(struct table_item), rule, rulelen, hash);
+		if ((t = (struct rule_text *)table_find(&b->rules, rule, rulelen, hash)) == NULL)
+			t = table_insert(&b->rules, sizeof *t, rule, rulelen, hash);
+		t->refs++;
+		a->rule = &t->it;
 	}
 }
 
-/*
- * One record of the stream under header h; -1 if it was left out
- * (--max-series), -2 if its metric, new here, breaks xm(7)'s rules
- * (RECORD_METRIC_LATER: the caller says so).
- */
-int
-board_take(struct board *b, const struct header *h, const struct record *rec)
+static int
+take(struct board *b, const struct header *h, const struct record *rec)
 {
 	struct series *s;
 	const int *k = h->known;
-	size_t i, o;
+	size_t i;
 	int sev, bad, j;
 
 	if (!wanted(b, rec)) {
 		if (metric_check(rec->field[COL_METRIC], rec->len[COL_METRIC]) != NULL)
 			return -2;
 		b->read++;
+		clock_host(b, rec);
 		return 0;
 	}
 	if ((s = find(b, rec, &bad)) == NULL) {
@@ -418,6 +573,7 @@ board_take(struct board *b, const struct header *h, const struct record *rec)
 			return -2;
 		b->read++;
 		b->dropped++;
+		clock_host(b, rec);
 		return -1;
 	}
 	b->read++;
@@ -432,26 +588,11 @@ board_take(struct board *b, const struct header *h, const struct record *rec)
 		    rec->field[k[K_COUNT]] : NULL);
 	s->ts = rec->ts;
 	s->value = rec->value;
+	if (s->hdr != NULL)	/* else new, its record copied to key it */
+		rec_copy(s, rec);
 	s->hdr = h;
-	if (rec->line != NULL) {
-		o = rec->linelen + 1;
-	} else {
-		for (o = 0, i = 0; i < rec->nfield; i++)
-			o += rec->len[i] + 1;
-	}
-	if (o > s->reccap) {
-		s->reccap = o;
-		s->rec = xm_reallocarray(s->rec, o, 1);
-	}
-	if (rec->line != NULL) {
-		memcpy(s->rec, rec->field[0], o);
-	} else {
-		for (o = 0, i = 0; i < rec->nfield; i++) {
-			memcpy(s->rec + o, rec->field[i], rec->len[i] + 1);
-			o += rec->len[i] + 1;
-		}
-	}
-	s->reclen = o;
+	if (b->o->forget > 0)
+		clock_series(b, s, rec->ts);
 	s->from_stream = 0;
 	s->since = NAN;
 	sev = -1;
@@ -474,6 +615,22 @@ board_take(struct board *b, const struct header *h, const struct record *rec)
 	    strcmp(rec->field[k[K_EVENT]], "-") != 0)
 		event(b, s, rec->field[k[K_EVENT]]);
 	return 0;
+}
+
+/*
+ * One record of the stream under header h; -1 if it was left out
+ * (--max-series), -2 if its metric, new here, breaks xm(7)'s rules
+ * (RECORD_METRIC_LATER: the caller says so).  Then, if the stream's time
+ * has come to it, the look for series to forget.
+ */
+int
+board_take(struct board *b, const struct header *h, const struct record *rec)
+{
+	int r = take(b, h, rec);
+
+	if (b->hosts.now >= b->sweep_at)
+		forget(b);
+	return r;
 }
 
 static int

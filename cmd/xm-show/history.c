@@ -34,7 +34,6 @@ struct episode_sums {
 	int	 open_fired;	/* its firing is in the log */
 	double	 last_resolved;	/* NAN: not yet */
 	int	 sev;
-	int	 seen;		/* an event or a severity above ok: an alert the report shows */
 };
 
 struct history {
@@ -45,21 +44,27 @@ struct history {
 	double	 first, last;	/* record time of the log */
 	int	 col[4];	/* event, severity, alert_id, rule; -1: not in the header */
 	int	 headed;	/* a header named the columns */
+	size_t	 dropped;	/* lines of new alerts past --max-series */
 };
 
 enum { H_EVENT, H_SEVERITY, H_ALERT_ID, H_RULE };
 static const char *const wanted[] = { "event", "severity", "alert_id", "rule" };
 
+/* The line's alert; a new one with add, NULL past --max-series; else NULL if new. */
 static struct episode_sums *
-find(struct history *h, const struct record *rec)
+find(struct history *h, const struct record *rec, int add)
 {
 	const char *id = rec->field[h->col[H_ALERT_ID]];
 	size_t len = rec->len[h->col[H_ALERT_ID]], hl = rec->len[COL_HOST];
 	uint64_t hash = table_hash(id, len);
 	struct episode_sums *e;
 
-	if ((e = (struct episode_sums *)table_find(&h->table, id, len, hash)) != NULL)
+	if ((e = (struct episode_sums *)table_find(&h->table, id, len, hash)) != NULL || !add)
 		return e;
+	if (h->n >= h->o->max_series) {
+		h->dropped++;
+		return NULL;
+	}
 	e = table_insert(&h->table, sizeof *e, id, len, hash);
 	e->serieslen = hl + 1 + rec->len[COL_METRIC];
 	e->series = xm_malloc(e->serieslen + 1);
@@ -100,13 +105,19 @@ close_episode(struct episode_sums *e, double ts, int resolved)
 	e->open = NAN;
 }
 
-/* One line of the log: an event moves its alert's sums on. */
+/*
+ * One line of the log: an event moves its alert's sums on.  An alert is
+ * kept from its first event or severity above ok: before, a line of it
+ * changes nothing the report shows, and costs no memory nor a place
+ * under --max-series.
+ */
 static void
 take(struct history *h, const struct record *rec)
 {
 	const char *ev = rec->field[h->col[H_EVENT]];
 	struct episode_sums *e;
 	double ts = rec->ts;
+	int sev = severity_parse(rec->field[h->col[H_SEVERITY]]);
 
 	if (isnan(h->first) || ts < h->first)
 		h->first = ts;
@@ -114,9 +125,9 @@ take(struct history *h, const struct record *rec)
 		h->last = ts;
 	if (strcmp(rec->field[h->col[H_ALERT_ID]], "-") == 0)
 		return;
-	e = find(h, rec);
-	e->sev = severity_parse(rec->field[h->col[H_SEVERITY]]);
-	e->seen |= strcmp(ev, "-") != 0 || e->sev > SEV_OK;
+	if ((e = find(h, rec, strcmp(ev, "-") != 0 || sev > SEV_OK)) == NULL)
+		return;
+	e->sev = sev;
 	if (strcmp(ev, "firing") == 0) {
 		if (!isnan(e->open))
 			close_episode(e, ts, 0);
@@ -295,7 +306,7 @@ history_run(const struct show_opts *o)
 	struct record_writer w;
 	struct history h;
 	struct record rec;
-	size_t i, shown;
+	size_t i;
 	int k, c, status, wrong = 0;
 
 	memset(&h, 0, sizeof h);
@@ -330,17 +341,6 @@ history_run(const struct show_opts *o)
 	for (i = 0; i < h.n; i++)
 		if (!isnan(h.all[i]->open))
 			close_episode(h.all[i], h.last, 0);
-	/* the alerts of all of xm-alert's output that never left ok are none of the report's */
-	for (i = 0, shown = 0; i < h.n; i++) {
-		if (h.all[i]->seen) {
-			h.all[shown++] = h.all[i];
-		} else {
-			free(h.all[i]->series);
-			free(h.all[i]->rule);
-			free(h.all[i]);
-		}
-	}
-	h.n = shown;
 	if (h.n > 0)
 		qsort(h.all, h.n, sizeof *h.all, by_time_in_alert);
 	record_writer_init(&w, stdout, o->format != NULL && strcmp(o->format->name, "csv") == 0 ?
@@ -353,6 +353,11 @@ history_run(const struct show_opts *o)
 		put_text(&h, stdout);
 	record_flush(&w);
 	status = wrong ? XM_EXIT_FAIL : record_reader_end(r);
+	if (h.dropped > 0) {
+		warnx("%zu record%s of new alerts not shown (--max-series %zu)", h.dropped,
+		    h.dropped == 1 ? "" : "s", o->max_series);
+		status = XM_EXIT_FAIL;
+	}
 	record_reader_free(r);
 	for (i = 0; i < h.n; i++) {
 		free(h.all[i]->series);

@@ -8,8 +8,11 @@
  *
  * A response is built whole when the first request for it comes, then
  * sent as each client takes it; scrapes of the same board share one
- * (libmicrohttpd counts its users), so a crowd of scrapers costs one
- * build, and a slow client costs nothing but its place.
+ * (libmicrohttpd counts its users), and so do scrapes within the
+ * minimum age of the last build, however the board changed meanwhile:
+ * a client asking back to back costs the stream one build a refresh,
+ * and a slow client costs nothing but its place, which goes to the
+ * next one to come when every place is taken.
  */
 #include <sys/socket.h>
 #include <sys/epoll.h>
@@ -34,8 +37,15 @@
 
 #define HTTP_TIMEOUT	10	/* seconds a request may take: Prometheus's scrape_timeout */
 #define HTTP_CONNS	32	/* connections at once; more wait in the backlog */
+/*
+ * Room in the backlog for a flood's connections, so that a scrape's
+ * behind them waits its turn there, which make_room soon gives it,
+ * rather than being refused and trying again a second or more later.
+ */
+#define HTTP_BACKLOG	1024
 #define HTTP_HEADERS	16384	/* bytes of request line and headers: 431 past them */
 #define HTTP_POOL	32768	/* a connection's memory: those, our answer's headers, room to spare */
+#define HTTP_GRACE	0.1	/* seconds a connection has to ask before it may make room */
 
 /*
  * A connection, from its accept to its close, and the time by which its
@@ -44,7 +54,10 @@
  */
 struct conn {
 	struct MHD_Connection *c;
+	double	 since;		/* its accept, or the end of its last request */
 	double	 deadline;
+	int	 asked;		/* a whole request line and headers in, not yet answered */
+	int	 cut;		/* shut down: the daemon closes it at its next run */
 	struct conn *next, **prevp;
 };
 
@@ -57,9 +70,11 @@ struct http {
 	http_gen_fn *gen;
 	void	*arg;
 	struct conn *conns;
-	/* /metrics of board generation gen[i], plain (0) and gzip (1) */
+	/* /metrics of board generation cgen[i], plain (0) and gzip (1), made at built[i] */
 	struct MHD_Response *cache[2];
 	unsigned long long cgen[2];
+	double	 built[2];
+	double	 minage;	/* seconds a response serves though the board changed */
 };
 
 static const char index_html[] =
@@ -173,9 +188,28 @@ reply_text(struct MHD_Connection *c, unsigned code, const char *text, const char
 	return reply(c, code, "text/plain; charset=utf-8", xm_strdup(text), strlen(text), allow);
 }
 
+/* 400, and the connection closed once it is sent: where the next request starts is not known. */
+static enum MHD_Result
+reply_bad_framing(struct MHD_Connection *c, const char *text)
+{
+	struct MHD_Response *r;
+	enum MHD_Result ok;
+
+	r = response("text/plain; charset=utf-8", xm_strdup(text), strlen(text), 0, NULL);
+	if (r == NULL)
+		return MHD_NO;
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
+	ok = MHD_queue_response(c, MHD_HTTP_BAD_REQUEST, r);
+	MHD_destroy_response(r);
+	return ok;
+}
+
 /*
- * The response for the board as it is, plain or gzip: the one made
- * for the same generation of the board if there is one, else made now.
+ * The response for the board as it is, plain or gzip: the one made for
+ * the same generation of the board or less than minage seconds ago if
+ * there is one, else made now.  Its age counts from the end of its
+ * making, so that a board too big to make in minage still leaves the
+ * stream that long between two makings.
  */
 static struct MHD_Response *
 metrics_response(struct http *h, int gz)
@@ -186,7 +220,8 @@ metrics_response(struct http *h, int gz)
 	size_t len = 0, zlen;
 	FILE *f;
 
-	if (h->cache[gz] != NULL && h->cgen[gz] == gen)
+	if (h->cache[gz] != NULL &&
+	    (h->cgen[gz] == gen || xm_monotonic() - h->built[gz] < h->minage))
 		return h->cache[gz];
 	if ((f = open_memstream(&buf, &len)) == NULL)
 		return NULL;
@@ -210,6 +245,7 @@ metrics_response(struct http *h, int gz)
 		MHD_destroy_response(h->cache[gz]);	/* freed when its last client has it */
 	h->cache[gz] = r;
 	h->cgen[gz] = gen;
+	h->built[gz] = xm_monotonic();
 	return r;
 }
 
@@ -229,37 +265,69 @@ metrics(struct http *h, struct MHD_Connection *c)
 	return MHD_queue_response(c, MHD_HTTP_OK, r);
 }
 
-/* Add up the bytes of a request's headers. */
+/* A request's headers summed up: their bytes, and its Content-Length fields. */
+struct head {
+	size_t	 bytes;
+	const char *length;	/* the first Content-Length */
+	int	 disagree;	/* another one says otherwise */
+};
+
 static enum MHD_Result
 count_header(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
 {
-	size_t *n = cls;
+	struct head *hd = cls;
 
 	(void)kind;
-	*n += strlen(key) + (value != NULL ? strlen(value) : 0) + 4;	/* ": " and CRLF */
+	if (value == NULL)
+		value = "";
+	hd->bytes += strlen(key) + strlen(value) + 4;	/* ": " and CRLF */
+	if (strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH) == 0) {
+		if (hd->length == NULL)
+			hd->length = value;
+		else if (strcmp(hd->length, value) != 0)
+			hd->disagree = 1;
+	}
 	return MHD_YES;
+}
+
+/* Our record of connection c. */
+static struct conn *
+conn_of(struct MHD_Connection *c)
+{
+	const union MHD_ConnectionInfo *info;
+
+	info = MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	return info != NULL ? info->socket_context : NULL;
 }
 
 /*
  * One request, in two calls: its headers, then its end.  A request that
  * will not do is answered at the first, before any body is read, and
  * its connection closed; the rest at the second, which keeps the
- * connection alive for the next scrape.
+ * connection alive for the next scrape.  Two Content-Lengths that
+ * disagree leave the request's end unknown (the body could be read as
+ * a request of its own): 400 and close, as RFC 9112, 6.3 asks.
  */
 static enum MHD_Result
 request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
     const char *version, const char *data, size_t *size, void **con)
 {
 	struct http *h = cls;
+	struct head hd;
+	struct conn *k;
 	const char *cl, *te;
-	size_t n;
 
 	(void)data;
 	if (*con == NULL) {
 		*con = h;
-		n = strlen(method) + strlen(url) + strlen(version) + 4;
-		MHD_get_connection_values(c, MHD_HEADER_KIND, count_header, &n);
-		if (n > HTTP_HEADERS)
+		if ((k = conn_of(c)) != NULL)
+			k->asked = 1;
+		memset(&hd, 0, sizeof hd);
+		hd.bytes = strlen(method) + strlen(url) + strlen(version) + 4;
+		MHD_get_connection_values(c, MHD_HEADER_KIND, count_header, &hd);
+		if (hd.disagree)
+			return reply_bad_framing(c, "two Content-Lengths that disagree\n");
+		if (hd.bytes > HTTP_HEADERS)
 			return reply_text(c, MHD_HTTP_REQUEST_HEADER_FIELDS_TOO_LARGE,
 			    "request headers past 16 kB\n", NULL);
 		if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 &&
@@ -360,7 +428,7 @@ bind_spec(const char *spec)
 		}
 		/* a restart may bind while the last run's connections linger in TIME_WAIT */
 		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-		if (bind(fd, ai->ai_addr, ai->ai_addrlen) == 0 && listen(fd, 64) == 0)
+		if (bind(fd, ai->ai_addr, ai->ai_addrlen) == 0 && listen(fd, HTTP_BACKLOG) == 0)
 			break;
 		saved = errno;
 		close(fd);
@@ -385,7 +453,8 @@ notify_connection(void *cls, struct MHD_Connection *c, void **ctx,
 	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
 		k = xm_calloc(1, sizeof *k);
 		k->c = c;
-		k->deadline = xm_monotonic() + HTTP_TIMEOUT;
+		k->since = xm_monotonic();
+		k->deadline = k->since + HTTP_TIMEOUT;
 		if ((k->next = h->conns) != NULL)
 			k->next->prevp = &k->next;
 		k->prevp = &h->conns;
@@ -404,25 +473,27 @@ notify_connection(void *cls, struct MHD_Connection *c, void **ctx,
 static void
 completed(void *cls, struct MHD_Connection *c, void **con, enum MHD_RequestTerminationCode toe)
 {
-	const union MHD_ConnectionInfo *info;
 	struct conn *k;
 
 	(void)cls;
 	(void)con;
 	(void)toe;
-	info = MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
-	if (info != NULL && (k = info->socket_context) != NULL)
-		k->deadline = xm_monotonic() + HTTP_TIMEOUT;
+	if ((k = conn_of(c)) != NULL) {
+		k->since = xm_monotonic();
+		k->deadline = k->since + HTTP_TIMEOUT;
+		k->asked = 0;
+	}
 }
 
 struct http *
-http_open(const char *spec, http_body_fn *body, http_gen_fn *gen, void *arg)
+http_open(const char *spec, double minage, http_body_fn *body, http_gen_fn *gen, void *arg)
 {
 	const union MHD_DaemonInfo *info;
 	struct epoll_event e;
 	struct http *h = xm_calloc(1, sizeof *h);
 	int fd = bind_spec(spec);
 
+	h->minage = minage;
 	h->body = body;
 	h->gen = gen;
 	h->arg = arg;
@@ -457,6 +528,14 @@ http_fd(const struct http *h)
 	return h->ep;
 }
 
+/* The board changes no more: the next scrape has it as it is, whatever the age of the last. */
+void
+http_final(struct http *h)
+{
+	if (h != NULL)
+		h->minage = 0;
+}
+
 static unsigned
 connections(struct MHD_Daemon *d)
 {
@@ -466,28 +545,64 @@ connections(struct MHD_Daemon *d)
 	return info != NULL ? info->num_connections : 0;
 }
 
-/*
- * Cut the connections past their deadline: shut down, the socket wakes
- * the daemon, which closes it.  The seconds to the next deadline, or -1.
- */
+/* Shut a connection down: the socket wakes the daemon, which closes it. */
+static void
+cut(struct conn *k, double now)
+{
+	const union MHD_ConnectionInfo *info;
+
+	info = MHD_get_connection_info(k->c, MHD_CONNECTION_INFO_CONNECTION_FD);
+	if (info != NULL)
+		shutdown(info->connect_fd, SHUT_RDWR);
+	k->cut = 1;
+	k->deadline = now + HTTP_TIMEOUT;	/* once; the close is on its way */
+}
+
+/* Cut the connections past their deadline.  The seconds to the next deadline, or -1. */
 static double
 cut_late(struct http *h)
 {
-	const union MHD_ConnectionInfo *info;
 	double now = xm_monotonic(), next = -1;
 	struct conn *k;
 
 	for (k = h->conns; k != NULL; k = k->next) {
-		if (k->deadline <= now) {
-			info = MHD_get_connection_info(k->c, MHD_CONNECTION_INFO_CONNECTION_FD);
-			if (info != NULL)
-				shutdown(info->connect_fd, SHUT_RDWR);
-			k->deadline = now + HTTP_TIMEOUT;	/* once; the close is on its way */
-		}
+		if (k->deadline <= now)
+			cut(k, now);
 		if (next < 0 || k->deadline - now < next)
 			next = k->deadline - now;
 	}
 	return next;
+}
+
+/*
+ * With every place taken, cut the connection longest without a request
+ * in hand -- idle, or trickling its headers -- once it has had
+ * HTTP_GRACE to ask, so that the next client in the queue has its
+ * place: a flood of clients that connect and never ask pushes out its
+ * own connections, not the scrapes, which ask at once.  The daemon, at
+ * its limit, watches the listening socket again once the cut one is
+ * closed.  The seconds until one may be cut, or -1.
+ */
+static double
+make_room(struct http *h)
+{
+	struct conn *k, *oldest = NULL;
+	double now = xm_monotonic();
+	unsigned n = 0;
+
+	for (k = h->conns; k != NULL; k = k->next) {
+		if (k->cut)
+			continue;
+		n++;
+		if (!k->asked && (oldest == NULL || k->since < oldest->since))
+			oldest = k;
+	}
+	if (n < HTTP_CONNS || oldest == NULL)
+		return -1;
+	if (now - oldest->since < HTTP_GRACE)
+		return oldest->since + HTTP_GRACE - now;
+	cut(oldest, now);
+	return -1;
 }
 
 /*
@@ -506,14 +621,17 @@ http_serve(void *arg)
 	MHD_UNSIGNED_LONG_LONG ms;
 	uint64_t ticks;
 	unsigned before = connections(h->d);
-	double late;
+	double late, room;
 
 	if (read(h->timer, &ticks, sizeof ticks) == -1 && errno != EAGAIN)
 		warn("--listen: timer");
 	MHD_run(h->d);
 	if (connections(h->d) < before)
 		MHD_run(h->d);
+	room = make_room(h);
 	late = cut_late(h);
+	if (room >= 0 && (late < 0 || room < late))
+		late = room;
 	memset(&its, 0, sizeof its);
 	if (MHD_get_timeout(h->d, &ms) != MHD_YES)
 		ms = (MHD_UNSIGNED_LONG_LONG)-1;

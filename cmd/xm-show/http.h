@@ -17,8 +17,10 @@ struct http;
 
 int	 http_parse(const char *, char [HTTP_HOST_MAX], char [6], const char **);
 
-struct http *http_open(const char *, http_body_fn *, http_gen_fn *, void *);
+/* The double: seconds a /metrics response serves though the board changed. */
+struct http *http_open(const char *, double, http_body_fn *, http_gen_fn *, void *);
 int	 http_fd(const struct http *);
+void	 http_final(struct http *);
 void	 http_serve(void *);
 void	 http_close(struct http *);
 

@@ -234,7 +234,7 @@ utf8_terminal(void)
 }
 
 int
-live_run(struct board *b, struct record_reader *r, struct wake *w)
+live_run(struct board *b, struct record_reader *r, struct wake *w, struct http *srv)
 {
 	struct live l;
 	struct errs errs;
@@ -279,6 +279,7 @@ live_run(struct board *b, struct record_reader *r, struct wake *w)
 			if (k == RECORD_EOF || k == RECORD_ERROR) {
 				if (k == RECORD_ERROR)
 					status = XM_EXIT_FAIL;
+				http_final(srv);
 				l.eof = 1;
 				draw(&l);
 				continue;

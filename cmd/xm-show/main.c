@@ -14,7 +14,7 @@
 #include "xm.h"
 
 enum {
-	OPT_ASCII = CHAR_MAX + 1, OPT_CSV, OPT_FLAP, OPT_FOLLOW, OPT_HISTORY, OPT_HOST,
+	OPT_ASCII = CHAR_MAX + 1, OPT_CSV, OPT_FLAP, OPT_FOLLOW, OPT_FORGET, OPT_HISTORY, OPT_HOST,
 	OPT_MAX_SERIES, OPT_ONCE, OPT_ONLY, OPT_PREFIX, OPT_STRICT
 };
 
@@ -30,6 +30,7 @@ static const struct option longopts[] = {
 	{ "csv",	no_argument,		NULL, OPT_CSV },
 	{ "flap",	required_argument,	NULL, OPT_FLAP },
 	{ "follow",	no_argument,		NULL, OPT_FOLLOW },
+	{ "forget",	required_argument,	NULL, OPT_FORGET },
 	{ "history",	no_argument,		NULL, OPT_HISTORY },
 	{ "host",	required_argument,	NULL, OPT_HOST },
 	{ "max-series",	required_argument,	NULL, OPT_MAX_SERIES },
@@ -44,7 +45,7 @@ static const char synopsis[] =
     "usage: xm-show [-r seconds] [--ascii] [--host glob] [--only glob]...\n"
     "               [--once | --follow] [-W columns] [-o text|prom|csv|tsv]\n"
     "               [-O file] [--prefix name] [-l [address:]port] [--csv]\n"
-    "               [--max-series n] [--strict]\n"
+    "               [--max-series n] [--forget seconds] [--strict]\n"
     "       xm-show --history [--flap seconds] [-o text|csv|tsv] [--csv]\n";
 
 static void
@@ -76,6 +77,8 @@ help(void)
 	    "                           serve /metrics over HTTP; 127.0.0.1 unless given\n"
 	    "      --csv                read CSV instead of TAB-separated records\n"
 	    "      --max-series n       keep at most n series; 100000 by default\n"
+	    "      --forget seconds     forget a series quiet for longer; 1h by default,\n"
+	    "                           0 for never\n"
 	    "      --strict             stop at the first malformed record\n"
 	    "      --history            read an alert log and write its report at the end\n"
 	    "      --flap seconds       with --history: a firing this soon after the same\n"
@@ -112,7 +115,7 @@ main(int argc, char *argv[])
 {
 	struct show_opts o = {
 		.refresh = 2, .width = 80, .prefix = "xm_", .max_series = 100000, .color = 1,
-		.flap = 600
+		.flap = 600, .forget = 3600
 	};
 	const char *term = getenv("TERM"), *nc = getenv("NO_COLOR");
 	char host[HTTP_HOST_MAX], port[6];
@@ -169,6 +172,10 @@ main(int argc, char *argv[])
 			break;
 		case OPT_FOLLOW:
 			o.follow = 1;
+			break;
+		case OPT_FORGET:
+			if (num_parse_seconds(optarg, &o.forget) != 0)
+				bad("--forget", optarg, "not a duration");
 			break;
 		case OPT_HISTORY:
 			o.history = 1;

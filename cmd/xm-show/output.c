@@ -362,67 +362,105 @@ prom_serve(const struct board *b, FILE *f, double started)
 	self_sample(f, taken, 6, xm_monotonic() - started);
 }
 
-/* Every column any series carried, in the order first seen: each name once, found in a table. */
-static size_t
-all_columns(const struct board *b, const char ***out)
-{
-	struct table seen;
+/*
+ * Every column any series carried, in the order first seen, each name
+ * once: names[i], found by its name in seen as items[i].
+ */
+struct columns {
+	const char **names;
+	size_t	 n;
 	struct table_item *items;
-	const char **names = NULL;
-	size_t n = 0, i, k, total = 0;
+	struct table seen;
+};
+
+static void
+columns_init(struct columns *c, const struct board *b)
+{
+	static const char *const fixed[] = { "ts", "host", "metric", "value" };
+	size_t i, k, total = 0;
 	const char *name;
 	uint64_t hash;
 
 	for (i = 0; i < b->nhdr; i++)
 		total += b->hdrs[i]->n;
-	items = xm_reallocarray(NULL, total + 1, sizeof *items);
-	names = xm_reallocarray(NULL, total + 4, sizeof *names);
-	table_init(&seen);
+	c->items = xm_reallocarray(NULL, total + 1, sizeof *c->items);
+	c->names = xm_reallocarray(NULL, total + 4, sizeof *c->names);
+	c->n = 0;
+	table_init(&c->seen);
 	for (i = 0; i < b->nhdr; i++) {
 		for (k = 0; k < b->hdrs[i]->n; k++) {
 			name = b->hdrs[i]->names[k];
 			hash = table_hash(name, strlen(name));
-			if (table_find(&seen, name, strlen(name), hash) != NULL)
+			if (table_find(&c->seen, name, strlen(name), hash) != NULL)
 				continue;
-			items[n].key = (char *)name;
-			items[n].len = (uint32_t)strlen(name);
-			items[n].hash = hash;
-			table_add(&seen, &items[n]);
-			names[n++] = name;
+			c->items[c->n].key = (char *)name;
+			c->items[c->n].len = (uint32_t)strlen(name);
+			c->items[c->n].hash = hash;
+			table_add(&c->seen, &c->items[c->n]);
+			c->names[c->n++] = name;
 		}
 	}
-	table_free(&seen);
-	free(items);
-	if (n == 0) {
-		static const char *const fixed[] = { "ts", "host", "metric", "value" };
-
-		memcpy(names, fixed, sizeof fixed);
-		n = 4;
+	if (c->n == 0) {
+		memcpy(c->names, fixed, sizeof fixed);
+		c->n = 4;
 	}
-	*out = names;
-	return n;
+}
+
+static void
+columns_free(struct columns *c)
+{
+	table_free(&c->seen);
+	free(c->items);
+	free(c->names);
+}
+
+/*
+ * Series s's fields in the table's columns, NULL where it has none: a
+ * walk through its record, each name found in the table, so that a
+ * table costs its size, not its columns squared a series.  A name twice
+ * in one header: the first.
+ */
+static void
+columns_of(const struct columns *c, const struct series *s, const char **field)
+{
+	const struct table_item *it;
+	const char *p = s->rec, *name;
+	size_t i, len;
+
+	memset(field, 0, c->n * sizeof *field);
+	for (i = 0; i < s->hdr->n && p < s->rec + s->reclen; i++) {
+		name = s->hdr->names[i];
+		len = strlen(name);
+		it = table_find(&c->seen, name, len, table_hash(name, len));
+		if (it != NULL && field[it - c->items] == NULL)
+			field[it - c->items] = p;
+		p += strlen(p) + 1;
+	}
 }
 
 static int
 table_write(const struct board *b, FILE *f, int csv)
 {
 	struct record_writer w;
+	struct columns c;
 	struct series **v;
-	const char **names, *field;
-	size_t ncol = all_columns(b, &names), k;
+	const char **field;
+	size_t k;
 	int n = board_sorted(b, &v), i;
 
+	columns_init(&c, b);
+	field = xm_reallocarray(NULL, c.n, sizeof *field);
 	record_writer_init(&w, f, csv ? RECORD_CSV : 0);
-	record_put_header(&w, names, ncol);
+	record_put_header(&w, c.names, c.n);
 	for (i = 0; i < n; i++) {
-		for (k = 0; k < ncol; k++) {
-			field = series_field(v[i], names[k]);
-			record_put_str(&w, field != NULL ? field : "");
-		}
+		columns_of(&c, v[i], field);
+		for (k = 0; k < c.n; k++)
+			record_put_str(&w, field[k] != NULL ? field[k] : "");
 		record_end(&w);
 	}
+	free(field);
 	free(v);
-	free(names);
+	columns_free(&c);
 	return 0;
 }
 

@@ -274,16 +274,27 @@ spark(struct page *p, const struct glyphs *g, const struct series *s, double n, 
 	}
 }
 
+/* The series of host's host named name, then labels (llen bytes); NULL if none. */
+static struct series *
+lookup_labels(const struct board *b, const struct series *host, const char *name,
+    const char *labels, size_t llen)
+{
+	char key[4096];
+	size_t hl = host->hostlen, nl = strlen(name), len = hl + 1 + nl + llen;
+
+	if (len > sizeof key)
+		return NULL;
+	memcpy(key, host->it.key, hl);
+	key[hl] = '\0';
+	memcpy(key + hl + 1, name, nl);
+	memcpy(key + hl + 1 + nl, labels, llen);
+	return (struct series *)table_find(&b->table, key, len, table_hash(key, len));
+}
+
 static struct series *
 lookup(const struct board *b, const struct series *host, const char *metric)
 {
-	char key[1024];
-	size_t len;
-
-	len = (size_t)snprintf(key, sizeof key, "%.*s\t%s", (int)host->hostlen, host->it.key, metric);
-	if (len >= sizeof key)
-		return NULL;
-	return (struct series *)table_find(&b->table, key, len, table_hash(key, len));
+	return lookup_labels(b, host, metric, "", 0);
 }
 
 /* The sum of the series (of one host) named so, whatever their labels. */
@@ -484,16 +495,11 @@ static const struct series *
 disk_avail(const struct board *b, const struct series *s)
 {
 	const char *m = s->it.key + s->hostlen + 1, *labels;
-	char key[1024];
-	size_t len, ml = s->it.len - s->hostlen - 1;
+	size_t ml = s->it.len - s->hostlen - 1;
 
 	if ((labels = memchr(m, '{', ml)) == NULL)
 		return NULL;
-	len = (size_t)snprintf(key, sizeof key, "%.*s\tdisk_avail_bytes%.*s", (int)s->hostlen,
-	    s->it.key, (int)(ml - (size_t)(labels - m)), labels);
-	if (len >= sizeof key)
-		return NULL;
-	return (const struct series *)table_find(&b->table, key, len, table_hash(key, len));
+	return lookup_labels(b, s, "disk_avail_bytes", labels, ml - (size_t)(labels - m));
 }
 
 /*
@@ -694,7 +700,7 @@ alerts_panel(const struct board *b, struct page *p, const struct glyphs *g,
 	const struct show_event *e;
 	char d[32], ts[32];
 	const char *id, *rule, *words;
-	int i, k = 0, ruled = 0, name_w;
+	int i, k = 0, ruled = 0, name_w, hw;
 	int ev_w = p->width - 40 > 60 ? 60 : p->width - 40, before_w;
 	size_t j, shown;
 	time_t t;
@@ -765,20 +771,17 @@ alerts_panel(const struct board *b, struct page *p, const struct glyphs *g,
 		page_pad(p, 22);
 		page_put(p, sev_attr(e->sev), e->sev >= 0 ? sev_short[e->sev] : "-");
 		page_pad(p, 28);
-		{
-			const char *tab = strchr(e->name, '\t');
-
-			int hw = 0;
-
-			if (hosts > 1 || tab == NULL) {
-				before_w = p->lines[p->nline - 1].width;
-				page_safe(p, AT_NONE, e->name, tab ? (size_t)(tab - e->name) : strlen(e->name), 12);
-				page_put(p, AT_DIM, ":");
-				hw = p->lines[p->nline - 1].width - before_w;
-			}
-			if (tab != NULL)
-				metric_name(p, AT_NONE, tab + 1, strlen(tab + 1), ev_w - hw);
+		/* the metric, and the host where there are several or the name was cut in it */
+		hw = 0;
+		if (hosts > 1 || e->hostlen == e->len) {
+			before_w = p->lines[p->nline - 1].width;
+			page_safe(p, AT_NONE, e->name, e->hostlen, 12);
+			page_put(p, AT_DIM, ":");
+			hw = p->lines[p->nline - 1].width - before_w;
 		}
+		if (e->hostlen < e->len)
+			metric_name(p, AT_NONE, e->name + e->hostlen + 1, e->len - e->hostlen - 1,
+			    ev_w - hw);
 		page_pad(p, 29 + ev_w);
 		page_put(p, AT_NONE, " ");
 		num_right(p, AT_NONE, e->value, 8);

@@ -232,17 +232,17 @@ show_run(const struct show_opts *o)
 	    (o->csv ? RECORD_CSV : 0) | RECORD_METRIC_LATER);
 	struct http *srv = NULL;
 	const struct header *h = NULL;
-	int k, status = XM_EXIT_OK;
+	int k, e, status = XM_EXIT_OK;
 
 	board_init(&b, o);
 	record_reader_signal(r, wake_init(&w, o->format == NULL || o->follow || o->out ?
 	    o->refresh : 0, o->format == NULL ? SIGWINCH : 0));
 	if (o->listen != NULL) {
-		srv = http_open(o->listen, serve_body, serve_gen, &b);
+		srv = http_open(o->listen, o->refresh, serve_body, serve_gen, &b);
 		wake_serve(&w, http_fd(srv), http_serve, srv);
 	}
 	if (o->format == NULL) {
-		status = live_run(&b, r, &w);
+		status = live_run(&b, r, &w, srv);
 		goto out;
 	}
 	while ((k = show_read(&b, r, &h, o->strict)) != RECORD_EOF) {
@@ -259,14 +259,19 @@ show_run(const struct show_opts *o)
 		k = wake_take(&w, 0);
 		if (k == WAKE_END)
 			break;
-		if (k == WAKE_TICK && (k = emit(&b, stdout)) != 0) {
-			if (k == 1)
+		if (k == WAKE_TICK && (e = emit(&b, stdout)) != 0) {
+			if (e == 1)
 				goto out;
 			status = XM_EXIT_FAIL;
 		}
 	}
-	if (!o->serve_only && emit(&b, stdout) == -1)
+	if (k == RECORD_EOF)
+		http_final(srv);
+	if (!o->serve_only && (e = emit(&b, stdout)) != 0) {
+		if (e == 1)
+			goto out;	/* the signal that cut the write short ends the serving too */
 		status = XM_EXIT_FAIL;
+	}
 	/* the last state stays up, for Prometheus to see it go stale, until told to end */
 	if (srv != NULL && k == RECORD_EOF)
 		while (wake_take(&w, -1) != WAKE_END)

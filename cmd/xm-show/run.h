@@ -2,6 +2,7 @@
 #ifndef RUN_H
 #define RUN_H
 
+#include "http.h"
 #include "show.h"
 
 enum { WAKE_TICK = -1, WAKE_END = -2, WAKE_FD = -3 };
@@ -24,6 +25,6 @@ void	 wake_free(struct wake *);
 
 int	 show_read(struct board *, struct record_reader *, const struct header **, int);
 int	 show_run(const struct show_opts *);
-int	 live_run(struct board *, struct record_reader *, struct wake *);
+int	 live_run(struct board *, struct record_reader *, struct wake *, struct http *);
 
 #endif

@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "host.h"
 #include "record.h"
 #include "rule.h"
 #include "table.h"
@@ -32,6 +33,7 @@ struct show_opts {
 	int	 csv;
 	int	 strict;
 	size_t	 max_series;
+	double	 forget;	/* --forget: seconds quiet before a series goes; 0: never */
 	int	 history;	/* --history: the alert log summed up */
 	double	 flap;		/* --flap: seconds from a resolution to a firing that is a flap */
 };
@@ -59,20 +61,28 @@ struct alert_state {
 
 #define ALERTS_MAX 64	/* alerts kept a series: more rules than that are one too many */
 
+/*
+ * A series' name is kept once: its key is the host and metric fields of
+ * its latest record, host NUL metric, where they lie in rec.
+ */
 struct series {
-	struct table_item it;	/* key: host TAB metric */
+	struct table_item it;	/* key: host NUL metric, in rec */
+	struct host *host;	/* its host's clock (--forget); NULL: none kept */
+	double	 last;		/* its newest ts (--forget): a late record is no news */
 	uint32_t hostlen;
+	uint32_t reclen, reccap;
 	double	 ts, value;
 	const struct header *hdr;	/* names of the latest record's fields */
 	char	*rec;		/* its fields, each NUL-terminated */
-	size_t	 reclen, reccap;
 	/*
-	 * A ring of the latest values for the sparkline, a cell each; once
-	 * xm-buffer's window (its n) outgrows the ring, each cell the mean
-	 * of step samples in a row, step doubled as needed, so that the
-	 * sparkline draws the window the trend arrow is of.
+	 * A ring of the latest values for the sparkline, a cell each,
+	 * allocated as they come, HIST at most; once xm-buffer's window
+	 * (its n) outgrows the ring, each cell the mean of step samples in
+	 * a row, step doubled as needed, so that the sparkline draws the
+	 * window the trend arrow is of.
 	 */
-	double	 hist[HIST];
+	double	*hist;
+	uint32_t histcap;	/* cells allocated */
 	uint32_t nhist;		/* cells ever begun */
 	uint32_t step;		/* samples a cell: 1, 2, 4, ... */
 	uint32_t fill;		/* samples in the newest cell */
@@ -94,7 +104,8 @@ struct series_window {
 
 struct show_event {
 	double	 ts, value;
-	char	 name[160];	/* host TAB metric, cut short */
+	char	 name[160];	/* host NUL metric, cut short */
+	uint32_t len, hostlen;	/* of name, and of the host in it */
 	char	 event[16];
 	int	 sev;
 };
@@ -113,7 +124,7 @@ struct board {
 	size_t	 nev;		/* ever seen */
 	struct rule *defaults;	/* xm-alert's on the value, where the stream has no severity */
 	int	 keep_alerts;	/* each series' alerts apart: -o prom and /metrics write them */
-	struct table rules;	/* the rules' texts the alerts name, each once */
+	struct table rules;	/* the rules' texts the alerts name, each once (struct rule_text) */
 	size_t	 ndefaults;
 	double	 newest, oldest;	/* record time */
 	size_t	 read;		/* well-formed records read, shown or not */
@@ -122,6 +133,9 @@ struct board {
 	double	 rate;		/* records a second, as the caller measures it */
 	char	*key;
 	size_t	 keycap;
+	struct hosts hosts;	/* each host's clock: how long a series has been quiet */
+	double	 sweep_at;	/* the stream's time at which a series may be due to go */
+	double	 swept;		/* the stream's time of the last look */
 };
 
 void	 board_init(struct board *, const struct show_opts *);
