@@ -1,4 +1,5 @@
 /* metric.c: check and build series identifiers as xm(7) defines them. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "metric.h"
@@ -30,17 +31,68 @@ is_name_char(unsigned char c)
 }
 
 /*
+ * Room for the labels of an identifier of METRIC_MAX bytes: a name and
+ * a brace, then 5 bytes a label at the least (a="" and a comma or a
+ * brace), and one more begun.
+ */
+#define LABELS (METRIC_MAX / 5 + 1)
+
+/* A label where it lies in an identifier: from its name to its closing quote. */
+struct span {
+	const char *at;
+	size_t	 namelen, len;
+};
+
+/* Label names in order byte by byte, as Prometheus orders them: a prefix first. */
+static int
+name_cmp(const char *a, size_t alen, const char *b, size_t blen)
+{
+	int c = memcmp(a, b, alen < blen ? alen : blen);
+
+	return c != 0 ? c : (alen > blen) - (alen < blen);
+}
+
+static int
+by_name(const void *p, const void *q)
+{
+	const struct span *a = p, *b = q;
+
+	return name_cmp(a->at, a->namelen, b->at, b->namelen);
+}
+
+/* Whether two of the n labels at l share a name: sorted, they stand side by side. */
+static int
+has_twins(struct span *l, size_t n)
+{
+	size_t i;
+
+	qsort(l, n, sizeof *l, by_name);
+	for (i = 1; i < n; i++)
+		if (by_name(&l[i - 1], &l[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/*
  * Return NULL when s is a valid identifier, else why not.  Labels are
  * as in the Prometheus text format: name="value" pairs joined by commas,
- * at least one, values escaped with \\, \" and \n only.
+ * at least one, values escaped with \\, \" and \n only.  What would
+ * make an exposition invalid is refused too: a label name used twice,
+ * or one starting with "__", which Prometheus keeps for itself.  The
+ * length is bounded so that a series' cost is (xm(7)).
  */
 const char *
 metric_check(const char *s, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)s, *end = p + len;
+	struct span l[LABELS];
+	size_t n = 0;
+	int sorted = 1;
 
 	if (p == end)
 		return "empty metric name";
+	if (len > METRIC_MAX)
+		return "longer than 2048 bytes";
 	if (!is_name_start(*p) && *p != ':')
 		return "metric name must start with a letter, '_' or ':'";
 	while (++p < end && (is_name_char(*p) || *p == ':'))
@@ -49,14 +101,20 @@ metric_check(const char *s, size_t len)
 		return "bad character in metric name";
 	if (p == end)
 		return NULL;
-	for (;;) {
+	for (;; n++) {
 		p++;
 		if (p == end || !is_name_start(*p))
 			return "bad label name";
+		l[n].at = (const char *)p;
 		while (++p < end && is_name_char(*p))
 			;
 		if (p == end || *p != '=')
 			return "label name not followed by '='";
+		l[n].namelen = (size_t)((const char *)p - l[n].at);
+		if (l[n].namelen >= 2 && l[n].at[0] == '_' && l[n].at[1] == '_')
+			return "label names starting with \"__\" are reserved";
+		if (n > 0 && by_name(&l[n - 1], &l[n]) >= 0)
+			sorted = 0;
 		if (++p == end || *p != '"')
 			return "label value not quoted";
 		for (p++; p < end && *p != '"'; p++) {
@@ -67,6 +125,7 @@ metric_check(const char *s, size_t len)
 		}
 		if (p == end)
 			return "unterminated label value";
+		l[n].len = (size_t)((const char *)p + 1 - l[n].at);
 		if (++p == end)
 			return "missing '}'";
 		if (*p == '}')
@@ -76,6 +135,8 @@ metric_check(const char *s, size_t len)
 	}
 	if (p + 1 != end)
 		return "text after '}'";
+	if (!sorted && has_twins(l, n + 1))
+		return "label name used twice";
 	return NULL;
 }
 

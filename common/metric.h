@@ -4,8 +4,8 @@
 
 #include <stddef.h>
 
-/* Longest series identifier the programs build, NUL included. */
-#define METRIC_MAX 1024
+/* A metric longer than this many bytes is malformed (xm(7)). */
+#define METRIC_MAX 2048
 
 /* A label of an identifier, as written there: the value still escaped. */
 struct metric_label {

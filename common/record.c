@@ -771,6 +771,11 @@ classify(struct record_reader *r, struct record *rec)
 		record_bad(r, r->row_line, "host is empty");
 		return RECORD_BAD;
 	}
+	if (r->flen[COL_HOST] > RECORD_HOST_MAX) {
+		record_bad(r, r->row_line, "host \"%s\" is longer than %d bytes",
+		    xm_quote(q, r->field[COL_HOST], r->flen[COL_HOST]), RECORD_HOST_MAX);
+		return RECORD_BAD;
+	}
 	/*
 	 * A metric a program has met before is the same bytes it checked
 	 * then: with RECORD_METRIC_LATER, it checks only new ones.  The

@@ -17,6 +17,9 @@ struct num_text;
 /* A record or header longer than this is malformed (xm(7)). */
 #define RECORD_MAX 65536
 
+/* A host longer than this many bytes is malformed (xm(7)). */
+#define RECORD_HOST_MAX 255
+
 /* Seconds a ts may lie ahead of the reader's clock before it is malformed (xm(7)). */
 #define RECORD_AHEAD 600
 

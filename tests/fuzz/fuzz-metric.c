@@ -1,9 +1,10 @@
 /*
  * fuzz-metric: series identifiers.  metric_check takes exactly what a
- * POSIX regular expression of xm(7)'s grammar matches; an identifier it
- * takes, split here into its name and unescaped label values, is built
- * again by metric_build byte for byte (where no value holds a control
- * character, which metric_build makes '?').
+ * POSIX regular expression of xm(7)'s grammar matches, no longer than
+ * METRIC_MAX, whose label names are all different and none starts with
+ * "__"; an identifier it takes, split here into its name and unescaped
+ * label values, is built again by metric_build byte for byte (where no
+ * value holds a control character, which metric_build makes '?').
  */
 #include <regex.h>
 #include <stdlib.h>
@@ -15,6 +16,54 @@
 #define LABEL "[a-zA-Z_][a-zA-Z0-9_]*=\"([^\"\\\\]|\\\\[\\\\\"n])*\""
 
 static regex_t re;
+
+/* A label of an identifier the grammar matches: its name, and all of it. */
+struct lab {
+	const char *at;
+	size_t	 namelen, len;
+};
+
+/* The labels of s, which the grammar matches, into l; their count. */
+static size_t
+labels_of(const char *s, struct lab *l)
+{
+	const char *p = strchr(s, '{');
+	size_t n = 0;
+
+	while (p != NULL && *p != '}') {
+		l[n].at = ++p;
+		p = strchr(p, '=');
+		l[n].namelen = (size_t)(p - l[n].at);
+		for (p += 2; *p != '"'; p++)
+			if (*p == '\\')
+				p++;
+		l[n].len = (size_t)(++p - l[n].at);
+		n++;
+	}
+	return n;
+}
+
+static int
+same_name(const struct lab *a, const struct lab *b)
+{
+	return a->namelen == b->namelen && memcmp(a->at, b->at, a->namelen) == 0;
+}
+
+/* Whether no two of the n labels share a name, and none starts with "__". */
+static int
+names_ok(const struct lab *l, size_t n)
+{
+	size_t i, j;
+
+	for (i = 0; i < n; i++) {
+		if (l[i].namelen >= 2 && l[i].at[0] == '_' && l[i].at[1] == '_')
+			return 0;
+		for (j = 0; j < i; j++)
+			if (same_name(&l[i], &l[j]))
+				return 0;
+	}
+	return 1;
+}
 
 /*
  * The name and the labels of an identifier metric_check took, in place;
@@ -57,8 +106,9 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static int compiled;
+	static struct lab l[METRIC_MAX];
 	const char *labels[2 * 64 + 1];
-	char *s, *copy, built[METRIC_MAX];
+	char *s, *copy, built[METRIC_MAX + 1];
 	size_t n;
 	int ok, want;
 
@@ -69,12 +119,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ok = metric_check(s, size) == NULL;
 	/* the regular expression cannot see past a NUL; a field never holds one */
 	if (memchr(data, '\0', size) == NULL) {
-		want = regexec(&re, s, 0, NULL, 0) == 0;
+		want = regexec(&re, s, 0, NULL, 0) == 0 && size <= METRIC_MAX &&
+		    names_ok(l, labels_of(s, l));
 		if (ok != want)
 			fuzz_fail("metric_check(\"%s\") %s it, the grammar says %s", s,
 			    ok ? "takes" : "refuses", want ? "take" : "refuse");
 		copy = strdup(s);
-		if (ok && size < METRIC_MAX && split(copy, labels, sizeof labels / sizeof labels[0]) == 0) {
+		if (ok && split(copy, labels, sizeof labels / sizeof labels[0]) == 0) {
 			n = metric_build(built, sizeof built, copy, labels);
 			if (n != size || strcmp(built, s) != 0)
 				fuzz_fail("metric_build gives \"%s\" back for \"%s\"", built, s);

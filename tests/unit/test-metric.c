@@ -1,4 +1,5 @@
 /* test-metric: series identifiers, checked and built. */
+#include <stdio.h>
 #include <string.h>
 
 #include "metric.h"
@@ -18,9 +19,20 @@ invalid(const char *s, const char *want)
 	is_str(metric_check(s, strlen(s)), want, s);
 }
 
+/* A metric of n bytes: m{a="vvv..."}. */
+static const char *
+of_length(char *buf, size_t n)
+{
+	memcpy(buf, "m{a=\"", 5);
+	memset(buf + 5, 'v', n - 7);
+	memcpy(buf + n - 2, "\"}", 3);
+	return buf;
+}
+
 int
 main(void)
 {
+	char big[METRIC_MAX + 2];
 	const char *const mp[] = { "mountpoint", "/", NULL };
 	const char *const two[] = { "pid", "42", "comm", "a\"b\\c\nd\te\x1b", NULL };
 	char buf[METRIC_MAX];
@@ -50,6 +62,20 @@ main(void)
 	invalid("x{a=\"b\",}", "bad label name");
 	invalid("x{a=\"b\";c=\"d\"}", "expected ',' or '}' after label value");
 	invalid("x{a=\"b\"}y", "text after '}'");
+
+	/* what would make a whole exposition invalid */
+	invalid("m{a=\"1\",a=\"2\"}", "label name used twice");
+	invalid("m{b=\"1\",a=\"2\",b=\"3\"}", "label name used twice");
+	invalid("m{a=\"1\",b=\"2\",c=\"3\",a=\"4\"}", "label name used twice");
+	invalid("n{__name__=\"x\"}", "label names starting with \"__\" are reserved");
+	invalid("n{a=\"x\",__b=\"y\"}", "label names starting with \"__\" are reserved");
+	invalid("n{__=\"x\"}", "label names starting with \"__\" are reserved");
+	valid("n{_a=\"x\",a_=\"y\",a__b=\"z\"}");
+	valid("__m{a=\"x\"}");
+	valid("m{ab=\"1\",a=\"2\",b=\"1\"}");
+	valid(of_length(big, METRIC_MAX));
+	is_str(metric_check(of_length(big, METRIC_MAX + 1), METRIC_MAX + 1), "longer than 2048 bytes",
+	    "a metric of 2049 bytes");
 
 	n = metric_build(buf, sizeof buf, "load1", NULL);
 	ok(n == 5 && strcmp(buf, "load1") == 0, "build without labels");

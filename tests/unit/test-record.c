@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "metric.h"
 #include "record.h"
 #include "sig.h"
 #include "tap.h"
@@ -276,6 +277,54 @@ test_long_lines(void)
 	free(in);
 }
 
+/* A line of n bytes: ts, a host of hl bytes, a metric of ml bytes (its labels' value filled), 1. */
+static char *
+long_fields(size_t hl, size_t ml)
+{
+	char *s = malloc(hl + ml + 16), *p = s;
+
+	p += sprintf(p, "1\t");
+	memset(p, 'h', hl);
+	p += hl;
+	p += sprintf(p, "\tm{a=\"");
+	memset(p, 'v', ml - 7);
+	p += ml - 7;
+	sprintf(p, "\"}\t1\n");
+	return s;
+}
+
+static void
+test_lengths(void)
+{
+	char want[200], *in;
+
+	in = long_fields(RECORD_HOST_MAX, 8);
+	run(in, strlen(in), 0);
+	ok(strncmp(trace, "OK 1 1|hhh", 10) == 0 && errs[0] == '\0', "a host of 255 bytes is read");
+	free(in);
+	in = long_fields(RECORD_HOST_MAX + 1, 8);
+	run(in, strlen(in), 0);
+	is_str(trace, "BAD 1\n", "a host of 256 bytes is not");
+	/* the text cut short at 73 bytes in a message, as ever */
+	snprintf(want, sizeof want, "test-record: line 1: host \"%.73s...\" is longer than 255 bytes\n", in + 2);
+	is_str(errs, want, "  and it says so, naming the limit");
+	free(in);
+	in = long_fields(1, METRIC_MAX);
+	run(in, strlen(in), 0);
+	ok(strncmp(trace, "OK 1 1|h|m{a=\"vvv", 16) == 0 && errs[0] == '\0', "a metric of 2048 bytes is read");
+	free(in);
+	in = long_fields(1, METRIC_MAX + 1);
+	run(in, strlen(in), RECORD_METRIC_LATER);
+	ok(strncmp(trace, "OK 1 1|h|m{a=\"vvv", 16) == 0 && errs[0] == '\0',
+	    "  one of 2049 too, where the program checks it (RECORD_METRIC_LATER)");
+	run(in, strlen(in), 0);
+	is_str(trace, "BAD 1\n", "a metric of 2049 bytes is not");
+	snprintf(want, sizeof want, "test-record: line 1: metric \"m{a=\\\"%.67s...\": longer than 2048 bytes\n",
+	    in + 9);
+	is_str(errs, want, "  and it says so, naming the limit");
+	free(in);
+}
+
 static void
 test_csv(void)
 {
@@ -515,6 +564,7 @@ main(void)
 	test_headers();
 	test_malformed();
 	test_long_lines();
+	test_lengths();
 	test_csv();
 	test_roundtrip();
 	test_writer();
