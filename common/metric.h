@@ -14,6 +14,8 @@ struct metric_label {
 };
 
 const char *metric_check(const char *, size_t);
+int	 metric_sorted(const char *, size_t);
+void	 metric_sort(char *, size_t);
 size_t	 metric_build(char *, size_t, const char *, const char *const *);
 size_t	 metric_family_len(const char *, size_t);
 int	 metric_label_next(const char *, size_t, size_t *, struct metric_label *);

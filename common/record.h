@@ -29,7 +29,7 @@ enum record_flags {
 	RECORD_SHARED = 4,	/* a pipe other writers may share: whole lines, PIPE_BUF at most a write */
 	RECORD_LIBCSV = 8,	/* TSV split by libcsv, not cut at its TABs: the oracle of the cut */
 	RECORD_BATCH = 16,	/* lines gather in the writer until record_flush, or a block */
-	RECORD_METRIC_LATER = 32	/* the caller checks a metric new to it: record_metric_bad */
+	RECORD_METRIC_LATER = 32	/* the caller checks a metric new to it (record_metric_bad); the reader, one out of order */
 };
 
 enum record_kind {
@@ -54,8 +54,9 @@ struct record {
 	double	 value;
 	size_t	 lineno;	/* input line the record began on */
 	/*
-	 * TSV: the fields as read, TAB between (record_put_fields), and the
-	 * fields lie in order in the linelen + 1 bytes from field[0]; or NULL.
+	 * TSV: the fields as read, the metric's labels put in order, TAB
+	 * between (record_put_fields), and the fields lie in order in the
+	 * linelen + 1 bytes from field[0]; or NULL.
 	 */
 	const char *line;
 	size_t	 linelen;

@@ -71,6 +71,29 @@ xm_queue_length{host="h",a="1"} 1'
 	run -0 promtool check metrics <<< "$output"
 }
 
+@test "format: labels are a set: the same labels in two orders are one series, written in order" {
+	printf '1\th\tm{b="1",a="2"}\t1\n2\th\tm{a="2",b="1"}\t2\n' > in
+	# one window of two samples
+	run -0 --separate-stderr xm-buffer -H --columns n,mean < in
+	assert_output '1	h	m{a="2",b="1"}	1	1	1
+2	h	m{a="2",b="1"}	2	2	1.5'
+	assert_equal "$stderr" ""
+	# one series, whose second sample in a row fires
+	run -0 --separate-stderr xm-alert -H -r 'm{*} warn=0 for=2' < in
+	assert_output '1	h	m{a="2",b="1"}	1	ok	-	1	06e49965f5e71159	m{*} warn=0 for=2
+2	h	m{a="2",b="1"}	2	warning	firing	2	06e49965f5e71159	m{*} warn=0 for=2'
+	assert_equal "$stderr" ""
+	# one line in the exposition, of the latest sample
+	run -0 --separate-stderr xm-show -o prom < in
+	assert_output '# HELP xm_m m: the latest sample from xm.
+# TYPE xm_m gauge
+xm_m{host="h",a="2",b="1"} 2'
+	assert_equal "$stderr" ""
+	run -0 --separate-stderr xm-show -o tsv < in
+	assert_output '#ts	host	metric	value
+2	h	m{a="2",b="1"}	2'
+}
+
 @test "format: a host of 255 bytes and a metric of 2048 are series; one byte more is malformed, said with the limit" {
 	h255=$(printf '%255s' | tr ' ' h)
 	v=$(printf '%2041s' | tr ' ' v)	# m{a="..."}: 2048 bytes

@@ -5,6 +5,9 @@
  * "__"; an identifier it takes, split here into its name and unescaped
  * label values, is built again by metric_build byte for byte (where no
  * value holds a control character, which metric_build makes '?').
+ * metric_sort puts its labels in order of their names, the same labels
+ * and the same length, still an identifier metric_check takes; it
+ * leaves one alone exactly when metric_sorted says it is in order.
  */
 #include <regex.h>
 #include <stdlib.h>
@@ -65,6 +68,47 @@ names_ok(const struct lab *l, size_t n)
 	return 1;
 }
 
+/* a's name before b's, byte by byte, a prefix first. */
+static int
+before(const struct lab *a, const struct lab *b)
+{
+	size_t n = a->namelen < b->namelen ? a->namelen : b->namelen;
+	int c = memcmp(a->at, b->at, n);
+
+	return c < 0 || (c == 0 && a->namelen < b->namelen);
+}
+
+/* s, which metric_check took, sorted: as the properties above say. */
+static void
+sorted_well(const char *s, size_t size)
+{
+	static struct lab a[METRIC_MAX], b[METRIC_MAX];
+	const char *brace = strchr(s, '{');
+	char *t = strdup(s);
+	size_t n, i, j, head = brace != NULL ? (size_t)(brace - s) + 1 : size;
+
+	metric_sort(t, size);
+	if (strlen(t) != size || metric_check(t, size) != NULL)
+		fuzz_fail("metric_sort(\"%s\") gives \"%s\"", s, t);
+	if (metric_sorted(s, size) != (strcmp(s, t) == 0))
+		fuzz_fail("metric_sorted(\"%s\") says %d, metric_sort gives \"%s\"", s,
+		    metric_sorted(s, size), t);
+	if (!metric_sorted(t, size))
+		fuzz_fail("metric_sorted(\"%s\"), which metric_sort gave, says 0", t);
+	n = labels_of(s, a);
+	if (labels_of(t, b) != n || strncmp(s, t, head) != 0)
+		fuzz_fail("metric_sort(\"%s\") gives \"%s\": another name or count", s, t);
+	for (i = 0; i < n; i++) {
+		if (i > 0 && !before(&b[i - 1], &b[i]))
+			fuzz_fail("metric_sort(\"%s\") gives \"%s\": out of order", s, t);
+		for (j = 0; j < n && !same_name(&a[i], &b[j]); j++)
+			;
+		if (j == n || a[i].len != b[j].len || memcmp(a[i].at, b[j].at, a[i].len) != 0)
+			fuzz_fail("metric_sort(\"%s\") gives \"%s\": label %zu lost", s, t, i + 1);
+	}
+	free(t);
+}
+
 /*
  * The name and the labels of an identifier metric_check took, in place;
  * 0, or -1 if a value has a control character or there are too many.
@@ -117,6 +161,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	s = fuzz_str(data, size);
 	ok = metric_check(s, size) == NULL;
+	(void)metric_sorted(s, size);	/* whatever the bytes, it only looks */
 	/* the regular expression cannot see past a NUL; a field never holds one */
 	if (memchr(data, '\0', size) == NULL) {
 		want = regexec(&re, s, 0, NULL, 0) == 0 && size <= METRIC_MAX &&
@@ -124,6 +169,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (ok != want)
 			fuzz_fail("metric_check(\"%s\") %s it, the grammar says %s", s,
 			    ok ? "takes" : "refuses", want ? "take" : "refuse");
+		if (ok)
+			sorted_well(s, size);
 		copy = strdup(s);
 		if (ok && split(copy, labels, sizeof labels / sizeof labels[0]) == 0) {
 			n = metric_build(built, sizeof built, copy, labels);
