@@ -848,3 +848,22 @@ $usage"
 	help_lists_options xm-buffer
 	assert_line '  -w, --window S        keep samples no older than S before the newest (300s)'
 }
+
+@test "xm-buffer: --summary keeps the line of a series forgotten before the end; --forget 0 is never" {
+	# a process seen once, then two hours of cpu: it is forgotten after an
+	# hour, and its summary line is written as it goes
+	awk 'BEGIN { printf "1000\th\tproc_cpu\t5\n"
+	    for (i = 0; i <= 80; i++) printf "%d\th\tcpu\t%d\n", 1100 + 90 * i, i }' > in
+	run -0 --separate-stderr xm-buffer --summary -H < in
+	assert_equal "$(cut -f1-5 <<< "$output")" '1000	h	proc_cpu	5	1
+8300	h	cpu	80	4'
+	assert_equal "$stderr" ""
+	run -0 --separate-stderr xm-buffer --summary -H --forget 0 < in
+	assert_equal "$(cut -f1-5 <<< "$output")" '1000	h	proc_cpu	5	1
+8300	h	cpu	80	4'
+	# never: the process's series stays in the state file two hours on
+	run -0 --separate-stderr xm-buffer -H --forget 0 --state st < in
+	assert_equal "$(grep -c 'proc_cpu' st)" 1
+	run -0 --separate-stderr xm-buffer -H --state st2 < in
+	assert_equal "$(grep -c 'proc_cpu' st2 || true)" 0
+}
