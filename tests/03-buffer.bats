@@ -822,7 +822,6 @@ $usage"
 	--season 1d/7m|--season: "1d/7m": not PERIOD or PERIOD/BUCKET (1d, 7d/1h): 2 to 10080 buckets a period
 	--season 1s|--season: "1s": not PERIOD or PERIOD/BUCKET (1d, 7d/1h): 2 to 10080 buckets a period
 	--halflife -1|--halflife: "-1": not a duration of at least 1ms
-	--forget 0|--forget: "0": not a duration of at least 1ms
 	--forget 1y|--forget: "1y": not a duration of at least 1ms
 	--columns n,avg|--columns: "avg": not a column (n, mean, min, max, stddev, slope, trend, baseline, zscore, rzscore, eta_seconds)
 	--forecast 1x|--forecast: "1x": not a duration of at most 1e9 seconds

@@ -239,7 +239,10 @@ main(int argc, char *argv[])
 			break;
 		case OPT_FORGET:
 			/* 0: never */
-			o.forget = strcmp(optarg, "0") == 0 ? INFINITY : seconds("--forget", optarg, 1e300);
+			if (num_parse_seconds(optarg, &o.forget) != 0 || o.forget != 0)
+				o.forget = seconds("--forget", optarg, 1e300);
+			else
+				o.forget = INFINITY;
 			break;
 		case OPT_HALFLIFE:
 			o.halflife = seconds("--halflife", optarg, 1e300);
