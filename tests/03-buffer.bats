@@ -866,3 +866,12 @@ $usage"
 	run -0 --separate-stderr xm-buffer -H --state st2 < in
 	assert_equal "$(grep -c 'proc_cpu' st2 || true)" 0
 }
+
+@test "xm-buffer: a host whose clock leaps from 2000 to now makes no other host's series quiet" {
+	printf '1764288000\tc\tdisk\t1\n1764288000\ta\tcpu\t1\n946684800\tb\tcpu\t1\n1764288010\ta\tcpu\t2\n1764288010\tb\tcpu\t2\n1764288020\ta\tcpu\t3\n' > in
+	run -0 --separate-stderr xm-buffer -H --state st < in
+	assert_equal "$(grep -c '	c	disk	' st)" 1
+	assert_equal "$(grep '^#host' st)" '#host	a	1764288020	0
+#host	b	1764288010	10
+#host	c	1764288000	20'
+}

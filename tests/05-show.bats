@@ -1395,3 +1395,12 @@ m099	1	3	ok'
 	assert_equal "$(stat -c %a o/out.prom)" 640
 	assert_equal "$(tail -n 1 o/out.prom)" 'xm_m{host="h"} 1'
 }
+
+@test "xm-show: a host whose clock leaps from 2000 to now (an RTC set by NTP) makes no other host's series quiet" {
+	printf '1764288000\tc\tdisk\t1\n1764288000\ta\tcpu\t1\n946684800\tb\tcpu\t1\n1764288010\ta\tcpu\t2\n1764288010\tb\tcpu\t2\n1764288020\ta\tcpu\t3\n' > in
+	run -0 --separate-stderr xm-show -o tsv < in
+	assert_equal "$(cut -f2,3 <<< "$output")" 'host	metric
+a	cpu
+b	cpu
+c	disk'
+}

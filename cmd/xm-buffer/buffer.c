@@ -27,6 +27,7 @@ buffer_init(struct buffer *b, const struct buffer_opts *o)
 	b->o = o;
 	table_init(&b->table);
 	hosts_init(&b->hosts);
+	b->hosts.leap = o->forget;
 	/* no pass yet: the first time the stream's time moves may bring one */
 	b->since = SIZE_MAX / 2;
 	b->forget_due = o->forget / 16;
@@ -146,7 +147,7 @@ buffer_host(struct buffer *b, struct series *s, const struct record *rec)
 
 	if (o == NULL)
 		o = s->host = hosts_see(&b->hosts, rec->field[COL_HOST], rec->len[COL_HOST], rec->ts);
-	else if (rec->ts > o->newest)
+	else
 		hosts_step(&b->hosts, o, rec->ts);
 	if (o->newest - rec->ts > b->o->window && o->newest > xm_realtime() + RECORD_AHEAD) {
 		o->newest = rec->ts;
