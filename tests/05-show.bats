@@ -1404,3 +1404,37 @@ a	cpu
 b	cpu
 c	disk'
 }
+
+@test "xm-show: --listen: clients that ask and then do not read give their places up to a scrape" {
+	listen_start -r 0.1
+	# an exposition of some 7 MB: more than a socket holds, so each answer waits on its reader
+	awk 'BEGIN { for (i = 0; i < 30000; i++)
+	    printf "1\th\tm{a=\"%0180d\"}\t%d\n", i, i }' >&8
+	printf '2\th\tlast\t1\n' >&8
+	poll 30 eval "curl -sf '$url' | grep -qx 'xm_last{host=\"h\"} 1'"
+	# 40 clients, more than the 32 places, each asking once and reading nothing
+	perl -MIO::Socket::INET -MSocket -e '
+	    my ($port) = @ARGV;
+	    $SIG{TERM} = sub { exit 0 };
+	    my @s;
+	    for (1 .. 40) {
+	        my $c = IO::Socket::INET->new(PeerAddr => "127.0.0.1", PeerPort => $port) or next;
+	        setsockopt($c, SOL_SOCKET, SO_RCVBUF, 4096);
+	        syswrite $c, "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n";
+	        push @s, $c;
+	    }
+	    open my $f, ">", "readers.ready"; close $f;
+	    sleep 60;
+	' "$port" > readers.log 2>&1 3>&- &
+	readers=$!
+	echo "$readers" > loris.pid
+	poll 10 test -e readers.ready
+	# each scrape answered within 5 s (before: 9 s and more, waiting for the 10 s timeout)
+	ok=0
+	for i in 1 2 3; do
+		curl -sf -m 5 -o scrape "$url" && grep -qx 'xm_last{host="h"} 1' scrape && ok=$((ok + 1))
+	done
+	kill "$readers"
+	reap "$readers" 0
+	assert_equal "answered $ok of 3" "answered 3 of 3"
+}
