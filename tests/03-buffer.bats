@@ -677,10 +677,13 @@ c'
 c' ;;
 		esac
 	done
-	# in one run, without --state, the same
+	# in one run, without --state, the same: b forgotten, its summary line
+	# written as it goes, before the others' at the end
 	run -0 --separate-stderr xm-buffer --summary -H < all
-	assert_equal "$(cut -f2 <<< "$output")" 'a
+	assert_equal "$(cut -f2 <<< "$output")" 'b
+a
 c'
+	assert_equal "$(cut -f1 <<< "${lines[0]}")" "$((1764288000 + 600))"
 }
 
 @test "xm-buffer: --forget: the default is the longest of 1h, two windows, the half-life and --season's period" {
