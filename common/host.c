@@ -7,8 +7,11 @@
  * its own ts go on, the most of any host.  A series is quiet for as long
  * as its host's clock has gone on past the series' last sample, plus as
  * long as the stream's time has gone on past its host's newest record
- * (xm(7), "Time in the stream").
+ * (xm(7), "Time in the stream").  A host's clock that leaps, forward or
+ * back, by more than the hosts' leap (an RTC of 2000 set by NTP, a clock
+ * set back) is set anew: the host is there now, and moves no other.
  */
+#include <math.h>
 #include <stdlib.h>
 
 #include "host.h"
@@ -19,6 +22,7 @@ hosts_init(struct hosts *h)
 {
 	table_init(&h->t);
 	h->now = 0;
+	h->leap = INFINITY;
 }
 
 struct host *
@@ -31,11 +35,17 @@ hosts_find(const struct hosts *h, const char *host, size_t len)
 void
 hosts_step(struct hosts *h, struct host *o, double ts)
 {
-	if (ts > o->newest) {
-		o->progress += ts - o->newest;
+	double d = ts - o->newest;
+
+	if (d > 0 && d <= h->leap) {
+		o->progress += d;
 		o->newest = ts;
 		if (o->progress > h->now)
 			h->now = o->progress;
+	} else if (d > h->leap || -d > h->leap) {
+		o->newest = ts;
+		if (o->progress < h->now)
+			o->progress = h->now;
 	}
 }
 

@@ -18,6 +18,7 @@ struct host {
 struct hosts {
 	struct table t;
 	double	 now;		/* the stream's time: the most any host has progressed */
+	double	 leap;		/* a host's clock that moves by more is set anew (INFINITY) */
 };
 
 void	 hosts_init(struct hosts *);

@@ -1,4 +1,9 @@
 /* metric.c: check and build series identifiers as xm(7) defines them. */
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "metric.h"
@@ -30,17 +35,68 @@ is_name_char(unsigned char c)
 }
 
 /*
+ * Room for the labels of an identifier of METRIC_MAX bytes: a name and
+ * a brace, then 5 bytes a label at the least (a="" and a comma or a
+ * brace), and one more begun.
+ */
+#define LABELS (METRIC_MAX / 5 + 1)
+
+/* A label where it lies in an identifier: from its name to its closing quote. */
+struct span {
+	const char *at;
+	size_t	 namelen, len;
+};
+
+/* Label names in order byte by byte, as Prometheus orders them: a prefix first. */
+static int
+name_cmp(const char *a, size_t alen, const char *b, size_t blen)
+{
+	int c = memcmp(a, b, alen < blen ? alen : blen);
+
+	return c != 0 ? c : (alen > blen) - (alen < blen);
+}
+
+static int
+by_name(const void *p, const void *q)
+{
+	const struct span *a = p, *b = q;
+
+	return name_cmp(a->at, a->namelen, b->at, b->namelen);
+}
+
+/* Whether two of the n labels at l share a name: sorted, they stand side by side. */
+static int
+has_twins(struct span *l, size_t n)
+{
+	size_t i;
+
+	qsort(l, n, sizeof *l, by_name);
+	for (i = 1; i < n; i++)
+		if (by_name(&l[i - 1], &l[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/*
  * Return NULL when s is a valid identifier, else why not.  Labels are
  * as in the Prometheus text format: name="value" pairs joined by commas,
- * at least one, values escaped with \\, \" and \n only.
+ * at least one, values escaped with \\, \" and \n only.  What would
+ * make an exposition invalid is refused too: a label name used twice,
+ * or one starting with "__", which Prometheus keeps for itself.  The
+ * length is bounded so that a series' cost is (xm(7)).
  */
 const char *
 metric_check(const char *s, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)s, *end = p + len;
+	struct span l[LABELS];
+	size_t n = 0;
+	int sorted = 1;
 
 	if (p == end)
 		return "empty metric name";
+	if (len > METRIC_MAX)
+		return "longer than 2048 bytes";
 	if (!is_name_start(*p) && *p != ':')
 		return "metric name must start with a letter, '_' or ':'";
 	while (++p < end && (is_name_char(*p) || *p == ':'))
@@ -49,14 +105,20 @@ metric_check(const char *s, size_t len)
 		return "bad character in metric name";
 	if (p == end)
 		return NULL;
-	for (;;) {
+	for (;; n++) {
 		p++;
 		if (p == end || !is_name_start(*p))
 			return "bad label name";
+		l[n].at = (const char *)p;
 		while (++p < end && is_name_char(*p))
 			;
 		if (p == end || *p != '=')
 			return "label name not followed by '='";
+		l[n].namelen = (size_t)((const char *)p - l[n].at);
+		if (l[n].namelen >= 2 && l[n].at[0] == '_' && l[n].at[1] == '_')
+			return "label names starting with \"__\" are reserved";
+		if (n > 0 && by_name(&l[n - 1], &l[n]) >= 0)
+			sorted = 0;
 		if (++p == end || *p != '"')
 			return "label value not quoted";
 		for (p++; p < end && *p != '"'; p++) {
@@ -67,6 +129,7 @@ metric_check(const char *s, size_t len)
 		}
 		if (p == end)
 			return "unterminated label value";
+		l[n].len = (size_t)((const char *)p + 1 - l[n].at);
 		if (++p == end)
 			return "missing '}'";
 		if (*p == '}')
@@ -76,7 +139,155 @@ metric_check(const char *s, size_t len)
 	}
 	if (p + 1 != end)
 		return "text after '}'";
+	if (!sorted && has_twins(l, n + 1))
+		return "label name used twice";
 	return NULL;
+}
+
+/* Whether name a (of alen bytes) comes before name b, as name_cmp orders them. */
+static int
+name_before(const char *a, size_t alen, const char *b, size_t blen)
+{
+	size_t i, n = alen < blen ? alen : blen;
+
+	for (i = 0; i < n; i++)
+		if (a[i] != b[i])
+			return (unsigned char)a[i] < (unsigned char)b[i];
+	return alen < blen;
+}
+
+/* metric_sorted by one look at each byte past the brace, escapes and all. */
+static int
+sorted_walk(const char *s, size_t len, size_t i)
+{
+	const char *last = NULL;
+	size_t name, lastlen = 0;
+
+	for (; i < len; i++) {
+		for (name = i; i < len && s[i] != '='; i++)
+			;
+		if (last != NULL && !name_before(last, lastlen, s + name, i - name))
+			return 0;
+		last = s + name;
+		lastlen = i - name;
+		for (i += 2; i < len && s[i] != '"'; i++)
+			if (s[i] == '\\')
+				i++;
+		if (++i >= len || s[i] != ',')
+			return 1;
+	}
+	return 1;
+}
+
+#if defined(__SSE2__)
+/*
+ * The quotes and backslashes among the 16 bytes of s from at, or those
+ * of them before len: bit k for the byte at + k.  The last bytes are
+ * loaded as the 16 that end at len, or copied, never read past.
+ */
+static void
+chunk_marks(const char *s, size_t len, size_t at, uint32_t *quote, uint32_t *bslash)
+{
+	char tail[16];
+	size_t shift = 0;
+	__m128i x;
+
+	if (len - at >= 16) {
+		x = _mm_loadu_si128((const __m128i *)(const void *)(s + at));
+	} else if (len >= 16) {
+		shift = 16 - (len - at);
+		x = _mm_loadu_si128((const __m128i *)(const void *)(s + len - 16));
+	} else {
+		memset(tail, 0, sizeof tail);
+		memcpy(tail, s + at, len - at);
+		x = _mm_loadu_si128((const __m128i *)(const void *)tail);
+	}
+	*quote = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8('"'))) >> shift;
+	*bslash = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8('\\'))) >> shift;
+}
+
+/*
+ * Sixteen bytes a step: with no escape in the labels, their quotes are
+ * theirs alone, two a label, and a name runs from the brace, or from
+ * two bytes past a closing quote, to the byte before an opening one.
+ * With an escape, the walk.
+ */
+static int
+sorted_look(const char *s, size_t len, size_t from)
+{
+	const char *last = NULL;
+	size_t at, pos, n = 0, lastlen = 0, start = from;
+	uint32_t q, b;
+
+	for (at = from; at < len; at += 16) {
+		chunk_marks(s, len, at, &q, &b);
+		if (b != 0)
+			return sorted_walk(s, len, from);
+		for (; q != 0; q &= q - 1) {
+			pos = at + (size_t)__builtin_ctz(q);
+			if (n++ % 2 == 1) {
+				start = pos + 2;
+				continue;
+			}
+			if (pos <= start)
+				return 1;
+			if (last != NULL && !name_before(last, lastlen, s + start, pos - 1 - start))
+				return 0;
+			last = s + start;
+			lastlen = pos - 1 - start;
+		}
+	}
+	return 1;
+}
+#else
+static int
+sorted_look(const char *s, size_t len, size_t from)
+{
+	return sorted_walk(s, len, from);
+}
+#endif
+
+/*
+ * Whether the labels of s are in order of their names, each after the
+ * one before (metric_sort): a look, all a metric in order costs.  For
+ * an identifier metric_check would refuse, it may say either.
+ */
+int
+metric_sorted(const char *s, size_t len)
+{
+	const char *brace = memchr(s, '{', len);
+
+	return brace == NULL || sorted_look(s, len, (size_t)(brace - s) + 1);
+}
+
+/*
+ * Put the labels of s, which metric_check took, in order of their
+ * names, in place: labels are a set, and this is its one form, the
+ * length the same.
+ */
+void
+metric_sort(char *s, size_t len)
+{
+	struct span l[LABELS];
+	struct metric_label m;
+	char buf[METRIC_MAX];
+	size_t n = 0, pos = 0, o = 0, i;
+
+	while (metric_label_next(s, len, &pos, &m)) {
+		l[n].at = m.name;
+		l[n].namelen = m.namelen;
+		l[n++].len = (size_t)(m.value + m.valuelen + 1 - m.name);
+	}
+	if (n < 2)
+		return;
+	qsort(l, n, sizeof *l, by_name);
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			buf[o++] = ',';
+		memcpy(buf + o, l[i].at, l[i].len);
+		o += l[i].len;
+	}
+	memcpy(s + metric_family_len(s, len) + 1, buf, o);
 }
 
 /*

@@ -4,8 +4,8 @@
 
 #include <stddef.h>
 
-/* Longest series identifier the programs build, NUL included. */
-#define METRIC_MAX 1024
+/* A metric longer than this many bytes is malformed (xm(7)). */
+#define METRIC_MAX 2048
 
 /* A label of an identifier, as written there: the value still escaped. */
 struct metric_label {
@@ -14,6 +14,8 @@ struct metric_label {
 };
 
 const char *metric_check(const char *, size_t);
+int	 metric_sorted(const char *, size_t);
+void	 metric_sort(char *, size_t);
 size_t	 metric_build(char *, size_t, const char *, const char *const *);
 size_t	 metric_family_len(const char *, size_t);
 int	 metric_label_next(const char *, size_t, size_t *, struct metric_label *);

@@ -64,7 +64,7 @@ struct record_reader {
 	size_t	 row_bytes;	/* of the line in progress, gathered in acc */
 	char	*acc;
 	size_t	 acclen;
-	const char *line;	/* the TSV line the row was split from (record.line) */
+	char	*line;		/* the TSV line the row was split from (record.line) */
 	size_t	 linelen;
 	const char *bad;	/* why the row in progress is malformed */
 	char	 badbuf[160];
@@ -406,7 +406,7 @@ line_fault(const char *s, size_t len)
  * text is no record.
  */
 static void
-take_whole(struct record_reader *r, const char *s, size_t held, size_t total)
+take_whole(struct record_reader *r, char *s, size_t held, size_t total)
 {
 	static const char *const why[] = {
 		[LINE_NUL] = "NUL byte in line",
@@ -455,7 +455,7 @@ take_whole(struct record_reader *r, const char *s, size_t held, size_t total)
 static void
 take_line(struct record_reader *r)
 {
-	const char *p = r->buf + r->pos, *nl;
+	char *p = r->buf + r->pos, *nl;
 	size_t n, keep;
 
 	nl = memchr(p, '\n', r->len - r->pos);
@@ -690,12 +690,57 @@ same_text(const char *a, const char *b, size_t n)
 	return ((a0 ^ b0) | (a1 ^ b1)) == 0;
 }
 
+/*
+ * Whether the n bytes at s hold a comma: whether a metric with labels
+ * may have a second, and so may be out of order.  Most have one label
+ * or none, and pay this look alone (metric_sorted makes a call and
+ * walks the labels).  The row has SLACK bytes past its end, set or
+ * not, whose part in the last chunk is masked off.
+ */
+static inline int
+has_comma(const char *s, size_t n)
+{
+#if defined(__SSE2__)
+	const __m128i comma = _mm_set1_epi8(',');
+	uint32_t m;
+	size_t i;
+
+	for (i = 0; i < n; i += 16) {
+		m = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(
+		    _mm_loadu_si128((const __m128i *)(const void *)(s + i)), comma));
+		if (n - i < 16)
+			m &= (1u << (n - i)) - 1;
+		if (m != 0)
+			return 1;
+	}
+	return 0;
+#else
+	return memchr(s, ',', n) != NULL;
+#endif
+}
+
+/*
+ * Labels are a set: the metric's, out of order, put in order, in the
+ * row and in the line alike, so that no one keys or passes on the
+ * bytes as they came.  Same labels, same length.
+ */
+static void
+put_in_order(struct record_reader *r)
+{
+	char *m = r->field[COL_METRIC];
+
+	metric_sort(m, r->flen[COL_METRIC]);
+	if (r->line != NULL)
+		memcpy(r->line + (m - r->field[0]), m, r->flen[COL_METRIC]);
+}
+
 /* Check a completed row and tell what it is. */
 static int
 classify(struct record_reader *r, struct record *rec)
 {
 	char q[XM_QUOTE_MAX], span[NUM_MAX];
-	size_t i;
+	size_t i, ml;
+	char *m;
 
 	/* libcsv's row may have moved as it grew; cut_line's does not */
 	for (i = 0; r->libcsv && i < r->nf; i++)
@@ -776,13 +821,26 @@ classify(struct record_reader *r, struct record *rec)
 		record_bad(r, r->row_line, "host is empty");
 		return RECORD_BAD;
 	}
+	if (r->flen[COL_HOST] > RECORD_HOST_MAX) {
+		record_bad(r, r->row_line, "host \"%s\" is longer than %d bytes",
+		    xm_quote(q, r->field[COL_HOST], r->flen[COL_HOST]), RECORD_HOST_MAX);
+		return RECORD_BAD;
+	}
 	/*
 	 * A metric a program has met before is the same bytes it checked
-	 * then: with RECORD_METRIC_LATER, it checks only new ones.  The
-	 * messages stay in the order of the fields.
+	 * then: with RECORD_METRIC_LATER, it checks only new ones, and those
+	 * in order; one out of order is checked here, then put in order.
+	 * The messages stay in the order of the fields.
 	 */
-	if (!r->metric_later && record_metric_bad(r, rec))
+	m = r->field[COL_METRIC];
+	ml = r->flen[COL_METRIC];
+	if (ml > 0 && m[ml - 1] == '}' && has_comma(m, ml) && !metric_sorted(m, ml)) {
+		if (record_metric_bad(r, rec))
+			return RECORD_BAD;
+		put_in_order(r);
+	} else if (!r->metric_later && record_metric_bad(r, rec)) {
 		return RECORD_BAD;
+	}
 	if (num_parse_n(r->field[COL_VALUE], r->flen[COL_VALUE], &rec->value) != 0) {
 		if (r->metric_later && record_metric_bad(r, rec))
 			return RECORD_BAD;

@@ -17,6 +17,9 @@ struct num_text;
 /* A record or header longer than this is malformed (xm(7)). */
 #define RECORD_MAX 65536
 
+/* A host longer than this many bytes is malformed (xm(7)). */
+#define RECORD_HOST_MAX 255
+
 /* Seconds a ts may lie ahead of the reader's clock before it is malformed (xm(7)). */
 #define RECORD_AHEAD 600
 
@@ -26,7 +29,7 @@ enum record_flags {
 	RECORD_SHARED = 4,	/* a pipe other writers may share: whole lines, PIPE_BUF at most a write */
 	RECORD_LIBCSV = 8,	/* TSV split by libcsv, not cut at its TABs: the oracle of the cut */
 	RECORD_BATCH = 16,	/* lines gather in the writer until record_flush, or a block */
-	RECORD_METRIC_LATER = 32,	/* the caller checks a metric new to it: record_metric_bad */
+	RECORD_METRIC_LATER = 32,	/* the caller checks a metric new to it (record_metric_bad); the reader, one out of order */
 	RECORD_SAVED = 64	/* a state file: its ts were held to a clock when they came, not now */
 };
 
@@ -52,8 +55,9 @@ struct record {
 	double	 value;
 	size_t	 lineno;	/* input line the record began on */
 	/*
-	 * TSV: the fields as read, TAB between (record_put_fields), and the
-	 * fields lie in order in the linelen + 1 bytes from field[0]; or NULL.
+	 * TSV: the fields as read, the metric's labels put in order, TAB
+	 * between (record_put_fields), and the fields lie in order in the
+	 * linelen + 1 bytes from field[0]; or NULL.
 	 */
 	const char *line;
 	size_t	 linelen;

@@ -300,7 +300,7 @@ h	load15	2.5
 h	load1_per_cpu	0.26
 h	load5_per_cpu	0.625
 h	load15_per_cpu	1.25
-h	process_resident_memory_bytes{pid=\"4242\",comm=\"my (weird) app\"}	$((2900 * page))
+h	process_resident_memory_bytes{comm=\"my (weird) app\",pid=\"4242\"}	$((2900 * page))
 h	cgroup_memory_used_bytes	500000000
 h	cgroup_memory_limit_bytes	1073741824
 h	cgroup_memory_usage_percent	46.56612873"
@@ -505,11 +505,11 @@ mountpoints() {
 	# 4242: 250 ticks of 100 Hz in 10 s; 5000: 10 ticks; 5001 is new.
 	# Resident pages are statm's (2900, 1150, 480), not stat's rss field
 	# (3000, 1200, 500).
-	assert_output "1764300010	web1	process_cpu_percent{pid=\"4242\",comm=\"my (weird) app\"}	25
-1764300010	web1	process_cpu_percent{pid=\"5000\",comm=\"nginx\"}	1
-1764300010	web1	process_resident_memory_bytes{pid=\"4242\",comm=\"my (weird) app\"}	$((2900 * page))
-1764300010	web1	process_resident_memory_bytes{pid=\"5000\",comm=\"nginx\"}	$((1150 * page))
-1764300010	web1	process_resident_memory_bytes{pid=\"5001\",comm=\"nginx\"}	$((480 * page))"
+	assert_output "1764300010	web1	process_cpu_percent{comm=\"my (weird) app\",pid=\"4242\"}	25
+1764300010	web1	process_cpu_percent{comm=\"nginx\",pid=\"5000\"}	1
+1764300010	web1	process_resident_memory_bytes{comm=\"my (weird) app\",pid=\"4242\"}	$((2900 * page))
+1764300010	web1	process_resident_memory_bytes{comm=\"nginx\",pid=\"5000\"}	$((1150 * page))
+1764300010	web1	process_resident_memory_bytes{comm=\"nginx\",pid=\"5001\"}	$((480 * page))"
 	assert_equal "$stderr" "xm-sample: process 888: no such process
 xm-sample: process 777 (sleeper) exited"
 }
@@ -519,7 +519,7 @@ xm-sample: process 777 (sleeper) exited"
 	mkdir p/proc/6000
 	printf '6000 (a"b\\c\td) S 1 1 1 0 -1 0 0 0 0 0 7 3 0 0 20 0 1 0 1 1 9 0\n' > p/proc/6000/stat
 	run -0 --separate-stderr once p/proc -p 6000 -m process -H
-	assert_line --index 0 "1	h	process_cpu_percent{pid=\"6000\",comm=\"a\\\"b\\\\c?d\"}	0"
+	assert_line --index 0 "1	h	process_cpu_percent{comm=\"a\\\"b\\\\c?d\",pid=\"6000\"}	0"
 }
 
 @test "xm-sample: a live process, then its exit, on this machine" {
@@ -527,8 +527,8 @@ xm-sample: process 777 (sleeper) exited"
 	pid=$!
 	run -0 --separate-stderr timeout 5 xm-sample -p "$pid" -m process -i 0.1 -n 1 --host h -H
 	kill "$pid"
-	assert_line --index 0 --regexp "^[0-9.]+	h	process_cpu_percent\{pid=\"$pid\",comm=\"sleep\"\}	0\$"
-	assert_line --index 1 --regexp "^[0-9.]+	h	process_resident_memory_bytes\{pid=\"$pid\",comm=\"sleep\"\}	[1-9][0-9]*\$"
+	assert_line --index 0 --regexp "^[0-9.]+	h	process_cpu_percent\{comm=\"sleep\",pid=\"$pid\"\}	0\$"
+	assert_line --index 1 --regexp "^[0-9.]+	h	process_resident_memory_bytes\{comm=\"sleep\",pid=\"$pid\"\}	[1-9][0-9]*\$"
 	sleep 30 &
 	pid=$!
 	timeout 10 xm-sample -p "$pid" -m process -i 0.2 -n 10 --host h -H > out 2> err &
@@ -548,7 +548,7 @@ xm-sample: process 777 (sleeper) exited"
 	kb=$(ps -o rss= -p "$pid")
 	kill "$pid"
 	assert_line --index 1 "${lines[1]%	*}	$((kb * 1024))"
-	assert_line --index 1 --regexp "^[0-9.]+	h	process_resident_memory_bytes\{pid=\"$pid\",comm=\"perl\"\}	"
+	assert_line --index 1 --regexp "^[0-9.]+	h	process_resident_memory_bytes\{comm=\"perl\",pid=\"$pid\"\}	"
 	[ "$kb" -gt 65536 ]
 }
 
@@ -568,7 +568,7 @@ xm-sample: process 777 (sleeper) exited"
 	wait "$xpid"
 	kill "$parent"
 	assert_equal "$(cat err)" "xm-sample: process $child (sleep) exited"
-	assert_regex "$(sed -n 2p out)" "^[0-9.]+	h	process_resident_memory_bytes\\{pid=\"$child\",comm=\"sleep\"\\}	[1-9][0-9]*\$"
+	assert_regex "$(sed -n 2p out)" "^[0-9.]+	h	process_resident_memory_bytes\\{comm=\"sleep\",pid=\"$child\"\\}	[1-9][0-9]*\$"
 }
 
 @test "xm-sample: cgroup v2: the smallest limit on the way up, working set, cpu of the quota" {

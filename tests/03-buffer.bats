@@ -677,10 +677,13 @@ c'
 c' ;;
 		esac
 	done
-	# in one run, without --state, the same
+	# in one run, without --state, the same: b forgotten, its summary line
+	# written as it goes, before the others' at the end
 	run -0 --separate-stderr xm-buffer --summary -H < all
-	assert_equal "$(cut -f2 <<< "$output")" 'a
+	assert_equal "$(cut -f2 <<< "$output")" 'b
+a
 c'
+	assert_equal "$(cut -f1 <<< "${lines[0]}")" "$((1764288000 + 600))"
 }
 
 @test "xm-buffer: --forget: the default is the longest of 1h, two windows, the half-life and --season's period" {
@@ -822,7 +825,6 @@ $usage"
 	--season 1d/7m|--season: "1d/7m": not PERIOD or PERIOD/BUCKET (1d, 7d/1h): 2 to 10080 buckets a period
 	--season 1s|--season: "1s": not PERIOD or PERIOD/BUCKET (1d, 7d/1h): 2 to 10080 buckets a period
 	--halflife -1|--halflife: "-1": not a duration of at least 1ms
-	--forget 0|--forget: "0": not a duration of at least 1ms
 	--forget 1y|--forget: "1y": not a duration of at least 1ms
 	--columns n,avg|--columns: "avg": not a column (n, mean, min, max, stddev, slope, trend, baseline, zscore, rzscore, eta_seconds)
 	--forecast 1x|--forecast: "1x": not a duration of at most 1e9 seconds
@@ -847,4 +849,32 @@ $usage"
 @test "xm-buffer: --help: the usage, then each option with a line on what it does" {
 	help_lists_options xm-buffer
 	assert_line '  -w, --window S        keep samples no older than S before the newest (300s)'
+}
+
+@test "xm-buffer: --summary keeps the line of a series forgotten before the end; --forget 0 is never" {
+	# a process seen once, then two hours of cpu: it is forgotten after an
+	# hour, and its summary line is written as it goes
+	awk 'BEGIN { printf "1000\th\tproc_cpu\t5\n"
+	    for (i = 0; i <= 80; i++) printf "%d\th\tcpu\t%d\n", 1100 + 90 * i, i }' > in
+	run -0 --separate-stderr xm-buffer --summary -H < in
+	assert_equal "$(cut -f1-5 <<< "$output")" '1000	h	proc_cpu	5	1
+8300	h	cpu	80	4'
+	assert_equal "$stderr" ""
+	run -0 --separate-stderr xm-buffer --summary -H --forget 0 < in
+	assert_equal "$(cut -f1-5 <<< "$output")" '1000	h	proc_cpu	5	1
+8300	h	cpu	80	4'
+	# never: the process's series stays in the state file two hours on
+	run -0 --separate-stderr xm-buffer -H --forget 0 --state st < in
+	assert_equal "$(grep -c 'proc_cpu' st)" 1
+	run -0 --separate-stderr xm-buffer -H --state st2 < in
+	assert_equal "$(grep -c 'proc_cpu' st2 || true)" 0
+}
+
+@test "xm-buffer: a host whose clock leaps from 2000 to now makes no other host's series quiet" {
+	printf '1764288000\tc\tdisk\t1\n1764288000\ta\tcpu\t1\n946684800\tb\tcpu\t1\n1764288010\ta\tcpu\t2\n1764288010\tb\tcpu\t2\n1764288020\ta\tcpu\t3\n' > in
+	run -0 --separate-stderr xm-buffer -H --state st < in
+	assert_equal "$(grep -c '	c	disk	' st)" 1
+	assert_equal "$(grep '^#host' st)" '#host	a	1764288020	0
+#host	b	1764288010	10
+#host	c	1764288000	20'
 }

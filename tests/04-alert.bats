@@ -782,14 +782,14 @@ xm-alert: -x "echo $XM_EVENT >> log; exit 7": firing 20909133f35c0e5a: exit stat
 	assert_output "XM CRITICAL - disk_usage_percent{mountpoint=\"/\"} eta_seconds 600 (crit @0:14400), disk_usage_percent{mountpoint=\"/\"} 85 (warn 80) | 'disk_usage_percent{/}'=85%;80;90;0;100"
 	# labels with quotes, = and ' in their values, of two hosts: a label
 	# Monitoring::Plugin reads back whole, value and thresholds
-	printf '1\tweb1\tdisk_usage_percent{mountpoint="/var/lib"}\t93\n1\tweb2\tprocess_cpu_percent{pid="12",comm="a\\"b=c'"'"'d"}\t5\n' > in
+	printf '1\tweb1\tdisk_usage_percent{mountpoint="/var/lib"}\t93\n1\tweb2\tprocess_cpu_percent{comm="a\\"b=c'"'"'d",pid="12"}\t5\n' > in
 	run -2 --separate-stderr xm-alert --check -r "$DISK" -r 'process_cpu_percent{*} warn=90' < in
-	assert_output "XM CRITICAL - web1:disk_usage_percent{mountpoint=\"/var/lib\"} 93 (crit 90) | 'web1:disk_usage_percent{/var/lib}'=93%;80;90;0;100 'web2:process_cpu_percent{12,a\"b_c_d}'=5%;90;;0;100"
+	assert_output "XM CRITICAL - web1:disk_usage_percent{mountpoint=\"/var/lib\"} 93 (crit 90) | 'web1:disk_usage_percent{/var/lib}'=93%;80;90;0;100 'web2:process_cpu_percent{a\"b_c_d,12}'=5%;90;;0;100"
 	run -0 perl -MMonitoring::Plugin::Performance -e '
 	    for (Monitoring::Plugin::Performance->parse_perfstring((split /\|/, $ARGV[0], 2)[1])) {
 		print $_->label, " ", $_->value, $_->uom, " ", $_->threshold->warning->end, "\n" }' "$output"
 	assert_output 'web1:disk_usage_percent{/var/lib} 93% 80
-web2:process_cpu_percent{12,a"b_c_d} 5% 90'
+web2:process_cpu_percent{a"b_c_d,12} 5% 90'
 }
 
 @test "xm-alert: --check under the default rules: the latest value's level, for= left to Nagios" {

@@ -125,7 +125,7 @@ node_xm_alerts_active{severity="emergency"} 1'
 	{
 		printf '1\tweb1\tdisk_usage_percent{mountpoint="/"}\t91\n'
 		printf '1\tweb1\tdisk_usage_percent{mountpoint="/var"}\t40\n'
-		printf '1\tweb1\tapp_jobs{metric="x",rule="y",host="z",xm_metric="w"}\t5\n'
+		printf '1\tweb1\tapp_jobs{host="z",metric="x",rule="y",xm_metric="w"}\t5\n'
 	} | xm-alert -r 'disk_usage_percent{*} warn=80 crit=90' -r 'disk_usage_percent{*} warn=50' \
 	    -r 'app_jobs{*} crit=1' > in
 	run -0 --separate-stderr xm-show -o prom < in
@@ -133,14 +133,14 @@ node_xm_alerts_active{severity="emergency"} 1'
 	# labels of the series' own named as xm's give xm's the xm_ or exported_ form
 	assert_output '# HELP xm_app_jobs app_jobs: the latest sample from xm.
 # TYPE xm_app_jobs gauge
-xm_app_jobs{xm_host="web1",metric="x",rule="y",host="z",xm_metric="w"} 5
+xm_app_jobs{xm_host="web1",host="z",metric="x",rule="y",xm_metric="w"} 5
 # HELP xm_disk_usage_percent disk_usage_percent: the latest sample from xm.
 # TYPE xm_disk_usage_percent gauge
 xm_disk_usage_percent{host="web1",mountpoint="/"} 91
 xm_disk_usage_percent{host="web1",mountpoint="/var"} 40
 # HELP xm_alert_severity The state of each alert of xm-alert, a series under a rule: 0 ok, 1 info, 2 warning, 3 critical, 4 emergency.
 # TYPE xm_alert_severity gauge
-xm_alert_severity{xm_host="web1",exported_metric="app_jobs",xm_rule="app_jobs{*} crit=1",metric="x",rule="y",host="z",xm_metric="w"} 3
+xm_alert_severity{xm_host="web1",exported_metric="app_jobs",xm_rule="app_jobs{*} crit=1",host="z",metric="x",rule="y",xm_metric="w"} 3
 xm_alert_severity{host="web1",metric="disk_usage_percent",rule="disk_usage_percent{*} warn=50",mountpoint="/"} 2
 xm_alert_severity{host="web1",metric="disk_usage_percent",rule="disk_usage_percent{*} warn=80 crit=90",mountpoint="/"} 3
 xm_alert_severity{host="web1",metric="disk_usage_percent",rule="disk_usage_percent{*} warn=80 crit=90",mountpoint="/var"} 0
@@ -248,7 +248,7 @@ xm_alerts_active{severity="emergency"} 0'
 		printf '1\th\tload1\t1.7976931348623157e308\n1\th\tapp_big\t123456789012345\n'
 		printf '1\th\tapp_tiny\t0.000000001234\n1\th\t%s\t1\n' "$long"
 		printf '1\th\tdisk_usage_percent{mountpoint="/%s"}\t99\n' "$long"
-		printf '1\t%s\tapp_y\t1\n' "$long"
+		printf '1\t%s\tapp_y\t1\n' "${long:0:255}"	# the longest host (xm(7))
 	} > in
 	run -0 --separate-stderr xm-show < in
 	assert_equal "$(widest <<< "$output")" 80
@@ -278,7 +278,7 @@ xm_alerts_active{severity="emergency"} 0'
 @test "xm-show: -o prom stays valid: the stream's own alert_severity, host labels, bad UTF-8" {
 	printf '#ts\thost\tmetric\tvalue\tseverity\tevent\tsince\talert_id\n' > in
 	printf '1\th\talert_severity{x="1"}\t7\tok\t-\t1\t0123456789abcdef\n' >> in
-	printf '1\th\xff2\trequests_total{host="a",xm_host="b",path="x,host=y"}\t1\t-\t-\t-\t-\n' >> in
+	printf '1\th\xff2\trequests_total{host="a",path="x,host=y",xm_host="b"}\t1\t-\t-\t-\t-\n' >> in
 	printf '1\th\tq{path="x,host=y",v="\xfe"}\t2\t-\t-\t-\t-\n' >> in
 	run -0 --separate-stderr xm-show -o prom < in
 	assert_output '# HELP xm_alert_severity alert_severity: the latest sample from xm.
@@ -289,7 +289,7 @@ xm_alert_severity{host="h",x="1"} 7
 xm_q{host="h",path="x,host=y",v="'$'\xef\xbf\xbd''"} 2
 # HELP xm_requests_total requests_total: the latest sample from xm.
 # TYPE xm_requests_total counter
-xm_requests_total{exported_host="h'$'\xef\xbf\xbd''2",host="a",xm_host="b",path="x,host=y"} 1'
+xm_requests_total{exported_host="h'$'\xef\xbf\xbd''2",host="a",path="x,host=y",xm_host="b"} 1'
 	run -0 promtool check metrics <<< "$output"
 }
 
@@ -1394,4 +1394,47 @@ m099	1	3	ok'
 	assert_equal "$(ls o)" out.prom
 	assert_equal "$(stat -c %a o/out.prom)" 640
 	assert_equal "$(tail -n 1 o/out.prom)" 'xm_m{host="h"} 1'
+}
+
+@test "xm-show: a host whose clock leaps from 2000 to now (an RTC set by NTP) makes no other host's series quiet" {
+	printf '1764288000\tc\tdisk\t1\n1764288000\ta\tcpu\t1\n946684800\tb\tcpu\t1\n1764288010\ta\tcpu\t2\n1764288010\tb\tcpu\t2\n1764288020\ta\tcpu\t3\n' > in
+	run -0 --separate-stderr xm-show -o tsv < in
+	assert_equal "$(cut -f2,3 <<< "$output")" 'host	metric
+a	cpu
+b	cpu
+c	disk'
+}
+
+@test "xm-show: --listen: clients that ask and then do not read give their places up to a scrape" {
+	listen_start -r 0.1
+	# an exposition of some 7 MB: more than a socket holds, so each answer waits on its reader
+	awk 'BEGIN { for (i = 0; i < 30000; i++)
+	    printf "1\th\tm{a=\"%0180d\"}\t%d\n", i, i }' >&8
+	printf '2\th\tlast\t1\n' >&8
+	poll 30 eval "curl -sf '$url' | grep -qx 'xm_last{host=\"h\"} 1'"
+	# 40 clients, more than the 32 places, each asking once and reading nothing
+	perl -MIO::Socket::INET -MSocket -e '
+	    my ($port) = @ARGV;
+	    $SIG{TERM} = sub { exit 0 };
+	    my @s;
+	    for (1 .. 40) {
+	        my $c = IO::Socket::INET->new(PeerAddr => "127.0.0.1", PeerPort => $port) or next;
+	        setsockopt($c, SOL_SOCKET, SO_RCVBUF, 4096);
+	        syswrite $c, "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n";
+	        push @s, $c;
+	    }
+	    open my $f, ">", "readers.ready"; close $f;
+	    sleep 60;
+	' "$port" > readers.log 2>&1 3>&- &
+	readers=$!
+	echo "$readers" > loris.pid
+	poll 10 test -e readers.ready
+	# each scrape answered within 5 s (before: 9 s and more, waiting for the 10 s timeout)
+	ok=0
+	for i in 1 2 3; do
+		curl -sf -m 5 -o scrape "$url" && grep -qx 'xm_last{host="h"} 1' scrape && ok=$((ok + 1))
+	done
+	kill "$readers"
+	reap "$readers" 0
+	assert_equal "answered $ok of 3" "answered 3 of 3"
 }

@@ -27,6 +27,7 @@ buffer_init(struct buffer *b, const struct buffer_opts *o)
 	b->o = o;
 	table_init(&b->table);
 	hosts_init(&b->hosts);
+	b->hosts.leap = o->forget;
 	/* no pass yet: the first time the stream's time moves may bring one */
 	b->since = SIZE_MAX / 2;
 	b->forget_due = o->forget / 16;
@@ -146,7 +147,7 @@ buffer_host(struct buffer *b, struct series *s, const struct record *rec)
 
 	if (o == NULL)
 		o = s->host = hosts_see(&b->hosts, rec->field[COL_HOST], rec->len[COL_HOST], rec->ts);
-	else if (rec->ts > o->newest)
+	else
 		hosts_step(&b->hosts, o, rec->ts);
 	if (o->newest - rec->ts > b->o->window && o->newest > xm_realtime() + RECORD_AHEAD) {
 		o->newest = rec->ts;
@@ -532,8 +533,11 @@ unpend_gone(struct buffer *b, int put)
  * Forget the series quiet for longer than --forget (xm(7), "Time in the
  * stream"), then the hosts as quiet, which have none left: a host's
  * series are quiet at least as long as it.  A forgotten series' --every
- * line still to come goes out first if put.  How many series went.
+ * line still to come, or its --summary line, goes out first if put.  How
+ * many series went.
  */
+static void put_summary(struct buffer *, struct series *);
+
 size_t
 buffer_forget(struct buffer *b, int put)
 {
@@ -553,6 +557,8 @@ buffer_forget(struct buffer *b, int put)
 				b->all[o++] = s;
 				continue;
 			}
+			if (put && b->o->summary)
+				put_summary(b, s);
 			table_remove(&b->table, &s->it);
 			series_free(s);
 		}
@@ -578,39 +584,43 @@ by_value(const void *a, const void *b)
  * newest sample, the window's statistics, exact percentiles by nearest
  * rank, the trend, and the times the window spans.
  */
+static void
+put_summary(struct buffer *b, struct series *s)
+{
+	static const double ps[] = { 50, 90, 95, 99 };
+	struct window w;
+	uint32_t i, n = s->ring.len;
+	size_t j;
+
+	if (n > b->scratchcap) {
+		b->scratchcap = n;
+		b->scratch = xm_reallocarray(b->scratch, n, sizeof *b->scratch);
+	}
+	for (i = 0; i < n; i++)
+		b->scratch[i] = ring_v(&s->ring, i);
+	qsort(b->scratch, n, sizeof *b->scratch, by_value);
+	window_of(s, b->scratch[0], b->scratch[n - 1], &w);
+	record_put_ts(&b->w, series_last(s));
+	put_key(b, s);
+	put_kept(b, s, 1);
+	record_put_number(&b->w, n);
+	record_put_number(&b->w, w.mean);
+	record_put_number(&b->w, b->scratch[0]);
+	record_put_number(&b->w, b->scratch[n - 1]);
+	record_put_number(&b->w, w.stddev);
+	for (j = 0; j < sizeof ps / sizeof ps[0]; j++)
+		record_put_number(&b->w, percentile(b->scratch, n, ps[j]));
+	record_put_str(&b->w, trend_name(trend_of(&w)));
+	record_put_ts(&b->w, s->base + ring_t(&s->ring, 0) / 1000.0);
+	record_put_ts(&b->w, series_last(s));
+	record_end(&b->w);
+}
+
 void
 buffer_put_summary(struct buffer *b)
 {
-	static const double ps[] = { 50, 90, 95, 99 };
-	struct series *s;
-	struct window w;
-	uint32_t i, n;
-	size_t k, j;
+	size_t k;
 
-	for (k = 0; k < b->n; k++) {
-		s = b->all[k];
-		n = s->ring.len;
-		if (n > b->scratchcap) {
-			b->scratchcap = n;
-			b->scratch = xm_reallocarray(b->scratch, n, sizeof *b->scratch);
-		}
-		for (i = 0; i < n; i++)
-			b->scratch[i] = ring_v(&s->ring, i);
-		qsort(b->scratch, n, sizeof *b->scratch, by_value);
-		window_of(s, b->scratch[0], b->scratch[n - 1], &w);
-		record_put_ts(&b->w, series_last(s));
-		put_key(b, s);
-		put_kept(b, s, 1);
-		record_put_number(&b->w, n);
-		record_put_number(&b->w, w.mean);
-		record_put_number(&b->w, b->scratch[0]);
-		record_put_number(&b->w, b->scratch[n - 1]);
-		record_put_number(&b->w, w.stddev);
-		for (j = 0; j < sizeof ps / sizeof ps[0]; j++)
-			record_put_number(&b->w, percentile(b->scratch, n, ps[j]));
-		record_put_str(&b->w, trend_name(trend_of(&w)));
-		record_put_ts(&b->w, s->base + ring_t(&s->ring, 0) / 1000.0);
-		record_put_ts(&b->w, series_last(s));
-		record_end(&b->w);
-	}
+	for (k = 0; k < b->n; k++)
+		put_summary(b, b->all[k]);
 }

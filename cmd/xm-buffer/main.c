@@ -2,6 +2,7 @@
 #include <err.h>
 #include <getopt.h>
 #include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,7 +79,8 @@ help(void)
 	    "      --summary         a line a series at the end: percentiles, trend, span\n"
 	    "      --halflife S      the baseline's half-life (default 1h)\n"
 	    "      --forget D        forget a series quiet for longer than D (default the\n"
-	    "                        longest of 1h, 2 windows, the half-life, the season)\n"
+	    "                        longest of 1h, 2 windows, the half-life, the season;\n"
+	    "                        0 never)\n"
 	    "      --season P[/B]    append season_zscore: against the same time of period P\n"
 	    "      --max-series N    keep at most N series (default 100000)\n"
 	    "      --state FILE      keep the windows and baselines in FILE between runs\n"
@@ -191,7 +193,7 @@ int
 main(int argc, char *argv[])
 {
 	struct buffer_opts o = {
-		.size = 1000, .window = 300, .halflife = 3600, .max_series = 100000,
+		.size = 1000, .window = 300, .halflife = 3600, .max_series = 100000, .forget = -1,
 		.header = 1, .wait = STATE_WAIT
 	};
 	const char *size = NULL;
@@ -236,7 +238,11 @@ main(int argc, char *argv[])
 			add_limit(&o, optarg);
 			break;
 		case OPT_FORGET:
-			o.forget = seconds("--forget", optarg, 1e300);
+			/* 0: never */
+			if (num_parse_seconds(optarg, &o.forget) != 0 || o.forget != 0)
+				o.forget = seconds("--forget", optarg, 1e300);
+			else
+				o.forget = INFINITY;
 			break;
 		case OPT_HALFLIFE:
 			o.halflife = seconds("--halflife", optarg, 1e300);
@@ -289,7 +295,7 @@ main(int argc, char *argv[])
 		o.size = (uint32_t)n;
 	}
 
-	if (o.forget == 0)
+	if (o.forget < 0)
 		o.forget = forget_default(&o);
 
 	xm_buffer_stdout();

@@ -67,7 +67,7 @@ headed(struct run *x)
 static void
 forget(struct run *x, int put)
 {
-	if (put && x->b.npend > 0)
+	if (put && (x->b.npend > 0 || x->b.o->summary))
 		headed(x);
 	buffer_forget(&x->b, put);
 }

@@ -220,7 +220,7 @@ static void
 proc_name(struct proc *p, const char *comm)
 {
 	char pid[16];
-	const char *const lab[] = { "pid", pid, "comm", comm, NULL };
+	const char *const lab[] = { "comm", comm, "pid", pid, NULL };	/* by name, as xm(7) orders labels */
 	int m;
 
 	snprintf(pid, sizeof pid, "%d", (int)p->pid);

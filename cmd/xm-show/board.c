@@ -54,6 +54,8 @@ board_init(struct board *b, const struct show_opts *o)
 	b->oldest = INFINITY;
 	b->sweep_at = INFINITY;
 	hosts_init(&b->hosts);
+	if (o->forget > 0)
+		b->hosts.leap = o->forget;
 	table_init(&b->table);
 	table_init(&b->hdr_table);
 	table_init(&b->rules);

@@ -46,6 +46,7 @@
 #define HTTP_HEADERS	16384	/* bytes of request line and headers: 431 past them */
 #define HTTP_POOL	32768	/* a connection's memory: those, our answer's headers, room to spare */
 #define HTTP_GRACE	0.1	/* seconds a connection has to ask before it may make room */
+#define HTTP_SLOW	2	/* seconds an answer may wait on its reader before it may make room */
 
 /*
  * A connection, from its accept to its close, and the time by which its
@@ -57,6 +58,7 @@ struct conn {
 	double	 since;		/* its accept, or the end of its last request */
 	double	 deadline;
 	int	 asked;		/* a whole request line and headers in, not yet answered */
+	double	 asked_at;
 	int	 cut;		/* shut down: the daemon closes it at its next run */
 	struct conn *next, **prevp;
 };
@@ -320,8 +322,10 @@ request(void *cls, struct MHD_Connection *c, const char *url, const char *method
 	(void)data;
 	if (*con == NULL) {
 		*con = h;
-		if ((k = conn_of(c)) != NULL)
+		if ((k = conn_of(c)) != NULL) {
 			k->asked = 1;
+			k->asked_at = xm_monotonic();
+		}
 		memset(&hd, 0, sizeof hd);
 		hd.bytes = strlen(method) + strlen(url) + strlen(version) + 4;
 		MHD_get_connection_values(c, MHD_HEADER_KIND, count_header, &hd);
@@ -579,30 +583,44 @@ cut_late(struct http *h)
  * in hand -- idle, or trickling its headers -- once it has had
  * HTTP_GRACE to ask, so that the next client in the queue has its
  * place: a flood of clients that connect and never ask pushes out its
- * own connections, not the scrapes, which ask at once.  The daemon, at
- * its limit, watches the listening socket again once the cut one is
- * closed.  The seconds until one may be cut, or -1.
+ * own connections, not the scrapes, which ask at once.  Failing that,
+ * the one whose answer has waited longest on a reader that does not
+ * read, once HTTP_SLOW has passed: a scrape reads as fast as the
+ * answer comes.  The daemon, at its limit, watches the listening
+ * socket again once the cut one is closed.  The seconds until one may
+ * be cut, or -1.
  */
 static double
 make_room(struct http *h)
 {
-	struct conn *k, *oldest = NULL;
-	double now = xm_monotonic();
+	struct conn *k, *idle = NULL, *slow = NULL;
+	double now = xm_monotonic(), wait;
 	unsigned n = 0;
 
 	for (k = h->conns; k != NULL; k = k->next) {
 		if (k->cut)
 			continue;
 		n++;
-		if (!k->asked && (oldest == NULL || k->since < oldest->since))
-			oldest = k;
+		if (!k->asked && (idle == NULL || k->since < idle->since))
+			idle = k;
+		if (k->asked && (slow == NULL || k->asked_at < slow->asked_at))
+			slow = k;
 	}
-	if (n < HTTP_CONNS || oldest == NULL)
+	if (n < HTTP_CONNS || (idle == NULL && slow == NULL))
 		return -1;
-	if (now - oldest->since < HTTP_GRACE)
-		return oldest->since + HTTP_GRACE - now;
-	cut(oldest, now);
-	return -1;
+	if (idle != NULL && (wait = idle->since + HTTP_GRACE - now) <= 0) {
+		cut(idle, now);
+		return -1;
+	}
+	if (slow != NULL && slow->asked_at + HTTP_SLOW <= now) {
+		cut(slow, now);
+		return -1;
+	}
+	if (idle == NULL)
+		return slow->asked_at + HTTP_SLOW - now;
+	if (slow == NULL || wait < slow->asked_at + HTTP_SLOW - now)
+		return wait;
+	return slow->asked_at + HTTP_SLOW - now;
 }
 
 /*

@@ -2,7 +2,8 @@
  * fuzz-record: the stream reader, TSV or CSV by the first byte (odd:
  * CSV), headers and all.  What it takes obeys xm(7): at least four
  * fields, as many as the header names, no TAB, CR, LF or NUL in a field,
- * a ts, a host, a metric and a value that parse, line numbers rising.
+ * a ts, a host, a metric and a value that parse, the host and metric
+ * within their lengths, the metric's labels in order, line numbers rising.
  * What it takes, written again as TSV by the writer, reads back as the
  * same headers and records, none malformed.  And TSV split by memchr
  * gives what libcsv gives (RECORD_LIBCSV, the oracle): the same kinds,
@@ -95,8 +96,12 @@ read_all(int fd, int csv, struct trail *t, FILE *out)
 			fuzz_fail("line %zu: ts \"%s\" taken", rec.lineno, rec.field[0]);
 		if (rec.len[1] == 0)
 			fuzz_fail("line %zu: an empty host taken", rec.lineno);
+		if (rec.len[1] > RECORD_HOST_MAX)
+			fuzz_fail("line %zu: a host of %zu bytes taken", rec.lineno, rec.len[1]);
 		if (metric_check(rec.field[2], rec.len[2]) != NULL)
 			fuzz_fail("line %zu: metric \"%s\" taken", rec.lineno, rec.field[2]);
+		if (!metric_sorted(rec.field[2], rec.len[2]))
+			fuzz_fail("line %zu: metric \"%s\" taken out of order", rec.lineno, rec.field[2]);
 		if (num_parse(rec.field[3], &v) != 0 || v != rec.value)
 			fuzz_fail("line %zu: value \"%s\" taken", rec.lineno, rec.field[3]);
 		note(t, k, &rec);

@@ -62,5 +62,28 @@ main(void)
 	}
 	ok(n == 1000, "hosts_forget: each host kept is found, each gone is not");
 	hosts_free(&h);
+
+	/* a clock that leaps: an RTC of 2000 set by NTP, then set back an hour */
+	hosts_init(&h);
+	h.leap = 3600;
+	a = hosts_see(&h, "steady", 6, 1000);
+	b = hosts_see(&h, "rtc", 3, 946684800);
+	hosts_see(&h, "steady", 6, 1010);
+	hosts_see(&h, "rtc", 3, 1764288000);
+	ok(h.now == 10 && b->newest == 1764288000 && hosts_quiet(&h, a, 1010) == 0 &&
+	    hosts_quiet(&h, b, 1764288000) == 0,
+	    "hosts_step: a leap forward past the hosts' leap sets the host's clock anew, moving no other");
+	ok(hosts_quiet(&h, b, 946684800) > 3600,
+	    "hosts_step: the series of the clock left behind are quiet by it");
+	hosts_see(&h, "steady", 6, 1020);
+	hosts_see(&h, "rtc", 3, 1764288000 - 7200);
+	hosts_see(&h, "steady", 6, 1030);
+	hosts_see(&h, "rtc", 3, 1764288000 - 7190);
+	ok(h.now == 30 && b->newest == 1764288000 - 7190 && hosts_quiet(&h, b, b->newest) == 0,
+	    "hosts_step: a clock set back past the leap goes on from there, not quiet");
+	hosts_see(&h, "rtc", 3, 1764288000 - 7190 - 1800);
+	ok(b->newest == 1764288000 - 7190 && h.now == 30,
+	    "hosts_step: a step back within the leap is a late record, nothing more");
+	hosts_free(&h);
 	return tap_done();
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "metric.h"
 #include "record.h"
 #include "sig.h"
 #include "tap.h"
@@ -276,6 +277,134 @@ test_long_lines(void)
 	free(in);
 }
 
+/* A line of n bytes: ts, a host of hl bytes, a metric of ml bytes (its labels' value filled), 1. */
+static char *
+long_fields(size_t hl, size_t ml)
+{
+	char *s = malloc(hl + ml + 16), *p = s;
+
+	p += sprintf(p, "1\t");
+	memset(p, 'h', hl);
+	p += hl;
+	p += sprintf(p, "\tm{a=\"");
+	memset(p, 'v', ml - 7);
+	p += ml - 7;
+	sprintf(p, "\"}\t1\n");
+	return s;
+}
+
+static void
+test_lengths(void)
+{
+	char want[200], *in;
+
+	in = long_fields(RECORD_HOST_MAX, 8);
+	run(in, strlen(in), 0);
+	ok(strncmp(trace, "OK 1 1|hhh", 10) == 0 && errs[0] == '\0', "a host of 255 bytes is read");
+	free(in);
+	in = long_fields(RECORD_HOST_MAX + 1, 8);
+	run(in, strlen(in), 0);
+	is_str(trace, "BAD 1\n", "a host of 256 bytes is not");
+	/* the text cut short at 73 bytes in a message, as ever */
+	snprintf(want, sizeof want, "test-record: line 1: host \"%.73s...\" is longer than 255 bytes\n", in + 2);
+	is_str(errs, want, "  and it says so, naming the limit");
+	free(in);
+	in = long_fields(1, METRIC_MAX);
+	run(in, strlen(in), 0);
+	ok(strncmp(trace, "OK 1 1|h|m{a=\"vvv", 16) == 0 && errs[0] == '\0', "a metric of 2048 bytes is read");
+	free(in);
+	in = long_fields(1, METRIC_MAX + 1);
+	run(in, strlen(in), RECORD_METRIC_LATER);
+	ok(strncmp(trace, "OK 1 1|h|m{a=\"vvv", 16) == 0 && errs[0] == '\0',
+	    "  one of 2049 too, where the program checks it (RECORD_METRIC_LATER)");
+	run(in, strlen(in), 0);
+	is_str(trace, "BAD 1\n", "a metric of 2049 bytes is not");
+	snprintf(want, sizeof want, "test-record: line 1: metric \"m{a=\\\"%.67s...\": longer than 2048 bytes\n",
+	    in + 9);
+	is_str(errs, want, "  and it says so, naming the limit");
+	free(in);
+}
+
+/* The key and the line the reader hands out for the first record of in. */
+static void
+first_key(const char *in, int flags, char *key, char *line)
+{
+	struct record_reader *r;
+	struct record rec;
+	char *scratch = NULL;
+	const char *k;
+	size_t cap = 0, len;
+	int fd = tmpfd(), k2;
+
+	if (write(fd, in, strlen(in)) != (ssize_t)strlen(in) || lseek(fd, 0, SEEK_SET) != 0)
+		exit(2);
+	r = record_reader_new(fd, flags);
+	while ((k2 = record_read(r, &rec)) != RECORD_OK && k2 != RECORD_EOF)
+		;
+	if (k2 != RECORD_OK) {
+		strcpy(key, "no record");
+		strcpy(line, "no record");
+		record_reader_free(r);
+		close(fd);
+		return;
+	}
+	k = record_series_key(&rec, &scratch, &cap, &len);
+	sprintf(key, "%.*s", (int)len, k);
+	sprintf(line, "%.*s", rec.line != NULL ? (int)rec.linelen : 4, rec.line != NULL ? rec.line : "NULL");
+	free(scratch);
+	record_reader_free(r);
+	close(fd);
+}
+
+static void
+test_label_order(void)
+{
+	const char *in = "1\th\tm{b=\"1\",a=\"2\"}\t1\n"
+	    "2\th\tm{a=\"2\",b=\"1\"}\t2\n"
+	    "3\th\tm{c=\"x\\\\\",b=\"\\\",y\",ab=\"\",a=\"z\"}\t3\n";
+	const char *sorted = "OK 1 1|h|m{a=\"2\",b=\"1\"}|1\n"
+	    "OK 2 2|h|m{a=\"2\",b=\"1\"}|2\n"
+	    "OK 3 3|h|m{a=\"z\",ab=\"\",b=\"\\\",y\",c=\"x\\\\\"}|3\n";
+	const char *csv = "1,h,\"m{b=\"\"1\"\",a=\"\"2\"\"}\",1\n";
+	const char *later = "1\th\tm{a=\"1\",a=\"2\"}\t1\n2\th\tm{__a=\"1\"}\t1\n";
+	char key[200], line[200], *out;
+
+	expect(in, sorted, "", "labels put in order of their names: one series, whatever order they came in");
+	run(in, strlen(in), RECORD_LIBCSV);
+	is_str(trace, sorted, "  split by libcsv too");
+	run(in, strlen(in), RECORD_METRIC_LATER);
+	is_str(trace, sorted, "  and where the program checks new metrics");
+	run(csv, strlen(csv), RECORD_CSV);
+	is_str(trace, "OK 1 1|h|m{a=\"2\",b=\"1\"}|1\n", "  and in CSV");
+	out = roundtrip(in, 0, 0);
+	is_str(out, "1\th\tm{a=\"2\",b=\"1\"}\t1\n2\th\tm{a=\"2\",b=\"1\"}\t2\n"
+	    "3\th\tm{a=\"z\",ab=\"\",b=\"\\\",y\",c=\"x\\\\\"}\t3\n",
+	    "  and written so: the line as read is rewritten too");
+	free(out);
+	out = roundtrip("1\th\tm{b=\"1\",a=\"2\"}\t1\tx\n", 0, 0);
+	is_str(out, "#ts\thost\tmetric\tvalue\t5\n1\th\tm{a=\"2\",b=\"1\"}\t1\tx\n",
+	    "  a record after the header that names its columns too");
+	free(out);
+	first_key(in, 0, key, line);
+	is_str(key, "h\tm{a=\"2\",b=\"1\"}", "  the series key is of the labels in order");
+	is_str(line, "1\th\tm{a=\"2\",b=\"1\"}\t1", "  and so is the line kept");
+	first_key(csv, RECORD_CSV, key, line);
+	is_str(key, "h\tm{a=\"2\",b=\"1\"}", "  the key joined from the fields (CSV)");
+
+	expect("1\th\tm{a=\"1\",a=\"2\"}\t1\n2\th\tm{b=\"1\",a=\"2\",b=\"3\"}\tx\n",
+	    "BAD 1\nBAD 2\n",
+	    "test-record: line 1: metric \"m{a=\\\"1\\\",a=\\\"2\\\"}\": label name used twice\n"
+	    "test-record: line 2: metric \"m{b=\\\"1\\\",a=\\\"2\\\",b=\\\"3\\\"}\": label name used twice\n",
+	    "a label name twice: malformed, before the value is looked at");
+	run(later, strlen(later), RECORD_METRIC_LATER);
+	is_str(trace, "BAD 1\nOK 2 2|h|m{__a=\"1\"}|1\n",
+	    "  even where the program checks new metrics: it cannot be put in order");
+	expect("1\th\tn{__name__=\"x\"}\t1\n",
+	    "BAD 1\n",
+	    "test-record: line 1: metric \"n{__name__=\\\"x\\\"}\": label names starting with \"__\" are reserved\n",
+	    "a label name Prometheus keeps for itself: malformed");
+}
+
 static void
 test_csv(void)
 {
@@ -515,6 +644,8 @@ main(void)
 	test_headers();
 	test_malformed();
 	test_long_lines();
+	test_lengths();
+	test_label_order();
 	test_csv();
 	test_roundtrip();
 	test_writer();
