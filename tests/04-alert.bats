@@ -335,6 +335,14 @@ three_hosts() {
 	assert_equal "$(cut -f1,2,6 <<< "$output")" '1764288000	a	firing
 1764288000	b	firing
 1764287400	c	firing'
+	# c's clock in the year 2000 (an RTC before NTP), then set right: a
+	# leap past the --forget age sets its clock anew and moves no other's
+	# (13 events, the others' alerts stale and firing again, without that)
+	three_hosts 0 | awk -F'\t' -v OFS='\t' '$2 == "c" && NR <= 6 { $1 -= 817603200 } 1' > in
+	run -0 --separate-stderr xm-alert -r 'cpu_usage_percent warn=90' --stale 120 -e -H < in
+	assert_equal "$(cut -f1,2,6 <<< "$output")" '1764288000	a	firing
+1764288000	b	firing
+946684800	c	firing'
 	# a host whose sampler stops: stale once the others have gone on past
 	# --stale, at its last sample plus --stale by its own clock; from cron,
 	# a run a minute, as in one run: each host's newest ts and how long it

@@ -25,6 +25,9 @@ alerts_init(struct alerts *a, const struct alert_opts *o)
 	memcpy(a->rules, o->rules, o->nrules * sizeof *a->rules);
 	table_init(&a->table);
 	hosts_init(&a->hosts);
+	/* a clock that leaps past the forget age was set: it moves no other host (xm(7)) */
+	if (o->forget > 0)
+		a->hosts.leap = o->forget;
 }
 
 void
