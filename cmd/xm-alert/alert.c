@@ -186,35 +186,23 @@ alerts_add(struct alerts *a, struct series *head, int rule)
 }
 
 /*
- * The first alert of the series of host and metric, made if new with
- * an alert for each rule that matches it, chosen once and for all;
- * NULL past --max-series, or, given bad, with *bad 1 if the metric,
- * new, breaks xm(7)'s rules.
+ * A series new here, of key (host TAB metric, the host hlen bytes) and
+ * hash, first seen at ts: an alert for each rule that matches it, chosen
+ * once and for all.  Apart from the lookup, which every record makes.
  */
-struct series *
-alerts_series(struct alerts *a, const struct record *rec, int *bad)
+static struct series *
+series_new(struct alerts *a, const char *key, size_t len, uint64_t hash, size_t hlen, double ts)
 {
 	struct series *s;
-	const char *key, *metric = rec->field[COL_METRIC];
-	size_t hlen = rec->len[COL_HOST], mlen = rec->len[COL_METRIC], len, i;
-	uint64_t hash;
+	size_t i;
 	int match;
 
-	key = record_series_key(rec, &a->key, &a->keycap, &len);
-	hash = table_hash(key, len);
-	if ((s = (struct series *)table_find(&a->table, key, len, hash)) != NULL)
-		return s;
-	/* a metric new here: checked now (RECORD_METRIC_LATER) */
-	if (bad != NULL && (*bad = metric_check(metric, mlen) != NULL))
-		return NULL;
-	if (a->table.n >= a->o->max_series && !a->loading)
-		return NULL;
 	s = table_insert(&a->table, sizeof *s, key, len, hash);
 	s->hostlen = (uint32_t)hlen;
 	/* a host new here joins at the stream's time, whatever its clock */
 	if ((s->host = hosts_find(&a->hosts, key, hlen)) == NULL)
-		s->host = hosts_see(&a->hosts, key, hlen, rec->ts);
-	s->seen = rec->ts;
+		s->host = hosts_see(&a->hosts, key, hlen, ts);
+	s->seen = ts;
 	s->since = NAN;
 	s->rule = -1;
 	strcpy(s->id, "-");
@@ -228,6 +216,32 @@ alerts_series(struct alerts *a, const struct record *rec, int *bad)
 			alerts_add(a, s, (int)i);
 	}
 	return s;
+}
+
+/*
+ * The first alert of the series of host and metric, made if new
+ * (series_new); NULL past --max-series, or, given bad, with *bad 1 if
+ * the metric, new, breaks xm(7)'s rules.
+ */
+struct series *
+alerts_series(struct alerts *a, const struct record *rec, int *bad)
+{
+	struct series *s;
+	const char *key;
+	size_t len;
+	uint64_t hash;
+
+	key = record_series_key(rec, &a->key, &a->keycap, &len);
+	hash = table_hash(key, len);
+	if ((s = (struct series *)table_find(&a->table, key, len, hash)) != NULL)
+		return s;
+	/* a metric new here: checked now (RECORD_METRIC_LATER) */
+	if (bad != NULL &&
+	    (*bad = metric_check(rec->field[COL_METRIC], rec->len[COL_METRIC]) != NULL))
+		return NULL;
+	if (a->table.n >= a->o->max_series && !a->loading)
+		return NULL;
+	return series_new(a, key, len, hash, rec->len[COL_HOST], rec->ts);
 }
 
 /* How long alert s has been quiet: by its host's clock, then by the stream's (xm(7)). */

@@ -290,8 +290,12 @@ static void
 tick(struct run *x, const struct series *s, const struct record *rec)
 {
 	struct alerts *a = &x->a;
-	double before = a->hosts.now;
+	double before;
 
+	/* a sample set's records after its first move nothing */
+	if (s != NULL && rec->ts == s->host->newest)
+		return;
+	before = a->hosts.now;
 	if (s != NULL)
 		hosts_step(&a->hosts, s->host, rec->ts);
 	else if (a->hosts.t.n < a->o->max_series ||
@@ -356,15 +360,17 @@ take(struct run *x, const struct record *rec)
 	}
 	if (a->nretired > 0)
 		retire(x, rec->ts);
-	if (s != NULL && rec->ts < s->seen && s->seen - rec->ts > alerts_window(a, s))
-		restart(x, s, rec);
 	/*
 	 * Seen before the clock goes on, so that its own record keeps it from
 	 * being forgotten: a record that moves the stream's time is its host's
 	 * newest, so its series is not quiet at all.
 	 */
-	if (s != NULL && rec->ts > s->seen)
-		s->seen = rec->ts;
+	if (s != NULL) {
+		if (rec->ts > s->seen)
+			s->seen = rec->ts;
+		else if (rec->ts < s->seen && s->seen - rec->ts > alerts_window(a, s))
+			restart(x, s, rec);
+	}
 	tick(x, s, rec);
 	/* a slot that forgetting freed; the metric was checked above */
 	if (s == NULL && a->table.n < a->o->max_series)
