@@ -1089,3 +1089,19 @@ event     resolved'
 @test "xm-alert: the man page EXAMPLES run" {
 	run_man_examples xm-alert.1
 }
+
+@test "xm-alert: a state saved with a sample a day ahead is read, not set aside: that series starts afresh, the others go on" {
+	now=$(date +%s)
+	printf '%s\th1\tcpu\t95\n%s\th2\tcpu\t95\n' "$now" "$now" |
+	    xm-alert -r 'cpu warn=90 for=5m' --state A > /dev/null
+	sed -i "s/^$now	h1	/$((now + 86400))	h1	/" A
+	printf '%s\th1\tcpu\t95\n%s\th2\tcpu\t95\n' "$((now + 60))" "$((now + 60))" > in
+	run -0 --separate-stderr xm-alert -r 'cpu warn=90 for=5m' --state A -H < in
+	assert_equal "$stderr" "xm-alert: line 1: ts \"$((now + 60))\" is 23h59m behind the newest sample of its series, more than its window of 5m0s: the series starts afresh"
+	[ ! -e A.bad ]
+	printf '%s\th1\tcpu\t95\n%s\th2\tcpu\t95\n' "$((now + 361))" "$((now + 361))" > in
+	run -0 --separate-stderr xm-alert -r 'cpu warn=90 for=5m' --state A -H < in
+	assert_equal "$(cut -f2,5,6 <<< "$output")" 'h1	warning	firing
+h2	warning	firing'
+	assert_equal "$stderr" ""
+}

@@ -340,7 +340,7 @@ saw(struct series *head, double ts)
 const char *
 alerts_load(struct alerts *a, const char *path, int fd, int adopt, size_t *changed)
 {
-	struct record_reader *r = record_reader_new(fd, 0);
+	struct record_reader *r = record_reader_new(fd, RECORD_SAVED);
 	struct record rec;
 	struct series *s = NULL, *head;
 	size_t series = 0, line = 0;
