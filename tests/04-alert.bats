@@ -449,7 +449,7 @@ process_cpu_percent{pid="110"}	ok	resolved'
 	# --forget 0: never
 	printf '%s\th\tm\t90\n' $t | xm-alert -r 'm warn=50' --state st0 > /dev/null
 	printf '%s\th\tn\t1\n' $((t + 86400)) $((t + 86460)) > in
-	run -0 --separate-stderr xm-alert -r 'm warn=50' -r 'n warn=50' --state st0 --forget 0 -e -H < in
+	run -0 --separate-stderr xm-alert -r 'm warn=50' -r 'n warn=50' --state st0 --forget 0s -e -H < in
 	assert_output ''
 	assert_equal "$(xm-alert --state st0 --list -H | cut -f3,5)" 'm	warning'
 }

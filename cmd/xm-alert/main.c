@@ -233,7 +233,9 @@ main(int argc, char *argv[])
 			o.exec_timeout = seconds("--exec-timeout", optarg);
 			break;
 		case OPT_FORGET:
-			o.forget = strcmp(optarg, "0") == 0 ? 0 : seconds("--forget", optarg);
+			/* any zero duration is never, as in xm-buffer and xm-show */
+			if (num_parse_seconds(optarg, &o.forget) != 0 || o.forget != 0)
+				o.forget = seconds("--forget", optarg);
 			break;
 		case OPT_LIST:
 			list = 1;
