@@ -379,3 +379,54 @@ metric_label_next(const char *s, size_t len, size_t *pos, struct metric_label *l
 	*pos = i + 1;
 	return 1;
 }
+
+/* Whether the family's name, the identifier's labels aside, is name. */
+int
+metric_family_is(const char *s, size_t len, const char *name)
+{
+	size_t n = strlen(name);
+
+	return metric_family_len(s, len) == n && memcmp(s, name, n) == 0;
+}
+
+/* Whether the family's name, the identifier's labels aside, ends in suffix. */
+int
+metric_family_ends(const char *s, size_t len, const char *suffix)
+{
+	size_t n = strlen(suffix), fam = metric_family_len(s, len);
+
+	return fam >= n && memcmp(s + fam - n, suffix, n) == 0;
+}
+
+/*
+ * The identifier's labels with their braces, "{a=\"1\"}", and their
+ * length in *n; NULL where it has none.
+ */
+const char *
+metric_labels(const char *s, size_t len, size_t *n)
+{
+	size_t fam = metric_family_len(s, len);
+
+	*n = len - fam;
+	return fam < len ? s + fam : NULL;
+}
+
+/*
+ * The value of label name in identifier s (checked by metric_check), as
+ * written there, escapes and all, its length in *n; NULL where s has no
+ * such label.
+ */
+const char *
+metric_label_value(const char *s, size_t len, const char *name, size_t *n)
+{
+	struct metric_label l;
+	size_t pos = 0, nl = strlen(name);
+
+	while (metric_label_next(s, len, &pos, &l)) {
+		if (l.namelen == nl && memcmp(l.name, name, nl) == 0) {
+			*n = l.valuelen;
+			return l.value;
+		}
+	}
+	return NULL;
+}

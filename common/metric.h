@@ -19,5 +19,9 @@ void	 metric_sort(char *, size_t);
 size_t	 metric_build(char *, size_t, const char *, const char *const *);
 size_t	 metric_family_len(const char *, size_t);
 int	 metric_label_next(const char *, size_t, size_t *, struct metric_label *);
+int	 metric_family_is(const char *, size_t, const char *);
+int	 metric_family_ends(const char *, size_t, const char *);
+const char *metric_labels(const char *, size_t, size_t *);
+const char *metric_label_value(const char *, size_t, const char *, size_t *);
 
 #endif

@@ -50,7 +50,8 @@ main(void)
 	const char *const mp[] = { "mountpoint", "/", NULL };
 	const char *const two[] = { "pid", "42", "comm", "a\"b\\c\nd\te\x1b", NULL };
 	char buf[METRIC_MAX];
-	size_t n;
+	const char *m, *v;
+	size_t n, ml;
 
 	valid("cpu_usage_percent");
 	valid("a");
@@ -132,5 +133,27 @@ main(void)
 	ok(metric_build(buf, 19, "disk_usage_percent", NULL) == 18, "exactly fits");
 	ok(metric_build(buf, 34, "disk_usage_percent", mp) == 0, "labels too long for cap");
 	ok(metric_build(buf, 35, "disk_usage_percent", mp) == 34, "labels exactly fit");
+
+	/* the family and labels of an identifier, read apart */
+	m = "disk_usage_percent{device=\"/dev/x\\\"y\",mountpoint=\"/\"}";
+	ml = strlen(m);
+	ok(metric_family_is(m, ml, "disk_usage_percent"), "family is its name");
+	ok(!metric_family_is(m, ml, "disk_usage"), "family is not a prefix of it");
+	ok(!metric_family_is("disk_usage_percent_x", 20, "disk_usage_percent"), "nor longer");
+	ok(metric_family_ends(m, ml, "_percent"), "family ends in _percent");
+	ok(!metric_family_ends(m, ml, "\"}"), "the labels are no part of its end");
+	ok(!metric_family_ends("percent", 7, "_percent"), "a suffix longer than the family");
+	v = metric_labels(m, ml, &n);
+	ok(v != NULL && n == ml - 18 && memcmp(v, "{device", 7) == 0 && v[n - 1] == '}',
+	    "labels with their braces");
+	ok(metric_labels("load1", 5, &n) == NULL && n == 0, "no labels");
+	v = metric_label_value(m, ml, "mountpoint", &n);
+	ok(v != NULL && n == 1 && *v == '/', "label value");
+	v = metric_label_value(m, ml, "device", &n);
+	ok(v != NULL && n == 9 && memcmp(v, "/dev/x\\\"y", 9) == 0, "label value as written, escapes and all");
+	ok(metric_label_value(m, ml, "mount", &n) == NULL, "no label of a prefix of a name");
+	ok(metric_label_value("m{ab=\"x\",a=\"y\"}", 16, "a", &n) != NULL && n == 1,
+	    "the label, not one whose name it begins");
+	ok(metric_label_value("load1", 5, "a", &n) == NULL, "no label without labels");
 	return tap_done();
 }

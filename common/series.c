@@ -1,0 +1,97 @@
+/* series.c: a stream's series by host and metric, made when new under a cap. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "metric.h"
+#include "record.h"
+#include "series.h"
+#include "xm.h"
+
+void
+series_set_init(struct series_set *set, size_t max)
+{
+	memset(set, 0, sizeof *set);
+	table_init(&set->t);
+	set->max = max;
+}
+
+/* The set, not its series: those are the caller's to free first. */
+void
+series_set_free(struct series_set *set)
+{
+	table_free(&set->t);
+	free(set->all);
+	free(set->key);
+	set->all = NULL;
+	set->key = NULL;
+	set->n = set->cap = set->keycap = 0;
+}
+
+/* Add s to the list of all, after those there first. */
+void
+series_push(struct series_set *set, void *s)
+{
+	if (set->n == set->cap) {
+		set->cap = set->cap ? 2 * set->cap : 64;
+		set->all = xm_reallocarray(set->all, set->cap, sizeof *set->all);
+	}
+	set->all[set->n++] = s;
+}
+
+/*
+ * A new series of size bytes (its struct series_id first), zeroed, of
+ * key host TAB metric (the host hostlen bytes) and hash, in the table
+ * and at the end of the list, whatever the cap.
+ */
+struct series_id *
+series_make(struct series_set *set, size_t size, const char *key, size_t len, size_t hostlen)
+{
+	struct series_id *s = table_insert(&set->t, size, key, len, table_hash(key, len));
+
+	s->hostlen = (uint32_t)hostlen;
+	series_push(set, s);
+	return s;
+}
+
+/*
+ * The series of the record's host and metric, and in *found how it
+ * was found: made if new (of size bytes), if its metric keeps xm(7)'s
+ * rules (checked here, once a series: RECORD_METRIC_LATER) and the
+ * table holds fewer than max.  Neither host nor metric may hold a TAB,
+ * so the keys of different pairs differ.
+ */
+struct series_id *
+series_get(struct series_set *set, const struct record *rec, size_t size,
+    enum series_found *found)
+{
+	struct series_id *s;
+	const char *key;
+	size_t len;
+	uint64_t hash;
+
+	key = record_series_key(rec, &set->key, &set->keycap, &len);
+	hash = table_hash(key, len);
+	if ((s = (struct series_id *)table_find(&set->t, key, len, hash)) != NULL) {
+		*found = SERIES_OLD;
+		return s;
+	}
+	if (metric_check(rec->field[COL_METRIC], rec->len[COL_METRIC]) != NULL) {
+		*found = SERIES_BAD;
+		return NULL;
+	}
+	if (set->t.n >= set->max) {
+		*found = SERIES_FULL;
+		return NULL;
+	}
+	s = table_insert(&set->t, size, key, len, hash);
+	s->hostlen = (uint32_t)rec->len[COL_HOST];
+	series_push(set, s);
+	*found = SERIES_NEW;
+	return s;
+}
+
+int
+series_same_host(const struct series_id *a, const struct series_id *b)
+{
+	return a->hostlen == b->hostlen && memcmp(a->it.key, b->it.key, a->hostlen) == 0;
+}

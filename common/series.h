@@ -1,0 +1,59 @@
+/*
+ * series.h: the series of a stream, each found by its host and metric
+ * in O(1), made when new under a cap (--max-series).  A program's own
+ * series begins with a struct series_id and adds what is its own.
+ */
+#ifndef SERIES_H
+#define SERIES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "table.h"
+
+struct record;
+
+struct series_id {
+	struct table_item it;	/* key: host TAB metric, NUL after */
+	uint32_t hostlen;
+};
+
+struct series_set {
+	struct table t;
+	void	**all;		/* the series, in order of first appearance */
+	size_t	 n, cap;
+	size_t	 max;		/* series the table may hold: --max-series */
+	char	*key;		/* a record's key, put together when not in its line */
+	size_t	 keycap;
+};
+
+/* What series_get found. */
+enum series_found {
+	SERIES_OLD,		/* the series, known */
+	SERIES_NEW,		/* the series, made now, zeroed but for its id */
+	SERIES_BAD,		/* none: the metric, new, breaks xm(7)'s rules */
+	SERIES_FULL		/* none: new, and the table holds max already */
+};
+
+void	 series_set_init(struct series_set *, size_t);
+void	 series_set_free(struct series_set *);
+struct series_id *series_get(struct series_set *, const struct record *, size_t,
+	    enum series_found *);
+struct series_id *series_make(struct series_set *, size_t, const char *, size_t, size_t);
+void	 series_push(struct series_set *, void *);
+
+int	 series_same_host(const struct series_id *, const struct series_id *);
+
+static inline const char *
+series_metric(const struct series_id *s)
+{
+	return s->it.key + s->hostlen + 1;
+}
+
+static inline size_t
+series_metric_len(const struct series_id *s)
+{
+	return s->it.len - s->hostlen - 1;
+}
+
+#endif
