@@ -54,27 +54,17 @@ series_make(struct series_set *set, size_t size, const char *key, size_t len, si
 }
 
 /*
- * The series of the record's host and metric, and in *found how it
- * was found: made if new (of size bytes), if its metric keeps xm(7)'s
- * rules (checked here, once a series: RECORD_METRIC_LATER) and the
- * table holds fewer than max.  Neither host nor metric may hold a TAB,
- * so the keys of different pairs differ.
+ * A series new here, of key (host TAB metric) and hash, if its metric
+ * keeps xm(7)'s rules (checked here, once a series: RECORD_METRIC_LATER)
+ * and the table holds fewer than max; *found says which.  Neither host
+ * nor metric may hold a TAB, so the keys of different pairs differ.
  */
 struct series_id *
-series_get(struct series_set *set, const struct record *rec, size_t size,
-    enum series_found *found)
+series_add(struct series_set *set, const struct record *rec, size_t size, const char *key,
+    size_t len, uint64_t hash, enum series_found *found)
 {
 	struct series_id *s;
-	const char *key;
-	size_t len;
-	uint64_t hash;
 
-	key = record_series_key(rec, &set->key, &set->keycap, &len);
-	hash = table_hash(key, len);
-	if ((s = (struct series_id *)table_find(&set->t, key, len, hash)) != NULL) {
-		*found = SERIES_OLD;
-		return s;
-	}
 	if (metric_check(rec->field[COL_METRIC], rec->len[COL_METRIC]) != NULL) {
 		*found = SERIES_BAD;
 		return NULL;

@@ -9,9 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "record.h"
 #include "table.h"
-
-struct record;
 
 struct series_id {
 	struct table_item it;	/* key: host TAB metric, NUL after */
@@ -37,10 +36,33 @@ enum series_found {
 
 void	 series_set_init(struct series_set *, size_t);
 void	 series_set_free(struct series_set *);
-struct series_id *series_get(struct series_set *, const struct record *, size_t,
-	    enum series_found *);
+struct series_id *series_add(struct series_set *, const struct record *, size_t,
+	    const char *, size_t, uint64_t, enum series_found *);
 struct series_id *series_make(struct series_set *, size_t, const char *, size_t, size_t);
 void	 series_push(struct series_set *, void *);
+
+/*
+ * The series of the record's host and metric, and in *found how it was
+ * found: made if new (of size bytes) by series_add.  Inline: it is the
+ * lookup every record of every program makes.
+ */
+static inline struct series_id *
+series_get(struct series_set *set, const struct record *rec, size_t size,
+    enum series_found *found)
+{
+	struct series_id *s;
+	const char *key;
+	size_t len;
+	uint64_t hash;
+
+	key = record_series_key(rec, &set->key, &set->keycap, &len);
+	hash = table_hash(key, len);
+	if ((s = (struct series_id *)table_find(&set->t, key, len, hash)) != NULL) {
+		*found = SERIES_OLD;
+		return s;
+	}
+	return series_add(set, rec, size, key, len, hash, found);
+}
 
 int	 series_same_host(const struct series_id *, const struct series_id *);
 

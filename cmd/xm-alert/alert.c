@@ -23,7 +23,7 @@ alerts_init(struct alerts *a, const struct alert_opts *o)
 	a->nrules = a->rulecap = o->nrules;
 	a->rules = xm_reallocarray(NULL, o->nrules + 1, sizeof *a->rules);
 	memcpy(a->rules, o->rules, o->nrules * sizeof *a->rules);
-	table_init(&a->table);
+	series_set_init(&a->series, o->max_series);
 	hosts_init(&a->hosts);
 	/* a clock that leaps past the forget age was set: it moves no other host (xm(7)) */
 	if (o->forget > 0)
@@ -58,13 +58,11 @@ alerts_free(struct alerts *a)
 {
 	size_t i;
 
-	for (i = 0; i < a->n; i++)
-		series_free(a->all[i]);
-	free(a->all);
+	for (i = 0; i < a->series.n; i++)
+		series_free(alerts_nth(a, i));
 	free(a->active);
 	alerts_pending_free(a);
-	free(a->key);
-	table_free(&a->table);
+	series_set_free(&a->series);
 	hosts_free(&a->hosts);
 	alerts_retired_free(a);
 	for (i = a->o->nrules; i < a->nrules; i++)
@@ -136,25 +134,15 @@ alerts_make_id(struct series *s, const char *rule)
 	const char *p;
 	size_t i;
 
-	for (i = 0; i < s->it.len; i++)
-		h = (h ^ (unsigned char)s->it.key[i]) * 0x100000001b3ULL;
+	for (i = 0; i < s->id.it.len; i++)
+		h = (h ^ (unsigned char)s->id.it.key[i]) * 0x100000001b3ULL;
 	h = (h ^ 0) * 0x100000001b3ULL;
 	for (p = rule; *p != '\0'; p++)
 		h = (h ^ (unsigned char)*p) * 0x100000001b3ULL;
-	snprintf(s->id, sizeof s->id, "%016llx", (unsigned long long)h);
+	snprintf(s->alert_id, sizeof s->alert_id, "%016llx", (unsigned long long)h);
 	free(s->ours);		/* made again, with this rule's text */
 	s->ours = NULL;
 	s->ourslen = 0;
-}
-
-static void
-push(struct alerts *a, struct series *s)
-{
-	if (a->n == a->cap) {
-		a->cap = a->cap ? 2 * a->cap : 64;
-		a->all = xm_reallocarray(a->all, a->cap, sizeof *a->all);
-	}
-	a->all[a->n++] = s;
 }
 
 /*
@@ -170,15 +158,14 @@ alerts_add(struct alerts *a, struct series *head, int rule)
 	if (head->rule >= 0) {
 		/* the key is the head's, freed with it: one copy a series however many rules */
 		s = xm_calloc(1, sizeof *s);
-		s->it = head->it;
-		s->hostlen = head->hostlen;
+		s->id = head->id;
 		s->host = head->host;
 		s->since = NAN;
 		s->extra = 1;
 		for (t = head; t->next != NULL; t = t->next)
 			;
 		t->next = s;
-		push(a, s);
+		series_push(&a->series, s);
 	}
 	s->rule = rule;
 	alerts_make_id(s, a->rules[rule].text);
@@ -186,62 +173,31 @@ alerts_add(struct alerts *a, struct series *head, int rule)
 }
 
 /*
- * A series new here, of key (host TAB metric, the host hlen bytes) and
- * hash, first seen at ts: an alert for each rule that matches it, chosen
- * once and for all.  Apart from the lookup, which every record makes.
+ * A series new here (series_get), first seen at ts: an alert for each
+ * rule that matches it, chosen once and for all.  Apart from the
+ * lookup, which every record makes.
  */
-static struct series *
-series_new(struct alerts *a, const char *key, size_t len, uint64_t hash, size_t hlen, double ts)
+void
+alerts_new(struct alerts *a, struct series *s, double ts)
 {
-	struct series *s;
-	size_t i;
+	size_t i, hlen = s->id.hostlen;
 	int match;
 
-	s = table_insert(&a->table, sizeof *s, key, len, hash);
-	s->hostlen = (uint32_t)hlen;
 	/* a host new here joins at the stream's time, whatever its clock */
-	if ((s->host = hosts_find(&a->hosts, key, hlen)) == NULL)
-		s->host = hosts_see(&a->hosts, key, hlen, ts);
+	if ((s->host = hosts_find(&a->hosts, s->id.it.key, hlen)) == NULL)
+		s->host = hosts_see(&a->hosts, s->id.it.key, hlen, ts);
 	s->seen = ts;
 	s->since = NAN;
 	s->rule = -1;
-	strcpy(s->id, "-");
-	push(a, s);
+	strcpy(s->alert_id, "-");
 	for (i = 0; i < a->o->nrules; i++) {
 		/* host and metric apart, NUL-terminated, for the globs */
-		s->it.key[hlen] = '\0';
-		match = rule_matches(&a->rules[i], s->it.key, s->it.key + hlen + 1);
-		s->it.key[hlen] = '\t';
+		s->id.it.key[hlen] = '\0';
+		match = rule_matches(&a->rules[i], s->id.it.key, series_metric(&s->id));
+		s->id.it.key[hlen] = '\t';
 		if (match)
 			alerts_add(a, s, (int)i);
 	}
-	return s;
-}
-
-/*
- * The first alert of the series of host and metric, made if new
- * (series_new); NULL past --max-series, or, given bad, with *bad 1 if
- * the metric, new, breaks xm(7)'s rules.
- */
-struct series *
-alerts_series(struct alerts *a, const struct record *rec, int *bad)
-{
-	struct series *s;
-	const char *key;
-	size_t len;
-	uint64_t hash;
-
-	key = record_series_key(rec, &a->key, &a->keycap, &len);
-	hash = table_hash(key, len);
-	if ((s = (struct series *)table_find(&a->table, key, len, hash)) != NULL)
-		return s;
-	/* a metric new here: checked now (RECORD_METRIC_LATER) */
-	if (bad != NULL &&
-	    (*bad = metric_check(rec->field[COL_METRIC], rec->len[COL_METRIC]) != NULL))
-		return NULL;
-	if (a->table.n >= a->o->max_series && !a->loading)
-		return NULL;
-	return series_new(a, key, len, hash, rec->len[COL_HOST], rec->ts);
 }
 
 /* How long alert s has been quiet: by its host's clock, then by the stream's (xm(7)). */
@@ -490,8 +446,8 @@ alerts_forget(struct alerts *a, double step, void (*resolved)(void *, const stru
 
 	if (age <= 0 || now < a->forget_due)
 		return 0;
-	for (i = 0; i < a->n; i++) {
-		s = a->all[i];
+	for (i = 0; i < a->series.n; i++) {
+		s = alerts_nth(a, i);
 		if (s->extra)
 			continue;
 		if ((q = hosts_quiet(&a->hosts, s->host, s->seen)) <= age + step) {
@@ -513,16 +469,16 @@ alerts_forget(struct alerts *a, double step, void (*resolved)(void *, const stru
 		}
 		for (al = s; al != NULL; al = al->next)
 			al->gone = 1;
-		table_remove(&a->table, &s->it);
+		table_remove(&a->series.t, &s->id.it);
 		n++;
 	}
-	for (i = k = 0; i < a->n; i++) {
-		if (a->all[i]->gone)
-			series_free(a->all[i]);
+	for (i = k = 0; i < a->series.n; i++) {
+		if (alerts_nth(a, i)->gone)
+			series_free(alerts_nth(a, i));
 		else
-			a->all[k++] = a->all[i];
+			a->series.all[k++] = a->series.all[i];
 	}
-	a->n = k;
+	a->series.n = k;
 	if (n > 0)
 		hosts_forget(&a->hosts, age + step);	/* a host that goes has no series left */
 	/* one held back only by the step goes at the next, whatever its size */
@@ -548,8 +504,8 @@ alerts_message(const struct alerts *a, const struct change *c, char *buf, size_t
 	const struct series *s = c->s;
 	const struct rule *r = &a->rules[s->rule];
 	char v[NUM_MAX], d[NUM_MAX], age[NUM_MAX];
-	const char *metric = s->it.key + s->hostlen + 1;
-	int mlen = (int)(s->it.len - s->hostlen - 1), hlen = (int)s->hostlen;
+	const char *metric = series_metric(&s->id);
+	int mlen = (int)series_metric_len(&s->id), hlen = (int)s->id.hostlen;
 	static const char *const keys[SEV_N] = { "", "info", "warn", "crit", "emerg" };
 
 	alerts_value_text(v, c->value);
@@ -560,26 +516,26 @@ alerts_message(const struct alerts *a, const struct change *c, char *buf, size_t
 		num_format_span(d, c->ts - s->fired);
 		if (c->reason != NULL && strcmp(c->reason, "stale") == 0)
 			snprintf(buf, size, "%.*s on %.*s: no data for %gs, resolved as stale after %s",
-			    mlen, metric, hlen, s->it.key, a->o->stale, d);
+			    mlen, metric, hlen, s->id.it.key, a->o->stale, d);
 		else if (c->reason != NULL && strcmp(c->reason, "forgotten") == 0)
 			snprintf(buf, size, "%.*s on %.*s: no data for %s, forgotten: resolved after %s",
-			    mlen, metric, hlen, s->it.key, age, d);
+			    mlen, metric, hlen, s->id.it.key, age, d);
 		else if (c->reason != NULL && strcmp(c->reason, "manual") == 0)
 			snprintf(buf, size, "%.*s on %.*s: resolved by hand after %s",
-			    mlen, metric, hlen, s->it.key, d);
+			    mlen, metric, hlen, s->id.it.key, d);
 		else if (c->reason != NULL)
 			snprintf(buf, size, "%.*s on %.*s: resolved after %s: its rule changed",
-			    mlen, metric, hlen, s->it.key, d);
+			    mlen, metric, hlen, s->id.it.key, d);
 		else if (isnan(c->value))
 			snprintf(buf, size, "%.*s on %.*s: resolved after %s, %s has no value",
-			    mlen, metric, hlen, s->it.key, d, r->field);
+			    mlen, metric, hlen, s->id.it.key, d, r->field);
 		else
 			snprintf(buf, size, "%.*s on %.*s: resolved after %s, %s %s",
-			    mlen, metric, hlen, s->it.key, d, r->field, v);
+			    mlen, metric, hlen, s->id.it.key, d, r->field, v);
 		break;
 	default:
 		snprintf(buf, size, "%.*s on %.*s: %s, %s %s (%s %s)", mlen, metric, hlen,
-		    s->it.key, severity_names[s->sev], r->field, v, keys[s->sev],
+		    s->id.it.key, severity_names[s->sev], r->field, v, keys[s->sev],
 		    r->level_text[s->sev] ? r->level_text[s->sev] : "-");
 		break;
 	}

@@ -9,7 +9,7 @@
 #include "num.h"
 #include "record.h"
 #include "rule.h"
-#include "table.h"
+#include "series.h"
 
 /* The most bytes an active alert keeps of its last record (alerts_keep). */
 #define KEPT_MAX 1024
@@ -48,8 +48,7 @@ extern const char *const event_names[EV_N];
  * cnt[l] counts the samples in a row at level l or above, since start[l].
  */
 struct series {
-	struct table_item it;	/* key: host TAB metric; an extra alert shares its head's */
-	uint32_t hostlen;
+	struct series_id id;	/* an extra alert shares its head's key */
 	int	 rule;		/* index into the rules; -1: none */
 	struct host *host;	/* the series' host, whose clock its ts are by */
 	double	 seen;		/* of the first alert: the newest record of the series */
@@ -71,7 +70,7 @@ struct series {
 	double	 fired;		/* when the alert began, ok to not */
 	double	 announced;	/* when last told: for repeat= */
 	double	 last_ts, last_value;
-	char	 id[17];	/* alert_id: 16 hex digits, or "-" */
+	char	 alert_id[17];	/* 16 hex digits, or "-" */
 	char	*kept;		/* while active: the last record from the value on, LF after each */
 	uint32_t keptlen, keptcap;
 	uint32_t keptn;		/* its fields; those past keptlen are "-" */
@@ -104,26 +103,28 @@ struct alerts {
 	size_t	 nrules, rulecap;
 	struct series **retired;	/* active in the state file under a rule no longer theirs */
 	size_t	 nretired;
-	struct table table;
-	struct series **all;
-	size_t	 n, cap;
+	struct series_set series;	/* every alert, the first of each series in the table */
 	struct series **active;	/* those above ok, for --stale */
 	size_t	 nactive, activecap;
 	struct hosts hosts;	/* each host's clock, and the stream's time (xm(7)) */
 	double	 stale_due;	/* by the stream's time, no series can be stale before this */
 	double	 forget_due;	/* nor forgotten (--forget) before this */
-	char	*key;
-	size_t	 keycap;
 	struct pending *pending;	/* of the state file, for the callbacks; theirs, to save */
 	size_t	 npending, pendingcap;
 	size_t	 dropped;
 	int	 said_full;
-	int	 loading;	/* --max-series holds for new series, not for those saved */
 };
+
+/* The ith alert, in the order they came. */
+static inline struct series *
+alerts_nth(const struct alerts *a, size_t i)
+{
+	return a->series.all[i];
+}
 
 void	 alerts_init(struct alerts *, const struct alert_opts *);
 void	 alerts_free(struct alerts *);
-struct series *alerts_series(struct alerts *, const struct record *, int *);
+void	 alerts_new(struct alerts *, struct series *, double);
 struct series *alerts_add(struct alerts *, struct series *, int);
 size_t	 alerts_value_text(char [NUM_MAX], double);
 enum event alerts_step(struct alerts *, struct series *, double, double);
@@ -135,6 +136,25 @@ void	 alerts_set(struct alerts *, struct series *, int, double);
 size_t	 alerts_stale(struct alerts *, struct change *, size_t);
 size_t	 alerts_forget(struct alerts *, double, void (*)(void *, const struct change *), void *);
 void	 alerts_message(const struct alerts *, const struct change *, char *, size_t);
+
+/*
+ * The first alert of the record's series, made if new (alerts_new);
+ * NULL past --max-series, or, given bad, with *bad 1 if the metric,
+ * new, breaks xm(7)'s rules.
+ */
+static inline struct series *
+alerts_series(struct alerts *a, const struct record *rec, int *bad)
+{
+	struct series *s;
+	enum series_found found;
+
+	s = (struct series *)series_get(&a->series, rec, sizeof *s, &found);
+	if (found == SERIES_NEW)
+		alerts_new(a, s, rec->ts);
+	if (bad != NULL)
+		*bad = found == SERIES_BAD;
+	return s;
+}
 
 void	 alerts_pending_add(struct alerts *, const char *, uint32_t, const char *, size_t);
 void	 alerts_pending_free(struct alerts *);

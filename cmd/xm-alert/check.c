@@ -91,7 +91,7 @@ put_text(const char *p, const char *end, const char *bad, int unescape)
 static void
 put_series(const struct series *s, int hosts, const char *bad)
 {
-	put_text(hosts ? s->it.key : s->it.key + s->hostlen + 1, s->it.key + s->it.len, bad, 0);
+	put_text(hosts ? s->id.it.key : series_metric(&s->id), s->id.it.key + s->id.it.len, bad, 0);
 }
 
 /*
@@ -102,13 +102,13 @@ put_series(const struct series *s, int hosts, const char *bad)
 static void
 put_label(const struct series *s, int hosts)
 {
-	const char *m = s->it.key + s->hostlen + 1;
-	size_t len = s->it.len - s->hostlen - 1, pos = 0, fam = metric_family_len(m, len);
+	const char *m = series_metric(&s->id);
+	size_t len = series_metric_len(&s->id), pos = 0, fam = metric_family_len(m, len);
 	struct metric_label l;
 
 	putchar('\'');
 	if (hosts)
-		put_text(s->it.key, m, "='", 0);
+		put_text(s->id.it.key, m, "='", 0);
 	put_text(m, m + fam, "='", 0);
 	while (metric_label_next(m, len, &pos, &l)) {
 		putchar(l.name == m + fam + 1 ? '{' : ',');
@@ -130,12 +130,7 @@ put_name(const struct series *s, int hosts)
 static int
 ends_with(const struct series *s, const char *suffix)
 {
-	const char *m = s->it.key + s->hostlen + 1, *brace;
-	size_t n = strlen(suffix), len = s->it.len - s->hostlen - 1;
-
-	if ((brace = memchr(m, '{', len)) != NULL)
-		len = (size_t)(brace - m);
-	return len >= n && memcmp(m + len - n, suffix, n) == 0;
+	return metric_family_ends(series_metric(&s->id), series_metric_len(&s->id), suffix);
 }
 
 /*
@@ -207,31 +202,30 @@ check_report(struct run *x)
 	int status = NAGIOS_OK, hosts = 0;
 	char num[NUM_MAX];
 
-	v = xm_reallocarray(NULL, a->n + 1, sizeof *v);
+	v = xm_reallocarray(NULL, a->series.n + 1, sizeof *v);
 	/*
 	 * A label once: a series' first alert on its value with data gives
 	 * its perfdata, in the unit its name says; one on another column
 	 * (rzscore, eta_seconds) gives none.
 	 */
-	for (series = 0, i = 0; i < a->n; i++) {
-		if (a->all[i]->extra)
+	for (series = 0, i = 0; i < a->series.n; i++) {
+		if (alerts_nth(a, i)->extra)
 			continue;
-		for (s = a->all[i]; s != NULL && (s->rule < 0 || isnan(s->since) ||
+		for (s = alerts_nth(a, i); s != NULL && (s->rule < 0 || isnan(s->since) ||
 		    strcmp(a->rules[s->rule].field, "value") != 0); s = s->next)
 			;
-		for (t = a->all[i]; t != NULL; t = t->next)
+		for (t = alerts_nth(a, i); t != NULL; t = t->next)
 			t->perf = t == s;
-		for (u = a->all[i]; u != NULL && (u->rule < 0 || isnan(u->since)); u = u->next)
+		for (u = alerts_nth(a, i); u != NULL && (u->rule < 0 || isnan(u->since)); u = u->next)
 			;
 		series += u != NULL;
 	}
-	for (i = 0; i < a->n; i++) {
-		if (a->all[i]->rule < 0 || isnan(a->all[i]->since))
+	for (i = 0; i < a->series.n; i++) {
+		if (alerts_nth(a, i)->rule < 0 || isnan(alerts_nth(a, i)->since))
 			continue;
-		v[n].s = a->all[i];
-		v[n++].sev = level(a, a->all[i]);
-		hosts |= a->all[i]->hostlen != v[0].s->hostlen ||
-		    memcmp(a->all[i]->it.key, v[0].s->it.key, v[0].s->hostlen) != 0;
+		v[n].s = alerts_nth(a, i);
+		v[n++].sev = level(a, alerts_nth(a, i));
+		hosts |= !series_same_host(&alerts_nth(a, i)->id, &v[0].s->id);
 	}
 	if (record_skipped(x->r) > 0 || x->broken) {
 		printf("XM UNKNOWN - %zu record%s of the input could not be read\n",

@@ -91,7 +91,7 @@ ours(struct run *x, struct series *s, enum event ev, size_t *len)
 		*p++ = '\t';
 		p += num_format_ts(p, s->since);
 		*p++ = '\t';
-		p = stpcpy(p, s->id);
+		p = stpcpy(p, s->alert_id);
 		*p++ = '\t';
 		p = stpcpy(p, text);
 		s->ourslen = (uint32_t)(p - s->ours);
@@ -140,15 +140,15 @@ notify(struct run *x, const struct change *c)
 	setvar(v, &n, "XM_EVENT", event_names[c->ev], strlen(event_names[c->ev]));
 	setvar(v, &n, "XM_SEVERITY", severity_names[s->sev], strlen(severity_names[s->sev]));
 	setvar(v, &n, "XM_PREVIOUS", severity_names[s->prev], strlen(severity_names[s->prev]));
-	setvar(v, &n, "XM_HOST", s->it.key, s->hostlen);
-	setvar(v, &n, "XM_METRIC", s->it.key + s->hostlen + 1, s->it.len - s->hostlen - 1);
+	setvar(v, &n, "XM_HOST", s->id.it.key, s->id.hostlen);
+	setvar(v, &n, "XM_METRIC", series_metric(&s->id), series_metric_len(&s->id));
 	setvar(v, &n, "XM_VALUE", num, alerts_value_text(num, c->value));
 	setvar(v, &n, "XM_FIELD", r->field, strlen(r->field));
 	setvar(v, &n, "XM_RULE", r->text, strlen(r->text));
 	setvar(v, &n, "XM_SINCE", num, num_format_ts(num, s->since));
 	setvar(v, &n, "XM_TS", num, num_format_ts(num, c->ts));
 	setvar(v, &n, "XM_FIRED", num, num_format_ts(num, s->fired));
-	setvar(v, &n, "XM_ALERT_ID", s->id, 16);
+	setvar(v, &n, "XM_ALERT_ID", s->alert_id, 16);
 	alerts_message(&x->a, c, msg, sizeof msg);
 	setvar(v, &n, "XM_MESSAGE", msg, strlen(msg));
 	setvar(v, &n, "XM_REASON", c->reason ? c->reason : "value",
@@ -172,8 +172,8 @@ put_change(struct run *x, const struct change *c)
 	if (!x->a.o->check) {
 		headed(x);
 		record_put(&x->w, buf, num_format_ts(buf, c->ts));
-		record_put(&x->w, s->it.key, s->hostlen);
-		record_put(&x->w, s->it.key + s->hostlen + 1, s->it.len - s->hostlen - 1);
+		record_put(&x->w, s->id.it.key, s->id.hostlen);
+		record_put(&x->w, series_metric(&s->id), series_metric_len(&s->id));
 		if (s->keptn == 0)
 			record_put_number(&x->w, s->last_value);
 		for (i = 0; i < s->keptn; i++) {
@@ -373,7 +373,7 @@ take(struct run *x, const struct record *rec)
 	}
 	tick(x, s, rec);
 	/* a slot that forgetting freed; the metric was checked above */
-	if (s == NULL && a->table.n < a->o->max_series)
+	if (s == NULL && a->series.t.n < a->o->max_series)
 		s = alerts_series(a, rec, NULL);
 	if (s == NULL) {
 		if (!a->said_full++)
@@ -623,7 +623,7 @@ say_unmatched(const struct run *x)
 	size_t i, n;
 
 	/* no series at all: no input to judge the rules by */
-	if (x->broken || x->closed || x->a.n == 0)
+	if (x->broken || x->closed || x->a.series.n == 0)
 		return;
 	v = xm_reallocarray(NULL, x->a.o->nrules + 1, sizeof *v);
 	n = unmatched_rules(x, v, x->a.o->nrules);
@@ -751,9 +751,9 @@ alert_list(const struct alert_opts *o)
 	put_fixed_header(&x);
 	for (i = 0; i < n; i++) {
 		record_put_ts(&x.w, v[i]->last_ts);
-		record_put(&x.w, v[i]->it.key, v[i]->hostlen);
-		record_put(&x.w, v[i]->it.key + v[i]->hostlen + 1,
-		    v[i]->it.len - v[i]->hostlen - 1);
+		record_put(&x.w, v[i]->id.it.key, v[i]->id.hostlen);
+		record_put(&x.w, series_metric(&v[i]->id),
+		    series_metric_len(&v[i]->id));
 		record_put_number(&x.w, v[i]->last_value);
 		put_ours(&x, v[i], EV_NONE);
 		record_end(&x.w);
@@ -779,7 +779,7 @@ alert_resolve(const struct alert_opts *o, const char *id)
 	if ((k = begin(&x, o, 1)) < 0)
 		return not_begun(&x, k);
 	for (i = 0; i < x.a.nactive; i++)
-		if (strcmp(x.a.active[i]->id, id) == 0)
+		if (strcmp(x.a.active[i]->alert_id, id) == 0)
 			break;
 	if (i == x.a.nactive) {
 		char q[XM_QUOTE_MAX];

@@ -98,12 +98,12 @@ saved(const struct series *s)
 static void
 save_hosts(struct alerts *a, struct record_writer *w)
 {
-	struct seen_host *v = xm_reallocarray(NULL, a->n + 1, sizeof *v);
+	struct seen_host *v = xm_reallocarray(NULL, a->series.n + 1, sizeof *v);
 	size_t k, n = 0, u = 0;
 
-	for (k = 0; k < a->n; k++)
-		if (saved(a->all[k])) {
-			v[n].h = a->all[k]->host;
+	for (k = 0; k < a->series.n; k++)
+		if (saved(alerts_nth(a, k))) {
+			v[n].h = alerts_nth(a, k)->host;
 			v[n++].first = k;
 		}
 	qsort(v, n, sizeof *v, by_host);
@@ -155,13 +155,13 @@ alerts_save(struct alerts *a, FILE *f)
 	fprintf(f, "%s\n", STATE_VERSION);
 	record_put_header(&w, header, S_NCOL);
 	save_hosts(a, &w);
-	for (k = 0; k < a->n; k++) {
-		s = a->all[k];
+	for (k = 0; k < a->series.n; k++) {
+		s = alerts_nth(a, k);
 		if (!saved(s))
 			continue;
 		put_exact_ts(&w, s->last_ts);
-		record_put(&w, s->it.key, s->hostlen);
-		record_put(&w, s->it.key + s->hostlen + 1, s->it.len - s->hostlen - 1);
+		record_put(&w, s->id.it.key, s->id.hostlen);
+		record_put(&w, series_metric(&s->id), series_metric_len(&s->id));
 		put_exact(&w, s->last_value);
 		record_put_str(&w, severity_names[s->sev]);
 		put_exact(&w, s->since);
@@ -255,19 +255,18 @@ restore(struct alerts *a, struct series *s, const struct record *rec, int retire
 static struct series *
 retire(struct alerts *a, const struct record *rec)
 {
-	size_t hl = rec->len[COL_HOST], len = hl + 1 + rec->len[COL_METRIC];
 	struct series *s;
+	const char *key;
+	size_t len;
 	int rule;
 
 	if ((rule = alerts_adopt(a, rec->field[S_RULE])) < 0)
 		return NULL;
+	key = record_series_key(rec, &a->series.key, &a->series.keycap, &len);
 	s = xm_calloc(1, sizeof *s + len + 1);
-	s->it.key = (char *)(s + 1);
-	memcpy(s->it.key, rec->field[COL_HOST], hl);
-	s->it.key[hl] = '\t';
-	memcpy(s->it.key + hl + 1, rec->field[COL_METRIC], rec->len[COL_METRIC]);
-	s->it.len = (uint32_t)len;
-	s->hostlen = (uint32_t)hl;
+	s->id.it.key = memcpy(s + 1, key, len);
+	s->id.it.len = (uint32_t)len;
+	s->id.hostlen = (uint32_t)rec->len[COL_HOST];
 	s->rule = rule;
 	alerts_make_id(s, a->rules[rule].text);
 	a->retired = xm_reallocarray(a->retired, a->nretired + 1, sizeof *a->retired);
@@ -354,7 +353,8 @@ alerts_load(struct alerts *a, const char *path, int fd, int adopt, size_t *chang
 		return "no \"" STATE_VERSION "\" line: not a state file, or another version";
 	}
 	record_reader_name(r, path);
-	a->loading = 1;
+	/* --max-series holds for new series, not for those saved */
+	a->series.max = SIZE_MAX;
 	while ((k = record_read(r, &rec)) != RECORD_EOF) {
 		line++;
 		if (k == RECORD_BAD || k == RECORD_ERROR) {
@@ -435,14 +435,13 @@ alerts_load(struct alerts *a, const char *path, int fd, int adopt, size_t *chang
 			goto bad;
 		}
 	}
-	a->loading = 0;
+	a->series.max = a->o->max_series;
 	if (ended) {
 		record_reader_free(r);
 		a->stale_due = -INFINITY;
 		return NULL;
 	}
 bad:
-	a->loading = 0;
 	record_reader_free(r);
 	alerts_free(a);
 	alerts_init(a, a->o);

@@ -25,7 +25,7 @@ buffer_init(struct buffer *b, const struct buffer_opts *o)
 
 	memset(b, 0, sizeof *b);
 	b->o = o;
-	table_init(&b->table);
+	series_set_init(&b->series, o->max_series);
 	hosts_init(&b->hosts);
 	b->hosts.leap = o->forget;
 	/* no pass yet: the first time the stream's time moves may bring one */
@@ -61,13 +61,11 @@ buffer_free(struct buffer *b)
 {
 	size_t i;
 
-	for (i = 0; i < b->n; i++)
-		series_free(b->all[i]);
-	free(b->all);
+	for (i = 0; i < b->series.n; i++)
+		series_free(buffer_nth(b, i));
 	free(b->pend);
-	free(b->key);
 	free(b->scratch);
-	table_free(&b->table);
+	series_set_free(&b->series);
 	hosts_free(&b->hosts);
 }
 
@@ -78,57 +76,25 @@ buffer_free(struct buffer *b)
 static double
 limit_of(const struct buffer_opts *o, const char *metric)
 {
-	size_t i, n;
+	size_t i;
 
 	for (i = 0; i < o->nlimit; i++)
 		if (fnmatch(o->limit[i].glob, metric, 0) == 0)
 			return o->limit[i].value;
-	n = strcspn(metric, "{");
-	if (n >= 8 && memcmp(metric + n - 8, "_percent", 8) == 0)
+	if (metric_family_ends(metric, strlen(metric), "_percent"))
 		return 100;
 	return NAN;
 }
 
-/*
- * The series of host and metric, made if new; NULL past --max-series,
- * or with *created -1 if the metric, new, breaks xm(7)'s rules.  Its key
- * is host TAB metric: neither may hold a TAB, so keys of different
- * pairs differ.  The one copy of the key is the table's.
- */
-struct series *
-buffer_series(struct buffer *b, const struct record *rec, int *created)
+/* A series new here (buffer_series): its window empty. */
+void
+buffer_new(struct buffer *b, struct series *s)
 {
-	struct series *s;
-	const char *key;
-	size_t len;
-	uint64_t hash;
-
-	*created = 0;
-	key = record_series_key(rec, &b->key, &b->keycap, &len);
-	hash = table_hash(key, len);
-	if ((s = (struct series *)table_find(&b->table, key, len, hash)) != NULL)
-		return s;
-	/* a metric new here: checked now (RECORD_METRIC_LATER) */
-	if (metric_check(rec->field[COL_METRIC], rec->len[COL_METRIC]) != NULL) {
-		*created = -1;
-		return NULL;
-	}
-	if (b->n >= b->o->max_series)
-		return NULL;
-	s = table_insert(&b->table, sizeof *s, key, len, hash);
-	s->hostlen = (uint32_t)rec->len[COL_HOST];
 	s->period = INT64_MIN;
-	s->limit = limit_of(b->o, rec->field[COL_METRIC]);
+	s->limit = limit_of(b->o, series_metric(&s->id));
 	ring_init(&s->ring, b->o->size, !b->o->summary);
 	order_init(&s->order);
 	s->last_sz = NAN;
-	if (b->n == b->cap) {
-		b->cap = b->cap ? 2 * b->cap : 64;
-		b->all = xm_reallocarray(b->all, b->cap, sizeof *b->all);
-	}
-	b->all[b->n++] = s;
-	*created = 1;
-	return s;
 }
 
 /*
@@ -406,8 +372,8 @@ buffer_put(struct buffer *b, struct series *s, const struct record *rec)
 static void
 put_key(struct buffer *b, const struct series *s)
 {
-	record_put(&b->w, s->it.key, s->hostlen);
-	record_put(&b->w, s->it.key + s->hostlen + 1, s->it.len - s->hostlen - 1);
+	record_put(&b->w, s->id.it.key, s->id.hostlen);
+	record_put(&b->w, series_metric(&s->id), series_metric_len(&s->id));
 }
 
 static int
@@ -544,25 +510,25 @@ buffer_forget(struct buffer *b, int put)
 	struct series *s;
 	size_t i, o = 0, gone = 0;
 
-	for (i = 0; i < b->n; i++) {
-		s = b->all[i];
+	for (i = 0; i < b->series.n; i++) {
+		s = buffer_nth(b, i);
 		s->gone = hosts_quiet(&b->hosts, s->host, series_last(s)) > b->o->forget;
 		gone += s->gone;
 	}
 	if (gone > 0) {
 		unpend_gone(b, put);
-		for (i = 0; i < b->n; i++) {
-			s = b->all[i];
+		for (i = 0; i < b->series.n; i++) {
+			s = buffer_nth(b, i);
 			if (!s->gone) {
-				b->all[o++] = s;
+				b->series.all[o++] = s;
 				continue;
 			}
 			if (put && b->o->summary)
 				put_summary(b, s);
-			table_remove(&b->table, &s->it);
+			table_remove(&b->series.t, &s->id.it);
 			series_free(s);
 		}
-		b->n = o;
+		b->series.n = o;
 	}
 	hosts_forget(&b->hosts, b->o->forget);
 	b->forgot_at = b->hosts.now;
@@ -621,6 +587,6 @@ buffer_put_summary(struct buffer *b)
 {
 	size_t k;
 
-	for (k = 0; k < b->n; k++)
-		put_summary(b, b->all[k]);
+	for (k = 0; k < b->series.n; k++)
+		put_summary(b, buffer_nth(b, k));
 }

@@ -11,8 +11,8 @@
 #include "record.h"
 #include "ring.h"
 #include "season.h"
+#include "series.h"
 #include "stats.h"
-#include "table.h"
 
 /* The columns xm-buffer can append, in their default order. */
 enum column {
@@ -61,11 +61,10 @@ struct buffer_opts {
 };
 
 struct series {
-	struct table_item it;	/* key: host TAB metric */
+	struct series_id id;
 	struct host *host;	/* whose clock says how long it has been quiet */
 	double	 base;		/* seconds; the ring's times are ms after it */
 	uint32_t newest;	/* ms after base of the newest sample */
-	uint32_t hostlen;
 	struct ring ring;
 	struct order order;	/* the window's values in order, for rzscore */
 	struct wstats ws;
@@ -88,13 +87,11 @@ struct series {
 
 struct buffer {
 	const struct buffer_opts *o;
-	struct table table;
+	struct series_set series;	/* in order of first appearance */
 	struct hosts hosts;
 	double	 forgot_at;	/* the stream's time at the last buffer_forget */
 	double	 forget_due;	/* and at the next, a sixteenth of --forget on */
 	size_t	 since;		/* records taken since */
-	struct series **all;	/* in order of first appearance */
-	size_t	 n, cap;
 	struct series **pend;	/* --every: series with a pending line */
 	size_t	 npend, pendcap;
 	int64_t	 period;	/* --every: the latest period seen */
@@ -106,17 +103,41 @@ struct buffer {
 	int	 need_order;	/* rzscore is printed */
 	int	 loading;	/* the samples are a state file's */
 	struct record_writer w;
-	char	*key;		/* scratch for host TAB metric */
-	size_t	 keycap;
 	double	*scratch;	/* --summary: values to sort */
 	size_t	 scratchcap;
 	size_t	 dropped;	/* records of series past --max-series */
 	int	 said_full;
 };
 
+void	 buffer_new(struct buffer *, struct series *);
+
+/* The ith series, in the order they came. */
+static inline struct series *
+buffer_nth(const struct buffer *b, size_t i)
+{
+	return b->series.all[i];
+}
+
+/*
+ * The series of the record's host and metric, made if new (buffer_new);
+ * NULL past --max-series, or with *created -1 if the metric, new, breaks
+ * xm(7)'s rules, 1 if made now.
+ */
+static inline struct series *
+buffer_series(struct buffer *b, const struct record *rec, int *created)
+{
+	struct series *s;
+	enum series_found found;
+
+	s = (struct series *)series_get(&b->series, rec, sizeof *s, &found);
+	*created = found == SERIES_NEW ? 1 : found == SERIES_BAD ? -1 : 0;
+	if (found == SERIES_NEW)
+		buffer_new(b, s);
+	return s;
+}
+
 void	 buffer_init(struct buffer *, const struct buffer_opts *);
 void	 buffer_free(struct buffer *);
-struct series *buffer_series(struct buffer *, const struct record *, int *);
 void	 buffer_host(struct buffer *, struct series *, const struct record *);
 void	 buffer_afresh(struct buffer *, struct series *);
 int	 buffer_add(struct buffer *, struct series *, double, double);
@@ -142,7 +163,7 @@ static inline int
 buffer_forget_due(const struct buffer *b, int full)
 {
 	return (b->hosts.now >= b->forget_due || (full && b->hosts.now > b->forgot_at)) &&
-	    b->since >= b->n / 16;
+	    b->since >= b->series.n / 16;
 }
 
 const char *buffer_load(struct buffer *, const char *, int);

@@ -115,13 +115,13 @@ by_name(const void *a, const void *b)
 static void
 put_hosts(struct record_writer *w, const struct buffer *b)
 {
-	struct host **h = xm_reallocarray(NULL, b->n + 1, sizeof *h);
+	struct host **h = xm_reallocarray(NULL, b->series.n + 1, sizeof *h);
 	size_t i, n = 0;
 
-	for (i = 0; i < b->n; i++)
-		h[i] = b->all[i]->host;
-	qsort(h, b->n, sizeof *h, by_address);
-	for (i = 0; i < b->n; i++)
+	for (i = 0; i < b->series.n; i++)
+		h[i] = buffer_nth(b, i)->host;
+	qsort(h, b->series.n, sizeof *h, by_address);
+	for (i = 0; i < b->series.n; i++)
 		if (n == 0 || h[i] != h[n - 1])
 			h[n++] = h[i];
 	qsort(h, n, sizeof *h, by_name);
@@ -149,12 +149,12 @@ buffer_save(struct buffer *b, FILE *f)
 	fprintf(f, "%s\n", STATE_VERSION);
 	record_put_header(&w, header, S_NCOL);
 	put_hosts(&w, b);
-	for (k = 0; k < b->n; k++) {
-		s = b->all[k];
+	for (k = 0; k < b->series.n; k++) {
+		s = buffer_nth(b, k);
 		for (j = 0; j < s->ring.len; j++) {
 			record_put_ts(&w, s->base + ring_t(&s->ring, j) / 1000.0);
-			record_put(&w, s->it.key, s->hostlen);
-			record_put(&w, s->it.key + s->hostlen + 1, s->it.len - s->hostlen - 1);
+			record_put(&w, s->id.it.key, s->id.hostlen);
+			record_put(&w, series_metric(&s->id), series_metric_len(&s->id));
 			put_exact(&w, ring_v(&s->ring, j));
 			if (j + 1 < s->ring.len) {
 				for (i = S_WEIGHT; i < S_NCOL; i++)
@@ -186,7 +186,7 @@ buffer_save(struct buffer *b, FILE *f)
 		if (b->o->seasonal && s->season.b != NULL)
 			put_season(&w, &b->o->season, &s->season);
 	}
-	fprintf(f, "#end\t%zu\t%zu\n", b->n, total);
+	fprintf(f, "#end\t%zu\t%zu\n", b->series.n, total);
 	return ferror(f) ? -1 : 0;
 }
 
@@ -306,13 +306,13 @@ attach_hosts(struct buffer *b)
 	double last;
 	size_t i;
 
-	for (i = 0; i < b->n; i++) {
-		s = b->all[i];
+	for (i = 0; i < b->series.n; i++) {
+		s = buffer_nth(b, i);
 		if (s->host != NULL)
 			continue;
 		last = s->base + s->newest / 1000.0;
-		if ((o = hosts_find(&b->hosts, s->it.key, s->hostlen)) == NULL)
-			o = hosts_see(&b->hosts, s->it.key, s->hostlen, last);
+		if ((o = hosts_find(&b->hosts, s->id.it.key, s->id.hostlen)) == NULL)
+			o = hosts_see(&b->hosts, s->id.it.key, s->id.hostlen, last);
 		else if (last > o->newest)
 			o->newest = last;
 		s->host = o;
