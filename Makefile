@@ -23,12 +23,12 @@ BIN = bin
 PROGS  = xm-sample xm-buffer xm-alert xm-show
 SCRIPTS = xm-dashboard xm-notify-alertmanager xm-notify-mail xm-notify-syslog xm-push
 PAGES1  = $(PROGS) xm-push
-COMMON = host metric num order range record ring rule season series sig state stats table text xm
+COMMON = host metric num order range record ring rule season series sig state stats table tail text xm
 SAMPLE = main sample src dev cpu mem disk io net load proc cgroup synth
 BUFFER = main buffer run save
 ALERT  = main alert callback check run save
 SHOW   = main board history http live output page panels run
-UNITS  = test-host test-num test-metric test-order test-range test-record test-ring test-season test-stats test-table
+UNITS  = test-host test-num test-metric test-order test-range test-record test-ring test-season test-stats test-table test-tail
 FUZZ   = record num metric range rule buffer-state alert-state
 
 COMMON_OBJ = $(COMMON:%=$(O)/common/%.o)

@@ -36,7 +36,7 @@ alerts_retired_free(struct alerts *a)
 	size_t i;
 
 	for (i = 0; i < a->nretired; i++) {
-		free(a->retired[i]->kept);
+		tail_free(&a->retired[i]->kept);
 		free(a->retired[i]->ours);
 		free(a->retired[i]);
 	}
@@ -48,7 +48,7 @@ alerts_retired_free(struct alerts *a)
 static void
 series_free(struct series *s)
 {
-	free(s->kept);
+	tail_free(&s->kept);
 	free(s->ours);
 	free(s);
 }
@@ -344,48 +344,6 @@ alerts_restart(struct series *head, double ts)
 	}
 	head->seen = ts;
 	return had;
-}
-
-/*
- * While s is active, keep the n fields of its last record from the value
- * on, for the line of an event that comes with no record in hand (stale):
- * at most KEPT_MAX bytes of them, the fields past that "-" (no value,
- * xm(7)), so that a record of thousands of columns costs no more.
- */
-void
-alerts_keep(struct series *s, char *const *field, const size_t *len, size_t n)
-{
-	size_t i, k, o = 0;
-
-	for (k = 0; k < n && o + len[k] + 1 <= KEPT_MAX; k++)
-		o += len[k] + 1;
-	if (o > s->keptcap) {
-		s->keptcap = (uint32_t)o;
-		s->kept = xm_reallocarray(s->kept, o, 1);
-	}
-	for (o = 0, i = 0; i < k; i++) {
-		memcpy(s->kept + o, field[i], len[i]);
-		o += len[i];
-		s->kept[o++] = '\n';
-	}
-	s->keptlen = (uint32_t)o;
-	s->keptn = (uint32_t)n;
-}
-
-/* The kept field at *p, which moves on to the next: "-" past those kept. */
-const char *
-alerts_kept_field(const struct series *s, const char **p, size_t *len)
-{
-	const char *f = *p, *nl;
-
-	if (f == NULL || f >= s->kept + s->keptlen) {
-		*len = 1;
-		return "-";
-	}
-	nl = memchr(f, '\n', (size_t)(s->kept + s->keptlen - f));
-	*len = (size_t)(nl - f);
-	*p = nl + 1;
-	return f;
 }
 
 /*

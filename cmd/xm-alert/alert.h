@@ -10,6 +10,7 @@
 #include "record.h"
 #include "rule.h"
 #include "series.h"
+#include "tail.h"
 
 /* The most bytes an active alert keeps of its last record (alerts_keep). */
 #define KEPT_MAX 1024
@@ -71,9 +72,7 @@ struct series {
 	double	 announced;	/* when last told: for repeat= */
 	double	 last_ts, last_value;
 	char	 alert_id[17];	/* 16 hex digits, or "-" */
-	char	*kept;		/* while active: the last record from the value on, LF after each */
-	uint32_t keptlen, keptcap;
-	uint32_t keptn;		/* its fields; those past keptlen are "-" */
+	struct tail kept;	/* while active: the last record from the value on */
 	size_t	 active;	/* index in the active list + 1; 0: not there */
 	/* the record in hand: the value tested (NAN: "-"), whether tested, the event */
 	double	 v;
@@ -130,8 +129,6 @@ size_t	 alerts_value_text(char [NUM_MAX], double);
 enum event alerts_step(struct alerts *, struct series *, double, double);
 double	 alerts_window(const struct alerts *, const struct series *);
 int	 alerts_restart(struct series *, double);
-void	 alerts_keep(struct series *, char *const *, const size_t *, size_t);
-const char *alerts_kept_field(const struct series *, const char **, size_t *);
 void	 alerts_set(struct alerts *, struct series *, int, double);
 size_t	 alerts_stale(struct alerts *, struct change *, size_t);
 size_t	 alerts_forget(struct alerts *, double, void (*)(void *, const struct change *), void *);

@@ -164,22 +164,16 @@ static void
 put_change(struct run *x, const struct change *c)
 {
 	struct series *s = c->s;
-	const char *p = s->kept, *f;
 	char buf[NUM_MAX];
-	size_t len;
-	uint32_t i;
 
 	if (!x->a.o->check) {
 		headed(x);
 		record_put(&x->w, buf, num_format_ts(buf, c->ts));
 		record_put(&x->w, s->id.it.key, s->id.hostlen);
 		record_put(&x->w, series_metric(&s->id), series_metric_len(&s->id));
-		if (s->keptn == 0)
+		if (s->kept.n == 0)
 			record_put_number(&x->w, s->last_value);
-		for (i = 0; i < s->keptn; i++) {
-			f = alerts_kept_field(s, &p, &len);
-			record_put(&x->w, f, len);
-		}
+		tail_put(&x->w, &s->kept, SIZE_MAX);
 		put_ours(x, s, c->ev);
 		record_end(&x->w);
 	}
@@ -388,8 +382,8 @@ take(struct run *x, const struct record *rec)
 			if (al->tested) {
 				al->ev = (uint8_t)alerts_step(a, al, rec->ts, al->v);
 				if (al->sev != SEV_OK)
-					alerts_keep(al, rec->field + COL_VALUE, rec->len + COL_VALUE,
-					    rec->nfield - COL_VALUE);
+					tail_keep(&al->kept, rec->field + COL_VALUE,
+					    rec->len + COL_VALUE, rec->nfield - COL_VALUE, KEPT_MAX);
 				if (al->ev != EV_NONE) {
 					c.s = al;
 					c.ev = al->ev;
@@ -801,7 +795,7 @@ alert_resolve(const struct alert_opts *o, const char *id)
 	alerts_set(&x.a, c.s, SEV_OK, c.ts);
 	memset(c.s->cnt, 0, sizeof c.s->cnt);
 	put_fixed_header(&x);
-	c.s->keptn = 0;		/* the fixed columns only */
+	c.s->kept.n = 0;		/* the fixed columns only */
 	put_change(&x, &c);
 	finish(&x);
 	end(&x);

@@ -146,9 +146,7 @@ alerts_save(struct alerts *a, FILE *f)
 	struct record_writer w;
 	struct series *s;
 	char buf[160];
-	const char *p, *field;
 	size_t k, n = 0, len;
-	uint32_t i;
 	int l;
 
 	record_writer_init(&w, f, 0);
@@ -175,13 +173,10 @@ alerts_save(struct alerts *a, FILE *f)
 		record_put_str(&w, a->rules[s->rule].text);
 		record_end(&w);
 		n++;
-		if (s->sev == SEV_OK || s->keptn == 0)
+		if (s->sev == SEV_OK || s->kept.n == 0)
 			continue;
 		record_put(&w, "#kept", 5);
-		for (p = s->kept, i = 0; i < s->keptn; i++) {
-			field = alerts_kept_field(s, &p, &len);
-			record_put(&w, field, len);
-		}
+		tail_put(&w, &s->kept, SIZE_MAX);
 		record_end(&w);
 	}
 	save_pending(a, &w);
@@ -386,7 +381,7 @@ alerts_load(struct alerts *a, const char *path, int fd, int adopt, size_t *chang
 			if (!last || rec.nfield < 2)
 				goto bad;
 			if (s != NULL)
-				alerts_keep(s, rec.field + 1, rec.len + 1, rec.nfield - 1);
+				tail_keep(&s->kept, rec.field + 1, rec.len + 1, rec.nfield - 1, KEPT_MAX);
 			last = 0;
 			continue;
 		}

@@ -52,7 +52,7 @@ series_free(struct series *s)
 	ring_free(&s->ring);
 	order_free(&s->order);
 	season_free(&s->season);
-	free(s->last);
+	tail_free(&s->last);
 	free(s);
 }
 
@@ -215,46 +215,24 @@ kept_fields(const struct buffer *b, const struct record *rec)
 size_t
 buffer_kept_size(const struct buffer *b, const struct record *rec)
 {
-	size_t i, need = 0;
-
-	for (i = COL_VALUE; i < kept_fields(b, rec); i++)
-		need += rec->len[i] + 1;
-	return need;
+	return tail_size(rec->len + COL_VALUE, kept_fields(b, rec) - COL_VALUE);
 }
 
 /* Keep the record's value and what follows it, for a line printed later. */
 void
 buffer_keep(struct buffer *b, struct series *s, const struct record *rec)
 {
-	size_t i, need = buffer_kept_size(b, rec), o = 0;
-
-	if (need > s->lastcap) {
-		s->lastcap = (uint32_t)need;
-		s->last = xm_reallocarray(s->last, need, 1);
-	}
-	for (i = COL_VALUE; i < kept_fields(b, rec); i++) {
-		memcpy(s->last + o, rec->field[i], rec->len[i]);
-		o += rec->len[i];
-		s->last[o++] = '\n';
-	}
-	s->lastlen = (uint32_t)o;
-	s->lastn = (uint32_t)(kept_fields(b, rec) - COL_VALUE);
+	tail_keep(&s->last, rec->field + COL_VALUE, rec->len + COL_VALUE,
+	    kept_fields(b, rec) - COL_VALUE, KEPT_MAX);
 }
 
 /* The kept fields, at most upto of them; the newest value if none were kept. */
 static void
 put_kept(struct buffer *b, const struct series *s, uint32_t upto)
 {
-	const char *p = s->last, *nl;
-	uint32_t i;
-
-	if (s->lastn == 0)
+	if (s->last.n == 0)
 		record_put_number(&b->w, ring_v(&s->ring, s->ring.len - 1));
-	for (i = 0; i < s->lastn && i < upto; i++) {
-		nl = memchr(p, '\n', (size_t)(s->last + s->lastlen - p));
-		record_put(&b->w, p, (size_t)(nl - p));
-		p = nl + 1;
-	}
+	tail_put(&b->w, &s->last, upto);
 }
 
 /* The window's statistics: from the running sums, or for extreme magnitudes by a scan. */

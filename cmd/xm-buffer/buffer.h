@@ -13,6 +13,7 @@
 #include "season.h"
 #include "series.h"
 #include "stats.h"
+#include "tail.h"
 
 /* The columns xm-buffer can append, in their default order. */
 enum column {
@@ -72,9 +73,7 @@ struct series {
 	struct season season;	/* --season: its times of season */
 	double	 last_sz;	/* the newest sample's season_zscore; NAN: none */
 	/* what --every and --summary print later, kept from the newest record */
-	char	*last;		/* value and the columns after it, LF between */
-	uint32_t lastlen, lastcap;	/* KEPT_MAX at most */
-	uint32_t lastn;		/* fields in last */
+	struct tail last;	/* value and the columns after it, KEPT_MAX bytes at most */
 	unsigned char pending;	/* its line is still to come */
 	unsigned char gone;	/* buffer_forget: quiet too long */
 	unsigned char afresh;	/* its start afresh has been said */

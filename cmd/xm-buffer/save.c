@@ -141,7 +141,6 @@ buffer_save(struct buffer *b, FILE *f)
 	struct record_writer w;
 	struct series *s;
 	char buf[NUM_MAX];
-	const char *p, *nl;
 	size_t k, total = 0, i;
 	uint32_t j;
 
@@ -175,12 +174,9 @@ buffer_save(struct buffer *b, FILE *f)
 			record_end(&w);
 			total++;
 		}
-		if (s->lastn > 0) {
+		if (s->last.n > 0) {
 			record_put(&w, "#kept", 5);
-			for (p = s->last, i = 0; i < s->lastn; i++, p = nl + 1) {
-				nl = memchr(p, '\n', (size_t)(s->last + s->lastlen - p));
-				record_put(&w, p, (size_t)(nl - p));
-			}
+			tail_put(&w, &s->last, SIZE_MAX);
 			record_end(&w);
 		}
 		if (b->o->seasonal && s->season.b != NULL)
@@ -256,21 +252,11 @@ restore(struct buffer *b, struct series *s, const struct record *rec)
 static int
 restore_kept(struct buffer *b, struct series *s, const struct record *rec)
 {
-	size_t i, o, n = b->o->summary ? 2 : rec->nfield, len = 0;
+	size_t n = b->o->summary ? 2 : rec->nfield;
 
-	for (i = 1; i < n; i++)
-		len += rec->len[i] + 1;
-	if (len > KEPT_MAX)
+	if (tail_size(rec->len + 1, n - 1) > KEPT_MAX)
 		return -1;
-	free(s->last);
-	s->last = xm_malloc(len);
-	s->lastlen = s->lastcap = (uint32_t)len;
-	for (o = 0, i = 1; i < n; i++) {
-		memcpy(s->last + o, rec->field[i], rec->len[i]);
-		o += rec->len[i];
-		s->last[o++] = '\n';
-	}
-	s->lastn = (uint32_t)(n - 1);
+	tail_keep(&s->last, rec->field + 1, rec->len + 1, n - 1, KEPT_MAX);
 	return 0;
 }
 
