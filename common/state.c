@@ -22,6 +22,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "record.h"
 #include "sig.h"
 #include "state.h"
 #include "xm.h"
@@ -464,4 +465,201 @@ state_unlock(struct state *st)
 {
 	close(st->lockfd);
 	st->lockfd = -1;
+}
+
+/*
+ * Read the state file of grammar g, if there is one, by load(arg, sr),
+ * which reads its lines by state_read and says why the file cannot be
+ * trusted, if it cannot: then it is set aside.  0 when read or there
+ * was none; 1 when set aside; -1 (said) when it can be neither read nor
+ * set aside, and must not be written over.
+ */
+int
+state_load(struct state *st, const struct state_grammar *g,
+    const char *(*load)(void *, struct state_reader *), void *arg)
+{
+	struct state_reader sr;
+	const char *why;
+	int fd = state_open(st), rc = 0;
+
+	if (fd < 0)
+		return fd == -1 ? 0 : -1;
+	if ((why = state_read_begin(&sr, g, fd, st->path)) == NULL) {
+		why = load(arg, &sr);
+		state_read_end(&sr);
+	}
+	if (why != NULL)
+		rc = state_set_aside(st, why) == -1 ? -1 : 1;
+	close(fd);
+	return rc;
+}
+
+/* Write the state whole by save(arg, f), or not at all: 0, or -1 (said). */
+int
+state_save(struct state *st, int (*save)(void *, FILE *), void *arg)
+{
+	FILE *f = state_create(st);
+
+	if (f == NULL)
+		return -1;
+	save(arg, f);		/* a write that failed is f's error: state_commit sees it */
+	return state_commit(st, f);
+}
+
+/* Whether the file at fd begins with the line want. */
+static int
+begins(int fd, const char *want)
+{
+	char buf[64];
+	size_t n;
+
+	if (want == NULL || (n = strlen(want)) + 1 > sizeof buf ||
+	    pread(fd, buf, n + 1, 0) != (ssize_t)(n + 1))
+		return 0;
+	return memcmp(buf, want, n) == 0 && buf[n] == '\n';
+}
+
+/*
+ * Begin reading the state file at fd, named path in messages: NULL, or
+ * why it is none of g's (its first line says so, before any line is
+ * read as a record).
+ */
+const char *
+state_read_begin(struct state_reader *sr, const struct state_grammar *g, int fd,
+    const char *path)
+{
+	memset(sr, 0, sizeof *sr);
+	sr->g = g;
+	sr->path = path;
+	if (!begins(fd, g->version) && !begins(fd, g->older)) {
+		snprintf(sr->whybuf, sizeof sr->whybuf,
+		    "no \"%s\" line: not a state file, or another version", g->version);
+		return sr->whybuf;
+	}
+	sr->r = record_reader_new(fd, RECORD_SAVED);
+	record_reader_name(sr->r, path);
+	return NULL;
+}
+
+/* Whether rec is the #end line of what was read. */
+static int
+is_end(const struct state_reader *sr, const struct record *rec)
+{
+	char want[32];
+	size_t i;
+
+	if (rec->nfield != 1 + sr->g->ncount || strcmp(rec->field[0], "#end") != 0)
+		return 0;
+	for (i = 0; i < sr->g->ncount; i++) {
+		snprintf(want, sizeof want, "%zu", sr->count[i]);
+		if (strcmp(rec->field[1 + i], want) != 0)
+			return 0;
+	}
+	return 1;
+}
+
+/* Whether rec is a #line the program reads itself. */
+static int
+is_comment(const struct state_reader *sr, const struct record *rec)
+{
+	const char *const *c;
+
+	for (c = sr->g->comments; *c != NULL; c++)
+		if (strcmp(rec->field[0], *c) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * The next line for the program: a record of the grammar's columns, or
+ * a #line of its own; STATE_DONE after an #end line that matches what
+ * the program counted, and nothing after it; STATE_BAD, and in
+ * sr->why the reason, for anything else.
+ */
+enum state_line
+state_read(struct state_reader *sr, struct record *rec)
+{
+	int k;
+
+	for (;;) {
+		if ((k = record_read(sr->r, rec)) == RECORD_EOF) {
+			sr->why = "truncated: no #end line";
+			return sr->ended ? STATE_DONE : STATE_BAD;
+		}
+		sr->line++;
+		if (k == RECORD_BAD || k == RECORD_ERROR) {
+			sr->why = "a malformed line";
+			return STATE_BAD;
+		}
+		if (sr->ended) {
+			sr->why = "lines after #end";
+			return STATE_BAD;
+		}
+		if (sr->line == 1 || k == RECORD_HEADER)
+			continue;
+		if (k == RECORD_COMMENT && is_comment(sr, rec))
+			return STATE_COMMENT;
+		if (k == RECORD_COMMENT) {
+			sr->why = "its #end line does not match the lines before it";
+			if (!(sr->ended = is_end(sr, rec)))
+				return STATE_BAD;
+			continue;
+		}
+		if (k != RECORD_OK || rec->nfield != sr->g->ncol) {
+			sr->why = "a line of the wrong shape";
+			return STATE_BAD;
+		}
+		return STATE_RECORD;
+	}
+}
+
+void
+state_read_end(struct state_reader *sr)
+{
+	record_reader_free(sr->r);
+	sr->r = NULL;
+}
+
+/* The first line and the header, through a writer of f's. */
+void
+state_put_begin(struct record_writer *w, FILE *f, const struct state_grammar *g)
+{
+	record_writer_init(w, f, 0);
+	fprintf(f, "%s\n", g->version);
+	record_put_header(w, g->header, g->ncol);
+}
+
+/* The #end line, of the counts of what was written (the writer flushed). */
+void
+state_put_end(FILE *f, const struct state_grammar *g, const size_t *count)
+{
+	size_t i;
+
+	fputs("#end", f);
+	for (i = 0; i < g->ncount; i++)
+		fprintf(f, "\t%zu", count[i]);
+	putc('\n', f);
+}
+
+/* A number that reads back exactly: 17 digits. */
+void
+state_put_exact(struct record_writer *w, double v)
+{
+	char buf[32];
+
+	record_put(w, buf, (size_t)snprintf(buf, sizeof buf, "%.17g", v));
+}
+
+/*
+ * A ts exactly, in the digits and point xm(7) allows a ts: %.17g but
+ * where it would take an exponent (past 10^16, where every double is
+ * whole, and below 10^-4).
+ */
+void
+state_put_exact_ts(struct record_writer *w, double v)
+{
+	char buf[400];
+	const char *fmt = v >= 1e16 ? "%.0f" : v > 0 && v < 1e-4 ? "%.40f" : "%.17g";
+
+	record_put(w, buf, (size_t)snprintf(buf, sizeof buf, fmt, v));
 }

@@ -10,6 +10,7 @@
 #include "record.h"
 #include "rule.h"
 #include "series.h"
+#include "state.h"
 #include "tail.h"
 
 /* The most bytes an active alert keeps of its last record (alerts_keep). */
@@ -159,7 +160,9 @@ int	 alerts_adopt(struct alerts *, const char *);
 void	 alerts_retired_free(struct alerts *);
 void	 alerts_make_id(struct series *, const char *);
 
-const char *alerts_load(struct alerts *, const char *, int, int, size_t *);
+extern const struct state_grammar alerts_grammar;
+
+const char *alerts_load(struct alerts *, struct state_reader *, int, size_t *);
 int	 alerts_save(struct alerts *, FILE *);
 
 #endif

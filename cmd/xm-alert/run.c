@@ -429,26 +429,27 @@ unmatched_rules(const struct run *x, const char **v, size_t max)
 	return n;
 }
 
+static const char *
+load(void *p, struct state_reader *sr)
+{
+	struct run *x = p;
+
+	return alerts_load(&x->a, sr, x->adopt, &x->changed);
+}
+
 /* 0, or -2 (said) if the file can be neither read nor set aside. */
 static int
 load_state(struct run *x, int adopt)
 {
-	const char *why;
-	size_t changed = 0;
-	int fd = state_open(&x->st), rc = 0;
+	int k;
 
-	if (fd < 0)
-		return fd == -1 ? 0 : -2;
-	if ((why = alerts_load(&x->a, x->st.path, fd, adopt, &changed)) != NULL) {
-		if (state_set_aside(&x->st, why) == -1)
-			rc = -2;
+	x->adopt = adopt;
+	if ((k = state_load(&x->st, &alerts_grammar, load, x)) != 0)
 		x->status = XM_EXIT_FAIL;
-	}
-	if (changed > 0)
+	if (x->changed > 0)
 		warnx("%s: %zu alert%s under rules that changed start%s afresh", x->st.path,
-		    changed, changed == 1 ? "" : "s", changed == 1 ? "s" : "");
-	close(fd);
-	return rc;
+		    x->changed, x->changed == 1 ? "" : "s", x->changed == 1 ? "s" : "");
+	return k == -1 ? -2 : 0;
 }
 
 /*
@@ -508,16 +509,19 @@ undelivered(struct run *x)
 	}
 }
 
+static int
+save(void *p, FILE *f)
+{
+	struct run *x = p;
+
+	return alerts_save(&x->a, f);
+}
+
 static void
 save_state(struct run *x)
 {
-	FILE *f = state_create(&x->st);
-
-	if (f != NULL) {
-		alerts_save(&x->a, f);	/* a write that failed is f's error: state_commit sees it */
-		if (state_commit(&x->st, f) == 0)
-			return;
-	}
+	if (state_save(&x->st, save, x) == 0)
+		return;
 	x->status = XM_EXIT_FAIL;
 	x->unsaved = 1;
 }

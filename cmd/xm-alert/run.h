@@ -24,6 +24,8 @@ struct run {
 	int	 ending;
 	int	 unsaved;	/* saving the state failed */	/* a signal came while the stream waited for the callbacks */
 	size_t	 skipped_check;	/* --check: records that could not be checked */
+	int	 adopt;		/* the state's series keep the rules they were saved under */
+	size_t	 changed;	/* the state's alerts under rules that changed */
 };
 
 int	 alert_run(const struct alert_opts *);

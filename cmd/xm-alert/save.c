@@ -27,7 +27,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "alert.h"
 #include "callback.h"
@@ -42,27 +41,11 @@ static const char *const header[] = {
 
 enum { S_SEVERITY = 4, S_SINCE, S_FIRED, S_ANNOUNCED, S_COUNTS, S_RULE, S_NCOL };
 
-static void
-put_exact(struct record_writer *w, double v)
-{
-	char buf[32];
+static const char *const comments[] = { "#pending", "#host", "#kept", NULL };
 
-	record_put(w, buf, (size_t)snprintf(buf, sizeof buf, "%.17g", v));
-}
-
-/*
- * A ts exactly, in the digits and point xm(7) allows a ts: %.17g but
- * where it would take an exponent (past 10^16, where every double is
- * whole, and below 10^-4).
- */
-static void
-put_exact_ts(struct record_writer *w, double v)
-{
-	char buf[400];
-	const char *fmt = v >= 1e16 ? "%.0f" : v > 0 && v < 1e-4 ? "%.40f" : "%.17g";
-
-	record_put(w, buf, (size_t)snprintf(buf, sizeof buf, fmt, v));
-}
+const struct state_grammar alerts_grammar = {
+	STATE_VERSION, NULL, header, S_NCOL, comments, 1
+};
 
 struct seen_host {
 	struct host *h;
@@ -114,8 +97,8 @@ save_hosts(struct alerts *a, struct record_writer *w)
 	for (k = 0; k < u; k++) {
 		record_put(w, "#host", 5);
 		record_put(w, v[k].h->it.key, v[k].h->it.len);
-		put_exact_ts(w, v[k].h->newest);
-		put_exact(w, a->hosts.now - v[k].h->progress);
+		state_put_exact_ts(w, v[k].h->newest);
+		state_put_exact(w, a->hosts.now - v[k].h->progress);
 		record_end(w);
 	}
 	free(v);
@@ -149,22 +132,20 @@ alerts_save(struct alerts *a, FILE *f)
 	size_t k, n = 0, len;
 	int l;
 
-	record_writer_init(&w, f, 0);
-	fprintf(f, "%s\n", STATE_VERSION);
-	record_put_header(&w, header, S_NCOL);
+	state_put_begin(&w, f, &alerts_grammar);
 	save_hosts(a, &w);
 	for (k = 0; k < a->series.n; k++) {
 		s = alerts_nth(a, k);
 		if (!saved(s))
 			continue;
-		put_exact_ts(&w, s->last_ts);
+		state_put_exact_ts(&w, s->last_ts);
 		record_put(&w, s->id.it.key, s->id.hostlen);
 		record_put(&w, series_metric(&s->id), series_metric_len(&s->id));
-		put_exact(&w, s->last_value);
+		state_put_exact(&w, s->last_value);
 		record_put_str(&w, severity_names[s->sev]);
-		put_exact(&w, s->since);
-		put_exact(&w, s->sev != SEV_OK ? s->fired : 0);
-		put_exact(&w, s->announced);
+		state_put_exact(&w, s->since);
+		state_put_exact(&w, s->sev != SEV_OK ? s->fired : 0);
+		state_put_exact(&w, s->announced);
 		for (len = 0, l = SEV_INFO; l < SEV_N; l++)
 			len += (size_t)snprintf(buf + len, sizeof buf - len, "%s%lu@%.17g",
 			    l > SEV_INFO ? "," : "", (unsigned long)s->cnt[l], s->cnt[l] ? s->start[l] : 0);
@@ -180,7 +161,7 @@ alerts_save(struct alerts *a, FILE *f)
 		record_end(&w);
 	}
 	save_pending(a, &w);
-	fprintf(f, "#end\t%zu\n", n);
+	state_put_end(f, &alerts_grammar, &n);
 	return ferror(f) ? -1 : 0;
 }
 
@@ -332,51 +313,35 @@ saw(struct series *head, double ts)
  * NULL, or why the file cannot be trusted.
  */
 const char *
-alerts_load(struct alerts *a, const char *path, int fd, int adopt, size_t *changed)
+alerts_load(struct alerts *a, struct state_reader *sr, int adopt, size_t *changed)
 {
-	struct record_reader *r = record_reader_new(fd, RECORD_SAVED);
 	struct record rec;
 	struct series *s = NULL, *head;
-	size_t series = 0, line = 0;
-	const char *why = "truncated: no #end line";
-	char magic[sizeof STATE_VERSION], want[32];
-	int k, ended = 0, last = 0, retired, rule;
+	const char *why;
+	enum state_line k;
+	int last = 0, retired, rule;
 
-	if (pread(fd, magic, sizeof magic, 0) != (ssize_t)sizeof magic ||
-	    memcmp(magic, STATE_VERSION "\n", sizeof magic) != 0) {
-		record_reader_free(r);
-		return "no \"" STATE_VERSION "\" line: not a state file, or another version";
-	}
-	record_reader_name(r, path);
 	/* --max-series holds for new series, not for those saved */
 	a->series.max = SIZE_MAX;
-	while ((k = record_read(r, &rec)) != RECORD_EOF) {
-		line++;
-		if (k == RECORD_BAD || k == RECORD_ERROR) {
-			why = "a malformed line";
+	while ((k = state_read(sr, &rec)) != STATE_DONE) {
+		why = sr->why;
+		if (k == STATE_BAD)
 			goto bad;
-		}
-		if (ended) {
-			why = "lines after #end";
-			goto bad;
-		}
-		if (line == 1 || k == RECORD_HEADER)
-			continue;
-		if (k == RECORD_COMMENT && strcmp(rec.field[0], "#pending") == 0) {
+		if (k == STATE_COMMENT && strcmp(rec.field[0], "#pending") == 0) {
 			why = "a #pending line that makes no sense";
 			if (pending(a, &rec) == -1)
 				goto bad;
 			last = 0;
 			continue;
 		}
-		if (k == RECORD_COMMENT && strcmp(rec.field[0], "#host") == 0) {
+		if (k == STATE_COMMENT && strcmp(rec.field[0], "#host") == 0) {
 			why = "a #host line that makes no sense";
 			if (host(a, &rec) == -1)
 				goto bad;
 			last = 0;
 			continue;
 		}
-		if (k == RECORD_COMMENT && strcmp(rec.field[0], "#kept") == 0) {
+		if (k == STATE_COMMENT) {
 			why = "a #kept line not after an active series";
 			if (!last || rec.nfield < 2)
 				goto bad;
@@ -385,21 +350,7 @@ alerts_load(struct alerts *a, const char *path, int fd, int adopt, size_t *chang
 			last = 0;
 			continue;
 		}
-		last = 0;
-		if (k == RECORD_COMMENT) {
-			why = "its #end line does not match the lines before it";
-			snprintf(want, sizeof want, "%zu", series);
-			if (rec.nfield != 2 || strcmp(rec.field[0], "#end") != 0 ||
-			    strcmp(rec.field[1], want) != 0)
-				goto bad;
-			ended = 1;
-			continue;
-		}
-		if (k != RECORD_OK || rec.nfield != S_NCOL) {
-			why = "a line of the wrong shape";
-			goto bad;
-		}
-		series++;
+		sr->count[0]++;
 		last = strcmp(rec.field[S_SEVERITY], "ok") != 0;
 		retired = 0;
 		/* the series' alert under the rule it was saved under */
@@ -431,13 +382,9 @@ alerts_load(struct alerts *a, const char *path, int fd, int adopt, size_t *chang
 		}
 	}
 	a->series.max = a->o->max_series;
-	if (ended) {
-		record_reader_free(r);
-		a->stale_due = -INFINITY;
-		return NULL;
-	}
+	a->stale_due = -INFINITY;
+	return NULL;
 bad:
-	record_reader_free(r);
 	alerts_free(a);
 	alerts_init(a, a->o);
 	*changed = 0;

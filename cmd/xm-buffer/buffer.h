@@ -12,6 +12,7 @@
 #include "ring.h"
 #include "season.h"
 #include "series.h"
+#include "state.h"
 #include "stats.h"
 #include "tail.h"
 
@@ -165,7 +166,9 @@ buffer_forget_due(const struct buffer *b, int full)
 	    b->since >= b->series.n / 16;
 }
 
-const char *buffer_load(struct buffer *, const char *, int);
+extern const struct state_grammar buffer_grammar;
+
+const char *buffer_load(struct buffer *, struct state_reader *);
 int	 buffer_save(struct buffer *, FILE *);
 
 #endif

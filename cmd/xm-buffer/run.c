@@ -178,35 +178,34 @@ take(struct run *x, struct record *rec)
 	return 0;
 }
 
+static const char *
+load(void *b, struct state_reader *sr)
+{
+	return buffer_load(b, sr);
+}
+
 /* 0, or -1 (said) if the file can be neither read nor set aside. */
 static int
 load_state(struct run *x, struct state *st)
 {
-	const char *why;
-	int fd = state_open(st), rc = 0;
+	int k = state_load(st, &buffer_grammar, load, &x->b);
 
-	if (fd < 0)
-		return fd == -1 ? 0 : -1;
-	if ((why = buffer_load(&x->b, st->path, fd)) != NULL) {
-		if (state_set_aside(st, why) == -1)
-			rc = -1;
+	if (k != 0)
 		x->status = XM_EXIT_FAIL;
-	}
-	close(fd);
-	return rc;
+	return k == -1 ? -1 : 0;
+}
+
+static int
+save(void *b, FILE *f)
+{
+	return buffer_save(b, f);
 }
 
 static void
 save_state(struct run *x, struct state *st)
 {
-	FILE *f = state_create(st);
-
-	if (f != NULL) {
-		buffer_save(&x->b, f);	/* a write that failed is f's error: state_commit sees it */
-		if (state_commit(st, f) == 0)
-			return;
-	}
-	x->status = XM_EXIT_FAIL;
+	if (state_save(st, save, &x->b) != 0)
+		x->status = XM_EXIT_FAIL;
 }
 
 int

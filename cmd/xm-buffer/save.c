@@ -33,7 +33,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "buffer.h"
 #include "num.h"
@@ -50,13 +49,11 @@ static const char *const header[] = {
 
 enum { S_WEIGHT = 4, S_BASELINE, S_M2, S_SEEN, S_LAST_BASELINE, S_LAST_Z, S_PERIOD, S_NCOL };
 
-static void
-put_exact(struct record_writer *w, double v)
-{
-	char buf[32];
+static const char *const comments[] = { "#kept", "#host", "#season", NULL };
 
-	record_put(w, buf, (size_t)snprintf(buf, sizeof buf, "%.17g", v));
-}
+const struct state_grammar buffer_grammar = {
+	STATE_VERSION, STATE_VERSION_1, header, S_NCOL, comments, 2
+};
 
 /* The baseline's sums are long doubles: 21 digits bring them back exactly. */
 static void
@@ -79,17 +76,17 @@ put_season(struct record_writer *w, const struct season_shape *sh, const struct 
 		if (k->at == INT64_MIN)
 			continue;
 		record_put(w, "#season", 7);
-		put_exact(w, sh->period);
+		state_put_exact(w, sh->period);
 		record_put(w, buf, (size_t)snprintf(buf, sizeof buf, "%u", sh->n));
 		record_put(w, buf, (size_t)snprintf(buf, sizeof buf, "%u", i));
 		record_put(w, buf, (size_t)snprintf(buf, sizeof buf, "%lld", (long long)k->at));
 		record_put(w, buf, (size_t)snprintf(buf, sizeof buf, "%u", k->seasons));
-		put_exact(w, k->w);
-		put_exact(w, k->mean);
-		put_exact(w, k->m2);
-		put_exact(w, k->n);
-		put_exact(w, k->cmean);
-		put_exact(w, k->cm2);
+		state_put_exact(w, k->w);
+		state_put_exact(w, k->mean);
+		state_put_exact(w, k->m2);
+		state_put_exact(w, k->n);
+		state_put_exact(w, k->cmean);
+		state_put_exact(w, k->cm2);
 		record_end(w);
 	}
 }
@@ -128,8 +125,8 @@ put_hosts(struct record_writer *w, const struct buffer *b)
 	for (i = 0; i < n; i++) {
 		record_put(w, "#host", 5);
 		record_put(w, h[i]->it.key, h[i]->it.len);
-		put_exact(w, h[i]->newest);
-		put_exact(w, b->hosts.now - h[i]->progress);
+		state_put_exact(w, h[i]->newest);
+		state_put_exact(w, b->hosts.now - h[i]->progress);
 		record_end(w);
 	}
 	free(h);
@@ -144,9 +141,7 @@ buffer_save(struct buffer *b, FILE *f)
 	size_t k, total = 0, i;
 	uint32_t j;
 
-	record_writer_init(&w, f, 0);
-	fprintf(f, "%s\n", STATE_VERSION);
-	record_put_header(&w, header, S_NCOL);
+	state_put_begin(&w, f, &buffer_grammar);
 	put_hosts(&w, b);
 	for (k = 0; k < b->series.n; k++) {
 		s = buffer_nth(b, k);
@@ -154,7 +149,7 @@ buffer_save(struct buffer *b, FILE *f)
 			record_put_ts(&w, s->base + ring_t(&s->ring, j) / 1000.0);
 			record_put(&w, s->id.it.key, s->id.hostlen);
 			record_put(&w, series_metric(&s->id), series_metric_len(&s->id));
-			put_exact(&w, ring_v(&s->ring, j));
+			state_put_exact(&w, ring_v(&s->ring, j));
 			if (j + 1 < s->ring.len) {
 				for (i = S_WEIGHT; i < S_NCOL; i++)
 					record_put(&w, "-", 1);
@@ -163,8 +158,8 @@ buffer_save(struct buffer *b, FILE *f)
 				put_long(&w, s->ew.mean);
 				put_long(&w, s->ew.m2);
 				record_put(&w, buf, num_format(buf, (double)s->ew.seen));
-				put_exact(&w, s->last_baseline);
-				put_exact(&w, s->last_z);
+				state_put_exact(&w, s->last_baseline);
+				state_put_exact(&w, s->last_z);
 				if (s->pending)
 					record_put(&w, buf, (size_t)snprintf(buf, sizeof buf, "%lld",
 					    (long long)s->period));
@@ -182,7 +177,7 @@ buffer_save(struct buffer *b, FILE *f)
 		if (b->o->seasonal && s->season.b != NULL)
 			put_season(&w, &b->o->season, &s->season);
 	}
-	fprintf(f, "#end\t%zu\t%zu\n", b->series.n, total);
+	state_put_end(f, &buffer_grammar, (size_t[]){ b->series.n, total });
 	return ferror(f) ? -1 : 0;
 }
 
@@ -349,20 +344,6 @@ restore_season(struct buffer *b, struct series *s, const struct record *rec)
 	return 1;
 }
 
-static int
-is_end(const struct record *rec, size_t series, size_t samples)
-{
-	char want[64];
-
-	if (rec->nfield != 3 || strcmp(rec->field[0], "#end") != 0)
-		return -1;
-	snprintf(want, sizeof want, "%zu", series);
-	if (strcmp(rec->field[1], want) != 0)
-		return 0;
-	snprintf(want, sizeof want, "%zu", samples);
-	return strcmp(rec->field[2], want) == 0;
-}
-
 /*
  * Load a state file through the record reader, as if its samples came
  * in again under this run's -s and -w.  NULL, or why the file cannot be
@@ -370,47 +351,21 @@ is_end(const struct record *rec, size_t series, size_t samples)
  * left empty.
  */
 const char *
-buffer_load(struct buffer *b, const char *path, int fd)
+buffer_load(struct buffer *b, struct state_reader *sr)
 {
-	struct record_reader *r = record_reader_new(fd, RECORD_SAVED);
 	struct record rec;
 	struct series *s = NULL;
-	size_t samples = 0, line = 0, series = 0, other = 0;
-	const char *why = "truncated: no #end line";
-	char magic[sizeof STATE_VERSION];
-	int k, created, ended = 0, newest = 0, tail = 0, taken;
+	size_t other = 0;
+	const char *why;
+	enum state_line k;
+	int created, newest = 0, tail = 0, taken;
 
-	/* The first line says what the file is, before any line is read as a record. */
-	if (pread(fd, magic, sizeof magic, 0) != (ssize_t)sizeof magic ||
-	    (memcmp(magic, STATE_VERSION "\n", sizeof magic) != 0 &&
-	    memcmp(magic, STATE_VERSION_1 "\n", sizeof magic) != 0)) {
-		record_reader_free(r);
-		return "no \"" STATE_VERSION "\" line: not a state file, or another version";
-	}
-	record_reader_name(r, path);
 	b->loading = 1;
-	while ((k = record_read(r, &rec)) != RECORD_EOF) {
-		line++;
-		if (k == RECORD_BAD || k == RECORD_ERROR) {
-			why = "a malformed line";
+	while ((k = state_read(sr, &rec)) != STATE_DONE) {
+		why = sr->why;
+		if (k == STATE_BAD)
 			goto bad;
-		}
-		if (ended) {
-			why = "lines after #end";
-			goto bad;
-		}
-		if (line == 1) {
-			why = "no \"" STATE_VERSION "\" line: not a state file, or another version";
-			if (k != RECORD_COMMENT || rec.nfield != 1 ||
-			    (strcmp(rec.field[0], STATE_VERSION) != 0 &&
-			    strcmp(rec.field[0], STATE_VERSION_1) != 0))
-				goto bad;
-			why = "truncated: no #end line";
-			continue;
-		}
-		if (k == RECORD_HEADER)
-			continue;
-		if (k == RECORD_COMMENT && strcmp(rec.field[0], "#kept") == 0) {
+		if (k == STATE_COMMENT && strcmp(rec.field[0], "#kept") == 0) {
 			why = "a #kept line not after a series' newest sample, or longer than a "
 			    "series keeps";
 			if (!newest || rec.nfield < 2 || (s != NULL && restore_kept(b, s, &rec) == -1))
@@ -418,15 +373,15 @@ buffer_load(struct buffer *b, const char *path, int fd)
 			newest = 0;
 			continue;
 		}
-		if (k == RECORD_COMMENT && strcmp(rec.field[0], "#host") == 0) {
+		if (k == STATE_COMMENT && strcmp(rec.field[0], "#host") == 0) {
 			why = "a #host line that makes no sense, names a host twice, or comes after "
 			    "a sample";
-			if (samples > 0 || restore_host(b, &rec) == -1)
+			if (sr->count[1] > 0 || restore_host(b, &rec) == -1)
 				goto bad;
 			continue;
 		}
 		newest = 0;
-		if (k == RECORD_COMMENT && strcmp(rec.field[0], "#season") == 0) {
+		if (k == STATE_COMMENT) {
 			why = "a #season line that makes no sense, or not after a series";
 			if (!tail || (taken = restore_season(b, s, &rec)) < 0)
 				goto bad;
@@ -434,22 +389,12 @@ buffer_load(struct buffer *b, const char *path, int fd)
 			continue;
 		}
 		tail = 0;
-		if (k == RECORD_COMMENT) {
-			why = "its #end line does not match the lines before it";
-			if ((ended = is_end(&rec, series, samples)) != 1)
-				goto bad;
-			continue;
-		}
-		if (k != RECORD_OK || rec.nfield != S_NCOL) {
-			why = "a line of the wrong shape";
-			goto bad;
-		}
 		s = buffer_series(b, &rec, &created);
-		samples++;
+		sr->count[1]++;
 		/* a series' newest sample, and only that, carries its baseline */
 		newest = strcmp(rec.field[S_WEIGHT], "-") != 0;
 		tail = newest;
-		series += newest;
+		sr->count[0] += newest;
 		if (s == NULL)
 			continue;
 		if (s->host == NULL)
@@ -464,17 +409,12 @@ buffer_load(struct buffer *b, const char *path, int fd)
 		}
 	}
 	b->loading = 0;
-	if (ended) {
-		attach_hosts(b);
-		if (other > 0)
-			warnx("%s: its times of season were kept under another --season, or this run "
-			    "has none: they start afresh", path);
-		record_reader_free(r);
-		return NULL;
-	}
-	why = "truncated: no #end line";
+	attach_hosts(b);
+	if (other > 0)
+		warnx("%s: its times of season were kept under another --season, or this run "
+		    "has none: they start afresh", sr->path);
+	return NULL;
 bad:
-	record_reader_free(r);
 	buffer_free(b);
 	buffer_init(b, b->o);
 	return why;

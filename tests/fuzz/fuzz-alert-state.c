@@ -37,6 +37,8 @@ setup(void)
 static const char *
 load_save(const void *data, size_t size, int adopt, char **text, size_t *len)
 {
+	static char whybuf[128];
+	struct state_reader sr;
 	struct alerts a;
 	const char *why;
 	size_t changed = 0;
@@ -44,8 +46,14 @@ load_save(const void *data, size_t size, int adopt, char **text, size_t *len)
 	int fd = fuzz_fd(data, size);
 
 	alerts_init(&a, &o);
-	if ((why = alerts_load(&a, "state", fd, adopt, &changed)) == NULL && changed == 0 &&
-	    text != NULL) {
+	if ((why = state_read_begin(&sr, &alerts_grammar, fd, "state")) == NULL) {
+		why = alerts_load(&a, &sr, adopt, &changed);
+		state_read_end(&sr);
+	}
+	if (why != NULL) {
+		snprintf(whybuf, sizeof whybuf, "%s", why);
+		why = whybuf;
+	} else if (changed == 0 && text != NULL) {
 		if ((f = open_memstream(text, len)) == NULL)
 			abort();
 		if (alerts_save(&a, f) != 0)

@@ -35,18 +35,27 @@ opts(struct buffer_opts *o)
 static const char *
 load_save(const struct buffer_opts *o, const void *data, size_t size, char **text, size_t *len)
 {
+	static char whybuf[128];
+	struct state_reader sr;
 	struct buffer b;
 	const char *why;
 	FILE *f;
 	int fd = fuzz_fd(data, size);
 
 	buffer_init(&b, o);
-	if ((why = buffer_load(&b, "state", fd)) == NULL) {
+	if ((why = state_read_begin(&sr, &buffer_grammar, fd, "state")) == NULL) {
+		why = buffer_load(&b, &sr);
+		state_read_end(&sr);
+	}
+	if (why == NULL) {
 		if ((f = open_memstream(text, len)) == NULL)
 			abort();
 		if (buffer_save(&b, f) != 0)
 			fuzz_fail("a state taken could not be saved");
 		fclose(f);
+	} else {
+		snprintf(whybuf, sizeof whybuf, "%s", why);
+		why = whybuf;
 	}
 	close(fd);
 	buffer_free(&b);
