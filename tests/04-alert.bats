@@ -1105,3 +1105,12 @@ event     resolved'
 h2	warning	firing'
 	assert_equal "$stderr" ""
 }
+
+@test "xm-alert: a state file cut short after a #host or #pending line is said to be truncated, as xm-buffer says it" {
+	printf '#xm-alert state 1\n#ts\thost\tmetric\tvalue\tseverity\tsince\tfired\tannounced\tcounts\trule\n#host\th\t1796614100\t0\n' > st
+	run -1 --separate-stderr xm-alert -r "$CPU" --state st -H < /dev/null
+	assert_equal "$stderr" 'xm-alert: st: truncated: no #end line; moved aside to st.bad, starting afresh'
+	printf '#xm-alert state 1\n#pending\t0\t0123456789abcdef\tXM_EVENT=firing\n' > st
+	run -1 --separate-stderr xm-alert -r "$CPU" --state st -H < /dev/null
+	assert_equal "$stderr" 'xm-alert: st: truncated: no #end line; moved aside to st.bad.1, starting afresh'
+}
