@@ -987,6 +987,33 @@ record_reader_end(struct record_reader *r)
 	return XM_EXIT_FAIL;
 }
 
+/*
+ * The steps that end every program's stream, in one order, once its
+ * last line is written and its state saved: what a signal left stdout
+ * unable to write dropped, whatever a reader that has gone (closed)
+ * left in it too, and the reader freed.
+ */
+void
+record_reader_close(struct record_reader *r, int closed)
+{
+	sig_abandon(stdout);
+	if (closed)
+		xm_stdout_gone();
+	record_reader_free(r);
+}
+
+/*
+ * The input has ended, or a signal or a reader that has gone (closed)
+ * ended it: what w holds goes out, and whether more may be written,
+ * which it may not after a write a signal left undone.
+ */
+int
+record_stream_end(struct record_writer *w, int closed)
+{
+	record_flush(w);
+	return !closed && !sig_abandon(w->f);
+}
+
 void
 record_writer_init(struct record_writer *w, FILE *f, int flags)
 {

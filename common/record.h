@@ -80,6 +80,7 @@ int	 record_column(const struct record_reader *, const char *);
 size_t	 record_columns(const struct record_reader *, const char *const **);
 size_t	 record_skipped(const struct record_reader *);
 int	 record_reader_end(struct record_reader *);
+void	 record_reader_close(struct record_reader *, int);
 
 /*
  * A line is put together here and handed to stdio whole: one call a
@@ -111,6 +112,7 @@ void	 record_put_fields(struct record_writer *, const struct record *);
 void	 record_put_line(struct record_writer *, const struct record *, const char *, size_t, size_t);
 void	 record_end(struct record_writer *);
 void	 record_flush(struct record_writer *);
+int	 record_stream_end(struct record_writer *, int);
 void	 record_put_header(struct record_writer *, const char *const *, size_t);
 
 #endif

@@ -1,4 +1,5 @@
 /* series.c: a stream's series by host and metric, made when new under a cap. */
+#include <err.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -78,6 +79,27 @@ series_add(struct series_set *set, const struct record *rec, size_t size, const 
 	series_push(set, s);
 	*found = SERIES_NEW;
 	return s;
+}
+
+/*
+ * A record of a new series past max, which the program does with as
+ * fate says ("dropped", "not checked"): counted, and the first said.
+ */
+void
+series_refuse(struct series_set *set, size_t lineno, const char *fate)
+{
+	if (set->refused++ == 0)
+		warnx("line %zu: more than %zu series; new ones are %s", lineno, set->max, fate);
+}
+
+/* At the end of the stream: the records refused, said if any. */
+size_t
+series_say_refused(const struct series_set *set, const char *fate)
+{
+	if (set->refused > 0)
+		warnx("%zu record%s of new series %s (--max-series %zu)", set->refused,
+		    set->refused == 1 ? "" : "s", fate, set->max);
+	return set->refused;
 }
 
 int

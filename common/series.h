@@ -24,6 +24,7 @@ struct series_set {
 	size_t	 max;		/* series the table may hold: --max-series */
 	char	*key;		/* a record's key, put together when not in its line */
 	size_t	 keycap;
+	size_t	 refused;	/* records of new series past max */
 };
 
 /* What series_get found. */
@@ -40,6 +41,8 @@ struct series_id *series_add(struct series_set *, const struct record *, size_t,
 	    const char *, size_t, uint64_t, enum series_found *);
 struct series_id *series_make(struct series_set *, size_t, const char *, size_t, size_t);
 void	 series_push(struct series_set *, void *);
+void	 series_refuse(struct series_set *, size_t, const char *);
+size_t	 series_say_refused(const struct series_set *, const char *);
 
 /*
  * The series of the record's host and metric, and in *found how it was

@@ -111,8 +111,6 @@ struct alerts {
 	double	 forget_due;	/* nor forgotten (--forget) before this */
 	struct pending *pending;	/* of the state file, for the callbacks; theirs, to save */
 	size_t	 npending, pendingcap;
-	size_t	 dropped;
-	int	 said_full;
 };
 
 /* The ith alert, in the order they came. */

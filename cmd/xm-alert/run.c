@@ -370,10 +370,7 @@ take(struct run *x, const struct record *rec)
 	if (s == NULL && a->series.t.n < a->o->max_series)
 		s = alerts_series(a, rec, NULL);
 	if (s == NULL) {
-		if (!a->said_full++)
-			warnx("line %zu: more than %zu series; new ones are not checked",
-			    rec->lineno, a->o->max_series);
-		a->dropped++;
+		series_refuse(&a->series, rec->lineno, "not checked");
 	} else if (s->rule >= 0) {
 		for (al = s; al != NULL; al = al->next)
 			if (value(x, al, rec) == -1)
@@ -689,12 +686,9 @@ alert_run(const struct alert_opts *o)
 	}
 	if (x.a.nretired > 0)
 		retire(&x, -INFINITY);
-	record_flush(&x.w);
-	if (!x.closed && !sig_abandon(stdout))
+	if (record_stream_end(&x.w, x.closed))
 		headed(&x);
 	finish(&x);
-	if (x.closed)
-		xm_stdout_gone();
 	if (o->check) {
 		if (x.unsaved) {
 			printf("XM UNKNOWN - the state file could not be saved\n");
@@ -705,15 +699,11 @@ alert_run(const struct alert_opts *o)
 	} else {
 		if (record_reader_end(x.r) != 0)
 			x.status = XM_EXIT_FAIL;
-		if (x.a.dropped > 0) {
-			warnx("%zu record%s of new series not checked (--max-series %zu)",
-			    x.a.dropped, x.a.dropped == 1 ? "" : "s", o->max_series);
+		if (series_say_refused(&x.a.series, "not checked") > 0)
 			x.status = XM_EXIT_FAIL;
-		}
 	}
 	say_unmatched(&x);
-	sig_abandon(stdout);
-	record_reader_free(x.r);
+	record_reader_close(x.r, x.closed);
 	end(&x);
 	return x.status;
 }

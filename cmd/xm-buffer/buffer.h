@@ -105,8 +105,6 @@ struct buffer {
 	struct record_writer w;
 	double	*scratch;	/* --summary: values to sort */
 	size_t	 scratchcap;
-	size_t	 dropped;	/* records of series past --max-series */
-	int	 said_full;
 };
 
 void	 buffer_new(struct buffer *, struct series *);

@@ -126,10 +126,7 @@ take(struct run *x, struct record *rec)
 		return -1;
 	}
 	if (s == NULL) {
-		if (!b->said_full++)
-			warnx("line %zu: more than %zu series; new ones are dropped",
-			    rec->lineno, o->max_series);
-		b->dropped++;
+		series_refuse(&b->series, rec->lineno, "dropped");
 		return 0;
 	}
 	buffer_host(b, s, rec);
@@ -287,8 +284,7 @@ buffer_run(const struct buffer_opts *o)
 	 * Ended by a signal while the reader had stopped reading: what is
 	 * not out stays unwritten, and the state is saved all the same.
 	 */
-	record_flush(&x.b.w);
-	live = !closed && !sig_abandon(stdout);
+	live = record_stream_end(&x.b.w, closed);
 	/* What the state will not keep, forgotten: a line of it still to come goes out now or never. */
 	if (o->state != NULL)
 		forget(&x, live);
@@ -307,15 +303,9 @@ buffer_run(const struct buffer_opts *o)
 	}
 	if (record_reader_end(x.r) != 0)
 		x.status = XM_EXIT_FAIL;
-	if (x.b.dropped > 0) {
-		warnx("%zu record%s of new series dropped (--max-series %zu)", x.b.dropped,
-		    x.b.dropped == 1 ? "" : "s", o->max_series);
+	if (series_say_refused(&x.b.series, "dropped") > 0)
 		x.status = XM_EXIT_FAIL;
-	}
-	sig_abandon(stdout);
-	if (closed)
-		xm_stdout_gone();
-	record_reader_free(x.r);
+	record_reader_close(x.r, closed);
 	buffer_free(&x.b);
 	close(sigfd);
 	return x.status;
