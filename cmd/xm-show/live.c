@@ -23,7 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "run.h"
+#include "live.h"
 #include "xm.h"
 
 #define ERR_KEEP 65536
@@ -273,7 +273,7 @@ live_run(struct board *b, struct record_reader *r, struct wake *w, struct http *
 	draw(&l);
 	while (!quit) {
 		if (!l.eof) {
-			k = show_read(b, r, &h, b->o->strict);
+			k = board_read(b, r, &h, b->o->strict);
 			if (k == 0)
 				continue;
 			if (k == RECORD_EOF || k == RECORD_ERROR) {

@@ -142,6 +142,7 @@ void	 board_init(struct board *, const struct show_opts *);
 void	 board_free(struct board *);
 const struct header *board_header(struct board *, const char *const *, size_t);
 int	 board_take(struct board *, const struct header *, const struct record *);
+int	 board_read(struct board *, struct record_reader *, const struct header **, int);
 const char *series_field(const struct series *, const char *);
 double	 series_hist(const struct series *, uint32_t);
 uint32_t series_cells(const struct series *, double);
