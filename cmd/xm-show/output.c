@@ -1,6 +1,6 @@
 /*
  * output.c: the outputs other than the live screen, a row each of
- * show_formats: the panels as plain text, the Prometheus text
+ * formats: the panels as plain text, the Prometheus text
  * exposition format, and the latest record of every series as a CSV or
  * TSV table.
  */
@@ -476,10 +476,21 @@ tsv_write(const struct board *b, FILE *f)
 	return table_write(b, f, 0);
 }
 
-const struct show_format show_formats[] = {
+static const struct show_format formats[] = {
 	{ "text", text_write },
 	{ "prom", prom_write },
 	{ "csv", csv_write },
 	{ "tsv", tsv_write },
-	{ NULL, NULL }
 };
+
+/* The output called name; NULL if there is none. */
+const struct show_format *
+show_format_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof formats / sizeof formats[0]; i++)
+		if (strcmp(formats[i].name, name) == 0)
+			return &formats[i];
+	return NULL;
+}

@@ -199,7 +199,7 @@ struct show_format {
 	int	 (*write)(const struct board *, FILE *);
 };
 
-extern const struct show_format show_formats[];
+const struct show_format *show_format_find(const char *);
 
 void	 prom_serve(const struct board *, FILE *, double);
 
