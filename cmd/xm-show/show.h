@@ -149,18 +149,18 @@ uint32_t series_cells(const struct series *, double);
 void	 series_window(const struct series *, struct series_window *);
 int	 board_sorted(const struct board *, struct series ***);
 
-/* A page: lines of text in runs of one attribute, for the screen or for plain text. */
+/* A page: lines of text, each in pieces of one attribute, for the screen or for plain text. */
 enum attr {
 	AT_NONE, AT_OK, AT_INFO, AT_WARNING, AT_CRITICAL, AT_EMERGENCY, AT_TITLE, AT_DIM, AT_HIGH, AT_N
 };
 
-struct run {
+struct piece {
 	uint8_t	 attr;
 	uint32_t off, len;	/* in the page's text */
 };
 
 struct line {
-	uint32_t first, nrun;	/* its runs */
+	uint32_t first, npiece;	/* its pieces */
 	int	 width;		/* in columns so far */
 };
 
@@ -169,8 +169,8 @@ struct page {
 	int	 ascii;
 	char	*text;
 	size_t	 len, cap;
-	struct run *runs;
-	size_t	 nrun, runcap;
+	struct piece *pieces;
+	size_t	 npiece, piececap;
 	struct line *lines;
 	size_t	 nline, linecap;
 };
