@@ -94,6 +94,14 @@ struct series {
 	uint32_t nalerts;
 };
 
+/* The series' metric, its host aside, and its length. */
+static inline const char *
+metric_of(const struct series *s, size_t *len)
+{
+	*len = s->it.len - s->hostlen - 1;
+	return s->it.key + s->hostlen + 1;
+}
+
 /* xm-buffer's columns of a series' latest record, read when drawn. */
 struct series_window {
 	int	 trend;		/* -1 decreasing, 0 stable, 1 increasing, 2: not known */
