@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "metric.h"
 #include "num.h"
 #include "show.h"
 #include "xm.h"
@@ -39,20 +40,22 @@ sev_attr(int sev)
 	return sev < 0 ? AT_DIM : AT_OK + sev;
 }
 
-/* The metric's name, labels aside, compared with a prefix. */
+/* Whether the series' family is name. */
 static int
 named(const struct series *s, const char *name)
 {
-	const char *m = s->it.key + s->hostlen + 1;
-	size_t n = strlen(name), len = s->it.len - s->hostlen - 1;
+	size_t len;
+	const char *m = metric_of(s, &len);
 
-	return len >= n && memcmp(m, name, n) == 0 && (len == n || m[n] == '{');
+	return metric_family_is(m, len, name);
 }
 
 static int
 prefixed(const struct series *s, const char *prefix)
 {
-	return strncmp(s->it.key + s->hostlen + 1, prefix, strlen(prefix)) == 0;
+	size_t len;
+
+	return strncmp(metric_of(s, &len), prefix, strlen(prefix)) == 0;
 }
 
 static int
@@ -418,26 +421,6 @@ system_panel(const struct board *b, struct page *p, const struct glyphs *g,
 	    "disk_read_bytes_per_second", "disk_write_bytes_per_second");
 }
 
-/* The value of label name in the series' metric, as written there (escapes and all). */
-static const char *
-label(const struct series *s, const char *name, size_t *len)
-{
-	const char *m = s->it.key + s->hostlen + 1, *end = s->it.key + s->it.len, *p, *q;
-	size_t n = strlen(name);
-
-	for (p = memchr(m, '{', (size_t)(end - m)); p != NULL && p + n + 3 < end; p++) {
-		if ((p[0] == '{' || p[0] == ',') && memcmp(p + 1, name, n) == 0 &&
-		    p[n + 1] == '=' && p[n + 2] == '"') {
-			for (q = p + n + 3; q < end && *q != '"'; q++)
-				if (*q == '\\')
-					q++;
-			*len = (size_t)((q < end ? q : end) - (p + n + 3));
-			return p + n + 3;
-		}
-	}
-	return NULL;
-}
-
 static int
 fullest(const void *p, const void *q)
 {
@@ -494,12 +477,13 @@ size_si(char *buf, size_t size, double v)
 static const struct series *
 disk_avail(const struct board *b, const struct series *s)
 {
-	const char *m = s->it.key + s->hostlen + 1, *labels;
-	size_t ml = s->it.len - s->hostlen - 1;
+	const char *m, *labels;
+	size_t len, n;
 
-	if ((labels = memchr(m, '{', ml)) == NULL)
+	m = metric_of(s, &len);
+	if ((labels = metric_labels(m, len, &n)) == NULL)
 		return NULL;
-	return lookup_labels(b, s, "disk_avail_bytes", labels, ml - (size_t)(labels - m));
+	return lookup_labels(b, s, "disk_avail_bytes", labels, n);
 }
 
 /*
@@ -513,8 +497,8 @@ disk_rows(const struct board *b, struct page *p, const struct glyphs *g, struct 
 {
 	struct series **d = xm_reallocarray(NULL, (size_t)n + 1, sizeof *d);
 	const struct series *avail;
-	const char *mp;
-	size_t len;
+	const char *m, *mp;
+	size_t len, mplen;
 	char buf[32], span[NUM_MAX];
 	int i, k = 0, col = hosts > 1 ? 23 : 14, w = p->width - col - 20, soon = 0, left = 0;
 	int after, res;
@@ -544,15 +528,16 @@ disk_rows(const struct board *b, struct page *p, const struct glyphs *g, struct 
 	for (i = 0; i < k && (max <= 0 || i < max - 1 || k == max); i++) {
 		page_newline(p);
 		page_put(p, AT_NONE, " ");
-		if ((mp = label(d[i], "mountpoint", &len)) == NULL) {
-			mp = d[i]->it.key + d[i]->hostlen + 1;
-			len = d[i]->it.len - d[i]->hostlen - 1;
+		m = metric_of(d[i], &len);
+		if ((mp = metric_label_value(m, len, "mountpoint", &mplen)) == NULL) {
+			mp = m;
+			mplen = len;
 		}
 		if (hosts > 1) {
 			page_safe(p, AT_NONE, d[i]->it.key, d[i]->hostlen, 8);
 			page_put(p, AT_DIM, ":");
 		}
-		page_safe(p, AT_NONE, mp, len, col - 2 - (p->lines[p->nline - 1].width - 1));
+		page_safe(p, AT_NONE, mp, mplen, col - 2 - (p->lines[p->nline - 1].width - 1));
 		page_pad(p, col);
 		bar(p, g, sev_attr(d[i]->sev < 0 ? 0 : d[i]->sev), d[i]->value, w);
 		fit(buf, sizeof buf, 6, d[i]->value);
@@ -679,6 +664,8 @@ metric_name(struct page *p, int attr, const char *m, size_t len, int w)
 static void
 series_name(struct page *p, const struct series *s, int hosts, int w)
 {
+	const char *m;
+	size_t len;
 	int hw;
 
 	if (hosts > 1) {
@@ -689,7 +676,8 @@ series_name(struct page *p, const struct series *s, int hosts, int w)
 		page_put(p, AT_DIM, ":");
 		w -= hw + 1;
 	}
-	metric_name(p, AT_NONE, s->it.key + s->hostlen + 1, s->it.len - s->hostlen - 1, w);
+	m = metric_of(s, &len);
+	metric_name(p, AT_NONE, m, len, w);
 }
 
 static void
