@@ -199,7 +199,6 @@ int	 text_width(const char *, size_t);
 
 /* The panels, into a page; height limits the lines (0: none). */
 void	 panels_draw(const struct board *, struct page *, int, double);
-int	 sev_attr(int);
 
 /* The outputs that are not the live screen: a row of the table each. */
 struct show_format {
