@@ -275,6 +275,14 @@ xm_alerts_active{severity="emergency"} 0'
 	assert_equal "$(widest <<< "$output")" 132
 }
 
+@test "xm-show: a disk row names the mountpoint label, not text like it in another label's value" {
+	printf '1\th\tdisk_usage_percent{a=",mountpoint=",mountpoint="/srv"}\t60\n' > in
+	run -0 --separate-stderr xm-show < in
+	assert_line --regexp '^ /srv +\[.*\]     60% ● ok$'
+	refute_line --regexp '^ ,mountpoint= '
+	assert_equal "$stderr" ""
+}
+
 @test "xm-show: -o prom stays valid: the stream's own alert_severity, host labels, bad UTF-8" {
 	printf '#ts\thost\tmetric\tvalue\tseverity\tevent\tsince\talert_id\n' > in
 	printf '1\th\talert_severity{x="1"}\t7\tok\t-\t1\t0123456789abcdef\n' >> in

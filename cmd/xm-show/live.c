@@ -23,7 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "run.h"
+#include "live.h"
 #include "xm.h"
 
 #define ERR_KEEP 65536
@@ -81,7 +81,7 @@ static void
 draw(struct live *l)
 {
 	const struct page *p = &l->page;
-	const struct run *r;
+	const struct piece *pc;
 	double now = xm_monotonic();
 	size_t i, k;
 
@@ -96,10 +96,10 @@ draw(struct live *l)
 	erase();
 	for (i = 0; i < p->nline && (int)i < LINES - 1; i++) {
 		move((int)i, 0);
-		for (k = 0; k < p->lines[i].nrun; k++) {
-			r = &p->runs[p->lines[i].first + k];
-			attrset(l->attr[r->attr]);
-			addnstr(p->text + r->off, (int)r->len);
+		for (k = 0; k < p->lines[i].npiece; k++) {
+			pc = &p->pieces[p->lines[i].first + k];
+			attrset(l->attr[pc->attr]);
+			addnstr(p->text + pc->off, (int)pc->len);
 		}
 	}
 	attrset(l->attr[AT_DIM]);
@@ -273,7 +273,7 @@ live_run(struct board *b, struct record_reader *r, struct wake *w, struct http *
 	draw(&l);
 	while (!quit) {
 		if (!l.eof) {
-			k = show_read(b, r, &h, b->o->strict);
+			k = board_read(b, r, &h, b->o->strict);
 			if (k == 0)
 				continue;
 			if (k == RECORD_EOF || k == RECORD_ERROR) {

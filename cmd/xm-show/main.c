@@ -121,7 +121,7 @@ main(int argc, char *argv[])
 	char host[HTTP_HOST_MAX], port[6];
 	const char *why;
 	unsigned long long n;
-	int ch, i, status;
+	int ch, status;
 
 	xm_init(argv);
 	while ((ch = getopt_long(argc, argv, "hl:O:o:r:VW:", longopts, NULL)) != -1) {
@@ -140,12 +140,8 @@ main(int argc, char *argv[])
 			o.out = optarg;
 			break;
 		case 'o':
-			for (i = 0; show_formats[i].name != NULL; i++)
-				if (strcmp(show_formats[i].name, optarg) == 0)
-					break;
-			if (show_formats[i].name == NULL)
+			if ((o.format = show_format_find(optarg)) == NULL)
 				bad("-o", optarg, "not an output (text, prom, csv, tsv)");
-			o.format = &show_formats[i];
 			break;
 		case 'r':
 			if (num_parse_seconds(optarg, &o.refresh) != 0 || o.refresh < 0.1 ||
@@ -220,7 +216,7 @@ main(int argc, char *argv[])
 	if (o.history) {
 		/* a report at the end of the log, not a board of the moment */
 		if (o.listen != NULL || o.out != NULL || o.once || o.follow ||
-		    (o.format != NULL && strcmp(o.format->name, "prom") == 0)) {
+		    o.format == show_format_find("prom")) {
 			warnx("--history: a report, with -o text, csv or tsv and nothing else");
 			usage();
 		}
@@ -240,11 +236,11 @@ main(int argc, char *argv[])
 	if (o.listen != NULL && o.format == NULL && o.out == NULL && !o.once && !o.follow &&
 	    !isatty(STDOUT_FILENO)) {
 		o.serve_only = 1;
-		o.format = &show_formats[1];
+		o.format = show_format_find("prom");
 	}
 	if (o.format == NULL && (o.out != NULL || o.once || o.follow || !isatty(STDOUT_FILENO) ||
 	    term == NULL || strcmp(term, "dumb") == 0 || *term == '\0')) {
-		o.format = &show_formats[0];
+		o.format = show_format_find("text");
 		if (!o.once && o.out == NULL && isatty(STDOUT_FILENO))
 			o.follow = 1;
 	}

@@ -1,6 +1,6 @@
 /*
  * output.c: the outputs other than the live screen, a row each of
- * show_formats: the panels as plain text, the Prometheus text
+ * formats: the panels as plain text, the Prometheus text
  * exposition format, and the latest record of every series as a CSV or
  * TSV table.
  */
@@ -31,8 +31,10 @@ text_write(const struct board *b, FILE *f)
 static size_t
 family(const struct series *s, const char **name)
 {
-	*name = s->it.key + s->hostlen + 1;
-	return metric_family_len(*name, s->it.len - s->hostlen - 1);
+	size_t len;
+
+	*name = metric_of(s, &len);
+	return metric_family_len(*name, len);
 }
 
 static int
@@ -79,20 +81,6 @@ prom_name(FILE *f, const char *prefix, const char *name, size_t len)
 	fprintf(f, "%s%.*s", prefix, (int)len, name);
 }
 
-/* Whether series s's metric has a label called name. */
-static int
-has_label(const struct series *s, const char *name)
-{
-	const char *m = s->it.key + s->hostlen + 1;
-	size_t len = s->it.len - s->hostlen - 1, pos = 0;
-	struct metric_label l;
-
-	while (metric_label_next(m, len, &pos, &l))
-		if (l.namelen == strlen(name) && memcmp(l.name, name, l.namelen) == 0)
-			return 1;
-	return 0;
-}
-
 /*
  * The name xm gives its label base beside series s's own labels: base,
  * xm_base or exported_base, the first the metric does not use itself,
@@ -103,25 +91,16 @@ static const char *
 xm_label(char *buf, size_t size, const struct series *s, const char *base)
 {
 	static const char *const forms[] = { "%s", "xm_%s", "exported_%s" };
-	size_t i;
+	const char *m;
+	size_t i, len, n;
 
+	m = metric_of(s, &len);
 	for (i = 0; i < 3; i++) {
 		snprintf(buf, size, forms[i], base);
-		if (!has_label(s, buf))
+		if (metric_label_value(m, len, buf, &n) == NULL)
 			return buf;
 	}
 	return NULL;
-}
-
-/* The metric's own labels, between its braces, NULL where it has none. */
-static const char *
-own_labels(const struct series *s, const char **end)
-{
-	const char *m = s->it.key + s->hostlen + 1, *brace;
-
-	*end = s->it.key + s->it.len - 1;	/* at the closing brace */
-	brace = memchr(m, '{', s->it.len - s->hostlen - 1);
-	return brace != NULL && *end - brace > 1 ? brace + 1 : NULL;
 }
 
 /* name="value", the value escaped, after a comma unless first. */
@@ -134,6 +113,21 @@ label_out(FILE *f, int *first, const char *name, const char *v, size_t n)
 	*first = 0;
 }
 
+/* The metric's own labels as they are, their braces aside, after a comma unless first. */
+static void
+own_out(FILE *f, int first, const struct series *s)
+{
+	const char *m, *labels;
+	size_t len, n;
+
+	m = metric_of(s, &len);
+	if ((labels = metric_labels(m, len, &n)) == NULL)
+		return;
+	if (!first)
+		putc(',', f);
+	utf8_out(f, labels + 1, n - 2, 0);
+}
+
 /*
  * {host="...",the metric's own labels}: the host under the first of
  * host, xm_host, exported_host the metric does not use itself.
@@ -141,19 +135,14 @@ label_out(FILE *f, int *first, const char *name, const char *v, size_t n)
 static void
 prom_labels(FILE *f, const struct series *s)
 {
-	const char *own, *end, *host;
+	const char *host;
 	char buf[32];
 	int first = 1;
 
-	own = own_labels(s, &end);
 	putc('{', f);
 	if ((host = xm_label(buf, sizeof buf, s, "host")) != NULL)
 		label_out(f, &first, host, s->it.key, s->hostlen);
-	if (own != NULL) {
-		if (!first)
-			putc(',', f);
-		utf8_out(f, own, (size_t)(end - own), 0);
-	}
+	own_out(f, first, s);
 	putc('}', f);
 }
 
@@ -166,12 +155,11 @@ prom_labels(FILE *f, const struct series *s)
 static void
 alert_labels(FILE *f, const struct series *s, const struct alert_state *a)
 {
-	const char *own, *end, *name, *fam;
+	const char *name, *fam;
 	char buf[32];
 	size_t famlen = family(s, &fam);
 	int first = 1;
 
-	own = own_labels(s, &end);
 	putc('{', f);
 	if ((name = xm_label(buf, sizeof buf, s, "host")) != NULL)
 		label_out(f, &first, name, s->it.key, s->hostlen);
@@ -179,11 +167,7 @@ alert_labels(FILE *f, const struct series *s, const struct alert_state *a)
 		label_out(f, &first, name, fam, famlen);
 	if (a->rule != NULL && (name = xm_label(buf, sizeof buf, s, "rule")) != NULL)
 		label_out(f, &first, name, a->rule->key, a->rule->len);
-	if (own != NULL) {
-		if (!first)
-			putc(',', f);
-		utf8_out(f, own, (size_t)(end - own), 0);
-	}
+	own_out(f, first, s);
 	putc('}', f);
 }
 
@@ -232,8 +216,8 @@ prom_families(const struct board *b, FILE *f, unsigned *taken)
 	for (i = 0; i < n; i++) {
 		len = family(v[i], &name);
 		/* the stream's own families of these names win: then no alert state is written */
-		if ((len == 14 && memcmp(name, "alert_severity", 14) == 0) ||
-		    (len == 13 && memcmp(name, "alerts_active", 13) == 0))
+		if (metric_family_is(name, len, "alert_severity") ||
+		    metric_family_is(name, len, "alerts_active"))
 			clash = 1;
 		if (prev == NULL || len != prevlen || memcmp(name, prev, len) != 0) {
 			*taken |= self_clash(pre, name, len);
@@ -242,7 +226,7 @@ prom_families(const struct board *b, FILE *f, unsigned *taken)
 			fprintf(f, " %.*s: the latest sample from xm.\n", (int)len, name);
 			fputs("# TYPE ", f);
 			prom_name(f, pre, name, len);
-			fputs(len > 6 && memcmp(name + len - 6, "_total", 6) == 0 ?
+			fputs(len > 6 && metric_family_ends(name, len, "_total") ?
 			    " counter\n" : " gauge\n", f);
 			prev = name;
 			prevlen = len;
@@ -476,10 +460,21 @@ tsv_write(const struct board *b, FILE *f)
 	return table_write(b, f, 0);
 }
 
-const struct show_format show_formats[] = {
+static const struct show_format formats[] = {
 	{ "text", text_write },
 	{ "prom", prom_write },
 	{ "csv", csv_write },
 	{ "tsv", tsv_write },
-	{ NULL, NULL }
 };
+
+/* The output called name; NULL if there is none. */
+const struct show_format *
+show_format_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof formats / sizeof formats[0]; i++)
+		if (strcmp(formats[i].name, name) == 0)
+			return &formats[i];
+	return NULL;
+}

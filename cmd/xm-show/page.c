@@ -1,5 +1,5 @@
 /*
- * page.c: a page of text lines, each a list of runs of one attribute,
+ * page.c: a page of text lines, each a list of pieces of one attribute,
  * that the live screen draws with colours and plain mode prints as
  * they are.  Text from the stream goes in only through page_safe, which
  * lets no control character or escape sequence through: a metric name
@@ -41,14 +41,14 @@ void
 page_free(struct page *p)
 {
 	free(p->text);
-	free(p->runs);
+	free(p->pieces);
 	free(p->lines);
 }
 
 void
 page_clear(struct page *p)
 {
-	p->len = p->nrun = p->nline = 0;
+	p->len = p->npiece = p->nline = 0;
 }
 
 void
@@ -58,8 +58,8 @@ page_newline(struct page *p)
 		p->linecap = p->linecap ? 2 * p->linecap : 64;
 		p->lines = xm_reallocarray(p->lines, p->linecap, sizeof *p->lines);
 	}
-	p->lines[p->nline].first = (uint32_t)p->nrun;
-	p->lines[p->nline].nrun = 0;
+	p->lines[p->nline].first = (uint32_t)p->npiece;
+	p->lines[p->nline].npiece = 0;
 	p->lines[p->nline].width = 0;
 	p->nline++;
 }
@@ -106,7 +106,7 @@ static void
 add(struct page *p, int attr, const char *s, size_t n, int w)
 {
 	struct line *l;
-	struct run *r;
+	struct piece *pc;
 
 	if (n == 0)
 		return;
@@ -118,19 +118,19 @@ add(struct page *p, int attr, const char *s, size_t n, int w)
 		p->text = xm_reallocarray(p->text, p->cap, 1);
 	}
 	memcpy(p->text + p->len, s, n);
-	r = l->nrun > 0 ? &p->runs[p->nrun - 1] : NULL;
-	if (r != NULL && r->attr == attr && r->off + r->len == p->len) {
-		r->len += (uint32_t)n;
+	pc = l->npiece > 0 ? &p->pieces[p->npiece - 1] : NULL;
+	if (pc != NULL && pc->attr == attr && pc->off + pc->len == p->len) {
+		pc->len += (uint32_t)n;
 	} else {
-		if (p->nrun == p->runcap) {
-			p->runcap = p->runcap ? 2 * p->runcap : 256;
-			p->runs = xm_reallocarray(p->runs, p->runcap, sizeof *p->runs);
+		if (p->npiece == p->piececap) {
+			p->piececap = p->piececap ? 2 * p->piececap : 256;
+			p->pieces = xm_reallocarray(p->pieces, p->piececap, sizeof *p->pieces);
 		}
-		r = &p->runs[p->nrun++];
-		r->attr = (uint8_t)attr;
-		r->off = (uint32_t)p->len;
-		r->len = (uint32_t)n;
-		l->nrun++;
+		pc = &p->pieces[p->npiece++];
+		pc->attr = (uint8_t)attr;
+		pc->off = (uint32_t)p->len;
+		pc->len = (uint32_t)n;
+		l->npiece++;
 	}
 	p->len += n;
 	l->width += w;
@@ -291,19 +291,19 @@ void
 page_write(const struct page *p, FILE *f)
 {
 	const struct line *l;
-	const struct run *r;
+	const struct piece *pc;
 	size_t i, k, end;
 
 	for (i = 0; i < p->nline; i++) {
 		l = &p->lines[i];
-		if (l->nrun > 0) {
-			r = &p->runs[l->first];
-			end = r[l->nrun - 1].off + r[l->nrun - 1].len;
-			while (end > r[0].off && p->text[end - 1] == ' ')
+		if (l->npiece > 0) {
+			pc = &p->pieces[l->first];
+			end = pc[l->npiece - 1].off + pc[l->npiece - 1].len;
+			while (end > pc[0].off && p->text[end - 1] == ' ')
 				end--;
-			for (k = 0; k < l->nrun && r[k].off < end; k++)
-				fwrite(p->text + r[k].off, 1,
-				    (r[k].off + r[k].len < end ? r[k].off + r[k].len : end) - r[k].off, f);
+			for (k = 0; k < l->npiece && pc[k].off < end; k++)
+				fwrite(p->text + pc[k].off, 1, (pc[k].off + pc[k].len < end ?
+				    pc[k].off + pc[k].len : end) - pc[k].off, f);
 		}
 		putc('\n', f);
 	}

@@ -9,269 +9,34 @@
 #include <string.h>
 #include <time.h>
 
+#include "metric.h"
 #include "num.h"
 #include "show.h"
+#include "widgets.h"
 #include "xm.h"
 
-struct glyphs {
-	const char *full, *empty, *dot, *up, *down, *level, *rule, *more;
-	const char *spark[8];
-	const char *part[8];	/* a bar cell filled in eighths */
-};
-
-static const struct glyphs unicode = {
-	"\u2588", "\u2591", "\u25cf", "\u2191", "\u2193", "\u2192", "\u2500", "\u2026",
-	{ "\u2581", "\u2582", "\u2583", "\u2584", "\u2585", "\u2586", "\u2587", "\u2588" },
-	{ "\u2591", "\u258f", "\u258e", "\u258d", "\u258c", "\u258b", "\u258a", "\u2589" }
-};
-
-static const struct glyphs ascii = {
-	"#", ".", "*", "^", "v", "-", "-", "~",
-	{ "_", ".", "-", ":", "=", "+", "*", "#" },
-	{ ".", ".", ".", ".", "#", "#", "#", "#" }
-};
-
-static const char *const sev_short[SEV_N] = { "ok", "info", "warn", "crit", "emerg" };
-
-int
-sev_attr(int sev)
-{
-	return sev < 0 ? AT_DIM : AT_OK + sev;
-}
-
-/* The metric's name, labels aside, compared with a prefix. */
+/* Whether the series' family is name. */
 static int
 named(const struct series *s, const char *name)
 {
-	const char *m = s->it.key + s->hostlen + 1;
-	size_t n = strlen(name), len = s->it.len - s->hostlen - 1;
+	size_t len;
+	const char *m = metric_of(s, &len);
 
-	return len >= n && memcmp(m, name, n) == 0 && (len == n || m[n] == '{');
+	return metric_family_is(m, len, name);
 }
 
 static int
 prefixed(const struct series *s, const char *prefix)
 {
-	return strncmp(s->it.key + s->hostlen + 1, prefix, strlen(prefix)) == 0;
+	size_t len;
+
+	return strncmp(metric_of(s, &len), prefix, strlen(prefix)) == 0;
 }
 
 static int
 same_host(const struct series *a, const struct series *b)
 {
 	return a->hostlen == b->hostlen && memcmp(a->it.key, b->it.key, a->hostlen) == 0;
-}
-
-/* An exponent form, short: "1.2e-9", "1e300". */
-static void
-exp_form(char *buf, size_t size, int prec, double v)
-{
-	char tmp[64], *e, *d;
-
-	snprintf(tmp, sizeof tmp, "%.*e", prec, v);
-	e = strchr(tmp, 'e');
-	/* 1.50e3: the mantissa's trailing zeros go */
-	for (d = e; prec > 0 && (d[-1] == '0' || d[-1] == '.'); d--)
-		if (d[-1] == '.') {
-			d--;
-			break;
-		}
-	memmove(d, e, strlen(e) + 1);
-	e = d;
-	d = e + 1;
-	if (*d == '+')
-		memmove(d, d + 1, strlen(d));
-	else if (*d == '-')
-		d++;
-	while (*d == '0' && d[1] != '\0')
-		memmove(d, d + 1, strlen(d));
-	snprintf(buf, size, "%s", tmp);
-}
-
-/*
- * A number in at most w columns: plain while it fits, SI prefixes from
- * 10000 on, an exponent for the huge and the tiny; never wider.
- */
-static void
-fit(char *buf, size_t size, int w, double v)
-{
-	static const char si[] = "kMGTPEZY";
-	double a = fabs(v), s = v;
-	int prec, k = -1;
-
-	if (isnan(v)) {
-		snprintf(buf, size, "-");
-		return;
-	}
-	if (isinf(v)) {
-		snprintf(buf, size, "%s", v > 0 ? "inf" : "-inf");
-		return;
-	}
-	if (a >= 1e-4 || v == 0) {
-		for (prec = 4; prec >= 1; prec--) {
-			snprintf(buf, size, "%.*g", prec, v);
-			if ((int)strlen(buf) <= w && strchr(buf, 'e') == NULL)
-				return;
-		}
-	}
-	while (fabs(s) >= 9999.5 && k < 7) {
-		s /= 1000;
-		k++;
-	}
-	if (k >= 0 && fabs(s) < 9999.5) {
-		for (prec = 4; prec >= 1; prec--) {
-			snprintf(buf, size, "%.*g%c", prec, s, si[k]);
-			if ((int)strlen(buf) <= w && strchr(buf, 'e') == NULL)
-				return;
-		}
-	}
-	for (prec = 3; prec >= 0; prec--) {
-		exp_form(buf, size, prec, v);
-		if ((int)strlen(buf) <= w)
-			return;
-	}
-	/* only the tiny get here, in a narrow column: as good as nothing */
-	snprintf(buf, size, "%s", v < 0 ? "-0" : "0");
-}
-
-static void
-right(struct page *p, int attr, const char *s, int w)
-{
-	int n = text_width(s, strlen(s));
-
-	while (n++ < w)
-		page_put(p, AT_NONE, " ");
-	page_put(p, attr, s);
-}
-
-static void
-num_right(struct page *p, int attr, double v, int w)
-{
-	char buf[64];
-
-	fit(buf, sizeof buf, w, v);
-	right(p, attr, buf, w);
-}
-
-/* "1.23 MB/s": bytes a second as a person reads them. */
-static void
-rate(char *buf, size_t size, double v)
-{
-	static const char *const unit[] = { "B/s", "kB/s", "MB/s", "GB/s", "TB/s" };
-	int k = 0;
-
-	if (!isfinite(v)) {
-		snprintf(buf, size, "-");
-		return;
-	}
-	while (fabs(v) >= 1000 && k < 4) {
-		v /= 1000;
-		k++;
-	}
-	snprintf(buf, size, k == 0 ? "%.0f %s" : "%.3g %s", v, unit[k]);
-}
-
-/* A panel's title line: "── name ", then the rule up to column col (0: the edge). */
-static void
-title_start(struct page *p, const struct glyphs *g, const char *name)
-{
-	page_newline(p);
-	page_put(p, AT_TITLE, g->rule);
-	page_put(p, AT_TITLE, g->rule);
-	page_put(p, AT_TITLE, " ");
-	page_put(p, AT_TITLE, name);
-	page_put(p, AT_TITLE, " ");
-}
-
-static void
-title_rule(struct page *p, const struct glyphs *g, int col)
-{
-	while (page_room(p) > 0 && (col == 0 || p->lines[p->nline - 1].width < col))
-		page_put(p, AT_TITLE, g->rule);
-}
-
-static void
-title(struct page *p, const struct glyphs *g, const char *name)
-{
-	title_start(p, g, name);
-	title_rule(p, g, 0);
-}
-
-/* [#####.....]: pct of w cells, in eighths where the glyphs allow. */
-static void
-bar(struct page *p, const struct glyphs *g, int attr, double pct, int w)
-{
-	double cells = isfinite(pct) ? pct / 100 * w : 0;
-	int i, eighths;
-
-	if (cells < 0)
-		cells = 0;
-	if (cells > w)
-		cells = w;
-	page_put(p, AT_DIM, "[");
-	for (i = 0; i < w; i++) {
-		if (i + 1 <= cells) {
-			page_put(p, attr, g->full);
-		} else if (i < cells) {
-			eighths = (int)((cells - i) * 8);
-			page_put(p, eighths ? attr : AT_DIM, g->part[eighths]);
-		} else {
-			page_put(p, AT_DIM, g->empty);
-		}
-	}
-	page_put(p, AT_DIM, "]");
-}
-
-static void
-light(struct page *p, const struct glyphs *g, int sev)
-{
-	page_put(p, sev_attr(sev), g->dot);
-	page_put(p, AT_NONE, " ");
-	page_put(p, sev_attr(sev), sev >= 0 ? sev_short[sev] : "-");
-}
-
-/*
- * The sparkline, from the lowest of its cells to the highest: the
- * samples of xm-buffer's window, as its n counts them, the span the
- * trend arrow beside it is of (NAN where the stream has no n: the
- * newest samples, as many as fit).  A window of more samples than w
- * columns is drawn in w groups of them, each its mean.
- */
-static void
-spark(struct page *p, const struct glyphs *g, const struct series *s, double n, int w)
-{
-	double val[HIST], lo = INFINITY, hi = -INFINITY, v, sum, x, wt;
-	uint32_t k, m, i, c, a, z;
-	int q;
-
-	if (w <= 0)
-		return;
-	k = series_cells(s, n);
-	if (isnan(n) && k > (uint32_t)w)
-		k = (uint32_t)w;
-	m = k < (uint32_t)w ? k : (uint32_t)w;
-	for (i = 0; i < m; i++) {
-		/* group i: cells a to z - 1 of the k, oldest first; each weighs its samples */
-		a = (uint32_t)((uint64_t)i * k / m);
-		z = (uint32_t)((uint64_t)(i + 1) * k / m);
-		for (v = 0, sum = 0, c = a; c < z; c++) {
-			x = series_hist(s, k - 1 - c);
-			wt = c == k - 1 ? s->fill : s->step;
-			sum += wt;
-			v += (x / 2 - v / 2) * 2 * wt / sum;	/* a running mean, by halves */
-		}
-		val[i] = v;
-		if (isfinite(v)) {
-			lo = v < lo ? v : lo;
-			hi = v > hi ? v : hi;
-		}
-	}
-	for (i = 0; i < m; i++) {
-		v = val[i];
-		/* halves: hi - lo may overflow where hi / 2 - lo / 2 cannot */
-		q = !isfinite(v) || hi <= lo ? 0 :
-		    (int)((v / 2 - lo / 2) / (hi / 2 - lo / 2) * 7.999);
-		page_put(p, AT_NONE, g->spark[q < 0 ? 0 : q > 7 ? 7 : q]);
-	}
 }
 
 /* The series of host's host named name, then labels (llen bytes); NULL if none. */
@@ -321,12 +86,12 @@ percent_row(struct page *p, const struct glyphs *g, const char *label, const str
 
 	page_newline(p);
 	page_printf(p, AT_NONE, " %-8s", label);
-	bar(p, g, sev_attr(s->sev < 0 ? 0 : s->sev), s->value, w > 60 ? 60 : w < 10 ? 10 : w);
-	fit(buf, sizeof buf, 6, s->value);
+	draw_bar(p, g, sev_attr(s->sev < 0 ? 0 : s->sev), s->value, w > 60 ? 60 : w < 10 ? 10 : w);
+	fmt_number(buf, sizeof buf, 6, s->value);
 	page_put(p, AT_NONE, " ");
-	right(p, AT_NONE, buf, 6);
+	draw_right(p, AT_NONE, buf, 6);
 	page_put(p, AT_NONE, "% ");
-	light(p, g, s->sev);
+	draw_light(p, g, s->sev);
 }
 
 /*
@@ -360,8 +125,8 @@ io_row(const struct board *bd, struct page *p, const struct series *host, struct
 
 	if (found_in + found_out == 0)
 		return;
-	rate(a, sizeof a, found_in ? sum_in : NAN);
-	rate(b, sizeof b, found_out ? sum_out : NAN);
+	fmt_rate(a, sizeof a, found_in ? sum_in : NAN);
+	fmt_rate(b, sizeof b, found_out ? sum_out : NAN);
 	page_newline(p);
 	page_printf(p, AT_NONE, fmt, a, b);
 }
@@ -381,12 +146,12 @@ system_panel(const struct board *b, struct page *p, const struct glyphs *g,
 
 	if (hosts > 1) {
 		/* the host is the stream's text: through page_safe */
-		title_start(p, g, "System");
+		draw_title_start(p, g, "System");
 		page_safe(p, AT_TITLE, host->it.key, host->hostlen, 40);
 		page_put(p, AT_TITLE, " ");
-		title_rule(p, g, 0);
+		draw_title_rule(p, g, 0);
 	} else {
-		title(p, g, "System");
+		draw_title(p, g, "System");
 	}
 	for (i = 0; i < sizeof pct / sizeof pct[0]; i++)
 		if ((s = lookup(b, host, pct[i].metric)) != NULL)
@@ -397,9 +162,9 @@ system_panel(const struct board *b, struct page *p, const struct glyphs *g,
 		pc = lookup(b, host, "load1_per_cpu");
 		page_newline(p);
 		page_put(p, AT_NONE, " Load     ");
-		num_right(p, AT_NONE, s->value, 6);
-		num_right(p, AT_NONE, l5 ? l5->value : NAN, 7);
-		num_right(p, AT_NONE, l15 ? l15->value : NAN, 7);
+		draw_number(p, AT_NONE, s->value, 6);
+		draw_number(p, AT_NONE, l5 ? l5->value : NAN, 7);
+		draw_number(p, AT_NONE, l15 ? l15->value : NAN, 7);
 		page_put(p, AT_DIM, "  1/5/15 min  ");
 		/*
 		 * Judged per CPU of the host sampled, as xm-alert's rule on
@@ -407,35 +172,15 @@ system_panel(const struct board *b, struct page *p, const struct glyphs *g,
 		 * rule); a rule of one's own on load1 too: the worse.
 		 */
 		if (pc != NULL) {
-			fit(buf, sizeof buf, 6, pc->value);
+			fmt_number(buf, sizeof buf, 6, pc->value);
 			page_printf(p, AT_NONE, "%s per CPU  ", buf);
 		}
-		light(p, g, pc != NULL && pc->sev > s->sev ? pc->sev : s->sev);
+		draw_light(p, g, pc != NULL && pc->sev > s->sev ? pc->sev : s->sev);
 	}
 	io_row(b, p, host, v, n, " Network  receive %11s   transmit %11s",
 	    "network_receive_bytes_per_second", "network_transmit_bytes_per_second");
 	io_row(b, p, host, v, n, " Disk io  read    %11s   write    %11s",
 	    "disk_read_bytes_per_second", "disk_write_bytes_per_second");
-}
-
-/* The value of label name in the series' metric, as written there (escapes and all). */
-static const char *
-label(const struct series *s, const char *name, size_t *len)
-{
-	const char *m = s->it.key + s->hostlen + 1, *end = s->it.key + s->it.len, *p, *q;
-	size_t n = strlen(name);
-
-	for (p = memchr(m, '{', (size_t)(end - m)); p != NULL && p + n + 3 < end; p++) {
-		if ((p[0] == '{' || p[0] == ',') && memcmp(p + 1, name, n) == 0 &&
-		    p[n + 1] == '=' && p[n + 2] == '"') {
-			for (q = p + n + 3; q < end && *q != '"'; q++)
-				if (*q == '\\')
-					q++;
-			*len = (size_t)((q < end ? q : end) - (p + n + 3));
-			return p + n + 3;
-		}
-	}
-	return NULL;
 }
 
 static int
@@ -461,31 +206,6 @@ full_in(const struct series *s)
 	return eta;
 }
 
-/* "12.3 GB": bytes as a person reads them, in SI units as the rates; at most 7 columns. */
-static void
-size_si(char *buf, size_t size, double v)
-{
-	static const char *const unit[] = { "B", "kB", "MB", "GB", "TB", "PB", "EB", "ZB", "YB" };
-	int k = 0;
-
-	if (!isfinite(v) || v < 0) {
-		snprintf(buf, size, "-");
-		return;
-	}
-	if (v >= 999.5e24) {
-		exp_form(buf, size - 2, 0, v);	/* "2e308": no disk yet */
-		strcat(buf, " B");
-		return;
-	}
-	/* 999.5 and on would round to "1e+03" */
-	while (v >= 999.5 && k < 8) {
-		v /= 1000;
-		k++;
-	}
-	snprintf(buf, size, k == 0 || v >= 99.95 ? "%.0f %s" : v >= 9.995 ? "%.1f %s" : "%.2f %s",
-	    v, unit[k]);
-}
-
 /*
  * The space left on the disk of a disk_usage_percent series: the
  * disk_avail_bytes series of the same labels, df's Avail (what
@@ -494,12 +214,13 @@ size_si(char *buf, size_t size, double v)
 static const struct series *
 disk_avail(const struct board *b, const struct series *s)
 {
-	const char *m = s->it.key + s->hostlen + 1, *labels;
-	size_t ml = s->it.len - s->hostlen - 1;
+	const char *m, *labels;
+	size_t len, n;
 
-	if ((labels = memchr(m, '{', ml)) == NULL)
+	m = metric_of(s, &len);
+	if ((labels = metric_labels(m, len, &n)) == NULL)
 		return NULL;
-	return lookup_labels(b, s, "disk_avail_bytes", labels, ml - (size_t)(labels - m));
+	return lookup_labels(b, s, "disk_avail_bytes", labels, n);
 }
 
 /*
@@ -513,8 +234,8 @@ disk_rows(const struct board *b, struct page *p, const struct glyphs *g, struct 
 {
 	struct series **d = xm_reallocarray(NULL, (size_t)n + 1, sizeof *d);
 	const struct series *avail;
-	const char *mp;
-	size_t len;
+	const char *m, *mp;
+	size_t len, mplen;
 	char buf[32], span[NUM_MAX];
 	int i, k = 0, col = hosts > 1 ? 23 : 14, w = p->width - col - 20, soon = 0, left = 0;
 	int after, res;
@@ -538,30 +259,31 @@ disk_rows(const struct board *b, struct page *p, const struct glyphs *g, struct 
 	if (after + res > p->width)
 		after = p->width - res;
 	if (k > 0)
-		title(p, g, "Disks");
+		draw_title(p, g, "Disks");
 	if (max > 0 && k > max)
 		qsort(d, (size_t)k, sizeof *d, fullest);
 	for (i = 0; i < k && (max <= 0 || i < max - 1 || k == max); i++) {
 		page_newline(p);
 		page_put(p, AT_NONE, " ");
-		if ((mp = label(d[i], "mountpoint", &len)) == NULL) {
-			mp = d[i]->it.key + d[i]->hostlen + 1;
-			len = d[i]->it.len - d[i]->hostlen - 1;
+		m = metric_of(d[i], &len);
+		if ((mp = metric_label_value(m, len, "mountpoint", &mplen)) == NULL) {
+			mp = m;
+			mplen = len;
 		}
 		if (hosts > 1) {
 			page_safe(p, AT_NONE, d[i]->it.key, d[i]->hostlen, 8);
 			page_put(p, AT_DIM, ":");
 		}
-		page_safe(p, AT_NONE, mp, len, col - 2 - (p->lines[p->nline - 1].width - 1));
+		page_safe(p, AT_NONE, mp, mplen, col - 2 - (p->lines[p->nline - 1].width - 1));
 		page_pad(p, col);
-		bar(p, g, sev_attr(d[i]->sev < 0 ? 0 : d[i]->sev), d[i]->value, w);
-		fit(buf, sizeof buf, 6, d[i]->value);
+		draw_bar(p, g, sev_attr(d[i]->sev < 0 ? 0 : d[i]->sev), d[i]->value, w);
+		fmt_number(buf, sizeof buf, 6, d[i]->value);
 		page_put(p, AT_NONE, " ");
-		right(p, AT_NONE, buf, 6);
+		draw_right(p, AT_NONE, buf, 6);
 		page_put(p, AT_NONE, "% ");
-		light(p, g, d[i]->sev);
+		draw_light(p, g, d[i]->sev);
 		if ((avail = disk_avail(b, d[i])) != NULL) {
-			size_si(buf, sizeof buf, avail->value);
+			fmt_size(buf, sizeof buf, avail->value);
 			page_pad(p, after);
 			page_printf(p, AT_NONE, " %7s left", buf);
 		}
@@ -590,108 +312,6 @@ by_alert(const void *p, const void *q)
 	return (a->since > b->since) - (a->since < b->since);
 }
 
-/*
- * A shorter name for a metric that does not fit: the usual words
- * abbreviated ("net_rx_B/s") and the labels by their values only
- * ("{eth0}").  Into out; its length.
- */
-static size_t
-shorten(const char *m, size_t len, char *out, size_t size)
-{
-	static const char *const words[][2] = {
-		{ "network_", "net_" }, { "receive_", "rx_" }, { "transmit_", "tx_" },
-		{ "_bytes_per_second", "_B/s" }, { "_per_second", "/s" }, { "_bytes", "_B" },
-		{ "memory_", "mem_" }, { "_percent", "%" }, { "_seconds", "_s" },
-	};
-	size_t i = 0, o = 0, k, n;
-	int in_value = 0;
-
-	while (i < len && o + 20 < size) {
-		if (m[i] == '{' || in_value || m[i] == ',' || m[i] == '}') {
-			/* in the labels: keep the values, their quotes and names dropped */
-			if (in_value) {
-				if (m[i] == '\\' && i + 1 < len) {
-					out[o++] = m[i++];
-					out[o++] = m[i++];
-					continue;
-				}
-				if (m[i] == '"')
-					in_value = 0;
-				else
-					out[o++] = m[i];
-				i++;
-				continue;
-			}
-			out[o++] = m[i] == '}' ? '}' : m[i] == '{' ? '{' : ',';
-			i++;
-			while (i < len && m[i] != '=' && m[i] != '}')
-				i++;
-			if (i < len && m[i] == '=') {
-				i += 2;		/* =" */
-				in_value = 1;
-			}
-			continue;
-		}
-		for (k = 0; k < sizeof words / sizeof words[0]; k++) {
-			n = strlen(words[k][0]);
-			if (i + n <= len && memcmp(m + i, words[k][0], n) == 0)
-				break;
-		}
-		if (k < sizeof words / sizeof words[0]) {
-			memcpy(out + o, words[k][1], strlen(words[k][1]));
-			o += strlen(words[k][1]);
-			i += n;
-		} else {
-			out[o++] = m[i++];
-		}
-	}
-	return o;
-}
-
-/*
- * A metric in w columns: when it does not fit, shortened; when that
- * does not fit, its name gives way before its labels, which tell series
- * of one family apart, and from the middle.
- */
-static void
-metric_name(struct page *p, int attr, const char *m, size_t len, int w)
-{
-	char buf[1100];
-	const char *brace;
-	size_t flen;
-	int lw;
-
-	if (text_width(m, len) > w && len < 1024) {
-		len = shorten(m, len, buf, sizeof buf);
-		m = buf;
-	}
-	brace = memchr(m, '{', len);
-	flen = brace ? (size_t)(brace - m) : len;
-	lw = brace ? text_width(brace, len - flen) : 0;
-	if (brace == NULL || text_width(m, len) <= w || lw > w - 8) {
-		page_safe_mid(p, attr, m, len, w);
-		return;
-	}
-	page_safe_mid(p, attr, m, flen, w - lw);
-	page_safe(p, attr, brace, len - flen, lw);
-}
-
-static void
-series_name(struct page *p, const struct series *s, int hosts, int w)
-{
-	int hw;
-
-	if (hosts > 1) {
-		hw = text_width(s->it.key, s->hostlen);
-		if (hw > w / 3)
-			hw = w / 3;
-		page_safe(p, AT_NONE, s->it.key, s->hostlen, hw);
-		page_put(p, AT_DIM, ":");
-		w -= hw + 1;
-	}
-	metric_name(p, AT_NONE, s->it.key + s->hostlen + 1, s->it.len - s->hostlen - 1, w);
-}
-
 static void
 alerts_panel(const struct board *b, struct page *p, const struct glyphs *g,
     struct series **v, int n, int hosts, int max_active, int max_events)
@@ -716,7 +336,7 @@ alerts_panel(const struct board *b, struct page *p, const struct glyphs *g,
 	if (name_w > 60)
 		name_w = 60;
 	qsort(act, (size_t)k, sizeof *act, by_alert);
-	title(p, g, "Alerts");
+	draw_title(p, g, "Alerts");
 	if (k == 0) {
 		page_newline(p);
 		page_put(p, AT_DIM, " no active alerts");
@@ -725,11 +345,11 @@ alerts_panel(const struct board *b, struct page *p, const struct glyphs *g,
 		page_newline(p);
 		page_put(p, AT_NONE, " ");
 		page_put(p, sev_attr(act[i]->sev), g->dot);
-		page_printf(p, sev_attr(act[i]->sev), " %-5s ", sev_short[act[i]->sev]);
-		series_name(p, act[i], hosts, name_w < 20 ? 20 : name_w);
+		page_printf(p, sev_attr(act[i]->sev), " %-5s ", sev_word(act[i]->sev));
+		draw_series_name(p, act[i], hosts, name_w < 20 ? 20 : name_w);
 		page_pad(p, name_w + 10);
 		page_put(p, AT_NONE, " ");
-		num_right(p, AT_NONE, act[i]->value, 8);
+		draw_number(p, AT_NONE, act[i]->value, 8);
 		if (isfinite(act[i]->since)) {
 			num_format_span(d, b->newest - act[i]->since);
 			page_printf(p, AT_NONE, "  for %-7s", d);
@@ -769,7 +389,7 @@ alerts_panel(const struct board *b, struct page *p, const struct glyphs *g,
 		page_printf(p, AT_NONE, " %s ", ts);
 		page_safe(p, sev_attr(e->sev), e->event, strlen(e->event), 11);
 		page_pad(p, 22);
-		page_put(p, sev_attr(e->sev), e->sev >= 0 ? sev_short[e->sev] : "-");
+		page_put(p, sev_attr(e->sev), sev_word(e->sev));
 		page_pad(p, 28);
 		/* the metric, and the host where there are several or the name was cut in it */
 		hw = 0;
@@ -780,11 +400,11 @@ alerts_panel(const struct board *b, struct page *p, const struct glyphs *g,
 			hw = p->lines[p->nline - 1].width - before_w;
 		}
 		if (e->hostlen < e->len)
-			metric_name(p, AT_NONE, e->name + e->hostlen + 1, e->len - e->hostlen - 1,
+			draw_metric(p, AT_NONE, e->name + e->hostlen + 1, e->len - e->hostlen - 1,
 			    ev_w - hw);
 		page_pad(p, 29 + ev_w);
 		page_put(p, AT_NONE, " ");
-		num_right(p, AT_NONE, e->value, 8);
+		draw_number(p, AT_NONE, e->value, 8);
 	}
 }
 
@@ -830,30 +450,30 @@ trend_row(struct page *p, const struct glyphs *g, const struct series *s, int ho
 	}
 	page_newline(p);
 	page_put(p, AT_NONE, " ");
-	series_name(p, s, hosts, name_w - 1);
+	draw_series_name(p, s, hosts, name_w - 1);
 	page_pad(p, name_w + 1);
-	num_right(p, sev_attr(s->sev < 0 ? 0 : s->sev), s->value, 7);
+	draw_number(p, sev_attr(s->sev < 0 ? 0 : s->sev), s->value, 7);
 	page_put(p, AT_NONE, " ");
-	num_right(p, AT_NONE, mean, 7);
+	draw_number(p, AT_NONE, mean, 7);
 	page_put(p, AT_NONE, " ");
-	num_right(p, AT_NONE, lo, 7);
+	draw_number(p, AT_NONE, lo, 7);
 	page_put(p, AT_NONE, " ");
-	num_right(p, AT_NONE, hi, 7);
+	draw_number(p, AT_NONE, hi, 7);
 	page_put(p, AT_NONE, " ");
 	page_put(p, AT_NONE, w.trend == 1 ? g->up : w.trend == -1 ? g->down :
 	    w.trend == 0 ? g->level : " ");
 	page_put(p, AT_NONE, " ");
 	spark_w = page_room(p) - 8;
-	spark(p, g, s, w.n, spark_w);
+	draw_spark(p, g, s, w.n, spark_w);
 	/* the robust score where xm-buffer gave one: a spike drags neither its median nor its MAD */
 	if (isfinite(w.rzscore) && w.rzscore != 0) {
 		page_pad(p, p->width - 7);
 		snprintf(z, sizeof z, "r%+.1f", w.rzscore);
-		right(p, fabs(w.rzscore) > RZ_ANOMALY ? AT_HIGH : AT_DIM, z, 7);
+		draw_right(p, fabs(w.rzscore) > RZ_ANOMALY ? AT_HIGH : AT_DIM, z, 7);
 	} else if (isfinite(w.zscore) && w.zscore != 0) {
 		page_pad(p, p->width - 7);
 		snprintf(z, sizeof z, "z%+.1f", w.zscore);
-		right(p, fabs(w.zscore) >= 3 ? AT_HIGH : AT_DIM, z, 7);
+		draw_right(p, fabs(w.zscore) >= 3 ? AT_HIGH : AT_DIM, z, 7);
 	}
 }
 
@@ -922,14 +542,14 @@ list_panel(struct page *p, const struct glyphs *g, const char *name, struct seri
 		series_window(v[i], &w);
 		apart |= w.trend != 2 && isnan(w.n);
 	}
-	title_start(p, g, name);
-	title_rule(p, g, col);
+	draw_title_start(p, g, name);
+	draw_title_rule(p, g, col);
 	page_put(p, AT_TITLE, "  value    mean     min     max ");
 	if (apart) {
 		page_put(p, AT_TITLE, g->rule);
 		page_put(p, AT_TITLE, " sparkline: newest ");
 	}
-	title_rule(p, g, 0);
+	draw_title_rule(p, g, 0);
 	for (i = 0; i < n && (max <= 0 || i < max - 1 || n == max); i++)
 		trend_row(p, g, v[i], hosts);
 	if (i < n) {
@@ -965,7 +585,7 @@ header(const struct board *b, struct page *p, struct series **v, int n, int host
 	for (i = SEV_EMERGENCY; i > SEV_OK; i--) {
 		if (count[i] == 0)
 			continue;
-		page_printf(p, sev_attr(i), "%s%d %s", shown++ ? " " : "", count[i], sev_short[i]);
+		page_printf(p, sev_attr(i), "%s%d %s", shown++ ? " " : "", count[i], sev_word(i));
 	}
 	if (shown == 0)
 		page_put(p, AT_OK, "no alerts");
@@ -982,7 +602,7 @@ header(const struct board *b, struct page *p, struct series **v, int n, int host
 void
 panels_draw(const struct board *b, struct page *p, int height, double rps)
 {
-	const struct glyphs *g = p->ascii ? &ascii : &unicode;
+	const struct glyphs *g = glyphs_for(p->ascii);
 	struct series **v, **sys, **other;
 	int n = board_sorted(b, &v), i, hosts = 0, nsys = 0, nother = 0, left, k;
 	int max_disks = 0, max_active = 0, max_events = 0, max_sys = 0, max_other = 0;

@@ -94,6 +94,14 @@ struct series {
 	uint32_t nalerts;
 };
 
+/* The series' metric, its host aside, and its length. */
+static inline const char *
+metric_of(const struct series *s, size_t *len)
+{
+	*len = s->it.len - s->hostlen - 1;
+	return s->it.key + s->hostlen + 1;
+}
+
 /* xm-buffer's columns of a series' latest record, read when drawn. */
 struct series_window {
 	int	 trend;		/* -1 decreasing, 0 stable, 1 increasing, 2: not known */
@@ -142,24 +150,25 @@ void	 board_init(struct board *, const struct show_opts *);
 void	 board_free(struct board *);
 const struct header *board_header(struct board *, const char *const *, size_t);
 int	 board_take(struct board *, const struct header *, const struct record *);
+int	 board_read(struct board *, struct record_reader *, const struct header **, int);
 const char *series_field(const struct series *, const char *);
 double	 series_hist(const struct series *, uint32_t);
 uint32_t series_cells(const struct series *, double);
 void	 series_window(const struct series *, struct series_window *);
 int	 board_sorted(const struct board *, struct series ***);
 
-/* A page: lines of text in runs of one attribute, for the screen or for plain text. */
+/* A page: lines of text, each in pieces of one attribute, for the screen or for plain text. */
 enum attr {
 	AT_NONE, AT_OK, AT_INFO, AT_WARNING, AT_CRITICAL, AT_EMERGENCY, AT_TITLE, AT_DIM, AT_HIGH, AT_N
 };
 
-struct run {
+struct piece {
 	uint8_t	 attr;
 	uint32_t off, len;	/* in the page's text */
 };
 
 struct line {
-	uint32_t first, nrun;	/* its runs */
+	uint32_t first, npiece;	/* its pieces */
 	int	 width;		/* in columns so far */
 };
 
@@ -168,8 +177,8 @@ struct page {
 	int	 ascii;
 	char	*text;
 	size_t	 len, cap;
-	struct run *runs;
-	size_t	 nrun, runcap;
+	struct piece *pieces;
+	size_t	 npiece, piececap;
 	struct line *lines;
 	size_t	 nline, linecap;
 };
@@ -190,7 +199,6 @@ int	 text_width(const char *, size_t);
 
 /* The panels, into a page; height limits the lines (0: none). */
 void	 panels_draw(const struct board *, struct page *, int, double);
-int	 sev_attr(int);
 
 /* The outputs that are not the live screen: a row of the table each. */
 struct show_format {
@@ -198,7 +206,7 @@ struct show_format {
 	int	 (*write)(const struct board *, FILE *);
 };
 
-extern const struct show_format show_formats[];
+const struct show_format *show_format_find(const char *);
 
 void	 prom_serve(const struct board *, FILE *, double);
 
