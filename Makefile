@@ -27,7 +27,7 @@ COMMON = host metric num order range record ring rule season series sig state st
 SAMPLE = main sample src dev cpu mem disk io net load proc cgroup synth
 BUFFER = main buffer run save
 ALERT  = main alert callback check run save
-SHOW   = main board history http live output page panels read run wake widgets
+SHOW   = main board history http live output page panels run wake widgets
 UNITS  = test-host test-num test-metric test-order test-range test-record test-ring test-season test-stats test-state test-table test-tail
 FUZZ   = record num metric range rule buffer-state alert-state
 

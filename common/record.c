@@ -912,28 +912,20 @@ record_read(struct record_reader *r, struct record *rec)
 	}
 }
 
-/*
- * The key of rec's series, host TAB metric, and its length in *len: as
- * it lies in the line read (TSV), or joined in *scratch, of *cap bytes,
- * grown as needed.  A key hashed where the reader put it is not copied,
- * nor loaded across the seams of a copy just written.
- */
+/* The key of a record not read from TSV, len bytes, joined in *scratch (record_series_key). */
 const char *
-record_series_key(const struct record *rec, char **scratch, size_t *cap, size_t *len)
+record_series_join(const struct record *rec, char **scratch, size_t *cap, size_t len)
 {
-	size_t hl = rec->len[COL_HOST], ml = rec->len[COL_METRIC];
+	size_t hl = rec->len[COL_HOST];
 
-	*len = hl + 1 + ml;
-	if (rec->line != NULL)
-		return rec->line + (rec->field[COL_HOST] - rec->field[0]);
-	if (*len + 1 > *cap) {
-		*cap = 2 * *len + 1;
+	if (len + 1 > *cap) {
+		*cap = 2 * len + 1;
 		*scratch = xm_reallocarray(*scratch, *cap, 1);
 	}
 	memcpy(*scratch, rec->field[COL_HOST], hl);
 	(*scratch)[hl] = '\t';
-	memcpy(*scratch + hl + 1, rec->field[COL_METRIC], ml);
-	(*scratch)[*len] = '\0';
+	memcpy(*scratch + hl + 1, rec->field[COL_METRIC], rec->len[COL_METRIC]);
+	(*scratch)[len] = '\0';
 	return *scratch;
 }
 

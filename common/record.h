@@ -100,7 +100,23 @@ struct record_writer {
 };
 
 void	 record_writer_init(struct record_writer *, FILE *, int);
-const char *record_series_key(const struct record *, char **, size_t *, size_t *);
+const char *record_series_join(const struct record *, char **, size_t *, size_t);
+
+/*
+ * The key of rec's series, host TAB metric, and its length in *len: as
+ * it lies in the line read (TSV), or joined in *scratch, of *cap bytes,
+ * grown as needed.  A key hashed where the reader put it is not copied,
+ * nor loaded across the seams of a copy just written.  Inline: every
+ * record of every program asks for it.
+ */
+static inline const char *
+record_series_key(const struct record *rec, char **scratch, size_t *cap, size_t *len)
+{
+	*len = rec->len[COL_HOST] + 1 + rec->len[COL_METRIC];
+	if (rec->line != NULL)
+		return rec->line + (rec->field[COL_HOST] - rec->field[0]);
+	return record_series_join(rec, scratch, cap, *len);
+}
 void	 record_put(struct record_writer *, const char *, size_t);
 void	 record_put_str(struct record_writer *, const char *);
 void	 record_put_number(struct record_writer *, double);

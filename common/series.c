@@ -40,28 +40,31 @@ series_push(struct series_set *set, void *s)
 }
 
 /*
- * A new series of size bytes (its struct series_id first), zeroed, of
- * key host TAB metric (the host hostlen bytes) and hash, in the table
- * and at the end of the list, whatever the cap.
+ * An item new here of size bytes (its struct table_item first), zeroed,
+ * of key and hash, in the table and at the end of the list; NULL if the
+ * table holds max already.
  */
-struct series_id *
-series_make(struct series_set *set, size_t size, const char *key, size_t len, size_t hostlen)
+void *
+series_add(struct series_set *set, size_t size, const char *key, size_t len, uint64_t hash)
 {
-	struct series_id *s = table_insert(&set->t, size, key, len, table_hash(key, len));
+	void *s;
 
-	s->hostlen = (uint32_t)hostlen;
+	if (set->t.n >= set->max)
+		return NULL;
+	s = table_insert(&set->t, size, key, len, hash);
 	series_push(set, s);
 	return s;
 }
 
 /*
- * A series new here, of key (host TAB metric) and hash, if its metric
- * keeps xm(7)'s rules (checked here, once a series: RECORD_METRIC_LATER)
- * and the table holds fewer than max; *found says which.  Neither host
- * nor metric may hold a TAB, so the keys of different pairs differ.
+ * A series new here, of the record's key (host TAB metric) and hash, if
+ * its metric keeps xm(7)'s rules (checked here, once a series:
+ * RECORD_METRIC_LATER) and the table holds fewer than max; *found says
+ * which.  Neither host nor metric may hold a TAB, so the keys of
+ * different pairs differ.
  */
 struct series_id *
-series_add(struct series_set *set, const struct record *rec, size_t size, const char *key,
+series_new(struct series_set *set, const struct record *rec, size_t size, const char *key,
     size_t len, uint64_t hash, enum series_found *found)
 {
 	struct series_id *s;
@@ -70,13 +73,11 @@ series_add(struct series_set *set, const struct record *rec, size_t size, const 
 		*found = SERIES_BAD;
 		return NULL;
 	}
-	if (set->t.n >= set->max) {
+	if ((s = series_add(set, size, key, len, hash)) == NULL) {
 		*found = SERIES_FULL;
 		return NULL;
 	}
-	s = table_insert(&set->t, size, key, len, hash);
 	s->hostlen = (uint32_t)rec->len[COL_HOST];
-	series_push(set, s);
 	*found = SERIES_NEW;
 	return s;
 }
@@ -106,4 +107,13 @@ int
 series_same_host(const struct series_id *a, const struct series_id *b)
 {
 	return a->hostlen == b->hostlen && memcmp(a->it.key, b->it.key, a->hostlen) == 0;
+}
+
+/* Series in the order of their keys' bytes: by host, then metric. */
+int
+series_cmp(const struct series_id *a, const struct series_id *b)
+{
+	int c = memcmp(a->it.key, b->it.key, a->it.len < b->it.len ? a->it.len : b->it.len);
+
+	return c != 0 ? c : (a->it.len > b->it.len) - (a->it.len < b->it.len);
 }

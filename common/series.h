@@ -37,16 +37,16 @@ enum series_found {
 
 void	 series_set_init(struct series_set *, size_t);
 void	 series_set_free(struct series_set *);
-struct series_id *series_add(struct series_set *, const struct record *, size_t,
+void	*series_add(struct series_set *, size_t, const char *, size_t, uint64_t);
+struct series_id *series_new(struct series_set *, const struct record *, size_t,
 	    const char *, size_t, uint64_t, enum series_found *);
-struct series_id *series_make(struct series_set *, size_t, const char *, size_t, size_t);
 void	 series_push(struct series_set *, void *);
 void	 series_refuse(struct series_set *, size_t, const char *);
 size_t	 series_say_refused(const struct series_set *, const char *);
 
 /*
  * The series of the record's host and metric, and in *found how it was
- * found: made if new (of size bytes) by series_add.  Inline: it is the
+ * found: made if new (of size bytes) by series_new.  Inline: it is the
  * lookup every record of every program makes.
  */
 static inline struct series_id *
@@ -64,10 +64,11 @@ series_get(struct series_set *set, const struct record *rec, size_t size,
 		*found = SERIES_OLD;
 		return s;
 	}
-	return series_add(set, rec, size, key, len, hash, found);
+	return series_new(set, rec, size, key, len, hash, found);
 }
 
 int	 series_same_host(const struct series_id *, const struct series_id *);
+int	 series_cmp(const struct series_id *, const struct series_id *);
 
 static inline const char *
 series_metric(const struct series_id *s)

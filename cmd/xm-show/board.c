@@ -56,11 +56,11 @@ board_init(struct board *b, const struct show_opts *o)
 	hosts_init(&b->hosts);
 	if (o->forget > 0)
 		b->hosts.leap = o->forget;
-	table_init(&b->table);
+	series_set_init(&b->series, o->max_series);
 	table_init(&b->hdr_table);
 	table_init(&b->rules);
 	b->keep_alerts = o->listen != NULL ||
-	    (o->format != NULL && strcmp(o->format->name, "prom") == 0);
+	    (o->format != NULL && o->format->alerts);
 	for (i = 0; rule_defaults[i] != NULL && b->ndefaults < DEFAULTS_MAX; i++) {
 		if (rule_parse(&r, rule_defaults[i], why, sizeof why) != 0)
 			continue;
@@ -100,8 +100,8 @@ board_free(struct board *b)
 {
 	size_t i, k;
 
-	for (i = 0; i < b->n; i++)
-		series_free(b, b->all[i]);
+	for (i = 0; i < b->series.n; i++)
+		series_free(b, b->series.all[i]);
 	table_free(&b->rules);
 	hosts_free(&b->hosts);
 	for (i = 0; i < b->nhdr; i++) {
@@ -115,9 +115,7 @@ board_free(struct board *b)
 		rule_free(&b->defaults[i]);
 	free(b->defaults);
 	free(b->hdrs);
-	free(b->all);
-	free(b->key);
-	table_free(&b->table);
+	series_set_free(&b->series);
 	table_free(&b->hdr_table);
 }
 
@@ -174,15 +172,15 @@ board_header(struct board *b, const char *const *names, size_t n)
 const char *
 series_field(const struct series *s, const char *name)
 {
-	const char *p = s->rec;
+	const char *p = s->rec, *f;
 	size_t i;
 
 	for (i = 0; i < s->hdr->n; i++) {
 		if (p >= s->rec + s->reclen)
 			return NULL;
+		f = series_rec_field(s, i, &p);
 		if (strcmp(s->hdr->names[i], name) == 0)
-			return p;
-		p += strlen(p) + 1;
+			return f;
 	}
 	return NULL;
 }
@@ -320,90 +318,64 @@ wanted(const struct board *b, const struct record *rec)
 }
 
 /*
- * The key of the record's series, host NUL metric: in a TSV record the
- * fields as they lie, else put together in b->key.
- */
-static const char *
-series_key(struct board *b, const struct record *rec, size_t *len)
-{
-	size_t hl = rec->len[COL_HOST], ml = rec->len[COL_METRIC];
-
-	*len = hl + 1 + ml;
-	if (rec->line != NULL)
-		return rec->field[COL_HOST];
-	if (*len + 1 > b->keycap) {
-		b->keycap = 2 * *len + 1;
-		b->key = xm_reallocarray(b->key, b->keycap, 1);
-	}
-	memcpy(b->key, rec->field[COL_HOST], hl + 1);
-	memcpy(b->key + hl + 1, rec->field[COL_METRIC], ml + 1);
-	return b->key;
-}
-
-/*
- * The record's fields into its series, each NUL-terminated as they came;
- * the series' key is its host and metric among them, not a copy.
+ * The record's fields into its series, each NUL-terminated as they came,
+ * but the metric, empty: the series' key holds it (series_rec_field).
  */
 static void
 rec_copy(struct series *s, const struct record *rec)
 {
-	size_t i, o;
+	size_t i, o, n, m = rec->len[COL_METRIC];
 
 	if (rec->line != NULL) {
-		o = rec->linelen + 1;
+		o = rec->linelen + 1 - m;
 	} else {
 		for (o = 0, i = 0; i < rec->nfield; i++)
 			o += rec->len[i] + 1;
+		o -= m;
 	}
 	if (o > s->reccap) {
 		s->reccap = (uint32_t)o;
 		s->rec = xm_reallocarray(s->rec, o, 1);
 	}
 	if (rec->line != NULL) {
-		memcpy(s->rec, rec->field[0], o);
+		/* ts and host as they lie, then the rest past the metric */
+		n = (size_t)(rec->field[COL_METRIC] - rec->field[0]);
+		memcpy(s->rec, rec->field[0], n);
+		s->rec[n] = '\0';
+		memcpy(s->rec + n + 1, rec->field[COL_METRIC] + m + 1, o - n - 1);
 	} else {
 		for (o = 0, i = 0; i < rec->nfield; i++) {
-			memcpy(s->rec + o, rec->field[i], rec->len[i] + 1);
-			o += rec->len[i] + 1;
+			n = i == COL_METRIC ? 0 : rec->len[i];
+			memcpy(s->rec + o, rec->field[i], n);
+			s->rec[o + n] = '\0';
+			o += n + 1;
 		}
 	}
 	s->reclen = (uint32_t)o;
-	s->it.key = s->rec + rec->len[COL_TS] + 1;
 }
 
+/*
+ * The record's series, made if new (series_get) with the default rules
+ * that match it; NULL if new past --max-series (counted), or, with *bad
+ * 1, if its metric, new, breaks xm(7)'s rules.
+ */
 static struct series *
 find(struct board *b, const struct record *rec, int *bad)
 {
 	struct series *s;
-	const char *key;
-	size_t hl = rec->len[COL_HOST], len, i;
-	uint64_t hash;
+	enum series_found found;
+	size_t i;
 
-	key = series_key(b, rec, &len);
-	hash = table_hash(key, len);
-	*bad = 0;
-	if ((s = (struct series *)table_find(&b->table, key, len, hash)) != NULL)
+	s = (struct series *)series_get(&b->series, rec, sizeof *s, &found);
+	*bad = found == SERIES_BAD;
+	if (found == SERIES_FULL)
+		series_refuse(&b->series, rec->lineno, "not shown");
+	if (found != SERIES_NEW)
 		return s;
-	/* a metric new here: checked now (RECORD_METRIC_LATER) */
-	if ((*bad = metric_check(rec->field[COL_METRIC], rec->len[COL_METRIC]) != NULL))
-		return NULL;
-	if (b->n >= b->o->max_series)
-		return NULL;
-	s = xm_calloc(1, sizeof *s);
-	rec_copy(s, rec);
-	s->it.len = (uint32_t)len;
-	s->it.hash = hash;
-	table_add(&b->table, &s->it);
-	s->hostlen = (uint32_t)hl;
 	s->step = 1;
 	for (i = 0; i < b->ndefaults; i++)
-		if (rule_matches(&b->defaults[i], s->it.key, s->it.key + hl + 1))
+		if (rule_matches(&b->defaults[i], rec->field[COL_HOST], rec->field[COL_METRIC]))
 			s->deflt |= 1u << i;
-	if (b->n == b->cap) {
-		b->cap = b->cap ? 2 * b->cap : 64;
-		b->all = xm_reallocarray(b->all, b->cap, sizeof *b->all);
-	}
-	b->all[b->n++] = s;
 	return s;
 }
 
@@ -421,20 +393,20 @@ forget(struct board *b)
 	double age = b->o->forget, q, most = 0;
 	size_t i;
 
-	for (i = 0; i < b->n; ) {
-		s = b->all[i];
+	for (i = 0; i < b->series.n; ) {
+		s = b->series.all[i];
 		if ((q = hosts_quiet(&b->hosts, s->host, s->last)) <= age) {
 			most = q > most ? q : most;
 			i++;
 			continue;
 		}
-		table_remove(&b->table, &s->it);
+		table_remove(&b->series.t, &s->id.it);
 		series_free(b, s);
-		b->all[i] = b->all[--b->n];
+		b->series.all[i] = b->series.all[--b->series.n];
 	}
 	hosts_forget(&b->hosts, age);
 	b->swept = b->hosts.now;
-	b->sweep_at = b->n == 0 ? INFINITY :
+	b->sweep_at = b->series.n == 0 ? INFINITY :
 	    b->swept + (age - most > age / 16 ? age - most : age / 16);
 }
 
@@ -450,7 +422,7 @@ clock_series(struct board *b, struct series *s, double ts)
 	int fresh = s->host == NULL;
 
 	if (fresh || ts > s->host->newest)
-		s->host = hosts_see(&b->hosts, s->it.key, s->hostlen, ts);
+		s->host = hosts_see(&b->hosts, s->id.it.key, s->id.hostlen, ts);
 	if (fresh || ts > s->last)
 		s->last = ts;
 	due = b->hosts.now + b->o->forget - hosts_quiet(&b->hosts, s->host, s->last);
@@ -490,14 +462,14 @@ static void
 event(struct board *b, const struct series *s, const char *ev)
 {
 	struct show_event *e = &b->ev[b->nev++ % EVENTS];
-	size_t n = s->it.len < sizeof e->name - 1 ? s->it.len : sizeof e->name - 1;
+	size_t n = s->id.it.len < sizeof e->name - 1 ? s->id.it.len : sizeof e->name - 1;
 
 	e->ts = s->ts;
 	e->value = s->value;
-	memcpy(e->name, s->it.key, n);
+	memcpy(e->name, s->id.it.key, n);
 	e->name[n] = '\0';
 	e->len = (uint32_t)n;
-	e->hostlen = s->hostlen < n ? s->hostlen : (uint32_t)n;
+	e->hostlen = s->id.hostlen < n ? s->id.hostlen : (uint32_t)n;
 	snprintf(e->event, sizeof e->event, "%s", ev);
 	e->sev = s->sev;
 }
@@ -574,7 +546,6 @@ take(struct board *b, const struct header *h, const struct record *rec)
 		if (bad)
 			return -2;
 		b->read++;
-		b->dropped++;
 		clock_host(b, rec);
 		return -1;
 	}
@@ -590,8 +561,7 @@ take(struct board *b, const struct header *h, const struct record *rec)
 		    rec->field[k[K_COUNT]] : NULL);
 	s->ts = rec->ts;
 	s->value = rec->value;
-	if (s->hdr != NULL)	/* else new, its record copied to key it */
-		rec_copy(s, rec);
+	rec_copy(s, rec);
 	s->hdr = h;
 	if (b->o->forget > 0)
 		clock_series(b, s, rec->ts);
@@ -639,20 +609,55 @@ static int
 by_key(const void *p, const void *q)
 {
 	const struct series *a = *(struct series *const *)p, *b = *(struct series *const *)q;
-	size_t n = a->it.len < b->it.len ? a->it.len : b->it.len;
-	int c = memcmp(a->it.key, b->it.key, n);
 
-	return c != 0 ? c : (a->it.len > b->it.len) - (a->it.len < b->it.len);
+	return series_cmp(&a->id, &b->id);
 }
 
 /* Every series, by host and metric: a stable order for every output. */
 int
 board_sorted(const struct board *b, struct series ***out)
 {
-	*out = xm_reallocarray(NULL, b->n + 1, sizeof **out);
-	if (b->n > 0) {
-		memcpy(*out, b->all, b->n * sizeof **out);
-		qsort(*out, b->n, sizeof **out, by_key);
+	size_t i, n = b->series.n;
+
+	*out = xm_reallocarray(NULL, n + 1, sizeof **out);
+	for (i = 0; i < n; i++)
+		(*out)[i] = b->series.all[i];
+	qsort(*out, n, sizeof **out, by_key);
+	return (int)n;
+}
+
+/* Read a record into the board: 0, or a RECORD_ kind the caller must see to. */
+int
+board_read(struct board *b, struct record_reader *r, const struct header **h, int strict)
+{
+	const char *const *names;
+	struct record rec;
+	size_t n;
+	int k;
+
+	for (;;) {
+		k = record_read(r, &rec);
+		if (k == RECORD_HEADER) {
+			n = record_columns(r, &names);
+			/* past HEADERS: read as bare records, the first four columns */
+			if ((*h = board_header(b, names, n)) == NULL)
+				*h = board_header(b, fixed, 4);
+		} else if (k == RECORD_OK) {
+			if (*h == NULL)
+				*h = board_header(b, fixed, 4);
+			k = board_take(b, *h, &rec);
+			if (k != -2)
+				return 0;
+			record_metric_bad(r, &rec);
+			b->skipped = record_skipped(r);
+			if (strict)
+				return RECORD_ERROR;
+		} else if (k == RECORD_BAD) {
+			b->skipped = record_skipped(r);
+			if (strict)
+				return RECORD_ERROR;
+		} else if (k != RECORD_COMMENT) {
+			return k;
+		}
 	}
-	return (int)b->n;
 }

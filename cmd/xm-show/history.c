@@ -38,14 +38,18 @@ struct episode_sums {
 
 struct history {
 	const struct show_opts *o;
-	struct table table;
-	struct episode_sums **all;
-	size_t	 n, cap;
+	struct series_set alerts;	/* struct episode_sums, keyed by alert_id */
 	double	 first, last;	/* record time of the log */
 	int	 col[4];	/* event, severity, alert_id, rule; -1: not in the header */
 	int	 headed;	/* a header named the columns */
-	size_t	 dropped;	/* lines of new alerts past --max-series */
 };
+
+/* The ith alert of the log. */
+static struct episode_sums *
+nth(const struct history *h, size_t i)
+{
+	return h->alerts.all[i];
+}
 
 enum { H_EVENT, H_SEVERITY, H_ALERT_ID, H_RULE };
 static const char *const wanted[] = { "event", "severity", "alert_id", "rule" };
@@ -54,24 +58,22 @@ static const char *const wanted[] = { "event", "severity", "alert_id", "rule" };
 static struct episode_sums *
 find(struct history *h, const struct record *rec, int add)
 {
-	const char *id = rec->field[h->col[H_ALERT_ID]];
-	size_t len = rec->len[h->col[H_ALERT_ID]], hl = rec->len[COL_HOST];
+	const char *id = rec->field[h->col[H_ALERT_ID]], *key;
+	size_t len = rec->len[h->col[H_ALERT_ID]];
 	uint64_t hash = table_hash(id, len);
 	struct episode_sums *e;
 
-	if ((e = (struct episode_sums *)table_find(&h->table, id, len, hash)) != NULL || !add)
+	if ((e = (struct episode_sums *)table_find(&h->alerts.t, id, len, hash)) != NULL || !add)
 		return e;
-	if (h->n >= h->o->max_series) {
-		h->dropped++;
+	if ((e = series_add(&h->alerts, sizeof *e, id, len, hash)) == NULL) {
+		h->alerts.refused++;
 		return NULL;
 	}
-	e = table_insert(&h->table, sizeof *e, id, len, hash);
-	e->serieslen = hl + 1 + rec->len[COL_METRIC];
+	key = record_series_key(rec, &h->alerts.key, &h->alerts.keycap, &e->serieslen);
 	e->series = xm_malloc(e->serieslen + 1);
-	memcpy(e->series, rec->field[COL_HOST], hl);
-	e->series[hl] = '\t';
-	memcpy(e->series + hl + 1, rec->field[COL_METRIC], rec->len[COL_METRIC] + 1);
-	e->hostlen = hl;
+	memcpy(e->series, key, e->serieslen);
+	e->series[e->serieslen] = '\0';
+	e->hostlen = rec->len[COL_HOST];
 	if (h->col[H_RULE] >= 0 && (size_t)h->col[H_RULE] < rec->nfield) {
 		e->rulelen = rec->len[h->col[H_RULE]];
 		e->rule = xm_malloc(e->rulelen + 1);
@@ -82,11 +84,6 @@ find(struct history *h, const struct record *rec, int add)
 	}
 	e->open = NAN;
 	e->last_resolved = NAN;
-	if (h->n == h->cap) {
-		h->cap = h->cap ? 2 * h->cap : 64;
-		h->all = xm_reallocarray(h->all, h->cap, sizeof *h->all);
-	}
-	h->all[h->n++] = e;
 	return e;
 }
 
@@ -178,8 +175,7 @@ headless(struct history *h, const struct record *rec)
 static int
 by_time_in_alert(const void *a, const void *b)
 {
-	const struct episode_sums *x = *(struct episode_sums *const *)a;
-	const struct episode_sums *y = *(struct episode_sums *const *)b;
+	const struct episode_sums *x = *(void *const *)a, *y = *(void *const *)b;
 	int c;
 
 	if (x->total != y->total)
@@ -217,8 +213,8 @@ put_table(struct history *h, struct record_writer *w)
 	size_t i;
 
 	record_put_header(w, names, sizeof names / sizeof names[0]);
-	for (i = 0; i < h->n; i++) {
-		e = h->all[i];
+	for (i = 0; i < h->alerts.n; i++) {
+		e = nth(h, i);
 		record_put(w, e->series, e->hostlen);
 		record_put(w, e->series + e->hostlen + 1, e->serieslen - e->hostlen - 1);
 		record_put(w, e->it.key, e->it.len);
@@ -252,10 +248,10 @@ put_text(struct history *h, FILE *f)
 	size_t i;
 
 	page_init(&p, 1000, h->o->ascii);
-	for (i = 0; i < h->n; i++)
-		fired += h->all[i]->fired;
+	for (i = 0; i < h->alerts.n; i++)
+		fired += nth(h, i)->fired;
 	page_newline(&p);
-	if (h->n == 0) {
+	if (h->alerts.n == 0) {
 		/* a quiet log is an answer too: one line, of its span */
 		if (isnan(h->first))
 			page_put(&p, AT_NONE, "Alert history: no records, no alerts in the log");
@@ -267,13 +263,13 @@ put_text(struct history *h, FILE *f)
 		return;
 	}
 	page_printf(&p, AT_NONE, "Alert history %s to %s UTC: %zu alert%s, fired %u time%s",
-	    date(t0, h->first), date(t1, h->last), h->n, h->n == 1 ? "" : "s", fired,
+	    date(t0, h->first), date(t1, h->last), h->alerts.n, h->alerts.n == 1 ? "" : "s", fired,
 	    fired == 1 ? "" : "s");
 	page_newline(&p);
 	page_printf(&p, AT_NONE, "%5s %9s %9s %10s %5s  %-9s  %s", "fired", "in alert",
 	    "longest", "to resolve", "flaps", "state", "series [rule] (alert_id)");
-	for (i = 0; i < h->n; i++) {
-		e = h->all[i];
+	for (i = 0; i < h->alerts.n; i++) {
+		e = nth(h, i);
 		num_format_span(a, e->total);
 		num_format_span(b, e->longest);
 		if (e->resolved > 0)
@@ -312,7 +308,7 @@ history_run(const struct show_opts *o)
 	memset(&h, 0, sizeof h);
 	h.o = o;
 	h.first = h.last = NAN;
-	table_init(&h.table);
+	series_set_init(&h.alerts, o->max_series);
 	for (c = 0; c < 4; c++)
 		h.col[c] = -1;
 	while ((k = record_read(r, &rec)) != RECORD_EOF) {
@@ -338,33 +334,31 @@ history_run(const struct show_opts *o)
 			break;
 		}
 	}
-	for (i = 0; i < h.n; i++)
-		if (!isnan(h.all[i]->open))
-			close_episode(h.all[i], h.last, 0);
-	if (h.n > 0)
-		qsort(h.all, h.n, sizeof *h.all, by_time_in_alert);
-	record_writer_init(&w, stdout, o->format != NULL && strcmp(o->format->name, "csv") == 0 ?
-	    RECORD_CSV : 0);
+	for (i = 0; i < h.alerts.n; i++)
+		if (!isnan(nth(&h, i)->open))
+			close_episode(nth(&h, i), h.last, 0);
+	if (h.alerts.n > 0)
+		qsort(h.alerts.all, h.alerts.n, sizeof *h.alerts.all, by_time_in_alert);
+	record_writer_init(&w, stdout, o->format != NULL && o->format->csv ? RECORD_CSV : 0);
 	if (wrong)
 		;	/* no report of what is no alert log */
-	else if (o->format != NULL && strcmp(o->format->name, "text") != 0)
+	else if (o->format != NULL && o->format->table)
 		put_table(&h, &w);
 	else
 		put_text(&h, stdout);
 	record_flush(&w);
 	status = wrong ? XM_EXIT_FAIL : record_reader_end(r);
-	if (h.dropped > 0) {
-		warnx("%zu record%s of new alerts not shown (--max-series %zu)", h.dropped,
-		    h.dropped == 1 ? "" : "s", o->max_series);
+	if (h.alerts.refused > 0) {
+		warnx("%zu record%s of new alerts not shown (--max-series %zu)", h.alerts.refused,
+		    h.alerts.refused == 1 ? "" : "s", o->max_series);
 		status = XM_EXIT_FAIL;
 	}
 	record_reader_free(r);
-	for (i = 0; i < h.n; i++) {
-		free(h.all[i]->series);
-		free(h.all[i]->rule);
-		free(h.all[i]);
+	for (i = 0; i < h.alerts.n; i++) {
+		free(nth(&h, i)->series);
+		free(nth(&h, i)->rule);
+		free(nth(&h, i));
 	}
-	free(h.all);
-	table_free(&h.table);
+	series_set_free(&h.alerts);
 	return status;
 }

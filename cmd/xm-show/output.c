@@ -47,8 +47,7 @@ by_family(const void *p, const void *q)
 
 	if (c != 0 || la != lb)
 		return c != 0 ? c : la < lb ? -1 : 1;
-	c = memcmp(a->it.key, b->it.key, a->it.len < b->it.len ? a->it.len : b->it.len);
-	return c != 0 ? c : (a->it.len > b->it.len) - (a->it.len < b->it.len);
+	return series_cmp(&a->id, &b->id);
 }
 
 /*
@@ -141,7 +140,7 @@ prom_labels(FILE *f, const struct series *s)
 
 	putc('{', f);
 	if ((host = xm_label(buf, sizeof buf, s, "host")) != NULL)
-		label_out(f, &first, host, s->it.key, s->hostlen);
+		label_out(f, &first, host, s->id.it.key, s->id.hostlen);
 	own_out(f, first, s);
 	putc('}', f);
 }
@@ -162,7 +161,7 @@ alert_labels(FILE *f, const struct series *s, const struct alert_state *a)
 
 	putc('{', f);
 	if ((name = xm_label(buf, sizeof buf, s, "host")) != NULL)
-		label_out(f, &first, name, s->it.key, s->hostlen);
+		label_out(f, &first, name, s->id.it.key, s->id.hostlen);
 	if ((name = xm_label(buf, sizeof buf, s, "metric")) != NULL)
 		label_out(f, &first, name, fam, famlen);
 	if (a->rule != NULL && (name = xm_label(buf, sizeof buf, s, "rule")) != NULL)
@@ -334,9 +333,9 @@ prom_serve(const struct board *b, FILE *f, double started)
 	self_family(f, taken, 2, "counter", "Malformed lines skipped.");
 	self_sample(f, taken, 2, (double)b->skipped);
 	self_family(f, taken, 3, "counter", "Records of new series left out (--max-series).");
-	self_sample(f, taken, 3, (double)b->dropped);
+	self_sample(f, taken, 3, (double)b->series.refused);
 	self_family(f, taken, 4, "gauge", "Series on the board.");
-	self_sample(f, taken, 4, (double)b->n);
+	self_sample(f, taken, 4, (double)b->series.n);
 	if (b->records > 0) {
 		self_family(f, taken, 5, "gauge",
 		    "The newest ts of the stream: how stale the board is.");
@@ -408,17 +407,17 @@ static void
 columns_of(const struct columns *c, const struct series *s, const char **field)
 {
 	const struct table_item *it;
-	const char *p = s->rec, *name;
+	const char *p = s->rec, *name, *f;
 	size_t i, len;
 
 	memset(field, 0, c->n * sizeof *field);
 	for (i = 0; i < s->hdr->n && p < s->rec + s->reclen; i++) {
 		name = s->hdr->names[i];
 		len = strlen(name);
+		f = series_rec_field(s, i, &p);
 		it = table_find(&c->seen, name, len, table_hash(name, len));
 		if (it != NULL && field[it - c->items] == NULL)
-			field[it - c->items] = p;
-		p += strlen(p) + 1;
+			field[it - c->items] = f;
 	}
 }
 
@@ -461,10 +460,10 @@ tsv_write(const struct board *b, FILE *f)
 }
 
 static const struct show_format formats[] = {
-	{ "text", text_write },
-	{ "prom", prom_write },
-	{ "csv", csv_write },
-	{ "tsv", tsv_write },
+	{ "text", text_write, 0, 0, 0 },
+	{ "prom", prom_write, 1, 0, 0 },
+	{ "csv", csv_write, 0, 1, 1 },
+	{ "tsv", tsv_write, 0, 1, 0 },
 };
 
 /* The output called name; NULL if there is none. */

@@ -36,7 +36,7 @@ prefixed(const struct series *s, const char *prefix)
 static int
 same_host(const struct series *a, const struct series *b)
 {
-	return a->hostlen == b->hostlen && memcmp(a->it.key, b->it.key, a->hostlen) == 0;
+	return series_same_host(&a->id, &b->id);
 }
 
 /* The series of host's host named name, then labels (llen bytes); NULL if none. */
@@ -45,15 +45,14 @@ lookup_labels(const struct board *b, const struct series *host, const char *name
     const char *labels, size_t llen)
 {
 	char key[4096];
-	size_t hl = host->hostlen, nl = strlen(name), len = hl + 1 + nl + llen;
+	size_t hl = host->id.hostlen, nl = strlen(name), len = hl + 1 + nl + llen;
 
 	if (len > sizeof key)
 		return NULL;
-	memcpy(key, host->it.key, hl);
-	key[hl] = '\0';
+	memcpy(key, host->id.it.key, hl + 1);
 	memcpy(key + hl + 1, name, nl);
 	memcpy(key + hl + 1 + nl, labels, llen);
-	return (struct series *)table_find(&b->table, key, len, table_hash(key, len));
+	return (struct series *)table_find(&b->series.t, key, len, table_hash(key, len));
 }
 
 static struct series *
@@ -147,7 +146,7 @@ system_panel(const struct board *b, struct page *p, const struct glyphs *g,
 	if (hosts > 1) {
 		/* the host is the stream's text: through page_safe */
 		draw_title_start(p, g, "System");
-		page_safe(p, AT_TITLE, host->it.key, host->hostlen, 40);
+		page_safe(p, AT_TITLE, host->id.it.key, host->id.hostlen, 40);
 		page_put(p, AT_TITLE, " ");
 		draw_title_rule(p, g, 0);
 	} else {
@@ -271,7 +270,7 @@ disk_rows(const struct board *b, struct page *p, const struct glyphs *g, struct 
 			mplen = len;
 		}
 		if (hosts > 1) {
-			page_safe(p, AT_NONE, d[i]->it.key, d[i]->hostlen, 8);
+			page_safe(p, AT_NONE, d[i]->id.it.key, d[i]->id.hostlen, 8);
 			page_put(p, AT_DIM, ":");
 		}
 		page_safe(p, AT_NONE, mp, mplen, col - 2 - (p->lines[p->nline - 1].width - 1));
@@ -514,14 +513,10 @@ by_rank(const void *p, const void *q)
 {
 	const struct series *a = *(struct series *const *)p, *b = *(struct series *const *)q;
 	int ra = rank(a), rb = rank(b);
-	size_t n;
-	int c;
 
 	if (ra != rb)
 		return ra - rb;
-	n = a->it.len < b->it.len ? a->it.len : b->it.len;
-	c = memcmp(a->it.key, b->it.key, n);
-	return c != 0 ? c : (a->it.len > b->it.len) - (a->it.len < b->it.len);
+	return series_cmp(&a->id, &b->id);
 }
 
 /* A panel of series a row each, its title naming the columns. */
@@ -572,7 +567,7 @@ header(const struct board *b, struct page *p, struct series **v, int n, int host
 	page_newline(p);
 	page_put(p, AT_TITLE, "xm ");
 	if (hosts == 1)
-		page_safe(p, AT_TITLE, v[0]->it.key, v[0]->hostlen, 24);
+		page_safe(p, AT_TITLE, v[0]->id.it.key, v[0]->id.hostlen, 24);
 	else if (hosts > 1)
 		page_printf(p, AT_TITLE, "%d hosts", hosts);
 	ts[0] = '\0';
@@ -591,8 +586,8 @@ header(const struct board *b, struct page *p, struct series **v, int n, int host
 		page_put(p, AT_OK, "no alerts");
 	if (b->skipped > 0)
 		page_printf(p, AT_HIGH, "  %zu skipped", b->skipped);
-	if (b->dropped > 0)
-		page_printf(p, AT_HIGH, "  %zu left out", b->dropped);
+	if (b->series.refused > 0)
+		page_printf(p, AT_HIGH, "  %zu left out", b->series.refused);
 }
 
 /*

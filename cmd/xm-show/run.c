@@ -75,7 +75,7 @@ serve_gen(void *arg)
 {
 	const struct board *b = arg;
 
-	return (unsigned long long)b->read + b->skipped + b->dropped;
+	return (unsigned long long)b->read + b->skipped + b->series.refused;
 }
 
 int
@@ -134,12 +134,9 @@ show_run(const struct show_opts *o)
 out:
 	if (record_reader_end(r) != 0 && status == XM_EXIT_OK)
 		status = XM_EXIT_FAIL;
-	if (b.dropped > 0) {
-		warnx("%zu record%s of new series not shown (--max-series %zu)", b.dropped,
-		    b.dropped == 1 ? "" : "s", o->max_series);
+	if (series_say_refused(&b.series, "not shown") > 0)
 		status = XM_EXIT_FAIL;
-	}
-	record_reader_free(r);
+	record_reader_close(r, 0);
 	http_close(srv);
 	wake_free(&w);
 	board_free(&b);

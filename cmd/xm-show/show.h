@@ -4,10 +4,12 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "host.h"
 #include "record.h"
 #include "rule.h"
+#include "series.h"
 #include "table.h"
 
 #define HIST	256	/* cells of values kept per series for its sparkline */
@@ -61,19 +63,14 @@ struct alert_state {
 
 #define ALERTS_MAX 64	/* alerts kept a series: more rules than that are one too many */
 
-/*
- * A series' name is kept once: its key is the host and metric fields of
- * its latest record, host NUL metric, where they lie in rec.
- */
 struct series {
-	struct table_item it;	/* key: host NUL metric, in rec */
+	struct series_id id;
 	struct host *host;	/* its host's clock (--forget); NULL: none kept */
 	double	 last;		/* its newest ts (--forget): a late record is no news */
-	uint32_t hostlen;
 	uint32_t reclen, reccap;
 	double	 ts, value;
 	const struct header *hdr;	/* names of the latest record's fields */
-	char	*rec;		/* its fields, each NUL-terminated */
+	char	*rec;		/* its fields, each NUL-terminated, the metric empty: it is in id */
 	/*
 	 * A ring of the latest values for the sparkline, a cell each,
 	 * allocated as they come, HIST at most; once xm-buffer's window
@@ -98,8 +95,22 @@ struct series {
 static inline const char *
 metric_of(const struct series *s, size_t *len)
 {
-	*len = s->it.len - s->hostlen - 1;
-	return s->it.key + s->hostlen + 1;
+	*len = series_metric_len(&s->id);
+	return series_metric(&s->id);
+}
+
+/*
+ * The field at *p, of column i, of series s's latest record, *p moved on
+ * to the next: the metric from its key, where the record keeps none, so
+ * that a name is kept once.
+ */
+static inline const char *
+series_rec_field(const struct series *s, size_t i, const char **p)
+{
+	const char *f = *p;
+
+	*p += strlen(f) + 1;
+	return i == COL_METRIC ? series_metric(&s->id) : f;
 }
 
 /* xm-buffer's columns of a series' latest record, read when drawn. */
@@ -121,9 +132,7 @@ struct show_event {
 /* What xm-show knows: every series, the recent events, the counts. */
 struct board {
 	const struct show_opts *o;
-	struct table table;
-	struct series **all;
-	size_t	 n, cap;
+	struct series_set series;	/* in no order: forgetting one moves the last */
 	struct header **hdrs;
 	size_t	 nhdr;
 	struct table hdr_table;
@@ -136,11 +145,9 @@ struct board {
 	size_t	 ndefaults;
 	double	 newest, oldest;	/* record time */
 	size_t	 read;		/* well-formed records read, shown or not */
-	size_t	 records, dropped;
+	size_t	 records;
 	size_t	 skipped;	/* malformed lines, as the reader counts them */
 	double	 rate;		/* records a second, as the caller measures it */
-	char	*key;
-	size_t	 keycap;
 	struct hosts hosts;	/* each host's clock: how long a series has been quiet */
 	double	 sweep_at;	/* the stream's time at which a series may be due to go */
 	double	 swept;		/* the stream's time of the last look */
@@ -204,6 +211,9 @@ void	 panels_draw(const struct board *, struct page *, int, double);
 struct show_format {
 	const char *name;
 	int	 (*write)(const struct board *, FILE *);
+	int	 alerts;	/* writes each alert of a series apart */
+	int	 table;		/* a table of the columns: --history writes one too */
+	int	 csv;		/* its table is CSV */
 };
 
 const struct show_format *show_format_find(const char *);

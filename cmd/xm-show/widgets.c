@@ -373,10 +373,10 @@ draw_series_name(struct page *p, const struct series *s, int hosts, int w)
 	int hw;
 
 	if (hosts > 1) {
-		hw = text_width(s->it.key, s->hostlen);
+		hw = text_width(s->id.it.key, s->id.hostlen);
 		if (hw > w / 3)
 			hw = w / 3;
-		page_safe(p, AT_NONE, s->it.key, s->hostlen, hw);
+		page_safe(p, AT_NONE, s->id.it.key, s->id.hostlen, hw);
 		page_put(p, AT_DIM, ":");
 		w -= hw + 1;
 	}
