@@ -113,7 +113,7 @@ parse_families(const char *arg)
 
 	for (name = strtok_r(list, ",", &save); name; name = strtok_r(NULL, ",", &save)) {
 		for (f = 0; f < FAM_N; f++)
-			if (strcmp(name, family_names[f]) == 0)
+			if (strcmp(name, sample_family_names[f]) == 0)
 				break;
 		if (f == FAM_N)
 			bad("-m", name, "not a family (cpu, memory, swap, disk, io, "
