@@ -189,6 +189,19 @@ xm_close_stdout(void)
 }
 
 /*
+ * The end of a main whose work ended with status: stdout closed, and a
+ * write that failed is fail (1, or 3 for a Nagios plugin) unless the
+ * status says already that something did.
+ */
+int
+xm_finish(int status, int fail)
+{
+	if (xm_close_stdout() != XM_EXIT_OK && status == XM_EXIT_OK)
+		return fail;
+	return status;
+}
+
+/*
  * The reader of stdout has gone (RECORD_CLOSED): what waits in the
  * buffer can go nowhere, and the error is no failure of ours.
  */
