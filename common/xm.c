@@ -110,15 +110,6 @@ xm_init(char *argv[])
 	argv[0] = program_invocation_short_name;
 }
 
-/* A bad option argument, as every program words it: "-n: "0": not a count". */
-void
-xm_bad_arg(const char *opt, const char *arg, const char *what)
-{
-	char q[XM_QUOTE_MAX];
-
-	warnx("%s: \"%s\": %s", opt, xm_quote(q, arg, strlen(arg)), what);
-}
-
 void
 xm_version(void)
 {
