@@ -110,15 +110,6 @@ xm_init(char *argv[])
 	argv[0] = program_invocation_short_name;
 }
 
-/* A bad option argument, as every program words it: "-n: "0": not a count". */
-void
-xm_bad_arg(const char *opt, const char *arg, const char *what)
-{
-	char q[XM_QUOTE_MAX];
-
-	warnx("%s: \"%s\": %s", opt, xm_quote(q, arg, strlen(arg)), what);
-}
-
 void
 xm_version(void)
 {
@@ -186,6 +177,19 @@ xm_close_stdout(void)
 		return XM_EXIT_FAIL;
 	}
 	return XM_EXIT_OK;
+}
+
+/*
+ * The end of a main whose work ended with status: stdout closed, and a
+ * write that failed is fail (1, or 3 for a Nagios plugin) unless the
+ * status says already that something did.
+ */
+int
+xm_finish(int status, int fail)
+{
+	if (xm_close_stdout() != XM_EXIT_OK && status == XM_EXIT_OK)
+		return fail;
+	return status;
 }
 
 /*

@@ -25,10 +25,10 @@ char	*xm_strndup(const char *, size_t);
 
 const char *xm_quote(char [XM_QUOTE_MAX], const char *, size_t);
 void	 xm_init(char *[]);
-void	 xm_bad_arg(const char *, const char *, const char *);
 void	 xm_version(void);
 void	 xm_buffer_stdout(void);
 int	 xm_close_stdout(void);
+int	 xm_finish(int, int);
 void	 xm_stdout_check(FILE *);
 void	 xm_stdout_gone(void);
 double	 xm_monotonic(void);

@@ -800,6 +800,33 @@ xm-alert: -x "echo $XM_EVENT >> log; exit 7": firing 20909133f35c0e5a: exit stat
 web2:process_cpu_percent{a"b_c_d,12} 5% 90'
 }
 
+@test "xm-alert: a usage error before --check: said once, the synopsis, exit 3; what follows is not acted on" {
+	usage=$(xm-alert --bogus 2>&1 | tail -n +2 || true)
+	assert_equal "${usage%%$'\n'*}" 'usage: xm-alert [-eH] [-r rule]... [-c file]... [-x command]...'
+	# getopt's own message, then no other, no --help, and --check at the end
+	run -3 --separate-stderr xm-alert --bogus -r 'm warn=x' -z -h --check
+	assert_output ''
+	assert_equal "$stderr" "xm-alert: unrecognized option '--bogus'
+$usage"
+	run -3 --separate-stderr xm-alert -r 'm warn=x' --exec= --bogus -V --check=1
+	assert_output ''
+	assert_equal "$stderr" "xm-alert: -r \"m warn=x\": \"x\": not a range (10, 10:, ~:10, 10:20, @10:20)
+$usage"
+	# a -c file stops at its first bad rule
+	printf 'm warn=1\nm warn=1\nm warn=y\nm warn=z\n' > rules
+	run -3 --separate-stderr xm-alert -c rules -c /nonexistent --ch
+	assert_equal "$stderr" "xm-alert: rules: line 2: the same rule as one before: taken once
+xm-alert: rules: line 3: \"y\": not a range (10, 10:, ~:10, 10:20, @10:20)
+$usage"
+	# without --check, 2; an operand left over is told after the options
+	run -2 --separate-stderr xm-alert --bogus -r 'm warn=x'
+	assert_equal "$stderr" "xm-alert: unrecognized option '--bogus'
+$usage"
+	run -3 --separate-stderr xm-alert extra --check
+	assert_equal "$stderr" "xm-alert: extra: unexpected argument
+$usage"
+}
+
 @test "xm-alert: --check under the default rules: the latest value's level, for= left to Nagios" {
 	# memory at 92% once: the default holds 15 minutes before it fires,
 	# but a check says WARNING now, and Nagios's max_check_attempts holds it

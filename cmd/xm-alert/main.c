@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "alert.h"
-#include "num.h"
+#include "option.h"
 #include "run.h"
 #include "state.h"
 #include "xm.h"
@@ -40,74 +40,45 @@ static const struct option longopts[] = {
 	{ NULL, 0, NULL, 0 }
 };
 
-/* A bad command line is UNKNOWN (3) to Nagios under --check: 2 would read as CRITICAL. */
-static int usage_status = XM_EXIT_USAGE;
+static const char synopsis[] =
+    "usage: xm-alert [-eH] [-r rule]... [-c file]... [-x command]...\n"
+    "                [--exec-timeout seconds] [--stale seconds] [--state file]\n"
+    "                [--check] [--csv] [--forget duration] [--max-series n]\n"
+    "                [--strict] [--wait seconds]\n"
+    "       xm-alert [-r rule]... [-c file]... --rules\n"
+    "       xm-alert --state file [-x command]... --list | --resolve alert_id\n";
 
-static void
-synopsis(FILE *f)
+/* --help: the synopsis, then a line for each option. */
+static const char help[] =
+    "\n"
+    "  -r, --rule RULE       a rule: METRIC-GLOB [field=COLUMN] [host=GLOB]\n"
+    "                        [info= warn= crit= emerg=RANGE] [for=N|DURATION]\n"
+    "                        [hysteresis=X] [repeat=DURATION]; more than one\n"
+    "  -c, --config FILE     rules from FILE, one a line; # starts a comment\n"
+    "      --rules           print the rules in force (the defaults if none given)\n"
+    "  -e, --events          write only the records that carry an event\n"
+    "  -H, --no-header       write no header line\n"
+    "  -x, --exec COMMAND    run COMMAND for each event, told in XM_* variables\n"
+    "      --exec-timeout S  kill a command still running after S (default 10s)\n"
+    "      --stale S         resolve an alert whose series is quiet for S\n"
+    "      --state FILE      keep the alert states in FILE between runs\n"
+    "      --wait S          wait at most S for another run's lock on FILE (60s)\n"
+    "      --forget D        forget a series quiet for longer than D, 0 never (1h)\n"
+    "      --list            print the active alerts of the state file\n"
+    "      --resolve ID      resolve the active alert ID by hand\n"
+    "      --check           act as a Nagios plugin: a status line, exit 0 to 3\n"
+    "      --csv             read and write CSV\n"
+    "      --max-series N    keep the state of at most N series (100000)\n"
+    "      --strict          stop at the first malformed record\n"
+    "  -h, --help            print this help and exit\n"
+    "  -V, --version         print the version and exit\n"
+    "\nSee xm-alert(1).\n";
+
+/* --check, or --check= which getopt turned down (optopt names it) */
+static int
+is_check(int ch)
 {
-	fprintf(f,
-	    "usage: xm-alert [-eH] [-r rule]... [-c file]... [-x command]...\n"
-	    "                [--exec-timeout seconds] [--stale seconds] [--state file]\n"
-	    "                [--check] [--csv] [--forget duration] [--max-series n]\n"
-	    "                [--strict] [--wait seconds]\n"
-	    "       xm-alert [-r rule]... [-c file]... --rules\n"
-	    "       xm-alert --state file [-x command]... --list | --resolve alert_id\n");
-}
-
-static void
-usage(FILE *f, int status)
-{
-	synopsis(f);
-	exit(status);
-}
-
-/* --help: the synopsis, then a line for each option, to standard output. */
-static void
-help(void)
-{
-	synopsis(stdout);
-	printf("\n"
-	    "  -r, --rule RULE       a rule: METRIC-GLOB [field=COLUMN] [host=GLOB]\n"
-	    "                        [info= warn= crit= emerg=RANGE] [for=N|DURATION]\n"
-	    "                        [hysteresis=X] [repeat=DURATION]; more than one\n"
-	    "  -c, --config FILE     rules from FILE, one a line; # starts a comment\n"
-	    "      --rules           print the rules in force (the defaults if none given)\n"
-	    "  -e, --events          write only the records that carry an event\n"
-	    "  -H, --no-header       write no header line\n"
-	    "  -x, --exec COMMAND    run COMMAND for each event, told in XM_* variables\n"
-	    "      --exec-timeout S  kill a command still running after S (default 10s)\n"
-	    "      --stale S         resolve an alert whose series is quiet for S\n"
-	    "      --state FILE      keep the alert states in FILE between runs\n"
-	    "      --wait S          wait at most S for another run's lock on FILE (60s)\n"
-	    "      --forget D        forget a series quiet for longer than D, 0 never (1h)\n"
-	    "      --list            print the active alerts of the state file\n"
-	    "      --resolve ID      resolve the active alert ID by hand\n"
-	    "      --check           act as a Nagios plugin: a status line, exit 0 to 3\n"
-	    "      --csv             read and write CSV\n"
-	    "      --max-series N    keep the state of at most N series (100000)\n"
-	    "      --strict          stop at the first malformed record\n"
-	    "  -h, --help            print this help and exit\n"
-	    "  -V, --version         print the version and exit\n"
-	    "\nSee xm-alert(1).\n");
-	exit(xm_close_stdout() == 0 ? XM_EXIT_OK : XM_EXIT_FAIL);
-}
-
-static void
-bad(const char *opt, const char *arg, const char *what)
-{
-	xm_bad_arg(opt, arg, what);
-	usage(stderr, usage_status);
-}
-
-static double
-seconds(const char *opt, const char *arg)
-{
-	double v;
-
-	if (num_parse_seconds(arg, &v) != 0 || v < 0.001)
-		bad(opt, arg, "not a duration of at least 1ms");
-	return v;
+	return ch == OPT_CHECK || (ch == '?' && optopt == OPT_CHECK);
 }
 
 struct rules {
@@ -116,11 +87,11 @@ struct rules {
 };
 
 /*
- * One rule from where, or a usage error that names it.  A rule the same
- * as one before (its words joined by one space) is taken once: its alert
- * is named by its text.
+ * One rule from where, or a usage error that names it (-1).  A rule the
+ * same as one before (its words joined by one space) is taken once: its
+ * alert is named by its text.
  */
-static void
+static int
 add_rule(struct rules *rs, const char *text, const char *where, size_t line)
 {
 	char why[256], q[XM_QUOTE_MAX];
@@ -136,7 +107,7 @@ add_rule(struct rules *rs, const char *text, const char *where, size_t line)
 				break;
 		if (i == rs->n) {
 			rs->n++;
-			return;
+			return 0;
 		}
 		if (line > 0)
 			warnx("%s: line %zu: the same rule as one before: taken once", where, line);
@@ -144,13 +115,14 @@ add_rule(struct rules *rs, const char *text, const char *where, size_t line)
 			warnx("-r \"%s\": the same rule as one before: taken once",
 			    xm_quote(q, text, strlen(text)));
 		rule_free(&rs->v[rs->n]);
-		return;
+		return 0;
 	}
 	if (line > 0)
 		warnx("%s: line %zu: %s", where, line, why);
 	else
 		warnx("-r \"%s\": %s", xm_quote(q, text, strlen(text)), why);
-	usage(stderr, usage_status);
+	option_usage();
+	return -1;
 }
 
 /* -c: a rule a line; blank lines and lines starting with # are not rules. */
@@ -164,16 +136,17 @@ read_rules(struct rules *rs, const char *path)
 
 	if (f == NULL) {
 		warn("%s", path);
-		usage(stderr, usage_status);
+		option_usage();
+		return;
 	}
 	while ((len = getline(&line, &cap, f)) != -1) {
 		n++;
-		if ((p = rule_line(line, (size_t)len)) != NULL)
-			add_rule(rs, p, path, n);
+		if ((p = rule_line(line, (size_t)len)) != NULL && add_rule(rs, p, path, n) != 0)
+			break;
 	}
 	if (ferror(f)) {
 		warn("%s", path);
-		usage(stderr, usage_status);
+		option_usage();
 	}
 	free(line);
 	fclose(f);
@@ -188,16 +161,20 @@ main(int argc, char *argv[])
 	};
 	struct rules rs = { NULL, 0, 0 };
 	const char *resolve = NULL;
-	unsigned long long n;
 	int ch, i, list = 0, show_rules = 0, status;
 
 	xm_init(argv);
-	/* before getopt_long's own messages; "--ch" is as far as it need be spelt */
-	for (i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
-		if (strcspn(argv[i], "=") >= 4 &&
-		    strncmp(argv[i], "--check", strcspn(argv[i], "=")) == 0)
-			usage_status = 3;
+	option_init(synopsis);
+	/*
+	 * A bad command line is UNKNOWN (3) to Nagios under --check, where 2
+	 * would read as CRITICAL, and --check may come after the mistake.
+	 */
+	option_defer();
 	while ((ch = getopt_long(argc, argv, "c:eHhr:Vx:", longopts, NULL)) != -1) {
+		if (option_failed()) {
+			o.check |= is_check(ch);
+			continue;
+		}
 		switch (ch) {
 		case 'c':
 			read_rules(&rs, optarg);
@@ -209,7 +186,7 @@ main(int argc, char *argv[])
 			o.header = 0;
 			break;
 		case 'h':
-			help();
+			option_help(help);
 			break;
 		case 'r':
 			add_rule(&rs, optarg, NULL, 0);
@@ -219,7 +196,7 @@ main(int argc, char *argv[])
 			break;
 		case 'x':
 			if (*optarg == '\0')
-				bad("-x", optarg, "not a command");
+				option_bad("-x", optarg, "not a command");
 			o.exec = xm_reallocarray(o.exec, o.nexec + 1, sizeof *o.exec);
 			o.exec[o.nexec++] = optarg;
 			break;
@@ -230,20 +207,16 @@ main(int argc, char *argv[])
 			o.csv = 1;
 			break;
 		case OPT_EXEC_TIMEOUT:
-			o.exec_timeout = seconds("--exec-timeout", optarg);
+			o.exec_timeout = option_duration("--exec-timeout", optarg);
 			break;
 		case OPT_FORGET:
-			/* any zero duration is never, as in xm-buffer and xm-show */
-			if (num_parse_seconds(optarg, &o.forget) != 0 || o.forget != 0)
-				o.forget = seconds("--forget", optarg);
+			o.forget = option_forget(optarg);
 			break;
 		case OPT_LIST:
 			list = 1;
 			break;
 		case OPT_MAX_SERIES:
-			if (num_parse_count(optarg, SIZE_MAX / 2, &n) != 0 || n == 0)
-				bad("--max-series", optarg, "not a count of at least 1");
-			o.max_series = (size_t)n;
+			o.max_series = option_max_series(optarg);
 			break;
 		case OPT_RESOLVE:
 			resolve = optarg;
@@ -252,37 +225,31 @@ main(int argc, char *argv[])
 			show_rules = 1;
 			break;
 		case OPT_STALE:
-			o.stale = seconds("--stale", optarg);
+			o.stale = option_duration("--stale", optarg);
 			break;
 		case OPT_STATE:
-			if (*optarg == '\0')
-				bad("--state", optarg, "not a file name");
-			o.state = optarg;
+			o.state = option_file("--state", optarg);
 			break;
 		case OPT_STRICT:
 			o.strict = 1;
 			break;
 		case OPT_WAIT:
-			if (num_parse_seconds(optarg, &o.wait) != 0 || o.wait > 1e9)
-				bad("--wait", optarg, "not a duration of at most 1e9 seconds");
+			o.wait = option_wait(optarg);
 			break;
 		default:
-			usage(stderr, usage_status);
+			o.check |= is_check(ch);
+			option_usage();
 		}
 	}
-	argc -= optind;
-	argv += optind;
-	if (argc != 0) {
-		warnx("%s: unexpected argument", argv[0]);
-		usage(stderr, usage_status);
-	}
+	option_status(o.check ? 3 : XM_EXIT_USAGE);
+	option_end(argc, argv);
 	if ((list || resolve != NULL) && o.state == NULL) {
 		warnx("%s needs --state", list ? "--list" : "--resolve");
-		usage(stderr, usage_status);
+		option_usage();
 	}
 	if (list + (resolve != NULL) + show_rules + o.check > 1) {
 		warnx("--list, --resolve, --rules and --check: one at a time");
-		usage(stderr, usage_status);
+		option_usage();
 	}
 	if (rs.n == 0)
 		for (i = 0; rule_defaults[i] != NULL; i++)
@@ -306,7 +273,5 @@ main(int argc, char *argv[])
 		rule_free(&rs.v[i]);
 	free(rs.v);
 	free(o.exec);
-	if (xm_close_stdout() != 0 && status == XM_EXIT_OK)
-		status = o.check ? 3 : XM_EXIT_FAIL;
-	return status;
+	return xm_finish(status, o.check ? 3 : XM_EXIT_FAIL);
 }

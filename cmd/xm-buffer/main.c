@@ -9,6 +9,7 @@
 
 #include "buffer.h"
 #include "num.h"
+#include "option.h"
 #include "state.h"
 #include "xm.h"
 
@@ -42,73 +43,39 @@ static const struct option longopts[] = {
 	{ NULL, 0, NULL, 0 }
 };
 
-static void
-synopsis(FILE *f)
-{
-	fprintf(f,
-	    "usage: xm-buffer [-H] [-s size] [-w seconds] [--columns list] [--csv]\n"
-	    "                 [--every seconds | --summary] [--forecast duration]...\n"
-	    "                 [--forget duration] [--halflife seconds]\n"
-	    "                 [--limit metric=value]... [--max-series n]\n"
-	    "                 [--season period[/bucket]] [--state file] [--strict]\n"
-	    "                 [--wait seconds]\n");
-}
+static const char synopsis[] =
+    "usage: xm-buffer [-H] [-s size] [-w seconds] [--columns list] [--csv]\n"
+    "                 [--every seconds | --summary] [--forecast duration]...\n"
+    "                 [--forget duration] [--halflife seconds]\n"
+    "                 [--limit metric=value]... [--max-series n]\n"
+    "                 [--season period[/bucket]] [--state file] [--strict]\n"
+    "                 [--wait seconds]\n";
 
-static void
-usage(FILE *f, int status)
-{
-	synopsis(f);
-	exit(status);
-}
-
-/* --help: the synopsis, then a line for each option, to standard output. */
-static void
-help(void)
-{
-	synopsis(stdout);
-	printf("\n"
-	    "  -H, --no-header       write no header line\n"
-	    "  -s, --size N          keep at most N samples a series (default 1000)\n"
-	    "  -w, --window S        keep samples no older than S before the newest (300s)\n"
-	    "      --columns LIST    append these columns: n, mean, min, max, stddev, slope,\n"
-	    "                        trend, baseline, zscore, rzscore, eta_seconds\n"
-	    "      --forecast D      append forecast_D, the window's line D ahead; up to 8\n"
-	    "      --limit M=V       the limit eta_seconds counts to for metrics M (a glob)\n"
-	    "      --csv             read and write CSV\n"
-	    "      --every S         one line a series every S instead of one a record\n"
-	    "      --summary         a line a series at the end: percentiles, trend, span\n"
-	    "      --halflife S      the baseline's half-life (default 1h)\n"
-	    "      --forget D        forget a series quiet for longer than D (default the\n"
-	    "                        longest of 1h, 2 windows, the half-life, the season;\n"
-	    "                        0 never)\n"
-	    "      --season P[/B]    append season_zscore: against the same time of period P\n"
-	    "      --max-series N    keep at most N series (default 100000)\n"
-	    "      --state FILE      keep the windows and baselines in FILE between runs\n"
-	    "      --wait S          wait at most S for another run's lock on --state (60s)\n"
-	    "      --strict          stop at the first malformed record\n"
-	    "  -h, --help            print this help and exit\n"
-	    "  -V, --version         print the version and exit\n"
-	    "\nSee xm-buffer(1).\n");
-	exit(xm_close_stdout() == 0 ? XM_EXIT_OK : XM_EXIT_FAIL);
-}
-
-static void
-bad(const char *opt, const char *arg, const char *what)
-{
-	xm_bad_arg(opt, arg, what);
-	usage(stderr, XM_EXIT_USAGE);
-}
-
-static double
-seconds(const char *opt, const char *arg, double max)
-{
-	double v;
-
-	if (num_parse_seconds(arg, &v) != 0 || v < 0.001 || v > max)
-		bad(opt, arg, max < 1e300 ? "not a duration from 1ms to 24 days" :
-		    "not a duration of at least 1ms");
-	return v;
-}
+/* --help: the synopsis, then a line for each option. */
+static const char help[] =
+    "\n"
+    "  -H, --no-header       write no header line\n"
+    "  -s, --size N          keep at most N samples a series (default 1000)\n"
+    "  -w, --window S        keep samples no older than S before the newest (300s)\n"
+    "      --columns LIST    append these columns: n, mean, min, max, stddev, slope,\n"
+    "                        trend, baseline, zscore, rzscore, eta_seconds\n"
+    "      --forecast D      append forecast_D, the window's line D ahead; up to 8\n"
+    "      --limit M=V       the limit eta_seconds counts to for metrics M (a glob)\n"
+    "      --csv             read and write CSV\n"
+    "      --every S         one line a series every S instead of one a record\n"
+    "      --summary         a line a series at the end: percentiles, trend, span\n"
+    "      --halflife S      the baseline's half-life (default 1h)\n"
+    "      --forget D        forget a series quiet for longer than D (default the\n"
+    "                        longest of 1h, 2 windows, the half-life, the season;\n"
+    "                        0 never)\n"
+    "      --season P[/B]    append season_zscore: against the same time of period P\n"
+    "      --max-series N    keep at most N series (default 100000)\n"
+    "      --state FILE      keep the windows and baselines in FILE between runs\n"
+    "      --wait S          wait at most S for another run's lock on --state (60s)\n"
+    "      --strict          stop at the first malformed record\n"
+    "  -h, --help            print this help and exit\n"
+    "  -V, --version         print the version and exit\n"
+    "\nSee xm-buffer(1).\n";
 
 static void
 parse_columns(struct buffer_opts *o, const char *arg)
@@ -122,16 +89,16 @@ parse_columns(struct buffer_opts *o, const char *arg)
 			if (strcmp(name, column_names[c]) == 0)
 				break;
 		if (c == C_NCOL)
-			bad("--columns", name, "not a column (n, mean, min, max, stddev, "
-			    "slope, trend, baseline, zscore, rzscore, eta_seconds)");
+			option_bad("--columns", name, "not a column (n, mean, min, max, "
+			    "stddev, slope, trend, baseline, zscore, rzscore, eta_seconds)");
 		for (i = 0; i < o->ncols; i++)
 			if (o->cols[i] == (enum column)c)
-				bad("--columns", name, "named twice");
+				option_bad("--columns", name, "named twice");
 		o->cols[o->ncols++] = (enum column)c;
 	}
 	free(list);
 	if (o->ncols == 0)
-		bad("--columns", arg, "names no column");
+		option_bad("--columns", arg, "names no column");
 }
 
 /* --forecast DURATION: a column forecast_DURATION, the duration as written. */
@@ -142,13 +109,12 @@ add_forecast(struct buffer_opts *o, const char *arg)
 	size_t n = strlen("forecast_") + strlen(arg) + 1;
 	int i;
 
-	if (num_parse_seconds(arg, &h) != 0 || h > 1e9)
-		bad("--forecast", arg, "not a duration of at most 1e9 seconds");
+	h = option_seconds("--forecast", arg, 0, 1e9, "not a duration of at most 1e9 seconds");
 	for (i = 0; i < o->nforecast; i++)
 		if (strcmp(o->forecast_name[i] + strlen("forecast_"), arg) == 0)
-			bad("--forecast", arg, "named twice");
+			option_bad("--forecast", arg, "named twice");
 	if (o->nforecast == FORECAST_MAX)
-		bad("--forecast", arg, "one too many: 8 at most");
+		option_bad("--forecast", arg, "one too many: 8 at most");
 	o->forecast[o->nforecast] = h;
 	o->forecast_name[o->nforecast] = xm_malloc(n);
 	snprintf(o->forecast_name[o->nforecast++], n, "forecast_%s", arg);
@@ -162,7 +128,7 @@ add_limit(struct buffer_opts *o, char *arg)
 	double v;
 
 	if (eq == NULL || eq == arg || num_parse(eq + 1, &v) != 0)
-		bad("--limit", arg, "not METRIC=VALUE");
+		option_bad("--limit", arg, "not METRIC=VALUE");
 	*eq = '\0';
 	o->limit = xm_reallocarray(o->limit, o->nlimit + 1, sizeof *o->limit);
 	o->limit[o->nlimit].glob = arg;
@@ -201,6 +167,7 @@ main(int argc, char *argv[])
 	int ch, c, status;
 
 	xm_init(argv);
+	option_init(synopsis);
 	/* every column but rzscore, whose sorted window costs more than all the rest */
 	for (c = 0; c < C_NCOL; c++)
 		if (c != C_RZSCORE)
@@ -211,7 +178,7 @@ main(int argc, char *argv[])
 			o.header = 0;
 			break;
 		case 'h':
-			help();
+			option_help(help);
 			break;
 		case 's':
 			size = optarg;
@@ -220,7 +187,8 @@ main(int argc, char *argv[])
 			xm_version();
 			break;
 		case 'w':
-			o.window = seconds("-w", optarg, MAX_WINDOW);
+			o.window = option_seconds("-w", optarg, 0.001, MAX_WINDOW,
+			    "not a duration from 1ms to 24 days");
 			break;
 		case OPT_COLUMNS:
 			parse_columns(&o, optarg);
@@ -229,7 +197,7 @@ main(int argc, char *argv[])
 			o.csv = 1;
 			break;
 		case OPT_EVERY:
-			o.every = seconds("--every", optarg, 1e300);
+			o.every = option_duration("--every", optarg);
 			break;
 		case OPT_FORECAST:
 			add_forecast(&o, optarg);
@@ -238,30 +206,23 @@ main(int argc, char *argv[])
 			add_limit(&o, optarg);
 			break;
 		case OPT_FORGET:
-			/* 0: never */
-			if (num_parse_seconds(optarg, &o.forget) != 0 || o.forget != 0)
-				o.forget = seconds("--forget", optarg, 1e300);
-			else
+			if ((o.forget = option_forget(optarg)) == 0)
 				o.forget = INFINITY;
 			break;
 		case OPT_HALFLIFE:
-			o.halflife = seconds("--halflife", optarg, 1e300);
+			o.halflife = option_duration("--halflife", optarg);
 			break;
 		case OPT_MAX_SERIES:
-			if (num_parse_count(optarg, SIZE_MAX / 2, &n) != 0 || n == 0)
-				bad("--max-series", optarg, "not a count of at least 1");
-			o.max_series = (size_t)n;
+			o.max_series = option_max_series(optarg);
 			break;
 		case OPT_SEASON:
 			if (season_shape_parse(&o.season, optarg) != 0)
-				bad("--season", optarg, "not PERIOD or PERIOD/BUCKET (1d, 7d/1h): "
-				    "2 to 10080 buckets a period");
+				option_bad("--season", optarg, "not PERIOD or PERIOD/BUCKET "
+				    "(1d, 7d/1h): 2 to 10080 buckets a period");
 			o.seasonal = 1;
 			break;
 		case OPT_STATE:
-			if (*optarg == '\0')
-				bad("--state", optarg, "not a file name");
-			o.state = optarg;
+			o.state = option_file("--state", optarg);
 			break;
 		case OPT_STRICT:
 			o.strict = 1;
@@ -270,27 +231,21 @@ main(int argc, char *argv[])
 			o.summary = 1;
 			break;
 		case OPT_WAIT:
-			if (num_parse_seconds(optarg, &o.wait) != 0 || o.wait > 1e9)
-				bad("--wait", optarg, "not a duration of at most 1e9 seconds");
+			o.wait = option_wait(optarg);
 			break;
 		default:
-			usage(stderr, XM_EXIT_USAGE);
+			option_usage();
 		}
 	}
-	argc -= optind;
-	argv += optind;
-	if (argc != 0) {
-		warnx("%s: unexpected argument", argv[0]);
-		usage(stderr, XM_EXIT_USAGE);
-	}
+	option_end(argc, argv);
 	if (o.summary && (o.every > 0 || o.seasonal)) {
 		warnx("%s and --summary: one or the other", o.every > 0 ? "--every" : "--season");
-		usage(stderr, XM_EXIT_USAGE);
+		option_usage();
 	}
 	/* Without deques (--summary needs none) a window may hold more. */
 	if (size != NULL) {
 		if (num_parse_count(size, o.summary ? RING_MAX : RING_MAX_DEQUE, &n) != 0 || n == 0)
-			bad("-s", size, o.summary ? "not a count from 1 to 16777216" :
+			option_bad("-s", size, o.summary ? "not a count from 1 to 16777216" :
 			    "not a count from 1 to 65536 (more with --summary)");
 		o.size = (uint32_t)n;
 	}
@@ -303,7 +258,5 @@ main(int argc, char *argv[])
 	for (c = 0; c < o.nforecast; c++)
 		free(o.forecast_name[c]);
 	free(o.limit);
-	if (xm_close_stdout() != 0)
-		status = XM_EXIT_FAIL;
-	return status;
+	return xm_finish(status, XM_EXIT_FAIL);
 }

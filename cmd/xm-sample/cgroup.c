@@ -237,7 +237,7 @@ read_u64(struct sampler *s, struct cfile *c, unsigned long long *v)
 
 	if (pfile_read(&s->src, &c->f) == -1)
 		return -1;
-	p = parse_u64(c->f.buf, c->f.buf + c->f.len, v);
+	p = sample_parse_u64(c->f.buf, c->f.buf + c->f.len, v);
 	return p == NULL ? -1 : 0;
 }
 
@@ -251,9 +251,9 @@ read_key(struct sampler *s, struct cfile *c, const char *key, unsigned long long
 	if (pfile_read(&s->src, &c->f) == -1)
 		return -1;
 	end = c->f.buf + c->f.len;
-	for (line = c->f.buf; line < end; line = next_line(line, end))
+	for (line = c->f.buf; line < end; line = sample_next_line(line, end))
 		if ((size_t)(end - line) > n && memcmp(line, key, n) == 0 && line[n] == ' ')
-			return parse_u64(line + n, end, v) ? 0 : -1;
+			return sample_parse_u64(line + n, end, v) ? 0 : -1;
 	return -1;
 }
 
@@ -285,8 +285,8 @@ cpu_limit(struct sampler *s, struct ctl *c)
 			if (pfile_read(&s->src, &c->limit[i].f) == -1)
 				continue;
 			end = c->limit[i].f.buf + c->limit[i].f.len;
-			if ((p = parse_u64(c->limit[i].f.buf, end, &quota)) == NULL ||
-			    parse_u64(p, end, &period) == NULL)
+			if ((p = sample_parse_u64(c->limit[i].f.buf, end, &quota)) == NULL ||
+			    sample_parse_u64(p, end, &period) == NULL)
 				continue;
 		} else {
 			/* cpu.cfs_quota_us is -1 for none, which parse_u64 refuses */

@@ -122,12 +122,12 @@ cpu_sample(void *st, struct sampler *s)
 	}
 	end = s->stat.buf + s->stat.len;
 	for (line = s->stat.buf; line < end && strncmp(line, "cpu", 3) == 0;
-	    line = next_line(line, end)) {
+	    line = sample_next_line(line, end)) {
 		p = line + 3;
 		if (*p == ' ') {
 			slot = &c->all;
 		} else {
-			if ((p = parse_u64(p, end, &n)) == NULL || *p != ' ')
+			if ((p = sample_parse_u64(p, end, &n)) == NULL || *p != ' ')
 				break;
 			if (!c->per_cpu)
 				continue;
@@ -137,7 +137,7 @@ cpu_sample(void *st, struct sampler *s)
 		memset(slot->cur, 0, sizeof slot->cur);
 		/* Kernels before 2.6.11 lack steal; missing columns count 0. */
 		for (k = 0; k < NTIMES; k++) {
-			if ((p = parse_u64(p, end, &v)) == NULL)
+			if ((p = sample_parse_u64(p, end, &v)) == NULL)
 				break;
 			slot->cur[k] = v;
 		}

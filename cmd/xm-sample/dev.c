@@ -100,7 +100,7 @@ devtab_put_rates(struct devtab *t, struct sampler *s, int m, int c)
 		d = &t->d[i];
 		if (d->skip || d->idle || !d->have_prev)
 			continue;
-		r = rate(d->prev[c], d->cur[c], s->dt);
+		r = sample_rate(d->prev[c], d->cur[c], s->dt);
 		if (!isnan(r))
 			sampler_put(s, d->metric[m], r);
 	}
@@ -126,7 +126,7 @@ devtab_put_total(struct devtab *t, struct sampler *s, const char *metric, int c,
 		d = &t->d[i];
 		if (d->skip || !d->have_prev || !(all || d->real))
 			continue;
-		r = rate(d->prev[c], d->cur[c], s->dt);
+		r = sample_rate(d->prev[c], d->cur[c], s->dt);
 		if (!isnan(r)) {
 			sum += r;
 			n++;
@@ -148,7 +148,7 @@ devtab_put_total(struct devtab *t, struct sampler *s, const char *metric, int c,
  * or sysfs before 2.6.25 made them directories).
  */
 int
-sys_virtual(struct sampler *s, const char *path, const char *class)
+dev_virtual(struct sampler *s, const char *path, const char *class)
 {
 	char to[512], under[32];
 	ssize_t n;

@@ -33,7 +33,7 @@ struct dev *devtab_get(struct devtab *, const char *, size_t, int *);
 void	 devtab_sweep(struct devtab *);
 void	 devtab_put_rates(struct devtab *, struct sampler *, int, int);
 void	 devtab_put_total(struct devtab *, struct sampler *, const char *, int, int);
-int	 sys_virtual(struct sampler *, const char *, const char *);
+int	 dev_virtual(struct sampler *, const char *, const char *);
 void	 devtab_rotate(struct devtab *);
 void	 devtab_free(struct devtab *);
 

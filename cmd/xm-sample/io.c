@@ -57,7 +57,7 @@ classify(struct sampler *s, struct dev *d)
 			*p = '!';
 	if (faccessat(root, path, F_OK, 0) == 0) {
 		/* no link to tell by (old sysfs): counted, as a disk of its own */
-		d->real = sys_virtual(s, path, "block") != 1;
+		d->real = dev_virtual(s, path, "block") != 1;
 		return 1;
 	}
 	return faccessat(root, "block", F_OK, 0) == 0 ? 0 : -1;
@@ -78,19 +78,19 @@ io_sample(void *st, struct sampler *s)
 		return;
 	}
 	end = io->f.buf + io->f.len;
-	for (line = io->f.buf; line < end; line = next_line(line, end)) {
+	for (line = io->f.buf; line < end; line = sample_next_line(line, end)) {
 		/* major minor name reads merged sectors ms writes merged sectors ... */
-		if ((p = parse_u64(line, end, &v[0])) == NULL ||
-		    (p = parse_u64(p, end, &v[0])) == NULL) {
+		if ((p = sample_parse_u64(line, end, &v[0])) == NULL ||
+		    (p = sample_parse_u64(p, end, &v[0])) == NULL) {
 			sampler_fail(s, FAM_IO, &io->f, "cannot parse a disk line");
 			continue;
 		}
-		name = skip_space(p, end);
+		name = sample_skip_space(p, end);
 		for (p = name; p < end && *p != ' ' && *p != '\n'; p++)
 			;
 		len = (size_t)(p - name);
 		for (k = 0; k < 7; k++)
-			if ((p = parse_u64(p, end, &v[k + 1])) == NULL)
+			if ((p = sample_parse_u64(p, end, &v[k + 1])) == NULL)
 				break;
 		if (k < 7) {
 			sampler_fail(s, FAM_IO, &io->f, "cannot parse a disk line");

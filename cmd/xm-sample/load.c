@@ -32,7 +32,7 @@ online_cpus(const struct pfile *f)
 	unsigned long n = 0;
 
 	for (line = f->buf; line < end && strncmp(line, "cpu", 3) == 0;
-	    line = next_line(line, end))
+	    line = sample_next_line(line, end))
 		if (line[3] >= '0' && line[3] <= '9')
 			n++;
 	return n;

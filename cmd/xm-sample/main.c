@@ -15,6 +15,7 @@
 
 #include <linux/magic.h>
 
+#include "option.h"
 #include "sample.h"
 #include "xm.h"
 
@@ -56,53 +57,33 @@ static const char synopsis[] =
     "                 [--fstype-exclude glob]... [--synthetic [--seed n]]\n"
     "                 [--start ts]\n";
 
-static void
-usage(void)
-{
-	fputs(synopsis, stderr);
-	exit(XM_EXIT_USAGE);
-}
-
 /* --help: the synopsis, then a line an option, as sar and GNU tools have it. */
-static void
-help(void)
-{
-	fputs(synopsis, stdout);
-	fputs("\n"
-	    "Print this machine's performance metrics as xm records, every interval.\n"
-	    "\n"
-	    "  -H, --no-header            leave out the header line\n"
-	    "  -i, --interval seconds     a set every interval, 1ms to 1000000s (default 1)\n"
-	    "  -m, --families list        only these families, comma-separated (see METRICS)\n"
-	    "  -n, --count count          stop after count sets (default: go on)\n"
-	    "  -P, --name name            watch the processes of this command name\n"
-	    "  -p, --pid pid              watch this process\n"
-	    "      --host name            the host field (default: uname -n)\n"
-	    "      --per-cpu              the cpu family for each CPU too, cpu=\"N\"\n"
-	    "      --procfs dir           read dir as /proc; given again, a copy a set\n"
-	    "      --sysfs dir            read dir as /sys; given again, a copy a set\n"
-	    "      --rootfs dir           measure the filesystems mounted under dir\n"
-	    "      --mount-include glob   report filesystems mounted where glob matches\n"
-	    "      --mount-exclude glob   leave out filesystems mounted where glob matches\n"
-	    "      --fstype-include glob  report filesystems of the types glob matches\n"
-	    "      --fstype-exclude glob  leave out filesystems of the types glob matches\n"
-	    "      --synthetic            lifelike made-up data instead of this machine's\n"
-	    "      --seed n               the made-up data's seed (default: from the clock)\n"
-	    "      --start ts             stamp set k ts + k * interval and never sleep\n"
-	    "  -h, --help                 print this help and exit\n"
-	    "  -V, --version              print the version and exit\n"
-	    "\n"
-	    "The metrics, the filesystems left out, and examples: man xm-sample.\n",
-	    stdout);
-	exit(xm_close_stdout());
-}
-
-static void
-bad(const char *opt, const char *arg, const char *what)
-{
-	xm_bad_arg(opt, arg, what);
-	usage();
-}
+static const char help[] =
+    "\n"
+    "Print this machine's performance metrics as xm records, every interval.\n"
+    "\n"
+    "  -H, --no-header            leave out the header line\n"
+    "  -i, --interval seconds     a set every interval, 1ms to 1000000s (default 1)\n"
+    "  -m, --families list        only these families, comma-separated (see METRICS)\n"
+    "  -n, --count count          stop after count sets (default: go on)\n"
+    "  -P, --name name            watch the processes of this command name\n"
+    "  -p, --pid pid              watch this process\n"
+    "      --host name            the host field (default: uname -n)\n"
+    "      --per-cpu              the cpu family for each CPU too, cpu=\"N\"\n"
+    "      --procfs dir           read dir as /proc; given again, a copy a set\n"
+    "      --sysfs dir            read dir as /sys; given again, a copy a set\n"
+    "      --rootfs dir           measure the filesystems mounted under dir\n"
+    "      --mount-include glob   report filesystems mounted where glob matches\n"
+    "      --mount-exclude glob   leave out filesystems mounted where glob matches\n"
+    "      --fstype-include glob  report filesystems of the types glob matches\n"
+    "      --fstype-exclude glob  leave out filesystems of the types glob matches\n"
+    "      --synthetic            lifelike made-up data instead of this machine's\n"
+    "      --seed n               the made-up data's seed (default: from the clock)\n"
+    "      --start ts             stamp set k ts + k * interval and never sleep\n"
+    "  -h, --help                 print this help and exit\n"
+    "  -V, --version              print the version and exit\n"
+    "\n"
+    "The metrics, the filesystems left out, and examples: man xm-sample.\n";
 
 static unsigned
 parse_families(const char *arg)
@@ -113,16 +94,16 @@ parse_families(const char *arg)
 
 	for (name = strtok_r(list, ",", &save); name; name = strtok_r(NULL, ",", &save)) {
 		for (f = 0; f < FAM_N; f++)
-			if (strcmp(name, family_names[f]) == 0)
+			if (strcmp(name, sample_family_names[f]) == 0)
 				break;
 		if (f == FAM_N)
-			bad("-m", name, "not a family (cpu, memory, swap, disk, io, "
+			option_bad("-m", name, "not a family (cpu, memory, swap, disk, io, "
 			    "net, load, process, cgroup, app)");
 		mask |= FAM_BIT(f);
 	}
 	free(list);
 	if (mask == 0)
-		bad("-m", arg, "names no family");
+		option_bad("-m", arg, "names no family");
 	return mask;
 }
 
@@ -137,7 +118,7 @@ static void
 append_glob(struct globs *g, const char *opt, const char *s)
 {
 	if (*s == '\0')
-		bad(opt, s, "not a glob");
+		option_bad(opt, s, "not a glob");
 	append(&g->v, &g->n, s);
 }
 
@@ -153,7 +134,7 @@ check_dir(const char *opt, const char *dir)
 	int fd, live;
 
 	if ((fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC)) == -1) {
-		xm_bad_arg(opt, dir, strerror(errno));
+		option_warn(opt, dir, strerror(errno));
 		exit(XM_EXIT_USAGE);
 	}
 	live = fstatfs(fd, &sf) == 0 && sf.f_type == PROC_SUPER_MAGIC;
@@ -172,34 +153,33 @@ main(int argc, char *argv[])
 	int ch, status, seeded = 0, live = 0;
 
 	xm_init(argv);
+	option_init(synopsis);
 	while ((ch = getopt_long(argc, argv, "Hhi:m:n:P:p:V", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'H':
 			o.header = 0;
 			break;
 		case 'h':
-			help();
+			option_help(help);
 			break;
 		case 'i':
-			if (num_parse_seconds(optarg, &o.interval) != 0 ||
-			    o.interval < 0.001 || o.interval > 1e6)
-				bad("-i", optarg, "not an interval from 1ms to 1000000s");
+			o.interval = option_seconds("-i", optarg, 0.001, 1e6,
+			    "not an interval from 1ms to 1000000s");
 			break;
 		case 'm':
 			o.families = parse_families(optarg);
 			break;
 		case 'n':
-			if (num_parse_count(optarg, ULLONG_MAX, &o.count) != 0 || o.count == 0)
-				bad("-n", optarg, "not a count of at least 1");
+			o.count = option_count("-n", optarg, ULLONG_MAX);
 			break;
 		case 'P':
 			if (*optarg == '\0' || strlen(optarg) > 15)
-				bad("-P", optarg, "not a command name (1 to 15 bytes)");
+				option_bad("-P", optarg, "not a command name (1 to 15 bytes)");
 			append(&o.names, &o.nname, optarg);
 			break;
 		case 'p':
 			if (num_parse_count(optarg, INT_MAX, &n) != 0 || n == 0)
-				bad("-p", optarg, "not a process ID");
+				option_bad("-p", optarg, "not a process ID");
 			o.pids = xm_reallocarray(o.pids, o.npid + 1, sizeof *o.pids);
 			o.pids[o.npid++] = (pid_t)n;
 			break;
@@ -220,7 +200,7 @@ main(int argc, char *argv[])
 			break;
 		case OPT_HOST:
 			if (*optarg == '\0' || strpbrk(optarg, "\t\r\n") != NULL)
-				bad("--host", optarg, "not a host name");
+				option_bad("--host", optarg, "not a host name");
 			o.host = optarg;
 			break;
 		case OPT_PER_CPU:
@@ -234,12 +214,12 @@ main(int argc, char *argv[])
 			break;
 		case OPT_SEED:
 			if (num_parse_count(optarg, ULLONG_MAX, &o.seed) != 0)
-				bad("--seed", optarg, "not a number");
+				option_bad("--seed", optarg, "not a number");
 			seeded = 1;
 			break;
 		case OPT_START:
 			if (num_parse_ts(optarg, &o.start) != 0 || o.start >= 1e11)
-				bad("--start", optarg, "not a timestamp");
+				option_bad("--start", optarg, "not a timestamp");
 			o.simulated = 1;
 			break;
 		case OPT_SYNTHETIC:
@@ -249,25 +229,20 @@ main(int argc, char *argv[])
 			append(&o.sysfs, &o.nsysfs, optarg);
 			break;
 		default:
-			usage();
+			option_usage();
 		}
 	}
-	argc -= optind;
-	argv += optind;
-	if (argc != 0) {
-		warnx("%s: unexpected argument", argv[0]);
-		usage();
-	}
+	option_end(argc, argv);
 	/* Made-up times over live reads would divide real counts by made-up spans. */
 	if (o.simulated && !o.synthetic && o.nprocfs < 2) {
 		warnx("--start is for --synthetic, or --procfs given twice or more");
-		usage();
+		option_usage();
 	}
 
 	if (o.synthetic) {
 		if (o.npid || o.nname || (o.families & (FAM_BIT(FAM_PROCESS) | FAM_BIT(FAM_CGROUP)))) {
 			warnx("--synthetic makes no process or cgroup metrics");
-			usage();
+			option_usage();
 		}
 		if (o.families == 0)
 			o.families = ~(FAM_BIT(FAM_PROCESS) | FAM_BIT(FAM_CGROUP));
@@ -276,11 +251,11 @@ main(int argc, char *argv[])
 	} else {
 		if (o.families & FAM_BIT(FAM_APP)) {
 			warnx("-m app: application metrics come only with --synthetic");
-			usage();
+			option_usage();
 		}
 		if (seeded) {
 			warnx("--seed is for --synthetic");
-			usage();
+			option_usage();
 		}
 		if (o.families == 0)
 			o.families = ~(FAM_BIT(FAM_PROCESS) | FAM_BIT(FAM_APP));
@@ -288,14 +263,14 @@ main(int argc, char *argv[])
 			o.families |= FAM_BIT(FAM_PROCESS);
 		else if (o.families & FAM_BIT(FAM_PROCESS)) {
 			warnx("-m process: name the processes with -p or -P");
-			usage();
+			option_usage();
 		}
 		for (i = 0; i < o.nprocfs; i++)
 			live |= check_dir("--procfs", o.procfs[i]);
 		/* a mounted proc gives live reads, whatever it is called and however often */
 		if (o.simulated && live) {
 			warnx("--start is for recorded --procfs copies; a proc filesystem is read live");
-			usage();
+			option_usage();
 		}
 		for (i = 0; i < o.nsysfs; i++)
 			check_dir("--sysfs", o.sysfs[i]);
@@ -328,7 +303,5 @@ main(int argc, char *argv[])
 	free(o.mount_excl.v);
 	free(o.type_incl.v);
 	free(o.type_excl.v);
-	if (xm_close_stdout() != 0)
-		status = XM_EXIT_FAIL;
-	return status;
+	return xm_finish(status, XM_EXIT_FAIL);
 }

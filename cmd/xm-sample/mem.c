@@ -52,13 +52,13 @@ mem_sample(void *st, struct sampler *s)
 		return;
 	}
 	end = m->f.buf + m->f.len;
-	for (line = m->f.buf; line < end; line = next_line(line, end)) {
+	for (line = m->f.buf; line < end; line = sample_next_line(line, end)) {
 		if ((colon = memchr(line, ':', (size_t)(end - line))) == NULL)
 			break;
 		len = (size_t)(colon - line);
 		for (k = 0; k < NKEY; k++) {
 			if (strlen(keys[k]) == len && memcmp(line, keys[k], len) == 0) {
-				if ((p = parse_u64(colon + 1, end, &v[k])) != NULL &&
+				if ((p = sample_parse_u64(colon + 1, end, &v[k])) != NULL &&
 				    v[k] <= ~0ULL / 1024) {
 					v[k] *= 1024;	/* the kernel writes kB */
 					found |= 1u << k;

@@ -47,18 +47,18 @@ static int
 parse_line(const char *line, const char *end, const char **name, size_t *len,
     unsigned long long v[2])
 {
-	const char *p = skip_space(line, end), *colon;
+	const char *p = sample_skip_space(line, end), *colon;
 	unsigned long long x;
 	int i;
 
-	end = next_line(p, end);
+	end = sample_next_line(p, end);
 	if ((colon = memchr(p, ':', (size_t)(end - p))) == NULL)
 		return -1;
 	*name = p;
 	*len = (size_t)(colon - p);
 	p = colon + 1;
 	for (i = 0; i < 9; i++) {
-		if ((p = parse_u64(p, end, &x)) == NULL)
+		if ((p = sample_parse_u64(p, end, &x)) == NULL)
 			return -1;
 		if (i == 0)
 			v[RX] = x;
@@ -84,8 +84,8 @@ net_sample(void *st, struct sampler *s)
 		return;
 	}
 	end = n->f.buf + n->f.len;
-	line = next_line(next_line(n->f.buf, end), end);	/* two header lines */
-	for (; line < end; line = next_line(line, end)) {
+	line = sample_next_line(sample_next_line(n->f.buf, end), end);	/* two header lines */
+	for (; line < end; line = sample_next_line(line, end)) {
 		if (parse_line(line, end, &name, &len, v) == -1) {
 			sampler_fail(s, FAM_NET, &n->f, "cannot parse an interface line");
 			continue;
@@ -96,7 +96,7 @@ net_sample(void *st, struct sampler *s)
 			continue;
 		if (is_new) {
 			snprintf(path, sizeof path, "class/net/%s", d->name);
-			d->real = sys_virtual(s, path, "net") == 0;
+			d->real = dev_virtual(s, path, "net") == 0;
 		}
 		d->cur[RX] = v[RX];
 		d->cur[TX] = v[TX];

@@ -172,7 +172,7 @@ parse_stat(const char *buf, size_t len, char comm[64],
 		n = 63;
 	memcpy(comm, open + 1, n);
 	comm[n] = '\0';
-	q = skip_space(close + 1, end);
+	q = sample_skip_space(close + 1, end);
 	/* A zombie (Z) or a dying task (X) has exited, reaped or not. */
 	if (q < end && (*q == 'Z' || *q == 'X' || *q == 'x'))
 		return -1;
@@ -181,10 +181,10 @@ parse_stat(const char *buf, size_t len, char comm[64],
 	*ticks = 0;
 	for (i = 2; i <= 20; i++) {
 		/* Some fields (tty_nr, priority, nice) may be negative: skip them whole. */
-		q = skip_space(q, end);
+		q = sample_skip_space(q, end);
 		if (q < end && *q == '-')
 			q++;
-		if ((q = parse_u64(q, end, &v)) == NULL)
+		if ((q = sample_parse_u64(q, end, &v)) == NULL)
 			return -1;
 		if (i == 12 || i == 13)
 			*ticks += v;
@@ -209,8 +209,8 @@ read_rss(struct sampler *s, struct procs *ps, struct proc *p)
 	if (pfile_read(&s->src, &p->m) == -1)
 		return -1;
 	end = p->m.buf + p->m.len;
-	if ((q = parse_u64(p->m.buf, end, &pages)) == NULL ||
-	    parse_u64(q, end, &pages) == NULL || pages > ~0ULL / ps->page)
+	if ((q = sample_parse_u64(p->m.buf, end, &pages)) == NULL ||
+	    sample_parse_u64(q, end, &pages) == NULL || pages > ~0ULL / ps->page)
 		return -1;
 	p->rss = pages * ps->page;
 	return 0;

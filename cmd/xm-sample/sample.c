@@ -22,7 +22,7 @@ static const struct module *const system_modules[] = {
 };
 static const struct module *const synthetic_modules[] = { &synth_module };
 
-const char *const family_names[FAM_N] = {
+const char *const sample_family_names[FAM_N] = {
 	"cpu", "memory", "swap", "disk", "io", "net", "load", "process",
 	"cgroup", "app"
 };
@@ -114,11 +114,11 @@ sampler_fail(struct sampler *s, enum family f, const struct pfile *pf,
 {
 	sampler_warn(s, f, "%s/%s: %s; %s metrics skipped",
 	    s->src.dirs[pf->root][s->src.cur[pf->root]], pf->path, why,
-	    family_names[f]);
+	    sample_family_names[f]);
 }
 
 const char *
-skip_space(const char *p, const char *end)
+sample_skip_space(const char *p, const char *end)
 {
 	while (p < end && (*p == ' ' || *p == '\t'))
 		p++;
@@ -127,13 +127,13 @@ skip_space(const char *p, const char *end)
 
 /* Parse decimal digits after any blanks; NULL when there are none, or past 2^64. */
 const char *
-parse_u64(const char *p, const char *end, unsigned long long *v)
+sample_parse_u64(const char *p, const char *end, unsigned long long *v)
 {
 	unsigned long long n = 0;
 	const char *start;
 	unsigned d;
 
-	p = skip_space(p, end);
+	p = sample_skip_space(p, end);
 	start = p;
 	while (p < end && *p >= '0' && *p <= '9') {
 		d = (unsigned)(*p++ - '0');
@@ -148,7 +148,7 @@ parse_u64(const char *p, const char *end, unsigned long long *v)
 }
 
 const char *
-next_line(const char *p, const char *end)
+sample_next_line(const char *p, const char *end)
 {
 	const char *nl = memchr(p, '\n', (size_t)(end - p));
 
@@ -157,7 +157,7 @@ next_line(const char *p, const char *end)
 
 /* Per second over dt; NaN for a counter that went back (reset, wrap). */
 double
-rate(unsigned long long prev, unsigned long long cur, double dt)
+sample_rate(unsigned long long prev, unsigned long long cur, double dt)
 {
 	if (cur < prev || !(dt > 0))
 		return NAN;

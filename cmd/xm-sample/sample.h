@@ -101,7 +101,7 @@ struct sampler {
 	int	 status;
 };
 
-extern const char *const family_names[FAM_N];
+extern const char *const sample_family_names[FAM_N];
 
 void	 sampler_put(struct sampler *, const char *, double);
 void	 sampler_put_u64(struct sampler *, const char *, unsigned long long);
@@ -129,9 +129,9 @@ extern const struct module cpu_module, mem_module, disk_module, io_module,
 int	 sample_run(const struct sample_opts *);
 
 /* Small parsing helpers shared by the modules. */
-const char *skip_space(const char *, const char *);
-const char *parse_u64(const char *, const char *, unsigned long long *);
-const char *next_line(const char *, const char *);
-double	 rate(unsigned long long, unsigned long long, double);
+const char *sample_skip_space(const char *, const char *);
+const char *sample_parse_u64(const char *, const char *, unsigned long long *);
+const char *sample_next_line(const char *, const char *);
+double	 sample_rate(unsigned long long, unsigned long long, double);
 
 #endif

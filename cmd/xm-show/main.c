@@ -2,6 +2,7 @@
 #include <err.h>
 #include <getopt.h>
 #include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,7 @@
 #include "history.h"
 #include "http.h"
 #include "num.h"
+#include "option.h"
 #include "run.h"
 #include "xm.h"
 
@@ -48,54 +50,35 @@ static const char synopsis[] =
     "               [--max-series n] [--forget seconds] [--strict]\n"
     "       xm-show --history [--flap seconds] [-o text|csv|tsv] [--csv]\n";
 
-static void
-usage(void)
-{
-	fputs(synopsis, stderr);
-	exit(XM_EXIT_USAGE);
-}
-
 /* --help: the synopsis, then a line an option, as sar and the GNU tools print them. */
-static void
-help(void)
-{
-	fputs(synopsis, stdout);
-	fputs("\n"
-	    "Draw an xm stream: a dashboard, plain text, Prometheus metrics or a table.\n"
-	    "\n"
-	    "  -r, --refresh seconds    redraw (and write) every so often; 2 by default\n"
-	    "      --ascii              draw without Unicode\n"
-	    "      --host glob          show only the hosts the glob matches\n"
-	    "      --only glob          show only the metrics a glob matches; repeatable\n"
-	    "      --once               plain text once at the end, even on a terminal\n"
-	    "      --follow             plain text every refresh too, even on a terminal\n"
-	    "  -W, --width columns      plain text this wide, 80 to 1000; 80 by default\n"
-	    "  -o, --output format      text, prom, csv or tsv, instead of the live screen\n"
-	    "  -O, --output-file file   write it to file, replaced whole each time\n"
-	    "      --prefix name        the start of every Prometheus name; xm_ by default\n"
-	    "  -l, --listen [address:]port\n"
-	    "                           serve /metrics over HTTP; 127.0.0.1 unless given\n"
-	    "      --csv                read CSV instead of TAB-separated records\n"
-	    "      --max-series n       keep at most n series; 100000 by default\n"
-	    "      --forget seconds     forget a series quiet for longer; 1h by default,\n"
-	    "                           0 for never\n"
-	    "      --strict             stop at the first malformed record\n"
-	    "      --history            read an alert log and write its report at the end\n"
-	    "      --flap seconds       with --history: a firing this soon after the same\n"
-	    "                           alert resolved is a flap; 600 by default\n"
-	    "  -h, --help               print this help and exit\n"
-	    "  -V, --version            print the version and exit\n"
-	    "\n"
-	    "See xm-show(1).\n", stdout);
-	exit(xm_close_stdout() != 0 ? XM_EXIT_FAIL : XM_EXIT_OK);
-}
-
-static void
-bad(const char *opt, const char *arg, const char *what)
-{
-	xm_bad_arg(opt, arg, what);
-	usage();
-}
+static const char help[] =
+    "\n"
+    "Draw an xm stream: a dashboard, plain text, Prometheus metrics or a table.\n"
+    "\n"
+    "  -r, --refresh seconds    redraw (and write) every so often; 2 by default\n"
+    "      --ascii              draw without Unicode\n"
+    "      --host glob          show only the hosts the glob matches\n"
+    "      --only glob          show only the metrics a glob matches; repeatable\n"
+    "      --once               plain text once at the end, even on a terminal\n"
+    "      --follow             plain text every refresh too, even on a terminal\n"
+    "  -W, --width columns      plain text this wide, 80 to 1000; 80 by default\n"
+    "  -o, --output format      text, prom, csv or tsv, instead of the live screen\n"
+    "  -O, --output-file file   write it to file, replaced whole each time\n"
+    "      --prefix name        the start of every Prometheus name; xm_ by default\n"
+    "  -l, --listen [address:]port\n"
+    "                           serve /metrics over HTTP; 127.0.0.1 unless given\n"
+    "      --csv                read CSV instead of TAB-separated records\n"
+    "      --max-series n       keep at most n series; 100000 by default\n"
+    "      --forget seconds     forget a series quiet for longer; 1h by default,\n"
+    "                           0 for never\n"
+    "      --strict             stop at the first malformed record\n"
+    "      --history            read an alert log and write its report at the end\n"
+    "      --flap seconds       with --history: a firing this soon after the same\n"
+    "                           alert resolved is a flap; 600 by default\n"
+    "  -h, --help               print this help and exit\n"
+    "  -V, --version            print the version and exit\n"
+    "\n"
+    "See xm-show(1).\n";
 
 /* A Prometheus name may start so: [a-zA-Z_:][a-zA-Z0-9_:]*, or be empty. */
 static int
@@ -124,36 +107,34 @@ main(int argc, char *argv[])
 	int ch, status;
 
 	xm_init(argv);
+	option_init(synopsis);
 	while ((ch = getopt_long(argc, argv, "hl:O:o:r:VW:", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'h':
-			help();
+			option_help(help);
 			break;
 		case 'l':
 			if (http_parse(optarg, host, port, &why) != 0)
-				bad("--listen", optarg, why);
+				option_bad("--listen", optarg, why);
 			o.listen = optarg;
 			break;
 		case 'O':
-			if (*optarg == '\0')
-				bad("-O", optarg, "not a file name");
-			o.out = optarg;
+			o.out = option_file("-O", optarg);
 			break;
 		case 'o':
 			if ((o.format = show_format_find(optarg)) == NULL)
-				bad("-o", optarg, "not an output (text, prom, csv, tsv)");
+				option_bad("-o", optarg, "not an output (text, prom, csv, tsv)");
 			break;
 		case 'r':
-			if (num_parse_seconds(optarg, &o.refresh) != 0 || o.refresh < 0.1 ||
-			    o.refresh > 86400)
-				bad("-r", optarg, "not a duration from 0.1s to 1d");
+			o.refresh = option_seconds("-r", optarg, 0.1, 86400,
+			    "not a duration from 0.1s to 1d");
 			break;
 		case 'V':
 			xm_version();
 			break;
 		case 'W':
 			if (num_parse_count(optarg, 1000, &n) != 0 || n < 80)
-				bad("-W", optarg, "not a width from 80 to 1000");
+				option_bad("-W", optarg, "not a width from 80 to 1000");
 			o.width = (int)n;
 			break;
 		case OPT_ASCII:
@@ -163,15 +144,14 @@ main(int argc, char *argv[])
 			o.csv = 1;
 			break;
 		case OPT_FLAP:
-			if (num_parse_seconds(optarg, &o.flap) != 0)
-				bad("--flap", optarg, "not a duration");
+			o.flap = option_seconds("--flap", optarg, 0, INFINITY, "not a duration");
 			break;
 		case OPT_FOLLOW:
 			o.follow = 1;
 			break;
 		case OPT_FORGET:
-			if (num_parse_seconds(optarg, &o.forget) != 0)
-				bad("--forget", optarg, "not a duration");
+			o.forget = option_seconds("--forget", optarg, 0, INFINITY,
+			    "not a duration");
 			break;
 		case OPT_HISTORY:
 			o.history = 1;
@@ -180,9 +160,7 @@ main(int argc, char *argv[])
 			o.host = optarg;
 			break;
 		case OPT_MAX_SERIES:
-			if (num_parse_count(optarg, SIZE_MAX / 2, &n) != 0 || n == 0)
-				bad("--max-series", optarg, "not a count of at least 1");
-			o.max_series = (size_t)n;
+			o.max_series = option_max_series(optarg);
 			break;
 		case OPT_ONCE:
 			o.once = 1;
@@ -193,38 +171,31 @@ main(int argc, char *argv[])
 			break;
 		case OPT_PREFIX:
 			if (!prom_prefix(optarg))
-				bad("--prefix", optarg, "not the start of a Prometheus name");
+				option_bad("--prefix", optarg,
+				    "not the start of a Prometheus name");
 			o.prefix = optarg;
 			break;
 		case OPT_STRICT:
 			o.strict = 1;
 			break;
 		default:
-			usage();
+			option_usage();
 		}
 	}
-	argc -= optind;
-	argv += optind;
-	if (argc != 0) {
-		warnx("%s: unexpected argument", argv[0]);
-		usage();
-	}
+	option_end(argc, argv);
 	if (o.once && o.follow) {
 		warnx("--once and --follow: one or the other");
-		usage();
+		option_usage();
 	}
 	if (o.history) {
 		/* a report at the end of the log, not a board of the moment */
 		if (o.listen != NULL || o.out != NULL || o.once || o.follow ||
 		    o.format == show_format_find("prom")) {
 			warnx("--history: a report, with -o text, csv or tsv and nothing else");
-			usage();
+			option_usage();
 		}
 		xm_buffer_stdout();
-		status = history_run(&o);
-		if (xm_close_stdout() != 0 && status == XM_EXIT_OK)
-			status = XM_EXIT_FAIL;
-		return status;
+		return xm_finish(history_run(&o), XM_EXIT_FAIL);
 	}
 	if (nc != NULL && *nc != '\0')
 		o.color = 0;
@@ -248,7 +219,5 @@ main(int argc, char *argv[])
 	xm_buffer_stdout();
 	status = show_run(&o);
 	free(o.only);
-	if (xm_close_stdout() != 0 && status == XM_EXIT_OK)
-		status = XM_EXIT_FAIL;
-	return status;
+	return xm_finish(status, XM_EXIT_FAIL);
 }
