@@ -16,10 +16,14 @@ series_set_init(struct series_set *set, size_t max)
 	set->max = max;
 }
 
-/* The set, not its series: those are the caller's to free first. */
+/* The set, each of its series freed by drop(arg, series). */
 void
-series_set_free(struct series_set *set)
+series_set_free(struct series_set *set, void (*drop)(void *, void *), void *arg)
 {
+	size_t i;
+
+	for (i = 0; i < set->n; i++)
+		drop(arg, set->all[i]);
 	table_free(&set->t);
 	free(set->all);
 	free(set->key);

@@ -36,7 +36,7 @@ enum series_found {
 };
 
 void	 series_set_init(struct series_set *, size_t);
-void	 series_set_free(struct series_set *);
+void	 series_set_free(struct series_set *, void (*)(void *, void *), void *);
 void	*series_add(struct series_set *, size_t, const char *, size_t, uint64_t);
 struct series_id *series_new(struct series_set *, const struct record *, size_t,
 	    const char *, size_t, uint64_t, enum series_found *);

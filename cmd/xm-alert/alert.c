@@ -45,9 +45,13 @@ alerts_retired_free(struct alerts *a)
 	a->nretired = 0;
 }
 
+/* An alert freed, the key with the first of its series. */
 static void
-series_free(struct series *s)
+drop(void *unused, void *p)
 {
+	struct series *s = p;
+
+	(void)unused;
 	tail_free(&s->kept);
 	free(s->ours);
 	free(s);
@@ -58,11 +62,9 @@ alerts_free(struct alerts *a)
 {
 	size_t i;
 
-	for (i = 0; i < a->series.n; i++)
-		series_free(alerts_nth(a, i));
 	free(a->active);
 	alerts_pending_free(a);
-	series_set_free(&a->series);
+	series_set_free(&a->series, drop, NULL);
 	hosts_free(&a->hosts);
 	alerts_retired_free(a);
 	for (i = a->o->nrules; i < a->nrules; i++)
@@ -432,7 +434,7 @@ alerts_forget(struct alerts *a, double step, void (*resolved)(void *, const stru
 	}
 	for (i = k = 0; i < a->series.n; i++) {
 		if (alerts_nth(a, i)->gone)
-			series_free(alerts_nth(a, i));
+			drop(NULL, alerts_nth(a, i));
 		else
 			a->series.all[k++] = a->series.all[i];
 	}

@@ -47,8 +47,11 @@ buffer_init(struct buffer *b, const struct buffer_opts *o)
 }
 
 static void
-series_free(struct series *s)
+drop(void *unused, void *p)
 {
+	struct series *s = p;
+
+	(void)unused;
 	ring_free(&s->ring);
 	order_free(&s->order);
 	season_free(&s->season);
@@ -59,13 +62,9 @@ series_free(struct series *s)
 void
 buffer_free(struct buffer *b)
 {
-	size_t i;
-
-	for (i = 0; i < b->series.n; i++)
-		series_free(buffer_nth(b, i));
 	free(b->pend);
 	free(b->scratch);
-	series_set_free(&b->series);
+	series_set_free(&b->series, drop, NULL);
 	hosts_free(&b->hosts);
 }
 
@@ -504,7 +503,7 @@ buffer_forget(struct buffer *b, int put)
 			if (put && b->o->summary)
 				put_summary(b, s);
 			table_remove(&b->series.t, &s->id.it);
-			series_free(s);
+			drop(NULL, s);
 		}
 		b->series.n = o;
 	}

@@ -77,8 +77,10 @@ board_init(struct board *b, const struct show_opts *o)
 
 /* A series no longer on the board, and the rules' texts only it named. */
 static void
-series_free(struct board *b, struct series *s)
+drop(void *p, void *q)
 {
+	struct board *b = p;
+	struct series *s = q;
 	struct rule_text *t;
 	uint32_t i;
 
@@ -100,8 +102,7 @@ board_free(struct board *b)
 {
 	size_t i, k;
 
-	for (i = 0; i < b->series.n; i++)
-		series_free(b, b->series.all[i]);
+	series_set_free(&b->series, drop, b);
 	table_free(&b->rules);
 	hosts_free(&b->hosts);
 	for (i = 0; i < b->nhdr; i++) {
@@ -115,7 +116,6 @@ board_free(struct board *b)
 		rule_free(&b->defaults[i]);
 	free(b->defaults);
 	free(b->hdrs);
-	series_set_free(&b->series);
 	table_free(&b->hdr_table);
 }
 
@@ -401,7 +401,7 @@ forget(struct board *b)
 			continue;
 		}
 		table_remove(&b->series.t, &s->id.it);
-		series_free(b, s);
+		drop(b, s);
 		b->series.all[i] = b->series.all[--b->series.n];
 	}
 	hosts_forget(&b->hosts, age);

@@ -88,6 +88,17 @@ find(struct history *h, const struct record *rec, int add)
 }
 
 static void
+drop(void *unused, void *p)
+{
+	struct episode_sums *e = p;
+
+	(void)unused;
+	free(e->series);
+	free(e->rule);
+	free(e);
+}
+
+static void
 close_episode(struct episode_sums *e, double ts, int resolved)
 {
 	double d = ts > e->open ? ts - e->open : 0;	/* a log out of order costs no time */
@@ -354,11 +365,6 @@ history_run(const struct show_opts *o)
 		status = XM_EXIT_FAIL;
 	}
 	record_reader_free(r);
-	for (i = 0; i < h.alerts.n; i++) {
-		free(nth(&h, i)->series);
-		free(nth(&h, i)->rule);
-		free(nth(&h, i));
-	}
-	series_set_free(&h.alerts);
+	series_set_free(&h.alerts, drop, NULL);
 	return status;
 }
