@@ -8,12 +8,19 @@
 #include "series.h"
 #include "xm.h"
 
+/*
+ * A set of at most max series, each new one given to made(arg, series,
+ * its first record), if made is not NULL, before the program sees it.
+ */
 void
-series_set_init(struct series_set *set, size_t max)
+series_set_init(struct series_set *set, size_t max,
+    void (*made)(void *, struct series_id *, const struct record *), void *arg)
 {
 	memset(set, 0, sizeof *set);
 	table_init(&set->t);
 	set->max = max;
+	set->made = made;
+	set->arg = arg;
 }
 
 /* The set, each of its series freed by drop(arg, series). */
@@ -82,6 +89,8 @@ series_new(struct series_set *set, const struct record *rec, size_t size, const 
 		return NULL;
 	}
 	s->hostlen = (uint32_t)rec->len[COL_HOST];
+	if (set->made != NULL)
+		set->made(set->arg, s, rec);
 	*found = SERIES_NEW;
 	return s;
 }

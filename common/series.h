@@ -25,6 +25,9 @@ struct series_set {
 	char	*key;		/* a record's key, put together when not in its line */
 	size_t	 keycap;
 	size_t	 refused;	/* records of new series past max */
+	/* what the program makes of a series new here, and its argument */
+	void	 (*made)(void *, struct series_id *, const struct record *);
+	void	*arg;
 };
 
 /* What series_get found. */
@@ -35,7 +38,8 @@ enum series_found {
 	SERIES_FULL		/* none: new, and the table holds max already */
 };
 
-void	 series_set_init(struct series_set *, size_t);
+void	 series_set_init(struct series_set *, size_t,
+	    void (*)(void *, struct series_id *, const struct record *), void *);
 void	 series_set_free(struct series_set *, void (*)(void *, void *), void *);
 void	*series_add(struct series_set *, size_t, const char *, size_t, uint64_t);
 struct series_id *series_new(struct series_set *, const struct record *, size_t,
@@ -46,7 +50,8 @@ size_t	 series_say_refused(const struct series_set *, const char *);
 
 /*
  * The series of the record's host and metric, and in *found how it was
- * found: made if new (of size bytes) by series_new.  Inline: it is the
+ * found: made if new (of size bytes) by series_new, then by the
+ * program's made.  Inline: it is the
  * lookup every record of every program makes.
  */
 static inline struct series_id *

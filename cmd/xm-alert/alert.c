@@ -13,6 +13,8 @@ const char *const event_names[EV_N] = {
 	"-", "firing", "escalated", "deescalated", "resolved", "repeated", "stale"
 };
 
+static void made(void *, struct series_id *, const struct record *);
+
 void
 alerts_init(struct alerts *a, const struct alert_opts *o)
 {
@@ -23,7 +25,7 @@ alerts_init(struct alerts *a, const struct alert_opts *o)
 	a->nrules = a->rulecap = o->nrules;
 	a->rules = xm_reallocarray(NULL, o->nrules + 1, sizeof *a->rules);
 	memcpy(a->rules, o->rules, o->nrules * sizeof *a->rules);
-	series_set_init(&a->series, o->max_series);
+	series_set_init(&a->series, o->max_series, made, a);
 	hosts_init(&a->hosts);
 	/* a clock that leaps past the forget age was set: it moves no other host (xm(7)) */
 	if (o->forget > 0)
@@ -175,14 +177,17 @@ alerts_add(struct alerts *a, struct series *head, int rule)
 }
 
 /*
- * A series new here (series_get), first seen at ts: an alert for each
- * rule that matches it, chosen once and for all.  Apart from the
- * lookup, which every record makes.
+ * A series new here (series_get), first seen at its record's ts: an
+ * alert for each rule that matches it, chosen once and for all.  Apart
+ * from the lookup, which every record makes.
  */
-void
-alerts_new(struct alerts *a, struct series *s, double ts)
+static void
+made(void *p, struct series_id *id, const struct record *rec)
 {
-	size_t i, hlen = s->id.hostlen;
+	struct alerts *a = p;
+	struct series *s = (struct series *)id;
+	size_t i, hlen = id->hostlen;
+	double ts = rec->ts;
 	int match;
 
 	/* a host new here joins at the stream's time, whatever its clock */

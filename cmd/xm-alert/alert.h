@@ -122,7 +122,6 @@ alerts_nth(const struct alerts *a, size_t i)
 
 void	 alerts_init(struct alerts *, const struct alert_opts *);
 void	 alerts_free(struct alerts *);
-void	 alerts_new(struct alerts *, struct series *, double);
 struct series *alerts_add(struct alerts *, struct series *, int);
 size_t	 alerts_value_text(char [NUM_MAX], double);
 enum event alerts_step(struct alerts *, struct series *, double, double);
@@ -132,25 +131,6 @@ void	 alerts_set(struct alerts *, struct series *, int, double);
 size_t	 alerts_stale(struct alerts *, struct change *, size_t);
 size_t	 alerts_forget(struct alerts *, double, void (*)(void *, const struct change *), void *);
 void	 alerts_message(const struct alerts *, const struct change *, char *, size_t);
-
-/*
- * The first alert of the record's series, made if new (alerts_new);
- * NULL past --max-series, or, given bad, with *bad 1 if the metric,
- * new, breaks xm(7)'s rules.
- */
-static inline struct series *
-alerts_series(struct alerts *a, const struct record *rec, int *bad)
-{
-	struct series *s;
-	enum series_found found;
-
-	s = (struct series *)series_get(&a->series, rec, sizeof *s, &found);
-	if (found == SERIES_NEW)
-		alerts_new(a, s, rec->ts);
-	if (bad != NULL)
-		*bad = found == SERIES_BAD;
-	return s;
-}
 
 void	 alerts_pending_add(struct alerts *, const char *, uint32_t, const char *, size_t);
 void	 alerts_pending_free(struct alerts *);

@@ -344,11 +344,11 @@ take(struct run *x, const struct record *rec)
 	struct alerts *a = &x->a;
 	struct series *s, *al, *lead = NULL;
 	struct change c;
-	int bad = 0;
+	enum series_found found;
 
 	/* first, so that a record whose metric is bad has no effect at all */
-	s = alerts_series(a, rec, &bad);
-	if (s == NULL && bad) {
+	s = (struct series *)series_get(&a->series, rec, sizeof *s, &found);
+	if (found == SERIES_BAD) {
 		record_metric_bad(x->r, rec);
 		return -1;
 	}
@@ -368,7 +368,7 @@ take(struct run *x, const struct record *rec)
 	tick(x, s, rec);
 	/* a slot that forgetting freed; the metric was checked above */
 	if (s == NULL && a->series.t.n < a->o->max_series)
-		s = alerts_series(a, rec, NULL);
+		s = (struct series *)series_get(&a->series, rec, sizeof *s, &found);
 	if (s == NULL) {
 		series_refuse(&a->series, rec->lineno, "not checked");
 	} else if (s->rule >= 0) {

@@ -319,6 +319,7 @@ alerts_load(struct alerts *a, struct state_reader *sr, int adopt, size_t *change
 	struct series *s = NULL, *head;
 	const char *why;
 	enum state_line k;
+	enum series_found found;
 	int last = 0, retired, rule;
 
 	/* --max-series holds for new series, not for those saved */
@@ -354,7 +355,7 @@ alerts_load(struct alerts *a, struct state_reader *sr, int adopt, size_t *change
 		last = strcmp(rec.field[S_SEVERITY], "ok") != 0;
 		retired = 0;
 		/* the series' alert under the rule it was saved under */
-		head = alerts_series(a, &rec, NULL);
+		head = (struct series *)series_get(&a->series, &rec, sizeof *head, &found);
 		if (head != NULL)
 			saw(head, rec.ts);
 		for (s = head; s != NULL && (s->rule < 0 ||

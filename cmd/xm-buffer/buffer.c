@@ -18,6 +18,38 @@ const char *const column_names[C_NCOL] = {
 /* Times are kept as 32-bit milliseconds after a base that moves up before they overflow. */
 #define REBASE_AT 2147483648.0
 
+/*
+ * What a metric's line is timed to reach: the first --limit whose glob
+ * matches the metric, else 100 for a percentage; NAN: nothing.
+ */
+static double
+limit_of(const struct buffer_opts *o, const char *metric)
+{
+	size_t i;
+
+	for (i = 0; i < o->nlimit; i++)
+		if (fnmatch(o->limit[i].glob, metric, 0) == 0)
+			return o->limit[i].value;
+	if (metric_family_ends(metric, strlen(metric), "_percent"))
+		return 100;
+	return NAN;
+}
+
+/* A series new here (series_get): its window empty. */
+static void
+made(void *p, struct series_id *id, const struct record *rec)
+{
+	struct buffer *b = p;
+	struct series *s = (struct series *)id;
+
+	(void)rec;
+	s->period = INT64_MIN;
+	s->limit = limit_of(b->o, series_metric(&s->id));
+	ring_init(&s->ring, b->o->size, !b->o->summary);
+	order_init(&s->order);
+	s->last_sz = NAN;
+}
+
 void
 buffer_init(struct buffer *b, const struct buffer_opts *o)
 {
@@ -25,7 +57,7 @@ buffer_init(struct buffer *b, const struct buffer_opts *o)
 
 	memset(b, 0, sizeof *b);
 	b->o = o;
-	series_set_init(&b->series, o->max_series);
+	series_set_init(&b->series, o->max_series, made, b);
 	hosts_init(&b->hosts);
 	b->hosts.leap = o->forget;
 	/* no pass yet: the first time the stream's time moves may bring one */
@@ -66,34 +98,6 @@ buffer_free(struct buffer *b)
 	free(b->scratch);
 	series_set_free(&b->series, drop, NULL);
 	hosts_free(&b->hosts);
-}
-
-/*
- * What a metric's line is timed to reach: the first --limit whose glob
- * matches the metric, else 100 for a percentage; NAN: nothing.
- */
-static double
-limit_of(const struct buffer_opts *o, const char *metric)
-{
-	size_t i;
-
-	for (i = 0; i < o->nlimit; i++)
-		if (fnmatch(o->limit[i].glob, metric, 0) == 0)
-			return o->limit[i].value;
-	if (metric_family_ends(metric, strlen(metric), "_percent"))
-		return 100;
-	return NAN;
-}
-
-/* A series new here (buffer_series): its window empty. */
-void
-buffer_new(struct buffer *b, struct series *s)
-{
-	s->period = INT64_MIN;
-	s->limit = limit_of(b->o, series_metric(&s->id));
-	ring_init(&s->ring, b->o->size, !b->o->summary);
-	order_init(&s->order);
-	s->last_sz = NAN;
 }
 
 /*

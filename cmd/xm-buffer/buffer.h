@@ -107,31 +107,11 @@ struct buffer {
 	size_t	 scratchcap;
 };
 
-void	 buffer_new(struct buffer *, struct series *);
-
 /* The ith series, in the order they came. */
 static inline struct series *
 buffer_nth(const struct buffer *b, size_t i)
 {
 	return b->series.all[i];
-}
-
-/*
- * The series of the record's host and metric, made if new (buffer_new);
- * NULL past --max-series, or with *created -1 if the metric, new, breaks
- * xm(7)'s rules, 1 if made now.
- */
-static inline struct series *
-buffer_series(struct buffer *b, const struct record *rec, int *created)
-{
-	struct series *s;
-	enum series_found found;
-
-	s = (struct series *)series_get(&b->series, rec, sizeof *s, &found);
-	*created = found == SERIES_NEW ? 1 : found == SERIES_BAD ? -1 : 0;
-	if (found == SERIES_NEW)
-		buffer_new(b, s);
-	return s;
 }
 
 void	 buffer_init(struct buffer *, const struct buffer_opts *);

@@ -105,8 +105,9 @@ take(struct run *x, struct record *rec)
 	struct series *s;
 	char q[XM_QUOTE_MAX];
 	int64_t p = 0;
-	int created, k;
+	enum series_found found;
 	size_t kept;
+	int k;
 
 	if ((o->every > 0 || o->summary) && (kept = buffer_kept_size(b, rec)) > KEPT_MAX) {
 		record_bad(x->r, rec->lineno, "%zu bytes from the value on, more than the %d "
@@ -116,12 +117,12 @@ take(struct run *x, struct record *rec)
 	if (buffer_forget_due(b, 0))
 		forget(x, 1);
 	b->since++;
-	s = buffer_series(b, rec, &created);
-	if (s == NULL && created == 0 && buffer_forget_due(b, 1)) {
+	s = (struct series *)series_get(&b->series, rec, sizeof *s, &found);
+	if (found == SERIES_FULL && buffer_forget_due(b, 1)) {
 		forget(x, 1);
-		s = buffer_series(b, rec, &created);
+		s = (struct series *)series_get(&b->series, rec, sizeof *s, &found);
 	}
-	if (s == NULL && created == -1) {
+	if (found == SERIES_BAD) {
 		record_metric_bad(x->r, rec);
 		return -1;
 	}

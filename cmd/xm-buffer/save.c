@@ -358,7 +358,8 @@ buffer_load(struct buffer *b, struct state_reader *sr)
 	size_t other = 0;
 	const char *why;
 	enum state_line k;
-	int created, newest = 0, tail = 0, taken;
+	enum series_found found;
+	int newest = 0, tail = 0, taken;
 
 	b->loading = 1;
 	while ((k = state_read(sr, &rec)) != STATE_DONE) {
@@ -389,7 +390,7 @@ buffer_load(struct buffer *b, struct state_reader *sr)
 			continue;
 		}
 		tail = 0;
-		s = buffer_series(b, &rec, &created);
+		s = (struct series *)series_get(&b->series, &rec, sizeof *s, &found);
 		sr->count[1]++;
 		/* a series' newest sample, and only that, carries its baseline */
 		newest = strcmp(rec.field[S_WEIGHT], "-") != 0;

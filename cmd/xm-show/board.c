@@ -56,7 +56,7 @@ board_init(struct board *b, const struct show_opts *o)
 	hosts_init(&b->hosts);
 	if (o->forget > 0)
 		b->hosts.leap = o->forget;
-	series_set_init(&b->series, o->max_series);
+	series_set_init(&b->series, o->max_series, NULL, NULL);
 	table_init(&b->hdr_table);
 	table_init(&b->rules);
 	b->keep_alerts = o->listen != NULL ||

@@ -319,7 +319,7 @@ history_run(const struct show_opts *o)
 	memset(&h, 0, sizeof h);
 	h.o = o;
 	h.first = h.last = NAN;
-	series_set_init(&h.alerts, o->max_series);
+	series_set_init(&h.alerts, o->max_series, NULL, NULL);
 	for (c = 0; c < 4; c++)
 		h.col[c] = -1;
 	while ((k = record_read(r, &rec)) != RECORD_EOF) {
