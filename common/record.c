@@ -982,14 +982,14 @@ record_reader_end(struct record_reader *r)
 /*
  * The steps that end every program's stream, in one order, once its
  * last line is written and its state saved: what a signal left stdout
- * unable to write dropped, whatever a reader that has gone (closed)
- * left in it too, and the reader freed.
+ * unable to write dropped, whatever it holds for a reader of it that
+ * has gone (gone: RECORD_CLOSED came) dropped too, and the reader freed.
  */
 void
-record_reader_close(struct record_reader *r, int closed)
+record_reader_close(struct record_reader *r, int gone)
 {
 	sig_abandon(stdout);
-	if (closed)
+	if (gone)
 		xm_stdout_gone();
 	record_reader_free(r);
 }

@@ -39,7 +39,7 @@ series_set_free(struct series_set *set, void (*drop)(void *, void *), void *arg)
 	set->n = set->cap = set->keycap = 0;
 }
 
-/* Add s to the list of all, after those there first. */
+/* s, not in the table (an alert more of a series), in the list all the same. */
 void
 series_push(struct series_set *set, void *s)
 {
@@ -122,11 +122,26 @@ series_same_host(const struct series_id *a, const struct series_id *b)
 	return a->hostlen == b->hostlen && memcmp(a->it.key, b->it.key, a->hostlen) == 0;
 }
 
-/* Series in the order of their keys' bytes: by host, then metric. */
+/* Bytes in order, the shorter first where one begins the other. */
+static int
+bytes_cmp(const char *a, size_t na, const char *b, size_t nb)
+{
+	int c = memcmp(a, b, na < nb ? na : nb);
+
+	return c != 0 ? c : (na > nb) - (na < nb);
+}
+
+/*
+ * Series by host, then metric, each in the order of its bytes: not by
+ * the key whole, whose TAB would put host "a" after "a\001".
+ */
 int
 series_cmp(const struct series_id *a, const struct series_id *b)
 {
-	int c = memcmp(a->it.key, b->it.key, a->it.len < b->it.len ? a->it.len : b->it.len);
+	int c = bytes_cmp(a->it.key, a->hostlen, b->it.key, b->hostlen);
 
-	return c != 0 ? c : (a->it.len > b->it.len) - (a->it.len < b->it.len);
+	if (c != 0)
+		return c;
+	return bytes_cmp(series_metric(a), series_metric_len(a), series_metric(b),
+	    series_metric_len(b));
 }

@@ -550,7 +550,7 @@ is_end(const struct state_reader *sr, const struct record *rec)
 
 	if (rec->nfield != 1 + sr->g->ncount || strcmp(rec->field[0], "#end") != 0)
 		return 0;
-	for (i = 0; i < sr->g->ncount; i++) {
+	for (i = 0; i < sr->g->ncount && i < STATE_COUNTS; i++) {
 		snprintf(want, sizeof want, "%zu", sr->count[i]);
 		if (strcmp(rec->field[1 + i], want) != 0)
 			return 0;

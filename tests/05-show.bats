@@ -1447,3 +1447,10 @@ c	disk'
 	reap "$readers" 0
 	assert_equal "answered $ok of 3" "answered 3 of 3"
 }
+
+@test "xm-show: series in order of host, then metric, even where a host goes on past another with a control byte" {
+	printf '#ts\thost\tmetric\tvalue\n1\ta\001\tm\t1\n1\ta\tm\t2\n1\ta\010b\tm\t3\n1\ta\tl\t4\n' > in
+	run -0 --separate-stderr xm-show -o tsv < in
+	assert_equal "$(cut -f2-4 <<< "$output" | od -An -c | tr -s ' ' | tr -d '\n')" \
+	    "$(printf 'host\tmetric\tvalue\na\tl\t4\na\tm\t2\na\001\tm\t1\na\010b\tm\t3\n' | od -An -c | tr -s ' ' | tr -d '\n')"
+}

@@ -123,7 +123,7 @@ struct series_window {
 
 struct show_event {
 	double	 ts, value;
-	char	 name[160];	/* host NUL metric, cut short */
+	char	 name[160];	/* host TAB metric, cut short */
 	uint32_t len, hostlen;	/* of name, and of the host in it */
 	char	 event[16];
 	int	 sev;
