@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "pressure.h"
 #include "sample.h"
 #include "xm.h"
 
@@ -46,6 +47,9 @@ struct cgroup {
 	double	 mem_wait, cpu_wait;	/* seconds to the next look for one */
 	unsigned long long prev_ns;
 	int	 have_prev;
+	struct psi psi;		/* cgroup v2's own pressure */
+	char	*psi_path[3];
+	int	 has_psi;
 };
 
 static void
@@ -74,6 +78,16 @@ exists(struct sampler *s, const char *path)
 	int root = src_rootfd(&s->src, ROOT_SYS);
 
 	return root != -1 && faccessat(root, path, F_OK, 0) == 0;
+}
+
+/* A v2 cgroup other than the root, which alone has no cgroup.type. */
+static int
+is_child(struct sampler *s, const char *dir)
+{
+	char path[4096];
+
+	snprintf(path, sizeof path, "%s/cgroup.type", dir);
+	return exists(s, path);
 }
 
 /* The cgroup path of a controller in /proc/self/cgroup, or NULL. */
@@ -183,6 +197,15 @@ ctl_free(struct ctl *c)
 static void *
 cgroup_open(struct sampler *s)
 {
+	static const char *const psi_files[3] = {
+		"cpu.pressure", "memory.pressure", "io.pressure"
+	};
+	static const char *const psi_names[PSI_N] = {
+		"cgroup_pressure_cpu_some_percent", "cgroup_pressure_cpu_full_percent",
+		"cgroup_pressure_memory_some_percent", "cgroup_pressure_memory_full_percent",
+		"cgroup_pressure_io_some_percent", "cgroup_pressure_io_full_percent"
+	};
+	static const char *const no_bases[] = { NULL };
 	static const char *const mem_bases[] = { "fs/cgroup/memory", NULL };
 	static const char *const cpu_bases[] = {
 		"fs/cgroup/cpu,cpuacct", "fs/cgroup/cpu", "fs/cgroup/cpuacct,cpu", NULL
@@ -194,7 +217,8 @@ cgroup_open(struct sampler *s)
 	struct pfile self;
 	const char *base, *acct_base;
 	char *dir, *acct;
-	int v2, acct_v2;
+	size_t n;
+	int i, v2, acct_v2;
 
 	pfile_init(&self, ROOT_PROC, "self/cgroup");
 	if (pfile_read(&s->src, &self) == -1) {
@@ -226,6 +250,24 @@ cgroup_open(struct sampler *s)
 		}
 		free(dir);
 	}
+	/*
+	 * No controller names the pressure files: every v2 cgroup has them.
+	 * The root's (no cgroup.type) are the system's, the pressure family.
+	 */
+	if ((dir = locate(s, self.buf, "", no_bases, &v2, &base)) != NULL &&
+	    is_child(s, dir)) {
+		for (i = 0; i < 3; i++) {
+			n = strlen(dir) + strlen(psi_files[i]) + 2;
+			cg->psi_path[i] = xm_malloc(n);
+			snprintf(cg->psi_path[i], n, "%s/%s", dir, psi_files[i]);
+		}
+		psi_init(&cg->psi, ROOT_SYS, (const char *const *)cg->psi_path,
+		    psi_names, FAM_CGROUP);
+		/* none before Linux 4.20: the pressure family says so, if asked */
+		cg->psi.quiet_enoent = 1;
+		cg->has_psi = 1;
+	}
+	free(dir);
 	pfile_free(&self);
 	return cg;
 }
@@ -304,30 +346,10 @@ cpu_limit(struct sampler *s, struct ctl *c)
 }
 
 static void
-cgroup_sample(void *st, struct sampler *s)
+cpu_sample(struct cgroup *cg, struct sampler *s)
 {
-	struct cgroup *cg = st;
-	unsigned long long usage, inactive, used, ns;
+	unsigned long long ns;
 
-	if (cg->has_mem && s->report) {
-		if (cg->mem_limit != 0 || (cg->mem_wait -= s->dt) <= 0) {
-			cg->mem_limit = memory_limit(s, &cg->mem);
-			cg->mem_wait = RECHECK;
-		}
-		if (cg->mem_limit != 0 && read_u64(s, &cg->mem.usage, &usage) == 0) {
-			/* The working set, as docker stats and kubectl top count it. */
-			if (read_key(s, &cg->mem.stat, cg->mem.v2 ? "inactive_file" :
-			    "total_inactive_file", &inactive) == -1)
-				inactive = 0;
-			used = inactive < usage ? usage - inactive : 0;
-			sampler_put_u64(s, "cgroup_memory_used_bytes", used);
-			sampler_put_u64(s, "cgroup_memory_limit_bytes", cg->mem_limit);
-			sampler_put(s, "cgroup_memory_usage_percent",
-			    100.0 * (double)used / (double)cg->mem_limit);
-		}
-	}
-	if (!cg->has_cpu)
-		return;
 	if (cg->cpus > 0 || (cg->cpu_wait -= s->dt) <= 0) {
 		cg->cpus = cpu_limit(s, &cg->cpu);
 		cg->cpu_wait = RECHECK;
@@ -348,12 +370,46 @@ cgroup_sample(void *st, struct sampler *s)
 }
 
 static void
+cgroup_sample(void *st, struct sampler *s)
+{
+	struct cgroup *cg = st;
+	unsigned long long usage, inactive, used;
+
+	if (cg->has_mem && s->report) {
+		if (cg->mem_limit != 0 || (cg->mem_wait -= s->dt) <= 0) {
+			cg->mem_limit = memory_limit(s, &cg->mem);
+			cg->mem_wait = RECHECK;
+		}
+		if (cg->mem_limit != 0 && read_u64(s, &cg->mem.usage, &usage) == 0) {
+			/* The working set, as docker stats and kubectl top count it. */
+			if (read_key(s, &cg->mem.stat, cg->mem.v2 ? "inactive_file" :
+			    "total_inactive_file", &inactive) == -1)
+				inactive = 0;
+			used = inactive < usage ? usage - inactive : 0;
+			sampler_put_u64(s, "cgroup_memory_used_bytes", used);
+			sampler_put_u64(s, "cgroup_memory_limit_bytes", cg->mem_limit);
+			sampler_put(s, "cgroup_memory_usage_percent",
+			    100.0 * (double)used / (double)cg->mem_limit);
+		}
+	}
+	if (cg->has_cpu)
+		cpu_sample(cg, s);
+	if (cg->has_psi)
+		psi_sample(&cg->psi, s);
+}
+
+static void
 cgroup_close(void *st)
 {
 	struct cgroup *cg = st;
+	int i;
 
 	ctl_free(&cg->mem);
 	ctl_free(&cg->cpu);
+	if (cg->has_psi)
+		psi_free(&cg->psi);
+	for (i = 0; i < 3; i++)
+		free(cg->psi_path[i]);
 	free(cg);
 }
 

@@ -85,6 +85,23 @@ static const char help[] =
     "\n"
     "The metrics, the filesystems left out, and examples: man xm-sample.\n";
 
+/* "not a family (cpu, memory, ...)": every name, so the list never lags. */
+static void
+bad_family(const char *name)
+{
+	char why[256];
+	size_t len;
+	int f;
+
+	len = (size_t)snprintf(why, sizeof why, "not a family (");
+	for (f = 0; f < FAM_N && len < sizeof why; f++)
+		len += (size_t)snprintf(why + len, sizeof why - len, "%s%s",
+		    f == 0 ? "" : ", ", sample_family_names[f]);
+	if (len < sizeof why)
+		snprintf(why + len, sizeof why - len, ")");
+	option_bad("-m", name, why);
+}
+
 static unsigned
 parse_families(const char *arg)
 {
@@ -97,8 +114,7 @@ parse_families(const char *arg)
 			if (strcmp(name, sample_family_names[f]) == 0)
 				break;
 		if (f == FAM_N)
-			option_bad("-m", name, "not a family (cpu, memory, swap, disk, io, "
-			    "net, load, process, cgroup, app)");
+			bad_family(name);
 		mask |= FAM_BIT(f);
 	}
 	free(list);

@@ -19,12 +19,13 @@
 static const struct module *const system_modules[] = {
 	&cpu_module, &mem_module, &disk_module, &io_module, &net_module,
 	&load_module, &proc_module, &cgroup_module,
+	&pressure_module, &vm_module, &fd_module,
 };
 static const struct module *const synthetic_modules[] = { &synth_module };
 
 const char *const sample_family_names[FAM_N] = {
 	"cpu", "memory", "swap", "disk", "io", "net", "load", "process",
-	"cgroup", "app"
+	"cgroup", "app", "pressure", "vm", "fd"
 };
 
 #define MAX_MODULES (sizeof system_modules / sizeof system_modules[0])
@@ -76,6 +77,7 @@ say_no_rates(const struct sample_opts *o)
 	static const struct { enum family f; const char *what; } rated[] = {
 		{ FAM_CPU, "cpu" }, { FAM_IO, "io" }, { FAM_NET, "net rates" },
 		{ FAM_PROCESS, "process cpu" }, { FAM_CGROUP, "cgroup cpu" },
+		{ FAM_PRESSURE, "pressure" }, { FAM_VM, "vm rates" },
 	};
 	const char *what[sizeof rated / sizeof rated[0]];
 	char list[80];

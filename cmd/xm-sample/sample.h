@@ -12,7 +12,7 @@
 
 enum family {
 	FAM_CPU, FAM_MEMORY, FAM_SWAP, FAM_DISK, FAM_IO, FAM_NET, FAM_LOAD,
-	FAM_PROCESS, FAM_CGROUP, FAM_APP, FAM_N
+	FAM_PROCESS, FAM_CGROUP, FAM_APP, FAM_PRESSURE, FAM_VM, FAM_FD, FAM_N
 };
 
 #define FAM_BIT(f)	(1u << (f))
@@ -98,6 +98,7 @@ struct sampler {
 	unsigned long long stat_pass;
 	int	 stat_errno;	/* why that read failed; 0: it did not */
 	unsigned warned;	/* FAM_BIT of families that warned */
+	int	 psi_said;	/* the notice of a kernel without PSI given */
 	int	 status;
 };
 
@@ -124,7 +125,8 @@ struct module {
 };
 
 extern const struct module cpu_module, mem_module, disk_module, io_module,
-    net_module, load_module, proc_module, cgroup_module, synth_module;
+    net_module, load_module, proc_module, cgroup_module, synth_module,
+    pressure_module, vm_module, fd_module;
 
 int	 sample_run(const struct sample_opts *);
 

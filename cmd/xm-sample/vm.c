@@ -1,0 +1,138 @@
+/*
+ * vm.c: paging and OOM kills from the kernel's event counters in
+ * /proc/vmstat, as sar -B and sar -W take them.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sample.h"
+#include "xm.h"
+
+enum { PSWPIN, PSWPOUT, PGMAJFAULT, PGSCAN, OOM_KILL, NKEY };
+
+static const char *const rates[NKEY] = {
+	"swap_in_pages_per_second", "swap_out_pages_per_second",
+	"memory_major_faults_per_second", "memory_page_scans_per_second",
+	"memory_oom_kills_per_second"
+};
+
+struct vm {
+	struct pfile f;
+	unsigned found;		/* bits of NKEY in the last read */
+	unsigned long long prev[NKEY];
+};
+
+static void *
+vm_open(struct sampler *s)
+{
+	struct vm *vm = xm_calloc(1, sizeof *vm);
+
+	(void)s;
+	pfile_init(&vm->f, ROOT_PROC, "vmstat");
+	vm->f.multi = 1;
+	return vm;
+}
+
+static int
+is(const char *name, size_t len, const char *key)
+{
+	return strlen(key) == len && memcmp(name, key, len) == 0;
+}
+
+/*
+ * Pages scanned for reclaim, by kswapd and by direct reclaim: since
+ * Linux 4.8 pgscan_kswapd and pgscan_direct, before it one line a zone
+ * (pgscan_kswapd_normal, pgscan_direct_dma32...), summed as sar -B
+ * sums them for pgscank/s and pgscand/s.  pgscan_direct_throttle counts
+ * reclaimers throttled, not pages, and is no zone.
+ */
+static int
+scan_zone(const char *name, size_t len)
+{
+	return ((len > 14 && memcmp(name, "pgscan_kswapd_", 14) == 0) ||
+	    (len > 14 && memcmp(name, "pgscan_direct_", 14) == 0)) &&
+	    !is(name, len, "pgscan_direct_throttle");
+}
+
+static void
+vm_sample(void *st, struct sampler *s)
+{
+	struct vm *vm = st;
+	unsigned long long v[NKEY] = { 0 }, n, zones = 0;
+	const char *line, *end, *name, *p;
+	unsigned found = 0, zoned = 0;
+	size_t len;
+	double r;
+	int k;
+
+	if (pfile_read(&s->src, &vm->f) == -1) {
+		sampler_fail(s, FAM_VM, &vm->f, strerror(errno));
+		vm->found = 0;
+		return;
+	}
+	end = vm->f.buf + vm->f.len;
+	for (line = vm->f.buf; line < end; line = sample_next_line(line, end)) {
+		if (*line != 'p' && *line != 'o')
+			continue;
+		for (name = p = line; p < end && *p != ' ' && *p != '\n'; p++)
+			;
+		len = (size_t)(p - name);
+		if ((p = sample_parse_u64(p, end, &n)) == NULL)
+			continue;
+		if (is(name, len, "pswpin"))
+			k = PSWPIN;
+		else if (is(name, len, "pswpout"))
+			k = PSWPOUT;
+		else if (is(name, len, "pgmajfault"))
+			k = PGMAJFAULT;
+		else if (is(name, len, "oom_kill"))
+			k = OOM_KILL;
+		else if (is(name, len, "pgscan_kswapd") || is(name, len, "pgscan_direct"))
+			k = PGSCAN;
+		else if (scan_zone(name, len)) {
+			zones += n;
+			zoned = 1;
+			continue;
+		} else
+			continue;
+		v[k] += n;
+		found |= 1u << k;
+	}
+	if (!(found & 1u << PGSCAN) && zoned) {
+		v[PGSCAN] = zones;
+		found |= 1u << PGSCAN;
+	}
+	if (found == 0) {
+		sampler_fail(s, FAM_VM, &vm->f, "no pswpin, pgmajfault, pgscan or oom_kill line");
+		vm->found = 0;
+		return;
+	}
+	if (s->report && (found & 1u << OOM_KILL))
+		sampler_put_u64(s, "memory_oom_kills_total", v[OOM_KILL]);
+	if (s->report && s->rates) {
+		for (k = 0; k < NKEY; k++) {
+			if (!(found & vm->found & 1u << k))
+				continue;
+			r = sample_rate(vm->prev[k], v[k], s->dt);
+			if (!isnan(r))
+				sampler_put(s, rates[k], r);
+		}
+	}
+	memcpy(vm->prev, v, sizeof v);
+	vm->found = found;
+}
+
+static void
+vm_close(void *st)
+{
+	struct vm *vm = st;
+
+	pfile_free(&vm->f);
+	free(vm);
+}
+
+const struct module vm_module = {
+	FAM_BIT(FAM_VM), vm_open, vm_sample, vm_close
+};
