@@ -664,7 +664,7 @@ $usage"
 	-i 0.0001|-i: "0.0001": not an interval from 1ms to 1000000s
 	-n 0|-n: "0": not a count of at least 1
 	-n -3|-n: "-3": not a count of at least 1
-	-m cpu,gpu|-m: "gpu": not a family (cpu, memory, swap, disk, io, net, load, process, cgroup, app)
+	-m cpu,gpu|-m: "gpu": not a family (cpu, memory, swap, disk, io, net, load, process, cgroup, app, pressure, vm, fd)
 	-m ,|-m: ",": names no family
 	-p 0|-p: "0": not a process ID
 	-p 12x|-p: "12x": not a process ID
@@ -859,4 +859,190 @@ $usage"
 	# each host's lines, in their order, are what it writes alone
 	xm-sample --synthetic --seed 2 --start 1764288000 -n 20000 --host b | grep -v '^#' > alone
 	grep $'^[0-9.]*\tb\t' merged | diff -q alone -
+}
+
+# --- issue 22: pressure, vm, fd, and the own cgroup's pressure ---------------
+
+# xm-sample over the PSI cgroup snapshots, ten seconds apart.
+psi_snap() {
+	xm-sample --procfs "$FIX/psi-t0/proc" --procfs "$FIX/psi-t1/proc" \
+	    --sysfs "$FIX/psi-t0/sys" --sysfs "$FIX/psi-t1/sys" -i 10 -n 1 --start 0 --host c "$@"
+}
+
+@test "xm-sample: pressure: the share of the interval stalled, from the total= microseconds" {
+	# in 10 s: cpu some +2.5 s; memory some +0.5 s, full +0.25 s; io some
+	# +1.2 s, full +0.4 s (the avg10 beside them is not what is read);
+	# cpu full, undefined for the system, is not reported
+	run -0 --separate-stderr snap -m pressure -H
+	assert_output "1764300010	web1	pressure_cpu_some_percent	25
+1764300010	web1	pressure_memory_some_percent	5
+1764300010	web1	pressure_memory_full_percent	2.5
+1764300010	web1	pressure_io_some_percent	12
+1764300010	web1	pressure_io_full_percent	4"
+	assert_equal "$stderr" ""
+}
+
+@test "xm-sample: vm: swapping, major faults, pages scanned by kswapd and direct reclaim, OOM kills" {
+	# in 10 s: pswpin +50, pswpout +1000, pgmajfault +5000, pgscan_kswapd
+	# +15000 and pgscan_direct +2000 (khugepaged, throttle, anon and file
+	# not counted), oom_kill 2 -> 3
+	run -0 --separate-stderr snap -m vm -H
+	assert_output "1764300010	web1	memory_oom_kills_total	3
+1764300010	web1	swap_in_pages_per_second	5
+1764300010	web1	swap_out_pages_per_second	100
+1764300010	web1	memory_major_faults_per_second	500
+1764300010	web1	memory_page_scans_per_second	1700
+1764300010	web1	memory_oom_kills_per_second	0.1"
+	assert_equal "$stderr" ""
+	# the total is a counter to xm-show -o prom, the rates gauges
+	snap -m vm -H | xm-show -o prom > prom
+	assert_equal "$(grep '^# TYPE' prom | sort)" "# TYPE xm_memory_major_faults_per_second gauge
+# TYPE xm_memory_oom_kills_per_second gauge
+# TYPE xm_memory_oom_kills_total counter
+# TYPE xm_memory_page_scans_per_second gauge
+# TYPE xm_swap_in_pages_per_second gauge
+# TYPE xm_swap_out_pages_per_second gauge"
+}
+
+@test "xm-sample: vm before Linux 4.8 scans a zone a line, summed as sar -B; before 4.13 no oom_kill, no OOM metrics" {
+	copy host-t0 t0
+	copy host-t1 t1
+	printf 'pswpin 0\npswpout 0\npgmajfault 10\npgscan_kswapd_dma 0\npgscan_kswapd_dma32 100\npgscan_kswapd_normal 1000\npgscan_kswapd_movable 0\npgscan_direct_dma 0\npgscan_direct_dma32 10\npgscan_direct_normal 200\npgscan_direct_movable 0\npgscan_direct_throttle 5\n' > t0/proc/vmstat
+	printf 'pswpin 0\npswpout 0\npgmajfault 10\npgscan_kswapd_dma 0\npgscan_kswapd_dma32 300\npgscan_kswapd_normal 4000\npgscan_kswapd_movable 0\npgscan_direct_dma 0\npgscan_direct_dma32 60\npgscan_direct_normal 640\npgscan_direct_movable 0\npgscan_direct_throttle 900\n' > t1/proc/vmstat
+	# (300 - 100) + (4000 - 1000) + (60 - 10) + (640 - 200) = 3690 in 10 s
+	run -0 --separate-stderr xm-sample --procfs t0/proc --procfs t1/proc -i 10 -n 1 --start 0 --host h -m vm -H
+	assert_output "10	h	swap_in_pages_per_second	0
+10	h	swap_out_pages_per_second	0
+10	h	memory_major_faults_per_second	0
+10	h	memory_page_scans_per_second	369"
+	assert_equal "$stderr" ""
+}
+
+@test "xm-sample: fd: file handles used of fs.file-max; allocated less free, what node_exporter calls allocated" {
+	run -0 --separate-stderr snap -m fd -H
+	assert_output "1764300010	web1	file_handles_used	6912
+1764300010	web1	file_handles_max	9216
+1764300010	web1	file_handles_usage_percent	75"
+	assert_equal "$stderr" ""
+	# Linux 2.4 kept free handles: 1000 allocated, 200 of them free
+	copy host-t1 old
+	printf '1000\t200\t5000\n' > old/proc/sys/fs/file-nr
+	run -0 --separate-stderr once old/proc -m fd -H
+	assert_output "1	h	file_handles_used	800
+1	h	file_handles_max	5000
+1	h	file_handles_usage_percent	16"
+	command -v prometheus-node-exporter > /dev/null || skip "prometheus-node-exporter is not installed (scripts/install-deps check)"
+	node_scrape --path.procfs="$FIX/host-t1/proc" --path.sysfs="$FIX/host-t1/sys" \
+	    --collector.disable-defaults --collector.filefd
+	assert_equal "$(grep '^node_filefd' scraped)" 'node_filefd_allocated 6912
+node_filefd_maximum 9216'
+}
+
+@test "xm-sample: the own cgroup's pressure from cgroup v2's *.pressure files, cpu full too" {
+	# xm.service in 10 s: cpu some +1 s, full +0.5 s; memory some +0.1 s,
+	# full +0.05 s; io none.  No limits: no other cgroup metric.
+	run -0 --separate-stderr psi_snap -m cgroup -H
+	assert_output "10	c	cgroup_pressure_cpu_some_percent	10
+10	c	cgroup_pressure_cpu_full_percent	5
+10	c	cgroup_pressure_memory_some_percent	1
+10	c	cgroup_pressure_memory_full_percent	0.5
+10	c	cgroup_pressure_io_some_percent	0
+10	c	cgroup_pressure_io_full_percent	0"
+	assert_equal "$stderr" ""
+	# the root cgroup (no cgroup.type) is the system: the pressure family's
+	copy psi-t0 t0
+	copy psi-t1 t1
+	for t in t0 t1; do
+		echo '0::/' > $t/proc/self/cgroup
+		cp $t/sys/fs/cgroup/app.slice/xm.service/*.pressure $t/sys/fs/cgroup/
+	done
+	run -0 --separate-stderr xm-sample --procfs t0/proc --procfs t1/proc --sysfs t0/sys \
+	    --sysfs t1/sys -i 10 -n 1 --start 0 --host c -m cgroup -H
+	assert_output ""
+	assert_equal "$stderr" ""
+	# a cgroup v2 without them (before Linux 4.20): nothing, quietly
+	rm t0/sys/fs/cgroup/*.pressure t1/sys/fs/cgroup/*.pressure
+	rm -r t0/sys/fs/cgroup/app.slice/xm.service/*.pressure t1/sys/fs/cgroup/app.slice/xm.service/*.pressure
+	echo '0::/app.slice/xm.service' | tee t0/proc/self/cgroup > t1/proc/self/cgroup
+	run -0 --separate-stderr xm-sample --procfs t0/proc --procfs t1/proc --sysfs t0/sys \
+	    --sysfs t1/sys -i 10 -n 1 --start 0 --host c -m cgroup -H
+	assert_output ""
+	assert_equal "$stderr" ""
+}
+
+@test "xm-sample: a kernel without PSI: one notice for the run, no error, every other family sampled" {
+	copy host-t0 t0
+	copy host-t1 t1
+	rm -r t0/proc/pressure t1/proc/pressure
+	run -0 --separate-stderr xm-sample --procfs t0/proc --procfs t1/proc --sysfs t0/sys \
+	    --sysfs t1/sys -i 10 -n 3 --start 0 --host h -H
+	assert_equal "$stderr" "xm-sample: t0/proc/pressure/cpu: No such file or directory: no pressure stall information in this kernel; pressure metrics left out"
+	sampled=$output
+	for m in memory_used_bytes load1 swap_in_pages_per_second \
+	    file_handles_used cgroup_cpu_usage_percent network_receive_bytes_per_second; do
+		assert_equal "$m $(grep -c "	$m	" <<< "$sampled")" "$m 3"
+	done
+	run -1 grep pressure <<< "$sampled"
+	# and the same with the cgroup's pressure files there, but not the system's
+	copy psi-t0 p0
+	copy psi-t1 p1
+	run -0 --separate-stderr xm-sample --procfs p0/proc --procfs p1/proc --sysfs p0/sys \
+	    --sysfs p1/sys -i 10 -n 2 --start 0 --host c -m pressure,cgroup -H
+	assert_equal "$stderr" "xm-sample: p0/proc/pressure/cpu: No such file or directory: no pressure stall information in this kernel; pressure metrics left out"
+	assert_equal "$(grep -c cgroup_pressure_cpu_some_percent <<< "$output")" 2
+}
+
+@test "xm-sample: pressure and vm counters that went back give no rate that interval, and rates again after" {
+	copy host-t1 back
+	sed -i 's/^pswpin 150$/pswpin 40/; s/^oom_kill 3$/oom_kill 0/' back/proc/vmstat
+	sed -i 's/total=3500000$/total=900000/' back/proc/pressure/cpu
+	run -0 --separate-stderr xm-sample --procfs "$FIX/host-t0/proc" --procfs back/proc \
+	    --procfs back/proc -i 10 -n 2 --start 0 --host h -m pressure,vm -H
+	assert_output "10	h	pressure_memory_some_percent	5
+10	h	pressure_memory_full_percent	2.5
+10	h	pressure_io_some_percent	12
+10	h	pressure_io_full_percent	4
+10	h	memory_oom_kills_total	0
+10	h	swap_out_pages_per_second	100
+10	h	memory_major_faults_per_second	500
+10	h	memory_page_scans_per_second	1700
+20	h	pressure_cpu_some_percent	0
+20	h	pressure_memory_some_percent	0
+20	h	pressure_memory_full_percent	0
+20	h	pressure_io_some_percent	0
+20	h	pressure_io_full_percent	0
+20	h	memory_oom_kills_total	0
+20	h	swap_in_pages_per_second	0
+20	h	swap_out_pages_per_second	0
+20	h	memory_major_faults_per_second	0
+20	h	memory_page_scans_per_second	0
+20	h	memory_oom_kills_per_second	0"
+	assert_equal "$stderr" ""
+}
+
+@test "xm-sample: one --procfs copy: the OOM kill count and file handles, the rates left out" {
+	run -0 --separate-stderr timeout 10 xm-sample --procfs "$FIX/host-t1/proc" -i 1ms -n 1 --host h \
+	    -m pressure,vm,fd -H
+	assert_equal "$stderr" "xm-sample: $FIX/host-t1/proc: rates need two --procfs snapshots; pressure and vm rates left out"
+	assert_equal "$(cut -f 2- <<< "$output")" "h	memory_oom_kills_total	3
+h	file_handles_used	6912
+h	file_handles_max	9216
+h	file_handles_usage_percent	75"
+}
+
+@test "xm-sample: garbled pressure, vmstat and file-nr are reported, never misread" {
+	copy host-t0 p
+	printf 'some avg10=0.00 avg60=0.00 avg300=0.00 total=1\n' > p/proc/pressure/memory
+	printf 'nr_free_pages 1\npgpgin 5\n' > p/proc/vmstat
+	printf '12 x\n' > p/proc/sys/fs/file-nr
+	run -1 --separate-stderr once p/proc -m pressure,vm,fd,load -H
+	assert_equal "$stderr" 'xm-sample: p/proc/pressure/memory: no "some" or "full" total; pressure metrics skipped
+xm-sample: p/proc/vmstat: no pswpin, pgmajfault, pgscan or oom_kill line; vm metrics skipped
+xm-sample: p/proc/sys/fs/file-nr: not three counts; fd metrics skipped'
+	assert_output '1	h	load1	0.1
+1	h	load5	0.2
+1	h	load15	0.3
+1	h	load1_per_cpu	0.05
+1	h	load5_per_cpu	0.1
+1	h	load15_per_cpu	0.15'
 }
