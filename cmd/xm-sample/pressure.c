@@ -36,20 +36,23 @@ psi_init(struct psi *p, enum root root, const char *const paths[3],
 static void
 parse(const struct pfile *f, int some, unsigned long long *v, unsigned *found)
 {
-	const char *line, *end = f->buf + f->len, *p;
+	const char *line, *end = f->buf + f->len, *eol, *p;
 	int k;
 
-	for (line = f->buf; line < end; line = sample_next_line(line, end)) {
+	for (line = f->buf; line < end; line = eol + 1) {
+		if ((eol = memchr(line, '\n', (size_t)(end - line))) == NULL)
+			eol = end;
 		if (strncmp(line, "some ", 5) == 0)
 			k = some;
 		else if (strncmp(line, "full ", 5) == 0)
 			k = some + 1;
 		else
 			continue;
-		for (p = line; p < end && *p != '\n'; p++)
-			if (strncmp(p, " total=", 7) == 0)
-				break;
-		if (p < end && *p == ' ' && sample_parse_u64(p + 7, end, &v[k]) != NULL)
+		/* total= comes last */
+		for (p = eol; p > line && p[-1] != ' '; p--)
+			;
+		if (eol - p > 6 && memcmp(p, "total=", 6) == 0 &&
+		    sample_parse_u64(p + 6, eol, &v[k]) == eol)
 			*found |= 1u << k;
 	}
 }

@@ -56,6 +56,26 @@ scan_zone(const char *name, size_t len)
 	    !is(name, len, "pgscan_direct_throttle");
 }
 
+/* The key a line counts in, ZONE for a zone's scans, or -1: most lines. */
+#define ZONE NKEY
+static int
+key(const char *name, size_t len)
+{
+	if (is(name, len, "pswpin"))
+		return PSWPIN;
+	if (is(name, len, "pswpout"))
+		return PSWPOUT;
+	if (is(name, len, "pgmajfault"))
+		return PGMAJFAULT;
+	if (is(name, len, "oom_kill"))
+		return OOM_KILL;
+	if (len < 13 || memcmp(name, "pgscan_", 7) != 0)
+		return -1;
+	if (is(name, len, "pgscan_kswapd") || is(name, len, "pgscan_direct"))
+		return PGSCAN;
+	return scan_zone(name, len) ? ZONE : -1;
+}
+
 static void
 vm_sample(void *st, struct sampler *s)
 {
@@ -74,29 +94,22 @@ vm_sample(void *st, struct sampler *s)
 	}
 	end = vm->f.buf + vm->f.len;
 	for (line = vm->f.buf; line < end; line = sample_next_line(line, end)) {
-		if (*line != 'p' && *line != 'o')
+		/* pswp*, pgmajfault, pgscan*, oom_kill: most of the 190 lines are none */
+		if (!(line[0] == 'p' && (line[1] == 's' || (line[1] == 'g' &&
+		    (line[2] == 'm' || line[2] == 's')))) &&
+		    !(line[0] == 'o' && line[1] == 'o'))
 			continue;
 		for (name = p = line; p < end && *p != ' ' && *p != '\n'; p++)
 			;
 		len = (size_t)(p - name);
-		if ((p = sample_parse_u64(p, end, &n)) == NULL)
+		if ((k = key(name, len)) == -1 ||
+		    (p = sample_parse_u64(p, end, &n)) == NULL)
 			continue;
-		if (is(name, len, "pswpin"))
-			k = PSWPIN;
-		else if (is(name, len, "pswpout"))
-			k = PSWPOUT;
-		else if (is(name, len, "pgmajfault"))
-			k = PGMAJFAULT;
-		else if (is(name, len, "oom_kill"))
-			k = OOM_KILL;
-		else if (is(name, len, "pgscan_kswapd") || is(name, len, "pgscan_direct"))
-			k = PGSCAN;
-		else if (scan_zone(name, len)) {
+		if (k == ZONE) {
 			zones += n;
 			zoned = 1;
 			continue;
-		} else
-			continue;
+		}
 		v[k] += n;
 		found |= 1u << k;
 	}
