@@ -46,7 +46,14 @@ once() {
 	run -0 --separate-stderr snap -m cpu -H
 	assert_output "1764300010	web1	cpu_usage_percent	60
 1764300010	web1	cpu_iowait_percent	10
-1764300010	web1	cpu_steal_percent	5"
+1764300010	web1	cpu_steal_percent	5
+1764300010	web1	cpu_user_percent	40
+1764300010	web1	cpu_nice_percent	0
+1764300010	web1	cpu_system_percent	10
+1764300010	web1	cpu_irq_percent	0
+1764300010	web1	cpu_softirq_percent	5
+1764300010	web1	cpu_guest_percent	0
+1764300010	web1	cpu_idle_percent	30"
 	assert_equal "$stderr" ""
 }
 
@@ -56,7 +63,7 @@ once() {
 	assert_line --index 2 '1764300010	web1	cpu_usage_percent{cpu="1"}	44'
 	assert_line --index 5 '1764300010	web1	cpu_iowait_percent{cpu="1"}	16'
 	assert_line --index 8 '1764300010	web1	cpu_steal_percent{cpu="1"}	8'
-	assert_equal "${#lines[@]}" 9
+	assert_equal "${#lines[@]}" 30
 }
 
 @test "xm-sample: a CPU whose counters went back gives no rate" {
@@ -859,4 +866,67 @@ $usage"
 	# each host's lines, in their order, are what it writes alone
 	xm-sample --synthetic --seed 2 --start 1764288000 -n 20000 --host b | grep -v '^#' > alone
 	grep $'^[0-9.]*\tb\t' merged | diff -q alone -
+}
+
+@test "xm-sample: cpu as sar -u ALL: user and nice without guest time, guest with guest_nice; all add up to 100" {
+	copy host-t0 t0
+	copy host-t1 t1
+	# 2000 ticks: user 800 (guest 300 of them), nice 100 (guest_nice 40), system 200,
+	# idle 500, iowait 100, irq 50, softirq 150, steal 100
+	cat > t0/proc/stat <<-STAT
+	cpu  1000 200 500 8000 200 30 100 100 300 50
+	cpu0 500 100 250 4000 100 15 50 50 150 25
+	cpu1 500 100 250 4000 100 15 50 50 150 25
+	cpu2 500 100 250 4000 100 15 50 50
+	STAT
+	# cpu0: 500 ticks, its 200 of guest more than its 100 of user (read apart): held to 100;
+	# cpu1: guest went back, no rate; cpu2: a kernel before 2.6.24, no guest columns
+	cat > t1/proc/stat <<-STAT
+	cpu  1800 300 700 8500 300 80 250 200 600 90
+	cpu0 600 150 350 4100 150 15 100 100 350 25
+	cpu1 900 100 350 4100 150 15 100 100 100 25
+	cpu2 600 150 350 4100 150 15 100 100
+	STAT
+	run -0 --separate-stderr xm-sample --procfs t0/proc --procfs t1/proc -i 10 -n 1 --start 0 \
+	    --host h -m cpu -H --per-cpu
+	assert_equal "$stderr" ""
+	assert_output '10	h	cpu_usage_percent	70
+10	h	cpu_usage_percent{cpu="0"}	70
+10	h	cpu_usage_percent{cpu="2"}	70
+10	h	cpu_iowait_percent	5
+10	h	cpu_iowait_percent{cpu="0"}	10
+10	h	cpu_iowait_percent{cpu="2"}	10
+10	h	cpu_steal_percent	5
+10	h	cpu_steal_percent{cpu="0"}	10
+10	h	cpu_steal_percent{cpu="2"}	10
+10	h	cpu_user_percent	25
+10	h	cpu_user_percent{cpu="0"}	0
+10	h	cpu_user_percent{cpu="2"}	20
+10	h	cpu_nice_percent	3
+10	h	cpu_nice_percent{cpu="0"}	10
+10	h	cpu_nice_percent{cpu="2"}	10
+10	h	cpu_system_percent	10
+10	h	cpu_system_percent{cpu="0"}	20
+10	h	cpu_system_percent{cpu="2"}	20
+10	h	cpu_irq_percent	2.5
+10	h	cpu_irq_percent{cpu="0"}	0
+10	h	cpu_irq_percent{cpu="2"}	0
+10	h	cpu_softirq_percent	7.5
+10	h	cpu_softirq_percent{cpu="0"}	10
+10	h	cpu_softirq_percent{cpu="2"}	10
+10	h	cpu_guest_percent	17
+10	h	cpu_guest_percent{cpu="0"}	20
+10	h	cpu_guest_percent{cpu="2"}	0
+10	h	cpu_idle_percent	25
+10	h	cpu_idle_percent{cpu="0"}	20
+10	h	cpu_idle_percent{cpu="2"}	20'
+	# the busy seven are usage; with iowait and idle, 100, for the host and each CPU
+	run -0 awk -F '\t' '{ split($3, m, "{"); k = m[2]
+		if (m[1] == "cpu_usage_percent") use[k] = $4
+		else if (m[1] != "cpu_iowait_percent" && m[1] != "cpu_idle_percent") busy[k] += $4
+		all[k] += m[1] == "cpu_usage_percent" ? 0 : $4 }
+		END { for (k in all) printf "%s %s %s %s\n", k == "" ? "host" : k, all[k], busy[k], use[k] }' <<< "$output"
+	assert_equal "$(sort <<< "$output")" 'cpu="0"} 100 70 70
+cpu="2"} 100 70 70
+host 100 70 70'
 }
