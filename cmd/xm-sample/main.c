@@ -85,6 +85,21 @@ static const char help[] =
     "\n"
     "The metrics, the filesystems left out, and examples: man xm-sample.\n";
 
+/* "not a family (cpu, memory, ...)", from the names themselves. */
+static const char *
+family_list(void)
+{
+	static char why[512];
+	size_t len;
+	int f;
+
+	len = (size_t)snprintf(why, sizeof why, "not a family (");
+	for (f = 0; f < FAM_N && len < sizeof why; f++)
+		len += (size_t)snprintf(why + len, sizeof why - len, "%s%s",
+		    sample_family_names[f], f + 1 < FAM_N ? ", " : ")");
+	return why;
+}
+
 static unsigned
 parse_families(const char *arg)
 {
@@ -97,8 +112,7 @@ parse_families(const char *arg)
 			if (strcmp(name, sample_family_names[f]) == 0)
 				break;
 		if (f == FAM_N)
-			option_bad("-m", name, "not a family (cpu, memory, swap, disk, io, "
-			    "net, load, process, cgroup, app)");
+			option_bad("-m", name, family_list());
 		mask |= FAM_BIT(f);
 	}
 	free(list);
