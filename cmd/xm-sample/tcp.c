@@ -91,6 +91,40 @@ token_end(const char *p, const char *end)
 	return p;
 }
 
+/* Whether s, n bytes, is the string w. */
+static int
+same(const char *w, const char *s, size_t n)
+{
+	return strncmp(w, s, n) == 0 && w[n] == '\0';
+}
+
+/* The counter at column name of group in file; -1 for none wanted. */
+static int
+field_find(int file, const char *group, size_t glen, const char *name,
+    size_t nlen)
+{
+	int c;
+
+	for (c = 0; c < NCOUNTER; c++)
+		if (fields[c].file == file && fields[c].name[0] == name[0] &&
+		    same(fields[c].name, name, nlen) &&
+		    same(fields[c].group, group, glen))
+			return c;
+	return -1;
+}
+
+/* Whether any counter wanted is in group of file. */
+static int
+group_wanted(int file, const char *group, size_t glen)
+{
+	int c;
+
+	for (c = 0; c < NCOUNTER; c++)
+		if (fields[c].file == file && same(fields[c].group, group, glen))
+			return 1;
+	return 0;
+}
+
 /*
  * The value text [v, vend) of column name in group, if that is a
  * counter wanted: 0, or -1 when it is no count.
@@ -102,13 +136,7 @@ take(struct tcp *t, int file, const char *group, size_t glen,
 	unsigned long long x;
 	int c;
 
-	for (c = 0; c < NCOUNTER; c++)
-		if (fields[c].file == file && strlen(fields[c].group) == glen &&
-		    memcmp(fields[c].group, group, glen) == 0 &&
-		    strlen(fields[c].name) == nlen &&
-		    memcmp(fields[c].name, name, nlen) == 0)
-			break;
-	if (c == NCOUNTER)
+	if (nlen == 0 || (c = field_find(file, group, glen, name, nlen)) == -1)
 		return 0;
 	if (sample_parse_u64(v, vend, &x) != vend)
 		return -1;
@@ -129,8 +157,9 @@ group_len(const char *line, const char *end)
 /*
  * snmp and netstat: a line of column names, then a line of values,
  * each line led by its group: "Tcp: RtoAlgorithm ...\nTcp: 1 ...".
- * Columns are found by name: kernels add them.  0, or -1 when the
- * values do not match their names.
+ * Columns are found by name: kernels add them.  A group with no counter
+ * wanted is passed over.  0, or -1 when the values do not match their
+ * names: a value short, and the rest would be misread.
  */
 static int
 parse_pairs(struct tcp *t, int file, const char *p, const char *end)
@@ -144,6 +173,8 @@ parse_pairs(struct tcp *t, int file, const char *p, const char *end)
 		if ((glen = group_len(p, end)) == 0 || group_len(vals, end) != glen ||
 		    memcmp(p, vals, glen) != 0)
 			return -1;
+		if (!group_wanted(file, p, glen))
+			continue;
 		n = p + glen + 1;
 		v = vals + glen + 1;
 		for (;;) {
@@ -174,6 +205,8 @@ parse_sockstat(struct tcp *t, const char *p, const char *end)
 	for (; p < end; p = sample_next_line(p, end)) {
 		if ((glen = group_len(p, end)) == 0)
 			return -1;
+		if (!group_wanted(F_SOCKSTAT, p, glen))
+			continue;
 		for (n = p + glen + 1; ; n = ve) {
 			n = sample_skip_space(n, end);
 			ne = token_end(n, end);
@@ -196,6 +229,8 @@ parse_snmp6(struct tcp *t, const char *p, const char *end)
 	const char *ne, *v, *ve;
 
 	for (; p < end; p = sample_next_line(p, end)) {
+		if ((size_t)(end - p) < 4 || memcmp(p, "Udp6", 4) != 0)
+			continue;
 		ne = token_end(p, end);
 		v = sample_skip_space(ne, end);
 		ve = token_end(v, end);
