@@ -46,7 +46,14 @@ once() {
 	run -0 --separate-stderr snap -m cpu -H
 	assert_output "1764300010	web1	cpu_usage_percent	60
 1764300010	web1	cpu_iowait_percent	10
-1764300010	web1	cpu_steal_percent	5"
+1764300010	web1	cpu_steal_percent	5
+1764300010	web1	cpu_user_percent	40
+1764300010	web1	cpu_nice_percent	0
+1764300010	web1	cpu_system_percent	10
+1764300010	web1	cpu_irq_percent	0
+1764300010	web1	cpu_softirq_percent	5
+1764300010	web1	cpu_guest_percent	0
+1764300010	web1	cpu_idle_percent	30"
 	assert_equal "$stderr" ""
 }
 
@@ -56,7 +63,7 @@ once() {
 	assert_line --index 2 '1764300010	web1	cpu_usage_percent{cpu="1"}	44'
 	assert_line --index 5 '1764300010	web1	cpu_iowait_percent{cpu="1"}	16'
 	assert_line --index 8 '1764300010	web1	cpu_steal_percent{cpu="1"}	8'
-	assert_equal "${#lines[@]}" 9
+	assert_equal "${#lines[@]}" 30
 }
 
 @test "xm-sample: a CPU whose counters went back gives no rate" {
@@ -664,7 +671,7 @@ $usage"
 	-i 0.0001|-i: "0.0001": not an interval from 1ms to 1000000s
 	-n 0|-n: "0": not a count of at least 1
 	-n -3|-n: "-3": not a count of at least 1
-	-m cpu,gpu|-m: "gpu": not a family (cpu, memory, swap, disk, io, net, load, process, cgroup, app, pressure, vm, fd)
+	-m cpu,gpu|-m: "gpu": not a family (cpu, memory, swap, disk, io, net, load, process, cgroup, app, pressure, vm, fd, procs, tcp)
 	-m ,|-m: ",": names no family
 	-p 0|-p: "0": not a process ID
 	-p 12x|-p: "12x": not a process ID
@@ -1045,4 +1052,221 @@ xm-sample: p/proc/sys/fs/file-nr: not three counts; fd metrics skipped'
 1	h	load1_per_cpu	0.05
 1	h	load5_per_cpu	0.1
 1	h	load15_per_cpu	0.15'
+}
+
+@test "xm-sample: cpu as sar -u ALL: user and nice without guest time, guest with guest_nice; all add up to 100" {
+	copy host-t0 t0
+	copy host-t1 t1
+	# 2000 ticks: user 800 (guest 300 of them), nice 100 (guest_nice 40), system 200,
+	# idle 500, iowait 100, irq 50, softirq 150, steal 100
+	cat > t0/proc/stat <<-STAT
+	cpu  1000 200 500 8000 200 30 100 100 300 50
+	cpu0 500 100 250 4000 100 15 50 50 150 25
+	cpu1 500 100 250 4000 100 15 50 50 150 25
+	cpu2 500 100 250 4000 100 15 50 50
+	STAT
+	# cpu0: 500 ticks, its 200 of guest more than its 100 of user (read apart): held to 100;
+	# cpu1: guest went back, no rate; cpu2: a kernel before 2.6.24, no guest columns
+	cat > t1/proc/stat <<-STAT
+	cpu  1800 300 700 8500 300 80 250 200 600 90
+	cpu0 600 150 350 4100 150 15 100 100 350 25
+	cpu1 900 100 350 4100 150 15 100 100 100 25
+	cpu2 600 150 350 4100 150 15 100 100
+	STAT
+	run -0 --separate-stderr xm-sample --procfs t0/proc --procfs t1/proc -i 10 -n 1 --start 0 \
+	    --host h -m cpu -H --per-cpu
+	assert_equal "$stderr" ""
+	assert_output '10	h	cpu_usage_percent	70
+10	h	cpu_usage_percent{cpu="0"}	70
+10	h	cpu_usage_percent{cpu="2"}	70
+10	h	cpu_iowait_percent	5
+10	h	cpu_iowait_percent{cpu="0"}	10
+10	h	cpu_iowait_percent{cpu="2"}	10
+10	h	cpu_steal_percent	5
+10	h	cpu_steal_percent{cpu="0"}	10
+10	h	cpu_steal_percent{cpu="2"}	10
+10	h	cpu_user_percent	25
+10	h	cpu_user_percent{cpu="0"}	0
+10	h	cpu_user_percent{cpu="2"}	20
+10	h	cpu_nice_percent	3
+10	h	cpu_nice_percent{cpu="0"}	10
+10	h	cpu_nice_percent{cpu="2"}	10
+10	h	cpu_system_percent	10
+10	h	cpu_system_percent{cpu="0"}	20
+10	h	cpu_system_percent{cpu="2"}	20
+10	h	cpu_irq_percent	2.5
+10	h	cpu_irq_percent{cpu="0"}	0
+10	h	cpu_irq_percent{cpu="2"}	0
+10	h	cpu_softirq_percent	7.5
+10	h	cpu_softirq_percent{cpu="0"}	10
+10	h	cpu_softirq_percent{cpu="2"}	10
+10	h	cpu_guest_percent	17
+10	h	cpu_guest_percent{cpu="0"}	20
+10	h	cpu_guest_percent{cpu="2"}	0
+10	h	cpu_idle_percent	25
+10	h	cpu_idle_percent{cpu="0"}	20
+10	h	cpu_idle_percent{cpu="2"}	20'
+	# the busy seven are usage; with iowait and idle, 100, for the host and each CPU
+	run -0 awk -F '\t' '{ split($3, m, "{"); k = m[2]
+		if (m[1] == "cpu_usage_percent") use[k] = $4
+		else if (m[1] != "cpu_iowait_percent" && m[1] != "cpu_idle_percent") busy[k] += $4
+		all[k] += m[1] == "cpu_usage_percent" ? 0 : $4 }
+		END { for (k in all) printf "%s %s %s %s\n", k == "" ? "host" : k, all[k], busy[k], use[k] }' <<< "$output"
+	assert_equal "$(sort <<< "$output")" 'cpu="0"} 100 70 70
+cpu="2"} 100 70 70
+host 100 70 70'
+}
+
+@test "xm-sample: procs: runnable, blocked and threads as they are; forks, context switches, interrupts per second" {
+	# stat: processes 500 -> 510, ctxt 100 -> 200, intr 12345 -> 23456 over 10 s;
+	# procs_running 2, procs_blocked 3; loadavg 2/345: 345 threads
+	run -0 --separate-stderr snap -m procs -H
+	assert_equal "$stderr" ""
+	assert_output '1764300010	web1	processes_running	2
+1764300010	web1	processes_blocked	3
+1764300010	web1	threads_total	345
+1764300010	web1	forks_per_second	1
+1764300010	web1	context_switches_per_second	10
+1764300010	web1	interrupts_per_second	1111.1'
+}
+
+@test "xm-sample: procs: a counter that went back gives no rate that interval; the others go on" {
+	copy host-t1 t1
+	sed -i 's/^processes 510/processes 400/; s/^intr 23456 /intr 12000 /' t1/proc/stat
+	run -0 --separate-stderr xm-sample --procfs "$FIX/host-t0/proc" --procfs t1/proc --procfs "$FIX/host-t1/proc" \
+	    -i 10 -n 2 --start 0 --host h -m procs -H
+	assert_equal "$stderr" ""
+	# the second interval, from the reset counters on: 11 forks, 11456 interrupts over 10 s
+	assert_output '10	h	processes_running	2
+10	h	processes_blocked	3
+10	h	threads_total	345
+10	h	context_switches_per_second	10
+20	h	processes_running	2
+20	h	processes_blocked	3
+20	h	threads_total	345
+20	h	forks_per_second	11
+20	h	context_switches_per_second	0
+20	h	interrupts_per_second	1145.6'
+}
+
+@test "xm-sample: procs: a stat without its lines, a loadavg without its threads: one warning each, status 1" {
+	copy host-t0 p
+	sed -i '/^ctxt /d' p/proc/stat
+	echo '0.10 0.20 0.30 1 6000' > p/proc/loadavg
+	run -1 --separate-stderr once p/proc -n 2 -m procs -H
+	assert_equal "$stderr" 'xm-sample: p/proc/stat: no "ctxt" line; procs metrics skipped'
+	assert_output ""
+	copy host-t0 q
+	echo '0.10 0.20 0.30 1 6000' > q/proc/loadavg
+	run -1 --separate-stderr once q/proc -m procs,load -H
+	assert_equal "$stderr" 'xm-sample: q/proc/loadavg: no count of threads; procs metrics skipped'
+	assert_line --index 6 '1	h	processes_running	1'
+	assert_line --index 7 '1	h	processes_blocked	0'
+	assert_line --index 8 '1	h	forks_per_second	0'
+}
+
+@test "xm-sample: tcp: connections as they are; opens, retransmits, resets, listen overflows, UDP errors per second" {
+	# over 10 s: ActiveOpens 1000 -> 1250, PassiveOpens 2000 -> 2500, RetransSegs 300 -> 400
+	# of OutSegs 60000 -> 80000 (0.5 %), OutRsts 500 -> 530, ListenOverflows 5 -> 35,
+	# ListenDrops 6 -> 46; Udp InErrors 100 -> 160 and Udp6InErrors 7 -> 47 (100 in all),
+	# RcvbufErrors 40 -> 70 and Udp6RcvbufErrors 3 -> 13 (40); CurrEstab 42, sockstat tw 17
+	run -0 --separate-stderr snap -m tcp -H
+	assert_equal "$stderr" ""
+	assert_output '1764300010	web1	tcp_established	42
+1764300010	web1	tcp_time_wait	17
+1764300010	web1	tcp_active_opens_per_second	25
+1764300010	web1	tcp_passive_opens_per_second	50
+1764300010	web1	tcp_retransmits_per_second	10
+1764300010	web1	tcp_retransmit_percent	0.5
+1764300010	web1	tcp_resets_sent_per_second	3
+1764300010	web1	tcp_listen_overflows_per_second	3
+1764300010	web1	tcp_listen_drops_per_second	4
+1764300010	web1	udp_receive_errors_per_second	10
+1764300010	web1	udp_receive_buffer_errors_per_second	4'
+}
+
+@test "xm-sample: tcp: columns are found by name, in any order, among columns a newer kernel adds" {
+	copy host-t1 t1
+	# Tcp's columns reversed, one more in the middle; TcpExt's two swapped
+	awk '$1 == "Tcp:" { printf "Tcp:"; for (i = NF; i > 1; i--) { printf " %s", $i; if (i == 8) printf " %s", (NR % 2 ? "NewCounter" : "99") } print ""; next } { print }' \
+	    "$FIX/host-t1/proc/net/snmp" > t1/proc/net/snmp
+	sed -i '1s/ListenOverflows ListenDrops/ListenDrops ListenOverflows/; 2s/ 35 46 / 46 35 /' t1/proc/net/netstat
+	grep -q '^Tcp: InCsumErrors OutRsts' t1/proc/net/snmp
+	run -0 --separate-stderr xm-sample --procfs "$FIX/host-t0/proc" --procfs t1/proc \
+	    -i 10 -n 1 --start 1764300000 --host web1 -m tcp -H
+	assert_equal "$stderr" ""
+	assert_equal "$output" "$(snap -m tcp -H)"
+}
+
+@test "xm-sample: tcp: a counter that went back, nothing sent, IPv6 come or gone: no rate for them that interval" {
+	copy host-t1 t1
+	# ActiveOpens went back; OutSegs stood still (no retransmit share); RetransSegs too
+	sed -i '/^Tcp: [0-9]/s/ -1 1250 2500 / -1 900 2500 /; /^Tcp: [0-9]/s/ 80000 400 / 60000 300 /' t1/proc/net/snmp
+	rm t1/proc/net/snmp6
+	run -0 --separate-stderr xm-sample --procfs "$FIX/host-t0/proc" --procfs t1/proc \
+	    -i 10 -n 1 --start 0 --host h -m tcp -H
+	assert_equal "$stderr" ""
+	assert_output '10	h	tcp_established	42
+10	h	tcp_time_wait	17
+10	h	tcp_passive_opens_per_second	50
+10	h	tcp_retransmits_per_second	0
+10	h	tcp_resets_sent_per_second	3
+10	h	tcp_listen_overflows_per_second	3
+10	h	tcp_listen_drops_per_second	4'
+	# a kernel without IPv6 throughout: UDP is IPv4's alone (60 and 30 over 10 s), and no error
+	copy host-t0 t0
+	rm t0/proc/net/snmp6 t1/proc/net/snmp6 2>/dev/null || true
+	cp "$FIX/host-t1/proc/net/snmp" t1/proc/net/snmp
+	run -0 --separate-stderr xm-sample --procfs t0/proc --procfs t1/proc \
+	    -i 10 -n 1 --start 0 --host h -m tcp -H
+	assert_equal "$stderr" ""
+	assert_line --index 9 '10	h	udp_receive_errors_per_second	6'
+	assert_line --index 10 '10	h	udp_receive_buffer_errors_per_second	3'
+}
+
+@test "xm-sample: tcp: a file missing or garbled: one warning, its metrics out, the rest printed, status 1" {
+	copy host-t0 p
+	rm p/proc/net/netstat
+	run -1 --separate-stderr once p/proc -n 2 -m tcp -H
+	assert_equal "$stderr" 'xm-sample: p/proc/net/netstat: No such file or directory; tcp metrics skipped'
+	refute_output --partial 'listen'
+	assert_equal "$(grep -c '	tcp_established	40$' <<< "$output")" 2
+	assert_equal "$(grep -c '	udp_receive_errors_per_second	0$' <<< "$output")" 2
+	copy host-t0 q
+	# a value short on the Tcp line (MaxConn's), so the rest would be misread; sockstat without tw
+	sed -i '/^Tcp: [0-9]/s/ -1 / /' q/proc/net/snmp
+	sed -i 's/ tw 12//' q/proc/net/sockstat
+	run -1 --separate-stderr once q/proc -m tcp -H
+	assert_equal "$stderr" 'xm-sample: q/proc/net/snmp: names and values do not match; tcp metrics skipped'
+	assert_output '1	h	tcp_listen_overflows_per_second	0
+1	h	tcp_listen_drops_per_second	0'
+	run -0 --separate-stderr once q/proc -m cpu,procs -H
+	assert_equal "$stderr" ""
+}
+
+@test "xm-sample: procs and tcp from one --procfs copy: the counts, no rates, said once" {
+	run -0 --separate-stderr timeout 10 xm-sample --procfs "$FIX/host-t1/proc" -i 1ms -n 1 --host h -m procs,tcp -H
+	assert_equal "$stderr" "xm-sample: $FIX/host-t1/proc: rates need two --procfs snapshots; procs rates and tcp rates left out"
+	assert_equal "$(cut -f 2- <<< "$output")" 'h	processes_running	2
+h	processes_blocked	3
+h	threads_total	345
+h	tcp_established	42
+h	tcp_time_wait	17'
+}
+
+@test "xm-sample: procs and tcp are default families, live on this machine, with nothing on stderr" {
+	run -0 --separate-stderr timeout 5 xm-sample -i 0.1 -n 2 --host live
+	assert_equal "$stderr" ""
+	for m in cpu_user_percent cpu_nice_percent cpu_system_percent cpu_irq_percent cpu_softirq_percent \
+	    cpu_guest_percent cpu_idle_percent processes_running processes_blocked threads_total \
+	    forks_per_second context_switches_per_second interrupts_per_second tcp_established \
+	    tcp_time_wait tcp_active_opens_per_second tcp_passive_opens_per_second \
+	    tcp_retransmits_per_second tcp_resets_sent_per_second tcp_listen_overflows_per_second \
+	    tcp_listen_drops_per_second udp_receive_errors_per_second udp_receive_buffer_errors_per_second; do
+		assert_equal "$m $(grep -c "	live	$m	" <<< "$output")" "$m 2"
+	done
+	# threads_total is what /proc/loadavg says, give or take the threads started meanwhile
+	run -0 awk -F '\t' -v now="$(cut -d ' ' -f 4 /proc/loadavg | cut -d / -f 2)" \
+	    '$3 == "threads_total" && ($4 - now > 50 || now - $4 > 50) { print "far: " $4 " " now }' <<< "$output"
+	assert_output ""
 }

@@ -1,4 +1,4 @@
-/* cpu.c: CPU busy, iowait and steal percentages from /proc/stat. */
+/* cpu.c: CPU busy time and its breakdown, as sar -u ALL has it, from /proc/stat. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,12 +8,24 @@
 #include "sample.h"
 #include "xm.h"
 
-/* user nice system idle iowait irq softirq steal; guest is inside user */
-enum { USER, NICE, SYSTEM, IDLE, IOWAIT, IRQ, SOFTIRQ, STEAL, NTIMES };
-enum { M_USAGE, M_IOWAIT, M_STEAL, NMETRIC };
+/*
+ * The columns of a cpu line.  Guest time is inside user and guest_nice
+ * inside nice, so the total is over the columns before GUEST.
+ */
+enum {
+	USER, NICE, SYSTEM, IDLE, IOWAIT, IRQ, SOFTIRQ, STEAL, GUEST, GUEST_NICE,
+	NTIMES
+};
+enum {
+	M_USAGE, M_IOWAIT, M_STEAL, M_USER, M_NICE, M_SYSTEM, M_IRQ, M_SOFTIRQ,
+	M_GUEST, M_IDLE, NMETRIC
+};
 
 static const char *const names[NMETRIC] = {
-	"cpu_usage_percent", "cpu_iowait_percent", "cpu_steal_percent"
+	"cpu_usage_percent", "cpu_iowait_percent", "cpu_steal_percent",
+	"cpu_user_percent", "cpu_nice_percent", "cpu_system_percent",
+	"cpu_irq_percent", "cpu_softirq_percent", "cpu_guest_percent",
+	"cpu_idle_percent"
 };
 
 struct cpu {
@@ -75,12 +87,17 @@ cpu_slot(struct cpus *c, unsigned long long n)
  * Percentages of the time that passed: busy is everything but idle and
  * iowait.  Nothing when a counter went back (CPU hot-plug, a per-CPU
  * iowait that the kernel lets drop), no time passed, or more ticks
- * passed than max, which 65536 CPUs could not have spent.
+ * passed than max, which 65536 CPUs could not have spent.  As sar -u
+ * ALL: user without guest, nice without guest_nice, and guest with
+ * both, so that the seven busy shares sum to usage and with iowait and
+ * idle to 100.  A guest tick read before its user tick (the two are
+ * not read at once) is held to user's.
  */
 static void
 cpu_compute(struct cpu *c, double max)
 {
-	unsigned long long d[NTIMES], total = 0;
+	unsigned long long d[NTIMES], total = 0, guest, gnice;
+	double t;
 	int i;
 
 	c->have_pct = 0;
@@ -90,15 +107,27 @@ cpu_compute(struct cpu *c, double max)
 		if (c->cur[i] < c->prev[i])
 			return;
 		d[i] = c->cur[i] - c->prev[i];
+		if (i >= GUEST)
+			continue;
 		if (total + d[i] < total)
 			return;		/* nonsense counters: no sum, no rate */
 		total += d[i];
 	}
 	if (total == 0 || (double)total > max)
 		return;
-	c->pct[M_USAGE] = 100.0 * (1.0 - (double)(d[IDLE] + d[IOWAIT]) / (double)total);
-	c->pct[M_IOWAIT] = 100.0 * (double)d[IOWAIT] / (double)total;
-	c->pct[M_STEAL] = 100.0 * (double)d[STEAL] / (double)total;
+	t = (double)total;
+	guest = d[GUEST] < d[USER] ? d[GUEST] : d[USER];
+	gnice = d[GUEST_NICE] < d[NICE] ? d[GUEST_NICE] : d[NICE];
+	c->pct[M_USAGE] = 100.0 * (1.0 - (double)(d[IDLE] + d[IOWAIT]) / t);
+	c->pct[M_IOWAIT] = 100.0 * (double)d[IOWAIT] / t;
+	c->pct[M_STEAL] = 100.0 * (double)d[STEAL] / t;
+	c->pct[M_USER] = 100.0 * (double)(d[USER] - guest) / t;
+	c->pct[M_NICE] = 100.0 * (double)(d[NICE] - gnice) / t;
+	c->pct[M_SYSTEM] = 100.0 * (double)d[SYSTEM] / t;
+	c->pct[M_IRQ] = 100.0 * (double)d[IRQ] / t;
+	c->pct[M_SOFTIRQ] = 100.0 * (double)d[SOFTIRQ] / t;
+	c->pct[M_GUEST] = 100.0 * (double)(guest + gnice) / t;
+	c->pct[M_IDLE] = 100.0 * (double)d[IDLE] / t;
 	c->have_pct = 1;
 }
 
@@ -135,7 +164,10 @@ cpu_sample(void *st, struct sampler *s)
 				continue;
 		}
 		memset(slot->cur, 0, sizeof slot->cur);
-		/* Kernels before 2.6.11 lack steal; missing columns count 0. */
+		/*
+		 * Kernels before 2.6.11 lack steal, before 2.6.24 guest,
+		 * before 2.6.33 guest_nice; missing columns count 0.
+		 */
 		for (k = 0; k < NTIMES; k++) {
 			if ((p = sample_parse_u64(p, end, &v)) == NULL)
 				break;

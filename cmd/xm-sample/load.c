@@ -10,18 +10,11 @@
 #include "sample.h"
 #include "xm.h"
 
-struct load {
-	struct pfile f;
-};
-
+/* No state of its own: the file is the sampler's, shared with procs. */
 static void *
 load_open(struct sampler *s)
 {
-	struct load *l = xm_calloc(1, sizeof *l);
-
-	(void)s;
-	pfile_init(&l->f, ROOT_PROC, "loadavg");
-	return l;
+	return s;
 }
 
 /* The "cpuN" lines that open /proc/stat, one per CPU online; 0 for none. */
@@ -45,7 +38,6 @@ load_sample(void *st, struct sampler *s)
 	static const char *const per_cpu[3] = {
 		"load1_per_cpu", "load5_per_cpu", "load15_per_cpu"
 	};
-	struct load *l = st;
 	unsigned long ncpu = 0;
 	double v[3];
 	char tok[32];
@@ -53,12 +45,13 @@ load_sample(void *st, struct sampler *s)
 	size_t n;
 	int i;
 
-	if (pfile_read(&s->src, &l->f) == -1) {
-		sampler_fail(s, FAM_LOAD, &l->f, strerror(errno));
+	(void)st;
+	if (sampler_loadavg(s) == -1) {
+		sampler_fail(s, FAM_LOAD, &s->loadavg, strerror(errno));
 		return;
 	}
 	/* "0.52 0.58 0.59 1/467 12345": three decimals, then the rest. */
-	p = l->f.buf;
+	p = s->loadavg.buf;
 	for (i = 0; i < 3; i++) {
 		while (*p == ' ')
 			p++;
@@ -72,7 +65,7 @@ load_sample(void *st, struct sampler *s)
 		p += n;
 	}
 	if (i < 3) {
-		sampler_fail(s, FAM_LOAD, &l->f, "not three load averages");
+		sampler_fail(s, FAM_LOAD, &s->loadavg, "not three load averages");
 		return;
 	}
 	if (!s->report)
@@ -95,10 +88,7 @@ load_sample(void *st, struct sampler *s)
 static void
 load_close(void *st)
 {
-	struct load *l = st;
-
-	pfile_free(&l->f);
-	free(l);
+	(void)st;
 }
 
 const struct module load_module = {

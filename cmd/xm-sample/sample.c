@@ -19,13 +19,13 @@
 static const struct module *const system_modules[] = {
 	&cpu_module, &mem_module, &disk_module, &io_module, &net_module,
 	&load_module, &proc_module, &cgroup_module,
-	&pressure_module, &vm_module, &fd_module,
+	&pressure_module, &vm_module, &fd_module, &procs_module, &tcp_module,
 };
 static const struct module *const synthetic_modules[] = { &synth_module };
 
 const char *const sample_family_names[FAM_N] = {
 	"cpu", "memory", "swap", "disk", "io", "net", "load", "process",
-	"cgroup", "app", "pressure", "vm", "fd"
+	"cgroup", "app", "pressure", "vm", "fd", "procs", "tcp"
 };
 
 #define MAX_MODULES (sizeof system_modules / sizeof system_modules[0])
@@ -51,20 +51,34 @@ sampler_put_u64(struct sampler *s, const char *metric, unsigned long long v)
 	record_end(&s->w);
 }
 
+/* f read once a pass, however many families ask: 0, or -1 with errno set. */
+static int
+read_once(struct sampler *s, struct pfile *f, unsigned long long *pass, int *why)
+{
+	if (*pass != s->pass) {
+		*pass = s->pass;
+		*why = pfile_read(&s->src, f) == -1 ? errno : 0;
+	}
+	errno = *why;
+	return *why != 0 ? -1 : 0;
+}
+
 /*
- * /proc/stat, which cpu (the busy times) and load (the CPUs online) both
- * need, read once a pass: on a machine of many CPUs it is the costliest
- * file of a set.  0, or -1 with errno set.
+ * /proc/stat, which cpu (the busy times), load (the CPUs online) and
+ * procs all need: on a machine of many CPUs it is the costliest file of
+ * a set.
  */
 int
 sampler_stat(struct sampler *s)
 {
-	if (s->stat_pass != s->pass) {
-		s->stat_pass = s->pass;
-		s->stat_errno = pfile_read(&s->src, &s->stat) == -1 ? errno : 0;
-	}
-	errno = s->stat_errno;
-	return s->stat_errno != 0 ? -1 : 0;
+	return read_once(s, &s->stat, &s->stat_pass, &s->stat_errno);
+}
+
+/* /proc/loadavg, which load and procs (its count of threads) share. */
+int
+sampler_loadavg(struct sampler *s)
+{
+	return read_once(s, &s->loadavg, &s->loadavg_pass, &s->loadavg_errno);
 }
 
 /*
@@ -78,9 +92,10 @@ say_no_rates(const struct sample_opts *o)
 		{ FAM_CPU, "cpu" }, { FAM_IO, "io" }, { FAM_NET, "net rates" },
 		{ FAM_PROCESS, "process cpu" }, { FAM_CGROUP, "cgroup cpu" },
 		{ FAM_PRESSURE, "pressure" }, { FAM_VM, "vm rates" },
+		{ FAM_PROCS, "procs rates" }, { FAM_TCP, "tcp rates" },
 	};
 	const char *what[sizeof rated / sizeof rated[0]];
-	char list[80];
+	char list[256];
 	size_t i, n = 0, len = 0;
 
 	for (i = 0; i < sizeof rated / sizeof rated[0]; i++)
@@ -216,6 +231,7 @@ sample_run(const struct sample_opts *o)
 	    RECORD_SHARED : 0);
 	src_init(&s.src, o);
 	pfile_init(&s.stat, ROOT_PROC, "stat");
+	pfile_init(&s.loadavg, ROOT_PROC, "loadavg");
 	s.rates = !o->snapshot;
 	if (o->snapshot)
 		say_no_rates(o);
@@ -282,6 +298,7 @@ sample_run(const struct sample_opts *o)
 		if (state[i] != NULL)
 			mods[i]->close(state[i]);
 	pfile_free(&s.stat);
+	pfile_free(&s.loadavg);
 	src_free(&s.src);
 	sig_abandon(stdout);
 	close(sigfd);

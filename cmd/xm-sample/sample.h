@@ -12,7 +12,8 @@
 
 enum family {
 	FAM_CPU, FAM_MEMORY, FAM_SWAP, FAM_DISK, FAM_IO, FAM_NET, FAM_LOAD,
-	FAM_PROCESS, FAM_CGROUP, FAM_APP, FAM_PRESSURE, FAM_VM, FAM_FD, FAM_N
+	FAM_PROCESS, FAM_CGROUP, FAM_APP, FAM_PRESSURE, FAM_VM, FAM_FD, FAM_PROCS, FAM_TCP,
+	FAM_N
 };
 
 #define FAM_BIT(f)	(1u << (f))
@@ -97,6 +98,9 @@ struct sampler {
 	struct pfile stat;	/* /proc/stat, read once a pass (sampler_stat) */
 	unsigned long long stat_pass;
 	int	 stat_errno;	/* why that read failed; 0: it did not */
+	struct pfile loadavg;	/* /proc/loadavg, for load and procs */
+	unsigned long long loadavg_pass;
+	int	 loadavg_errno;
 	unsigned warned;	/* FAM_BIT of families that warned */
 	int	 psi_said;	/* the notice of a kernel without PSI given */
 	int	 status;
@@ -107,6 +111,7 @@ extern const char *const sample_family_names[FAM_N];
 void	 sampler_put(struct sampler *, const char *, double);
 void	 sampler_put_u64(struct sampler *, const char *, unsigned long long);
 int	 sampler_stat(struct sampler *);
+int	 sampler_loadavg(struct sampler *);
 void	 sampler_fail(struct sampler *, enum family, const struct pfile *,
 	    const char *);
 void	 sampler_warn(struct sampler *, enum family, const char *, ...)
@@ -126,7 +131,7 @@ struct module {
 
 extern const struct module cpu_module, mem_module, disk_module, io_module,
     net_module, load_module, proc_module, cgroup_module, synth_module,
-    pressure_module, vm_module, fd_module;
+    pressure_module, vm_module, fd_module, procs_module, tcp_module;
 
 int	 sample_run(const struct sample_opts *);
 

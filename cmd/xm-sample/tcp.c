@@ -1,0 +1,368 @@
+/*
+ * tcp.c: TCP connections, opens, retransmits, resets and listen queue
+ * overflows, and UDP receive errors, from the kernel's SNMP counters
+ * (/proc/net/snmp, netstat, sockstat and snmp6), as sar -n TCP,ETCP,UDP
+ * and node_exporter's netstat and sockstat collectors read them.  The
+ * TCP counters are the kernel's one TCP MIB, over IPv4 and IPv6 both;
+ * UDP's are apart, Udp over IPv4 and Udp6 over IPv6, and are summed.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sample.h"
+#include "xm.h"
+
+enum { F_SNMP, F_NETSTAT, F_SOCKSTAT, F_SNMP6, NFILE };
+
+static const char *const paths[NFILE] = {
+	"net/snmp", "net/netstat", "net/sockstat", "net/snmp6"
+};
+
+enum {
+	C_ESTAB, C_TW, C_ACTIVE, C_PASSIVE, C_RETRANS, C_OUTSEGS, C_OUTRSTS,
+	C_OVERFLOWS, C_DROPS, C_UDP_INERR, C_UDP_RCVBUF, C_UDP6_INERR,
+	C_UDP6_RCVBUF, NCOUNTER
+};
+
+/* Where each counter is: its file, its group ("Tcp:"), its column. */
+static const struct {
+	int	 file;
+	const char *group, *name;
+} fields[NCOUNTER] = {
+	{ F_SNMP, "Tcp", "CurrEstab" },
+	{ F_SOCKSTAT, "TCP", "tw" },
+	{ F_SNMP, "Tcp", "ActiveOpens" },
+	{ F_SNMP, "Tcp", "PassiveOpens" },
+	{ F_SNMP, "Tcp", "RetransSegs" },
+	{ F_SNMP, "Tcp", "OutSegs" },
+	{ F_SNMP, "Tcp", "OutRsts" },
+	{ F_NETSTAT, "TcpExt", "ListenOverflows" },
+	{ F_NETSTAT, "TcpExt", "ListenDrops" },
+	{ F_SNMP, "Udp", "InErrors" },
+	{ F_SNMP, "Udp", "RcvbufErrors" },
+	{ F_SNMP6, "", "Udp6InErrors" },
+	{ F_SNMP6, "", "Udp6RcvbufErrors" },
+};
+
+/* The rates, each of a counter and, for UDP, its IPv6 twin (or -1). */
+static const struct {
+	const char *name;
+	int	 c, c6;
+} rates[] = {
+	{ "tcp_active_opens_per_second", C_ACTIVE, -1 },
+	{ "tcp_passive_opens_per_second", C_PASSIVE, -1 },
+	{ "tcp_retransmits_per_second", C_RETRANS, -1 },
+	{ NULL, -1, -1 },	/* tcp_retransmit_percent goes here */
+	{ "tcp_resets_sent_per_second", C_OUTRSTS, -1 },
+	{ "tcp_listen_overflows_per_second", C_OVERFLOWS, -1 },
+	{ "tcp_listen_drops_per_second", C_DROPS, -1 },
+	{ "udp_receive_errors_per_second", C_UDP_INERR, C_UDP6_INERR },
+	{ "udp_receive_buffer_errors_per_second", C_UDP_RCVBUF, C_UDP6_RCVBUF },
+};
+
+struct tcp {
+	struct pfile f[NFILE];
+	unsigned long long prev[NCOUNTER], cur[NCOUNTER];
+	unsigned have_prev, have_cur;	/* bits by counter */
+};
+
+#define BIT(c)	(1u << (c))
+
+static void *
+tcp_open(struct sampler *s)
+{
+	struct tcp *t = xm_calloc(1, sizeof *t);
+	int i;
+
+	(void)s;
+	for (i = 0; i < NFILE; i++)
+		pfile_init(&t->f[i], ROOT_PROC, paths[i]);
+	return t;
+}
+
+static const char *
+token_end(const char *p, const char *end)
+{
+	while (p < end && *p != ' ' && *p != '\t' && *p != '\n')
+		p++;
+	return p;
+}
+
+/* Whether s, n bytes, is the string w. */
+static int
+same(const char *w, const char *s, size_t n)
+{
+	return strncmp(w, s, n) == 0 && w[n] == '\0';
+}
+
+/* The counter at column name of group in file; -1 for none wanted. */
+static int
+field_find(int file, const char *group, size_t glen, const char *name,
+    size_t nlen)
+{
+	int c;
+
+	for (c = 0; c < NCOUNTER; c++)
+		if (fields[c].file == file && fields[c].name[0] == name[0] &&
+		    same(fields[c].name, name, nlen) &&
+		    same(fields[c].group, group, glen))
+			return c;
+	return -1;
+}
+
+/* Whether any counter wanted is in group of file. */
+static int
+group_wanted(int file, const char *group, size_t glen)
+{
+	int c;
+
+	for (c = 0; c < NCOUNTER; c++)
+		if (fields[c].file == file && same(fields[c].group, group, glen))
+			return 1;
+	return 0;
+}
+
+/*
+ * The value text [v, vend) of column name in group, if that is a
+ * counter wanted: 0, or -1 when it is no count.
+ */
+static int
+take(struct tcp *t, int file, const char *group, size_t glen,
+    const char *name, size_t nlen, const char *v, const char *vend)
+{
+	unsigned long long x;
+	int c;
+
+	if (nlen == 0 || (c = field_find(file, group, glen, name, nlen)) == -1)
+		return 0;
+	if (sample_parse_u64(v, vend, &x) != vend)
+		return -1;
+	t->cur[c] = x;
+	t->have_cur |= BIT(c);
+	return 0;
+}
+
+/* The group of a line, "Tcp" of "Tcp: ...": its length, 0 for none. */
+static size_t
+group_len(const char *line, const char *end)
+{
+	const char *p = token_end(line, end);
+
+	return p > line && p[-1] == ':' ? (size_t)(p - line - 1) : 0;
+}
+
+/*
+ * snmp and netstat: a line of column names, then a line of values,
+ * each line led by its group: "Tcp: RtoAlgorithm ...\nTcp: 1 ...".
+ * Columns are found by name: kernels add them.  A group with no counter
+ * wanted is passed over.  0, or -1 when the values do not match their
+ * names: a value short, and the rest would be misread.
+ */
+static int
+parse_pairs(struct tcp *t, int file, const char *p, const char *end)
+{
+	const char *vals, *next, *n, *ne, *v, *ve;
+	size_t glen;
+
+	for (; p < end; p = next) {
+		vals = sample_next_line(p, end);
+		next = sample_next_line(vals, end);
+		if ((glen = group_len(p, end)) == 0 || group_len(vals, end) != glen ||
+		    memcmp(p, vals, glen) != 0)
+			return -1;
+		if (!group_wanted(file, p, glen))
+			continue;
+		n = p + glen + 1;
+		v = vals + glen + 1;
+		for (;;) {
+			n = sample_skip_space(n, end);
+			v = sample_skip_space(v, end);
+			ne = token_end(n, end);
+			ve = token_end(v, end);
+			if ((ne == n) != (ve == v))
+				return -1;
+			if (ne == n)
+				break;
+			if (take(t, file, p, glen, n, (size_t)(ne - n), v, ve) == -1)
+				return -1;
+			n = ne;
+			v = ve;
+		}
+	}
+	return 0;
+}
+
+/* sockstat: "TCP: inuse 5 orphan 0 tw 2 alloc 7 mem 1", a group a line. */
+static int
+parse_sockstat(struct tcp *t, const char *p, const char *end)
+{
+	const char *n, *ne, *v, *ve;
+	size_t glen;
+
+	for (; p < end; p = sample_next_line(p, end)) {
+		if ((glen = group_len(p, end)) == 0)
+			return -1;
+		if (!group_wanted(F_SOCKSTAT, p, glen))
+			continue;
+		for (n = p + glen + 1; ; n = ve) {
+			n = sample_skip_space(n, end);
+			ne = token_end(n, end);
+			v = sample_skip_space(ne, end);
+			ve = token_end(v, end);
+			if (ne == n)
+				break;
+			if (ve == v ||
+			    take(t, F_SOCKSTAT, p, glen, n, (size_t)(ne - n), v, ve) == -1)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+/* snmp6: "Udp6InErrors   0", a counter a line; what is not so is skipped. */
+static void
+parse_snmp6(struct tcp *t, const char *p, const char *end)
+{
+	const char *ne, *v, *ve;
+
+	for (; p < end; p = sample_next_line(p, end)) {
+		if ((size_t)(end - p) < 4 || memcmp(p, "Udp6", 4) != 0)
+			continue;
+		ne = token_end(p, end);
+		v = sample_skip_space(ne, end);
+		ve = token_end(v, end);
+		if (take(t, F_SNMP6, "", 0, p, (size_t)(ne - p), v, ve) == -1)
+			t->have_cur &= ~(BIT(C_UDP6_INERR) | BIT(C_UDP6_RCVBUF));
+	}
+}
+
+/*
+ * Read a file, and say once what is wrong with it.  A kernel without
+ * IPv6 has no snmp6: that is no error, and UDP is IPv4's alone.
+ */
+static void
+read_file(struct tcp *t, struct sampler *s, int file)
+{
+	struct pfile *f = &t->f[file];
+	const char *end;
+	char why[64];
+	int c, bad = 0;
+
+	if (pfile_read(&s->src, f) == -1) {
+		if (file != F_SNMP6 || errno != ENOENT)
+			sampler_fail(s, FAM_TCP, f, strerror(errno));
+		return;
+	}
+	end = f->buf + f->len;
+	if (file == F_SNMP6) {
+		parse_snmp6(t, f->buf, end);
+		return;
+	}
+	if (file == F_SOCKSTAT)
+		bad = parse_sockstat(t, f->buf, end);
+	else
+		bad = parse_pairs(t, file, f->buf, end);
+	for (c = 0; c < NCOUNTER && !bad; c++) {
+		if (fields[c].file == file && !(t->have_cur & BIT(c))) {
+			snprintf(why, sizeof why, "no \"%s: %s\"", fields[c].group,
+			    fields[c].name);
+			sampler_fail(s, FAM_TCP, f, why);
+			return;
+		}
+	}
+	if (bad) {
+		for (c = 0; c < NCOUNTER; c++)
+			if (fields[c].file == file)
+				t->have_cur &= ~BIT(c);
+		sampler_fail(s, FAM_TCP, f, "names and values do not match");
+	}
+}
+
+/* How far counter c went in the interval: 0, or -1 for no reading or back. */
+static int
+delta(const struct tcp *t, int c, unsigned long long *d)
+{
+	if (!(t->have_prev & t->have_cur & BIT(c)) || t->cur[c] < t->prev[c])
+		return -1;
+	*d = t->cur[c] - t->prev[c];
+	return 0;
+}
+
+/*
+ * The counter's rate, with its IPv6 twin's where it has one: where
+ * IPv6 came or went in the interval there is no sum to take.
+ */
+static double
+rate(const struct tcp *t, int c, int c6, double dt)
+{
+	unsigned long long d, d6 = 0;
+	unsigned seen;
+
+	if (delta(t, c, &d) == -1 || !(dt > 0))
+		return NAN;
+	if (c6 != -1) {
+		seen = (t->have_prev & BIT(c6) ? 1 : 0) + (t->have_cur & BIT(c6) ? 1 : 0);
+		if (seen == 1 || (seen == 2 && delta(t, c6, &d6) == -1))
+			return NAN;
+		if (d + d6 < d)
+			return NAN;
+	}
+	return (double)(d + d6) / dt;
+}
+
+/* Retransmitted of sent segments, as sar -n ETCP's retrans/s of oseg/s. */
+static double
+retransmit_percent(const struct tcp *t)
+{
+	unsigned long long r, o;
+
+	if (delta(t, C_RETRANS, &r) == -1 || delta(t, C_OUTSEGS, &o) == -1 || o == 0)
+		return NAN;
+	return 100.0 * (double)r / (double)o;
+}
+
+static void
+tcp_sample(void *st, struct sampler *s)
+{
+	struct tcp *t = st;
+	size_t i;
+	double r;
+	int f;
+
+	t->have_cur = 0;
+	for (f = 0; f < NFILE; f++)
+		read_file(t, s, f);
+	if (s->report && (t->have_cur & BIT(C_ESTAB)))
+		sampler_put_u64(s, "tcp_established", t->cur[C_ESTAB]);
+	if (s->report && (t->have_cur & BIT(C_TW)))
+		sampler_put_u64(s, "tcp_time_wait", t->cur[C_TW]);
+	for (i = 0; s->report && s->rates && i < sizeof rates / sizeof rates[0]; i++) {
+		if (rates[i].name == NULL)
+			r = retransmit_percent(t);
+		else
+			r = rate(t, rates[i].c, rates[i].c6, s->dt);
+		if (!isnan(r))
+			sampler_put(s, rates[i].name ? rates[i].name :
+			    "tcp_retransmit_percent", r);
+	}
+	t->have_prev = t->have_cur;
+	memcpy(t->prev, t->cur, sizeof t->cur);
+}
+
+static void
+tcp_close(void *st)
+{
+	struct tcp *t = st;
+	int i;
+
+	for (i = 0; i < NFILE; i++)
+		pfile_free(&t->f[i]);
+	free(t);
+}
+
+const struct module tcp_module = {
+	FAM_BIT(FAM_TCP), tcp_open, tcp_sample, tcp_close
+};
