@@ -156,8 +156,9 @@ once() {
 	# eth0 +2000000 and +1000000 bytes in 10 s; wlan0 rx went back (no rate),
 	# tx +100000; docker0 is new (totals only); veth-a-very-lon vanished.
 	# No /sys/class/net to tell physical ones by: the host's rates are
-	# over every interface that has one.
+	# over every interface that has one.  (Packets, errors and drops: below.)
 	run -0 --separate-stderr snap -m net -H
+	output=$(grep -F _bytes_ <<< "$output")
 	assert_output '1764300010	web1	network_receive_bytes_per_second	200000
 1764300010	web1	network_receive_bytes_per_second{device="eth0"}	200000
 1764300010	web1	network_transmit_bytes_per_second	110000
@@ -190,7 +191,9 @@ once() {
 	# loop0 never used; nvme0n1 reads went back; dm-0 has the short old line.
 	# /sys/block holds directories, not links, as before Linux 2.6.25: no
 	# disk is known stacked, and the host's rates are over them all.
+	# (The other io metrics: below.)
 	run -0 --separate-stderr snap -m io -H
+	output=$(grep -F _bytes_ <<< "$output")
 	assert_output '1764300010	web1	disk_read_bytes_per_second	1024000
 1764300010	web1	disk_read_bytes_per_second{device="sda"}	1024000
 1764300010	web1	disk_read_bytes_per_second{device="dm-0"}	0
@@ -211,6 +214,7 @@ once() {
 	run -0 --separate-stderr xm-sample --procfs "$FIX/stack-t0/proc" --procfs "$FIX/stack-t1/proc" \
 	    --sysfs "$FIX/stack-t0/sys" --sysfs "$FIX/stack-t1/sys" -i 10 -n 1 --start 0 --host h -m io -H
 	assert_equal "$stderr" ""
+	output=$(grep -F _bytes_ <<< "$output")
 	assert_output '10	h	disk_read_bytes_per_second	11264000
 10	h	disk_read_bytes_per_second{device="loop0"}	102400
 10	h	disk_read_bytes_per_second{device="sda"}	10240000
@@ -276,7 +280,17 @@ once() {
 10	h	network_transmit_bytes_per_second	100
 10	h	network_transmit_bytes_per_second{device="eth0"}	100
 10	h	network_receive_bytes_total{device="eth0"}	1234567890124466789
-10	h	network_transmit_bytes_total{device="eth0"}	18446744073709551615'
+10	h	network_transmit_bytes_total{device="eth0"}	18446744073709551615
+10	h	network_receive_packets_per_second{device="eth0"}	1
+10	h	network_transmit_packets_per_second{device="eth0"}	1
+10	h	network_receive_errors_per_second{device="eth0"}	0
+10	h	network_transmit_errors_per_second{device="eth0"}	0
+10	h	network_receive_drops_per_second{device="eth0"}	0
+10	h	network_transmit_drops_per_second{device="eth0"}	0
+10	h	network_receive_errors_total{device="eth0"}	0
+10	h	network_transmit_errors_total{device="eth0"}	0
+10	h	network_receive_drops_total{device="eth0"}	0
+10	h	network_transmit_drops_total{device="eth0"}	0'
 }
 
 @test "xm-sample: one --procfs copy: what it holds, no rates, said once; status 0" {
@@ -294,6 +308,18 @@ h	network_receive_bytes_total{device=\"docker0\"}	400
 h	network_transmit_bytes_total{device=\"eth0\"}	1500000
 h	network_transmit_bytes_total{device=\"wlan0\"}	2100000
 h	network_transmit_bytes_total{device=\"docker0\"}	600
+h	network_receive_errors_total{device=\"eth0\"}	0
+h	network_receive_errors_total{device=\"wlan0\"}	0
+h	network_receive_errors_total{device=\"docker0\"}	0
+h	network_transmit_errors_total{device=\"eth0\"}	0
+h	network_transmit_errors_total{device=\"wlan0\"}	0
+h	network_transmit_errors_total{device=\"docker0\"}	0
+h	network_receive_drops_total{device=\"eth0\"}	0
+h	network_receive_drops_total{device=\"wlan0\"}	0
+h	network_receive_drops_total{device=\"docker0\"}	0
+h	network_transmit_drops_total{device=\"eth0\"}	0
+h	network_transmit_drops_total{device=\"wlan0\"}	0
+h	network_transmit_drops_total{device=\"docker0\"}	0
 h	load1	0.52
 h	load5	1.25
 h	load15	2.5
