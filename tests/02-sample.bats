@@ -886,3 +886,87 @@ $usage"
 	xm-sample --synthetic --seed 2 --start 1764288000 -n 20000 --host b | grep -v '^#' > alone
 	grep $'^[0-9.]*\tb\t' merged | diff -q alone -
 }
+
+# Issue 22, io, net, disk and sensors: the use-t0 and use-t1 trees, 10 s apart.
+use() {
+	xm-sample --procfs "$FIX/use-t0/proc" --procfs "$FIX/use-t1/proc" \
+	    --sysfs "$FIX/use-t0/sys" --sysfs "$FIX/use-t1/sys" -i 10 -n 1 --start 0 --host h -H "$@"
+}
+
+@test "xm-sample: io as iostat -x has it, from diskstats lines of 14, 18 and 20 fields; ms counters that wrap" {
+	# 10 s.  sda (14 fields): +400 reads taking +1000 ms, +100 writes
+	# taking +2500 ms, busy +5000 ms, weighted +10000 ms, 3 in flight.
+	# nvme0n1 (18 fields): no reads, +2000 writes taking +1000 ms, busy
+	# +10000 ms, weighted +25000 ms, 7 in flight.  vdb (20 fields): +100
+	# reads whose ms (32 bits) wrapped, busy ms wrapped too: no await and
+	# no busy; no writes, so no write await; weighted +500 ms.  sda1 is a
+	# partition.
+	run -0 --separate-stderr use -m io
+	assert_equal "$stderr" ""
+	assert_equal "$(grep -vF _bytes_ <<< "$output")" '10	h	disk_reads_per_second{device="sda"}	40
+10	h	disk_reads_per_second{device="nvme0n1"}	0
+10	h	disk_reads_per_second{device="vdb"}	10
+10	h	disk_writes_per_second{device="sda"}	10
+10	h	disk_writes_per_second{device="nvme0n1"}	200
+10	h	disk_writes_per_second{device="vdb"}	0
+10	h	disk_busy_percent{device="sda"}	50
+10	h	disk_busy_percent{device="nvme0n1"}	100
+10	h	disk_queue_length{device="sda"}	1
+10	h	disk_queue_length{device="nvme0n1"}	2.5
+10	h	disk_queue_length{device="vdb"}	0.05
+10	h	disk_read_await_seconds{device="sda"}	0.0025
+10	h	disk_write_await_seconds{device="sda"}	0.025
+10	h	disk_write_await_seconds{device="nvme0n1"}	0.0005
+10	h	disk_in_flight{device="sda"}	3
+10	h	disk_in_flight{device="nvme0n1"}	7
+10	h	disk_in_flight{device="vdb"}	1'
+	# bytes: sda +3200 and +800 sectors, nvme0n1 +16000 written, vdb +800 read
+	assert_line '10	h	disk_read_bytes_per_second	204800'
+	assert_line '10	h	disk_write_bytes_per_second{device="nvme0n1"}	819200'
+	# a line of 10 fields after the name is no diskstats line
+	copy use-t1 t1
+	echo '   8       0 sda 1400 0 11200 3000 600 0 4800 7500 3 8000' > t1/proc/diskstats
+	run -1 --separate-stderr xm-sample --procfs "$FIX/use-t0/proc" --procfs t1/proc --sysfs t1/sys \
+	    -i 10 -n 1 --start 0 --host h -H -m io
+	assert_equal "$stderr" "xm-sample: t1/proc/diskstats: cannot parse a disk line; io metrics skipped"
+}
+
+@test "xm-sample: packets, errors and drops per interface: rates, totals; counters that went back; interfaces that vanish or come" {
+	# 10 s.  eth0: +2000 packets in, +1000 out, +20 errors in, +50 drops
+	# in, +2 out.  wlan0: packets in went back from near 2^32 and errors
+	# in from 7 to 2 (a driver reset): no rate for them; +50 packets out,
+	# +10 drops out.  veth0 vanished: nothing; br0 came: totals only.
+	run -0 --separate-stderr use -m net
+	assert_equal "$stderr" ""
+	assert_equal "$(grep -vF _bytes_ <<< "$output")" '10	h	network_receive_packets_per_second{device="eth0"}	200
+10	h	network_transmit_packets_per_second{device="eth0"}	100
+10	h	network_transmit_packets_per_second{device="wlan0"}	5
+10	h	network_receive_errors_per_second{device="eth0"}	2
+10	h	network_transmit_errors_per_second{device="eth0"}	0
+10	h	network_transmit_errors_per_second{device="wlan0"}	0
+10	h	network_receive_drops_per_second{device="eth0"}	5
+10	h	network_receive_drops_per_second{device="wlan0"}	0
+10	h	network_transmit_drops_per_second{device="eth0"}	0.2
+10	h	network_transmit_drops_per_second{device="wlan0"}	1
+10	h	network_receive_errors_total{device="eth0"}	25
+10	h	network_receive_errors_total{device="wlan0"}	2
+10	h	network_receive_errors_total{device="br0"}	1
+10	h	network_transmit_errors_total{device="eth0"}	0
+10	h	network_transmit_errors_total{device="wlan0"}	3
+10	h	network_transmit_errors_total{device="br0"}	3
+10	h	network_receive_drops_total{device="eth0"}	150
+10	h	network_receive_drops_total{device="wlan0"}	0
+10	h	network_receive_drops_total{device="br0"}	2
+10	h	network_transmit_drops_total{device="eth0"}	3
+10	h	network_transmit_drops_total{device="wlan0"}	10
+10	h	network_transmit_drops_total{device="br0"}	4'
+	# and back again: veth0 returns after a set away, with its totals but
+	# no rate until it has been read twice in a row; br0 goes
+	run -0 --separate-stderr xm-sample --procfs "$FIX/use-t0/proc" --procfs "$FIX/use-t1/proc" \
+	    --procfs "$FIX/use-t0/proc" -i 10 -n 2 --start 0 --host h -H -m net
+	assert_equal "$stderr" ""
+	assert_equal "$(grep -c 'device="veth0"' <<< "$output")" 6
+	assert_equal "$(grep -c '_per_second{device="veth0"}' <<< "$output")" 0
+	assert_line '20	h	network_transmit_drops_total{device="veth0"}	0'
+	assert_equal "$(grep -c '^20	.*device="br0"' <<< "$output")" 0
+}
