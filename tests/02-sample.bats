@@ -970,3 +970,46 @@ use() {
 	assert_line '20	h	network_transmit_drops_total{device="veth0"}	0'
 	assert_equal "$(grep -c '^20	.*device="br0"' <<< "$output")" 0
 }
+
+@test "xm-sample: inodes as df -i has them; a filesystem without an inode table has no inode %" {
+	mkdir -p root/data
+	mount -t tmpfs -o size=1m,nr_inodes=100 xmtest root/data 2> mount.err ||
+	    skip "mount is not permitted here ($(cat mount.err)): run as root, as CI does"
+	echo "$PWD/root/data" > mounted
+	# 100 inodes: the root directory and four made here are used
+	touch root/data/a root/data/b root/data/c
+	mkdir root/data/d
+	copy host-t0 p
+	printf '/dev/vdq /data ext4 rw 0 0\n' > p/proc/mounts
+	run -0 --separate-stderr once p/proc --rootfs "$PWD/root" -m disk -H
+	assert_equal "$stderr" ""
+	assert_equal "$(grep inodes <<< "$output")" '1	h	disk_inodes_total{mountpoint="/data"}	100
+1	h	disk_inodes_used{mountpoint="/data"}	5
+1	h	disk_inodes_usage_percent{mountpoint="/data"}	5'
+	assert_equal "$(df --output=itotal,iused,ipcent root/data | sed 1d | tr -s ' ')" ' 100 5 5%'
+	# tmpfs of nr_inodes=0 has no limit and says 0 of 0, as btrfs and
+	# vfat do: df -i shows "-" for its IUse%, and xm no record
+	umount root/data
+	mount -t tmpfs -o size=1m,nr_inodes=0 xmtest root/data
+	run -0 --separate-stderr once p/proc --rootfs "$PWD/root" -m disk -H
+	assert_equal "$(grep inodes <<< "$output")" '1	h	disk_inodes_total{mountpoint="/data"}	0
+1	h	disk_inodes_used{mountpoint="/data"}	0'
+	assert_equal "$(df --output=ipcent root/data | sed 1d | tr -d ' ')" '-'
+}
+
+@test "xm-sample: disk_readonly: 1 for a filesystem mounted ro, by the table's options or by statvfs" {
+	# by the mount table's options, over a directory that is writable
+	mkdir -p root/ro root/rw
+	copy host-t0 p
+	printf '/dev/vdq /ro ext4 ro,relatime 0 0\n/dev/vdr /rw ext4 rw,errors=remount-ro 0 0\n' > p/proc/mounts
+	run -0 --separate-stderr once p/proc --rootfs "$PWD/root" -m disk -H
+	assert_equal "$stderr" ""
+	assert_equal "$(grep readonly <<< "$output")" '1	h	disk_readonly{mountpoint="/ro"}	1
+1	h	disk_readonly{mountpoint="/rw"}	0'
+	# by statvfs's ST_RDONLY, where the table says rw (a copy of another time)
+	mount -t tmpfs -o ro,size=1m xmtest root/rw 2> mount.err ||
+	    skip "mount is not permitted here ($(cat mount.err)): run as root, as CI does"
+	echo "$PWD/root/rw" > mounted
+	run -0 --separate-stderr once p/proc --rootfs "$PWD/root" -m disk -H
+	assert_line '1	h	disk_readonly{mountpoint="/rw"}	1'
+}
