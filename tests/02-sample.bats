@@ -1013,3 +1013,52 @@ use() {
 	run -0 --separate-stderr once p/proc --rootfs "$PWD/root" -m disk -H
 	assert_line '1	h	disk_readonly{mountpoint="/rw"}	1'
 }
+
+@test "xm-sample: sensors: temperatures named by chip and label or by zone type, with the critical points the hardware gives" {
+	# coretemp: two labelled sensors with temp*_crit; two NVMe drives whose
+	# "nvme Composite" is told apart by their devices; an it8728 without
+	# labels, below zero, and a temp3 that reads no number (no record);
+	# hwmon2 is thermal_zone0's own chip, read as the zone; two acpitz
+	# zones told apart, each with its trip point of type critical, and
+	# x86_pkg_temp with none
+	run -0 --separate-stderr use -m sensors
+	assert_equal "$stderr" ""
+	assert_output '10	h	temperature_celsius{sensor="acpitz (thermal_zone0)"}	27.8
+10	h	temperature_celsius{sensor="acpitz (thermal_zone2)"}	29.8
+10	h	temperature_celsius{sensor="coretemp Core 0"}	43
+10	h	temperature_celsius{sensor="coretemp Package id 0"}	45
+10	h	temperature_celsius{sensor="it8728 temp1"}	-5
+10	h	temperature_celsius{sensor="nvme Composite (nvme0)"}	38.85
+10	h	temperature_celsius{sensor="nvme Composite (nvme1)"}	31.85
+10	h	temperature_celsius{sensor="x86_pkg_temp"}	45
+10	h	temperature_critical_celsius{sensor="acpitz (thermal_zone0)"}	105
+10	h	temperature_critical_celsius{sensor="acpitz (thermal_zone2)"}	110
+10	h	temperature_critical_celsius{sensor="coretemp Core 0"}	100
+10	h	temperature_critical_celsius{sensor="coretemp Package id 0"}	100
+10	h	temperature_critical_celsius{sensor="nvme Composite (nvme0)"}	84.85
+10	h	temperature_critical_celsius{sensor="nvme Composite (nvme1)"}	84.85'
+	# after a reboot that loaded the drivers in another order, hwmonN
+	# differ and the names do not
+	want=$output
+	cp -a "$FIX/use-t1/sys" s
+	mv s/class/hwmon/hwmon0 s/class/hwmon/x && mv s/class/hwmon/hwmon3 s/class/hwmon/hwmon0 &&
+	    mv s/class/hwmon/x s/class/hwmon/hwmon3
+	mv s/class/hwmon/hwmon4 s/class/hwmon/hwmon7
+	run -0 --separate-stderr xm-sample --procfs "$FIX/use-t0/proc" --procfs "$FIX/use-t1/proc" \
+	    --sysfs s -i 10 -n 1 --start 0 --host h -H -m sensors
+	assert_output "$want"
+}
+
+@test "xm-sample: sensors: no hardware monitors and no thermal zones, no records and nothing said" {
+	mkdir -p empty s/class/hwmon s/class/thermal
+	for sys in empty s; do
+		run -0 --separate-stderr xm-sample --procfs "$FIX/host-t0/proc" --procfs "$FIX/host-t1/proc" \
+		    --sysfs "$sys" -i 10 -n 2 --start 0 --host h -H -m sensors
+		assert_equal "$stderr" ""
+		assert_output ""
+	done
+	# and by default, on the fixture tree without them
+	run -0 --separate-stderr snap -H
+	assert_equal "$stderr" ""
+	refute_output --partial temperature
+}

@@ -98,7 +98,7 @@ parse_families(const char *arg)
 				break;
 		if (f == FAM_N)
 			option_bad("-m", name, "not a family (cpu, memory, swap, disk, io, "
-			    "net, load, process, cgroup, app)");
+			    "net, load, process, cgroup, app, sensors)");
 		mask |= FAM_BIT(f);
 	}
 	free(list);

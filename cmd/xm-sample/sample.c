@@ -18,13 +18,13 @@
 /* In the order their records come out in every set. */
 static const struct module *const system_modules[] = {
 	&cpu_module, &mem_module, &disk_module, &io_module, &net_module,
-	&load_module, &proc_module, &cgroup_module,
+	&load_module, &proc_module, &cgroup_module, &sensors_module,
 };
 static const struct module *const synthetic_modules[] = { &synth_module };
 
 const char *const sample_family_names[FAM_N] = {
 	"cpu", "memory", "swap", "disk", "io", "net", "load", "process",
-	"cgroup", "app"
+	"cgroup", "app", "sensors"
 };
 
 #define MAX_MODULES (sizeof system_modules / sizeof system_modules[0])

@@ -12,7 +12,7 @@
 
 enum family {
 	FAM_CPU, FAM_MEMORY, FAM_SWAP, FAM_DISK, FAM_IO, FAM_NET, FAM_LOAD,
-	FAM_PROCESS, FAM_CGROUP, FAM_APP, FAM_N
+	FAM_PROCESS, FAM_CGROUP, FAM_APP, FAM_SENSORS, FAM_N
 };
 
 #define FAM_BIT(f)	(1u << (f))
@@ -124,7 +124,8 @@ struct module {
 };
 
 extern const struct module cpu_module, mem_module, disk_module, io_module,
-    net_module, load_module, proc_module, cgroup_module, synth_module;
+    net_module, load_module, proc_module, cgroup_module, synth_module,
+    sensors_module;
 
 int	 sample_run(const struct sample_opts *);
 
