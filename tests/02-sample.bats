@@ -690,7 +690,7 @@ $usage"
 	-i 0.0001|-i: "0.0001": not an interval from 1ms to 1000000s
 	-n 0|-n: "0": not a count of at least 1
 	-n -3|-n: "-3": not a count of at least 1
-	-m cpu,gpu|-m: "gpu": not a family (cpu, memory, swap, disk, io, net, load, process, cgroup, app)
+	-m cpu,gpu|-m: "gpu": not a family (cpu, memory, swap, disk, io, net, load, process, cgroup, app, sensors)
 	-m ,|-m: ",": names no family
 	-p 0|-p: "0": not a process ID
 	-p 12x|-p: "12x": not a process ID
