@@ -156,7 +156,7 @@ scan_chip(struct sensors *ss, int root, const char *chip)
 		if (read_line(root, path, label, sizeof label) == -1)
 			snprintf(label, sizeof label, "%.*s", (int)(len - 6), e->d_name);
 		snprintf(full, sizeof full, "%s %s", name, label);
-		snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+		snprintf(path, sizeof path, "%s/%.*s", dir, (int)len, e->d_name);
 		snprintf(crit, sizeof crit, "%s/%.*s_crit", dir, (int)(len - 6), e->d_name);
 		add(ss, full, id, path, root, crit);
 	}
@@ -247,6 +247,8 @@ name_all(struct sensors *ss)
 	char buf[METRIC_MAX], *p;
 	size_t i, j, o;
 
+	if (ss->n == 0)
+		return;
 	qsort(ss->v, ss->n, sizeof *ss->v, by_name);
 	for (i = 0; i < ss->n; i = j) {
 		for (j = i + 1; j < ss->n && strcmp(ss->v[i].name, ss->v[j].name) == 0; j++)
