@@ -163,8 +163,9 @@ once() {
 	# eth0 +2000000 and +1000000 bytes in 10 s; wlan0 rx went back (no rate),
 	# tx +100000; docker0 is new (totals only); veth-a-very-lon vanished.
 	# No /sys/class/net to tell physical ones by: the host's rates are
-	# over every interface that has one.
+	# over every interface that has one.  (Packets, errors and drops: below.)
 	run -0 --separate-stderr snap -m net -H
+	output=$(grep -F _bytes_ <<< "$output")
 	assert_output '1764300010	web1	network_receive_bytes_per_second	200000
 1764300010	web1	network_receive_bytes_per_second{device="eth0"}	200000
 1764300010	web1	network_transmit_bytes_per_second	110000
@@ -197,7 +198,9 @@ once() {
 	# loop0 never used; nvme0n1 reads went back; dm-0 has the short old line.
 	# /sys/block holds directories, not links, as before Linux 2.6.25: no
 	# disk is known stacked, and the host's rates are over them all.
+	# (The other io metrics: below.)
 	run -0 --separate-stderr snap -m io -H
+	output=$(grep -F _bytes_ <<< "$output")
 	assert_output '1764300010	web1	disk_read_bytes_per_second	1024000
 1764300010	web1	disk_read_bytes_per_second{device="sda"}	1024000
 1764300010	web1	disk_read_bytes_per_second{device="dm-0"}	0
@@ -218,6 +221,7 @@ once() {
 	run -0 --separate-stderr xm-sample --procfs "$FIX/stack-t0/proc" --procfs "$FIX/stack-t1/proc" \
 	    --sysfs "$FIX/stack-t0/sys" --sysfs "$FIX/stack-t1/sys" -i 10 -n 1 --start 0 --host h -m io -H
 	assert_equal "$stderr" ""
+	output=$(grep -F _bytes_ <<< "$output")
 	assert_output '10	h	disk_read_bytes_per_second	11264000
 10	h	disk_read_bytes_per_second{device="loop0"}	102400
 10	h	disk_read_bytes_per_second{device="sda"}	10240000
@@ -283,7 +287,17 @@ once() {
 10	h	network_transmit_bytes_per_second	100
 10	h	network_transmit_bytes_per_second{device="eth0"}	100
 10	h	network_receive_bytes_total{device="eth0"}	1234567890124466789
-10	h	network_transmit_bytes_total{device="eth0"}	18446744073709551615'
+10	h	network_transmit_bytes_total{device="eth0"}	18446744073709551615
+10	h	network_receive_packets_per_second{device="eth0"}	1
+10	h	network_transmit_packets_per_second{device="eth0"}	1
+10	h	network_receive_errors_per_second{device="eth0"}	0
+10	h	network_transmit_errors_per_second{device="eth0"}	0
+10	h	network_receive_drops_per_second{device="eth0"}	0
+10	h	network_transmit_drops_per_second{device="eth0"}	0
+10	h	network_receive_errors_total{device="eth0"}	0
+10	h	network_transmit_errors_total{device="eth0"}	0
+10	h	network_receive_drops_total{device="eth0"}	0
+10	h	network_transmit_drops_total{device="eth0"}	0'
 }
 
 @test "xm-sample: one --procfs copy: what it holds, no rates, said once; status 0" {
@@ -301,6 +315,18 @@ h	network_receive_bytes_total{device=\"docker0\"}	400
 h	network_transmit_bytes_total{device=\"eth0\"}	1500000
 h	network_transmit_bytes_total{device=\"wlan0\"}	2100000
 h	network_transmit_bytes_total{device=\"docker0\"}	600
+h	network_receive_errors_total{device=\"eth0\"}	0
+h	network_receive_errors_total{device=\"wlan0\"}	0
+h	network_receive_errors_total{device=\"docker0\"}	0
+h	network_transmit_errors_total{device=\"eth0\"}	0
+h	network_transmit_errors_total{device=\"wlan0\"}	0
+h	network_transmit_errors_total{device=\"docker0\"}	0
+h	network_receive_drops_total{device=\"eth0\"}	0
+h	network_receive_drops_total{device=\"wlan0\"}	0
+h	network_receive_drops_total{device=\"docker0\"}	0
+h	network_transmit_drops_total{device=\"eth0\"}	0
+h	network_transmit_drops_total{device=\"wlan0\"}	0
+h	network_transmit_drops_total{device=\"docker0\"}	0
 h	load1	0.52
 h	load5	1.25
 h	load15	2.5
@@ -671,7 +697,7 @@ $usage"
 	-i 0.0001|-i: "0.0001": not an interval from 1ms to 1000000s
 	-n 0|-n: "0": not a count of at least 1
 	-n -3|-n: "-3": not a count of at least 1
-	-m cpu,gpu|-m: "gpu": not a family (cpu, memory, swap, disk, io, net, load, process, cgroup, app, pressure, vm, fd, procs, tcp)
+	-m cpu,gpu|-m: "gpu": not a family (cpu, memory, swap, disk, io, net, load, process, cgroup, app, pressure, vm, fd, procs, tcp, sensors)
 	-m ,|-m: ",": names no family
 	-p 0|-p: "0": not a process ID
 	-p 12x|-p: "12x": not a process ID
@@ -1269,4 +1295,180 @@ h	tcp_time_wait	17'
 	run -0 awk -F '\t' -v now="$(cut -d ' ' -f 4 /proc/loadavg | cut -d / -f 2)" \
 	    '$3 == "threads_total" && ($4 - now > 50 || now - $4 > 50) { print "far: " $4 " " now }' <<< "$output"
 	assert_output ""
+}
+
+# Issue 22, io, net, disk and sensors: the use-t0 and use-t1 trees, 10 s apart.
+use() {
+	xm-sample --procfs "$FIX/use-t0/proc" --procfs "$FIX/use-t1/proc" \
+	    --sysfs "$FIX/use-t0/sys" --sysfs "$FIX/use-t1/sys" -i 10 -n 1 --start 0 --host h -H "$@"
+}
+
+@test "xm-sample: io as iostat -x has it, from diskstats lines of 14, 18 and 20 fields; ms counters that wrap" {
+	# 10 s.  sda (14 fields): +400 reads taking +1000 ms, +100 writes
+	# taking +2500 ms, busy +5000 ms, weighted +10000 ms, 3 in flight.
+	# nvme0n1 (18 fields): no reads, +2000 writes taking +1000 ms, busy
+	# +10000 ms, weighted +25000 ms, 7 in flight.  vdb (20 fields): +100
+	# reads whose ms (32 bits) wrapped, busy ms wrapped too: no await and
+	# no busy; no writes, so no write await; weighted +500 ms.  sda1 is a
+	# partition.
+	run -0 --separate-stderr use -m io
+	assert_equal "$stderr" ""
+	assert_equal "$(grep -vF _bytes_ <<< "$output")" '10	h	disk_reads_per_second{device="sda"}	40
+10	h	disk_reads_per_second{device="nvme0n1"}	0
+10	h	disk_reads_per_second{device="vdb"}	10
+10	h	disk_writes_per_second{device="sda"}	10
+10	h	disk_writes_per_second{device="nvme0n1"}	200
+10	h	disk_writes_per_second{device="vdb"}	0
+10	h	disk_busy_percent{device="sda"}	50
+10	h	disk_busy_percent{device="nvme0n1"}	100
+10	h	disk_queue_length{device="sda"}	1
+10	h	disk_queue_length{device="nvme0n1"}	2.5
+10	h	disk_queue_length{device="vdb"}	0.05
+10	h	disk_read_await_seconds{device="sda"}	0.0025
+10	h	disk_write_await_seconds{device="sda"}	0.025
+10	h	disk_write_await_seconds{device="nvme0n1"}	0.0005
+10	h	disk_in_flight{device="sda"}	3
+10	h	disk_in_flight{device="nvme0n1"}	7
+10	h	disk_in_flight{device="vdb"}	1'
+	# bytes: sda +3200 and +800 sectors, nvme0n1 +16000 written, vdb +800 read
+	assert_line '10	h	disk_read_bytes_per_second	204800'
+	assert_line '10	h	disk_write_bytes_per_second{device="nvme0n1"}	819200'
+	# a line of 10 fields after the name is no diskstats line
+	copy use-t1 t1
+	echo '   8       0 sda 1400 0 11200 3000 600 0 4800 7500 3 8000' > t1/proc/diskstats
+	run -1 --separate-stderr xm-sample --procfs "$FIX/use-t0/proc" --procfs t1/proc --sysfs t1/sys \
+	    -i 10 -n 1 --start 0 --host h -H -m io
+	assert_equal "$stderr" "xm-sample: t1/proc/diskstats: cannot parse a disk line; io metrics skipped"
+}
+
+@test "xm-sample: packets, errors and drops per interface: rates, totals; counters that went back; interfaces that vanish or come" {
+	# 10 s.  eth0: +2000 packets in, +1000 out, +20 errors in, +50 drops
+	# in, +2 out.  wlan0: packets in went back from near 2^32 and errors
+	# in from 7 to 2 (a driver reset): no rate for them; +50 packets out,
+	# +10 drops out.  veth0 vanished: nothing; br0 came: totals only.
+	run -0 --separate-stderr use -m net
+	assert_equal "$stderr" ""
+	assert_equal "$(grep -vF _bytes_ <<< "$output")" '10	h	network_receive_packets_per_second{device="eth0"}	200
+10	h	network_transmit_packets_per_second{device="eth0"}	100
+10	h	network_transmit_packets_per_second{device="wlan0"}	5
+10	h	network_receive_errors_per_second{device="eth0"}	2
+10	h	network_transmit_errors_per_second{device="eth0"}	0
+10	h	network_transmit_errors_per_second{device="wlan0"}	0
+10	h	network_receive_drops_per_second{device="eth0"}	5
+10	h	network_receive_drops_per_second{device="wlan0"}	0
+10	h	network_transmit_drops_per_second{device="eth0"}	0.2
+10	h	network_transmit_drops_per_second{device="wlan0"}	1
+10	h	network_receive_errors_total{device="eth0"}	25
+10	h	network_receive_errors_total{device="wlan0"}	2
+10	h	network_receive_errors_total{device="br0"}	1
+10	h	network_transmit_errors_total{device="eth0"}	0
+10	h	network_transmit_errors_total{device="wlan0"}	3
+10	h	network_transmit_errors_total{device="br0"}	3
+10	h	network_receive_drops_total{device="eth0"}	150
+10	h	network_receive_drops_total{device="wlan0"}	0
+10	h	network_receive_drops_total{device="br0"}	2
+10	h	network_transmit_drops_total{device="eth0"}	3
+10	h	network_transmit_drops_total{device="wlan0"}	10
+10	h	network_transmit_drops_total{device="br0"}	4'
+	# and back again: veth0 returns after a set away, with its totals but
+	# no rate until it has been read twice in a row; br0 goes
+	run -0 --separate-stderr xm-sample --procfs "$FIX/use-t0/proc" --procfs "$FIX/use-t1/proc" \
+	    --procfs "$FIX/use-t0/proc" -i 10 -n 2 --start 0 --host h -H -m net
+	assert_equal "$stderr" ""
+	assert_equal "$(grep -c 'device="veth0"' <<< "$output")" 6
+	assert_equal "$(grep -c '_per_second{device="veth0"}' <<< "$output")" 0
+	assert_line '20	h	network_transmit_drops_total{device="veth0"}	0'
+	assert_equal "$(grep -c '^20	.*device="br0"' <<< "$output")" 0
+}
+
+@test "xm-sample: inodes as df -i has them; a filesystem without an inode table has no inode %" {
+	mkdir -p root/data
+	mount -t tmpfs -o size=1m,nr_inodes=100 xmtest root/data 2> mount.err ||
+	    skip "mount is not permitted here ($(cat mount.err)): run as root, as CI does"
+	echo "$PWD/root/data" > mounted
+	# 100 inodes: the root directory and four made here are used
+	touch root/data/a root/data/b root/data/c
+	mkdir root/data/d
+	copy host-t0 p
+	printf '/dev/vdq /data ext4 rw 0 0\n' > p/proc/mounts
+	run -0 --separate-stderr once p/proc --rootfs "$PWD/root" -m disk -H
+	assert_equal "$stderr" ""
+	assert_equal "$(grep inodes <<< "$output")" '1	h	disk_inodes_total{mountpoint="/data"}	100
+1	h	disk_inodes_used{mountpoint="/data"}	5
+1	h	disk_inodes_usage_percent{mountpoint="/data"}	5'
+	assert_equal "$(df --output=itotal,iused,ipcent root/data | sed 1d | tr -s ' ')" ' 100 5 5%'
+	# tmpfs of nr_inodes=0 has no limit and says 0 of 0, as btrfs and
+	# vfat do: df -i shows "-" for its IUse%, and xm no record
+	umount root/data
+	mount -t tmpfs -o size=1m,nr_inodes=0 xmtest root/data
+	run -0 --separate-stderr once p/proc --rootfs "$PWD/root" -m disk -H
+	assert_equal "$(grep inodes <<< "$output")" '1	h	disk_inodes_total{mountpoint="/data"}	0
+1	h	disk_inodes_used{mountpoint="/data"}	0'
+	assert_equal "$(df --output=ipcent root/data | sed 1d | tr -d ' ')" '-'
+}
+
+@test "xm-sample: disk_readonly: 1 for a filesystem mounted ro, by the table's options or by statvfs" {
+	# by the mount table's options, over a directory that is writable
+	mkdir -p root/ro root/rw
+	copy host-t0 p
+	printf '/dev/vdq /ro ext4 ro,relatime 0 0\n/dev/vdr /rw ext4 rw,errors=remount-ro 0 0\n' > p/proc/mounts
+	run -0 --separate-stderr once p/proc --rootfs "$PWD/root" -m disk -H
+	assert_equal "$stderr" ""
+	assert_equal "$(grep readonly <<< "$output")" '1	h	disk_readonly{mountpoint="/ro"}	1
+1	h	disk_readonly{mountpoint="/rw"}	0'
+	# by statvfs's ST_RDONLY, where the table says rw (a copy of another time)
+	mount -t tmpfs -o ro,size=1m xmtest root/rw 2> mount.err ||
+	    skip "mount is not permitted here ($(cat mount.err)): run as root, as CI does"
+	echo "$PWD/root/rw" > mounted
+	run -0 --separate-stderr once p/proc --rootfs "$PWD/root" -m disk -H
+	assert_line '1	h	disk_readonly{mountpoint="/rw"}	1'
+}
+
+@test "xm-sample: sensors: temperatures named by chip and label or by zone type, with the critical points the hardware gives" {
+	# coretemp: two labelled sensors with temp*_crit; two NVMe drives whose
+	# "nvme Composite" is told apart by their devices; an it8728 without
+	# labels, below zero, and a temp3 that reads no number (no record);
+	# hwmon2 is thermal_zone0's own chip, read as the zone; two acpitz
+	# zones told apart, each with its trip point of type critical, and
+	# x86_pkg_temp with none
+	run -0 --separate-stderr use -m sensors
+	assert_equal "$stderr" ""
+	assert_output '10	h	temperature_celsius{sensor="acpitz (thermal_zone0)"}	27.8
+10	h	temperature_celsius{sensor="acpitz (thermal_zone2)"}	29.8
+10	h	temperature_celsius{sensor="coretemp Core 0"}	43
+10	h	temperature_celsius{sensor="coretemp Package id 0"}	45
+10	h	temperature_celsius{sensor="it8728 temp1"}	-5
+10	h	temperature_celsius{sensor="nvme Composite (nvme0)"}	38.85
+10	h	temperature_celsius{sensor="nvme Composite (nvme1)"}	31.85
+10	h	temperature_celsius{sensor="x86_pkg_temp"}	45
+10	h	temperature_critical_celsius{sensor="acpitz (thermal_zone0)"}	105
+10	h	temperature_critical_celsius{sensor="acpitz (thermal_zone2)"}	110
+10	h	temperature_critical_celsius{sensor="coretemp Core 0"}	100
+10	h	temperature_critical_celsius{sensor="coretemp Package id 0"}	100
+10	h	temperature_critical_celsius{sensor="nvme Composite (nvme0)"}	84.85
+10	h	temperature_critical_celsius{sensor="nvme Composite (nvme1)"}	84.85'
+	# after a reboot that loaded the drivers in another order, hwmonN
+	# differ and the names do not
+	want=$output
+	cp -a "$FIX/use-t1/sys" s
+	mv s/class/hwmon/hwmon0 s/class/hwmon/x && mv s/class/hwmon/hwmon3 s/class/hwmon/hwmon0 &&
+	    mv s/class/hwmon/x s/class/hwmon/hwmon3
+	mv s/class/hwmon/hwmon4 s/class/hwmon/hwmon7
+	run -0 --separate-stderr xm-sample --procfs "$FIX/use-t0/proc" --procfs "$FIX/use-t1/proc" \
+	    --sysfs s -i 10 -n 1 --start 0 --host h -H -m sensors
+	assert_output "$want"
+}
+
+@test "xm-sample: sensors: no hardware monitors and no thermal zones, no records and nothing said" {
+	mkdir -p empty s/class/hwmon s/class/thermal
+	for sys in empty s; do
+		run -0 --separate-stderr xm-sample --procfs "$FIX/host-t0/proc" --procfs "$FIX/host-t1/proc" \
+		    --sysfs "$sys" -i 10 -n 2 --start 0 --host h -H -m sensors
+		assert_equal "$stderr" ""
+		assert_output ""
+	done
+	# and by default, on the fixture tree without them
+	run -0 --separate-stderr snap -H
+	assert_equal "$stderr" ""
+	refute_output --partial temperature
 }

@@ -14,6 +14,15 @@
 #include "sample.h"
 #include "xm.h"
 
+static void
+dev_free(struct dev *d)
+{
+	int m;
+
+	for (m = 0; m < DEV_METRICS; m++)
+		free(d->metric[m]);
+}
+
 void
 devtab_init(struct devtab *t, const char *const *metrics, int nmetric)
 {
@@ -32,6 +41,7 @@ struct dev *
 devtab_get(struct devtab *t, const char *name, size_t len, int *is_new)
 {
 	const char *lab[] = { "device", NULL, NULL };
+	char buf[176];		/* a 63-byte name, all escapes, fits */
 	struct dev *d;
 	size_t i, k;
 	int m;
@@ -57,10 +67,12 @@ devtab_get(struct devtab *t, const char *name, size_t len, int *is_new)
 	memcpy(d->name, name, len);
 	lab[1] = d->name;
 	for (m = 0; m < t->nmetric; m++) {
-		if (metric_build(d->metric[m], sizeof d->metric[m], t->metrics[m], lab) == 0) {
+		if (metric_build(buf, sizeof buf, t->metrics[m], lab) == 0) {
+			dev_free(d);
 			t->n--;
 			return NULL;
 		}
+		d->metric[m] = xm_strdup(buf);
 	}
 	d->seen = 1;
 	t->cursor = t->n;
@@ -75,8 +87,10 @@ devtab_sweep(struct devtab *t)
 	size_t i, o = 0;
 
 	for (i = 0; i < t->n; i++) {
-		if (!t->d[i].seen)
+		if (!t->d[i].seen) {
+			dev_free(&t->d[i]);
 			continue;
+		}
 		t->d[i].seen = 0;
 		if (o != i)
 			t->d[o] = t->d[i];
@@ -90,6 +104,13 @@ devtab_sweep(struct devtab *t)
 void
 devtab_put_rates(struct devtab *t, struct sampler *s, int m, int c)
 {
+	devtab_put_scaled(t, s, m, c, 1);
+}
+
+/* The same, divided by unit: milliseconds a second as a percentage, say. */
+void
+devtab_put_scaled(struct devtab *t, struct sampler *s, int m, int c, double unit)
+{
 	struct dev *d;
 	size_t i;
 	double r;
@@ -102,7 +123,7 @@ devtab_put_rates(struct devtab *t, struct sampler *s, int m, int c)
 			continue;
 		r = sample_rate(d->prev[c], d->cur[c], s->dt);
 		if (!isnan(r))
-			sampler_put(s, d->metric[m], r);
+			sampler_put(s, d->metric[m], r / unit);
 	}
 }
 
@@ -176,5 +197,9 @@ devtab_rotate(struct devtab *t)
 void
 devtab_free(struct devtab *t)
 {
+	size_t i;
+
+	for (i = 0; i < t->n; i++)
+		dev_free(&t->d[i]);
 	free(t->d);
 }

@@ -8,12 +8,14 @@
 
 struct sampler;
 
-#define DEV_METRICS 4
+#define DEV_METRICS	14
+#define DEV_COUNTERS	8
 
 struct dev {
 	char	 name[64];
-	char	 metric[DEV_METRICS][176];	/* a 63-byte name, all escapes, fits */
-	unsigned long long prev[2], cur[2];
+	char	*metric[DEV_METRICS];	/* built once, when the device first shows */
+	unsigned long long prev[DEV_COUNTERS], cur[DEV_COUNTERS];
+	unsigned long long gauge;	/* a level read as it is: I/Os in flight */
 	int	 have_prev;	/* prev holds the previous read's counters */
 	int	 seen;		/* in the latest read */
 	int	 skip;		/* never reported: a partition, say */
@@ -32,6 +34,7 @@ void	 devtab_init(struct devtab *, const char *const *, int);
 struct dev *devtab_get(struct devtab *, const char *, size_t, int *);
 void	 devtab_sweep(struct devtab *);
 void	 devtab_put_rates(struct devtab *, struct sampler *, int, int);
+void	 devtab_put_scaled(struct devtab *, struct sampler *, int, int, double);
 void	 devtab_put_total(struct devtab *, struct sampler *, const char *, int, int);
 int	 dev_virtual(struct sampler *, const char *, const char *);
 void	 devtab_rotate(struct devtab *);

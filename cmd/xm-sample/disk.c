@@ -1,8 +1,12 @@
-/* disk.c: size and use of every real mounted filesystem, as df(1) has them. */
+/*
+ * disk.c: size, use and inodes of every real mounted filesystem, as df(1)
+ * and df -i have them, and whether it is read-only.
+ */
 #include <sys/statvfs.h>
 
 #include <errno.h>
 #include <fnmatch.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,12 +14,15 @@
 #include "sample.h"
 #include "xm.h"
 
-enum { M_TOTAL, M_USED, M_AVAIL, M_FREE, M_PERCENT, NMETRIC };
-enum { NBYTES = M_PERCENT };	/* the metrics before it are bytes */
+enum {
+	M_TOTAL, M_USED, M_AVAIL, M_FREE, M_PERCENT, M_ITOTAL, M_IUSED,
+	M_IPERCENT, M_RDONLY, NMETRIC
+};
 
 static const char *const names[NMETRIC] = {
 	"disk_total_bytes", "disk_used_bytes", "disk_avail_bytes",
-	"disk_free_bytes", "disk_usage_percent"
+	"disk_free_bytes", "disk_usage_percent", "disk_inodes_total",
+	"disk_inodes_used", "disk_inodes_usage_percent", "disk_readonly"
 };
 
 /*
@@ -63,8 +70,9 @@ struct fs {
 	char	*mnt;		/* as the host has it: the label */
 	char	*path;		/* where it is measured: under --rootfs */
 	char	*metric[NMETRIC];
-	unsigned long long v[NBYTES];
-	double	 percent;
+	unsigned long long v[NMETRIC];	/* the counts: bytes, inodes, 0 or 1 */
+	double	 percent, ipercent;
+	int	 ro;		/* mounted with option ro */
 	int	 ok;
 };
 
@@ -229,7 +237,7 @@ list_clear(struct disk *d)
  * that is a pseudo filesystem the mountpoint is not reported at all.
  */
 static void
-list_add(struct disk *d, const char *dev, const char *mnt, int hidden)
+list_add(struct disk *d, const char *dev, const char *mnt, int ro, int hidden)
 {
 	char buf[METRIC_MAX];
 	const char *lab[] = { "mountpoint", mnt, NULL };
@@ -256,6 +264,7 @@ list_add(struct disk *d, const char *dev, const char *mnt, int hidden)
 	memset(f, 0, sizeof *f);
 	f->dev = xm_strdup(dev);
 	f->mnt = xm_strdup(mnt);
+	f->ro = ro;
 	if (d->o->rootfs != NULL) {
 		n = strlen(d->o->rootfs) + strlen(mnt) + 1;
 		f->path = xm_malloc(n);
@@ -297,10 +306,22 @@ list_dedup(struct disk *d)
 	d->n = o;
 }
 
+/* Whether a mount's options (rw,relatime) hold "ro". */
+static int
+has_ro(char *opts)
+{
+	char *o, *save;
+
+	for (o = strtok_r(opts, ",", &save); o != NULL; o = strtok_r(NULL, ",", &save))
+		if (strcmp(o, "ro") == 0)
+			return 1;
+	return 0;
+}
+
 static void
 list_make(struct disk *d, char *text)
 {
-	char *line, *next, *p, *dev, *mnt, *type;
+	char *line, *next, *p, *dev, *mnt, *type, *opts;
 	const char *host;
 
 	list_clear(d);
@@ -313,8 +334,9 @@ list_make(struct disk *d, char *text)
 		if ((dev = field(&p)) == NULL || (mnt = field(&p)) == NULL ||
 		    (type = field(&p)) == NULL)
 			continue;
+		opts = field(&p);
 		host = host_view(d->o->rootfs, mnt);
-		list_add(d, dev, host, !wanted(d->o, host, type));
+		list_add(d, dev, host, opts != NULL && has_ro(opts), !wanted(d->o, host, type));
 	}
 	list_dedup(d);
 }
@@ -350,7 +372,24 @@ measure(struct fs *f)
 	used = (double)f->v[M_USED];
 	avail = (double)f->v[M_AVAIL];
 	f->percent = used + avail > 0 ? 100.0 * used / (used + avail) : 0;
+	/* df -i's: a filesystem with no inode table (btrfs, vfat) has 0 of 0 */
+	f->v[M_ITOTAL] = sv.f_files;
+	f->v[M_IUSED] = sv.f_ffree <= sv.f_files ? sv.f_files - sv.f_ffree : 0;
+	f->ipercent = sv.f_files > 0 ? 100.0 * (double)f->v[M_IUSED] / (double)sv.f_files : NAN;
+	f->v[M_RDONLY] = f->ro || (sv.f_flag & ST_RDONLY) != 0;
 	return 0;
+}
+
+/* Metric m of filesystem f; no inodes in use % of no inodes (df -i's "-"). */
+static void
+put(struct sampler *s, const struct fs *f, int m)
+{
+	if (m == M_PERCENT)
+		sampler_put(s, f->metric[m], f->percent);
+	else if (m == M_IPERCENT && !isnan(f->ipercent))
+		sampler_put(s, f->metric[m], f->ipercent);
+	else if (m != M_IPERCENT)
+		sampler_put_u64(s, f->metric[m], f->v[m]);
 }
 
 static void
@@ -380,10 +419,8 @@ report:
 		d->fs[i].ok = measure(&d->fs[i]) == 0;
 	for (m = 0; m < NMETRIC; m++)
 		for (i = 0; i < d->n; i++)
-			if (d->fs[i].ok && m < NBYTES)
-				sampler_put_u64(s, d->fs[i].metric[m], d->fs[i].v[m]);
-			else if (d->fs[i].ok)
-				sampler_put(s, d->fs[i].metric[m], d->fs[i].percent);
+			if (d->fs[i].ok)
+				put(s, &d->fs[i], m);
 }
 
 static void

@@ -1,7 +1,9 @@
 /*
- * io.c: bytes read and written per second by whole disks, /proc/diskstats,
- * and by the host: the disks that are not made of others (an LVM volume
- * on sda) or of memory, so that each byte counts once.
+ * io.c: per whole disk, from /proc/diskstats, what iostat -x shows:
+ * bytes read and written a second, reads and writes completed, time busy,
+ * queue length, await and I/Os in flight.  The host's bytes are over the
+ * disks that are not made of others (an LVM volume on sda) or of memory,
+ * so that each byte counts once.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -13,10 +15,29 @@
 #include "sample.h"
 #include "xm.h"
 
-enum { M_READ, M_WRITE, NMETRIC };
+enum {
+	M_READ, M_WRITE, M_READS, M_WRITES, M_BUSY, M_QUEUE, M_RAWAIT,
+	M_WAWAIT, M_INFLIGHT, NMETRIC
+};
+
+/* The counters kept of each disk, by their place in dev's cur and prev. */
+enum { C_RBYTES, C_WBYTES, C_READS, C_WRITES, C_RTICKS, C_WTICKS, C_IOTICKS, C_QTICKS };
 
 static const char *const names[NMETRIC] = {
-	"disk_read_bytes_per_second", "disk_write_bytes_per_second"
+	"disk_read_bytes_per_second", "disk_write_bytes_per_second",
+	"disk_reads_per_second", "disk_writes_per_second", "disk_busy_percent",
+	"disk_queue_length", "disk_read_await_seconds", "disk_write_await_seconds",
+	"disk_in_flight"
+};
+
+/*
+ * The fields after the name, proc(5) and Documentation/admin-guide/iostats:
+ * 11 since Linux 2.6, 15 with discards (4.18), 17 with flushes (5.5).
+ * Those past the 11th are not used.
+ */
+enum {
+	F_READS, F_RMERGED, F_RSECTORS, F_RTICKS, F_WRITES, F_WMERGED,
+	F_WSECTORS, F_WTICKS, F_INFLIGHT, F_IOTICKS, F_QTICKS, NFIELD
 };
 
 struct io {
@@ -64,14 +85,75 @@ classify(struct sampler *s, struct dev *d)
 }
 
 static void
+keep(struct dev *d, const unsigned long long *v)
+{
+	d->cur[C_RBYTES] = v[F_RSECTORS] * 512;	/* sectors are 512 bytes, always */
+	d->cur[C_WBYTES] = v[F_WSECTORS] * 512;
+	d->cur[C_READS] = v[F_READS];
+	d->cur[C_WRITES] = v[F_WRITES];
+	d->cur[C_RTICKS] = v[F_RTICKS];
+	d->cur[C_WTICKS] = v[F_WTICKS];
+	d->cur[C_IOTICKS] = v[F_IOTICKS];
+	d->cur[C_QTICKS] = v[F_QTICKS];
+	d->gauge = v[F_INFLIGHT];
+	/* Never read or written (unused loop and ram disks): not shown. */
+	d->idle = v[F_READS] == 0 && v[F_WRITES] == 0;
+}
+
+/*
+ * iostat's r_await and w_await, in seconds: the milliseconds the I/Os
+ * completed in the interval took, each, on average.  None in an interval
+ * without I/O, or where either counter went back.
+ */
+static void
+put_await(struct io *io, struct sampler *s, int m, int ios, int ticks)
+{
+	struct dev *d;
+	size_t i;
+
+	for (i = 0; i < io->t.n; i++) {
+		d = &io->t.d[i];
+		if (d->skip || d->idle || !d->have_prev ||
+		    d->cur[ios] <= d->prev[ios] || d->cur[ticks] < d->prev[ticks])
+			continue;
+		sampler_put(s, d->metric[m], (double)(d->cur[ticks] - d->prev[ticks]) /
+		    (double)(d->cur[ios] - d->prev[ios]) / 1000);
+	}
+}
+
+static void
+report(struct io *io, struct sampler *s)
+{
+	size_t i;
+	int m;
+
+	for (m = M_READ; m <= M_WRITE; m++) {
+		devtab_put_total(&io->t, s, names[m], m, 0);
+		devtab_put_rates(&io->t, s, m, m);
+	}
+	if (!s->rates)
+		return;
+	devtab_put_rates(&io->t, s, M_READS, C_READS);
+	devtab_put_rates(&io->t, s, M_WRITES, C_WRITES);
+	/* iostat's %util and aqu-sz: milliseconds a second, as 100% and as I/Os */
+	devtab_put_scaled(&io->t, s, M_BUSY, C_IOTICKS, 10);
+	devtab_put_scaled(&io->t, s, M_QUEUE, C_QTICKS, 1000);
+	put_await(io, s, M_RAWAIT, C_READS, C_RTICKS);
+	put_await(io, s, M_WAWAIT, C_WRITES, C_WTICKS);
+	for (i = 0; i < io->t.n; i++)
+		if (!io->t.d[i].skip && !io->t.d[i].idle && io->t.d[i].have_prev)
+			sampler_put_u64(s, io->t.d[i].metric[M_INFLIGHT], io->t.d[i].gauge);
+}
+
+static void
 io_sample(void *st, struct sampler *s)
 {
 	struct io *io = st;
 	const char *line, *end, *p, *name;
-	unsigned long long v[8];
+	unsigned long long v[NFIELD];
 	struct dev *d;
 	size_t len;
-	int is_new, k, m, whole;
+	int is_new, k, whole;
 
 	if (pfile_read(&s->src, &io->f) == -1) {
 		sampler_fail(s, FAM_IO, &io->f, strerror(errno));
@@ -79,7 +161,7 @@ io_sample(void *st, struct sampler *s)
 	}
 	end = io->f.buf + io->f.len;
 	for (line = io->f.buf; line < end; line = sample_next_line(line, end)) {
-		/* major minor name reads merged sectors ms writes merged sectors ... */
+		/* major minor name, then the fields */
 		if ((p = sample_parse_u64(line, end, &v[0])) == NULL ||
 		    (p = sample_parse_u64(p, end, &v[0])) == NULL) {
 			sampler_fail(s, FAM_IO, &io->f, "cannot parse a disk line");
@@ -89,10 +171,10 @@ io_sample(void *st, struct sampler *s)
 		for (p = name; p < end && *p != ' ' && *p != '\n'; p++)
 			;
 		len = (size_t)(p - name);
-		for (k = 0; k < 7; k++)
-			if ((p = sample_parse_u64(p, end, &v[k + 1])) == NULL)
+		for (k = 0; k < NFIELD; k++)
+			if ((p = sample_parse_u64(p, end, &v[k])) == NULL)
 				break;
-		if (k < 7) {
+		if (k < NFIELD) {
 			sampler_fail(s, FAM_IO, &io->f, "cannot parse a disk line");
 			continue;
 		}
@@ -103,23 +185,17 @@ io_sample(void *st, struct sampler *s)
 				sampler_warn(s, FAM_IO, "%s/block: %s; io metrics skipped",
 				    s->src.dirs[ROOT_SYS][s->src.cur[ROOT_SYS]],
 				    strerror(ENOENT));
-				io->t.n = 0;
+				devtab_free(&io->t);
+				devtab_init(&io->t, names, NMETRIC);
 				return;
 			}
 			d->skip = !whole;
 		}
-		d->cur[M_READ] = v[3] * 512;	/* sectors are 512 bytes, always */
-		d->cur[M_WRITE] = v[7] * 512;
-		/* Never read or written (unused loop and ram disks): not shown. */
-		d->idle = v[1] == 0 && v[5] == 0;
+		keep(d, v);
 	}
 	devtab_sweep(&io->t);
-	if (s->report) {
-		for (m = 0; m < NMETRIC; m++) {
-			devtab_put_total(&io->t, s, names[m], m, 0);
-			devtab_put_rates(&io->t, s, m, m);
-		}
-	}
+	if (s->report)
+		report(io, s);
 	devtab_rotate(&io->t);
 }
 

@@ -1,8 +1,9 @@
 /*
- * net.c: interface traffic from /proc/net/dev, every interface but lo;
- * and the host's, over the interfaces on a bus, which all traffic that
- * leaves the host goes out by: a veth, a bridge, a vlan, a bond or a
- * tunnel carries bytes that a physical interface counts again.
+ * net.c: interface traffic, errors and drops from /proc/net/dev, every
+ * interface but lo; and the host's traffic, over the interfaces on a bus,
+ * which all traffic that leaves the host goes out by: a veth, a bridge,
+ * a vlan, a bond or a tunnel carries bytes that a physical interface
+ * counts again.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -13,13 +14,31 @@
 #include "sample.h"
 #include "xm.h"
 
-enum { M_RX_RATE, M_TX_RATE, M_RX_TOTAL, M_TX_TOTAL, NMETRIC };
-enum { RX, TX };
+enum {
+	M_RX_RATE, M_TX_RATE, M_RX_TOTAL, M_TX_TOTAL,
+	M_RX_PACKETS, M_TX_PACKETS, M_RX_ERRS, M_TX_ERRS, M_RX_DROP, M_TX_DROP,
+	M_RX_ERRS_TOTAL, M_TX_ERRS_TOTAL, M_RX_DROP_TOTAL, M_TX_DROP_TOTAL, NMETRIC
+};
+
+/* The counters kept of each interface, by their place in dev's cur and prev. */
+enum { RX, TX, RX_PACKETS, TX_PACKETS, RX_ERRS, TX_ERRS, RX_DROP, TX_DROP, NCOUNTER };
 
 static const char *const names[NMETRIC] = {
 	"network_receive_bytes_per_second", "network_transmit_bytes_per_second",
-	"network_receive_bytes_total", "network_transmit_bytes_total"
+	"network_receive_bytes_total", "network_transmit_bytes_total",
+	"network_receive_packets_per_second", "network_transmit_packets_per_second",
+	"network_receive_errors_per_second", "network_transmit_errors_per_second",
+	"network_receive_drops_per_second", "network_transmit_drops_per_second",
+	"network_receive_errors_total", "network_transmit_errors_total",
+	"network_receive_drops_total", "network_transmit_drops_total"
 };
+
+/*
+ * Where each counter is among the numbers after the colon: receive
+ * bytes packets errs drop fifo frame compressed multicast, then transmit
+ * bytes packets errs drop fifo colls carrier compressed.
+ */
+static const int column[NCOUNTER] = { 0, 8, 1, 9, 2, 10, 3, 11 };
 
 struct net {
 	struct pfile f;
@@ -41,14 +60,13 @@ net_open(struct sampler *s)
 /*
  * "  eth0: 1234 5 ..." -- or "eth0:1234" when the count is wide, as old
  * kernels print it.  Names never hold ':' or blanks (dev_valid_name).
- * Receive bytes are the 1st number, transmit bytes the 9th.
  */
 static int
 parse_line(const char *line, const char *end, const char **name, size_t *len,
-    unsigned long long v[2])
+    unsigned long long v[NCOUNTER])
 {
 	const char *p = sample_skip_space(line, end), *colon;
-	unsigned long long x;
+	unsigned long long x[12];
 	int i;
 
 	end = sample_next_line(p, end);
@@ -57,14 +75,11 @@ parse_line(const char *line, const char *end, const char **name, size_t *len,
 	*name = p;
 	*len = (size_t)(colon - p);
 	p = colon + 1;
-	for (i = 0; i < 9; i++) {
-		if ((p = sample_parse_u64(p, end, &x)) == NULL)
+	for (i = 0; i < 12; i++)
+		if ((p = sample_parse_u64(p, end, &x[i])) == NULL)
 			return -1;
-		if (i == 0)
-			v[RX] = x;
-		else if (i == 8)
-			v[TX] = x;
-	}
+	for (i = 0; i < NCOUNTER; i++)
+		v[i] = x[column[i]];
 	return 0;
 }
 
@@ -73,11 +88,11 @@ net_sample(void *st, struct sampler *s)
 {
 	struct net *n = st;
 	const char *line, *end, *name;
-	unsigned long long v[2];
+	unsigned long long v[NCOUNTER];
 	char path[96];
 	struct dev *d;
 	size_t len, i, nreal;
-	int is_new;
+	int is_new, m;
 
 	if (pfile_read(&s->src, &n->f) == -1) {
 		sampler_fail(s, FAM_NET, &n->f, strerror(errno));
@@ -98,8 +113,7 @@ net_sample(void *st, struct sampler *s)
 			snprintf(path, sizeof path, "class/net/%s", d->name);
 			d->real = dev_virtual(s, path, "net") == 0;
 		}
-		d->cur[RX] = v[RX];
-		d->cur[TX] = v[TX];
+		memcpy(d->cur, v, sizeof v);
 	}
 	devtab_sweep(&n->t);
 	/*
@@ -117,6 +131,12 @@ net_sample(void *st, struct sampler *s)
 			sampler_put_u64(s, n->t.d[i].metric[M_RX_TOTAL], n->t.d[i].cur[RX]);
 		for (i = 0; i < n->t.n; i++)
 			sampler_put_u64(s, n->t.d[i].metric[M_TX_TOTAL], n->t.d[i].cur[TX]);
+		for (m = M_RX_PACKETS; m <= M_TX_DROP; m++)
+			devtab_put_rates(&n->t, s, m, RX_PACKETS + m - M_RX_PACKETS);
+		for (m = M_RX_ERRS_TOTAL; m <= M_TX_DROP_TOTAL; m++)
+			for (i = 0; i < n->t.n; i++)
+				sampler_put_u64(s, n->t.d[i].metric[m],
+				    n->t.d[i].cur[RX_ERRS + m - M_RX_ERRS_TOTAL]);
 	}
 	devtab_rotate(&n->t);
 }

@@ -19,13 +19,13 @@
 static const struct module *const system_modules[] = {
 	&cpu_module, &mem_module, &disk_module, &io_module, &net_module,
 	&load_module, &proc_module, &cgroup_module,
-	&pressure_module, &vm_module, &fd_module, &procs_module, &tcp_module,
+	&pressure_module, &vm_module, &fd_module, &procs_module, &tcp_module, &sensors_module,
 };
 static const struct module *const synthetic_modules[] = { &synth_module };
 
 const char *const sample_family_names[FAM_N] = {
 	"cpu", "memory", "swap", "disk", "io", "net", "load", "process",
-	"cgroup", "app", "pressure", "vm", "fd", "procs", "tcp"
+	"cgroup", "app", "pressure", "vm", "fd", "procs", "tcp", "sensors"
 };
 
 #define MAX_MODULES (sizeof system_modules / sizeof system_modules[0])

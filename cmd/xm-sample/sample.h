@@ -13,7 +13,7 @@
 enum family {
 	FAM_CPU, FAM_MEMORY, FAM_SWAP, FAM_DISK, FAM_IO, FAM_NET, FAM_LOAD,
 	FAM_PROCESS, FAM_CGROUP, FAM_APP, FAM_PRESSURE, FAM_VM, FAM_FD, FAM_PROCS, FAM_TCP,
-	FAM_N
+	FAM_SENSORS, FAM_N
 };
 
 #define FAM_BIT(f)	(1u << (f))
@@ -131,7 +131,7 @@ struct module {
 
 extern const struct module cpu_module, mem_module, disk_module, io_module,
     net_module, load_module, proc_module, cgroup_module, synth_module,
-    pressure_module, vm_module, fd_module, procs_module, tcp_module;
+    pressure_module, vm_module, fd_module, procs_module, tcp_module, sensors_module;
 
 int	 sample_run(const struct sample_opts *);
 
