@@ -1150,7 +1150,7 @@ host 100 70 70'
 	assert_equal "$stderr" ""
 	assert_output '1764300010	web1	processes_running	2
 1764300010	web1	processes_blocked	3
-1764300010	web1	threads_total	345
+1764300010	web1	processes_threads	345
 1764300010	web1	forks_per_second	1
 1764300010	web1	context_switches_per_second	10
 1764300010	web1	interrupts_per_second	1111.1'
@@ -1165,11 +1165,11 @@ host 100 70 70'
 	# the second interval, from the reset counters on: 11 forks, 11456 interrupts over 10 s
 	assert_output '10	h	processes_running	2
 10	h	processes_blocked	3
-10	h	threads_total	345
+10	h	processes_threads	345
 10	h	context_switches_per_second	10
 20	h	processes_running	2
 20	h	processes_blocked	3
-20	h	threads_total	345
+20	h	processes_threads	345
 20	h	forks_per_second	11
 20	h	context_switches_per_second	0
 20	h	interrupts_per_second	1145.6'
@@ -1275,7 +1275,7 @@ host 100 70 70'
 	assert_equal "$stderr" "xm-sample: $FIX/host-t1/proc: rates need two --procfs snapshots; procs rates and tcp rates left out"
 	assert_equal "$(cut -f 2- <<< "$output")" 'h	processes_running	2
 h	processes_blocked	3
-h	threads_total	345
+h	processes_threads	345
 h	tcp_established	42
 h	tcp_time_wait	17'
 }
@@ -1284,16 +1284,16 @@ h	tcp_time_wait	17'
 	run -0 --separate-stderr timeout 5 xm-sample -i 0.1 -n 2 --host live
 	assert_equal "$stderr" ""
 	for m in cpu_user_percent cpu_nice_percent cpu_system_percent cpu_irq_percent cpu_softirq_percent \
-	    cpu_guest_percent cpu_idle_percent processes_running processes_blocked threads_total \
+	    cpu_guest_percent cpu_idle_percent processes_running processes_blocked processes_threads \
 	    forks_per_second context_switches_per_second interrupts_per_second tcp_established \
 	    tcp_time_wait tcp_active_opens_per_second tcp_passive_opens_per_second \
 	    tcp_retransmits_per_second tcp_resets_sent_per_second tcp_listen_overflows_per_second \
 	    tcp_listen_drops_per_second udp_receive_errors_per_second udp_receive_buffer_errors_per_second; do
 		assert_equal "$m $(grep -c "	live	$m	" <<< "$output")" "$m 2"
 	done
-	# threads_total is what /proc/loadavg says, give or take the threads started meanwhile
+	# processes_threads is what /proc/loadavg says, give or take the threads started meanwhile
 	run -0 awk -F '\t' -v now="$(cut -d ' ' -f 4 /proc/loadavg | cut -d / -f 2)" \
-	    '$3 == "threads_total" && ($4 - now > 50 || now - $4 > 50) { print "far: " $4 " " now }' <<< "$output"
+	    '$3 == "processes_threads" && ($4 - now > 50 || now - $4 > 50) { print "far: " $4 " " now }' <<< "$output"
 	assert_output ""
 }
 

@@ -118,7 +118,7 @@ procs_sample(void *st, struct sampler *s)
 			sampler_put_u64(s, names[BLOCKED], p->cur[BLOCKED]);
 		}
 		if (have_threads)
-			sampler_put_u64(s, "threads_total", threads);
+			sampler_put_u64(s, "processes_threads", threads);
 		for (k = FORKS; k < NKEY && s->rates && p->have_prev && p->have_cur; k++) {
 			r = sample_rate(p->prev[k], p->cur[k], s->dt);
 			if (!isnan(r))
