@@ -33,6 +33,16 @@ const char *const rule_defaults[] = {
 	"disk_usage_percent{*} field=eta_seconds crit=@0:14400 for=15m hysteresis=3600",
 	"response_time_seconds warn=2 crit=5 emerg=10 for=5m hysteresis=0.5",
 	"error_rate_percent warn=5 crit=10 emerg=25 for=5m hysteresis=1",
+	"pressure_memory_full_percent warn=10 crit=40 for=5m hysteresis=5",
+	"pressure_io_full_percent warn=25 for=15m hysteresis=5",
+	"pressure_cpu_some_percent info=50 for=15m hysteresis=10",
+	"memory_major_faults_per_second warn=500 for=15m hysteresis=100",
+	"memory_oom_kills_per_second warn=0",
+	"file_handles_usage_percent warn=70 crit=90 for=15m hysteresis=5",
+	"disk_inodes_usage_percent{*} warn=95 crit=97 for=1h hysteresis=1",
+	"disk_queue_length{*} warn=10 for=30m hysteresis=2",
+	"tcp_listen_overflows_per_second warn=0 for=5m",
+	"tcp_retransmit_percent warn=5 for=15m hysteresis=1",
 	"* field=rzscore info=-6:6 for=1m hysteresis=2",
 	NULL
 };

@@ -71,6 +71,16 @@ disk_usage_percent{*} warn=90 crit=95 for=30m hysteresis=1
 disk_usage_percent{*} field=eta_seconds crit=@0:14400 for=15m hysteresis=3600
 response_time_seconds warn=2 crit=5 emerg=10 for=5m hysteresis=0.5
 error_rate_percent warn=5 crit=10 emerg=25 for=5m hysteresis=1
+pressure_memory_full_percent warn=10 crit=40 for=5m hysteresis=5
+pressure_io_full_percent warn=25 for=15m hysteresis=5
+pressure_cpu_some_percent info=50 for=15m hysteresis=10
+memory_major_faults_per_second warn=500 for=15m hysteresis=100
+memory_oom_kills_per_second warn=0
+file_handles_usage_percent warn=70 crit=90 for=15m hysteresis=5
+disk_inodes_usage_percent{*} warn=95 crit=97 for=1h hysteresis=1
+disk_queue_length{*} warn=10 for=30m hysteresis=2
+tcp_listen_overflows_per_second warn=0 for=5m
+tcp_retransmit_percent warn=5 for=15m hysteresis=1
 * field=rzscore info=-6:6 for=1m hysteresis=2'
 	# what --rules prints, read back with -c, is the same rules
 	xm-alert --rules > rules
@@ -131,6 +141,14 @@ error_rate_percent warn=5 crit=10 emerg=25 for=5m hysteresis=1
 	disk_usage_percent{mountpoint="/"} 91 89.5 88.9 1800 warning
 	response_time_seconds 2.5 1.6 1.4 300 warning
 	error_rate_percent 6 4.2 3.9 300 warning
+	pressure_memory_full_percent 12 6 4 300 warning
+	pressure_io_full_percent 30 21 19 900 warning
+	pressure_cpu_some_percent 60 41 39 900 info
+	memory_major_faults_per_second 600 450 390 900 warning
+	file_handles_usage_percent 75 66 64 900 warning
+	disk_inodes_usage_percent{mountpoint="/"} 96 94.5 93.9 3600 warning
+	disk_queue_length{device="sda"} 12 9 7 1800 warning
+	tcp_retransmit_percent 6 4.5 3.9 900 warning
 	RULES
 }
 
@@ -1140,4 +1158,34 @@ h2	warning	firing'
 	printf '#xm-alert state 1\n#pending\t0\t0123456789abcdef\tXM_EVENT=firing\n' > st
 	run -1 --separate-stderr xm-alert -r "$CPU" --state st -H < /dev/null
 	assert_equal "$stderr" 'xm-alert: st: truncated: no #end line; moved aside to st.bad.1, starting afresh'
+}
+
+@test "xm-alert: the default rules on saturation and errors: an OOM kill at once, listen overflows held 5 minutes, a healthy machine quiet" {
+	# an OOM kill in one interval warns at once and resolves with the next
+	# interval that has none; a second kill later fires again
+	printf '%s\th\tmemory_oom_kills_per_second\t%s\n' 0 0 60 0.0166667 120 0 180 0 240 0.05 300 0 > in
+	run -0 --separate-stderr xm-alert -H < in
+	assert_equal "$(events <<< "$output")" "- firing resolved - firing resolved"
+	assert_equal "$stderr" ""
+	# listen overflows every interval for 5 minutes warn; one interval
+	# without any starts the hold again
+	for t in $(seq 0 60 360); do printf '%s\th\ttcp_listen_overflows_per_second\t2\n' "$t"; done > in
+	printf '420\th\ttcp_listen_overflows_per_second\t0\n' >> in
+	run -0 --separate-stderr xm-alert -H < in
+	assert_equal "$(events <<< "$output")" "- - - - - firing - resolved"
+	for t in 0 60 120 180 240; do printf '%s\th\ttcp_listen_overflows_per_second\t2\n' "$t"; done > in
+	printf '270\th\ttcp_listen_overflows_per_second\t0\n300\th\ttcp_listen_overflows_per_second\t2\n' >> in
+	run -0 --separate-stderr xm-alert -H < in
+	assert_equal "$(events <<< "$output" | tr -d ' -')" ""
+	# two hours of a healthy machine, a sample a minute: no alert at all
+	for t in $(seq 0 60 7200); do
+		printf '%s\th\t%s\n' "$t" 'pressure_memory_full_percent	0.4' "$t" 'pressure_io_full_percent	3' \
+		    "$t" 'pressure_cpu_some_percent	20' "$t" 'memory_major_faults_per_second	12' \
+		    "$t" 'memory_oom_kills_per_second	0' "$t" 'file_handles_usage_percent	1.5' \
+		    "$t" 'disk_inodes_usage_percent{mountpoint="/"}	11' "$t" 'disk_queue_length{device="sda"}	0.8' \
+		    "$t" 'tcp_listen_overflows_per_second	0' "$t" 'tcp_retransmit_percent	0.3'
+	done > in
+	run -0 --separate-stderr xm-alert -e -H < in
+	assert_output ""
+	assert_equal "$stderr" ""
 }
