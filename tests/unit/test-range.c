@@ -183,13 +183,13 @@ rules(void)
 		if (k == 0)
 			rule_free(&r);
 	}
-	ok(k == 0 && i == 9, "the nine default rules parse");
-	k = rule_parse(&r, rule_defaults[8], why, sizeof why);
+	ok(k == 0 && i == 19, "the nineteen default rules parse");
+	k = rule_parse(&r, rule_defaults[i - 1], why, sizeof why);
 	ok(k == 0 && strcmp(r.field, "rzscore") == 0 && r.for_s == 60 && r.hysteresis == 2 &&
 	    rule_severity(&r, -6.01) == SEV_INFO && rule_severity(&r, -6) == SEV_OK &&
 	    rule_severity(&r, 6) == SEV_OK && rule_severity(&r, 6.01) == SEV_INFO &&
 	    rule_matches(&r, "h", "disk_usage_percent{mountpoint=\"/\"}"),
-	    "the anomaly rule: |rzscore| past 6 for a minute, info, any series");
+	    "the anomaly rule, the last: |rzscore| past 6 for a minute, info, any series");
 	rule_free(&r);
 	k = rule_parse(&r, rule_defaults[5], why, sizeof why);
 	ok(k == 0 && strcmp(r.field, "eta_seconds") == 0 && r.for_s == 900 && r.hysteresis == 3600 &&
