@@ -12,17 +12,21 @@
 #include "alert.h"
 #include "fuzz.h"
 
-static struct rule rules[16];
 static struct alert_opts o;
 
 static void
 setup(void)
 {
+	struct rule *rules;
 	char why[256];
 	size_t n;
 
 	if (o.rules != NULL)
 		return;
+	for (n = 0; rule_defaults[n] != NULL; n++)
+		;
+	if ((rules = calloc(n, sizeof *rules)) == NULL)
+		abort();
 	for (n = 0; rule_defaults[n] != NULL; n++)
 		if (rule_parse(&rules[n], rule_defaults[n], why, sizeof why) != 0)
 			abort();
