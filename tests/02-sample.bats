@@ -294,6 +294,8 @@ once() {
 10	h	network_transmit_errors_per_second{device="eth0"}	0
 10	h	network_receive_drops_per_second{device="eth0"}	0
 10	h	network_transmit_drops_per_second{device="eth0"}	0
+10	h	network_receive_errors_percent{device="eth0"}	0
+10	h	network_transmit_errors_percent{device="eth0"}	0
 10	h	network_receive_errors_total{device="eth0"}	0
 10	h	network_transmit_errors_total{device="eth0"}	0
 10	h	network_receive_drops_total{device="eth0"}	0
@@ -684,7 +686,7 @@ xm-sample: p/proc/loadavg: not three load averages; load metrics skipped"
                  [--sysfs dir]... [--rootfs dir] [--mount-include glob]...
                  [--mount-exclude glob]... [--fstype-include glob]...
                  [--fstype-exclude glob]... [--synthetic [--seed n]]
-                 [--start ts]'
+                 [--start ts] [--state file [--wait seconds]]'
 	while IFS='|' read -r args message; do
 		eval "set -- $args"
 		run -2 --separate-stderr xm-sample "$@"
@@ -707,8 +709,12 @@ $usage"
 	--host $'a\tb'|--host: "a\tb": not a host name
 	--start yesterday|--start: "yesterday": not a timestamp
 	--start 1000000000000000|--start: "1000000000000000": not a timestamp
-	--start 0|--start is for --synthetic, or --procfs given twice or more
-	--start 0 --procfs /proc|--start is for --synthetic, or --procfs given twice or more
+	--start 0|--start is for --synthetic, or --procfs given twice or more, or once with --state
+	--start 0 --procfs /proc|--start is for --synthetic, or --procfs given twice or more, or once with --state
+	--start 0 --procfs /proc --state s|--start is for recorded --procfs copies; a proc filesystem is read live
+	--state ''|--state: "": not a file name
+	--state s --wait soon|--wait: "soon": not a duration of at most 1e9 seconds
+	--synthetic --state s|--state carries this machine's counters, which --synthetic does not read
 	--start 0 --procfs /proc --procfs /proc|--start is for recorded --procfs copies; a proc filesystem is read live
 	--mount-include ''|--mount-include: "": not a glob
 	--fstype-exclude ''|--fstype-exclude: "": not a glob
@@ -757,8 +763,8 @@ $usage"
 	sed -n '/^\.Sh OPTIONS/,/^\.Sh /p' "$MAN/xm-sample.1" |
 	    sed -n 's/^\.It .*Fl \\-\([a-z-]*\).*/\1/p' | sort > page-opts
 	diff -u page-opts help-opts
-	assert_equal "$(wc -l < help-opts)" 20
-	assert_equal "$(sort -u help-opts | wc -l)" 20
+	assert_equal "$(wc -l < help-opts)" 22
+	assert_equal "$(sort -u help-opts | wc -l)" 22
 }
 
 @test "xm-sample: --version" {
@@ -1346,6 +1352,8 @@ use() {
 	# in, +2 out.  wlan0: packets in went back from near 2^32 and errors
 	# in from 7 to 2 (a driver reset): no rate for them; +50 packets out,
 	# +10 drops out.  veth0 vanished: nothing; br0 came: totals only.
+	# eth0's errors in: 20 of 2000 + 20, 0.990099...%; none out of 1000
+	# and of 50 packets out: 0%; wlan0's in, whose packets went back: none.
 	run -0 --separate-stderr use -m net
 	assert_equal "$stderr" ""
 	assert_equal "$(grep -vF _bytes_ <<< "$output")" '10	h	network_receive_packets_per_second{device="eth0"}	200
@@ -1358,6 +1366,9 @@ use() {
 10	h	network_receive_drops_per_second{device="wlan0"}	0
 10	h	network_transmit_drops_per_second{device="eth0"}	0.2
 10	h	network_transmit_drops_per_second{device="wlan0"}	1
+10	h	network_receive_errors_percent{device="eth0"}	0.9900990099
+10	h	network_transmit_errors_percent{device="eth0"}	0
+10	h	network_transmit_errors_percent{device="wlan0"}	0
 10	h	network_receive_errors_total{device="eth0"}	25
 10	h	network_receive_errors_total{device="wlan0"}	2
 10	h	network_receive_errors_total{device="br0"}	1
@@ -1471,4 +1482,118 @@ use() {
 	run -0 --separate-stderr snap -H
 	assert_equal "$stderr" ""
 	refute_output --partial temperature
+}
+
+# Issue 22, cron: xm-sample -n 1 over one copy a run, its counters carried
+# in --state, stamped so that its one set comes at $1.
+cron_run() {
+	local at=$1 tree=$2
+	shift 2
+	xm-sample --procfs "$tree/proc" --sysfs "$tree/sys" -i 10 -n 1 --start "$((at - 10))" \
+	    --host web1 --state st "$@"
+}
+
+@test "xm-sample --state: a run's first rates are against the last run's counters, as two snapshots give them" {
+	families=(--per-cpu -m cpu,memory,swap,io,net,load,cgroup)
+	run -0 --separate-stderr cron_run 1764300000 "$FIX/host-t0" "${families[@]}"
+	assert_equal "$stderr" "xm-sample: $FIX/host-t0/proc: rates need two --procfs snapshots; cpu, io, net rates and cgroup cpu left out"
+	assert_equal "$(sed -n '1,3p' st)" $'#xm-sample state 1\n#ts\thost\tmetric\tvalue\n#taken\t1764300000\t-'
+	assert_equal "$(grep '^#file' st | cut -f2- | tr '\t\n' ' |')" \
+	    'proc stat 9|proc diskstats 5|proc net/dev 6|sys fs/cgroup/app.slice/xm.service/cpu.stat 3|'
+	assert_equal "$(tail -n 1 st)" $'#end\t4\t23'
+	# the text as it was read, each line of it
+	assert_equal "$(sed -n '/^#file\tproc\tnet\/dev/,/^#file/p' st | sed '1d;$d' | cut -f2-)" \
+	    "$(cat "$FIX/host-t0/proc/net/dev")"
+	assert_equal "$(stat -c %a st)" 644
+	# the next run, ten seconds on: the two snapshots' rates, to the digit
+	run -0 --separate-stderr cron_run 1764300010 "$FIX/host-t1" "${families[@]}"
+	assert_equal "$stderr" ""
+	printf '%s\n' "$output" | golden sample-snap.tsv
+	assert_equal "$(sed -n 3p st)" $'#taken\t1764300010\t-'
+	# and the one after, nothing counted since: rates of 0 (and no CPU
+	# share of no ticks at all)
+	run -0 --separate-stderr cron_run 1764300070 "$FIX/host-t1" -m cpu,net -H
+	assert_equal "$stderr" ""
+	assert_equal "$(grep -c cpu_ <<< "$output")" 0
+	assert_line $'1764300070\tweb1\tnetwork_receive_packets_per_second{device="eth0"}\t0'
+}
+
+@test "xm-sample --state: the rates span all the time since the last run, a minute as a cron run has it" {
+	cron_run 1764300000 "$FIX/host-t0" -m vm,procs,tcp,pressure > /dev/null 2>&1
+	run -0 --separate-stderr cron_run 1764300060 "$FIX/host-t1" -m vm,procs,tcp,pressure -H
+	assert_equal "$stderr" ""
+	# an OOM kill (2 -> 3), 10 forks and 100 segments retransmitted of
+	# 20000 sent, over 60 s: a sixth of the rates of ten seconds
+	assert_line $'1764300060\tweb1\tmemory_oom_kills_per_second\t0.01666666667'
+	assert_line $'1764300060\tweb1\tforks_per_second\t0.1666666667'
+	assert_line $'1764300060\tweb1\ttcp_retransmits_per_second\t1.666666667'
+	assert_line $'1764300060\tweb1\ttcp_retransmit_percent\t0.5'
+	assert_equal "$(snap -m vm,procs,tcp -H | grep -e forks_per -e oom_kills_per -e retransmits_per | cut -f3-)" \
+	    $'memory_oom_kills_per_second\t0.1\nforks_per_second\t1\ntcp_retransmits_per_second\t10'
+	assert_equal "$(grep -c per_second <<< "$output")" "$(snap -m vm,procs,tcp,pressure -H | grep -c per_second)"
+}
+
+@test "xm-sample --state: counters of another boot, of later, or missing a file are not played back" {
+	copy host-t0 a
+	copy host-t1 b
+	mkdir -p a/proc/sys/kernel/random b/proc/sys/kernel/random
+	echo 11111111-1111-1111-1111-111111111111 > a/proc/sys/kernel/random/boot_id
+	echo 22222222-2222-2222-2222-222222222222 > b/proc/sys/kernel/random/boot_id
+	cron_run 1764300000 a -m cpu 2> /dev/null > /dev/null
+	assert_equal "$(sed -n 3p st)" $'#taken\t1764300000\t11111111-1111-1111-1111-111111111111'
+	# rebooted since: the counters began again, and nothing is said
+	run -0 --separate-stderr cron_run 1764300010 b -m cpu -H
+	assert_equal "$stderr" "xm-sample: b/proc: rates need two --procfs snapshots; cpu left out"
+	assert_equal "$(grep -c cpu_ <<< "$output")" 0
+	# the same boot, but the file read after this run's set: a clock set back
+	cp b/proc/sys/kernel/random/boot_id a/proc/sys/kernel/random/boot_id
+	run -0 --separate-stderr cron_run 1764300005 a -m cpu -H
+	assert_equal "$stderr" "xm-sample: st: read at 1764300010, not before this run's first set (a clock set back?); rates start from now
+xm-sample: a/proc: rates need two --procfs snapshots; cpu left out"
+	# a family it did not read then
+	run -0 --separate-stderr cron_run 1764300010 b -m cpu,vm -H
+	assert_equal "$stderr" "xm-sample: st: holds no reading of /proc/vmstat (a family or device new since); rates start from now
+xm-sample: b/proc: rates need two --procfs snapshots; cpu and vm rates left out"
+	# which this run's state now has
+	run -0 --separate-stderr cron_run 1764300020 b -m cpu,vm -H
+	assert_equal "$stderr" ""
+	assert_line $'1764300020\tweb1\tmemory_oom_kills_per_second\t0'
+}
+
+@test "xm-sample --state: a file that is no such state is moved aside, the run goes on from now, exit 1" {
+	printf '#xm-alert state 1\n' > st
+	run -1 --separate-stderr cron_run 1764300000 "$FIX/host-t0" -m cpu -H
+	assert_equal "$stderr" "xm-sample: st: no \"#xm-sample state 1\" line: not a state file, or another version; moved aside to st.bad, starting afresh
+xm-sample: $FIX/host-t0/proc: rates need two --procfs snapshots; cpu left out"
+	assert_equal "$(cat st.bad)" '#xm-alert state 1'
+	assert_equal "$(sed -n 3p st)" $'#taken\t1764300000\t-'
+	# a #text line that is not one, and a file cut short
+	sed 's/^#text\tcpu0 /#text\tcpu0\\x /' st > st.1
+	mv st.1 st
+	run -1 --separate-stderr cron_run 1764300010 "$FIX/host-t1" -m cpu -H
+	assert_equal "$(head -n 1 <<< "$stderr")" 'xm-sample: st: a malformed #text line; moved aside to st.bad.1, starting afresh'
+	head -n 5 st > st.1
+	mv st.1 st
+	run -1 --separate-stderr cron_run 1764300020 "$FIX/host-t1" -m cpu -H
+	assert_equal "$(head -n 1 <<< "$stderr")" 'xm-sample: st: truncated: no #end line; moved aside to st.bad.2, starting afresh'
+	# lines counted wrong
+	cron_run 1764300030 "$FIX/host-t1" -m cpu > /dev/null 2>&1
+	sed -i 's/^#file\tproc\tstat\t9$/#file\tproc\tstat\t10/' st
+	run -1 --separate-stderr cron_run 1764300040 "$FIX/host-t1" -m cpu -H
+	assert_equal "$(head -n 1 <<< "$stderr")" 'xm-sample: st: a #file line whose lines do not follow it; moved aside to st.bad.3, starting afresh'
+}
+
+@test "xm-sample --state: another run holding the lock is waited for, then given up on with --wait" {
+	cron_run 1764300000 "$FIX/host-t0" -m cpu > /dev/null 2>&1
+	flock st.lock sleep 30 &
+	holder=$!
+	for i in $(seq 100); do
+		! flock -n st.lock true && break
+		sleep 0.02
+	done
+	run -1 --separate-stderr cron_run 1764300010 "$FIX/host-t1" -m cpu -H --wait 0.2
+	kill "$holder"
+	assert_regex "$stderr" '^xm-sample: st: still locked by pid [0-9]+ \(flock\) after --wait 0.2s: not read, not saved$'
+	assert_output ""
+	assert_equal "$(sed -n 3p st)" $'#taken\t1764300000\t-'
 }

@@ -239,12 +239,14 @@ cgroup_open(struct sampler *s)
 		if (v2) {
 			ctl_levels(&cg->cpu, dir, base, "cpu.max", NULL);
 			cfile_init(&cg->cpu.usage, dir, "cpu.stat");
+			cg->cpu.usage.f.counters = 1;
 			cg->has_cpu = 1;
 		} else if ((acct = locate(s, self.buf, "cpuacct", acct_bases,
 		    &acct_v2, &acct_base)) != NULL) {
 			/* v1 counts CPU time in cpuacct, which may be mounted apart. */
 			ctl_levels(&cg->cpu, dir, base, "cpu.cfs_quota_us", "cpu.cfs_period_us");
 			cfile_init(&cg->cpu.usage, acct, "cpuacct.usage");
+			cg->cpu.usage.f.counters = 1;
 			cg->has_cpu = 1;
 			free(acct);
 		}

@@ -8,7 +8,7 @@
 
 struct sampler;
 
-#define DEV_METRICS	14
+#define DEV_METRICS	16
 #define DEV_COUNTERS	8
 
 struct dev {

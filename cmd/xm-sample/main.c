@@ -17,12 +17,13 @@
 
 #include "option.h"
 #include "sample.h"
+#include "state.h"
 #include "xm.h"
 
 enum {
 	OPT_FSTYPE_EXCLUDE = CHAR_MAX + 1, OPT_FSTYPE_INCLUDE, OPT_HOST,
 	OPT_MOUNT_EXCLUDE, OPT_MOUNT_INCLUDE, OPT_PER_CPU, OPT_PROCFS, OPT_ROOTFS,
-	OPT_SEED, OPT_START, OPT_SYNTHETIC, OPT_SYSFS
+	OPT_SEED, OPT_START, OPT_STATE, OPT_SYNTHETIC, OPT_SYSFS, OPT_WAIT
 };
 
 static const struct option longopts[] = {
@@ -44,8 +45,10 @@ static const struct option longopts[] = {
 	{ "rootfs",	required_argument,	NULL, OPT_ROOTFS },
 	{ "seed",	required_argument,	NULL, OPT_SEED },
 	{ "start",	required_argument,	NULL, OPT_START },
+	{ "state",	required_argument,	NULL, OPT_STATE },
 	{ "synthetic",	no_argument,		NULL, OPT_SYNTHETIC },
 	{ "sysfs",	required_argument,	NULL, OPT_SYSFS },
+	{ "wait",	required_argument,	NULL, OPT_WAIT },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -55,7 +58,7 @@ static const char synopsis[] =
     "                 [--sysfs dir]... [--rootfs dir] [--mount-include glob]...\n"
     "                 [--mount-exclude glob]... [--fstype-include glob]...\n"
     "                 [--fstype-exclude glob]... [--synthetic [--seed n]]\n"
-    "                 [--start ts]\n";
+    "                 [--start ts] [--state file [--wait seconds]]\n";
 
 /* --help: the synopsis, then a line an option, as sar and GNU tools have it. */
 static const char help[] =
@@ -80,6 +83,10 @@ static const char help[] =
     "      --synthetic            lifelike made-up data instead of this machine's\n"
     "      --seed n               the made-up data's seed (default: from the clock)\n"
     "      --start ts             stamp set k ts + k * interval and never sleep\n"
+    "      --state file           carry the counters from run to run in file: the\n"
+    "                             first rates span the time since the last run\n"
+    "      --wait seconds         wait at most so long for another run's lock on\n"
+    "                             the state file (default 60)\n"
     "  -h, --help                 print this help and exit\n"
     "  -V, --version              print the version and exit\n"
     "\n"
@@ -161,7 +168,7 @@ check_dir(const char *opt, const char *dir)
 int
 main(int argc, char *argv[])
 {
-	struct sample_opts o = { .interval = 1, .header = 1 };
+	struct sample_opts o = { .interval = 1, .header = 1, .wait = STATE_WAIT };
 	struct utsname un;
 	unsigned long long n;
 	char *rootfs = NULL;
@@ -238,20 +245,33 @@ main(int argc, char *argv[])
 				option_bad("--start", optarg, "not a timestamp");
 			o.simulated = 1;
 			break;
+		case OPT_STATE:
+			o.state = option_file("--state", optarg);
+			break;
 		case OPT_SYNTHETIC:
 			o.synthetic = 1;
 			break;
 		case OPT_SYSFS:
 			append(&o.sysfs, &o.nsysfs, optarg);
 			break;
+		case OPT_WAIT:
+			o.wait = option_wait(optarg);
+			break;
 		default:
 			option_usage();
 		}
 	}
 	option_end(argc, argv);
-	/* Made-up times over live reads would divide real counts by made-up spans. */
-	if (o.simulated && !o.synthetic && o.nprocfs < 2) {
-		warnx("--start is for --synthetic, or --procfs given twice or more");
+	/*
+	 * Made-up times over live reads would divide real counts by made-up
+	 * spans; one copy of /proc has a span with --state's counters before it.
+	 */
+	if (o.simulated && !o.synthetic && o.nprocfs < 2 && !(o.state != NULL && o.nprocfs == 1)) {
+		warnx("--start is for --synthetic, or --procfs given twice or more, or once with --state");
+		option_usage();
+	}
+	if (o.synthetic && o.state != NULL) {
+		warnx("--state carries this machine's counters, which --synthetic does not read");
 		option_usage();
 	}
 

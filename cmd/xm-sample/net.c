@@ -17,7 +17,8 @@
 enum {
 	M_RX_RATE, M_TX_RATE, M_RX_TOTAL, M_TX_TOTAL,
 	M_RX_PACKETS, M_TX_PACKETS, M_RX_ERRS, M_TX_ERRS, M_RX_DROP, M_TX_DROP,
-	M_RX_ERRS_TOTAL, M_TX_ERRS_TOTAL, M_RX_DROP_TOTAL, M_TX_DROP_TOTAL, NMETRIC
+	M_RX_ERRS_TOTAL, M_TX_ERRS_TOTAL, M_RX_DROP_TOTAL, M_TX_DROP_TOTAL,
+	M_RX_ERRS_PERCENT, M_TX_ERRS_PERCENT, NMETRIC
 };
 
 /* The counters kept of each interface, by their place in dev's cur and prev. */
@@ -30,7 +31,8 @@ static const char *const names[NMETRIC] = {
 	"network_receive_errors_per_second", "network_transmit_errors_per_second",
 	"network_receive_drops_per_second", "network_transmit_drops_per_second",
 	"network_receive_errors_total", "network_transmit_errors_total",
-	"network_receive_drops_total", "network_transmit_drops_total"
+	"network_receive_drops_total", "network_transmit_drops_total",
+	"network_receive_errors_percent", "network_transmit_errors_percent"
 };
 
 /*
@@ -52,6 +54,7 @@ net_open(struct sampler *s)
 
 	(void)s;
 	pfile_init(&n->f, ROOT_PROC, "net/dev");
+	n->f.counters = 1;
 	n->f.multi = 1;
 	devtab_init(&n->t, names, NMETRIC);
 	return n;
@@ -81,6 +84,33 @@ parse_line(const char *line, const char *end, const char **name, size_t *len,
 	for (i = 0; i < NCOUNTER; i++)
 		v[i] = x[column[i]];
 	return 0;
+}
+
+/*
+ * The share of the interval's packets that were errors (node-mixin's
+ * errs over packets): of the packets and the errors, so that a link that
+ * garbles everything reads 100, not nothing; none in an interval without
+ * either.
+ */
+static void
+put_error_share(struct devtab *t, struct sampler *s, int m, int errs, int packets)
+{
+	unsigned long long de, dp;
+	struct dev *d;
+	size_t i;
+
+	if (!s->rates)
+		return;
+	for (i = 0; i < t->n; i++) {
+		d = &t->d[i];
+		if (d->skip || d->idle || !d->have_prev || d->cur[errs] < d->prev[errs] ||
+		    d->cur[packets] < d->prev[packets])
+			continue;
+		de = d->cur[errs] - d->prev[errs];
+		dp = d->cur[packets] - d->prev[packets];
+		if (de + dp != 0)
+			sampler_put(s, d->metric[m], 100.0 * (double)de / ((double)de + (double)dp));
+	}
 }
 
 static void
@@ -133,6 +163,8 @@ net_sample(void *st, struct sampler *s)
 			sampler_put_u64(s, n->t.d[i].metric[M_TX_TOTAL], n->t.d[i].cur[TX]);
 		for (m = M_RX_PACKETS; m <= M_TX_DROP; m++)
 			devtab_put_rates(&n->t, s, m, RX_PACKETS + m - M_RX_PACKETS);
+		put_error_share(&n->t, s, M_RX_ERRS_PERCENT, RX_ERRS, RX_PACKETS);
+		put_error_share(&n->t, s, M_TX_ERRS_PERCENT, TX_ERRS, TX_PACKETS);
 		for (m = M_RX_ERRS_TOTAL; m <= M_TX_DROP_TOTAL; m++)
 			for (i = 0; i < n->t.n; i++)
 				sampler_put_u64(s, n->t.d[i].metric[m],

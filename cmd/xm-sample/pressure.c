@@ -22,8 +22,10 @@ psi_init(struct psi *p, enum root root, const char *const paths[3],
 	int i;
 
 	memset(p, 0, sizeof *p);
-	for (i = 0; i < 3; i++)
+	for (i = 0; i < 3; i++) {
 		pfile_init(&p->f[i], root, paths[i]);
+		p->f[i].counters = 1;
+	}
 	p->names = names;
 	p->fam = fam;
 }

@@ -279,7 +279,7 @@ proc_sample(void *st, struct sampler *s)
 						sampler_put_u64(s, p->metric[m], p->rss);
 				} else if (s->rates && p->have_prev && p->cur >= p->prev)
 					sampler_put(s, p->metric[m],
-					    100.0 * (double)(p->cur - p->prev) / ps->hz / s->dt);
+					    100.0 * (double)(p->cur - p->prev) / ps->hz / s->live_dt);
 			}
 		}
 	}

@@ -13,6 +13,7 @@
 
 #include "sample.h"
 #include "sig.h"
+#include "state.h"
 #include "xm.h"
 
 /* In the order their records come out in every set. */
@@ -211,6 +212,88 @@ wait_until(int sigfd, double deadline)
 	return 0;
 }
 
+/*
+ * The boot the kernel's counters count from, which --state's must be of
+ * too; "-" where it cannot tell (a copy of /proc without the file).
+ */
+static char *
+boot_id(struct src *src)
+{
+	struct pfile f;
+	char *id;
+
+	pfile_init(&f, ROOT_PROC, "sys/kernel/random/boot_id");
+	if (pfile_read(src, &f) == -1 || f.len == 0)
+		id = xm_strdup("-");
+	else
+		id = xm_strndup(f.buf, strcspn(f.buf, "\n\t"));
+	pfile_free(&f);
+	return id;
+}
+
+/*
+ * Whether the last run's counters (play) can be the baseline of this
+ * one, whose first set is stamped first: read in this boot, and before.
+ * Those of another boot counted from zero since: silently not.
+ */
+static int
+can_play(const struct sample_opts *o, const struct tape *play, const char *boot, double first)
+{
+	char ts[NUM_MAX];
+
+	if (play->boot == NULL || strcmp(play->boot, boot) != 0)
+		return 0;
+	if (play->ts < first)
+		return 1;
+	num_format_ts(ts, play->ts);
+	warnx("%s: read at %s, not before this run's first set (a clock set back?); "
+	    "rates start from now", o->state, ts);
+	return 0;
+}
+
+/* A pass over every module: the counters read, and with s->report, reported. */
+static void
+pass(struct sampler *s, const struct module *const *mods, void **state, size_t nmod,
+    struct tape *rec, double ts)
+{
+	size_t i;
+
+	s->pass++;
+	if (rec != NULL) {
+		tape_clear(rec);
+		rec->ts = ts;
+	}
+	for (i = 0; i < nmod; i++)
+		if (state[i] != NULL)
+			mods[i]->sample(state[i], s);
+}
+
+/*
+ * The baseline: counters need a first reading to measure from, with
+ * --state the last run's, when they are there to play back; then the
+ * first set's rates span the time since it read them.  A counter file
+ * they do not hold makes the baseline this machine's now, as without.
+ */
+static int
+baseline(struct sampler *s, const struct module *const *mods, void **state, size_t nmod,
+    struct tape *rec, struct tape *play)
+{
+	const struct sample_opts *o = s->o;
+	double now = o->simulated ? o->start : xm_realtime();
+
+	if (play != NULL && can_play(o, play, rec->boot, o->simulated ? o->start + o->interval : now)) {
+		s->src.play = play;
+		pass(s, mods, state, nmod, rec, play->ts);
+		s->src.play = NULL;
+		if (s->src.missed[0] == '\0')
+			return 1;
+		warnx("%s: holds no reading of %s (a family or device new since); "
+		    "rates start from now", o->state, s->src.missed);
+	}
+	pass(s, mods, state, nmod, rec, now);
+	return 0;
+}
+
 int
 sample_run(const struct sample_opts *o)
 {
@@ -218,25 +301,45 @@ sample_run(const struct sample_opts *o)
 	const struct module *const *mods;
 	void *state[MAX_MODULES];
 	struct sampler s;
+	struct state st;
+	struct tape rec, play, *recp = NULL;
 	unsigned long long tick = 0, sets = 0;
-	double t0, prev, now, deadline, ts;
-	struct stat st;
+	double t0, prev, now, deadline, ts, played = 0;
+	struct stat sb;
 	size_t i, nmod;
-	int sigfd;
+	int sigfd, k;
 
 	memset(&s, 0, sizeof s);
 	s.o = o;
+	sigfd = sig_open(0);
+	sig_pipe(o->state != NULL);
+	tape_init(&rec);
+	tape_init(&play);
+	if (o->state != NULL) {
+		/* a run waiting its turn for the state may be told to go */
+		sig_let(1);
+		k = state_lock(&st, o->state, o->wait);
+		sig_let(0);
+		if (k < 0 || (k = state_load(&st, &sample_grammar, tape_load, &play)) == -1) {
+			if (k >= 0)
+				state_unlock(&st);
+			close(sigfd);
+			return k == -1 ? XM_EXIT_OK : XM_EXIT_FAIL;
+		}
+		if (k == 1)
+			s.status = XM_EXIT_FAIL;
+		recp = &rec;
+	}
 	/* into a pipe, whole lines a write: samplers of several hosts may share it (xm(7)) */
-	record_writer_init(&s.w, stdout, fstat(STDOUT_FILENO, &st) == 0 && S_ISFIFO(st.st_mode) ?
+	record_writer_init(&s.w, stdout, fstat(STDOUT_FILENO, &sb) == 0 && S_ISFIFO(sb.st_mode) ?
 	    RECORD_SHARED : 0);
 	src_init(&s.src, o);
+	s.src.rec = recp;
+	if (recp != NULL)
+		rec.boot = boot_id(&s.src);
 	pfile_init(&s.stat, ROOT_PROC, "stat");
+	s.stat.counters = 1;
 	pfile_init(&s.loadavg, ROOT_PROC, "loadavg");
-	s.rates = !o->snapshot;
-	if (o->snapshot)
-		say_no_rates(o);
-	sigfd = sig_open(0);
-	sig_pipe(0);
 	if (o->synthetic) {
 		mods = synthetic_modules;
 		nmod = 1;
@@ -253,12 +356,12 @@ sample_run(const struct sample_opts *o)
 	if (o->simulated)
 		sig_unblock();
 
-	/* The baseline: counters need a first reading to measure from. */
 	t0 = prev = clock_now(CLOCK_MONOTONIC);
-	s.pass++;
-	for (i = 0; i < nmod; i++)
-		if (state[i] != NULL)
-			mods[i]->sample(state[i], &s);
+	if (baseline(&s, mods, state, nmod, recp, play.boot != NULL ? &play : NULL))
+		played = play.ts;
+	s.rates = !o->snapshot || played != 0;
+	if (!s.rates)
+		say_no_rates(o);
 	s.report = 1;
 
 	while (o->count == 0 || sets < o->count) {
@@ -267,7 +370,7 @@ sample_run(const struct sample_opts *o)
 			if (sig_take(sigfd) != 0)
 				break;
 			ts = o->start + (double)tick * o->interval;
-			s.dt = o->interval;
+			s.dt = s.live_dt = o->interval;
 		} else {
 			/* Behind by a whole interval (suspend, overload): skip to now. */
 			deadline = t0 + (double)tick * o->interval;
@@ -279,18 +382,20 @@ sample_run(const struct sample_opts *o)
 			if (sig_flush(stdout) != 0 || wait_until(sigfd, deadline))
 				break;
 			now = clock_now(CLOCK_MONOTONIC);
-			s.dt = now - prev;
+			s.dt = s.live_dt = now - prev;
 			prev = now;
 			ts = clock_now(CLOCK_REALTIME);
+		}
+		/* the first set after the last run's counters: measured from when they were read */
+		if (played != 0) {
+			s.dt = ts - played;
+			played = 0;
 		}
 		if (ferror(stdout))
 			break;
 		src_step(&s.src, sets + 1);
 		s.tslen = num_format_ts(s.ts, ts);
-		s.pass++;
-		for (i = 0; i < nmod; i++)
-			if (state[i] != NULL)
-				mods[i]->sample(state[i], &s);
+		pass(&s, mods, state, nmod, recp, ts);
 		sets++;
 	}
 
@@ -301,6 +406,13 @@ sample_run(const struct sample_opts *o)
 	pfile_free(&s.loadavg);
 	src_free(&s.src);
 	sig_abandon(stdout);
+	if (o->state != NULL) {
+		if (state_save(&st, tape_save, &rec) != 0)
+			s.status = XM_EXIT_FAIL;
+		state_unlock(&st);
+	}
+	tape_free(&rec);
+	tape_free(&play);
 	close(sigfd);
 	return s.status;
 }

@@ -5,6 +5,7 @@
 #include <sys/types.h>
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "metric.h"
 #include "num.h"
@@ -46,6 +47,8 @@ struct sample_opts {
 	unsigned long long seed;
 	int	 simulated;		/* --start: stamp start + k * interval, never sleep */
 	double	 start;
+	const char *state;		/* --state: the counters carried between runs */
+	double	 wait;			/* for its lock */
 };
 
 /*
@@ -56,18 +59,47 @@ struct sample_opts {
  */
 enum root { ROOT_PROC, ROOT_SYS };
 
+/* The texts of counter files, as one pass read them (tape.c). */
+struct tape_file {
+	enum root root;
+	char	*path;
+	char	*text;		/* NUL-terminated */
+	size_t	 len;
+};
+
+struct tape {
+	struct tape_file *f;
+	size_t	 n, cap;
+	double	 ts;		/* when they were read */
+	char	*boot;		/* the boot they were read in, or NULL */
+};
+
+void	 tape_init(struct tape *);
+void	 tape_clear(struct tape *);
+void	 tape_free(struct tape *);
+struct tape_file *tape_find(const struct tape *, enum root, const char *);
+void	 tape_put(struct tape *, enum root, const char *, const char *, size_t);
+
+/*
+ * With --state, each pass's counter files go on rec; the first pass
+ * (the baseline) reads them from play, the last run's, instead of the
+ * kernel.  missed names one play did not hold.
+ */
 struct src {
 	const char **dirs[2];
 	size_t	 ndirs[2];
 	size_t	 cur[2];	/* index into dirs now open as fd */
 	int	 fd[2];
 	unsigned gen[2];
+	struct tape *rec, *play;
+	char	 missed[128];
 };
 
 struct pfile {
 	enum root root;
 	const char *path;	/* relative to the root */
 	int	 multi;		/* made of many records: a short read is no end */
+	int	 counters;	/* rates are taken of it: carried by --state */
 	int	 fd;
 	unsigned gen;
 	char	*buf;
@@ -92,6 +124,7 @@ struct sampler {
 	char	 ts[NUM_MAX];
 	size_t	 tslen;
 	double	 dt;		/* seconds since the previous set */
+	double	 live_dt;	/* since the previous reading of the kernel's own (--state) */
 	int	 report;	/* 0 for the baseline read before the first set */
 	int	 rates;		/* 0: one --procfs snapshot, which has none */
 	unsigned long long pass;	/* reads so far, the baseline the first */
@@ -134,6 +167,11 @@ extern const struct module cpu_module, mem_module, disk_module, io_module,
     pressure_module, vm_module, fd_module, procs_module, tcp_module, sensors_module;
 
 int	 sample_run(const struct sample_opts *);
+
+struct state_reader;
+extern const struct state_grammar sample_grammar;
+int	 tape_save(void *, FILE *);
+const char *tape_load(void *, struct state_reader *);
 
 /* Small parsing helpers shared by the modules. */
 const char *sample_skip_space(const char *, const char *);

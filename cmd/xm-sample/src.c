@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -25,6 +26,8 @@ src_init(struct src *s, const struct sample_opts *o)
 		s->gen[i] = 0;
 		s->cur[i] = (size_t)-1;
 	}
+	s->rec = s->play = NULL;
+	s->missed[0] = '\0';
 	src_step(s, 0);
 }
 
@@ -75,6 +78,37 @@ pfile_init(struct pfile *f, enum root root, const char *path)
 	f->fd = -1;
 }
 
+static void
+buf_fit(struct pfile *f, size_t len)
+{
+	if (f->buf != NULL && len < f->cap)
+		return;
+	free(f->buf);
+	for (f->cap = 4096; f->cap <= len; f->cap *= 2)
+		;
+	f->buf = xm_malloc(f->cap);
+}
+
+/* The last run's text of a counter file, if it is playing back: 1. */
+static int
+played(struct src *s, struct pfile *f)
+{
+	struct tape_file *t;
+
+	if (s->play == NULL || !f->counters)
+		return 0;
+	if ((t = tape_find(s->play, f->root, f->path)) == NULL) {
+		if (s->missed[0] == '\0')
+			snprintf(s->missed, sizeof s->missed, "%s/%s",
+			    f->root == ROOT_PROC ? "/proc" : "/sys", f->path);
+		return 0;
+	}
+	buf_fit(f, t->len);
+	memcpy(f->buf, t->text, t->len + 1);
+	f->len = t->len;
+	return 1;
+}
+
 /*
  * Read the whole file into f->buf, NUL-terminated; 0, or -1 with errno
  * set.  Most /proc and /sys files are one record that the kernel makes
@@ -88,6 +122,8 @@ pfile_read(struct src *s, struct pfile *f)
 	ssize_t n;
 	int root;
 
+	if (played(s, f))
+		goto done;
 	if (f->fd == -1 || f->gen != s->gen[f->root]) {
 		pfile_close(f);
 		if ((root = src_rootfd(s, f->root)) == -1)
@@ -96,10 +132,7 @@ pfile_read(struct src *s, struct pfile *f)
 			return -1;
 		f->gen = s->gen[f->root];
 	}
-	if (f->buf == NULL) {
-		f->cap = 4096;
-		f->buf = xm_malloc(f->cap);
-	}
+	buf_fit(f, 0);
 	f->len = 0;
 	for (;;) {
 		if (f->len + 1 == f->cap) {
@@ -118,6 +151,9 @@ pfile_read(struct src *s, struct pfile *f)
 			break;
 	}
 	f->buf[f->len] = '\0';
+done:
+	if (s->rec != NULL && f->counters)
+		tape_put(s->rec, f->root, f->path, f->buf, f->len);
 	return 0;
 }
 

@@ -78,8 +78,10 @@ tcp_open(struct sampler *s)
 	int i;
 
 	(void)s;
-	for (i = 0; i < NFILE; i++)
+	for (i = 0; i < NFILE; i++) {
 		pfile_init(&t->f[i], ROOT_PROC, paths[i]);
+		t->f[i].counters = 1;
+	}
 	return t;
 }
 

@@ -1,0 +1,73 @@
+/*
+ * tape.c: the texts of the counter files a set read, kept to be played
+ * back as the first reading of the next run (--state): its first rates
+ * then span all the time since the last run, and an OOM kill or a burst
+ * of errors between two cron runs is not lost.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "sample.h"
+#include "xm.h"
+
+void
+tape_init(struct tape *t)
+{
+	memset(t, 0, sizeof *t);
+}
+
+void
+tape_clear(struct tape *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->n; i++) {
+		free(t->f[i].path);
+		free(t->f[i].text);
+	}
+	t->n = 0;
+	t->ts = 0;
+}
+
+void
+tape_free(struct tape *t)
+{
+	tape_clear(t);
+	free(t->f);
+	free(t->boot);
+	tape_init(t);
+}
+
+struct tape_file *
+tape_find(const struct tape *t, enum root root, const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < t->n; i++)
+		if (t->f[i].root == root && strcmp(t->f[i].path, path) == 0)
+			return &t->f[i];
+	return NULL;
+}
+
+/* Keep len bytes of text as path's, in place of any text kept before. */
+void
+tape_put(struct tape *t, enum root root, const char *path, const char *text, size_t len)
+{
+	struct tape_file *f;
+
+	if ((f = tape_find(t, root, path)) == NULL) {
+		if (t->n == t->cap) {
+			t->cap = t->cap ? 2 * t->cap : 16;
+			t->f = xm_reallocarray(t->f, t->cap, sizeof *t->f);
+		}
+		f = &t->f[t->n++];
+		f->root = root;
+		f->path = xm_strdup(path);
+	} else {
+		free(f->text);
+	}
+	f->text = xm_malloc(len + 1);
+	memcpy(f->text, text, len);
+	f->text[len] = '\0';
+	f->len = len;
+}
