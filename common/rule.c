@@ -43,6 +43,10 @@ const char *const rule_defaults[] = {
 	"disk_queue_length{*} warn=10 for=30m hysteresis=2",
 	"tcp_listen_overflows_per_second warn=0 for=5m",
 	"tcp_retransmit_percent warn=5 for=15m hysteresis=1",
+	"network_receive_errors_percent{*} warn=1 for=1h hysteresis=0.5",
+	"network_transmit_errors_percent{*} warn=1 for=1h hysteresis=0.5",
+	"disk_readonly{*} warn=0 for=5m",
+	"temperature_margin_celsius{*} warn=10: crit=5: for=5m hysteresis=2",
 	"* field=rzscore info=-6:6 for=1m hysteresis=2",
 	NULL
 };

@@ -1441,7 +1441,8 @@ use() {
 	# labels, below zero, and a temp3 that reads no number (no record);
 	# hwmon2 is thermal_zone0's own chip, read as the zone; two acpitz
 	# zones told apart, each with its trip point of type critical, and
-	# x86_pkg_temp with none
+	# x86_pkg_temp with none; the margin, critical less the reading, of
+	# each that has both (105 - 27.8, 84.85 - 38.85, ...)
 	run -0 --separate-stderr use -m sensors
 	assert_equal "$stderr" ""
 	assert_output '10	h	temperature_celsius{sensor="acpitz (thermal_zone0)"}	27.8
@@ -1457,7 +1458,13 @@ use() {
 10	h	temperature_critical_celsius{sensor="coretemp Core 0"}	100
 10	h	temperature_critical_celsius{sensor="coretemp Package id 0"}	100
 10	h	temperature_critical_celsius{sensor="nvme Composite (nvme0)"}	84.85
-10	h	temperature_critical_celsius{sensor="nvme Composite (nvme1)"}	84.85'
+10	h	temperature_critical_celsius{sensor="nvme Composite (nvme1)"}	84.85
+10	h	temperature_margin_celsius{sensor="acpitz (thermal_zone0)"}	77.2
+10	h	temperature_margin_celsius{sensor="acpitz (thermal_zone2)"}	80.2
+10	h	temperature_margin_celsius{sensor="coretemp Core 0"}	57
+10	h	temperature_margin_celsius{sensor="coretemp Package id 0"}	55
+10	h	temperature_margin_celsius{sensor="nvme Composite (nvme0)"}	46
+10	h	temperature_margin_celsius{sensor="nvme Composite (nvme1)"}	53'
 	# after a reboot that loaded the drivers in another order, hwmonN
 	# differ and the names do not
 	want=$output

@@ -81,6 +81,10 @@ disk_inodes_usage_percent{*} warn=95 crit=97 for=1h hysteresis=1
 disk_queue_length{*} warn=10 for=30m hysteresis=2
 tcp_listen_overflows_per_second warn=0 for=5m
 tcp_retransmit_percent warn=5 for=15m hysteresis=1
+network_receive_errors_percent{*} warn=1 for=1h hysteresis=0.5
+network_transmit_errors_percent{*} warn=1 for=1h hysteresis=0.5
+disk_readonly{*} warn=0 for=5m
+temperature_margin_celsius{*} warn=10: crit=5: for=5m hysteresis=2
 * field=rzscore info=-6:6 for=1m hysteresis=2'
 	# what --rules prints, read back with -c, is the same rules
 	xm-alert --rules > rules
@@ -1183,9 +1187,45 @@ h2	warning	firing'
 		    "$t" 'pressure_cpu_some_percent	20' "$t" 'memory_major_faults_per_second	12' \
 		    "$t" 'memory_oom_kills_per_second	0' "$t" 'file_handles_usage_percent	1.5' \
 		    "$t" 'disk_inodes_usage_percent{mountpoint="/"}	11' "$t" 'disk_queue_length{device="sda"}	0.8' \
-		    "$t" 'tcp_listen_overflows_per_second	0' "$t" 'tcp_retransmit_percent	0.3'
+		    "$t" 'tcp_listen_overflows_per_second	0' "$t" 'tcp_retransmit_percent	0.3' \
+		    "$t" 'network_receive_errors_percent{device="eth0"}	0.02' \
+		    "$t" 'network_transmit_errors_percent{device="eth0"}	0' \
+		    "$t" 'disk_readonly{mountpoint="/"}	0' \
+		    "$t" 'temperature_margin_celsius{sensor="coretemp Package id 0"}	42'
 	done > in
 	run -0 --separate-stderr xm-alert -e -H < in
 	assert_output ""
+	assert_equal "$stderr" ""
+}
+
+@test "xm-alert: the default rules on interface errors, read-only filesystems and temperatures near the critical point" {
+	eth='network_receive_errors_percent{device="eth0"}'
+	# errors over 1% of packets for an hour warn (node-mixin's
+	# NodeNetworkReceiveErrs); 0.6% is within the margin, 0.4% clears
+	for t in $(seq 0 60 3600); do printf '%s\th\t%s\t2\n' "$t" "$eth"; done > in
+	printf '3660\th\t%s\t0.6\n3720\th\t%s\t0.4\n' "$eth" "$eth" >> in
+	run -0 --separate-stderr xm-alert -e -H < in
+	assert_output "3600	h	$eth	2	warning	firing	3600	1f4a5e343a3645be	network_receive_errors_percent{*} warn=1 for=1h hysteresis=0.5
+3720	h	$eth	0.4	ok	resolved	3720	1f4a5e343a3645be	network_receive_errors_percent{*} warn=1 for=1h hysteresis=0.5"
+	# 59 minutes of it do not
+	for t in $(seq 0 60 3540); do printf '%s\th\t%s\t50\n' "$t" "$eth"; done > in
+	run -0 --separate-stderr xm-alert -e -H < in
+	assert_output ""
+	# a filesystem that went read-only and stayed so for 5 minutes
+	for t in $(seq 0 60 420); do printf '%s\th\tdisk_readonly{mountpoint="/data"}\t%s\n' "$t" "$((t >= 60 && t < 420))"; done > in
+	run -0 --separate-stderr xm-alert -H < in
+	assert_equal "$(events <<< "$output")" "- - - - - - firing resolved"
+	# a CPU 8 degrees below its critical point for 5 minutes warns, 4
+	# below for 5 more is critical; 11 below is back to a warning, not yet
+	# clear of it (10 + 2); 13 is
+	for t in $(seq 0 60 300); do printf '%s\th\ttemperature_margin_celsius{sensor="coretemp Core 0"}\t8\n' "$t"; done > in
+	for t in $(seq 360 60 660); do printf '%s\th\ttemperature_margin_celsius{sensor="coretemp Core 0"}\t4\n' "$t"; done >> in
+	printf '720\th\ttemperature_margin_celsius{sensor="coretemp Core 0"}\t%s\n' 11 >> in
+	printf '780\th\ttemperature_margin_celsius{sensor="coretemp Core 0"}\t%s\n' 13 >> in
+	run -0 --separate-stderr xm-alert -e -H < in
+	assert_equal "$(cut -f1,4,5,6 <<< "$output")" "300	8	warning	firing
+660	4	critical	escalated
+720	11	warning	deescalated
+780	13	ok	resolved"
 	assert_equal "$stderr" ""
 }

@@ -9,6 +9,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,8 +24,9 @@ struct sensor {
 	char	 name[128];
 	char	 id[64];	/* what tells two of one name apart: the device */
 	char	*path;		/* of the reading, under the --sysfs root */
-	char	*metric, *crit_metric;
+	char	*metric, *crit_metric, *margin_metric;
 	long long crit;		/* millidegrees */
+	long long now;		/* this set's reading; LLONG_MIN: none */
 	int	 has_crit;
 	struct pfile f;
 };
@@ -222,6 +224,7 @@ sensor_free(struct sensor *x)
 	free(x->path);
 	free(x->metric);
 	free(x->crit_metric);
+	free(x->margin_metric);
 }
 
 static void
@@ -271,6 +274,8 @@ name_all(struct sensors *ss)
 			continue;
 		}
 		ss->v[i].crit_metric = xm_strdup(buf);
+		metric_build(buf, sizeof buf, "temperature_margin_celsius", lab);
+		ss->v[i].margin_metric = xm_strdup(buf);
 		metric_build(buf, sizeof buf, "temperature_celsius", lab);
 		ss->v[i].metric = xm_strdup(buf);
 		pfile_init(&ss->v[i].f, ROOT_SYS, ss->v[i].path);
@@ -300,6 +305,7 @@ sensors_sample(void *st, struct sampler *s)
 	struct sensors *ss = st;
 	long long v;
 	size_t i;
+	int ok;
 
 	if (ss->scanned == 0 || ss->gen != s->src.gen[ROOT_SYS] ||
 	    s->pass - ss->scanned >= RESCAN)
@@ -307,13 +313,20 @@ sensors_sample(void *st, struct sampler *s)
 	if (!s->report)
 		return;
 	/* A sensor that cannot be read now (ENODATA, EIO) has no record this set. */
-	for (i = 0; i < ss->n; i++)
-		if (pfile_read(&s->src, &ss->v[i].f) == 0 &&
-		    parse_milli(ss->v[i].f.buf, &v) == 0)
+	for (i = 0; i < ss->n; i++) {
+		ok = pfile_read(&s->src, &ss->v[i].f) == 0 && parse_milli(ss->v[i].f.buf, &v) == 0;
+		ss->v[i].now = ok ? v : LLONG_MIN;
+		if (ok)
 			sampler_put(s, ss->v[i].metric, (double)v / 1000);
+	}
 	for (i = 0; i < ss->n; i++)
 		if (ss->v[i].has_crit)
 			sampler_put(s, ss->v[i].crit_metric, (double)ss->v[i].crit / 1000);
+	/* how far below its critical point: the rule's figure, whatever the part */
+	for (i = 0; i < ss->n; i++)
+		if (ss->v[i].has_crit && ss->v[i].now != LLONG_MIN)
+			sampler_put(s, ss->v[i].margin_metric,
+			    (double)(ss->v[i].crit - ss->v[i].now) / 1000);
 }
 
 static void
