@@ -623,3 +623,39 @@ temperature_critical_celsius{sensor="acpitz (thermal_zone2)"}'
 	assert_equal "$(grep -c -e 'device="docker0"' -e 'device="br0"' host.want use.want)" 'host.want:6
 use.want:6'
 }
+
+@test "stack: every family of xm-sample over the fixture trees, through xm-show -o prom: promtool-clean, counters typed counter, the rest gauge" {
+	need promtool
+	snaps() {
+		local t=$1
+		shift
+		xm-sample --procfs "$FIX/$t-t0/proc" --procfs "$FIX/$t-t1/proc" --sysfs "$FIX/$t-t0/sys" \
+		    --sysfs "$FIX/$t-t1/sys" -i 10 -n 1 --start 0 --host "$t" -H "$@"
+	}
+	# every family: the host's, a process among them; the sensors of
+	# use-t*; the own cgroup's pressure of psi-t*
+	{
+		snaps host --per-cpu -p 4242 -m cpu,memory,swap,disk,io,net,load,process,cgroup,pressure,vm,fd,procs,tcp,sensors
+		snaps use -m io,net,sensors
+		snaps psi -m cgroup
+	} > all.tsv 2> err
+	assert_equal "$(cat err)" ""
+	assert_equal "$(cut -f 3 all.tsv | sed 's/{.*//' | sort -u | wc -l)" 99
+	xm-show -o prom < all.tsv > all.prom
+	run -0 --separate-stderr promtool check metrics < all.prom
+	assert_equal "$output$stderr" ""
+	# a TYPE for every name of the stream; counter only for the counters
+	# xm-sample(1) names, each a count since boot that only grows
+	assert_equal "$(cut -f 3 all.tsv | sed 's/{.*//; s/^/xm_/' | sort -u)" \
+	    "$(sed -n 's/^# TYPE \(xm_[a-z0-9_]*\) [a-z]*$/\1/p' all.prom | grep -v -e '^xm_alert' -e '^xm_build' \
+	        -e '^xm_last_record' -e '^xm_records_' -e '^xm_scrape' -e '^xm_series' -e '^xm_malformed' | sort)"
+	assert_equal "$(sed -n 's/^# TYPE xm_\(.*\) counter$/\1/p' all.prom | grep -v -e '^records_' -e '^malformed' | sort)" \
+	    'memory_oom_kills_total
+network_receive_bytes_total
+network_receive_drops_total
+network_receive_errors_total
+network_transmit_bytes_total
+network_transmit_drops_total
+network_transmit_errors_total'
+	run -1 grep '^# TYPE xm_.* \(untyped\|summary\|histogram\)$' all.prom
+}
