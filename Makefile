@@ -180,6 +180,14 @@ bench: deps-bench
 	@mv BENCHMARKS.md.tmp BENCHMARKS.md
 	@echo "make bench: BENCHMARKS.md written"
 
+# Not in check or CI: xm-sample beside sar, iostat and node_exporter on
+# this machine under a bounded load (tests/fidelity/run, about 40 s); the
+# table of each figure and its relative difference on stdout.
+fidelity:
+	@scripts/install-deps fidelity
+	@$(MAKE) --no-print-directory all
+	@XM_BIN=$(abspath $(BIN)) tests/fidelity/run
+
 $(O)/bench/%: $(O)/tests/bench/%.o
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(XMLDFLAGS) -o $@ $< $(LDLIBS)
@@ -200,7 +208,7 @@ clean:
 	rm -rf $(O) $(BIN)
 
 .PHONY: all units replays fuzzers deps deps-check deps-bench deps-fuzz run check \
-        sanitize valgrind fuzz stress soak bench bench-check install uninstall clean
+        sanitize valgrind fuzz stress soak bench bench-check fidelity install uninstall clean
 .SECONDARY:
 
 -include $(shell find $(O) -name '*.d' 2>/dev/null)

@@ -1404,7 +1404,7 @@ use() {
 	printf '/dev/vdq /data ext4 rw 0 0\n' > p/proc/mounts
 	run -0 --separate-stderr once p/proc --rootfs "$PWD/root" -m disk -H
 	assert_equal "$stderr" ""
-	assert_equal "$(grep inodes <<< "$output")" '1	h	disk_inodes_total{mountpoint="/data"}	100
+	assert_equal "$(grep inodes <<< "$output")" '1	h	disk_inodes_max{mountpoint="/data"}	100
 1	h	disk_inodes_used{mountpoint="/data"}	5
 1	h	disk_inodes_usage_percent{mountpoint="/data"}	5'
 	assert_equal "$(df --output=itotal,iused,ipcent root/data | sed 1d | tr -s ' ')" ' 100 5 5%'
@@ -1413,7 +1413,7 @@ use() {
 	umount root/data
 	mount -t tmpfs -o size=1m,nr_inodes=0 xmtest root/data
 	run -0 --separate-stderr once p/proc --rootfs "$PWD/root" -m disk -H
-	assert_equal "$(grep inodes <<< "$output")" '1	h	disk_inodes_total{mountpoint="/data"}	0
+	assert_equal "$(grep inodes <<< "$output")" '1	h	disk_inodes_max{mountpoint="/data"}	0
 1	h	disk_inodes_used{mountpoint="/data"}	0'
 	assert_equal "$(df --output=ipcent root/data | sed 1d | tr -d ' ')" '-'
 }

@@ -6,6 +6,7 @@ load helpers
 
 SHOW="$FIX/show"
 SCRIPTS="$BATS_TEST_DIRNAME/../scripts"
+FIDELITY="$BATS_TEST_DIRNAME/fidelity"
 
 setup() {
 	cd "$BATS_TEST_TMPDIR"
@@ -547,4 +548,114 @@ g:load1|12345678901234567168||~:10|20:||'
 		    xm-buffer | xm-alert -H > alone
 		grep $'^[0-9.]*\tweb'"$h"$'\t' merged | diff -q alone -
 	done
+}
+
+# node_exporter over fixture tree $1 with only the collectors "$@", each
+# of which must succeed, scraped once into $1.prom; stopped by teardown.
+node_over() {
+	local tree=$1 port
+	shift
+	mkdir -p udev
+	port=$(free_port)
+	start_server "node-$tree" prometheus-node-exporter --web.listen-address="127.0.0.1:$port" \
+	    --path.procfs="$FIX/$tree/proc" --path.sysfs="$FIX/$tree/sys" \
+	    --path.udev.data="$BATS_TEST_TMPDIR/udev" --collector.disable-defaults "$@"
+	wait_ready "node-$tree" "http://127.0.0.1:$port/metrics"
+	curl -sf "http://127.0.0.1:$port/metrics" > "$tree.prom"
+	assert_equal "$(grep -c '^node_scrape_collector_success{.*} 1$' "$tree.prom")" \
+	    "$(printf '%s\n' "$@" | grep -c '^--collector\.[a-z_]*$')"
+}
+
+@test "stack: node_exporter over the fixture trees: every figure both report, exactly as xm-sample's" {
+	need prometheus-node-exporter
+	# node_exporter reads only the trees: no collector of the live machine,
+	# netdev from /proc/net/dev (not netlink), every netstat and vmstat field
+	host='--collector.cpu --collector.pressure --collector.diskstats --collector.netdev
+	    --no-collector.netdev.netlink --collector.netstat --collector.netstat.fields=.*
+	    --collector.sockstat --collector.vmstat --collector.vmstat.fields=.*
+	    --collector.filefd --collector.stat'
+	use='--collector.diskstats --collector.netdev --no-collector.netdev.netlink
+	    --collector.hwmon --collector.thermal_zone'
+	for t in host-t0 host-t1; do node_over "$t" $host; done
+	for t in use-t0 use-t1; do node_over "$t" $use; done
+	# xm-sample over the same pairs, ten seconds apart.  node_exporter
+	# gives counters, xm-sample rates and percentages over the interval:
+	# node-as-xm turns the two scrapes back into the kernel's integers
+	# (exact: microseconds of pressure, milliseconds of disk time, ticks,
+	# millidegrees) and works xm-sample(1)'s definitions from them, as
+	# xm(7) writes numbers; the comparison is of the written figures.
+	# The cgroup's pressure (psi-t0, psi-t1) has no peer in node_exporter,
+	# nor has the thread count of loadavg (its processes collector adds
+	# up /proc/PID/stat instead; make fidelity compares it live).
+	xm-sample --procfs "$FIX/host-t0/proc" --procfs "$FIX/host-t1/proc" --sysfs "$FIX/host-t0/sys" \
+	    --sysfs "$FIX/host-t1/sys" -i 10 -n 1 --start 0 --host h --per-cpu \
+	    -m cpu,pressure,io,net,tcp,vm,fd,procs -H > host.tsv
+	xm-sample --procfs "$FIX/use-t0/proc" --procfs "$FIX/use-t1/proc" --sysfs "$FIX/use-t0/sys" \
+	    --sysfs "$FIX/use-t1/sys" -i 10 -n 1 --start 0 --host h -m io,net,sensors -H > use.tsv
+	for p in host use; do
+		"$FIDELITY/node-as-xm" "$p-t0.prom" "$p-t1.prom" > "$p.want"
+		"$FIDELITY/node-as-xm" -x "$p.tsv" "$p-t0.prom" "$p-t1.prom" > "$p.got"
+		diff -u "$p.want" "$p.got"
+	done
+	# all of xm-sample's records but these: the host's byte sums, the
+	# zones' critical points, the thread count
+	assert_equal "$(wc -l < host.want) $(wc -l < use.want)" '114 67'
+	assert_equal "$(cut -f 3 host.tsv use.tsv | grep -vxFf <(cut -f 1 host.want use.want))" 'disk_read_bytes_per_second
+disk_write_bytes_per_second
+network_receive_bytes_per_second
+network_transmit_bytes_per_second
+processes_threads
+disk_read_bytes_per_second
+disk_write_bytes_per_second
+network_receive_bytes_per_second
+network_transmit_bytes_per_second
+temperature_critical_celsius{sensor="acpitz (thermal_zone0)"}
+temperature_critical_celsius{sensor="acpitz (thermal_zone2)"}'
+	# the odd cases among them: a counter gone back (host's nvme0n1 reads,
+	# wlan0 bytes), an interface new (docker0, br0), 32-bit wraps (use's
+	# wlan0 packets, vdb's busy milliseconds), a reading that is no
+	# number (it8728 temp3), a zone's own hwmon chip (acpitz): no figure
+	assert_equal "$(grep -c 'device="nvme0n1"' host.want)" 6
+	run -1 grep -e 'disk_reads_per_second{device="nvme0n1"}' -e 'network_receive_bytes_per_second{device="wlan0"}' \
+	    -e '_per_second{device="docker0"}' host.want
+	run -1 grep -e 'network_receive_packets_per_second{device="wlan0"}' -e '_per_second{device="br0"}' \
+	    -e 'disk_busy_percent{device="vdb"}' -e 'it8728 temp3' -e '"acpitz"' use.want
+	assert_equal "$(grep -c -e 'device="docker0"' -e 'device="br0"' host.want use.want)" 'host.want:6
+use.want:6'
+}
+
+@test "stack: every family of xm-sample over the fixture trees, through xm-show -o prom: promtool-clean, counters typed counter, the rest gauge" {
+	need promtool
+	snaps() {
+		local t=$1
+		shift
+		xm-sample --procfs "$FIX/$t-t0/proc" --procfs "$FIX/$t-t1/proc" --sysfs "$FIX/$t-t0/sys" \
+		    --sysfs "$FIX/$t-t1/sys" -i 10 -n 1 --start 0 --host "$t" -H "$@"
+	}
+	# every family: the host's, a process among them; the sensors of
+	# use-t*; the own cgroup's pressure of psi-t*
+	{
+		snaps host --per-cpu -p 4242 -m cpu,memory,swap,disk,io,net,load,process,cgroup,pressure,vm,fd,procs,tcp,sensors
+		snaps use -m io,net,sensors
+		snaps psi -m cgroup
+	} > all.tsv 2> err
+	assert_equal "$(cat err)" ""
+	assert_equal "$(cut -f 3 all.tsv | sed 's/{.*//' | sort -u | wc -l)" 99
+	xm-show -o prom < all.tsv > all.prom
+	run -0 --separate-stderr promtool check metrics < all.prom
+	assert_equal "$output$stderr" ""
+	# a TYPE for every name of the stream; counter only for the counters
+	# xm-sample(1) names, each a count since boot that only grows
+	assert_equal "$(cut -f 3 all.tsv | sed 's/{.*//; s/^/xm_/' | sort -u)" \
+	    "$(sed -n 's/^# TYPE \(xm_[a-z0-9_]*\) [a-z]*$/\1/p' all.prom | grep -v -e '^xm_alert' -e '^xm_build' \
+	        -e '^xm_last_record' -e '^xm_records_' -e '^xm_scrape' -e '^xm_series' -e '^xm_malformed' | sort)"
+	assert_equal "$(sed -n 's/^# TYPE xm_\(.*\) counter$/\1/p' all.prom | grep -v -e '^records_' -e '^malformed' | sort)" \
+	    'memory_oom_kills_total
+network_receive_bytes_total
+network_receive_drops_total
+network_receive_errors_total
+network_transmit_bytes_total
+network_transmit_drops_total
+network_transmit_errors_total'
+	run -1 grep '^# TYPE xm_.* \(untyped\|summary\|histogram\)$' all.prom
 }

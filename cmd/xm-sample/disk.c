@@ -15,13 +15,13 @@
 #include "xm.h"
 
 enum {
-	M_TOTAL, M_USED, M_AVAIL, M_FREE, M_PERCENT, M_ITOTAL, M_IUSED,
+	M_TOTAL, M_USED, M_AVAIL, M_FREE, M_PERCENT, M_IMAX, M_IUSED,
 	M_IPERCENT, M_RDONLY, NMETRIC
 };
 
 static const char *const names[NMETRIC] = {
 	"disk_total_bytes", "disk_used_bytes", "disk_avail_bytes",
-	"disk_free_bytes", "disk_usage_percent", "disk_inodes_total",
+	"disk_free_bytes", "disk_usage_percent", "disk_inodes_max",
 	"disk_inodes_used", "disk_inodes_usage_percent", "disk_readonly"
 };
 
@@ -373,7 +373,7 @@ measure(struct fs *f)
 	avail = (double)f->v[M_AVAIL];
 	f->percent = used + avail > 0 ? 100.0 * used / (used + avail) : 0;
 	/* df -i's: a filesystem with no inode table (btrfs, vfat) has 0 of 0 */
-	f->v[M_ITOTAL] = sv.f_files;
+	f->v[M_IMAX] = sv.f_files;
 	f->v[M_IUSED] = sv.f_ffree <= sv.f_files ? sv.f_files - sv.f_ffree : 0;
 	f->ipercent = sv.f_files > 0 ? 100.0 * (double)f->v[M_IUSED] / (double)sv.f_files : NAN;
 	f->v[M_RDONLY] = f->ro || (sv.f_flag & ST_RDONLY) != 0;
