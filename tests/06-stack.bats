@@ -598,8 +598,8 @@ node_over() {
 		diff -u "$p.want" "$p.got"
 	done
 	# all of xm-sample's records but these: the host's byte sums, the
-	# zones' critical points, the thread count
-	assert_equal "$(wc -l < host.want) $(wc -l < use.want)" '114 67'
+	# zones' critical points and margins, the thread count
+	assert_equal "$(wc -l < host.want) $(wc -l < use.want)" '117 74'
 	assert_equal "$(cut -f 3 host.tsv use.tsv | grep -vxFf <(cut -f 1 host.want use.want))" 'disk_read_bytes_per_second
 disk_write_bytes_per_second
 network_receive_bytes_per_second
@@ -610,7 +610,9 @@ disk_write_bytes_per_second
 network_receive_bytes_per_second
 network_transmit_bytes_per_second
 temperature_critical_celsius{sensor="acpitz (thermal_zone0)"}
-temperature_critical_celsius{sensor="acpitz (thermal_zone2)"}'
+temperature_critical_celsius{sensor="acpitz (thermal_zone2)"}
+temperature_margin_celsius{sensor="acpitz (thermal_zone0)"}
+temperature_margin_celsius{sensor="acpitz (thermal_zone2)"}'
 	# the odd cases among them: a counter gone back (host's nvme0n1 reads,
 	# wlan0 bytes), an interface new (docker0, br0), 32-bit wraps (use's
 	# wlan0 packets, vdb's busy milliseconds), a reading that is no
@@ -640,7 +642,7 @@ use.want:6'
 		snaps psi -m cgroup
 	} > all.tsv 2> err
 	assert_equal "$(cat err)" ""
-	assert_equal "$(cut -f 3 all.tsv | sed 's/{.*//' | sort -u | wc -l)" 99
+	assert_equal "$(cut -f 3 all.tsv | sed 's/{.*//' | sort -u | wc -l)" 102
 	xm-show -o prom < all.tsv > all.prom
 	run -0 --separate-stderr promtool check metrics < all.prom
 	assert_equal "$output$stderr" ""
