@@ -1229,3 +1229,42 @@ h2	warning	firing'
 780	13	ok	resolved"
 	assert_equal "$stderr" ""
 }
+
+@test "xm-alert: from cron, xm-sample --state catches an OOM kill, an error burst and a retransmit burst between two runs, each fired once" {
+	# three minutes of copies of /proc: between the first and the second,
+	# one OOM kill, 600 receive errors on eth0 against 6000 packets (9.1%),
+	# 600 segments retransmitted of 6000 sent (10%); then a minute of
+	# traffic, 3000 packets in and 3000 segments out, without any
+	cp -R "$FIX/host-t1" m0
+	cp -R m0 m1
+	sed -i 's/^oom_kill 3$/oom_kill 4/' m1/proc/vmstat
+	sed -i 's/^  eth0: 3000000    3000    0 /  eth0: 3000000    9000  600 /' m1/proc/net/dev
+	sed -i 's/^\(Tcp: 1 200 120000 -1 1250 2500 10 20 42 50000\) 80000 400 /\1 86000 1000 /' m1/proc/net/snmp
+	cp -R m1 m2
+	sed -i 's/^  eth0: 3000000    9000  600 /  eth0: 3000000   12000  600 /' m2/proc/net/dev
+	sed -i 's/^\(Tcp: 1 200 120000 -1 1250 2500 10 20 42 50000\) 86000 1000 /\1 89000 1000 /' m2/proc/net/snmp
+	# the default rules, the two on bursts without their hold: the
+	# thresholds for those who want to hear of every one
+	xm-alert --rules | sed -e '/^network_receive_errors_percent/s/ for=1h//' \
+	    -e '/^tcp_retransmit_percent/s/ for=15m//' > rules
+	minute() {
+		xm-sample --procfs "m$1/proc" --sysfs "m$1/sys" -n 1 -i 60 --start "$((1764300000 + 60 * $1))" \
+		    --host web1 -H "${@:2}" 2>> err | xm-alert -c rules -e -H --state alerts 2> /dev/null
+	}
+	for m in 0 1 2; do minute "$m" --state sample; done > events
+	assert_equal "$(cat err)" "xm-sample: m0/proc: rates need two --procfs snapshots; cpu, io, net rates, cgroup cpu, pressure, vm rates, procs rates and tcp rates left out"
+	assert_equal "$(cut -f1,3-6 events)" '1764300120	network_receive_errors_percent{device="eth0"}	9.090909091	warning	firing
+1764300120	memory_oom_kills_per_second	0.01666666667	warning	firing
+1764300120	tcp_retransmit_percent	10	warning	firing
+1764300180	network_receive_errors_percent{device="eth0"}	0	ok	resolved
+1764300180	memory_oom_kills_per_second	0	ok	resolved
+1764300180	tcp_retransmit_percent	0	ok	resolved'
+	# without --state each run measures its own second: the copy read
+	# twice stands for a second in which nothing happened, and nothing fires
+	rm alerts
+	for m in 0 1 2; do
+		xm-sample --procfs "m$m/proc" --procfs "m$m/proc" --sysfs "m$m/sys" -n 1 -i 1 \
+		    --start "$((1764300000 + 60 * m))" --host web1 -H | xm-alert -c rules -e -H --state alerts
+	done > events
+	assert_equal "$(cat events)" ""
+}

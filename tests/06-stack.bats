@@ -471,8 +471,8 @@ g:load1|12345678901234567168||~:10|20:||'
 	need prometheus-node-exporter
 	need prometheus-pushgateway
 	scrape='xm-sample | xm-buffer | xm-alert | xm-show --listen 9101'
-	textfile='xm-sample -n 1 | xm-alert --state /var/lib/xm/alert.tsv | xm-show -o prom -O /var/lib/node_exporter/textfile/xm.prom'
-	push='xm-sample -n 1 | xm-alert --state /var/lib/xm/alert.tsv | xm-show -o prom | xm-push http://127.0.0.1:9091'
+	textfile='xm-sample -n 1 --state /var/lib/xm/sample.tsv | xm-alert --state /var/lib/xm/alert.tsv | xm-show -o prom -O /var/lib/node_exporter/textfile/xm.prom'
+	push='xm-sample -n 1 --state /var/lib/xm/sample.tsv | xm-alert --state /var/lib/xm/alert.tsv | xm-show -o prom | xm-push http://127.0.0.1:9091'
 	for doc in README.md man/xm-show.1 man/xm.7; do
 		doc_gives "$doc" "$scrape" "$textfile" "$push"
 	done
@@ -484,7 +484,7 @@ g:load1|12345678901234567168||~:10|20:||'
 	gw=http://127.0.0.1:$gport
 	# the documents' paths and addresses, here
 	here() {
-		sed "s|/var/lib/xm/|$BATS_TEST_TMPDIR/xm/|; s|/var/lib/node_exporter/textfile/|$BATS_TEST_TMPDIR/textfile/|
+		sed "s|/var/lib/xm/|$BATS_TEST_TMPDIR/xm/|g; s|/var/lib/node_exporter/textfile/|$BATS_TEST_TMPDIR/textfile/|
 		    s|http://127.0.0.1:9091|$gw|; s|--listen 9101|--listen 127.0.0.1:$lport|" <<< "$1"
 	}
 	mkdir xm textfile
