@@ -30,7 +30,7 @@ BUFFER = main buffer run save
 ALERT  = main alert callback check run save
 SHOW   = main board history http live output page panels run wake widgets
 UNITS  = test-host test-num test-metric test-order test-range test-record test-ring test-season test-stats test-state test-table test-tail
-FUZZ   = record num metric range rule buffer-state alert-state
+FUZZ   = record num metric range rule buffer-state alert-state sample-state
 
 COMMON_OBJ = $(COMMON:%=$(O)/common/%.o)
 SAMPLE_OBJ = $(SAMPLE:%=$(O)/cmd/xm-sample/%.o)
@@ -41,6 +41,7 @@ UNIT_BIN   = $(UNITS:%=$(O)/tests/%)
 # The programs' own modules, for the fuzz targets of their state files.
 BUFFER_LIB = $(filter-out $(O)/cmd/xm-buffer/main.o,$(BUFFER_OBJ))
 ALERT_LIB  = $(filter-out $(O)/cmd/xm-alert/main.o,$(ALERT_OBJ))
+SAMPLE_LIB = $(filter-out $(O)/cmd/xm-sample/main.o,$(SAMPLE_OBJ))
 
 all: $(PROGS:%=$(BIN)/%)
 
@@ -81,7 +82,7 @@ $(O)/tests/hostile/maxrss $(O)/tests/faults/killat: $(O)/tests/%: $(O)/tests/%.o
 # compiler, in make check; fuzz-* are libFuzzer's, built by make fuzz.
 $(O)/tests/fuzz/%.o: tests/fuzz/%.c
 	@mkdir -p $(@D)
-	$(CC) $(XMCFLAGS) -Icmd/xm-buffer -Icmd/xm-alert -c -o $@ $<
+	$(CC) $(XMCFLAGS) -Icmd/xm-buffer -Icmd/xm-alert -Icmd/xm-sample -c -o $@ $<
 
 $(O)/fuzz/replay-%: $(O)/tests/fuzz/fuzz-%.o $(O)/tests/fuzz/fuzz.o $(O)/tests/fuzz/replay.o $(O)/libxm.a
 	@mkdir -p $(@D)
@@ -102,6 +103,7 @@ $(O)/fuzz/replay-record-portable: $(O)/tests/fuzz/fuzz-record.o $(O)/tests/fuzz/
 
 $(O)/fuzz/replay-buffer-state $(O)/fuzz/fuzz-buffer-state: $(BUFFER_LIB)
 $(O)/fuzz/replay-alert-state $(O)/fuzz/fuzz-alert-state: $(ALERT_LIB)
+$(O)/fuzz/replay-sample-state $(O)/fuzz/fuzz-sample-state: $(SAMPLE_LIB)
 
 replays: $(FUZZ:%=$(O)/fuzz/replay-%) $(O)/fuzz/replay-record-portable
 fuzzers: $(FUZZ:%=$(O)/fuzz/fuzz-%)

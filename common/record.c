@@ -181,22 +181,11 @@ record_reader_batch(struct record_reader *r, struct record_writer *w)
 	r->w = w;
 }
 
-/*
- * Whether the output failed because its reader has gone: a write to a
- * pipe or socket that no one reads.  Seen only where SIGPIPE is
- * ignored, as by a program that keeps state (xm(7), STREAMING).
- */
+/* Whether the output, a pipe or socket, failed because its reader has gone. */
 static int
 out_gone(const struct record_reader *r)
 {
-	struct pollfd p;
-
-	if (!r->out_pipe || !ferror_unlocked(r->out))
-		return 0;
-	p.fd = fileno_unlocked(r->out);
-	p.events = POLLOUT;
-	p.revents = 0;
-	return poll(&p, 1, 0) == 1 && (p.revents & (POLLERR | POLLHUP)) != 0;
+	return r->out_pipe && xm_out_gone(r->out);
 }
 
 /* Name the input in messages, as "name: line N: ..."; for a file other than stdin. */

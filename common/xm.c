@@ -1,6 +1,7 @@
 /* xm.c: allocation that dies, safe quoting for messages, the exit path. */
 #include <err.h>
 #include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdio_ext.h>
 #include <stdlib.h>
@@ -190,6 +191,24 @@ xm_finish(int status, int fail)
 	if (xm_close_stdout() != XM_EXIT_OK && status == XM_EXIT_OK)
 		return fail;
 	return status;
+}
+
+/*
+ * Whether writing to f failed because its reader has gone: a pipe or
+ * socket no one reads.  Seen only where SIGPIPE is ignored, as by a
+ * program that keeps state (xm(7), STREAMING).
+ */
+int
+xm_out_gone(FILE *f)
+{
+	struct pollfd p;
+
+	if (!ferror_unlocked(f))
+		return 0;
+	p.fd = fileno_unlocked(f);
+	p.events = POLLOUT;
+	p.revents = 0;
+	return poll(&p, 1, 0) == 1 && (p.revents & (POLLERR | POLLHUP)) != 0;
 }
 
 /*

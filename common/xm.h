@@ -30,6 +30,7 @@ void	 xm_buffer_stdout(void);
 int	 xm_close_stdout(void);
 int	 xm_finish(int, int);
 void	 xm_stdout_check(FILE *);
+int	 xm_out_gone(FILE *);
 void	 xm_stdout_gone(void);
 double	 xm_monotonic(void);
 double	 xm_realtime(void);

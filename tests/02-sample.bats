@@ -1588,6 +1588,14 @@ xm-sample: $FIX/host-t0/proc: rates need two --procfs snapshots; cpu left out"
 	sed -i 's/^#file\tproc\tstat\t9$/#file\tproc\tstat\t10/' st
 	run -1 --separate-stderr cron_run 1764300040 "$FIX/host-t1" -m cpu -H
 	assert_equal "$(head -n 1 <<< "$stderr")" 'xm-sample: st: a #file line whose lines do not follow it; moved aside to st.bad.3, starting afresh'
+	# more files than any run reads: not loaded at all
+	{
+		printf '#xm-sample state 1\n#ts\thost\tmetric\tvalue\n#taken\t1764300000\t-\n'
+		for i in $(seq 257); do printf '#file\tproc\tf%d\t0\n' "$i"; done
+		printf '#end\t257\t0\n'
+	} > st
+	run -1 --separate-stderr cron_run 1764300050 "$FIX/host-t1" -m cpu -H
+	assert_equal "$(head -n 1 <<< "$stderr")" 'xm-sample: st: more #file lines than the 256 a run could have written; moved aside to st.bad.4, starting afresh'
 }
 
 @test "xm-sample --state: another run holding the lock is waited for, then given up on with --wait" {
@@ -1603,4 +1611,25 @@ xm-sample: $FIX/host-t0/proc: rates need two --procfs snapshots; cpu left out"
 	assert_regex "$stderr" '^xm-sample: st: still locked by pid [0-9]+ \(flock\) after --wait 0.2s: not read, not saved$'
 	assert_output ""
 	assert_equal "$(sed -n 3p st)" $'#taken\t1764300000\t-'
+}
+
+@test "xm-sample --state: saved at the first SIGTERM, and when the reader goes, status 0" {
+	xm-sample -i 100 -m cpu,net --state st > out 2> err &
+	pid=$!
+	for i in $(seq 250); do
+		! flock -n st.lock true && [ -s out ] && break
+		sleep 0.02
+	done
+	kill -TERM "$pid"
+	rc=0
+	wait "$pid" || rc=$?
+	assert_equal "$rc" 0
+	assert_equal "$(cat err)" ""
+	assert_equal "$(head -n 1 st)" '#xm-sample state 1'
+	assert_equal "$(grep '^#file' st | cut -f2,3 | tr '\t\n' ' |')" 'proc stat|proc net/dev|'
+	# a reader that goes: the run ends quietly, its state saved
+	rm st
+	run -0 --separate-stderr bash -o pipefail -c 'xm-sample -i 0.05 -m cpu --state st | head -n 3'
+	assert_equal "$stderr" ""
+	assert_equal "$(tail -n 1 st | cut -f1,2)" $'#end\t1'
 }

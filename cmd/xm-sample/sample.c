@@ -406,6 +406,9 @@ sample_run(const struct sample_opts *o)
 	pfile_free(&s.loadavg);
 	src_free(&s.src);
 	sig_abandon(stdout);
+	/* with --state SIGPIPE is ignored, and a reader that went is no failure */
+	if (xm_out_gone(stdout))
+		xm_stdout_gone();
 	if (o->state != NULL) {
 		if (state_save(&st, tape_save, &rec) != 0)
 			s.status = XM_EXIT_FAIL;

@@ -26,6 +26,9 @@
 
 #define STATE_VERSION "#xm-sample state 1"
 
+/* Far more counter files than any set reads: a bound on a file's cost. */
+#define FILES_MAX 256
+
 static const char *const header[] = { "ts", "host", "metric", "value" };
 static const char *const comments[] = { "#taken", "#file", "#text", NULL };
 
@@ -198,6 +201,8 @@ line_read(struct loading *l, struct state_reader *sr, struct record *rec)
 	if (strcmp(rec->field[0], "#file") == 0) {
 		if ((why = file_end(l)) != NULL)
 			return why;
+		if (sr->count[0] == FILES_MAX)
+			return "more #file lines than the 256 a run could have written";
 		if (rec->nfield != 4 || (strcmp(rec->field[1], "proc") != 0 &&
 		    strcmp(rec->field[1], "sys") != 0) || rec->field[2][0] == '\0' ||
 		    num_parse_count(rec->field[3], 1000000, &n) != 0)
