@@ -480,7 +480,9 @@ static int
 system_series(const struct series *s)
 {
 	static const char *const prefixes[] = {
-		"cpu_", "memory_", "swap_", "load", "disk_", "network_", "process_", NULL
+		"cpu_", "memory_", "swap_", "load", "disk_", "network_", "process_", "pressure_",
+		"cgroup_", "file_handles_", "processes_", "forks_", "context_switches_",
+		"interrupts_", "tcp_", "udp_", "temperature_", NULL
 	};
 	int i;
 
