@@ -458,6 +458,139 @@ host_stream() {
 	assert_line ' /var/lib/my… [█████████████████████░░░░░░░░░░]     68% ● ok      full in 16m0s'
 }
 
+# Issue 22: a host of today's sampler over the fixture trees, ten seconds
+# apart: its cpu, memory, load, pressure, paging and tcp from host-t0 and
+# host-t1; its disks and interfaces from use-t0 and use-t1 (errors and
+# drops, a disk busy all the interval, one without a busy time); and two
+# filesystems by hand, /data read-only (statvfs of a fixture would be of
+# this machine's disk).
+use_stream() {
+	xm-sample --procfs "$FIX/host-t0/proc" --procfs "$FIX/host-t1/proc" \
+	    --sysfs "$FIX/host-t0/sys" --sysfs "$FIX/host-t1/sys" -i 10 -n 1 \
+	    --start 1764300000 --host web1 -m cpu,memory,swap,load,pressure,vm,tcp
+	xm-sample --procfs "$FIX/use-t0/proc" --procfs "$FIX/use-t1/proc" \
+	    --sysfs "$FIX/use-t0/sys" --sysfs "$FIX/use-t1/sys" -i 10 -n 1 \
+	    --start 1764300000 --host web1 -m io,net -H
+	printf '1764300010\tweb1\t%s\t%s\n' \
+	    'disk_usage_percent{mountpoint="/"}' 41.5 'disk_avail_bytes{mountpoint="/"}' 58.5e9 \
+	    'disk_readonly{mountpoint="/"}' 0 \
+	    'disk_usage_percent{mountpoint="/data"}' 73.25 'disk_readonly{mountpoint="/data"}' 1
+}
+
+@test "xm-show: saturation and errors: pressure, packets, errors and drops, disks busy, the errors line (golden, 80 and 132)" {
+	use_stream > in 2> err
+	assert_equal "$(cat err)" ""
+	xm-show < in | golden show-use-80.txt
+	xm-show --once < in | golden show-use-80.txt
+	xm-show -W 132 < in | golden show-use-132.txt
+	xm-show --once -W 132 < in | golden show-use-132.txt
+	run -0 --separate-stderr xm-show < in
+	assert_equal "$stderr" ""
+	assert_equal "$(widest <<< "$output")" 80
+	# some of cpu, memory and io as bars; memory's and io's full where there is room
+	assert_line ' Pressure cpu [██▎░░░░░░]    25%  mem [▍░░░░░░░░]     5%  io  [█░░░░░░░░]    12%'
+	# bytes as the host's totals; packets, errors and drops summed over eth0 and wlan0
+	assert_line ' Network  receive    110 kB/s    200 pkt/s   transmit     15 kB/s    105 pkt/s'
+	assert_line '                      2 err/s     5 drop/s                0 err/s   1.2 drop/s'
+	# only what is not zero: wlan0's receive drops and both transmit errors are not
+	assert_line ' Errors   oom kills 0.1/s · /data read-only · listen overflows 3/s'
+	assert_line '          eth0 rx errors 2/s · eth0 rx drops 5/s · eth0 tx drops 0.2/s'
+	assert_line '          wlan0 tx drops 1/s · retransmits 10/s (0.5%)'
+	# nvme0n1 read nothing: no await of reads; vdb's busy time went back: none
+	assert_line ' nvme0n1      [██████████████████]    100% busy  r      -  w  0.5ms  queue   2.5'
+	assert_line ' sda          [█████████░░░░░░░░░]     50% busy  r  2.5ms  w   25ms  queue     1'
+	assert_line ' vdb          [░░░░░░░░░░░░░░░░░░]      -% busy  r      -  w      -  queue  0.05'
+	# the filesystems' bars as wide as the disks', so the columns line up
+	assert_line ' /data        [█████████████▏░░░░]  73.25% ● ok'
+	run -0 --separate-stderr xm-show -W 132 < in
+	assert_equal "$(widest <<< "$output")" 132
+	assert_line ' Pressure cpu [████▌░░░░░░░░░░░░░]    25%  mem [▉░░░░░░░░░░░░░░░░░]     5% full   2.5%  io  [██▏░░░░░░░░░░░░░░░]    12% full     4%'
+	assert_line ' Errors   oom kills 0.1/s · /data read-only · listen overflows 3/s · eth0 rx errors 2/s · eth0 rx drops 5/s · eth0 tx drops 0.2/s'
+	assert_line '          wlan0 tx drops 1/s · retransmits 10/s (0.5%)'
+	# ASCII: a comma between
+	run -0 --separate-stderr xm-show --ascii < in
+	assert_line ' Errors   oom kills 0.1/s, /data read-only, listen overflows 3/s'
+	assert_line ' sda          [#########.........]     50% busy  r  2.5ms  w   25ms  queue     1'
+}
+
+@test "xm-show: no pressure, no pressure row; no errors, no errors line; packets without errors, one network line" {
+	use_stream > in
+	# without pressure, errors, io saturation or packets: the rows of before
+	grep -v -e pressure_ -e _errors_ -e _drops_ -e _packets_ -e disk_busy -e disk_queue \
+	    -e _await_ -e oom_kills -e retransmit -e listen_overflows -e disk_readonly in > old
+	run -0 --separate-stderr xm-show < old
+	assert_equal "$stderr" ""
+	refute_line --partial 'Pressure'
+	refute_line --partial 'Errors'
+	refute_line --partial 'busy'
+	refute_line --partial 'pkt/s'
+	refute_line --partial 'err/s'
+	assert_line ' Network  receive    110 kB/s   transmit     15 kB/s'
+	# the bars as wide as before: 41.5% of 32 cells is 13 and a quarter
+	assert_line ' /            [█████████████▎░░░░░░░░░░░░░░░░░░]   41.5% ● ok      58.5 GB left'
+	# a quiet host: packets, errors and drops all zero; no second line, no errors line
+	run -0 --separate-stderr xm-sample --procfs "$FIX/host-t0/proc" --procfs "$FIX/host-t1/proc" \
+	    --sysfs "$FIX/host-t0/sys" --sysfs "$FIX/host-t1/sys" -i 10 -n 1 --start 0 --host q -m net
+	xm-show <<< "$output" > out
+	run cat out
+	assert_line --index 2 ' Network  receive    200 kB/s    200 pkt/s   transmit    110 kB/s    110 pkt/s'
+	assert_line --index 3 '── Alerts ──────────────────────────────────────────────────────────────────────'
+	refute_line --partial 'Errors'
+	# pressure of cpu alone: the others not known, no full; bars of 26 at 132 columns
+	printf '1\th\tpressure_cpu_some_percent\t50\n' > cpu
+	run -0 --separate-stderr xm-show -W 132 < cpu
+	assert_line --regexp '^ Pressure cpu \[(█){13}(░){13}\]    50%  mem \[(░){26}\]     -%  io  \[(░){26}\]     -%$'
+}
+
+@test "xm-show: a disk's await or queue of an older interval is not shown as this one's" {
+	# at 20 s, sda read nothing: xm-sample wrote no read await, and the one at 10 s is old
+	{
+		printf '10\th\t%s\t%s\n' 'disk_busy_percent{device="sda"}' 40 \
+		    'disk_read_await_seconds{device="sda"}' 0.004 \
+		    'disk_write_await_seconds{device="sda"}' 0.002 'disk_queue_length{device="sda"}' 0.5
+		printf '20\th\t%s\t%s\n' 'disk_busy_percent{device="sda"}' 30 \
+		    'disk_write_await_seconds{device="sda"}' 0.003 'disk_queue_length{device="sda"}' 0.25
+	} > in
+	run -0 --separate-stderr xm-show < in
+	assert_line --regexp '^ sda +\[.*\]     30% busy  r      -  w    3ms  queue  0\.25$'
+	# and a busy time that went back (no record at 30 s) is no news beside the queue
+	printf '30\th\t%s\t%s\n' 'disk_queue_length{device="sda"}' 2 >> in
+	run -0 --separate-stderr xm-show < in
+	assert_line --regexp '^ sda +\[(░)+\]      -% busy  r      -  w      -  queue     2$'
+}
+
+@test "xm-show: escape sequences, huge values and long names in the new rows keep the layout" {
+	long=$(printf 'x%.0s' $(seq 300))
+	{
+		printf '1\th\tpressure_cpu_some_percent\t1e300\n1\th\tpressure_memory_full_percent\t-1e-300\n'
+		printf '1\th\tdisk_readonly{mountpoint="/%s"}\t1\n' "$long"
+		printf '1\th\tnetwork_receive_errors_per_second{device="e\e[2Jth0"}\t123456789012345\n'
+		printf '1\th\tnetwork_receive_packets_per_second{device="e\e[2Jth0"}\t1e300\n'
+		printf '1\th\t%s{device="%s"}\t%s\n' disk_busy_percent "$long" 1e300 \
+		    disk_read_await_seconds "$long" 1e300 disk_write_await_seconds "$long" 1e-300 \
+		    disk_queue_length "$long" -5
+	} > in
+	run -0 --separate-stderr xm-show < in
+	assert_equal "$stderr" ""
+	assert_equal "$(widest <<< "$output")" 80
+	run -1 grep -c $'\e' <<< "$output"
+	run -0 --separate-stderr xm-show < in
+	assert_line ' Pressure cpu [█████████] 1e300%  mem [░░░░░░░░░]     -%  io  [░░░░░░░░░]     -%'
+	assert_line ' Errors   /xxxxxxxxxxxxxxxxxxxxxx… read-only · e?[2Jth0 rx errors 123.5T/s'
+	assert_line ' xxxxxxxxxxx… [██████████████████]  1e300% busy  r 1e300s  w    0ms  queue    -5'
+	run -0 --separate-stderr xm-show -W 132 < in
+	assert_equal "$(widest <<< "$output")" 132
+}
+
+@test "xm-show: live: 80×24 with saturation and errors: every panel fits, the errors line in two" {
+	use_stream > in
+	tm_start "LC_ALL=C.UTF-8 xm-show < '$BATS_TEST_TMPDIR/in'" 80 24
+	screen_has 'end of input'
+	# the screen as a whole, the header's rate (as the records arrived) aside
+	screen | sed '1s/  [0-9.e+-]* rec\/s  /  - rec\/s  /' | golden show-use-live-80x24.txt
+	assert_equal "$(screen | widest)" 80
+}
+
 @test "xm-show: space left in SI units, three digits, whatever the size" {
 	for v in 0 999.4 999.5 12345 9994999 99950000 1e18 5e21 1.7976931348623157e308; do
 		printf '1\th\tdisk_usage_percent{mountpoint="/%s"}\t50\n' "$v"

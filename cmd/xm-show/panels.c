@@ -93,6 +93,91 @@ percent_row(struct page *p, const struct glyphs *g, const char *label, const str
 	draw_light(p, g, s->sev);
 }
 
+/* A series' severity; -1 for none, or no series. */
+static int
+sev_of(const struct series *s)
+{
+	return s != NULL ? s->sev : -1;
+}
+
+static int
+worse(int a, int b)
+{
+	return a > b ? a : b;
+}
+
+/* Bytes in the order of memcmp, the shorter first where one begins the other. */
+static int
+bytes_order(const char *a, size_t na, const char *b, size_t nb)
+{
+	int c = memcmp(a, b, na < nb ? na : nb);
+
+	if (c != 0)
+		return c;
+	return (na > nb) - (na < nb);
+}
+
+/* A number drawn in the colour of its severity where that is past ok. */
+static int
+value_attr(int sev)
+{
+	return sev > SEV_OK ? sev_attr(sev) : AT_NONE;
+}
+
+/*
+ * Pressure: a bar each for cpu, memory and io, the share of the interval
+ * some task stalled on it, coloured by the worse of its some and full
+ * series; memory's and io's full share (every task stalled at once)
+ * beside their bars where the page has room for it with bars of 8
+ * cells.  No row for a host without pressure series.
+ */
+static void
+pressure_row(const struct board *b, struct page *p, const struct glyphs *g,
+    const struct series *host)
+{
+	static const struct { const char *label, *some, *full; } res[] = {
+		{ "cpu", "pressure_cpu_some_percent", NULL },
+		{ "mem", "pressure_memory_some_percent", "pressure_memory_full_percent" },
+		{ "io", "pressure_io_some_percent", "pressure_io_full_percent" },
+	};
+	const struct series *some[3], *full[3];
+	char buf[32];
+	int i, found = 0, nfull = 0, w, sev;
+
+	for (i = 0; i < 3; i++) {
+		some[i] = lookup(b, host, res[i].some);
+		full[i] = res[i].full != NULL ? lookup(b, host, res[i].full) : NULL;
+		found += some[i] != NULL || full[i] != NULL;
+		nfull += full[i] != NULL;
+	}
+	if (found == 0)
+		return;
+	/* " Pressure ", three of "cpu [bar]  25.5%" two apart, and " full  2.5%" each */
+	w = (p->width - 53 - 12 * nfull) / 3;
+	if (nfull == 0 || w < 8) {
+		nfull = 0;
+		w = (p->width - 53) / 3;
+	}
+	w = w > 30 ? 30 : w < 4 ? 4 : w;
+	page_newline(p);
+	page_put(p, AT_NONE, " Pressure");
+	for (i = 0; i < 3; i++) {
+		sev = worse(sev_of(some[i]), sev_of(full[i]));
+		page_printf(p, AT_NONE, "%s%-3s ", i > 0 ? "  " : " ", res[i].label);
+		draw_bar(p, g, sev_attr(sev < 0 ? 0 : sev), some[i] != NULL ? some[i]->value : NAN, w);
+		fmt_number(buf, sizeof buf, 5, some[i] != NULL ? some[i]->value : NAN);
+		page_put(p, AT_NONE, " ");
+		draw_right(p, value_attr(sev_of(some[i])), buf, 5);
+		page_put(p, AT_NONE, "%");
+		if (nfull > 0 && full[i] != NULL) {
+			fmt_number(buf, sizeof buf, 5, full[i]->value);
+			page_put(p, AT_DIM, " full ");
+			draw_right(p, value_attr(full[i]->sev), buf, 5);
+			page_put(p, AT_NONE, "%");
+		}
+	}
+}
+
 /*
  * The host's rate of a family: its unlabelled series, the host total
  * xm-sample writes, which counts each byte once (physical disks and
@@ -130,9 +215,205 @@ io_row(const struct board *bd, struct page *p, const struct series *host, struct
 	page_printf(p, AT_NONE, fmt, a, b);
 }
 
+/* "1.2k pkt/s": a count a second in 12 columns at most, "-" where not known. */
+static void
+fmt_per_second(char *buf, size_t size, double v, const char *unit, int found)
+{
+	char n[32];
+
+	fmt_number(n, sizeof n, 5, found ? v : NAN);
+	snprintf(buf, size, found ? "%s %s" : "%s", n, unit);
+}
+
+/*
+ * The network line: bytes, as the host's totals, and packets where the
+ * stream has them; beneath, where an interface errs or drops, the
+ * errors under the bytes and the drops under the packets, each way.
+ */
+static void
+network_rows(const struct board *bd, struct page *p, const struct series *host,
+    struct series **v, int n)
+{
+	static const char *const name[8] = {
+		"network_receive_bytes_per_second", "network_transmit_bytes_per_second",
+		"network_receive_packets_per_second", "network_transmit_packets_per_second",
+		"network_receive_errors_per_second", "network_transmit_errors_per_second",
+		"network_receive_drops_per_second", "network_transmit_drops_per_second",
+	};
+	static const char *const unit[8] = {
+		NULL, NULL, "pkt/s", "pkt/s", "err/s", "err/s", "drop/s", "drop/s"
+	};
+	/* beneath receive: its errors, its drops; beneath transmit the same */
+	static const int below[4] = { 4, 6, 5, 7 };
+	static const int col[4] = { 18, 30, 54, 66 }, width[4] = { 11, 12, 11, 12 };
+	char buf[8][32];
+	double val[8];
+	int found[8] = { 0 }, i, k, bad = 0;
+
+	for (i = 0; i < 8; i++) {
+		val[i] = host_rate(bd, host, v, n, name[i], &found[i]);
+		if (i < 2)
+			fmt_rate(buf[i], sizeof buf[i], found[i] ? val[i] : NAN);
+		else
+			fmt_per_second(buf[i], sizeof buf[i], val[i], unit[i], found[i]);
+		bad |= i >= 4 && found[i] && val[i] != 0;
+	}
+	if (found[2] + found[3] == 0) {
+		if (found[0] + found[1] > 0) {
+			page_newline(p);
+			page_printf(p, AT_NONE, " Network  receive %11s   transmit %11s", buf[0], buf[1]);
+		}
+	} else {
+		page_newline(p);
+		page_printf(p, AT_NONE, " Network  receive %11s %12s   transmit %11s %12s",
+		    buf[0], buf[2], buf[1], buf[3]);
+	}
+	if (!bad)
+		return;
+	page_newline(p);
+	for (i = 0; i < 4; i++) {
+		k = below[i];
+		page_pad(p, col[i]);
+		draw_right(p, found[k] && val[k] != 0 ? AT_HIGH : AT_DIM, buf[k], width[i]);
+	}
+}
+
+/*
+ * The error signals, in the order the errors line lists them: what
+ * loses work or data outright first, then what costs time.
+ */
+enum {
+	SIG_OOM, SIG_READONLY, SIG_OVERFLOWS, SIG_RX_ERRORS, SIG_TX_ERRORS, SIG_RX_DROPS,
+	SIG_TX_DROPS, SIG_RETRANSMITS, SIG_N
+};
+
+static const struct {
+	const char *metric, *what, *label;	/* label: the one that names its device */
+} signals[SIG_N] = {
+	[SIG_OOM] = { "memory_oom_kills_per_second", "oom kills", NULL },
+	[SIG_RX_ERRORS] = { "network_receive_errors_per_second", "rx errors", "device" },
+	[SIG_TX_ERRORS] = { "network_transmit_errors_per_second", "tx errors", "device" },
+	[SIG_RX_DROPS] = { "network_receive_drops_per_second", "rx drops", "device" },
+	[SIG_TX_DROPS] = { "network_transmit_drops_per_second", "tx drops", "device" },
+	[SIG_RETRANSMITS] = { "tcp_retransmits_per_second", "retransmits", NULL },
+	[SIG_OVERFLOWS] = { "tcp_listen_overflows_per_second", "listen overflows", NULL },
+	[SIG_READONLY] = { "disk_readonly", "read-only", "mountpoint" },
+};
+
+/* A signal that is not zero: its series, which of them, and what it names. */
+struct signal {
+	const struct series *s;
+	int	 kind;
+	const char *label;	/* from the stream; NULL: none */
+	size_t	 len;
+};
+
+/* The interfaces' signals by interface, then errors before drops; the rest in their order. */
+static int
+by_signal(const void *p, const void *q)
+{
+	const struct signal *a = p, *b = q;
+	int ga = a->kind >= SIG_RX_ERRORS && a->kind <= SIG_TX_DROPS ? SIG_RX_ERRORS : a->kind;
+	int gb = b->kind >= SIG_RX_ERRORS && b->kind <= SIG_TX_DROPS ? SIG_RX_ERRORS : b->kind;
+	int c;
+
+	if (ga != gb)
+		return ga - gb;
+	if ((c = bytes_order(a->label ? a->label : "", a->label ? a->len : 0,
+	    b->label ? b->label : "", b->label ? b->len : 0)) != 0)
+		return c;
+	return a->kind - b->kind;
+}
+
+/* The host's signals that are not zero, into sig; how many. */
+static int
+signals_of(struct series **v, int n, struct signal *sig)
+{
+	const char *m;
+	size_t len;
+	int i, j, k = 0;
+
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < SIG_N && !named(v[i], signals[j].metric); j++)
+			;
+		if (j == SIG_N || v[i]->value == 0 || isnan(v[i]->value))
+			continue;
+		m = metric_of(v[i], &len);
+		sig[k].s = v[i];
+		sig[k].kind = j;
+		sig[k].label = signals[j].label != NULL ?
+		    metric_label_value(m, len, signals[j].label, &sig[k].len) : NULL;
+		k++;
+	}
+	qsort(sig, (size_t)k, sizeof *sig, by_signal);
+	return k;
+}
+
+#define LABEL_MAX 24	/* columns of a device or mountpoint on the errors line */
+
+/*
+ * The errors line: each error signal of the host that is not zero, its
+ * device or mountpoint and its value, " · " between; wrapped under
+ * itself, on at most max_lines lines (0: all) and how many more.
+ */
+static void
+errors_row(const struct board *b, struct page *p, const struct glyphs *g,
+    const struct series *host, struct series **v, int n, int max_lines)
+{
+	struct signal *sig = xm_reallocarray(NULL, (size_t)n + 1, sizeof *sig);
+	const struct series *pct;
+	char val[64], num[32];
+	int i, k = signals_of(v, n, sig), lines = 1, w, more, start = 1;
+	int sepw = text_width(g->sep, strlen(g->sep));
+
+	if (k > 0) {
+		page_newline(p);
+		page_put(p, AT_NONE, " Errors   ");
+	}
+	for (i = 0; i < k; i++) {
+		val[0] = '\0';
+		if (sig[i].kind != SIG_READONLY) {
+			fmt_number(num, sizeof num, 6, sig[i].s->value);
+			snprintf(val, sizeof val, " %s/s", num);
+		}
+		if (sig[i].kind == SIG_RETRANSMITS &&
+		    (pct = lookup(b, host, "tcp_retransmit_percent")) != NULL) {
+			fmt_number(num, sizeof num, 6, pct->value);
+			snprintf(val + strlen(val), sizeof val - strlen(val), " (%s%%)", num);
+		}
+		w = (int)(strlen(signals[sig[i].kind].what) + strlen(val));
+		if (sig[i].label != NULL)
+			w += 1 + (text_width(sig[i].label, sig[i].len) < LABEL_MAX ?
+			    text_width(sig[i].label, sig[i].len) : LABEL_MAX);
+		/* on the last line, room for " · … and 12 more" after it, unless it is the last */
+		more = lines == max_lines && i < k - 1 ? 16 : 0;
+		if (!start && page_room(p) < sepw + w + more) {
+			if (lines == max_lines) {
+				page_put(p, AT_DIM, g->sep);
+				page_printf(p, AT_DIM, "%s and %d more", g->more, k - i);
+				break;
+			}
+			page_newline(p);
+			page_pad(p, 10);
+			lines++;
+			start = 1;
+		}
+		if (!start)
+			page_put(p, AT_DIM, g->sep);
+		start = 0;
+		if (sig[i].label != NULL) {
+			page_safe(p, AT_NONE, sig[i].label, sig[i].len, LABEL_MAX);
+			page_put(p, AT_NONE, " ");
+		}
+		page_put(p, AT_NONE, signals[sig[i].kind].what);
+		page_put(p, sig[i].s->sev > SEV_OK ? sev_attr(sig[i].s->sev) : AT_HIGH, val);
+	}
+	free(sig);
+}
+
 static void
 system_panel(const struct board *b, struct page *p, const struct glyphs *g,
-    struct series **v, int n, const struct series *host, int hosts)
+    struct series **v, int n, const struct series *host, int hosts, int max_errors)
 {
 	static const struct { const char *label, *metric; } pct[] = {
 		{ "CPU", "cpu_usage_percent" },
@@ -155,6 +436,7 @@ system_panel(const struct board *b, struct page *p, const struct glyphs *g,
 	for (i = 0; i < sizeof pct / sizeof pct[0]; i++)
 		if ((s = lookup(b, host, pct[i].metric)) != NULL)
 			percent_row(p, g, pct[i].label, s);
+	pressure_row(b, p, g, host);
 	if ((s = lookup(b, host, "load1")) != NULL) {
 		l5 = lookup(b, host, "load5");
 		l15 = lookup(b, host, "load15");
@@ -176,10 +458,10 @@ system_panel(const struct board *b, struct page *p, const struct glyphs *g,
 		}
 		draw_light(p, g, pc != NULL && pc->sev > s->sev ? pc->sev : s->sev);
 	}
-	io_row(b, p, host, v, n, " Network  receive %11s   transmit %11s",
-	    "network_receive_bytes_per_second", "network_transmit_bytes_per_second");
+	network_rows(b, p, host, v, n);
 	io_row(b, p, host, v, n, " Disk io  read    %11s   write    %11s",
 	    "disk_read_bytes_per_second", "disk_write_bytes_per_second");
+	errors_row(b, p, g, host, v, n, max_errors);
 }
 
 static int
@@ -222,81 +504,255 @@ disk_avail(const struct board *b, const struct series *s)
 	return lookup_labels(b, s, "disk_avail_bytes", labels, n);
 }
 
+/* A row's first column: the series' host where there are several, and its label's value. */
+static void
+disk_name(struct page *p, const struct series *s, const char *label, int hosts, int col)
+{
+	const char *m, *name;
+	size_t len, nlen;
+
+	page_newline(p);
+	page_put(p, AT_NONE, " ");
+	m = metric_of(s, &len);
+	if ((name = metric_label_value(m, len, label, &nlen)) == NULL) {
+		name = m;
+		nlen = len;
+	}
+	if (hosts > 1) {
+		page_safe(p, AT_NONE, s->id.it.key, s->id.hostlen, 8);
+		page_put(p, AT_DIM, ":");
+	}
+	page_safe(p, AT_NONE, name, nlen, col - 2 - (p->lines[p->nline - 1].width - 1));
+	page_pad(p, col);
+}
+
+/* A filesystem's row: its bar and light, the space left, when it is full. */
+static void
+fs_row(const struct board *b, struct page *p, const struct glyphs *g, const struct series *d,
+    int hosts, int col, int w, int after, int left)
+{
+	const struct series *avail;
+	char buf[32], span[NUM_MAX];
+	double eta;
+
+	disk_name(p, d, "mountpoint", hosts, col);
+	draw_bar(p, g, sev_attr(d->sev < 0 ? 0 : d->sev), d->value, w);
+	fmt_number(buf, sizeof buf, 6, d->value);
+	page_put(p, AT_NONE, " ");
+	draw_right(p, AT_NONE, buf, 6);
+	page_put(p, AT_NONE, "% ");
+	draw_light(p, g, d->sev);
+	if ((avail = disk_avail(b, d)) != NULL) {
+		fmt_size(buf, sizeof buf, avail->value);
+		page_pad(p, after);
+		page_printf(p, AT_NONE, " %7s left", buf);
+	}
+	if (!isnan(eta = full_in(d))) {
+		num_format_span(span, eta);
+		page_pad(p, after + (left ? 14 : 0));
+		page_printf(p, eta < 86400 ? AT_HIGH : AT_NONE, " full in %s", span);
+	}
+}
+
+/* A disk's series, by the labels of one of them. */
+enum { D_BUSY, D_READ, D_WRITE, D_QUEUE, D_N };
+
+struct device {
+	const struct series *s[D_N];	/* NULL: none in the stream, or none of this interval */
+	const struct series *any;	/* one of them: its host and labels */
+};
+
+static const char *const device_names[D_N] = {
+	"disk_busy_percent", "disk_read_await_seconds", "disk_write_await_seconds",
+	"disk_queue_length"
+};
+
 /*
- * A bar for each disk, the space left on it where the stream says, and
- * when it is full if that is within a week; when max cuts them short,
- * the fullest, and how many more.
+ * The series of the disk that any is of, each where it is of the newest
+ * interval of them: xm-sample writes no await for an interval without a
+ * read (or a write), nor a busy time or queue where a counter went back,
+ * and the last one, older, is not news.
+ */
+static void
+device_find(const struct board *b, const struct series *any, struct device *d)
+{
+	const char *m, *labels;
+	size_t len, n;
+	double newest = -INFINITY;
+	int i;
+
+	m = metric_of(any, &len);
+	if ((labels = metric_labels(m, len, &n)) == NULL) {
+		labels = "";
+		n = 0;
+	}
+	for (i = 0; i < D_N; i++) {
+		d->s[i] = lookup_labels(b, any, device_names[i], labels, n);
+		if (d->s[i] != NULL && d->s[i]->ts > newest)
+			newest = d->s[i]->ts;
+	}
+	for (i = 0; i < D_N; i++)
+		if (d->s[i] != NULL && d->s[i]->ts < newest)
+			d->s[i] = NULL;
+	d->any = any;
+}
+
+static double
+device_value(const struct device *d, int i)
+{
+	return d->s[i] != NULL ? d->s[i]->value : NAN;
+}
+
+/* By host, then by labels: the disks in their names' order, whichever series a row is made from. */
+static int
+by_device(const void *p, const void *q)
+{
+	const struct device *a = p, *b = q;
+	const char *la, *lb;
+	size_t ma, mb, na = 0, nb = 0;
+
+	if (!series_same_host(&a->any->id, &b->any->id))
+		return series_cmp(&a->any->id, &b->any->id);
+	la = metric_of(a->any, &ma);
+	lb = metric_of(b->any, &mb);
+	la = metric_labels(la, ma, &na);
+	lb = metric_labels(lb, mb, &nb);
+	return bytes_order(la != NULL ? la : "", la != NULL ? na : 0, lb != NULL ? lb : "",
+	    lb != NULL ? nb : 0);
+}
+
+static int
+busiest(const void *p, const void *q)
+{
+	const struct device *a = p, *b = q;
+	double va = device_value(a, D_BUSY), vb = device_value(b, D_BUSY);
+
+	if (isnan(va) != isnan(vb))
+		return isnan(va) - isnan(vb);
+	if (va != vb && !isnan(va))
+		return va < vb ? 1 : -1;
+	return by_device(p, q);
+}
+
+/* The columns a device row takes after its bar. */
+#define DEVICE_TAIL 46
+
+/* A disk's row: a bar of its busy time, its read and write await, its queue. */
+static void
+device_row(struct page *p, const struct glyphs *g, const struct device *d, int hosts,
+    int col, int w)
+{
+	char buf[32];
+	int i, sev = -1;
+
+	for (i = 0; i < D_N; i++)
+		sev = worse(sev, sev_of(d->s[i]));
+	disk_name(p, d->any, "device", hosts, col);
+	draw_bar(p, g, sev_attr(sev < 0 ? 0 : sev), device_value(d, D_BUSY), w);
+	fmt_number(buf, sizeof buf, 6, device_value(d, D_BUSY));
+	page_put(p, AT_NONE, " ");
+	draw_right(p, value_attr(sev_of(d->s[D_BUSY])), buf, 6);
+	page_put(p, AT_NONE, "% busy  r ");
+	fmt_wait(buf, sizeof buf, device_value(d, D_READ));
+	draw_right(p, value_attr(sev_of(d->s[D_READ])), buf, 6);
+	page_put(p, AT_NONE, "  w ");
+	fmt_wait(buf, sizeof buf, device_value(d, D_WRITE));
+	draw_right(p, value_attr(sev_of(d->s[D_WRITE])), buf, 6);
+	page_put(p, AT_NONE, "  queue ");
+	fmt_number(buf, sizeof buf, 5, device_value(d, D_QUEUE));
+	draw_right(p, value_attr(sev_of(d->s[D_QUEUE])), buf, 5);
+}
+
+/* Of k rows, those shown under max (0: all), the first by order when they are cut. */
+static int
+rows_shown(void *rows, size_t size, int k, int max, int (*order)(const void *, const void *))
+{
+	if (max <= 0 || k <= max)
+		return k;
+	qsort(rows, (size_t)k, size, order);
+	return max - 1;
+}
+
+static void
+rows_more(struct page *p, const struct glyphs *g, int shown, int k)
+{
+	if (shown < k) {
+		page_newline(p);
+		page_printf(p, AT_DIM, " %s and %d more", g->more, k - shown);
+	}
+}
+
+/* Whether s is the series a disk's row is made from: its busy time, or its queue where it has none. */
+static int
+device_key(const struct board *b, const struct series *s)
+{
+	const char *m, *labels;
+	size_t len, n;
+
+	if (named(s, device_names[D_BUSY]))
+		return 1;
+	if (!named(s, device_names[D_QUEUE]))
+		return 0;
+	m = metric_of(s, &len);
+	if ((labels = metric_labels(m, len, &n)) == NULL) {
+		labels = "";
+		n = 0;
+	}
+	return lookup_labels(b, s, device_names[D_BUSY], labels, n) == NULL;
+}
+
+/*
+ * A bar for each filesystem, the space left on it where the stream says,
+ * and when it is full if that is within a week; then a bar for each
+ * disk's busy time, with its await and queue.  When max cuts them short,
+ * the fullest and the busiest, and how many more.
  */
 static void
 disk_rows(const struct board *b, struct page *p, const struct glyphs *g, struct series **v,
-    int n, int hosts, int max)
+    int n, int hosts, int max, int max_dev)
 {
 	struct series **d = xm_reallocarray(NULL, (size_t)n + 1, sizeof *d);
-	const struct series *avail;
-	const char *m, *mp;
-	size_t len, mplen;
-	char buf[32], span[NUM_MAX];
-	int i, k = 0, col = hosts > 1 ? 23 : 14, w = p->width - col - 20, soon = 0, left = 0;
-	int after, res;
-	double eta;
+	struct device *dev = xm_reallocarray(NULL, (size_t)n + 1, sizeof *dev);
+	int i, k = 0, kd = 0, col = hosts > 1 ? 23 : 14, w = p->width - col - 20, soon = 0;
+	int left = 0, after, res, shown, wd;
 
 	for (i = 0; i < n; i++) {
 		if (named(v[i], "disk_usage_percent")) {
 			d[k++] = v[i];
 			soon |= !isnan(full_in(v[i]));
 			left |= disk_avail(b, v[i]) != NULL;
+		} else if (device_key(b, v[i])) {
+			device_find(b, v[i], &dev[kd++]);
 		}
 	}
 	/*
 	 * Room on every row for " 12.3 GB left " and " full in 6d23h" when
-	 * one says it: the bar gives way.
+	 * one says it, and for a disk's await and queue: the bar gives way,
+	 * the same width on every row.
 	 */
 	res = (soon ? 15 : 0) + (left ? 14 : 0);
 	w = w - res > 60 ? 60 : w - res < 10 ? 10 : w - res;
+	wd = p->width - col - 2 - DEVICE_TAIL;
+	wd = wd > 60 ? 60 : wd < 6 ? 6 : wd;
+	if (k > 0 && kd > 0)
+		w = wd = wd < w ? wd : w;
 	/* where they start: past the widest light ("● emerg"), within the page */
 	after = col + w + 20;
 	if (after + res > p->width)
 		after = p->width - res;
-	if (k > 0)
+	if (k + kd > 0)
 		draw_title(p, g, "Disks");
-	if (max > 0 && k > max)
-		qsort(d, (size_t)k, sizeof *d, fullest);
-	for (i = 0; i < k && (max <= 0 || i < max - 1 || k == max); i++) {
-		page_newline(p);
-		page_put(p, AT_NONE, " ");
-		m = metric_of(d[i], &len);
-		if ((mp = metric_label_value(m, len, "mountpoint", &mplen)) == NULL) {
-			mp = m;
-			mplen = len;
-		}
-		if (hosts > 1) {
-			page_safe(p, AT_NONE, d[i]->id.it.key, d[i]->id.hostlen, 8);
-			page_put(p, AT_DIM, ":");
-		}
-		page_safe(p, AT_NONE, mp, mplen, col - 2 - (p->lines[p->nline - 1].width - 1));
-		page_pad(p, col);
-		draw_bar(p, g, sev_attr(d[i]->sev < 0 ? 0 : d[i]->sev), d[i]->value, w);
-		fmt_number(buf, sizeof buf, 6, d[i]->value);
-		page_put(p, AT_NONE, " ");
-		draw_right(p, AT_NONE, buf, 6);
-		page_put(p, AT_NONE, "% ");
-		draw_light(p, g, d[i]->sev);
-		if ((avail = disk_avail(b, d[i])) != NULL) {
-			fmt_size(buf, sizeof buf, avail->value);
-			page_pad(p, after);
-			page_printf(p, AT_NONE, " %7s left", buf);
-		}
-		if (!isnan(eta = full_in(d[i]))) {
-			num_format_span(span, eta);
-			page_pad(p, after + (left ? 14 : 0));
-			page_printf(p, eta < 86400 ? AT_HIGH : AT_NONE, " full in %s", span);
-		}
-	}
-	if (i < k) {
-		page_newline(p);
-		page_printf(p, AT_DIM, " %s and %d more", g->more, k - i);
-	}
+	shown = rows_shown(d, sizeof *d, k, max, fullest);
+	for (i = 0; i < shown; i++)
+		fs_row(b, p, g, d[i], hosts, col, w, after, left);
+	rows_more(p, g, shown, k);
+	qsort(dev, (size_t)kd, sizeof *dev, by_device);
+	shown = rows_shown(dev, sizeof *dev, kd, max_dev, busiest);
+	for (i = 0; i < shown; i++)
+		device_row(p, g, &dev[i], hosts, col, wd);
+	rows_more(p, g, shown, kd);
 	free(d);
+	free(dev);
 }
 
 static int
@@ -480,7 +936,9 @@ static int
 system_series(const struct series *s)
 {
 	static const char *const prefixes[] = {
-		"cpu_", "memory_", "swap_", "load", "disk_", "network_", "process_", NULL
+		"cpu_", "memory_", "swap_", "load", "disk_", "network_", "process_", "pressure_",
+		"cgroup_", "file_handles_", "processes_", "forks_", "context_switches_",
+		"interrupts_", "tcp_", "udp_", "temperature_", NULL
 	};
 	int i;
 
@@ -600,7 +1058,7 @@ panels_draw(const struct board *b, struct page *p, int height, double rps)
 	const struct glyphs *g = glyphs_for(p->ascii);
 	struct series **v, **sys, **other;
 	int n = board_sorted(b, &v), i, hosts = 0, nsys = 0, nother = 0, left, k;
-	int max_disks = 0, max_active = 0, max_events = 0, max_sys = 0, max_other = 0;
+	int max_disks = 0, max_dev = 0, max_active = 0, max_events = 0, max_sys = 0, max_other = 0;
 	size_t before;
 
 	for (i = 0; i < n; i++)
@@ -615,23 +1073,37 @@ panels_draw(const struct board *b, struct page *p, int height, double rps)
 			other[nother++] = v[i];
 	}
 	qsort(sys, (size_t)nsys, sizeof *sys, by_rank);
+	header(b, p, v, n, hosts, rps);
+	for (i = 0; i < n; i = k) {
+		/* one host's series, together in v: what its panel reads */
+		for (k = i + 1; k < n && same_host(v[k], v[i]); k++)
+			;
+		before = p->nline;
+		system_panel(b, p, g, v + i, k - i, v[i], hosts, height > 0 && height < 40 ? 2 : 0);
+		if (p->nline == before + 1)
+			p->nline--;	/* a host with none of the system series: no panel */
+		if (height > 0 && (int)p->nline > height / 2)
+			break;
+	}
 	if (height > 0) {
 		/*
-		 * Room for the trends (their title and three rows) and the
-		 * other series (two): the alerts panel gives way first.
+		 * Room, below the system panels as drawn, for the trends (their
+		 * title and three rows) and the other series (two): the alerts
+		 * panel gives way first, then the disks' rows.
 		 */
-		int fixed, nact = 0, ndisk = 0, nev = b->nev < EVENTS ? (int)b->nev : EVENTS;
+		int fixed, nact = 0, ndisk = 0, ndev = 0, nev = b->nev < EVENTS ? (int)b->nev : EVENTS;
 
 		for (i = 0; i < n; i++) {
 			nact += v[i]->sev > SEV_OK;
 			ndisk += named(v[i], "disk_usage_percent");
+			ndev += device_key(b, v[i]);
 		}
-		max_disks = height >= 40 ? 8 : 3;
+		max_disks = max_dev = height >= 40 ? 8 : 3;
 		max_active = height >= 40 ? 8 : 3;
 		max_events = height >= 40 ? 6 : 2;
 		for (;;) {
-			fixed = 1 + 7 * (hosts < 2 ? hosts : 2) +
-			    (ndisk ? 1 + (ndisk < max_disks ? ndisk : max_disks) : 0) +
+			fixed = (int)p->nline + (ndisk + ndev > 0) +
+			    (ndisk < max_disks ? ndisk : max_disks) + (ndev < max_dev ? ndev : max_dev) +
 			    2 + (nact < max_active ? nact : max_active + 1) +
 			    (nev < max_events ? nev : max_events);
 			if (height - fixed >= (nsys ? 4 : 0) + (nother ? 2 : 0))
@@ -640,25 +1112,17 @@ panels_draw(const struct board *b, struct page *p, int height, double rps)
 				max_events--;
 			else if (max_active > 1)
 				max_active--;
+			else if (max_dev > 2)
+				max_dev--;
+			else if (max_disks > 2)
+				max_disks--;
 			else
 				break;
 		}
 		if (max_events == 0)
 			max_events = -1;	/* none, and no title for none */
 	}
-	header(b, p, v, n, hosts, rps);
-	for (i = 0; i < n; i = k) {
-		/* one host's series, together in v: what its panel reads */
-		for (k = i + 1; k < n && same_host(v[k], v[i]); k++)
-			;
-		before = p->nline;
-		system_panel(b, p, g, v + i, k - i, v[i], hosts);
-		if (p->nline == before + 1)
-			p->nline--;	/* a host with none of the system series: no panel */
-		if (height > 0 && (int)p->nline > height / 2)
-			break;
-	}
-	disk_rows(b, p, g, v, n, hosts, max_disks);
+	disk_rows(b, p, g, v, n, hosts, max_disks, max_dev);
 	alerts_panel(b, p, g, v, n, hosts, max_active, max_events);
 	if (height > 0) {
 		/*

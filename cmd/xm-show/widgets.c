@@ -7,13 +7,13 @@
 #include "widgets.h"
 
 static const struct glyphs unicode = {
-	"\u2588", "\u2591", "\u25cf", "\u2191", "\u2193", "\u2192", "\u2500", "\u2026",
+	"\u2588", "\u2591", "\u25cf", "\u2191", "\u2193", "\u2192", "\u2500", "\u2026", " \u00b7 ",
 	{ "\u2581", "\u2582", "\u2583", "\u2584", "\u2585", "\u2586", "\u2587", "\u2588" },
 	{ "\u2591", "\u258f", "\u258e", "\u258d", "\u258c", "\u258b", "\u258a", "\u2589" }
 };
 
 static const struct glyphs ascii = {
-	"#", ".", "*", "^", "v", "-", "-", "~",
+	"#", ".", "*", "^", "v", "-", "-", "~", ", ",
 	{ "_", ".", "-", ":", "=", "+", "*", "#" },
 	{ ".", ".", ".", ".", "#", "#", "#", "#" }
 };
@@ -173,6 +173,21 @@ fmt_size(char *buf, size_t size, double v)
 	}
 	snprintf(buf, size, k == 0 || v >= 99.95 ? "%.0f %s" : v >= 9.995 ? "%.1f %s" : "%.2f %s",
 	    v, unit[k]);
+}
+
+/* "2.5ms", "1.2s": a wait in seconds as iostat's await reads, in 6 columns at most. */
+void
+fmt_wait(char *buf, size_t size, double v)
+{
+	char n[32];
+
+	if (!isfinite(v) || v < 0) {
+		snprintf(buf, size, "-");
+		return;
+	}
+	/* "1000ms" at most; a second and more in five, so that "1e300s" is not "0s" */
+	fmt_number(n, sizeof n, v < 1 ? 4 : 5, v < 1 ? v * 1000 : v);
+	snprintf(buf, size, "%s%s", n, v < 1 ? "ms" : "s");
 }
 
 /* A panel's title line: "── name ", then the rule up to column col (0: the edge). */

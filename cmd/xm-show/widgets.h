@@ -7,7 +7,7 @@
 #include "show.h"
 
 struct glyphs {
-	const char *full, *empty, *dot, *up, *down, *level, *rule, *more;
+	const char *full, *empty, *dot, *up, *down, *level, *rule, *more, *sep;
 	const char *spark[8];
 	const char *part[8];	/* a bar cell filled in eighths */
 };
@@ -18,6 +18,7 @@ const char *sev_word(int);
 void	 fmt_number(char *, size_t, int, double);
 void	 fmt_rate(char *, size_t, double);
 void	 fmt_size(char *, size_t, double);
+void	 fmt_wait(char *, size_t, double);
 void	 draw_right(struct page *, int, const char *, int);
 void	 draw_number(struct page *, int, double, int);
 void	 draw_title_start(struct page *, const struct glyphs *, const char *);
