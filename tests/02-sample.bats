@@ -288,11 +288,17 @@ once() {
 10	h	network_transmit_bytes_per_second{device="eth0"}	100
 10	h	network_receive_bytes_total{device="eth0"}	1234567890124466789
 10	h	network_transmit_bytes_total{device="eth0"}	18446744073709551615
+10	h	network_receive_packets_per_second	1
 10	h	network_receive_packets_per_second{device="eth0"}	1
+10	h	network_transmit_packets_per_second	1
 10	h	network_transmit_packets_per_second{device="eth0"}	1
+10	h	network_receive_errors_per_second	0
 10	h	network_receive_errors_per_second{device="eth0"}	0
+10	h	network_transmit_errors_per_second	0
 10	h	network_transmit_errors_per_second{device="eth0"}	0
+10	h	network_receive_drops_per_second	0
 10	h	network_receive_drops_per_second{device="eth0"}	0
+10	h	network_transmit_drops_per_second	0
 10	h	network_transmit_drops_per_second{device="eth0"}	0
 10	h	network_receive_errors_percent{device="eth0"}	0
 10	h	network_transmit_errors_percent{device="eth0"}	0
@@ -1352,18 +1358,25 @@ use() {
 	# in, +2 out.  wlan0: packets in went back from near 2^32 and errors
 	# in from 7 to 2 (a driver reset): no rate for them; +50 packets out,
 	# +10 drops out.  veth0 vanished: nothing; br0 came: totals only.
-	# eth0's errors in: 20 of 2000 + 20, 0.990099...%; none out of 1000
+	# The host's, unlabelled: over every interface, none of this copy on
+	# a bus.  eth0's errors in: 20 of 2000 + 20, 0.990099...%; none out of 1000
 	# and of 50 packets out: 0%; wlan0's in, whose packets went back: none.
 	run -0 --separate-stderr use -m net
 	assert_equal "$stderr" ""
-	assert_equal "$(grep -vF _bytes_ <<< "$output")" '10	h	network_receive_packets_per_second{device="eth0"}	200
+	assert_equal "$(grep -vF _bytes_ <<< "$output")" '10	h	network_receive_packets_per_second	200
+10	h	network_receive_packets_per_second{device="eth0"}	200
+10	h	network_transmit_packets_per_second	105
 10	h	network_transmit_packets_per_second{device="eth0"}	100
 10	h	network_transmit_packets_per_second{device="wlan0"}	5
+10	h	network_receive_errors_per_second	2
 10	h	network_receive_errors_per_second{device="eth0"}	2
+10	h	network_transmit_errors_per_second	0
 10	h	network_transmit_errors_per_second{device="eth0"}	0
 10	h	network_transmit_errors_per_second{device="wlan0"}	0
+10	h	network_receive_drops_per_second	5
 10	h	network_receive_drops_per_second{device="eth0"}	5
 10	h	network_receive_drops_per_second{device="wlan0"}	0
+10	h	network_transmit_drops_per_second	1.2
 10	h	network_transmit_drops_per_second{device="eth0"}	0.2
 10	h	network_transmit_drops_per_second{device="wlan0"}	1
 10	h	network_receive_errors_percent{device="eth0"}	0.9900990099

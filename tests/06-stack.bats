@@ -597,18 +597,30 @@ node_over() {
 		"$FIDELITY/node-as-xm" -x "$p.tsv" "$p-t0.prom" "$p-t1.prom" > "$p.got"
 		diff -u "$p.want" "$p.got"
 	done
-	# all of xm-sample's records but these: the host's byte sums, the
+	# all of xm-sample's records but these: the host's sums, the
 	# zones' critical points and margins, the thread count
 	assert_equal "$(wc -l < host.want) $(wc -l < use.want)" '117 74'
 	assert_equal "$(cut -f 3 host.tsv use.tsv | grep -vxFf <(cut -f 1 host.want use.want))" 'disk_read_bytes_per_second
 disk_write_bytes_per_second
 network_receive_bytes_per_second
 network_transmit_bytes_per_second
+network_receive_packets_per_second
+network_transmit_packets_per_second
+network_receive_errors_per_second
+network_transmit_errors_per_second
+network_receive_drops_per_second
+network_transmit_drops_per_second
 processes_threads
 disk_read_bytes_per_second
 disk_write_bytes_per_second
 network_receive_bytes_per_second
 network_transmit_bytes_per_second
+network_receive_packets_per_second
+network_transmit_packets_per_second
+network_receive_errors_per_second
+network_transmit_errors_per_second
+network_receive_drops_per_second
+network_transmit_drops_per_second
 temperature_critical_celsius{sensor="acpitz (thermal_zone0)"}
 temperature_critical_celsius{sensor="acpitz (thermal_zone2)"}
 temperature_margin_celsius{sensor="acpitz (thermal_zone0)"}

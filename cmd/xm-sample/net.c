@@ -1,7 +1,8 @@
 /*
  * net.c: interface traffic, errors and drops from /proc/net/dev, every
- * interface but lo; and the host's traffic, over the interfaces on a bus,
- * which all traffic that leaves the host goes out by: a veth, a bridge,
+ * interface but lo; and the host's traffic, packets, errors and drops,
+ * over the interfaces on a bus, which all traffic that leaves the host
+ * goes out by: a veth, a bridge,
  * a vlan, a bond or a tunnel carries bytes that a physical interface
  * counts again.
  */
@@ -161,8 +162,10 @@ net_sample(void *st, struct sampler *s)
 			sampler_put_u64(s, n->t.d[i].metric[M_RX_TOTAL], n->t.d[i].cur[RX]);
 		for (i = 0; i < n->t.n; i++)
 			sampler_put_u64(s, n->t.d[i].metric[M_TX_TOTAL], n->t.d[i].cur[TX]);
-		for (m = M_RX_PACKETS; m <= M_TX_DROP; m++)
+		for (m = M_RX_PACKETS; m <= M_TX_DROP; m++) {
+			devtab_put_total(&n->t, s, names[m], RX_PACKETS + m - M_RX_PACKETS, nreal == 0);
 			devtab_put_rates(&n->t, s, m, RX_PACKETS + m - M_RX_PACKETS);
+		}
 		put_error_share(&n->t, s, M_RX_ERRS_PERCENT, RX_ERRS, RX_PACKETS);
 		put_error_share(&n->t, s, M_TX_ERRS_PERCENT, TX_ERRS, TX_PACKETS);
 		for (m = M_RX_ERRS_TOTAL; m <= M_TX_DROP_TOTAL; m++)

@@ -325,6 +325,18 @@ by_signal(const void *p, const void *q)
 	return a->kind - b->kind;
 }
 
+/* Whether a signal of this kind names its device among sig. */
+static int
+labelled_too(const struct signal *sig, int k, int kind)
+{
+	int i;
+
+	for (i = 0; i < k; i++)
+		if (sig[i].kind == kind && sig[i].label != NULL)
+			return 1;
+	return 0;
+}
+
 /* The host's signals that are not zero, into sig; how many. */
 static int
 signals_of(struct series **v, int n, struct signal *sig)
@@ -345,6 +357,12 @@ signals_of(struct series **v, int n, struct signal *sig)
 		    metric_label_value(m, len, signals[j].label, &sig[k].len) : NULL;
 		k++;
 	}
+	/* the host's sum over its interfaces says again what each of them says */
+	for (i = j = 0; i < k; i++)
+		if (sig[i].label != NULL || signals[sig[i].kind].label == NULL ||
+		    !labelled_too(sig, k, sig[i].kind))
+			sig[j++] = sig[i];
+	k = j;
 	qsort(sig, (size_t)k, sizeof *sig, by_signal);
 	return k;
 }
