@@ -312,7 +312,7 @@ once() {
 	page=$(getconf PAGESIZE)
 	run -0 --separate-stderr timeout 10 xm-sample --procfs "$FIX/host-t1/proc" --sysfs "$FIX/host-t1/sys" \
 	    -i 1ms -n 2 --host h -p 4242 -m cpu,memory,io,net,load,process,cgroup -H
-	assert_equal "$stderr" "xm-sample: $FIX/host-t1/proc: rates need two --procfs snapshots; cpu, io, net rates, process cpu and cgroup cpu left out"
+	assert_equal "$stderr" "xm-sample: $FIX/host-t1/proc: rates need two --procfs snapshots; cpu, io, net rates, process cpu and cgroup rates left out"
 	set1="h	memory_total_bytes	16384000000
 h	memory_available_bytes	4096000000
 h	memory_used_bytes	12288000000
@@ -1516,7 +1516,7 @@ cron_run() {
 @test "xm-sample --state: a run's first rates are against the last run's counters, as two snapshots give them" {
 	families=(--per-cpu -m cpu,memory,swap,io,net,load,cgroup)
 	run -0 --separate-stderr cron_run 1764300000 "$FIX/host-t0" "${families[@]}"
-	assert_equal "$stderr" "xm-sample: $FIX/host-t0/proc: rates need two --procfs snapshots; cpu, io, net rates and cgroup cpu left out"
+	assert_equal "$stderr" "xm-sample: $FIX/host-t0/proc: rates need two --procfs snapshots; cpu, io, net rates and cgroup rates left out"
 	assert_equal "$(sed -n '1,3p' st)" $'#xm-sample state 1\n#ts\thost\tmetric\tvalue\n#taken\t1764300000\t-'
 	assert_equal "$(grep '^#file' st | cut -f2- | tr '\t\n' ' |')" \
 	    'proc stat 9|proc diskstats 5|proc net/dev 6|sys fs/cgroup/app.slice/xm.service/cpu.stat 3|'

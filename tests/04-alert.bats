@@ -1252,7 +1252,7 @@ h2	warning	firing'
 		    --host web1 -H "${@:2}" 2>> err | xm-alert -c rules -e -H --state alerts 2> /dev/null
 	}
 	for m in 0 1 2; do minute "$m" --state sample; done > events
-	assert_equal "$(cat err)" "xm-sample: m0/proc: rates need two --procfs snapshots; cpu, io, net rates, cgroup cpu, pressure, vm rates, procs rates and tcp rates left out"
+	assert_equal "$(cat err)" "xm-sample: m0/proc: rates need two --procfs snapshots; cpu, io, net rates, cgroup rates, pressure, vm rates, procs rates and tcp rates left out"
 	assert_equal "$(cut -f1,3-6 events)" '1764300120	network_receive_errors_percent{device="eth0"}	9.090909091	warning	firing
 1764300120	memory_oom_kills_per_second	0.01666666667	warning	firing
 1764300120	tcp_retransmit_percent	10	warning	firing

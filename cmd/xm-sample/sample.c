@@ -91,7 +91,7 @@ say_no_rates(const struct sample_opts *o)
 {
 	static const struct { enum family f; const char *what; } rated[] = {
 		{ FAM_CPU, "cpu" }, { FAM_IO, "io" }, { FAM_NET, "net rates" },
-		{ FAM_PROCESS, "process cpu" }, { FAM_CGROUP, "cgroup cpu" },
+		{ FAM_PROCESS, "process cpu" }, { FAM_CGROUP, "cgroup rates" },
 		{ FAM_PRESSURE, "pressure" }, { FAM_VM, "vm rates" },
 		{ FAM_PROCS, "procs rates" }, { FAM_TCP, "tcp rates" },
 	};
