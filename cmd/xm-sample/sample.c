@@ -304,10 +304,10 @@ sample_run(const struct sample_opts *o)
 	struct state st;
 	struct tape rec, play, *recp = NULL;
 	unsigned long long tick = 0, sets = 0;
-	double t0, prev, now, deadline, ts, played = 0;
+	double t0, prev, now, deadline, ts;
 	struct stat sb;
 	size_t i, nmod;
-	int sigfd, k;
+	int sigfd, k, played;
 
 	memset(&s, 0, sizeof s);
 	s.o = o;
@@ -357,9 +357,8 @@ sample_run(const struct sample_opts *o)
 		sig_unblock();
 
 	t0 = prev = clock_now(CLOCK_MONOTONIC);
-	if (baseline(&s, mods, state, nmod, recp, play.boot != NULL ? &play : NULL))
-		played = play.ts;
-	s.rates = !o->snapshot || played != 0;
+	played = baseline(&s, mods, state, nmod, recp, play.boot != NULL ? &play : NULL);
+	s.rates = !o->snapshot || played;
 	if (!s.rates)
 		say_no_rates(o);
 	s.report = 1;
@@ -387,8 +386,8 @@ sample_run(const struct sample_opts *o)
 			ts = clock_now(CLOCK_REALTIME);
 		}
 		/* the first set after the last run's counters: measured from when they were read */
-		if (played != 0) {
-			s.dt = ts - played;
+		if (played) {
+			s.dt = ts - play.ts;
 			played = 0;
 		}
 		if (ferror(stdout))
