@@ -1609,6 +1609,13 @@ xm-sample: $FIX/host-t0/proc: rates need two --procfs snapshots; cpu left out"
 	} > st
 	run -1 --separate-stderr cron_run 1764300050 "$FIX/host-t1" -m cpu -H
 	assert_equal "$(head -n 1 <<< "$stderr")" 'xm-sample: st: more #file lines than the 256 a run could have written; moved aside to st.bad.4, starting afresh'
+	# a directory where the file should be: someone else's, left alone,
+	# and nothing sampled
+	rm st
+	mkdir st
+	run -1 --separate-stderr cron_run 1764300060 "$FIX/host-t1" -m cpu -H
+	assert_equal "$stderr" 'xm-sample: st: a directory, not a state file: not read, not written'
+	assert_output ""
 }
 
 @test "xm-sample --state: another run holding the lock is waited for, then given up on with --wait" {

@@ -320,11 +320,15 @@ sample_run(const struct sample_opts *o)
 		sig_let(1);
 		k = state_lock(&st, o->state, o->wait);
 		sig_let(0);
-		if (k < 0 || (k = state_load(&st, &sample_grammar, tape_load, &play)) == -1) {
-			if (k >= 0)
-				state_unlock(&st);
+		if (k < 0) {
 			close(sigfd);
 			return k == -1 ? XM_EXIT_OK : XM_EXIT_FAIL;
+		}
+		/* one that can be neither read nor set aside must not be written over */
+		if ((k = state_load(&st, &sample_grammar, tape_load, &play)) == -1) {
+			state_unlock(&st);
+			close(sigfd);
+			return XM_EXIT_FAIL;
 		}
 		if (k == 1)
 			s.status = XM_EXIT_FAIL;
