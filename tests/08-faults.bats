@@ -221,8 +221,9 @@ xm-alert: 3 notifications not delivered: no --state to keep them for a later run
 	    -i 10 -n 1 --start 1764300000 -p 777
 	assert_equal "$stderr" 'xm-sample: process 777 (sleeper) exited'
 	sampled=$output
-	# eth0's 4 byte series, its 6 packet, error and drop rates and 4 of their totals
-	assert_equal "$(grep -c 'eth0' <<< "$sampled")" 14
+	# eth0's 4 byte series, its 6 packet, error and drop rates, the
+	# errors' 2 shares of packets and 4 totals
+	assert_equal "$(grep -c 'eth0' <<< "$sampled")" 16
 	run -1 grep -e 'device="wlan0"' -e 'device="nvme0n1"' \
 	    -e "$PWD/nfs" <<< "$sampled"
 }
