@@ -25,7 +25,7 @@ SCRIPTS = xm-dashboard xm-notify-alertmanager xm-notify-mail xm-notify-syslog xm
 PAGES1  = $(PROGS) xm-push
 COMMON = host metric num option order range record ring rule season series sig state stats table tail text xm
 SAMPLE = main sample src dev cpu mem disk io net load proc cgroup synth \
-	 pressure vm fd procs tcp sensors tape save
+	 pressure vm fd procs tcp sensors tape save carry
 BUFFER = main buffer run save
 ALERT  = main alert callback check run save
 SHOW   = main board history http live output page panels run wake widgets

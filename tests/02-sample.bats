@@ -1517,7 +1517,7 @@ cron_run() {
 	families=(--per-cpu -m cpu,memory,swap,io,net,load,cgroup)
 	run -0 --separate-stderr cron_run 1764300000 "$FIX/host-t0" "${families[@]}"
 	assert_equal "$stderr" "xm-sample: $FIX/host-t0/proc: rates need two --procfs snapshots; cpu, io, net rates and cgroup rates left out"
-	assert_equal "$(sed -n '1,3p' st)" $'#xm-sample state 1\n#ts\thost\tmetric\tvalue\n#taken\t1764300000\t-'
+	assert_equal "$(sed -n '1,3p' st)" $'#xm-sample state 1\n#ts\thost\tmetric\tvalue\n#taken\t1764300000\t-\t-'
 	assert_equal "$(grep '^#file' st | cut -f2- | tr '\t\n' ' |')" \
 	    'proc stat 9|proc diskstats 5|proc net/dev 6|sys fs/cgroup/app.slice/xm.service/cpu.stat 3|'
 	assert_equal "$(tail -n 1 st)" $'#end\t4\t23'
@@ -1529,7 +1529,7 @@ cron_run() {
 	run -0 --separate-stderr cron_run 1764300010 "$FIX/host-t1" "${families[@]}"
 	assert_equal "$stderr" ""
 	printf '%s\n' "$output" | golden sample-snap.tsv
-	assert_equal "$(sed -n 3p st)" $'#taken\t1764300010\t-'
+	assert_equal "$(sed -n 3p st)" $'#taken\t1764300010\t-\t-'
 	# and the one after, nothing counted since: rates of 0 (and no CPU
 	# share of no ticks at all)
 	run -0 --separate-stderr cron_run 1764300070 "$FIX/host-t1" -m cpu,net -H
@@ -1560,7 +1560,7 @@ cron_run() {
 	echo 11111111-1111-1111-1111-111111111111 > a/proc/sys/kernel/random/boot_id
 	echo 22222222-2222-2222-2222-222222222222 > b/proc/sys/kernel/random/boot_id
 	cron_run 1764300000 a -m cpu 2> /dev/null > /dev/null
-	assert_equal "$(sed -n 3p st)" $'#taken\t1764300000\t11111111-1111-1111-1111-111111111111'
+	assert_equal "$(sed -n 3p st)" $'#taken\t1764300000\t-\t11111111-1111-1111-1111-111111111111'
 	# rebooted since: the counters began again, and nothing is said
 	run -0 --separate-stderr cron_run 1764300010 b -m cpu -H
 	assert_equal "$stderr" "xm-sample: b/proc: rates need two --procfs snapshots; cpu left out"
@@ -1570,14 +1570,29 @@ cron_run() {
 	run -0 --separate-stderr cron_run 1764300005 a -m cpu -H
 	assert_equal "$stderr" "xm-sample: st: read at 1764300010, not before this run's first set (a clock set back?); rates start from now
 xm-sample: a/proc: rates need two --procfs snapshots; cpu left out"
-	# a family it did not read then
+	# a family it did not read then: the rest played back, vm's rates
+	# left out of this one copy of /proc
 	run -0 --separate-stderr cron_run 1764300010 b -m cpu,vm -H
-	assert_equal "$stderr" "xm-sample: st: holds no reading of /proc/vmstat (a family or device new since); rates start from now
-xm-sample: b/proc: rates need two --procfs snapshots; cpu and vm rates left out"
+	assert_equal "$stderr" ""
+	assert_equal "$(grep -c $'^1764300010\tweb1\tcpu_usage_percent\t' <<< "$output")" 1
+	assert_equal "$(grep -c oom_kills_per_second <<< "$output")" 0
 	# which this run's state now has
 	run -0 --separate-stderr cron_run 1764300020 b -m cpu,vm -H
 	assert_equal "$stderr" ""
 	assert_line $'1764300020\tweb1\tmemory_oom_kills_per_second\t0'
+}
+
+@test "xm-sample --state: a family the last run did not read takes its rates over this run's own interval" {
+	# the last run read procs alone, at 1764299950; this one, with vm
+	# too, reads host-t0 at 1764300000 and host-t1 at 1764300010
+	cron_run 1764299950 "$FIX/host-t0" -m procs > /dev/null 2>&1
+	run -0 --separate-stderr xm-sample --procfs "$FIX/host-t0/proc" --procfs "$FIX/host-t1/proc" \
+	    -i 10 -n 1 --start 1764300000 --host web1 --state st -m procs,vm -H
+	assert_equal "$stderr" ""
+	# 10 forks over the 60 s since the last run; the OOM kill over 10 s
+	assert_line $'1764300010\tweb1\tforks_per_second\t0.1666666667'
+	assert_line $'1764300010\tweb1\tmemory_oom_kills_per_second\t0.1'
+	assert_equal "$(grep -c '^#file' st)" 2
 }
 
 @test "xm-sample --state: a file that is no such state is moved aside, the run goes on from now, exit 1" {
@@ -1586,7 +1601,7 @@ xm-sample: b/proc: rates need two --procfs snapshots; cpu and vm rates left out"
 	assert_equal "$stderr" "xm-sample: st: no \"#xm-sample state 1\" line: not a state file, or another version; moved aside to st.bad, starting afresh
 xm-sample: $FIX/host-t0/proc: rates need two --procfs snapshots; cpu left out"
 	assert_equal "$(cat st.bad)" '#xm-alert state 1'
-	assert_equal "$(sed -n 3p st)" $'#taken\t1764300000\t-'
+	assert_equal "$(sed -n 3p st)" $'#taken\t1764300000\t-\t-'
 	# a #text line that is not one, and a file cut short
 	sed 's/^#text\tcpu0 /#text\tcpu0\\x /' st > st.1
 	mv st.1 st
@@ -1603,12 +1618,12 @@ xm-sample: $FIX/host-t0/proc: rates need two --procfs snapshots; cpu left out"
 	assert_equal "$(head -n 1 <<< "$stderr")" 'xm-sample: st: a #file line whose lines do not follow it; moved aside to st.bad.3, starting afresh'
 	# more files than any run reads: not loaded at all
 	{
-		printf '#xm-sample state 1\n#ts\thost\tmetric\tvalue\n#taken\t1764300000\t-\n'
+		printf '#xm-sample state 1\n#ts\thost\tmetric\tvalue\n#taken\t1764300000\t-\t-\n'
 		for i in $(seq 257); do printf '#file\tproc\tf%d\t0\n' "$i"; done
 		printf '#end\t257\t0\n'
 	} > st
 	run -1 --separate-stderr cron_run 1764300050 "$FIX/host-t1" -m cpu -H
-	assert_equal "$(head -n 1 <<< "$stderr")" 'xm-sample: st: more #file lines than the 256 a run could have written; moved aside to st.bad.4, starting afresh'
+	assert_equal "$(head -n 1 <<< "$stderr")" 'xm-sample: st: more #file lines than a run writes; moved aside to st.bad.4, starting afresh'
 	# a directory where the file should be: someone else's, left alone,
 	# and nothing sampled
 	rm st
@@ -1630,7 +1645,7 @@ xm-sample: $FIX/host-t0/proc: rates need two --procfs snapshots; cpu left out"
 	kill "$holder"
 	assert_regex "$stderr" '^xm-sample: st: still locked by pid [0-9]+ \(flock\) after --wait 0.2s: not read, not saved$'
 	assert_output ""
-	assert_equal "$(sed -n 3p st)" $'#taken\t1764300000\t-'
+	assert_equal "$(sed -n 3p st)" $'#taken\t1764300000\t-\t-'
 }
 
 @test "xm-sample --state: saved at the first SIGTERM, and when the reader goes, status 0" {
@@ -1652,4 +1667,32 @@ xm-sample: $FIX/host-t0/proc: rates need two --procfs snapshots; cpu left out"
 	run -0 --separate-stderr bash -o pipefail -c 'xm-sample -i 0.05 -m cpu --state st | head -n 3'
 	assert_equal "$stderr" ""
 	assert_equal "$(tail -n 1 st | cut -f1,2)" $'#end\t1'
+}
+
+@test "xm-sample: sensors: a critical point of 0 or below is a driver's none: no point, no margin" {
+	copy use-t0 u0
+	copy use-t1 u1
+	for t in u0 u1; do
+		echo -274000 > "$t/sys/devices/platform/it87.2608/hwmon/hwmon4/temp1_crit"
+		echo 0 > "$t/sys/devices/platform/coretemp.0/hwmon/hwmon3/temp2_crit"
+	done
+	run -0 --separate-stderr xm-sample --procfs u0/proc --procfs u1/proc --sysfs u0/sys --sysfs u1/sys \
+	    -i 10 -n 1 --start 0 --host h -H -m sensors
+	assert_equal "$stderr" ""
+	# their readings, and the other four sensors' points and margins
+	assert_equal "$(grep -c -e 'it8728 temp1' -e 'Core 0' <<< "$output")" 2
+	assert_equal "$(grep -c -e '_critical_celsius' -e '_margin_celsius' <<< "$output")" 10
+}
+
+@test "xm-sample --state: a set that could not be written out leaves the counters it read for the next run" {
+	cron_run 1764300000 "$FIX/host-t0" -m vm > /dev/null 2>&1
+	# a full disk: the OOM kill between t0 and t1 goes nowhere, and the
+	# state keeps t0's counters
+	full() { cron_run "$@" > /dev/full; }
+	run -1 --separate-stderr full 1764300060 "$FIX/host-t1" -m vm -H
+	assert_equal "$stderr" 'xm-sample: stdout: No space left on device'
+	assert_equal "$(sed -n 3p st)" $'#taken\t1764300000\t-\t-'
+	# for the next run to tell of it
+	run -0 --separate-stderr cron_run 1764300120 "$FIX/host-t1" -m vm -H
+	assert_line $'1764300120\tweb1\tmemory_oom_kills_per_second\t0.008333333333'
 }

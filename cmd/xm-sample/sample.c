@@ -212,160 +212,162 @@ wait_until(int sigfd, double deadline)
 	return 0;
 }
 
-/*
- * The boot the kernel's counters count from, which --state's must be of
- * too; "-" where it cannot tell (a copy of /proc without the file).
- */
-static char *
-boot_id(struct src *src)
-{
-	struct pfile f;
-	char *id;
-
-	pfile_init(&f, ROOT_PROC, "sys/kernel/random/boot_id");
-	if (pfile_read(src, &f) == -1 || f.len == 0)
-		id = xm_strdup("-");
-	else
-		id = xm_strndup(f.buf, strcspn(f.buf, "\n\t"));
-	pfile_free(&f);
-	return id;
-}
+/* The modules of a run, and what --state carries (NULL: none). */
+struct run {
+	struct sampler s;
+	const struct module *const *mods;
+	void	*state[MAX_MODULES];
+	size_t	 nmod;
+	struct carry *c;
+};
 
 /*
- * Whether the last run's counters (play) can be the baseline of this
- * one, whose first set is stamped first: read in this boot, and before.
- * Those of another boot counted from zero since: silently not.
+ * A pass over every module: the counters read, and with s->report
+ * reported, each module's rates over s->dt; a module that took the
+ * kernel's baseline while the rest took the last run's, over live_dt.
  */
-static int
-can_play(const struct sample_opts *o, const struct tape *play, const char *boot, double first)
-{
-	char ts[NUM_MAX];
-
-	if (play->boot == NULL || strcmp(play->boot, boot) != 0)
-		return 0;
-	if (play->ts < first)
-		return 1;
-	num_format_ts(ts, play->ts);
-	warnx("%s: read at %s, not before this run's first set (a clock set back?); "
-	    "rates start from now", o->state, ts);
-	return 0;
-}
-
-/* A pass over every module: the counters read, and with s->report, reported. */
 static void
-pass(struct sampler *s, const struct module *const *mods, void **state, size_t nmod,
-    struct tape *rec, double ts)
+pass(struct run *r, double ts, double uptime)
 {
+	struct sampler *s = &r->s;
+	double dt = s->dt;
+	int rates = s->rates;
 	size_t i;
 
 	s->pass++;
-	if (rec != NULL) {
-		tape_clear(rec);
-		rec->ts = ts;
+	if (r->c != NULL) {
+		carry_pass(r->c, ts, uptime);
+		s->src.rec = r->c->rec;
 	}
-	for (i = 0; i < nmod; i++)
-		if (state[i] != NULL)
-			mods[i]->sample(state[i], s);
+	for (i = 0; i < r->nmod; i++) {
+		if (r->state[i] == NULL)
+			continue;
+		if (r->c != NULL && (r->c->fresh & 1u << i)) {
+			s->dt = s->live_dt;
+			s->rates = rates && !s->o->snapshot;
+		}
+		r->mods[i]->sample(r->state[i], s);
+		s->dt = dt;
+		s->rates = rates;
+	}
 }
 
 /*
  * The baseline: counters need a first reading to measure from, with
- * --state the last run's, when they are there to play back; then the
- * first set's rates span the time since it read them.  A counter file
- * they do not hold makes the baseline this machine's now, as without.
+ * --state the last run's where it can be played back, and then the
+ * first set's rates span the time since it read them.  A module that
+ * reads a counter file the last run did not (a family asked for now and
+ * not then, a cgroup new since) takes the kernel's reading instead, and
+ * its first rates are over this run's own interval, as without --state.
+ * 1 when the last run's counters were played back.
  */
 static int
-baseline(struct sampler *s, const struct module *const *mods, void **state, size_t nmod,
-    struct tape *rec, struct tape *play)
+baseline(struct run *r, double ts, double uptime)
 {
-	const struct sample_opts *o = s->o;
-	double now = o->simulated ? o->start : xm_realtime();
+	struct sampler *s = &r->s;
+	struct carry *c = r->c;
+	size_t i;
 
-	if (play != NULL && can_play(o, play, rec->boot, o->simulated ? o->start + o->interval : now)) {
-		s->src.play = play;
-		pass(s, mods, state, nmod, rec, play->ts);
-		s->src.play = NULL;
-		if (s->src.missed[0] == '\0')
-			return 1;
-		warnx("%s: holds no reading of %s (a family or device new since); "
-		    "rates start from now", o->state, s->src.missed);
+	if (c == NULL || !carry_can_play(c, s->o, s->o->simulated ? ts + s->o->interval : ts)) {
+		pass(r, ts, uptime);
+		return 0;
 	}
-	pass(s, mods, state, nmod, rec, now);
-	return 0;
+	s->pass++;
+	carry_pass(c, c->play.ts, c->play.uptime);
+	s->src.rec = c->rec;
+	for (i = 0; i < r->nmod; i++) {
+		if (r->state[i] == NULL)
+			continue;
+		s->src.play = &c->play;
+		s->src.missed = 0;
+		r->mods[i]->sample(r->state[i], s);
+		s->src.play = NULL;
+		if (s->src.missed) {
+			c->fresh |= 1u << i;
+			r->mods[i]->sample(r->state[i], s);
+		}
+	}
+	return 1;
+}
+
+/*
+ * The end of the output: 1 if what was last written may not have
+ * reached the reader (dropped at a signal, a reader gone, a write that
+ * failed), else 0, all of it flushed.
+ */
+static int
+output_end(int lost)
+{
+	lost |= sig_abandon(stdout);
+	/* with --state SIGPIPE is ignored, and a reader that went is no failure */
+	if (xm_out_gone(stdout)) {
+		xm_stdout_gone();
+		lost = 1;
+	}
+	if (!lost && fflush(stdout) != 0)
+		xm_stdout_check(stdout);
+	return lost || ferror(stdout);
 }
 
 int
 sample_run(const struct sample_opts *o)
 {
 	static const char *const header[] = { "ts", "host", "metric", "value" };
-	const struct module *const *mods;
-	void *state[MAX_MODULES];
-	struct sampler s;
-	struct state st;
-	struct tape rec, play, *recp = NULL;
+	struct run r;
+	struct carry c;
+	struct sampler *s = &r.s;
 	unsigned long long tick = 0, sets = 0;
-	double t0, prev, now, deadline, ts;
+	double t0, prev, now, deadline, ts, uptime;
 	struct stat sb;
-	size_t i, nmod;
-	int sigfd, k, played;
+	size_t i;
+	int sigfd, k, played, lost = 0;
 
-	memset(&s, 0, sizeof s);
-	s.o = o;
+	memset(&r, 0, sizeof r);
+	s->o = o;
 	sigfd = sig_open(0);
 	sig_pipe(o->state != NULL);
-	tape_init(&rec);
-	tape_init(&play);
 	if (o->state != NULL) {
-		/* a run waiting its turn for the state may be told to go */
-		sig_let(1);
-		k = state_lock(&st, o->state, o->wait);
-		sig_let(0);
-		if (k < 0) {
+		if ((k = carry_open(&c, o, &s->status)) < 0) {
 			close(sigfd);
 			return k == -1 ? XM_EXIT_OK : XM_EXIT_FAIL;
 		}
-		/* one that can be neither read nor set aside must not be written over */
-		if ((k = state_load(&st, &sample_grammar, tape_load, &play)) == -1) {
-			state_unlock(&st);
-			close(sigfd);
-			return XM_EXIT_FAIL;
-		}
-		if (k == 1)
-			s.status = XM_EXIT_FAIL;
-		recp = &rec;
+		r.c = &c;
 	}
 	/* into a pipe, whole lines a write: samplers of several hosts may share it (xm(7)) */
-	record_writer_init(&s.w, stdout, fstat(STDOUT_FILENO, &sb) == 0 && S_ISFIFO(sb.st_mode) ?
+	record_writer_init(&s->w, stdout, fstat(STDOUT_FILENO, &sb) == 0 && S_ISFIFO(sb.st_mode) ?
 	    RECORD_SHARED : 0);
-	src_init(&s.src, o);
-	s.src.rec = recp;
-	if (recp != NULL)
-		rec.boot = boot_id(&s.src);
-	pfile_init(&s.stat, ROOT_PROC, "stat");
-	s.stat.counters = 1;
-	pfile_init(&s.loadavg, ROOT_PROC, "loadavg");
+	src_init(&s->src, o);
+	if (r.c != NULL)
+		carry_boot(r.c, &s->src);
+	pfile_init(&s->stat, ROOT_PROC, "stat");
+	s->stat.counters = 1;
+	pfile_init(&s->loadavg, ROOT_PROC, "loadavg");
 	if (o->synthetic) {
-		mods = synthetic_modules;
-		nmod = 1;
+		r.mods = synthetic_modules;
+		r.nmod = 1;
 	} else {
-		mods = system_modules;
-		nmod = MAX_MODULES;
+		r.mods = system_modules;
+		r.nmod = MAX_MODULES;
 	}
-	for (i = 0; i < nmod; i++)
-		state[i] = mods[i]->mask & o->families ? mods[i]->open(&s) : NULL;
+	for (i = 0; i < r.nmod; i++)
+		r.state[i] = r.mods[i]->mask & o->families ? r.mods[i]->open(s) : NULL;
 	if (o->header)
-		record_put_header(&s.w, header, 4);
+		record_put_header(&s->w, header, 4);
 
 	/* At full speed any write may block: let signals interrupt it. */
 	if (o->simulated)
 		sig_unblock();
 
 	t0 = prev = clock_now(CLOCK_MONOTONIC);
-	played = baseline(&s, mods, state, nmod, recp, play.boot != NULL ? &play : NULL);
-	s.rates = !o->snapshot || played;
-	if (!s.rates)
+	played = baseline(&r, o->simulated ? o->start : clock_now(CLOCK_REALTIME),
+	    o->simulated ? NAN : clock_now(CLOCK_BOOTTIME));
+	/* the baseline writes nothing: its counters are as good as out */
+	if (r.c != NULL)
+		carry_sent(r.c);
+	s->rates = !o->snapshot || played;
+	if (!s->rates)
 		say_no_rates(o);
-	s.report = 1;
+	s->report = 1;
 
 	while (o->count == 0 || sets < o->count) {
 		tick++;
@@ -373,7 +375,8 @@ sample_run(const struct sample_opts *o)
 			if (sig_take(sigfd) != 0)
 				break;
 			ts = o->start + (double)tick * o->interval;
-			s.dt = s.live_dt = o->interval;
+			uptime = NAN;
+			s->dt = s->live_dt = o->interval;
 		} else {
 			/* Behind by a whole interval (suspend, overload): skip to now. */
 			deadline = t0 + (double)tick * o->interval;
@@ -382,43 +385,48 @@ sample_run(const struct sample_opts *o)
 				tick = (unsigned long long)((now - t0) / o->interval);
 				deadline = t0 + (double)tick * o->interval;
 			}
-			if (sig_flush(stdout) != 0 || wait_until(sigfd, deadline))
+			if ((lost = sig_flush(stdout) != 0 || ferror(stdout)))
+				break;
+			if (r.c != NULL)
+				carry_sent(r.c);
+			if (wait_until(sigfd, deadline))
 				break;
 			now = clock_now(CLOCK_MONOTONIC);
-			s.dt = s.live_dt = now - prev;
+			s->dt = s->live_dt = now - prev;
 			prev = now;
 			ts = clock_now(CLOCK_REALTIME);
+			uptime = clock_now(CLOCK_BOOTTIME);
 		}
 		/* the first set after the last run's counters: measured from when they were read */
 		if (played) {
-			s.dt = ts - play.ts;
+			s->dt = !isnan(uptime) && !isnan(c.play.uptime) ? uptime - c.play.uptime :
+			    ts - c.play.ts;
 			played = 0;
 		}
 		if (ferror(stdout))
 			break;
-		src_step(&s.src, sets + 1);
-		s.tslen = num_format_ts(s.ts, ts);
-		pass(&s, mods, state, nmod, recp, ts);
+		src_step(&s->src, sets + 1);
+		s->tslen = num_format_ts(s->ts, ts);
+		pass(&r, ts, uptime);
+		/* one copy of /proc, read again, has nothing to measure against but the last run's */
+		if (o->snapshot)
+			s->rates = 0;
 		sets++;
 	}
 
-	for (i = 0; i < nmod; i++)
-		if (state[i] != NULL)
-			mods[i]->close(state[i]);
-	pfile_free(&s.stat);
-	pfile_free(&s.loadavg);
-	src_free(&s.src);
-	sig_abandon(stdout);
-	/* with --state SIGPIPE is ignored, and a reader that went is no failure */
-	if (xm_out_gone(stdout))
-		xm_stdout_gone();
-	if (o->state != NULL) {
-		if (state_save(&st, tape_save, &rec) != 0)
-			s.status = XM_EXIT_FAIL;
-		state_unlock(&st);
+	for (i = 0; i < r.nmod; i++)
+		if (r.state[i] != NULL)
+			r.mods[i]->close(r.state[i]);
+	pfile_free(&s->stat);
+	pfile_free(&s->loadavg);
+	src_free(&s->src);
+	lost = output_end(lost);
+	if (r.c != NULL) {
+		if (!lost)
+			carry_sent(r.c);
+		if (carry_close(r.c) != 0)
+			s->status = XM_EXIT_FAIL;
 	}
-	tape_free(&rec);
-	tape_free(&play);
 	close(sigfd);
-	return s.status;
+	return s->status;
 }

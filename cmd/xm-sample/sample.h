@@ -10,6 +10,7 @@
 #include "metric.h"
 #include "num.h"
 #include "record.h"
+#include "state.h"
 
 enum family {
 	FAM_CPU, FAM_MEMORY, FAM_SWAP, FAM_DISK, FAM_IO, FAM_NET, FAM_LOAD,
@@ -70,7 +71,8 @@ struct tape_file {
 struct tape {
 	struct tape_file *f;
 	size_t	 n, cap;
-	double	 ts;		/* when they were read */
+	double	 ts;		/* when they were read: the set's stamp */
+	double	 uptime;	/* and by CLOCK_BOOTTIME; NaN: not live reads */
 	char	*boot;		/* the boot they were read in, or NULL */
 };
 
@@ -83,7 +85,8 @@ void	 tape_put(struct tape *, enum root, const char *, const char *, size_t);
 /*
  * With --state, each pass's counter files go on rec; the first pass
  * (the baseline) reads them from play, the last run's, instead of the
- * kernel.  missed names one play did not hold.
+ * kernel.  missed: a counter file play did not hold was read from the
+ * kernel.
  */
 struct src {
 	const char **dirs[2];
@@ -92,7 +95,7 @@ struct src {
 	int	 fd[2];
 	unsigned gen[2];
 	struct tape *rec, *play;
-	char	 missed[128];
+	int	 missed;
 };
 
 struct pfile {
@@ -124,7 +127,7 @@ struct sampler {
 	char	 ts[NUM_MAX];
 	size_t	 tslen;
 	double	 dt;		/* seconds since the previous set */
-	double	 live_dt;	/* since the previous reading of the kernel's own (--state) */
+	double	 live_dt;	/* since the kernel's own previous reading, not --state's */
 	int	 report;	/* 0 for the baseline read before the first set */
 	int	 rates;		/* 0: one --procfs snapshot, which has none */
 	unsigned long long pass;	/* reads so far, the baseline the first */
@@ -167,6 +170,29 @@ extern const struct module cpu_module, mem_module, disk_module, io_module,
     pressure_module, vm_module, fd_module, procs_module, tcp_module, sensors_module;
 
 int	 sample_run(const struct sample_opts *);
+
+/*
+ * What --state carries from one run to the next (carry.c): the last
+ * run's counter files, to play back as this one's baseline, and this
+ * run's, the set being read (rec) and the last one written out (sent),
+ * which is what is saved: a set that never reached the reader leaves
+ * its counters for the next run to measure from.
+ */
+struct carry {
+	struct state st;
+	struct tape play, tape[2];
+	struct tape *rec, *sent;
+	int	 pending;	/* rec holds a set not yet written out */
+	int	 played;	/* the baseline was play's */
+	unsigned fresh;		/* bits of the modules that took the kernel's baseline instead */
+};
+
+int	 carry_open(struct carry *, const struct sample_opts *, int *);
+void	 carry_boot(struct carry *, struct src *);
+int	 carry_can_play(struct carry *, const struct sample_opts *, double);
+void	 carry_pass(struct carry *, double, double);
+void	 carry_sent(struct carry *);
+int	 carry_close(struct carry *);
 
 struct state_reader;
 extern const struct state_grammar sample_grammar;

@@ -95,8 +95,9 @@ add(struct sensors *ss, const char *name, const char *id, const char *path,
 	snprintf(x->name, sizeof x->name, "%s", name);
 	snprintf(x->id, sizeof x->id, "%s", id);
 	x->path = xm_strdup(path);
+	/* a point of 0 or below is a driver's "none" (THERMAL_TEMP_INVALID), no point to page on */
 	x->has_crit = crit_path != NULL && read_line(root, crit_path, buf, sizeof buf) == 0 &&
-	    parse_milli(buf, &x->crit) == 0;
+	    parse_milli(buf, &x->crit) == 0 && x->crit > 0;
 }
 
 /* The last part of the link at path: the device a chip is on. */

@@ -27,7 +27,7 @@ src_init(struct src *s, const struct sample_opts *o)
 		s->cur[i] = (size_t)-1;
 	}
 	s->rec = s->play = NULL;
-	s->missed[0] = '\0';
+	s->missed = 0;
 	src_step(s, 0);
 }
 
@@ -91,18 +91,13 @@ buf_fit(struct pfile *f, size_t len)
 
 /* The last run's text of a counter file, if it is playing back: 1. */
 static int
-played(struct src *s, struct pfile *f)
+play_back(struct src *s, struct pfile *f)
 {
 	struct tape_file *t;
 
-	if (s->play == NULL || !f->counters)
+	if (s->play == NULL || !f->counters ||
+	    (t = tape_find(s->play, f->root, f->path)) == NULL)
 		return 0;
-	if ((t = tape_find(s->play, f->root, f->path)) == NULL) {
-		if (s->missed[0] == '\0')
-			snprintf(s->missed, sizeof s->missed, "%s/%s",
-			    f->root == ROOT_PROC ? "/proc" : "/sys", f->path);
-		return 0;
-	}
 	buf_fit(f, t->len);
 	memcpy(f->buf, t->text, t->len + 1);
 	f->len = t->len;
@@ -122,7 +117,7 @@ pfile_read(struct src *s, struct pfile *f)
 	ssize_t n;
 	int root;
 
-	if (played(s, f))
+	if (play_back(s, f))
 		goto done;
 	if (f->fd == -1 || f->gen != s->gen[f->root]) {
 		pfile_close(f);
@@ -151,6 +146,9 @@ pfile_read(struct src *s, struct pfile *f)
 			break;
 	}
 	f->buf[f->len] = '\0';
+	/* one the last run did not read, or could not, and this one can */
+	if (s->play != NULL && f->counters)
+		s->missed = 1;
 done:
 	if (s->rec != NULL && f->counters)
 		tape_put(s->rec, f->root, f->path, f->buf, f->len);

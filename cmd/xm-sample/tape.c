@@ -4,6 +4,7 @@
  * then span all the time since the last run, and an OOM kill or a burst
  * of errors between two cron runs is not lost.
  */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,6 +15,7 @@ void
 tape_init(struct tape *t)
 {
 	memset(t, 0, sizeof *t);
+	t->uptime = NAN;
 }
 
 void
@@ -27,6 +29,7 @@ tape_clear(struct tape *t)
 	}
 	t->n = 0;
 	t->ts = 0;
+	t->uptime = NAN;
 }
 
 void
@@ -67,7 +70,8 @@ tape_put(struct tape *t, enum root root, const char *path, const char *text, siz
 		free(f->text);
 	}
 	f->text = xm_malloc(len + 1);
-	memcpy(f->text, text, len);
+	if (len > 0)
+		memcpy(f->text, text, len);
 	f->text[len] = '\0';
 	f->len = len;
 }
