@@ -52,7 +52,9 @@ mem_sample(void *st, struct sampler *s)
 		return;
 	}
 	end = m->f.buf + m->f.len;
-	for (line = m->f.buf; line < end; line = sample_next_line(line, end)) {
+	/* the keys come in the first twenty of the fifty and more lines */
+	for (line = m->f.buf; line < end && found != (1u << NKEY) - 1;
+	    line = sample_next_line(line, end)) {
 		if ((colon = memchr(line, ':', (size_t)(end - line))) == NULL)
 			break;
 		len = (size_t)(colon - line);

@@ -38,27 +38,18 @@ procs_open(struct sampler *s)
 	return xm_calloc(1, sizeof(struct procs));
 }
 
-/* The first number after key at the start of a line; NULL for none. */
-static const char *
-find_key(const char *buf, const char *end, const char *key,
-    unsigned long long *v)
-{
-	size_t n = strlen(key);
-	const char *line;
-
-	for (line = buf; line < end; line = sample_next_line(line, end))
-		if ((size_t)(end - line) > n && memcmp(line, key, n) == 0 &&
-		    line[n] == ' ')
-			return sample_parse_u64(line + n, end, v);
-	return NULL;
-}
-
-/* 0, or -1 having said why. */
+/*
+ * Each key's number, from the first line it leads, "key N ...": one
+ * pass over the file, which on a machine of many CPUs is many lines.
+ * 0, or -1 having said which key has no line.
+ */
 static int
 read_stat(struct procs *p, struct sampler *s)
 {
-	const char *end;
+	const char *line, *end;
+	unsigned seen = 0, found = 0;
 	char why[48];
+	size_t n;
 	int k;
 
 	if (sampler_stat(s) == -1) {
@@ -66,8 +57,21 @@ read_stat(struct procs *p, struct sampler *s)
 		return -1;
 	}
 	end = s->stat.buf + s->stat.len;
+	for (line = s->stat.buf; line < end && seen != (1u << NKEY) - 1;
+	    line = sample_next_line(line, end)) {
+		for (k = 0; k < NKEY; k++) {
+			n = strlen(keys[k]);
+			if (seen & 1u << k || (size_t)(end - line) <= n ||
+			    memcmp(line, keys[k], n) != 0 || line[n] != ' ')
+				continue;
+			seen |= 1u << k;
+			if (sample_parse_u64(line + n, end, &p->cur[k]) != NULL)
+				found |= 1u << k;
+			break;
+		}
+	}
 	for (k = 0; k < NKEY; k++) {
-		if (find_key(s->stat.buf, end, keys[k], &p->cur[k]) == NULL) {
+		if (!(found & 1u << k)) {
 			snprintf(why, sizeof why, "no \"%s\" line", keys[k]);
 			sampler_fail(s, FAM_PROCS, &s->stat, why);
 			return -1;

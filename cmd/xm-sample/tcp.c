@@ -63,8 +63,25 @@ static const struct {
 	{ "udp_receive_buffer_errors_per_second", C_UDP_RCVBUF, C_UDP6_RCVBUF },
 };
 
+/*
+ * What a line of names in snmp or netstat said: the columns of the
+ * counters wanted in it.  The names change only with the kernel, so
+ * while a line is the one last seen, its values are taken by column,
+ * never matched by name again: netstat's TcpExt has a hundred and more.
+ */
+struct names {
+	char	*text;		/* the line as last seen, its newline too */
+	size_t	 len;
+	size_t	 ncol;
+	size_t	 n;		/* counters wanted in it; 0: none, not looked at */
+	size_t	 col[NCOUNTER];
+	int	 counter[NCOUNTER];
+};
+
 struct tcp {
 	struct pfile f[NFILE];
+	struct names *names[NFILE];	/* by line pair, in file order */
+	size_t	 nnames[NFILE];
 	unsigned long long prev[NCOUNTER], cur[NCOUNTER];
 	unsigned have_prev, have_cur;	/* bits by counter */
 };
@@ -98,6 +115,19 @@ static int
 same(const char *w, const char *s, size_t n)
 {
 	return strncmp(w, s, n) == 0 && w[n] == '\0';
+}
+
+/* The count text [v, vend) as counter c: 0, or -1 when it is no count. */
+static int
+take_counter(struct tcp *t, int c, const char *v, const char *vend)
+{
+	unsigned long long x;
+
+	if (sample_parse_u64(v, vend, &x) != vend)
+		return -1;
+	t->cur[c] = x;
+	t->have_cur |= BIT(c);
+	return 0;
 }
 
 /* The counter at column name of group in file; -1 for none wanted. */
@@ -135,16 +165,11 @@ static int
 take(struct tcp *t, int file, const char *group, size_t glen,
     const char *name, size_t nlen, const char *v, const char *vend)
 {
-	unsigned long long x;
 	int c;
 
 	if (nlen == 0 || (c = field_find(file, group, glen, name, nlen)) == -1)
 		return 0;
-	if (sample_parse_u64(v, vend, &x) != vend)
-		return -1;
-	t->cur[c] = x;
-	t->have_cur |= BIT(c);
-	return 0;
+	return take_counter(t, c, v, vend);
 }
 
 /* The group of a line, "Tcp" of "Tcp: ...": its length, 0 for none. */
@@ -154,6 +179,50 @@ group_len(const char *line, const char *end)
 	const char *p = token_end(line, end);
 
 	return p > line && p[-1] == ':' ? (size_t)(p - line - 1) : 0;
+}
+
+/* Learn the columns of the counters wanted in the names line [p, end). */
+static void
+names_learn(struct names *nm, int file, const char *p, size_t glen, const char *end)
+{
+	const char *n, *ne;
+	int c;
+
+	free(nm->text);
+	nm->text = xm_strndup(p, (size_t)(end - p));
+	nm->len = (size_t)(end - p);
+	nm->ncol = nm->n = 0;
+	if (!group_wanted(file, p, glen))
+		return;
+	for (n = p + glen + 1; ; n = ne) {
+		n = sample_skip_space(n, end);
+		if ((ne = token_end(n, end)) == n)
+			break;
+		c = field_find(file, p, glen, n, (size_t)(ne - n));
+		if (c != -1 && nm->n < NCOUNTER) {
+			nm->col[nm->n] = nm->ncol;
+			nm->counter[nm->n++] = c;
+		}
+		nm->ncol++;
+	}
+}
+
+/* The counters of nm from its values line [v, end): 0, or -1 when they do not fit. */
+static int
+names_take(struct tcp *t, const struct names *nm, const char *v, const char *end)
+{
+	const char *ve;
+	size_t col, j = 0;
+
+	for (col = 0; ; col++, v = ve) {
+		v = sample_skip_space(v, end);
+		if ((ve = token_end(v, end)) == v)
+			break;
+		for (; j < nm->n && nm->col[j] == col; j++)
+			if (take_counter(t, nm->counter[j], v, ve) == -1)
+				return -1;
+	}
+	return col == nm->ncol ? 0 : -1;
 }
 
 /*
@@ -166,33 +235,27 @@ group_len(const char *line, const char *end)
 static int
 parse_pairs(struct tcp *t, int file, const char *p, const char *end)
 {
-	const char *vals, *next, *n, *ne, *v, *ve;
-	size_t glen;
+	const char *vals, *next;
+	struct names *nm;
+	size_t glen, k;
 
-	for (; p < end; p = next) {
+	for (k = 0; p < end; p = next, k++) {
 		vals = sample_next_line(p, end);
 		next = sample_next_line(vals, end);
 		if ((glen = group_len(p, end)) == 0 || group_len(vals, end) != glen ||
 		    memcmp(p, vals, glen) != 0)
 			return -1;
-		if (!group_wanted(file, p, glen))
-			continue;
-		n = p + glen + 1;
-		v = vals + glen + 1;
-		for (;;) {
-			n = sample_skip_space(n, end);
-			v = sample_skip_space(v, end);
-			ne = token_end(n, end);
-			ve = token_end(v, end);
-			if ((ne == n) != (ve == v))
-				return -1;
-			if (ne == n)
-				break;
-			if (take(t, file, p, glen, n, (size_t)(ne - n), v, ve) == -1)
-				return -1;
-			n = ne;
-			v = ve;
+		if (k == t->nnames[file]) {
+			t->names[file] = xm_reallocarray(t->names[file], k + 1, sizeof *nm);
+			memset(&t->names[file][k], 0, sizeof *nm);
+			t->nnames[file]++;
 		}
+		nm = &t->names[file][k];
+		if (nm->text == NULL || nm->len != (size_t)(vals - p) ||
+		    memcmp(nm->text, p, nm->len) != 0)
+			names_learn(nm, file, p, glen, vals);
+		if (nm->n > 0 && names_take(t, nm, vals + glen + 1, next) == -1)
+			return -1;
 	}
 	return 0;
 }
@@ -358,10 +421,15 @@ static void
 tcp_close(void *st)
 {
 	struct tcp *t = st;
+	size_t k;
 	int i;
 
-	for (i = 0; i < NFILE; i++)
+	for (i = 0; i < NFILE; i++) {
 		pfile_free(&t->f[i]);
+		for (k = 0; k < t->nnames[i]; k++)
+			free(t->names[i][k].text);
+		free(t->names[i]);
+	}
 	free(t);
 }
 

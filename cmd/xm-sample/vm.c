@@ -83,7 +83,7 @@ vm_sample(void *st, struct sampler *s)
 	struct vm *vm = st;
 	unsigned long long v[NKEY] = { 0 }, n, zones = 0;
 	const char *line, *end, *name, *p;
-	unsigned found = 0, zoned = 0;
+	unsigned found = 0, zoned = 0, scans = 0;
 	size_t len;
 	double r;
 	int k;
@@ -94,7 +94,9 @@ vm_sample(void *st, struct sampler *s)
 		return;
 	}
 	end = vm->f.buf + vm->f.len;
-	for (line = vm->f.buf; line < end; line = sample_next_line(line, end)) {
+	/* all found, both pgscan lines too, by oom_kill: line 125 of 190 */
+	for (line = vm->f.buf; line < end && (found != (1u << NKEY) - 1 || scans < 2);
+	    line = sample_next_line(line, end)) {
 		/* pswp*, pgmajfault, pgscan*, oom_kill: most of the 190 lines are none */
 		if (!(line[0] == 'p' && (line[1] == 's' || (line[1] == 'g' &&
 		    (line[2] == 'm' || line[2] == 's')))) &&
@@ -113,6 +115,7 @@ vm_sample(void *st, struct sampler *s)
 		}
 		v[k] += n;
 		found |= 1u << k;
+		scans += k == PGSCAN;
 	}
 	if (!(found & 1u << PGSCAN) && zoned) {
 		v[PGSCAN] = zones;
