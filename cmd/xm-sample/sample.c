@@ -35,7 +35,7 @@ void
 sampler_put(struct sampler *s, const char *metric, double v)
 {
 	record_put(&s->w, s->ts, s->tslen);
-	record_put_str(&s->w, s->o->host);
+	record_put(&s->w, s->o->host, s->hostlen);
 	record_put_str(&s->w, metric);
 	record_put_number(&s->w, v);
 	record_end(&s->w);
@@ -46,7 +46,7 @@ void
 sampler_put_u64(struct sampler *s, const char *metric, unsigned long long v)
 {
 	record_put(&s->w, s->ts, s->tslen);
-	record_put_str(&s->w, s->o->host);
+	record_put(&s->w, s->o->host, s->hostlen);
 	record_put_str(&s->w, metric);
 	record_put_u64(&s->w, v);
 	record_end(&s->w);
@@ -333,9 +333,13 @@ sample_run(const struct sample_opts *o)
 		}
 		r.c = &c;
 	}
-	/* into a pipe, whole lines a write: samplers of several hosts may share it (xm(7)) */
+	/*
+	 * Into a pipe, whole lines a write: samplers of several hosts may
+	 * share it (xm(7)).  Elsewhere a set goes to stdio in one piece.
+	 */
 	record_writer_init(&s->w, stdout, fstat(STDOUT_FILENO, &sb) == 0 && S_ISFIFO(sb.st_mode) ?
-	    RECORD_SHARED : 0);
+	    RECORD_SHARED : RECORD_BATCH);
+	s->hostlen = strlen(o->host);
 	src_init(&s->src, o);
 	if (r.c != NULL)
 		carry_boot(r.c, &s->src);
@@ -353,6 +357,7 @@ sample_run(const struct sample_opts *o)
 		r.state[i] = r.mods[i]->mask & o->families ? r.mods[i]->open(s) : NULL;
 	if (o->header)
 		record_put_header(&s->w, header, 4);
+	record_flush(&s->w);
 
 	/* At full speed any write may block: let signals interrupt it. */
 	if (o->simulated)
@@ -408,6 +413,7 @@ sample_run(const struct sample_opts *o)
 		src_step(&s->src, sets + 1);
 		s->tslen = num_format_ts(s->ts, ts);
 		pass(&r, ts, uptime);
+		record_flush(&s->w);
 		/* one copy of /proc, read again, has nothing to measure against but the last run's */
 		if (o->snapshot)
 			s->rates = 0;

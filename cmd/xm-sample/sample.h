@@ -126,6 +126,7 @@ struct sampler {
 	struct record_writer w;
 	char	 ts[NUM_MAX];
 	size_t	 tslen;
+	size_t	 hostlen;
 	double	 dt;		/* seconds since the previous set */
 	double	 live_dt;	/* since the kernel's own previous reading, not --state's */
 	int	 report;	/* 0 for the baseline read before the first set */
