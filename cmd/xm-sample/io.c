@@ -172,13 +172,6 @@ io_sample(void *st, struct sampler *s)
 		for (p = name; p < end && *p != ' ' && *p != '\n'; p++)
 			;
 		len = (size_t)(p - name);
-		for (k = 0; k < NFIELD; k++)
-			if ((p = sample_parse_u64(p, end, &v[k])) == NULL)
-				break;
-		if (k < NFIELD) {
-			sampler_fail(s, FAM_IO, &io->f, "cannot parse a disk line");
-			continue;
-		}
 		if ((d = devtab_get(&io->t, name, len, &is_new)) == NULL)
 			continue;
 		if (is_new) {
@@ -191,6 +184,18 @@ io_sample(void *st, struct sampler *s)
 				return;
 			}
 			d->skip = !whole;
+		}
+		/* a partition, a loop device: never reported, its numbers never read */
+		if (d->skip)
+			continue;
+		for (k = 0; k < NFIELD; k++)
+			if ((p = sample_parse_u64(p, end, &v[k])) == NULL)
+				break;
+		if (k < NFIELD) {
+			/* as if the line were not there: forgotten at the sweep */
+			d->seen = 0;
+			sampler_fail(s, FAM_IO, &io->f, "cannot parse a disk line");
+			continue;
 		}
 		keep(d, v);
 	}
