@@ -267,7 +267,8 @@ main(int argc, char *argv[])
 	 * spans; one copy of /proc has a span with --state's counters before it.
 	 */
 	if (o.simulated && !o.synthetic && o.nprocfs < 2 && !(o.state != NULL && o.nprocfs == 1)) {
-		warnx("--start is for --synthetic, or --procfs given twice or more, or once with --state");
+		warnx("--start is for --synthetic, or --procfs given twice or more, "
+		    "or once with --state");
 		option_usage();
 	}
 	if (o.synthetic && o.state != NULL) {

@@ -110,7 +110,8 @@ put_error_share(struct devtab *t, struct sampler *s, int m, int errs, int packet
 		de = d->cur[errs] - d->prev[errs];
 		dp = d->cur[packets] - d->prev[packets];
 		if (de + dp != 0)
-			sampler_put(s, d->metric[m], 100.0 * (double)de / ((double)de + (double)dp));
+			sampler_put(s, d->metric[m],
+			    100.0 * (double)de / ((double)de + (double)dp));
 	}
 }
 
@@ -123,7 +124,7 @@ net_sample(void *st, struct sampler *s)
 	char path[96];
 	struct dev *d;
 	size_t len, i, nreal;
-	int is_new, m;
+	int is_new, m, c;
 
 	if (pfile_read(&s->src, &n->f) == -1) {
 		sampler_fail(s, FAM_NET, &n->f, strerror(errno));
@@ -163,8 +164,9 @@ net_sample(void *st, struct sampler *s)
 		for (i = 0; i < n->t.n; i++)
 			sampler_put_u64(s, n->t.d[i].metric[M_TX_TOTAL], n->t.d[i].cur[TX]);
 		for (m = M_RX_PACKETS; m <= M_TX_DROP; m++) {
-			devtab_put_total(&n->t, s, names[m], RX_PACKETS + m - M_RX_PACKETS, nreal == 0);
-			devtab_put_rates(&n->t, s, m, RX_PACKETS + m - M_RX_PACKETS);
+			c = RX_PACKETS + m - M_RX_PACKETS;
+			devtab_put_total(&n->t, s, names[m], c, nreal == 0);
+			devtab_put_rates(&n->t, s, m, c);
 		}
 		put_error_share(&n->t, s, M_RX_ERRS_PERCENT, RX_ERRS, RX_PACKETS);
 		put_error_share(&n->t, s, M_TX_ERRS_PERCENT, TX_ERRS, TX_PACKETS);

@@ -414,7 +414,7 @@ sample_run(const struct sample_opts *o)
 		s->tslen = num_format_ts(s->ts, ts);
 		pass(&r, ts, uptime);
 		record_flush(&s->w);
-		/* one copy of /proc, read again, has nothing to measure against but the last run's */
+		/* one copy of /proc, read again, has only the last run's to measure from */
 		if (o->snapshot)
 			s->rates = 0;
 		sets++;

@@ -185,7 +185,7 @@ struct carry {
 	struct tape *rec, *sent;
 	int	 pending;	/* rec holds a set not yet written out */
 	int	 played;	/* the baseline was play's */
-	unsigned fresh;		/* bits of the modules that took the kernel's baseline instead */
+	unsigned fresh;		/* a bit a module that took the kernel's baseline */
 };
 
 int	 carry_open(struct carry *, const struct sample_opts *, int *);
