@@ -1708,3 +1708,14 @@ xm-sample: $FIX/host-t0/proc: rates need two --procfs snapshots; cpu left out"
 	run -0 --separate-stderr cron_run 1764300120 "$FIX/host-t1" -m vm -H
 	assert_line $'1764300120\tweb1\tmemory_oom_kills_per_second\t0.008333333333'
 }
+
+@test "xm-sample --state: a file two families share, not in the state, gives both the kernel's baseline" {
+	# the last run read vm alone; cpu and procs both read /proc/stat,
+	# which the state does not hold: both measure over this run's 10 s
+	cron_run 1764299950 "$FIX/host-t0" -m vm > /dev/null 2>&1
+	run -0 --separate-stderr xm-sample --procfs "$FIX/host-t0/proc" --procfs "$FIX/host-t1/proc" \
+	    -i 10 -n 1 --start 1764300000 --host web1 --state st -m cpu,procs,vm -H
+	assert_equal "$stderr" ""
+	assert_line $'1764300010\tweb1\tforks_per_second\t1'
+	assert_line $'1764300010\tweb1\tmemory_oom_kills_per_second\t0.01666666667'
+}

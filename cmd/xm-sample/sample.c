@@ -52,14 +52,23 @@ sampler_put_u64(struct sampler *s, const char *metric, unsigned long long v)
 	record_end(&s->w);
 }
 
-/* f read once a pass, however many families ask: 0, or -1 with errno set. */
+/*
+ * f read once a pass, however many families ask: 0, or -1 with errno
+ * set.  Each that asks is told, as by its own read, whether it was the
+ * kernel's text where the last run's was being played back.
+ */
 static int
-read_once(struct sampler *s, struct pfile *f, unsigned long long *pass, int *why)
+read_once(struct sampler *s, struct pfile *f, unsigned long long *pass, int *why, int *missed)
 {
+	int before = s->src.missed;
+
 	if (*pass != s->pass) {
 		*pass = s->pass;
+		s->src.missed = 0;
 		*why = pfile_read(&s->src, f) == -1 ? errno : 0;
+		*missed = s->src.missed;
 	}
+	s->src.missed = before | *missed;
 	errno = *why;
 	return *why != 0 ? -1 : 0;
 }
@@ -72,14 +81,15 @@ read_once(struct sampler *s, struct pfile *f, unsigned long long *pass, int *why
 int
 sampler_stat(struct sampler *s)
 {
-	return read_once(s, &s->stat, &s->stat_pass, &s->stat_errno);
+	return read_once(s, &s->stat, &s->stat_pass, &s->stat_errno, &s->stat_missed);
 }
 
 /* /proc/loadavg, which load and procs (its count of threads) share. */
 int
 sampler_loadavg(struct sampler *s)
 {
-	return read_once(s, &s->loadavg, &s->loadavg_pass, &s->loadavg_errno);
+	return read_once(s, &s->loadavg, &s->loadavg_pass, &s->loadavg_errno,
+	    &s->loadavg_missed);
 }
 
 /*

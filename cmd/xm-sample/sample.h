@@ -135,9 +135,11 @@ struct sampler {
 	struct pfile stat;	/* /proc/stat, read once a pass (sampler_stat) */
 	unsigned long long stat_pass;
 	int	 stat_errno;	/* why that read failed; 0: it did not */
+	int	 stat_missed;	/* read from the kernel while playing back (--state) */
 	struct pfile loadavg;	/* /proc/loadavg, for load and procs */
 	unsigned long long loadavg_pass;
 	int	 loadavg_errno;
+	int	 loadavg_missed;
 	unsigned warned;	/* FAM_BIT of families that warned */
 	int	 psi_said;	/* the notice of a kernel without PSI given */
 	int	 status;
