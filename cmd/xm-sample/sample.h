@@ -60,17 +60,21 @@ struct sample_opts {
  */
 enum root { ROOT_PROC, ROOT_SYS };
 
-/* The texts of counter files, as one pass read them (tape.c). */
+/*
+ * The texts of counter files, as one pass read them (tape.c).  A tape
+ * cleared for the next pass keeps its files' memory, nalloc of them,
+ * for the same files to come again in the same order.
+ */
 struct tape_file {
 	enum root root;
 	char	*path;
 	char	*text;		/* NUL-terminated */
-	size_t	 len;
+	size_t	 len, size;
 };
 
 struct tape {
 	struct tape_file *f;
-	size_t	 n, cap;
+	size_t	 n, nalloc, cap;
 	double	 ts;		/* when they were read: the set's stamp */
 	double	 uptime;	/* and by CLOCK_BOOTTIME; NaN: not live reads */
 	char	*boot;		/* the boot they were read in, or NULL */

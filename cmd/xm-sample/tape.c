@@ -21,12 +21,6 @@ tape_init(struct tape *t)
 void
 tape_clear(struct tape *t)
 {
-	size_t i;
-
-	for (i = 0; i < t->n; i++) {
-		free(t->f[i].path);
-		free(t->f[i].text);
-	}
 	t->n = 0;
 	t->ts = 0;
 	t->uptime = NAN;
@@ -35,7 +29,12 @@ tape_clear(struct tape *t)
 void
 tape_free(struct tape *t)
 {
-	tape_clear(t);
+	size_t i;
+
+	for (i = 0; i < t->nalloc; i++) {
+		free(t->f[i].path);
+		free(t->f[i].text);
+	}
 	free(t->f);
 	free(t->boot);
 	tape_init(t);
@@ -52,24 +51,41 @@ tape_find(const struct tape *t, enum root root, const char *path)
 	return NULL;
 }
 
+/* The next file of the tape, in the memory of the one there last pass if any. */
+static struct tape_file *
+tape_add(struct tape *t, enum root root, const char *path)
+{
+	struct tape_file *f;
+
+	if (t->n == t->nalloc) {
+		if (t->nalloc == t->cap) {
+			t->cap = t->cap ? 2 * t->cap : 16;
+			t->f = xm_reallocarray(t->f, t->cap, sizeof *t->f);
+		}
+		memset(&t->f[t->nalloc++], 0, sizeof *t->f);
+	}
+	f = &t->f[t->n++];
+	if (f->path == NULL || strcmp(f->path, path) != 0) {
+		free(f->path);
+		f->path = xm_strdup(path);
+	}
+	f->root = root;
+	return f;
+}
+
 /* Keep len bytes of text as path's, in place of any text kept before. */
 void
 tape_put(struct tape *t, enum root root, const char *path, const char *text, size_t len)
 {
 	struct tape_file *f;
 
-	if ((f = tape_find(t, root, path)) == NULL) {
-		if (t->n == t->cap) {
-			t->cap = t->cap ? 2 * t->cap : 16;
-			t->f = xm_reallocarray(t->f, t->cap, sizeof *t->f);
-		}
-		f = &t->f[t->n++];
-		f->root = root;
-		f->path = xm_strdup(path);
-	} else {
+	if ((f = tape_find(t, root, path)) == NULL)
+		f = tape_add(t, root, path);
+	if (f->size < len + 1) {
 		free(f->text);
+		f->size = len + 1;
+		f->text = xm_malloc(f->size);
 	}
-	f->text = xm_malloc(len + 1);
 	if (len > 0)
 		memcpy(f->text, text, len);
 	f->text[len] = '\0';
