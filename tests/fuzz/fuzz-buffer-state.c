@@ -33,7 +33,7 @@ opts(struct buffer_opts *o)
 
 /* Load the bytes; NULL, or the saved text of what was loaded in *text. */
 static const char *
-load_save(const struct buffer_opts *o, const void *data, size_t size, char **text, size_t *len)
+load_save(void *o, const uint8_t *data, size_t size, char **text, size_t *len)
 {
 	static char whybuf[128];
 	struct state_reader sr;
@@ -66,19 +66,9 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct buffer_opts o;
-	char *first = NULL, *again = NULL;
-	size_t flen = 0, alen = 0;
-	const char *why;
 
 	fuzz_quiet();
 	opts(&o);
-	if (load_save(&o, data, size, &first, &flen) != NULL)
-		return 0;
-	if ((why = load_save(&o, first, flen, &again, &alen)) != NULL)
-		fuzz_fail("a state saved is refused: %s\n%s", why, first);
-	if (flen != alen || memcmp(first, again, flen) != 0)
-		fuzz_fail("a state saved, loaded and saved again differs:\n%s\n---\n%s", first, again);
-	free(first);
-	free(again);
+	fuzz_round_trip(data, size, load_save, &o);
 	return 0;
 }

@@ -15,7 +15,7 @@
 
 /* Load the bytes; NULL, or the saved text of what was loaded in *text. */
 static const char *
-load_save(const void *data, size_t size, char **text, size_t *len)
+load_save(void *arg, const uint8_t *data, size_t size, char **text, size_t *len)
 {
 	static char whybuf[128];
 	struct state_reader sr;
@@ -24,6 +24,7 @@ load_save(const void *data, size_t size, char **text, size_t *len)
 	FILE *f;
 	int fd = fuzz_fd(data, size);
 
+	(void)arg;
 	tape_init(&t);
 	if ((why = state_read_begin(&sr, &sample_grammar, fd, "state")) == NULL) {
 		why = tape_load(&t, &sr);
@@ -47,18 +48,7 @@ load_save(const void *data, size_t size, char **text, size_t *len)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char *first = NULL, *again = NULL;
-	size_t flen = 0, alen = 0;
-	const char *why;
-
 	fuzz_quiet();
-	if (load_save(data, size, &first, &flen) != NULL)
-		return 0;
-	if ((why = load_save(first, flen, &again, &alen)) != NULL)
-		fuzz_fail("a state saved is refused: %s\n%s", why, first);
-	if (flen != alen || memcmp(first, again, flen) != 0)
-		fuzz_fail("a state saved, loaded and saved again differs:\n%s\n---\n%s", first, again);
-	free(first);
-	free(again);
+	fuzz_round_trip(data, size, load_save, NULL);
 	return 0;
 }

@@ -68,3 +68,27 @@ fuzz_fd(const uint8_t *data, size_t size)
 		abort();
 	return fd;
 }
+
+/*
+ * A state loader's round trip.  load_save(arg, data, size, &text, &len)
+ * loads the bytes and says why it will not take them, or takes them and
+ * saves what it took into text (left NULL where it may not: xm-alert's
+ * rules changed).  A state saved must load again and save the same bytes.
+ */
+void
+fuzz_round_trip(const uint8_t *data, size_t size, fuzz_load_save load_save, void *arg)
+{
+	char *first = NULL, *again = NULL;
+	size_t flen = 0, alen = 0;
+	const char *why;
+
+	if (load_save(arg, data, size, &first, &flen) != NULL || first == NULL)
+		return;
+	if ((why = load_save(arg, (const uint8_t *)first, flen, &again, &alen)) != NULL)
+		fuzz_fail("a state saved is refused: %s\n%s", why, first);
+	if (again == NULL || flen != alen || memcmp(first, again, flen) != 0)
+		fuzz_fail("a state saved, loaded and saved again differs:\n%s\n---\n%s", first,
+		    again ? again : "(not saved)");
+	free(first);
+	free(again);
+}

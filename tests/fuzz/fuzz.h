@@ -12,4 +12,7 @@ void	 fuzz_quiet(void);
 char	*fuzz_str(const uint8_t *, size_t);
 int	 fuzz_fd(const uint8_t *, size_t);
 
+typedef const char *(*fuzz_load_save)(void *, const uint8_t *, size_t, char **, size_t *);
+void	 fuzz_round_trip(const uint8_t *, size_t, fuzz_load_save, void *);
+
 #endif
