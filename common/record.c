@@ -1279,6 +1279,40 @@ record_put_line(struct record_writer *w, const struct record *rec, const char *s
 		spill_blocks(w);
 }
 
+/*
+ * A line of three parts, TAB between: head, its nhead fields as TSV has
+ * them, then two fields: a sampler's "ts TAB host", metric and value, a
+ * move each where a field at a time takes a call each.
+ */
+void
+record_put_row(struct record_writer *w, const char *head, size_t hlen, size_t nhead,
+    const char *mid, size_t mlen, const char *last, size_t llen)
+{
+	size_t at = w->len;
+
+	if (w->csv || w->nfield != 0 || hlen + mlen + llen + 3 > sizeof w->line - at) {
+		record_put_joined(w, head, hlen, nhead);
+		record_put(w, mid, mlen);
+		record_put(w, last, llen);
+		record_end(w);
+		return;
+	}
+	copy_out(w->line + at, head, hlen);
+	at += hlen;
+	w->line[at++] = '\t';
+	copy_out(w->line + at, mid, mlen);
+	at += mlen;
+	w->line[at++] = '\t';
+	copy_out(w->line + at, last, llen);
+	at += llen;
+	w->line[at++] = '\n';
+	w->len = at;
+	if (!w->batch)
+		spill(w);
+	else if (at >= XM_STDOUT_BUF)
+		spill_blocks(w);
+}
+
 void
 record_end(struct record_writer *w)
 {

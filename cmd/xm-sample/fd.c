@@ -21,6 +21,7 @@ fd_open(struct sampler *s)
 
 	(void)s;
 	pfile_init(&fd->f, ROOT_PROC, "sys/fs/file-nr");
+	fd->f.brief = 1;
 	return fd;
 }
 

@@ -52,6 +52,7 @@ io_open(struct sampler *s)
 
 	(void)s;
 	pfile_init(&io->f, ROOT_PROC, "diskstats");
+	io->f.brief = 1;
 	io->f.counters = 1;
 	io->f.multi = 1;
 	devtab_init(&io->t, names, NMETRIC);

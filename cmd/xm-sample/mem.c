@@ -24,6 +24,7 @@ mem_open(struct sampler *s)
 	struct mem *m = xm_calloc(1, sizeof *m);
 
 	pfile_init(&m->f, ROOT_PROC, "meminfo");
+	m->f.brief = 1;
 	m->fams = s->o->families & (FAM_BIT(FAM_MEMORY) | FAM_BIT(FAM_SWAP));
 	return m;
 }

@@ -55,6 +55,7 @@ net_open(struct sampler *s)
 
 	(void)s;
 	pfile_init(&n->f, ROOT_PROC, "net/dev");
+	n->f.brief = 1;
 	n->f.counters = 1;
 	n->f.multi = 1;
 	devtab_init(&n->t, names, NMETRIC);

@@ -24,6 +24,7 @@ psi_init(struct psi *p, enum root root, const char *const paths[3],
 	memset(p, 0, sizeof *p);
 	for (i = 0; i < 3; i++) {
 		pfile_init(&p->f[i], root, paths[i]);
+		p->f[i].brief = 1;
 		p->f[i].counters = 1;
 	}
 	p->names = names;

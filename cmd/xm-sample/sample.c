@@ -6,6 +6,7 @@
 #include <math.h>
 #include <poll.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -32,24 +33,22 @@ const char *const sample_family_names[FAM_N] = {
 #define MAX_MODULES (sizeof system_modules / sizeof system_modules[0])
 
 void
-sampler_put(struct sampler *s, const char *metric, double v)
+sampler_put_n(struct sampler *s, const char *metric, size_t len, double v)
 {
-	record_put(&s->w, s->ts, s->tslen);
-	record_put(&s->w, s->o->host, s->hostlen);
-	record_put_str(&s->w, metric);
-	record_put_number(&s->w, v);
-	record_end(&s->w);
+	char num[NUM_MAX];
+
+	record_put_row(&s->w, s->head, s->headlen, 2, metric, len, num,
+	    num_format(num, v));
 }
 
 /* A count read from the kernel, with all its digits (xm(7)). */
 void
-sampler_put_u64(struct sampler *s, const char *metric, unsigned long long v)
+sampler_put_u64_n(struct sampler *s, const char *metric, size_t len, unsigned long long v)
 {
-	record_put(&s->w, s->ts, s->tslen);
-	record_put(&s->w, s->o->host, s->hostlen);
-	record_put_str(&s->w, metric);
-	record_put_u64(&s->w, v);
-	record_end(&s->w);
+	char num[NUM_MAX];
+
+	record_put_row(&s->w, s->head, s->headlen, 2, metric, len, num,
+	    num_format_u64(num, v));
 }
 
 /*
@@ -145,32 +144,26 @@ sampler_fail(struct sampler *s, enum family f, const struct pfile *pf,
 	    sample_family_names[f]);
 }
 
-const char *
-sample_skip_space(const char *p, const char *end)
-{
-	while (p < end && (*p == ' ' || *p == '\t'))
-		p++;
-	return p;
-}
-
 /* Parse decimal digits after any blanks; NULL when there are none, or past 2^64. */
 const char *
 sample_parse_u64(const char *p, const char *end, unsigned long long *v)
 {
+	const char *start, *stop;
 	unsigned long long n = 0;
-	const char *start;
 	unsigned d;
 
-	p = sample_skip_space(p, end);
-	start = p;
-	while (p < end && *p >= '0' && *p <= '9') {
-		d = (unsigned)(*p++ - '0');
+	start = p = sample_skip_space(p, end);
+	/* nineteen digits make no more than 2^64 - 1: only those past them are checked */
+	stop = end - p > 19 ? p + 19 : end;
+	for (; p < stop && (d = (unsigned)(unsigned char)*p - '0') < 10; p++)
+		n = n * 10 + d;
+	if (p == start)
+		return NULL;
+	for (; p < end && (d = (unsigned)(unsigned char)*p - '0') < 10; p++) {
 		if (n > (~0ULL - d) / 10)
 			return NULL;
 		n = n * 10 + d;
 	}
-	if (p == start)
-		return NULL;
 	*v = n;
 	return p;
 }
@@ -350,6 +343,7 @@ sample_run(const struct sample_opts *o)
 	record_writer_init(&s->w, stdout, fstat(STDOUT_FILENO, &sb) == 0 && S_ISFIFO(sb.st_mode) ?
 	    RECORD_SHARED : RECORD_BATCH);
 	s->hostlen = strlen(o->host);
+	s->head = xm_malloc(NUM_MAX + 1 + s->hostlen);
 	src_init(&s->src, o);
 	if (r.c != NULL)
 		carry_boot(r.c, &s->src);
@@ -421,7 +415,10 @@ sample_run(const struct sample_opts *o)
 		if (ferror(stdout))
 			break;
 		src_step(&s->src, sets + 1);
-		s->tslen = num_format_ts(s->ts, ts);
+		s->headlen = num_format_ts(s->head, ts);
+		s->head[s->headlen++] = '\t';
+		memcpy(s->head + s->headlen, s->o->host, s->hostlen);
+		s->headlen += s->hostlen;
 		pass(&r, ts, uptime);
 		record_flush(&s->w);
 		/* one copy of /proc, read again, has only the last run's to measure from */
@@ -436,6 +433,7 @@ sample_run(const struct sample_opts *o)
 	pfile_free(&s->stat);
 	pfile_free(&s->loadavg);
 	src_free(&s->src);
+	free(s->head);
 	lost = output_end(lost);
 	if (r.c != NULL) {
 		if (!lost)

@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "metric.h"
 #include "num.h"
@@ -100,6 +101,8 @@ struct src {
 	unsigned gen[2];
 	struct tape *rec, *play;
 	int	 missed;
+	char	*scratch;	/* the text of the brief files, one at a time */
+	size_t	 scratch_cap;
 };
 
 struct pfile {
@@ -107,6 +110,7 @@ struct pfile {
 	const char *path;	/* relative to the root */
 	int	 multi;		/* made of many records: a short read is no end */
 	int	 counters;	/* rates are taken of it: carried by --state */
+	int	 brief;		/* its text is done with before another file is read */
 	int	 fd;
 	unsigned gen;
 	char	*buf;
@@ -128,8 +132,8 @@ struct sampler {
 	const struct sample_opts *o;
 	struct src src;
 	struct record_writer w;
-	char	 ts[NUM_MAX];
-	size_t	 tslen;
+	char	*head;		/* the set's stamp, TAB, the host: each line's first fields */
+	size_t	 headlen;
 	size_t	 hostlen;
 	double	 dt;		/* seconds since the previous set */
 	double	 live_dt;	/* since the kernel's own previous reading, not --state's */
@@ -151,8 +155,21 @@ struct sampler {
 
 extern const char *const sample_family_names[FAM_N];
 
-void	 sampler_put(struct sampler *, const char *, double);
-void	 sampler_put_u64(struct sampler *, const char *, unsigned long long);
+void	 sampler_put_n(struct sampler *, const char *, size_t, double);
+void	 sampler_put_u64_n(struct sampler *, const char *, size_t, unsigned long long);
+
+/* Inline, so that a metric written as a literal has its length counted once, by the compiler. */
+static inline void
+sampler_put(struct sampler *s, const char *metric, double v)
+{
+	sampler_put_n(s, metric, strlen(metric), v);
+}
+
+static inline void
+sampler_put_u64(struct sampler *s, const char *metric, unsigned long long v)
+{
+	sampler_put_u64_n(s, metric, strlen(metric), v);
+}
 int	 sampler_stat(struct sampler *);
 int	 sampler_loadavg(struct sampler *);
 void	 sampler_fail(struct sampler *, enum family, const struct pfile *,
@@ -207,7 +224,14 @@ int	 tape_save(void *, FILE *);
 const char *tape_load(void *, struct state_reader *);
 
 /* Small parsing helpers shared by the modules. */
-const char *sample_skip_space(const char *, const char *);
+static inline const char *
+sample_skip_space(const char *p, const char *end)
+{
+	while (p < end && (*p == ' ' || *p == '\t'))
+		p++;
+	return p;
+}
+
 const char *sample_parse_u64(const char *, const char *, unsigned long long *);
 const char *sample_next_line(const char *, const char *);
 double	 sample_rate(unsigned long long, unsigned long long, double);

@@ -280,6 +280,7 @@ name_all(struct sensors *ss)
 		metric_build(buf, sizeof buf, "temperature_celsius", lab);
 		ss->v[i].metric = xm_strdup(buf);
 		pfile_init(&ss->v[i].f, ROOT_SYS, ss->v[i].path);
+		ss->v[i].f.brief = 1;
 		ss->v[o++] = ss->v[i];
 	}
 	ss->n = o;

@@ -28,6 +28,8 @@ src_init(struct src *s, const struct sample_opts *o)
 	}
 	s->rec = s->play = NULL;
 	s->missed = 0;
+	s->scratch = NULL;
+	s->scratch_cap = 0;
 	src_step(s, 0);
 }
 
@@ -58,6 +60,7 @@ src_free(struct src *s)
 	for (i = 0; i < 2; i++)
 		if (s->fd[i] != -1)
 			close(s->fd[i]);
+	free(s->scratch);
 }
 
 /* The root's descriptor, or -1 with errno set. */
@@ -111,8 +114,8 @@ play_back(struct src *s, struct pfile *f)
  * file of many records (f->multi: net/dev, diskstats, mounts) comes a
  * kernel buffer at a time, and only a zero-length read ends it.
  */
-int
-pfile_read(struct src *s, struct pfile *f)
+static int
+read_text(struct src *s, struct pfile *f)
 {
 	ssize_t n;
 	int root;
@@ -156,6 +159,26 @@ done:
 }
 
 /*
+ * A brief file is read into the source's one scratch buffer, which the
+ * next brief file's text replaces: the texts of a set take the room of
+ * the longest, not of them all, and stay in the processor's cache.
+ */
+int
+pfile_read(struct src *s, struct pfile *f)
+{
+	int r;
+
+	if (!f->brief)
+		return read_text(s, f);
+	f->buf = s->scratch;
+	f->cap = s->scratch_cap;
+	r = read_text(s, f);
+	s->scratch = f->buf;
+	s->scratch_cap = f->cap;
+	return r;
+}
+
+/*
  * Whether f must be read again: always, but for a mount table the
  * kernel flags changes to (POLLPRI on /proc/PID/mounts), which spares
  * reading it every interval.  A plain file (a --procfs copy) never
@@ -185,6 +208,7 @@ void
 pfile_free(struct pfile *f)
 {
 	pfile_close(f);
-	free(f->buf);
+	if (!f->brief)
+		free(f->buf);
 	f->buf = NULL;
 }

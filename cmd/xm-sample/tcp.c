@@ -65,13 +65,16 @@ static const struct {
 
 /*
  * What a line of names in snmp or netstat said: the columns of the
- * counters wanted in it.  The names change only with the kernel, so
- * while a line is the one last seen, its values are taken by column,
- * never matched by name again: netstat's TcpExt has a hundred and more.
+ * counters wanted in it.  The names change only with the kernel: while
+ * the file is the one they were learnt from (the same descriptor, no
+ * other --procfs), and the line is as long and of the same group, its
+ * values are taken by column, never matched by name again (netstat's
+ * TcpExt has a hundred and more); the count of values is checked.
  */
 struct names {
-	char	*text;		/* the line as last seen, its newline too */
-	size_t	 len;
+	char	 group[16];	/* "TcpExt:", cut short */
+	size_t	 len;		/* of the line, its newline too; 0: not learnt */
+	unsigned gen;
 	size_t	 ncol;
 	size_t	 n;		/* counters wanted in it; 0: none, not looked at */
 	size_t	 col[NCOUNTER];
@@ -84,6 +87,7 @@ struct tcp {
 	size_t	 nnames[NFILE];
 	unsigned long long prev[NCOUNTER], cur[NCOUNTER];
 	unsigned have_prev, have_cur;	/* bits by counter */
+	size_t	 udp6_at;	/* where snmp6's Udp6 lines began */
 };
 
 #define BIT(c)	(1u << (c))
@@ -97,6 +101,7 @@ tcp_open(struct sampler *s)
 	(void)s;
 	for (i = 0; i < NFILE; i++) {
 		pfile_init(&t->f[i], ROOT_PROC, paths[i]);
+		t->f[i].brief = 1;
 		t->f[i].counters = 1;
 	}
 	return t;
@@ -105,7 +110,7 @@ tcp_open(struct sampler *s)
 static const char *
 token_end(const char *p, const char *end)
 {
-	while (p < end && *p != ' ' && *p != '\t' && *p != '\n')
+	while (p < end && (unsigned char)*p > ' ')
 		p++;
 	return p;
 }
@@ -183,14 +188,15 @@ group_len(const char *line, const char *end)
 
 /* Learn the columns of the counters wanted in the names line [p, end). */
 static void
-names_learn(struct names *nm, int file, const char *p, size_t glen, const char *end)
+names_learn(struct names *nm, int file, unsigned gen, const char *p, size_t glen, const char *end)
 {
 	const char *n, *ne;
 	int c;
 
-	free(nm->text);
-	nm->text = xm_strndup(p, (size_t)(end - p));
+	memset(nm->group, 0, sizeof nm->group);
+	memcpy(nm->group, p, glen + 1 < sizeof nm->group ? glen + 1 : sizeof nm->group);
 	nm->len = (size_t)(end - p);
+	nm->gen = gen;
 	nm->ncol = nm->n = 0;
 	if (!group_wanted(file, p, glen))
 		return;
@@ -233,7 +239,7 @@ names_take(struct tcp *t, const struct names *nm, const char *v, const char *end
  * names: a value short, and the rest would be misread.
  */
 static int
-parse_pairs(struct tcp *t, int file, const char *p, const char *end)
+parse_pairs(struct tcp *t, int file, unsigned gen, const char *p, const char *end)
 {
 	const char *vals, *next;
 	struct names *nm;
@@ -251,9 +257,10 @@ parse_pairs(struct tcp *t, int file, const char *p, const char *end)
 			t->nnames[file]++;
 		}
 		nm = &t->names[file][k];
-		if (nm->text == NULL || nm->len != (size_t)(vals - p) ||
-		    memcmp(nm->text, p, nm->len) != 0)
-			names_learn(nm, file, p, glen, vals);
+		if (nm->len != (size_t)(vals - p) || nm->gen != gen ||
+		    memcmp(nm->group, p, glen + 1 < sizeof nm->group ? glen + 1 :
+		    sizeof nm->group) != 0)
+			names_learn(nm, file, gen, p, glen, vals);
 		if (nm->n > 0 && names_take(t, nm, vals + glen + 1, next) == -1)
 			return -1;
 	}
@@ -287,21 +294,48 @@ parse_sockstat(struct tcp *t, const char *p, const char *end)
 	return 0;
 }
 
-/* snmp6: "Udp6InErrors   0", a counter a line; what is not so is skipped. */
+/*
+ * snmp6: "Udp6InErrors   0", a counter a line; what is not so is skipped.
+ * The Udp6 lines come together, after sixty and more of Ip6 and Icmp6:
+ * the search starts where they began in the last reading and ends with
+ * them, and only when that finds not both counters is it made again
+ * from the top (the numbers before them took more or fewer digits).
+ */
 static void
-parse_snmp6(struct tcp *t, const char *p, const char *end)
+udp6_lines(struct tcp *t, const char *buf, const char *p, const char *end)
 {
 	const char *ne, *v, *ve;
+	int in = 0;
 
 	for (; p < end; p = sample_next_line(p, end)) {
-		if ((size_t)(end - p) < 4 || memcmp(p, "Udp6", 4) != 0)
+		if (end - p < 4 || memcmp(p, "Udp6", 4) != 0) {
+			if (in)
+				break;
 			continue;
+		}
+		if (!in)
+			t->udp6_at = (size_t)(p - buf);
+		in = 1;
 		ne = token_end(p, end);
 		v = sample_skip_space(ne, end);
 		ve = token_end(v, end);
 		if (take(t, F_SNMP6, "", 0, p, (size_t)(ne - p), v, ve) == -1)
 			t->have_cur &= ~(BIT(C_UDP6_INERR) | BIT(C_UDP6_RCVBUF));
 	}
+}
+
+static void
+parse_snmp6(struct tcp *t, const char *buf, const char *end)
+{
+	const unsigned both = BIT(C_UDP6_INERR) | BIT(C_UDP6_RCVBUF);
+	size_t at = t->udp6_at;
+
+	if (at > 0 && at < (size_t)(end - buf) && buf[at - 1] == '\n') {
+		udp6_lines(t, buf, buf + at, end);
+		if ((t->have_cur & both) == both)
+			return;
+	}
+	udp6_lines(t, buf, buf, end);
 }
 
 /*
@@ -329,7 +363,7 @@ read_file(struct tcp *t, struct sampler *s, int file)
 	if (file == F_SOCKSTAT)
 		bad = parse_sockstat(t, f->buf, end);
 	else
-		bad = parse_pairs(t, file, f->buf, end);
+		bad = parse_pairs(t, file, f->gen, f->buf, end);
 	for (c = 0; c < NCOUNTER && !bad; c++) {
 		if (fields[c].file == file && !(t->have_cur & BIT(c))) {
 			snprintf(why, sizeof why, "no \"%s: %s\"", fields[c].group,
@@ -421,13 +455,10 @@ static void
 tcp_close(void *st)
 {
 	struct tcp *t = st;
-	size_t k;
 	int i;
 
 	for (i = 0; i < NFILE; i++) {
 		pfile_free(&t->f[i]);
-		for (k = 0; k < t->nnames[i]; k++)
-			free(t->names[i][k].text);
 		free(t->names[i]);
 	}
 	free(t);

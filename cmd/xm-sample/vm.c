@@ -31,6 +31,7 @@ vm_open(struct sampler *s)
 
 	(void)s;
 	pfile_init(&vm->f, ROOT_PROC, "vmstat");
+	vm->f.brief = 1;
 	vm->f.counters = 1;
 	vm->f.multi = 1;
 	return vm;
