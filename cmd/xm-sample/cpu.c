@@ -150,7 +150,7 @@ cpu_sample(void *st, struct sampler *s)
 		goto rotate;
 	}
 	end = s->stat.buf + s->stat.len;
-	for (line = s->stat.buf; line < end && strncmp(line, "cpu", 3) == 0;
+	for (line = s->stat.buf; sample_begins(line, end, "cpu", 3);
 	    line = sample_next_line(line, end)) {
 		p = line + 3;
 		if (*p == ' ') {

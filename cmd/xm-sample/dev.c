@@ -52,7 +52,7 @@ devtab_get(struct devtab *t, const char *name, size_t len, int *is_new)
 	for (k = 0; k < t->n; k++) {
 		i = (t->cursor + k) % t->n;
 		d = &t->d[i];
-		if (strncmp(d->name, name, len) == 0 && d->name[len] == '\0') {
+		if (d->namelen == len && memcmp(d->name, name, len) == 0) {
 			t->cursor = i + 1;
 			d->seen = 1;
 			return d;
@@ -65,6 +65,7 @@ devtab_get(struct devtab *t, const char *name, size_t len, int *is_new)
 	d = &t->d[t->n++];
 	memset(d, 0, sizeof *d);
 	memcpy(d->name, name, len);
+	d->namelen = len;
 	lab[1] = d->name;
 	for (m = 0; m < t->nmetric; m++) {
 		if (metric_build(buf, sizeof buf, t->metrics[m], lab) == 0) {
@@ -73,6 +74,7 @@ devtab_get(struct devtab *t, const char *name, size_t len, int *is_new)
 			return NULL;
 		}
 		d->metric[m] = xm_strdup(buf);
+		d->mlen[m] = strlen(buf);
 	}
 	d->seen = 1;
 	t->cursor = t->n;
@@ -123,8 +125,21 @@ devtab_put_scaled(struct devtab *t, struct sampler *s, int m, int c, double unit
 			continue;
 		r = sample_rate(d->prev[c], d->cur[c], s->dt);
 		if (!isnan(r))
-			sampler_put(s, d->metric[m], r / unit);
+			dev_put(s, d, m, r / unit);
 	}
+}
+
+/* Metric m of device d, whose name's length was counted when it was built. */
+void
+dev_put(struct sampler *s, const struct dev *d, int m, double v)
+{
+	sampler_put_n(s, d->metric[m], d->mlen[m], v);
+}
+
+void
+dev_put_u64(struct sampler *s, const struct dev *d, int m, unsigned long long v)
+{
+	sampler_put_u64_n(s, d->metric[m], d->mlen[m], v);
 }
 
 /*

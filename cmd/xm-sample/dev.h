@@ -13,7 +13,9 @@ struct sampler;
 
 struct dev {
 	char	 name[64];
+	size_t	 namelen;
 	char	*metric[DEV_METRICS];	/* built once, when the device first shows */
+	size_t	 mlen[DEV_METRICS];
 	unsigned long long prev[DEV_COUNTERS], cur[DEV_COUNTERS];
 	unsigned long long gauge;	/* a level read as it is: I/Os in flight */
 	int	 have_prev;	/* prev holds the previous read's counters */
@@ -36,6 +38,8 @@ void	 devtab_sweep(struct devtab *);
 void	 devtab_put_rates(struct devtab *, struct sampler *, int, int);
 void	 devtab_put_scaled(struct devtab *, struct sampler *, int, int, double);
 void	 devtab_put_total(struct devtab *, struct sampler *, const char *, int, int);
+void	 dev_put(struct sampler *, const struct dev *, int, double);
+void	 dev_put_u64(struct sampler *, const struct dev *, int, unsigned long long);
 int	 dev_virtual(struct sampler *, const char *, const char *);
 void	 devtab_rotate(struct devtab *);
 void	 devtab_free(struct devtab *);

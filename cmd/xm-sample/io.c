@@ -118,7 +118,7 @@ put_await(struct io *io, struct sampler *s, int m, int ios, int ticks)
 		if (d->skip || d->idle || !d->have_prev ||
 		    d->cur[ios] <= d->prev[ios] || d->cur[ticks] < d->prev[ticks])
 			continue;
-		sampler_put(s, d->metric[m], (double)(d->cur[ticks] - d->prev[ticks]) /
+		dev_put(s, d, m, (double)(d->cur[ticks] - d->prev[ticks]) /
 		    (double)(d->cur[ios] - d->prev[ios]) / 1000);
 	}
 }
@@ -144,7 +144,7 @@ report(struct io *io, struct sampler *s)
 	put_await(io, s, M_WAWAIT, C_WRITES, C_WTICKS);
 	for (i = 0; i < io->t.n; i++)
 		if (!io->t.d[i].skip && !io->t.d[i].idle && io->t.d[i].have_prev)
-			sampler_put_u64(s, io->t.d[i].metric[M_INFLIGHT], io->t.d[i].gauge);
+			dev_put_u64(s, &io->t.d[i], M_INFLIGHT, io->t.d[i].gauge);
 }
 
 static void

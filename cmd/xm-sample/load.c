@@ -24,7 +24,7 @@ online_cpus(const struct pfile *f)
 	const char *line, *end = f->buf + f->len;
 	unsigned long n = 0;
 
-	for (line = f->buf; line < end && strncmp(line, "cpu", 3) == 0;
+	for (line = f->buf; sample_begins(line, end, "cpu", 3);
 	    line = sample_next_line(line, end))
 		if (line[3] >= '0' && line[3] <= '9')
 			n++;
@@ -55,7 +55,8 @@ load_sample(void *st, struct sampler *s)
 	for (i = 0; i < 3; i++) {
 		while (*p == ' ')
 			p++;
-		n = strcspn(p, " \n");
+		for (n = 0; p[n] != ' ' && p[n] != '\n' && p[n] != '\0'; n++)
+			;
 		if (n == 0 || n >= sizeof tok)
 			break;
 		memcpy(tok, p, n);

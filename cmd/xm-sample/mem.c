@@ -8,9 +8,12 @@
 
 enum { TOTAL, AVAILABLE, FREE, BUFFERS, CACHED, SWAPTOTAL, SWAPFREE, NKEY };
 
-static const char *const keys[NKEY] = {
-	"MemTotal", "MemAvailable", "MemFree", "Buffers", "Cached",
-	"SwapTotal", "SwapFree"
+static const struct {
+	const char *s;
+	size_t	 n;
+} keys[NKEY] = {
+	{ "MemTotal", 8 }, { "MemAvailable", 12 }, { "MemFree", 7 }, { "Buffers", 7 },
+	{ "Cached", 6 }, { "SwapTotal", 9 }, { "SwapFree", 8 }
 };
 
 struct mem {
@@ -60,7 +63,7 @@ mem_sample(void *st, struct sampler *s)
 			break;
 		len = (size_t)(colon - line);
 		for (k = 0; k < NKEY; k++) {
-			if (strlen(keys[k]) == len && memcmp(line, keys[k], len) == 0) {
+			if (keys[k].n == len && memcmp(line, keys[k].s, len) == 0) {
 				if ((p = sample_parse_u64(colon + 1, end, &v[k])) != NULL &&
 				    v[k] <= ~0ULL / 1024) {
 					v[k] *= 1024;	/* the kernel writes kB */

@@ -111,8 +111,7 @@ put_error_share(struct devtab *t, struct sampler *s, int m, int errs, int packet
 		de = d->cur[errs] - d->prev[errs];
 		dp = d->cur[packets] - d->prev[packets];
 		if (de + dp != 0)
-			sampler_put(s, d->metric[m],
-			    100.0 * (double)de / ((double)de + (double)dp));
+			dev_put(s, d, m, 100.0 * (double)de / ((double)de + (double)dp));
 	}
 }
 
@@ -161,9 +160,9 @@ net_sample(void *st, struct sampler *s)
 		devtab_put_total(&n->t, s, names[M_TX_RATE], TX, nreal == 0);
 		devtab_put_rates(&n->t, s, M_TX_RATE, TX);
 		for (i = 0; i < n->t.n; i++)
-			sampler_put_u64(s, n->t.d[i].metric[M_RX_TOTAL], n->t.d[i].cur[RX]);
+			dev_put_u64(s, &n->t.d[i], M_RX_TOTAL, n->t.d[i].cur[RX]);
 		for (i = 0; i < n->t.n; i++)
-			sampler_put_u64(s, n->t.d[i].metric[M_TX_TOTAL], n->t.d[i].cur[TX]);
+			dev_put_u64(s, &n->t.d[i], M_TX_TOTAL, n->t.d[i].cur[TX]);
 		for (m = M_RX_PACKETS; m <= M_TX_DROP; m++) {
 			c = RX_PACKETS + m - M_RX_PACKETS;
 			devtab_put_total(&n->t, s, names[m], c, nreal == 0);
@@ -173,7 +172,7 @@ net_sample(void *st, struct sampler *s)
 		put_error_share(&n->t, s, M_TX_ERRS_PERCENT, TX_ERRS, TX_PACKETS);
 		for (m = M_RX_ERRS_TOTAL; m <= M_TX_DROP_TOTAL; m++)
 			for (i = 0; i < n->t.n; i++)
-				sampler_put_u64(s, n->t.d[i].metric[m],
+				dev_put_u64(s, &n->t.d[i], m,
 				    n->t.d[i].cur[RX_ERRS + m - M_RX_ERRS_TOTAL]);
 	}
 	devtab_rotate(&n->t);

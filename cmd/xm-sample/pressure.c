@@ -45,9 +45,9 @@ parse(const struct pfile *f, int some, unsigned long long *v, unsigned *found)
 	for (line = f->buf; line < end; line = eol + 1) {
 		if ((eol = memchr(line, '\n', (size_t)(end - line))) == NULL)
 			eol = end;
-		if (strncmp(line, "some ", 5) == 0)
+		if (sample_begins(line, eol, "some ", 5))
 			k = some;
-		else if (strncmp(line, "full ", 5) == 0)
+		else if (sample_begins(line, eol, "full ", 5))
 			k = some + 1;
 		else
 			continue;

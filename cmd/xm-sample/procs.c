@@ -17,8 +17,12 @@
 /* The /proc/stat lines read, each "key N ...". */
 enum { RUNNING, BLOCKED, FORKS, CTXT, INTR, NKEY };
 
-static const char *const keys[NKEY] = {
-	"procs_running", "procs_blocked", "processes", "ctxt", "intr"
+static const struct {
+	const char *s;
+	size_t	 n;
+} keys[NKEY] = {
+	{ "procs_running", 13 }, { "procs_blocked", 13 }, { "processes", 9 }, { "ctxt", 4 },
+	{ "intr", 4 }
 };
 
 static const char *const names[NKEY] = {
@@ -60,9 +64,9 @@ read_stat(struct procs *p, struct sampler *s)
 	for (line = s->stat.buf; line < end && seen != (1u << NKEY) - 1;
 	    line = sample_next_line(line, end)) {
 		for (k = 0; k < NKEY; k++) {
-			n = strlen(keys[k]);
+			n = keys[k].n;
 			if (seen & 1u << k || (size_t)(end - line) <= n ||
-			    memcmp(line, keys[k], n) != 0 || line[n] != ' ')
+			    memcmp(line, keys[k].s, n) != 0 || line[n] != ' ')
 				continue;
 			seen |= 1u << k;
 			if (sample_parse_u64(line + n, end, &p->cur[k]) != NULL)
@@ -72,7 +76,7 @@ read_stat(struct procs *p, struct sampler *s)
 	}
 	for (k = 0; k < NKEY; k++) {
 		if (!(found & 1u << k)) {
-			snprintf(why, sizeof why, "no \"%s\" line", keys[k]);
+			snprintf(why, sizeof why, "no \"%s\" line", keys[k].s);
 			sampler_fail(s, FAM_PROCS, &s->stat, why);
 			return -1;
 		}

@@ -194,16 +194,19 @@ clock_now(clockid_t id)
 	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
-/* Sleep until the monotonic deadline; 1 if a signal came first. */
+/*
+ * Sleep until the monotonic deadline; 1 if a signal came first.  *now
+ * is the clock read last, before and then after.
+ */
 static int
-wait_until(int sigfd, double deadline)
+wait_until(int sigfd, double deadline, double *now)
 {
 	struct pollfd p = { .fd = sigfd, .events = POLLIN };
 	struct timespec ts;
 	double left;
 	int rc;
 
-	while ((left = deadline - clock_now(CLOCK_MONOTONIC)) > 0) {
+	for (; (left = deadline - *now) > 0; *now = clock_now(CLOCK_MONOTONIC)) {
 		ts.tv_sec = (time_t)left;
 		ts.tv_nsec = (long)((left - (double)ts.tv_sec) * 1e9);
 		rc = ppoll(&p, 1, &ts, NULL);
@@ -387,6 +390,10 @@ sample_run(const struct sample_opts *o)
 			uptime = NAN;
 			s->dt = s->live_dt = o->interval;
 		} else {
+			if ((lost = sig_flush(stdout) != 0 || ferror_unlocked(stdout)))
+				break;
+			if (r.c != NULL)
+				carry_sent(r.c);
 			/* Behind by a whole interval (suspend, overload): skip to now. */
 			deadline = t0 + (double)tick * o->interval;
 			now = clock_now(CLOCK_MONOTONIC);
@@ -394,17 +401,13 @@ sample_run(const struct sample_opts *o)
 				tick = (unsigned long long)((now - t0) / o->interval);
 				deadline = t0 + (double)tick * o->interval;
 			}
-			if ((lost = sig_flush(stdout) != 0 || ferror(stdout)))
+			if (wait_until(sigfd, deadline, &now))
 				break;
-			if (r.c != NULL)
-				carry_sent(r.c);
-			if (wait_until(sigfd, deadline))
-				break;
-			now = clock_now(CLOCK_MONOTONIC);
 			s->dt = s->live_dt = now - prev;
 			prev = now;
 			ts = clock_now(CLOCK_REALTIME);
-			uptime = clock_now(CLOCK_BOOTTIME);
+			/* the boot's clock tells how long since the counters --state keeps */
+			uptime = r.c != NULL ? clock_now(CLOCK_BOOTTIME) : NAN;
 		}
 		/* the first set after the last run's counters: measured from when they were read */
 		if (played) {
@@ -412,7 +415,7 @@ sample_run(const struct sample_opts *o)
 			    ts - c.play.ts;
 			played = 0;
 		}
-		if (ferror(stdout))
+		if (ferror_unlocked(stdout))
 			break;
 		src_step(&s->src, sets + 1);
 		s->headlen = num_format_ts(s->head, ts);

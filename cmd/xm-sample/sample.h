@@ -224,6 +224,13 @@ int	 tape_save(void *, FILE *);
 const char *tape_load(void *, struct state_reader *);
 
 /* Small parsing helpers shared by the modules. */
+/* Whether the text at p, before end, begins with the n bytes at s. */
+static inline int
+sample_begins(const char *p, const char *end, const char *s, size_t n)
+{
+	return (size_t)(end - p) >= n && memcmp(p, s, n) == 0;
+}
+
 static inline const char *
 sample_skip_space(const char *p, const char *end)
 {

@@ -119,7 +119,12 @@ token_end(const char *p, const char *end)
 static int
 same(const char *w, const char *s, size_t n)
 {
-	return strncmp(w, s, n) == 0 && w[n] == '\0';
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (w[i] == '\0' || w[i] != s[i])
+			return 0;
+	return w[n] == '\0';
 }
 
 /* The count text [v, vend) as counter c: 0, or -1 when it is no count. */
