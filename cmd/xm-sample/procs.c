@@ -65,7 +65,7 @@ read_stat(struct procs *p, struct sampler *s)
 	    line = sample_next_line(line, end)) {
 		for (k = 0; k < NKEY; k++) {
 			n = keys[k].n;
-			if (seen & 1u << k || (size_t)(end - line) <= n ||
+			if (seen & 1u << k || (size_t)(end - line) <= n || line[0] != keys[k].s[0] ||
 			    memcmp(line, keys[k].s, n) != 0 || line[n] != ' ')
 				continue;
 			seen |= 1u << k;
