@@ -1249,6 +1249,26 @@ record_put_fields(struct record_writer *w, const struct record *rec)
 		record_put(w, rec->field[i], rec->len[i]);
 }
 
+/* A field copied to the line at at, room made sure of, and what follows it: where the next goes. */
+static inline size_t
+put_field(struct record_writer *w, size_t at, const char *s, size_t len, char after)
+{
+	copy_out(w->line + at, s, len);
+	w->line[at + len] = after;
+	return at + len + 1;
+}
+
+/* The line, newline and all, ends at at: out now, or with the batch's blocks. */
+static void
+line_done(struct record_writer *w, size_t at)
+{
+	w->len = at;
+	if (!w->batch)
+		spill(w);
+	else if (at >= XM_STDOUT_BUF)
+		spill_blocks(w);
+}
+
 /*
  * rec as it came, then n columns more, TAB between in the len bytes at
  * s, and the line's end: for a TSV line, two moves and one count.
@@ -1266,17 +1286,8 @@ record_put_line(struct record_writer *w, const struct record *rec, const char *s
 		record_end(w);
 		return;
 	}
-	copy_out(w->line + at, rec->line, rec->linelen);
-	at += rec->linelen;
-	w->line[at++] = '\t';
-	copy_out(w->line + at, s, len);
-	at += len;
-	w->line[at++] = '\n';
-	w->len = at;
-	if (!w->batch)
-		spill(w);
-	else if (at >= XM_STDOUT_BUF)
-		spill_blocks(w);
+	at = put_field(w, at, rec->line, rec->linelen, '\t');
+	line_done(w, put_field(w, at, s, len, '\n'));
 }
 
 /*
@@ -1297,20 +1308,9 @@ record_put_row(struct record_writer *w, const char *head, size_t hlen, size_t nh
 		record_end(w);
 		return;
 	}
-	copy_out(w->line + at, head, hlen);
-	at += hlen;
-	w->line[at++] = '\t';
-	copy_out(w->line + at, mid, mlen);
-	at += mlen;
-	w->line[at++] = '\t';
-	copy_out(w->line + at, last, llen);
-	at += llen;
-	w->line[at++] = '\n';
-	w->len = at;
-	if (!w->batch)
-		spill(w);
-	else if (at >= XM_STDOUT_BUF)
-		spill_blocks(w);
+	at = put_field(w, at, head, hlen, '\t');
+	at = put_field(w, at, mid, mlen, '\t');
+	line_done(w, put_field(w, at, last, llen, '\n'));
 }
 
 void
@@ -1318,11 +1318,8 @@ record_end(struct record_writer *w)
 {
 	if (w->len == sizeof w->line)
 		spill(w);
-	w->line[w->len++] = '\n';
-	if (!w->batch)
-		spill(w);
-	else if (w->len >= XM_STDOUT_BUF)
-		spill_blocks(w);
+	w->line[w->len] = '\n';
+	line_done(w, w->len + 1);
 	w->nfield = 0;
 }
 

@@ -480,6 +480,40 @@ test_writer(void)
 	free(out);
 }
 
+/* A row in one move, as the sampler writes it, and as fields where it cannot be. */
+static void
+test_writer_row(void)
+{
+	static const char tsv[] = "1\th\tcpu_percent\t12.5\n2\th\tm{a=\"x\"}\t0\n";
+	static const char csv[] = "3,h,\"m{a=\"\"x\"\"}\",1\n";
+	static char big[RECORD_MAX];
+	struct record_writer w;
+	char *out = NULL;
+	size_t len = 0, at;
+	FILE *f = open_memstream(&out, &len);
+
+	record_writer_init(&w, f, RECORD_BATCH);
+	record_put_row(&w, "1\th", 3, 2, "cpu_percent", 11, "12.5", 4);
+	record_put_row(&w, "2\th", 3, 2, "m{a=\"x\"}", 8, "0", 1);
+	record_flush(&w);
+	fflush(f);
+	is_str(out, tsv, "row: TSV in one move");
+	record_writer_init(&w, f, RECORD_CSV);
+	record_put_row(&w, "3\th", 3, 2, "m{a=\"x\"}", 8, "1", 1);
+	fflush(f);
+	is_str(out + strlen(tsv), csv, "row: CSV field by field, quoted");
+	/* a row longer than the room left goes field by field, whole */
+	at = strlen(tsv) + strlen(csv);
+	memset(big, 'a', sizeof big - 1);
+	record_writer_init(&w, f, 0);
+	record_put_row(&w, "4\th", 3, 2, big, sizeof big - 1, "2", 1);
+	fflush(f);
+	ok(len == at + 4 + sizeof big - 1 + 3 && memcmp(out + at, "4\th\ta", 5) == 0 &&
+	    memcmp(out + len - 4, "a\t2\n", 4) == 0, "row: longer than the room, written whole");
+	fclose(f);
+	free(out);
+}
+
 /*
  * The reader flushes its output just before it waits for input: a child
  * feeds one record, then will not feed the next until it has read what
@@ -649,6 +683,7 @@ main(void)
 	test_csv();
 	test_roundtrip();
 	test_writer();
+	test_writer_row();
 	test_flush_before_wait();
 	test_signal();
 	test_turns();
