@@ -14,6 +14,8 @@
  * starts must reset it.
  */
 #include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 
 #include <err.h>
 #include <errno.h>
@@ -137,6 +139,29 @@ sig_let(int on)
 }
 
 /*
+ * Whether a write to f can wait on a reader: not one to a regular file
+ * or /dev/null, which ends (ENOSPC at worst) with no reader to wait on,
+ * and then a flush needs no signals let through, nor two calls to the
+ * kernel for it.  Asked of standard output once: it is the same file
+ * for the program's life.
+ */
+static int
+may_wait(FILE *f)
+{
+	static int out = -1;
+	struct stat sb;
+	int w;
+
+	if (fileno(f) == STDOUT_FILENO && out != -1)
+		return out;
+	w = fstat(fileno(f), &sb) == -1 || !(S_ISREG(sb.st_mode) ||
+	    (S_ISCHR(sb.st_mode) && major(sb.st_rdev) == 1 && minor(sb.st_rdev) == 3));
+	if (fileno(f) == STDOUT_FILENO)
+		out = w;
+	return w;
+}
+
+/*
  * Flush f with the signals let through; the signal that came meanwhile,
  * or 0.  After a signal, what f could not write is dropped: the reader
  * is not reading, and the program is on its way out.
@@ -144,6 +169,11 @@ sig_let(int on)
 int
 sig_flush(FILE *f)
 {
+	if (!may_wait(f)) {
+		fflush(f);
+		xm_stdout_check(f);
+		return caught;
+	}
 	sigprocmask(SIG_UNBLOCK, &ending, NULL);
 	fflush(f);
 	xm_stdout_check(f);
