@@ -1294,6 +1294,51 @@ host 100 70 70'
 	assert_equal "$(grep -c '	tcp_resets_sent_per_second	' <<< "$output")" 2
 }
 
+@test "xm-sample: vmstat's and snmp6's lines read where they were, and found again when a count before them gains a digit" {
+	copy host-t1 r2
+	copy host-t1 r3
+	# r2: each count as wide as in host-t1, the lines where they were
+	sed -i 's/^pswpin 150$/pswpin 160/; s/^pgmajfault 9000$/pgmajfault 9500/
+	    s/^pgscan_kswapd 25000$/pgscan_kswapd 25100/; s/^oom_kill 3$/oom_kill 4/' r2/proc/vmstat
+	sed -i 's/^\(Udp6InErrors *\t\)47$/\157/' r2/proc/net/snmp6
+	# r3: the first count a digit longer, every line after it a byte on
+	sed -i 's/^nr_free_pages 1048576$/nr_free_pages 10485760/; s/^pswpin 150$/pswpin 170/
+	    s/^pgmajfault 9000$/pgmajfault 9600/; s/^pgscan_kswapd 25000$/pgscan_kswapd 25100/
+	    s/^pgscan_direct 4000$/pgscan_direct 4100/; s/^oom_kill 3$/oom_kill 4/' r3/proc/vmstat
+	sed -i 's/^\(Ip6InReceives *\t\)3000$/\130000/; s/^\(Udp6InErrors *\t\)47$/\167/
+	    s/^\(Udp6RcvbufErrors *\t\)13$/\123/' r3/proc/net/snmp6
+	[ "$(cmp r2/proc/vmstat "$FIX/host-t1/proc/vmstat" | wc -l)" = 1 ] &&
+	    [ "$(wc -c < r3/proc/vmstat)" = $(($(wc -c < "$FIX/host-t1/proc/vmstat") + 1)) ]
+	run -0 --separate-stderr xm-sample --procfs "$FIX/host-t0/proc" --procfs "$FIX/host-t1/proc" \
+	    --procfs r2/proc --procfs r3/proc -i 10 -n 3 --start 0 --host h -m vm,tcp -H
+	assert_equal "$stderr" ""
+	run -0 grep -E '	(swap|memory|udp)_' <<< "$output"
+	assert_output '10	h	memory_oom_kills_total	3
+10	h	swap_in_pages_per_second	5
+10	h	swap_out_pages_per_second	100
+10	h	memory_major_faults_per_second	500
+10	h	memory_page_scans_per_second	1700
+10	h	memory_oom_kills_per_second	0.1
+10	h	udp_receive_errors_per_second	10
+10	h	udp_receive_buffer_errors_per_second	4
+20	h	memory_oom_kills_total	4
+20	h	swap_in_pages_per_second	1
+20	h	swap_out_pages_per_second	0
+20	h	memory_major_faults_per_second	50
+20	h	memory_page_scans_per_second	10
+20	h	memory_oom_kills_per_second	0.1
+20	h	udp_receive_errors_per_second	1
+20	h	udp_receive_buffer_errors_per_second	0
+30	h	memory_oom_kills_total	4
+30	h	swap_in_pages_per_second	1
+30	h	swap_out_pages_per_second	0
+30	h	memory_major_faults_per_second	10
+30	h	memory_page_scans_per_second	10
+30	h	memory_oom_kills_per_second	0
+30	h	udp_receive_errors_per_second	1
+30	h	udp_receive_buffer_errors_per_second	1'
+}
+
 @test "xm-sample: procs and tcp from one --procfs copy: the counts, no rates, said once" {
 	run -0 --separate-stderr timeout 10 xm-sample --procfs "$FIX/host-t1/proc" -i 1ms -n 1 --host h -m procs,tcp -H
 	assert_equal "$stderr" "xm-sample: $FIX/host-t1/proc: rates need two --procfs snapshots; procs rates and tcp rates left out"

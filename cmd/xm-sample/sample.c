@@ -168,6 +168,26 @@ sample_parse_u64(const char *p, const char *end, unsigned long long *v)
 	return p;
 }
 
+/*
+ * The count of a line "key count" (blanks between) if such a line
+ * begins at buf + at, where it was found the last time, and the line
+ * ends with the count: NULL when it does not.  vmstat's and snmp6's lines keep their order, and one moves
+ * only when a count before it gains or loses a digit.
+ */
+const char *
+sample_count_at(const char *buf, const char *end, size_t at, const char *key, size_t klen,
+    unsigned long long *v)
+{
+	const char *p = buf + at;
+
+	if (at >= (size_t)(end - buf) || (at > 0 && p[-1] != '\n') ||
+	    (size_t)(end - p) <= klen || memcmp(p, key, klen) != 0 ||
+	    (p[klen] != ' ' && p[klen] != '\t') ||
+	    (p = sample_parse_u64(p + klen, end, v)) == NULL || (p < end && *p != '\n'))
+		return NULL;
+	return p;
+}
+
 const char *
 sample_next_line(const char *p, const char *end)
 {

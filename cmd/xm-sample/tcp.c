@@ -87,7 +87,8 @@ struct tcp {
 	size_t	 nnames[NFILE];
 	unsigned long long prev[NCOUNTER], cur[NCOUNTER];
 	unsigned have_prev, have_cur;	/* bits by counter */
-	size_t	 udp6_at;	/* where snmp6's Udp6 lines began */
+	size_t	 at6[2], len6[2];	/* where snmp6's two lines began, their names' lengths */
+	int	 spotted6;	/* both found there the last time */
 };
 
 #define BIT(c)	(1u << (c))
@@ -300,47 +301,63 @@ parse_sockstat(struct tcp *t, const char *p, const char *end)
 }
 
 /*
- * snmp6: "Udp6InErrors   0", a counter a line; what is not so is skipped.
- * The Udp6 lines come together, after sixty and more of Ip6 and Icmp6:
- * the search starts where they began in the last reading and ends with
- * them, and only when that finds not both counters is it made again
- * from the top (the numbers before them took more or fewer digits).
+ * snmp6: "Udp6InErrors   0", a counter a line; what is not so is
+ * skipped.  The two lines wanted come after sixty and more of Ip6 and
+ * Icmp6, and are looked for first where they were the last time
+ * (sample_count_at); only when one has moved (a count before it took
+ * more or fewer digits) is the file read through again.
  */
 static void
-udp6_lines(struct tcp *t, const char *buf, const char *p, const char *end)
+udp6_lines(struct tcp *t, const char *buf, const char *end)
 {
-	const char *ne, *v, *ve;
-	int in = 0;
+	const char *p, *ne, *v, *ve;
+	unsigned seen = 0;
+	int i, in = 0;
 
-	for (; p < end; p = sample_next_line(p, end)) {
-		if (end - p < 4 || memcmp(p, "Udp6", 4) != 0) {
+	for (p = buf; p < end; p = sample_next_line(p, end)) {
+		if (!sample_begins(p, end, "Udp6", 4)) {
 			if (in)
 				break;
 			continue;
 		}
-		if (!in)
-			t->udp6_at = (size_t)(p - buf);
 		in = 1;
 		ne = token_end(p, end);
+		for (i = 0; i < 2; i++)
+			if (same(fields[C_UDP6_INERR + i].name, p, (size_t)(ne - p)))
+				break;
+		if (i == 2)
+			continue;
 		v = sample_skip_space(ne, end);
 		ve = token_end(v, end);
-		if (take(t, F_SNMP6, "", 0, p, (size_t)(ne - p), v, ve) == -1)
+		if (take_counter(t, C_UDP6_INERR + i, v, ve) == -1) {
 			t->have_cur &= ~(BIT(C_UDP6_INERR) | BIT(C_UDP6_RCVBUF));
+			continue;
+		}
+		t->at6[i] = (size_t)(p - buf);
+		t->len6[i] = (size_t)(ne - p);
+		seen |= 1u << i;
 	}
+	t->spotted6 = seen == 3;
 }
 
 static void
 parse_snmp6(struct tcp *t, const char *buf, const char *end)
 {
-	const unsigned both = BIT(C_UDP6_INERR) | BIT(C_UDP6_RCVBUF);
-	size_t at = t->udp6_at;
+	unsigned long long x[2];
+	int i;
 
-	if (at > 0 && at < (size_t)(end - buf) && buf[at - 1] == '\n') {
-		udp6_lines(t, buf, buf + at, end);
-		if ((t->have_cur & both) == both)
-			return;
+	for (i = 0; t->spotted6 && i < 2; i++)
+		if (sample_count_at(buf, end, t->at6[i], fields[C_UDP6_INERR + i].name,
+		    t->len6[i], &x[i]) == NULL)
+			break;
+	if (!t->spotted6 || i < 2) {
+		udp6_lines(t, buf, end);
+		return;
 	}
-	udp6_lines(t, buf, buf, end);
+	for (i = 0; i < 2; i++) {
+		t->cur[C_UDP6_INERR + i] = x[i];
+		t->have_cur |= BIT(C_UDP6_INERR + i);
+	}
 }
 
 /*

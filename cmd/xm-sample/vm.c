@@ -18,10 +18,30 @@ static const char *const rates[NKEY] = {
 	"memory_oom_kills_per_second"
 };
 
+/*
+ * The lines counted on a kernel since 4.13, with the key each adds to.
+ * Where all were found, and no zone's scans, each is looked for first
+ * where it was the last time (sample_count_at): the 190 lines are
+ * scanned only when one has moved.
+ */
+static const struct {
+	const char *s;
+	size_t	 n;
+	int	 k;
+} lines[] = {
+	{ "pswpin", 6, PSWPIN }, { "pswpout", 7, PSWPOUT },
+	{ "pgmajfault", 10, PGMAJFAULT }, { "pgscan_kswapd", 13, PGSCAN },
+	{ "pgscan_direct", 13, PGSCAN }, { "oom_kill", 8, OOM_KILL },
+};
+#define NLINE	(sizeof lines / sizeof lines[0])
+#define ALL	((1u << NLINE) - 1)
+
 struct vm {
 	struct pfile f;
 	unsigned found;		/* bits of NKEY in the last read */
 	unsigned long long prev[NKEY];
+	size_t	 at[NLINE];	/* where each of lines began */
+	int	 spotted;	/* at[] holds them all */
 };
 
 static void *
@@ -37,12 +57,6 @@ vm_open(struct sampler *s)
 	return vm;
 }
 
-static int
-is(const char *name, size_t len, const char *key)
-{
-	return strlen(key) == len && memcmp(name, key, len) == 0;
-}
-
 /*
  * Pages scanned for reclaim, by kswapd and by direct reclaim: since
  * Linux 4.8 pgscan_kswapd and pgscan_direct, before it one line a zone
@@ -53,39 +67,87 @@ is(const char *name, size_t len, const char *key)
 static int
 scan_zone(const char *name, size_t len)
 {
-	return ((len > 14 && memcmp(name, "pgscan_kswapd_", 14) == 0) ||
-	    (len > 14 && memcmp(name, "pgscan_direct_", 14) == 0)) &&
-	    !is(name, len, "pgscan_direct_throttle");
+	return len > 14 && (memcmp(name, "pgscan_kswapd_", 14) == 0 ||
+	    memcmp(name, "pgscan_direct_", 14) == 0) &&
+	    !(len == 22 && memcmp(name, "pgscan_direct_throttle", 22) == 0);
 }
 
-/* The key a line counts in, ZONE for a zone's scans, or -1: most lines. */
-#define ZONE NKEY
+/* Which of lines a line is, ZONE for a zone's scans, or -1: most lines. */
+#define ZONE	((int)NLINE)
 static int
-key(const char *name, size_t len)
+line_of(const char *name, size_t len)
 {
-	if (is(name, len, "pswpin"))
-		return PSWPIN;
-	if (is(name, len, "pswpout"))
-		return PSWPOUT;
-	if (is(name, len, "pgmajfault"))
-		return PGMAJFAULT;
-	if (is(name, len, "oom_kill"))
-		return OOM_KILL;
-	if (len < 13 || memcmp(name, "pgscan_", 7) != 0)
-		return -1;
-	if (is(name, len, "pgscan_kswapd") || is(name, len, "pgscan_direct"))
-		return PGSCAN;
+	size_t i;
+
+	for (i = 0; i < NLINE; i++)
+		if (lines[i].n == len && memcmp(name, lines[i].s, len) == 0)
+			return (int)i;
 	return scan_zone(name, len) ? ZONE : -1;
+}
+
+/* The counts of lines where they were last: 1, or 0 when one has moved. */
+static int
+at_spots(const struct vm *vm, const char *buf, const char *end, unsigned long long v[NKEY])
+{
+	unsigned long long n;
+	size_t i;
+
+	for (i = 0; i < NLINE; i++) {
+		if (sample_count_at(buf, end, vm->at[i], lines[i].s, lines[i].n, &n) == NULL)
+			return 0;
+		v[lines[i].k] += n;
+	}
+	return 1;
+}
+
+/* The counts of the lines, read through: bits of NKEY found. */
+static unsigned
+scan(struct vm *vm, const char *buf, const char *end, unsigned long long v[NKEY])
+{
+	unsigned long long n, zones = 0;
+	const char *line, *name, *p;
+	unsigned found = 0, seen = 0, zoned = 0;
+	size_t len;
+	int i;
+
+	/* all found by oom_kill: line 125 of 190 */
+	for (line = buf; line < end && seen != ALL; line = sample_next_line(line, end)) {
+		/* pswp*, pgmajfault, pgscan*, oom_kill: most of the 190 lines are none */
+		if (!(line[0] == 'p' && (line[1] == 's' || (line[1] == 'g' &&
+		    (line[2] == 'm' || line[2] == 's')))) &&
+		    !(line[0] == 'o' && line[1] == 'o'))
+			continue;
+		for (name = p = line; p < end && *p != ' ' && *p != '\n'; p++)
+			;
+		len = (size_t)(p - name);
+		if ((i = line_of(name, len)) == -1 ||
+		    (p = sample_parse_u64(p, end, &n)) == NULL)
+			continue;
+		if (i == ZONE) {
+			zones += n;
+			zoned = 1;
+			continue;
+		}
+		v[lines[i].k] += n;
+		found |= 1u << lines[i].k;
+		seen |= 1u << i;
+		vm->at[i] = (size_t)(line - buf);
+	}
+	vm->spotted = seen == ALL && !zoned;
+	if (!(found & 1u << PGSCAN) && zoned) {
+		v[PGSCAN] = zones;
+		found |= 1u << PGSCAN;
+	}
+	return found;
 }
 
 static void
 vm_sample(void *st, struct sampler *s)
 {
 	struct vm *vm = st;
-	unsigned long long v[NKEY] = { 0 }, n, zones = 0;
-	const char *line, *end, *name, *p;
-	unsigned found = 0, zoned = 0, scans = 0;
-	size_t len;
+	unsigned long long v[NKEY] = { 0 };
+	const char *end;
+	unsigned found;
 	double r;
 	int k;
 
@@ -95,32 +157,11 @@ vm_sample(void *st, struct sampler *s)
 		return;
 	}
 	end = vm->f.buf + vm->f.len;
-	/* all found, both pgscan lines too, by oom_kill: line 125 of 190 */
-	for (line = vm->f.buf; line < end && (found != (1u << NKEY) - 1 || scans < 2);
-	    line = sample_next_line(line, end)) {
-		/* pswp*, pgmajfault, pgscan*, oom_kill: most of the 190 lines are none */
-		if (!(line[0] == 'p' && (line[1] == 's' || (line[1] == 'g' &&
-		    (line[2] == 'm' || line[2] == 's')))) &&
-		    !(line[0] == 'o' && line[1] == 'o'))
-			continue;
-		for (name = p = line; p < end && *p != ' ' && *p != '\n'; p++)
-			;
-		len = (size_t)(p - name);
-		if ((k = key(name, len)) == -1 ||
-		    (p = sample_parse_u64(p, end, &n)) == NULL)
-			continue;
-		if (k == ZONE) {
-			zones += n;
-			zoned = 1;
-			continue;
-		}
-		v[k] += n;
-		found |= 1u << k;
-		scans += k == PGSCAN;
-	}
-	if (!(found & 1u << PGSCAN) && zoned) {
-		v[PGSCAN] = zones;
-		found |= 1u << PGSCAN;
+	if (vm->spotted && at_spots(vm, vm->f.buf, end, v)) {
+		found = (1u << NKEY) - 1;
+	} else {
+		memset(v, 0, sizeof v);
+		found = scan(vm, vm->f.buf, end, v);
 	}
 	if (found == 0) {
 		sampler_fail(s, FAM_VM, &vm->f, "no pswpin, pgmajfault, pgscan or oom_kill line");
