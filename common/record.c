@@ -1259,7 +1259,7 @@ put_field(struct record_writer *w, size_t at, const char *s, size_t len, char af
 }
 
 /* The line, newline and all, ends at at: out now, or with the batch's blocks. */
-static void
+static inline void
 line_done(struct record_writer *w, size_t at)
 {
 	w->len = at;
@@ -1292,25 +1292,56 @@ record_put_line(struct record_writer *w, const struct record *rec, const char *s
 
 /*
  * A line of three parts, TAB between: head, its nhead fields as TSV has
- * them, then two fields: a sampler's "ts TAB host", metric and value, a
- * move each where a field at a time takes a call each.
+ * them, a field, and a number: a sampler's "ts TAB host", metric and
+ * value, two moves and the number formatted in place, where a field at
+ * a time takes a call each.  Where the line would not fit, or is CSV,
+ * it goes field by field.
  */
-void
-record_put_row(struct record_writer *w, const char *head, size_t hlen, size_t nhead,
-    const char *mid, size_t mlen, const char *last, size_t llen)
+static inline size_t
+row_start(struct record_writer *w, const char *head, size_t hlen, const char *mid, size_t mlen)
 {
 	size_t at = w->len;
 
-	if (w->csv || w->nfield != 0 || hlen + mlen + llen + 3 > sizeof w->line - at) {
+	if (w->csv || w->nfield != 0 || hlen + mlen + NUM_MAX + 3 > sizeof w->line - at)
+		return SIZE_MAX;
+	at = put_field(w, at, head, hlen, '\t');
+	return put_field(w, at, mid, mlen, '\t');
+}
+
+void
+record_put_row_number(struct record_writer *w, const char *head, size_t hlen, size_t nhead,
+    const char *mid, size_t mlen, double v)
+{
+	size_t at = row_start(w, head, hlen, mid, mlen);
+
+	if (at == SIZE_MAX) {
 		record_put_joined(w, head, hlen, nhead);
 		record_put(w, mid, mlen);
-		record_put(w, last, llen);
+		record_put_number(w, v);
 		record_end(w);
 		return;
 	}
-	at = put_field(w, at, head, hlen, '\t');
-	at = put_field(w, at, mid, mlen, '\t');
-	line_done(w, put_field(w, at, last, llen, '\n'));
+	at += num_format(w->line + at, v);
+	w->line[at] = '\n';
+	line_done(w, at + 1);
+}
+
+void
+record_put_row_u64(struct record_writer *w, const char *head, size_t hlen, size_t nhead,
+    const char *mid, size_t mlen, unsigned long long n)
+{
+	size_t at = row_start(w, head, hlen, mid, mlen);
+
+	if (at == SIZE_MAX) {
+		record_put_joined(w, head, hlen, nhead);
+		record_put(w, mid, mlen);
+		record_put_u64(w, n);
+		record_end(w);
+		return;
+	}
+	at += num_format_u64(w->line + at, n);
+	w->line[at] = '\n';
+	line_done(w, at + 1);
 }
 
 void

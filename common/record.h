@@ -126,8 +126,10 @@ void	 record_put_u64(struct record_writer *, unsigned long long);
 void	 record_put_joined(struct record_writer *, const char *, size_t, size_t);
 void	 record_put_fields(struct record_writer *, const struct record *);
 void	 record_put_line(struct record_writer *, const struct record *, const char *, size_t, size_t);
-void	 record_put_row(struct record_writer *, const char *, size_t, size_t,
-	    const char *, size_t, const char *, size_t);
+void	 record_put_row_number(struct record_writer *, const char *, size_t, size_t,
+	    const char *, size_t, double);
+void	 record_put_row_u64(struct record_writer *, const char *, size_t, size_t,
+	    const char *, size_t, unsigned long long);
 void	 record_end(struct record_writer *);
 void	 record_flush(struct record_writer *);
 int	 record_stream_end(struct record_writer *, int);

@@ -32,25 +32,6 @@ const char *const sample_family_names[FAM_N] = {
 
 #define MAX_MODULES (sizeof system_modules / sizeof system_modules[0])
 
-void
-sampler_put_n(struct sampler *s, const char *metric, size_t len, double v)
-{
-	char num[NUM_MAX];
-
-	record_put_row(&s->w, s->head, s->headlen, 2, metric, len, num,
-	    num_format(num, v));
-}
-
-/* A count read from the kernel, with all its digits (xm(7)). */
-void
-sampler_put_u64_n(struct sampler *s, const char *metric, size_t len, unsigned long long v)
-{
-	char num[NUM_MAX];
-
-	record_put_row(&s->w, s->head, s->headlen, 2, metric, len, num,
-	    num_format_u64(num, v));
-}
-
 /*
  * f read once a pass, however many families ask: 0, or -1 with errno
  * set.  Each that asks is told, as by its own read, whether it was the

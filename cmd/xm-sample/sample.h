@@ -155,8 +155,19 @@ struct sampler {
 
 extern const char *const sample_family_names[FAM_N];
 
-void	 sampler_put_n(struct sampler *, const char *, size_t, double);
-void	 sampler_put_u64_n(struct sampler *, const char *, size_t, unsigned long long);
+/* The set's stamp and host, the metric and v: a line. */
+static inline void
+sampler_put_n(struct sampler *s, const char *metric, size_t len, double v)
+{
+	record_put_row_number(&s->w, s->head, s->headlen, 2, metric, len, v);
+}
+
+/* A count read from the kernel, with all its digits (xm(7)). */
+static inline void
+sampler_put_u64_n(struct sampler *s, const char *metric, size_t len, unsigned long long v)
+{
+	record_put_row_u64(&s->w, s->head, s->headlen, 2, metric, len, v);
+}
 
 /* Inline, so that a metric written as a literal has its length counted once, by the compiler. */
 static inline void

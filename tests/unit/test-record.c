@@ -493,20 +493,20 @@ test_writer_row(void)
 	FILE *f = open_memstream(&out, &len);
 
 	record_writer_init(&w, f, RECORD_BATCH);
-	record_put_row(&w, "1\th", 3, 2, "cpu_percent", 11, "12.5", 4);
-	record_put_row(&w, "2\th", 3, 2, "m{a=\"x\"}", 8, "0", 1);
+	record_put_row_number(&w, "1\th", 3, 2, "cpu_percent", 11, 12.5);
+	record_put_row_u64(&w, "2\th", 3, 2, "m{a=\"x\"}", 8, 0);
 	record_flush(&w);
 	fflush(f);
 	is_str(out, tsv, "row: TSV in one move");
 	record_writer_init(&w, f, RECORD_CSV);
-	record_put_row(&w, "3\th", 3, 2, "m{a=\"x\"}", 8, "1", 1);
+	record_put_row_number(&w, "3\th", 3, 2, "m{a=\"x\"}", 8, 1);
 	fflush(f);
 	is_str(out + strlen(tsv), csv, "row: CSV field by field, quoted");
 	/* a row longer than the room left goes field by field, whole */
 	at = strlen(tsv) + strlen(csv);
 	memset(big, 'a', sizeof big - 1);
 	record_writer_init(&w, f, 0);
-	record_put_row(&w, "4\th", 3, 2, big, sizeof big - 1, "2", 1);
+	record_put_row_u64(&w, "4\th", 3, 2, big, sizeof big - 1, 2);
 	fflush(f);
 	ok(len == at + 4 + sizeof big - 1 + 3 && memcmp(out + at, "4\th\ta", 5) == 0 &&
 	    memcmp(out + len - 4, "a\t2\n", 4) == 0, "row: longer than the room, written whole");
