@@ -136,11 +136,11 @@ cpu_sample(void *st, struct sampler *s)
 {
 	struct cpus *c = st;
 	const char *p, *end, *line;
-	unsigned long long n, v;
+	unsigned long long n;
 	struct cpu *slot;
 	double max;
 	size_t i;
-	int k, m;
+	int m;
 
 	c->all.have_cur = 0;
 	for (i = 0; i < c->ncpu; i++)
@@ -168,12 +168,7 @@ cpu_sample(void *st, struct sampler *s)
 		 * Kernels before 2.6.11 lack steal, before 2.6.24 guest,
 		 * before 2.6.33 guest_nice; missing columns count 0.
 		 */
-		for (k = 0; k < NTIMES; k++) {
-			if ((p = sample_parse_u64(p, end, &v)) == NULL)
-				break;
-			slot->cur[k] = v;
-		}
-		slot->have_cur = k >= IOWAIT + 1;
+		slot->have_cur = sample_parse_row(&p, end, slot->cur, NTIMES) >= IOWAIT + 1;
 	}
 	if (!c->all.have_cur)
 		sampler_fail(s, FAM_CPU, &s->stat, "no \"cpu\" line");

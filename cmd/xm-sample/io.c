@@ -155,7 +155,7 @@ io_sample(void *st, struct sampler *s)
 	unsigned long long v[NFIELD];
 	struct dev *d;
 	size_t len;
-	int is_new, k, whole;
+	int is_new, whole;
 
 	if (pfile_read(&s->src, &io->f) == -1) {
 		sampler_fail(s, FAM_IO, &io->f, strerror(errno));
@@ -164,8 +164,8 @@ io_sample(void *st, struct sampler *s)
 	end = io->f.buf + io->f.len;
 	for (line = io->f.buf; line < end; line = sample_next_line(line, end)) {
 		/* major minor name, then the fields */
-		if ((p = sample_parse_u64(line, end, &v[0])) == NULL ||
-		    (p = sample_parse_u64(p, end, &v[0])) == NULL) {
+		p = line;
+		if (sample_parse_row(&p, end, v, 2) < 2) {
 			sampler_fail(s, FAM_IO, &io->f, "cannot parse a disk line");
 			continue;
 		}
@@ -189,10 +189,7 @@ io_sample(void *st, struct sampler *s)
 		/* a partition, a loop device: never reported, its numbers never read */
 		if (d->skip)
 			continue;
-		for (k = 0; k < NFIELD; k++)
-			if ((p = sample_parse_u64(p, end, &v[k])) == NULL)
-				break;
-		if (k < NFIELD) {
+		if (sample_parse_row(&p, end, v, NFIELD) < NFIELD) {
 			/* as if the line were not there: forgotten at the sweep */
 			d->seen = 0;
 			sampler_fail(s, FAM_IO, &io->f, "cannot parse a disk line");

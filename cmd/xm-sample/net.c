@@ -80,9 +80,8 @@ parse_line(const char *line, const char *end, const char **name, size_t *len,
 	*name = p;
 	*len = (size_t)(colon - p);
 	p = colon + 1;
-	for (i = 0; i < 12; i++)
-		if ((p = sample_parse_u64(p, end, &x[i])) == NULL)
-			return -1;
+	if (sample_parse_row(&p, end, x, 12) < 12)
+		return -1;
 	for (i = 0; i < NCOUNTER; i++)
 		v[i] = x[column[i]];
 	return 0;

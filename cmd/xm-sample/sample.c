@@ -126,8 +126,8 @@ sampler_fail(struct sampler *s, enum family f, const struct pfile *pf,
 }
 
 /* Parse decimal digits after any blanks; NULL when there are none, or past 2^64. */
-const char *
-sample_parse_u64(const char *p, const char *end, unsigned long long *v)
+static inline const char *
+parse_u64(const char *p, const char *end, unsigned long long *v)
 {
 	const char *start, *stop;
 	unsigned long long n = 0;
@@ -147,6 +147,29 @@ sample_parse_u64(const char *p, const char *end, unsigned long long *v)
 	}
 	*v = n;
 	return p;
+}
+
+const char *
+sample_parse_u64(const char *p, const char *end, unsigned long long *v)
+{
+	return parse_u64(p, end, v);
+}
+
+/*
+ * Up to n counts in a row, as sample_parse_u64 reads each, into v: how
+ * many were read, *pp moved past the last.  The lines of diskstats,
+ * net/dev and stat take a call a line, not a call a count.
+ */
+size_t
+sample_parse_row(const char **pp, const char *end, unsigned long long *v, size_t n)
+{
+	const char *p = *pp, *q;
+	size_t i;
+
+	for (i = 0; i < n && (q = parse_u64(p, end, &v[i])) != NULL; i++)
+		p = q;
+	*pp = p;
+	return i;
 }
 
 /*

@@ -251,6 +251,7 @@ sample_skip_space(const char *p, const char *end)
 }
 
 const char *sample_parse_u64(const char *, const char *, unsigned long long *);
+size_t	 sample_parse_row(const char **, const char *, unsigned long long *, size_t);
 const char *sample_next_line(const char *, const char *);
 const char *sample_count_at(const char *, const char *, size_t, const char *, size_t,
     unsigned long long *);
