@@ -1410,6 +1410,32 @@ use() {
 	assert_equal "$stderr" "xm-sample: t1/proc/diskstats: cannot parse a disk line; io metrics skipped"
 }
 
+@test "xm-sample: a disk's or an interface's counts as the last time are taken as they were, and read again once they move" {
+	copy use-t1 r3
+	# after two readings of use-t1's very text, sda +100 reads and eth0 +500 packets in
+	sed -i 's/^   8       0 sda 1400 /   8       0 sda 1500 /' r3/proc/diskstats
+	sed -i 's/^  eth0: 2000000 12000 /  eth0: 2000000 12500 /' r3/proc/net/dev
+	run -0 --separate-stderr xm-sample --procfs "$FIX/use-t0/proc" --procfs "$FIX/use-t1/proc" \
+	    --procfs "$FIX/use-t1/proc" --procfs r3/proc --sysfs "$FIX/use-t1/sys" \
+	    -i 10 -n 3 --start 0 --host h -H -m io,net
+	assert_equal "$stderr" ""
+	run -0 grep -E '	(disk_reads|network_(receive|transmit)_packets)_per_second\{device="(sda|eth0|wlan0)"\}' <<< "$output"
+	assert_output '10	h	disk_reads_per_second{device="sda"}	40
+10	h	network_receive_packets_per_second{device="eth0"}	200
+10	h	network_transmit_packets_per_second{device="eth0"}	100
+10	h	network_transmit_packets_per_second{device="wlan0"}	5
+20	h	disk_reads_per_second{device="sda"}	0
+20	h	network_receive_packets_per_second{device="eth0"}	0
+20	h	network_receive_packets_per_second{device="wlan0"}	0
+20	h	network_transmit_packets_per_second{device="eth0"}	0
+20	h	network_transmit_packets_per_second{device="wlan0"}	0
+30	h	disk_reads_per_second{device="sda"}	10
+30	h	network_receive_packets_per_second{device="eth0"}	50
+30	h	network_receive_packets_per_second{device="wlan0"}	0
+30	h	network_transmit_packets_per_second{device="eth0"}	0
+30	h	network_transmit_packets_per_second{device="wlan0"}	0'
+}
+
 @test "xm-sample: packets, errors and drops per interface: rates, totals; counters that went back; interfaces that vanish or come" {
 	# 10 s.  eth0: +2000 packets in, +1000 out, +20 errors in, +50 drops
 	# in, +2 out.  wlan0: packets in went back from near 2^32 and errors

@@ -23,6 +23,28 @@ dev_free(struct dev *d)
 		free(d->metric[m]);
 }
 
+/*
+ * Whether the text of a device's counts, len bytes at p, is the text
+ * its counts were read from the last time: then they are as they were,
+ * and need no reading (an unused loop device, an idle link).
+ */
+int
+dev_text_same(const struct dev *d, const char *p, size_t len)
+{
+	return d->textlen != 0 && d->textlen == len && memcmp(d->text, p, len) == 0;
+}
+
+/* Keep the text the counts were read from; one too long to keep is none. */
+void
+dev_text_keep(struct dev *d, const char *p, size_t len)
+{
+	d->textlen = 0;
+	if (len == 0 || len > sizeof d->text)
+		return;
+	memcpy(d->text, p, len);
+	d->textlen = (unsigned char)len;
+}
+
 void
 devtab_init(struct devtab *t, const char *const *metrics, int nmetric)
 {

@@ -10,6 +10,7 @@ struct sampler;
 
 #define DEV_METRICS	16
 #define DEV_COUNTERS	8
+#define DEV_TEXT	160
 
 struct dev {
 	char	 name[64];
@@ -23,6 +24,8 @@ struct dev {
 	int	 skip;		/* never reported: a partition, say */
 	int	 idle;		/* not reported now: never used yet */
 	int	 real;		/* counted in the host's total: no stacked or virtual one */
+	unsigned char textlen;	/* of text; 0: none kept */
+	char	 text[DEV_TEXT];	/* the counts' text cur was last read from */
 };
 
 struct devtab {
@@ -41,6 +44,8 @@ void	 devtab_put_total(struct devtab *, struct sampler *, const char *, int, int
 void	 dev_put(struct sampler *, const struct dev *, int, double);
 void	 dev_put_u64(struct sampler *, const struct dev *, int, unsigned long long);
 int	 dev_virtual(struct sampler *, const char *, const char *);
+int	 dev_text_same(const struct dev *, const char *, size_t);
+void	 dev_text_keep(struct dev *, const char *, size_t);
 void	 devtab_rotate(struct devtab *);
 void	 devtab_free(struct devtab *);
 

@@ -151,7 +151,7 @@ static void
 io_sample(void *st, struct sampler *s)
 {
 	struct io *io = st;
-	const char *line, *end, *p, *name;
+	const char *line, *next, *end, *p, *name;
 	unsigned long long v[NFIELD];
 	struct dev *d;
 	size_t len;
@@ -162,7 +162,8 @@ io_sample(void *st, struct sampler *s)
 		return;
 	}
 	end = io->f.buf + io->f.len;
-	for (line = io->f.buf; line < end; line = sample_next_line(line, end)) {
+	for (line = io->f.buf; line < end; line = next) {
+		next = sample_next_line(line, end);
 		/* major minor name, then the fields */
 		p = line;
 		if (sample_parse_row(&p, end, v, 2) < 2) {
@@ -186,16 +187,17 @@ io_sample(void *st, struct sampler *s)
 			}
 			d->skip = !whole;
 		}
-		/* a partition, a loop device: never reported, its numbers never read */
-		if (d->skip)
+		/* a partition: never reported, its numbers never read; nor those of the last time */
+		if (d->skip || dev_text_same(d, p, (size_t)(next - p)))
 			continue;
-		if (sample_parse_row(&p, end, v, NFIELD) < NFIELD) {
+		if (sample_parse_row(&p, next, v, NFIELD) < NFIELD) {
 			/* as if the line were not there: forgotten at the sweep */
 			d->seen = 0;
 			sampler_fail(s, FAM_IO, &io->f, "cannot parse a disk line");
 			continue;
 		}
 		keep(d, v);
+		dev_text_keep(d, name + len, (size_t)(next - (name + len)));
 	}
 	devtab_sweep(&io->t);
 	if (s->report)

@@ -65,22 +65,28 @@ net_open(struct sampler *s)
 /*
  * "  eth0: 1234 5 ..." -- or "eth0:1234" when the count is wide, as old
  * kernels print it.  Names never hold ':' or blanks (dev_valid_name).
+ * The name, and where its counts begin: NULL for no name.
  */
-static int
-parse_line(const char *line, const char *end, const char **name, size_t *len,
-    unsigned long long v[NCOUNTER])
+static const char *
+line_name(const char *line, const char *eol, const char **name, size_t *len)
 {
-	const char *p = sample_skip_space(line, end), *colon;
+	const char *p = sample_skip_space(line, eol), *colon;
+
+	if ((colon = memchr(p, ':', (size_t)(eol - p))) == NULL)
+		return NULL;
+	*name = p;
+	*len = (size_t)(colon - p);
+	return colon + 1;
+}
+
+/* The counts of a line, from p: 0, or -1 when there are not all twelve. */
+static int
+line_counts(const char *p, const char *eol, unsigned long long v[NCOUNTER])
+{
 	unsigned long long x[12];
 	int i;
 
-	end = sample_next_line(p, end);
-	if ((colon = memchr(p, ':', (size_t)(end - p))) == NULL)
-		return -1;
-	*name = p;
-	*len = (size_t)(colon - p);
-	p = colon + 1;
-	if (sample_parse_row(&p, end, x, 12) < 12)
+	if (sample_parse_row(&p, eol, x, 12) < 12)
 		return -1;
 	for (i = 0; i < NCOUNTER; i++)
 		v[i] = x[column[i]];
@@ -118,7 +124,7 @@ static void
 net_sample(void *st, struct sampler *s)
 {
 	struct net *n = st;
-	const char *line, *end, *name;
+	const char *line, *next, *end, *name, *p;
 	unsigned long long v[NCOUNTER];
 	char path[96];
 	struct dev *d;
@@ -131,8 +137,9 @@ net_sample(void *st, struct sampler *s)
 	}
 	end = n->f.buf + n->f.len;
 	line = sample_next_line(sample_next_line(n->f.buf, end), end);	/* two header lines */
-	for (; line < end; line = sample_next_line(line, end)) {
-		if (parse_line(line, end, &name, &len, v) == -1) {
+	for (; line < end; line = next) {
+		next = sample_next_line(line, end);
+		if ((p = line_name(line, next, &name, &len)) == NULL) {
 			sampler_fail(s, FAM_NET, &n->f, "cannot parse an interface line");
 			continue;
 		}
@@ -144,7 +151,16 @@ net_sample(void *st, struct sampler *s)
 			snprintf(path, sizeof path, "class/net/%s", d->name);
 			d->real = dev_virtual(s, path, "net") == 0;
 		}
+		/* the counts of the last time, as they were: an idle link */
+		if (dev_text_same(d, p, (size_t)(next - p)))
+			continue;
+		if (line_counts(p, next, v) == -1) {
+			d->seen = 0;
+			sampler_fail(s, FAM_NET, &n->f, "cannot parse an interface line");
+			continue;
+		}
 		memcpy(d->cur, v, sizeof v);
+		dev_text_keep(d, p, (size_t)(next - p));
 	}
 	devtab_sweep(&n->t);
 	/*
