@@ -24,7 +24,7 @@ PROGS  = xm-sample xm-buffer xm-alert xm-show
 SCRIPTS = xm-dashboard xm-notify-alertmanager xm-notify-mail xm-notify-syslog xm-push
 PAGES1  = $(PROGS) xm-push
 COMMON = host metric num option order range record ring rule season series sig state stats table tail text xm
-SAMPLE = main sample src dev cpu mem disk io net load proc cgroup synth \
+SAMPLE = main sample src dev cpu mem disk io net load proc pid top cgroup synth \
 	 pressure vm fd procs tcp sensors tape save carry
 BUFFER = main buffer run save
 ALERT  = main alert callback check run save

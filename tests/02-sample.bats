@@ -342,6 +342,7 @@ h	load1_per_cpu	0.26
 h	load5_per_cpu	0.625
 h	load15_per_cpu	1.25
 h	process_resident_memory_bytes{comm=\"my (weird) app\",pid=\"4242\"}	$((2900 * page))
+h	process_threads{comm=\"my (weird) app\",pid=\"4242\"}	3
 h	cgroup_memory_used_bytes	500000000
 h	cgroup_memory_limit_bytes	1073741824
 h	cgroup_memory_usage_percent	46.56612873"
@@ -540,19 +541,98 @@ mountpoints() {
 	assert_output '1 1'
 }
 
-@test "xm-sample: processes by -p and -P: cpu and resident memory, exits noticed" {
+@test "xm-sample: processes by -p and -P: cpu, resident memory, threads; how many of a name run; exits noticed" {
 	page=$(getconf PAGESIZE)
-	run -0 --separate-stderr snap -m process -p 4242 -p 777 -p 888 -P nginx -H
+	run -0 --separate-stderr snap -m process -p 4242 -p 777 -p 888 -P nginx -P nosuch -H
 	# 4242: 250 ticks of 100 Hz in 10 s; 5000: 10 ticks; 5001 is new.
 	# Resident pages are statm's (2900, 1150, 480), not stat's rss field
-	# (3000, 1200, 500).
+	# (3000, 1200, 500).  The copies hold no fd directory and no io file.
 	assert_output "1764300010	web1	process_cpu_percent{comm=\"my (weird) app\",pid=\"4242\"}	25
 1764300010	web1	process_cpu_percent{comm=\"nginx\",pid=\"5000\"}	1
 1764300010	web1	process_resident_memory_bytes{comm=\"my (weird) app\",pid=\"4242\"}	$((2900 * page))
 1764300010	web1	process_resident_memory_bytes{comm=\"nginx\",pid=\"5000\"}	$((1150 * page))
-1764300010	web1	process_resident_memory_bytes{comm=\"nginx\",pid=\"5001\"}	$((480 * page))"
+1764300010	web1	process_resident_memory_bytes{comm=\"nginx\",pid=\"5001\"}	$((480 * page))
+1764300010	web1	process_threads{comm=\"my (weird) app\",pid=\"4242\"}	3
+1764300010	web1	process_threads{comm=\"nginx\",pid=\"5000\"}	1
+1764300010	web1	process_threads{comm=\"nginx\",pid=\"5001\"}	1
+1764300010	web1	process_count{name=\"nginx\"}	2
+1764300010	web1	process_count{name=\"nosuch\"}	0"
 	assert_equal "$stderr" "xm-sample: process 888: no such process
 xm-sample: process 777 (sleeper) exited"
+}
+
+# mkproc DIR PID COMM STATE TICKS THREADS START RSS STATM: a process in a copy of /proc
+mkproc() {
+	mkdir -p "$1/$2"
+	printf '%s (%s) %s 1 1 1 0 -1 0 0 0 0 0 %s 0 0 0 20 0 %s 0 %s 1000 %s 0\n' \
+	    "$2" "$3" "$4" "$5" "$6" "$7" "$8" > "$1/$2/stat"
+	printf '100 %s 0 0 0 0 0\n' "$9" > "$1/$2/statm"
+}
+
+@test "xm-sample --top: the processes by CPU, by memory and by I/O, each with all its series; counts of processes and zombies" {
+	page=$(getconf PAGESIZE)
+	copy host-t0 t0
+	copy host-t1 t1
+	# db: 500 ticks in 10 s (50%), 10000 pages by stat, 9000 by statm,
+	# storage I/O +10 MB read and +500 kB written, three descriptors
+	mkproc t0/proc 6001 db S 1000 8 500 10000 9000
+	mkproc t1/proc 6001 db S 1500 8 500 10000 9000
+	printf 'rchar: 5\nwchar: 5\nsyscr: 1\nsyscw: 1\nread_bytes: 1000000\nwrite_bytes: 0\ncancelled_write_bytes: 0\n' > t0/proc/6001/io
+	printf 'rchar: 9\nwchar: 9\nsyscr: 2\nsyscw: 2\nread_bytes: 11000000\nwrite_bytes: 500000\ncancelled_write_bytes: 0\n' > t1/proc/6001/io
+	mkdir t1/proc/6001/fd && touch t1/proc/6001/fd/0 t1/proc/6001/fd/1 t1/proc/6001/fd/2
+	# a zombie, counted, never reported; idle, with the most memory and no CPU
+	mkproc t0/proc 6002 zomb Z 0 1 600 0 0
+	mkproc t1/proc 6002 zomb Z 0 1 600 0 0
+	mkproc t0/proc 6003 idle S 7 1 700 20000 20000
+	mkproc t1/proc 6003 idle S 7 1 700 20000 20000
+	top2() {
+		xm-sample --procfs t0/proc --procfs t1/proc -i 10 -n 1 --start 0 --host h -H -m process "$@"
+	}
+	# by CPU db and 4242 (25%) before nginx 5000 (1%); by memory idle and
+	# db; by I/O db alone; 4242, 5000, 5001, 6001, 6002, 6003 are six
+	run -0 --separate-stderr top2 --top 2
+	assert_equal "$stderr" ""
+	assert_output "10	h	processes_total	6
+10	h	processes_zombie	1
+10	h	process_cpu_percent{comm=\"my (weird) app\",pid=\"4242\"}	25
+10	h	process_cpu_percent{comm=\"db\",pid=\"6001\"}	50
+10	h	process_cpu_percent{comm=\"idle\",pid=\"6003\"}	0
+10	h	process_resident_memory_bytes{comm=\"my (weird) app\",pid=\"4242\"}	$((2900 * page))
+10	h	process_resident_memory_bytes{comm=\"db\",pid=\"6001\"}	$((9000 * page))
+10	h	process_resident_memory_bytes{comm=\"idle\",pid=\"6003\"}	$((20000 * page))
+10	h	process_threads{comm=\"my (weird) app\",pid=\"4242\"}	3
+10	h	process_threads{comm=\"db\",pid=\"6001\"}	8
+10	h	process_threads{comm=\"idle\",pid=\"6003\"}	1
+10	h	process_open_fds{comm=\"db\",pid=\"6001\"}	3
+10	h	process_read_bytes_per_second{comm=\"db\",pid=\"6001\"}	1000000
+10	h	process_write_bytes_per_second{comm=\"db\",pid=\"6001\"}	50000"
+	# one: each ranking's first; 4242 watched by -p is the family's own, reported once
+	run -0 --separate-stderr top2 --top 1 -p 4242
+	assert_equal "$stderr" ""
+	assert_equal "$(cut -f 3 <<< "$output" | grep -c 'pid=\"4242\"')" 3
+	assert_equal "$(cut -f 3 <<< "$output" | sed -n 's/.*pid="\([0-9]*\)".*/\1/p' | sort -u | paste -sd ' ')" "4242 6001 6003"
+	# a PID taken over by another process between the copies has no CPU rate
+	sed -i 's/ 0 500 1000 / 0 501 1000 /' t1/proc/6001/stat
+	run -0 --separate-stderr top2 --top 2
+	refute_line --partial 'process_cpu_percent{comm="db"'
+	refute_line --partial 'process_read_bytes_per_second{comm="db"'
+	assert_line "10	h	process_threads{comm=\"db\",pid=\"6001\"}	8"
+}
+
+@test "xm-sample --top on this machine: a busy process is first by CPU, the counts are /proc's" {
+	perl -e '1 while 1' &
+	busy=$!
+	run -0 --separate-stderr timeout 10 xm-sample --top 1 -m process -i 0.3 -n 2 --host h -H
+	kill "$busy"
+	assert_equal "$stderr" ""
+	# the loop took most of a CPU: the first by CPU in the last set
+	run -0 awk -F '\t' '$3 ~ /^process_cpu_percent/ && ($1 > ts || $4 + 0 > max) {
+	    if ($1 > ts) max = -1; ts = $1; if ($4 + 0 > max) { max = $4 + 0; top = $3 " " $4 } }
+	    END { print top }' <<< "$output"
+	assert_output --regexp "^process_cpu_percent\{comm=\"perl\",pid=\"$busy\"\} (9[0-9]|1[0-9][0-9])(\.[0-9]+)?\$"
+	n=$(ls /proc | grep -c '^[0-9]')
+	run -0 awk -F '\t' -v n="$n" '$3 == "processes_total" && ($4 < n - 50 || $4 > n + 50) { print "far: " $4 " " n }' <<< "$output"
+	assert_output ""
 }
 
 @test "xm-sample: a command name with quotes, backslash and tab is escaped in its label" {
@@ -688,11 +768,12 @@ xm-sample: p/proc/loadavg: not three load averages; load metrics skipped"
 
 @test "xm-sample: bad command lines: one message, the usage, status 2" {
 	usage='usage: xm-sample [-H] [-i seconds] [-m families] [-n count] [-P name]...
-                 [-p pid]... [--host name] [--per-cpu] [--procfs dir]...
-                 [--sysfs dir]... [--rootfs dir] [--mount-include glob]...
-                 [--mount-exclude glob]... [--fstype-include glob]...
-                 [--fstype-exclude glob]... [--synthetic [--seed n]]
-                 [--start ts] [--state file [--wait seconds]]'
+                 [-p pid]... [--top n] [--host name] [--per-cpu]
+                 [--procfs dir]... [--sysfs dir]... [--rootfs dir]
+                 [--mount-include glob]... [--mount-exclude glob]...
+                 [--fstype-include glob]... [--fstype-exclude glob]...
+                 [--synthetic [--seed n]] [--start ts]
+                 [--state file [--wait seconds]]'
 	while IFS='|' read -r args message; do
 		eval "set -- $args"
 		run -2 --separate-stderr xm-sample "$@"
@@ -701,6 +782,9 @@ $usage"
 		assert_output ""
 	done <<-'CASES'
 	-i 0|-i: "0": not an interval from 1ms to 1000000s
+	--top 0|--top: "0": not a count from 1 to 1000
+	--top 1001|--top: "1001": not a count from 1 to 1000
+	--top x|--top: "x": not a count from 1 to 1000
 	-i 1x|-i: "1x": not an interval from 1ms to 1000000s
 	-i 0.0001|-i: "0.0001": not an interval from 1ms to 1000000s
 	-n 0|-n: "0": not a count of at least 1
@@ -729,7 +813,7 @@ $usage"
 	--synthetic -p 1|--synthetic makes no process or cgroup metrics
 	--synthetic -m cgroup|--synthetic makes no process or cgroup metrics
 	-m app|-m app: application metrics come only with --synthetic
-	-m cpu,process|-m process: name the processes with -p or -P
+	-m cpu,process|-m process: name the processes with -p, -P or --top
 	--frobnicate|unrecognized option '--frobnicate'
 	-x|invalid option -- 'x'
 	-i|option requires an argument -- 'i'
@@ -769,8 +853,8 @@ $usage"
 	sed -n '/^\.Sh OPTIONS/,/^\.Sh /p' "$MAN/xm-sample.1" |
 	    sed -n 's/^\.It .*Fl \\-\([a-z-]*\).*/\1/p' | sort > page-opts
 	diff -u page-opts help-opts
-	assert_equal "$(wc -l < help-opts)" 22
-	assert_equal "$(sort -u help-opts | wc -l)" 22
+	assert_equal "$(wc -l < help-opts)" 23
+	assert_equal "$(sort -u help-opts | wc -l)" 23
 }
 
 @test "xm-sample: --version" {

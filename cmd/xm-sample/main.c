@@ -23,7 +23,7 @@
 enum {
 	OPT_FSTYPE_EXCLUDE = CHAR_MAX + 1, OPT_FSTYPE_INCLUDE, OPT_HOST,
 	OPT_MOUNT_EXCLUDE, OPT_MOUNT_INCLUDE, OPT_PER_CPU, OPT_PROCFS, OPT_ROOTFS,
-	OPT_SEED, OPT_START, OPT_STATE, OPT_SYNTHETIC, OPT_SYSFS, OPT_WAIT
+	OPT_SEED, OPT_START, OPT_STATE, OPT_SYNTHETIC, OPT_SYSFS, OPT_TOP, OPT_WAIT
 };
 
 static const struct option longopts[] = {
@@ -48,17 +48,19 @@ static const struct option longopts[] = {
 	{ "state",	required_argument,	NULL, OPT_STATE },
 	{ "synthetic",	no_argument,		NULL, OPT_SYNTHETIC },
 	{ "sysfs",	required_argument,	NULL, OPT_SYSFS },
+	{ "top",	required_argument,	NULL, OPT_TOP },
 	{ "wait",	required_argument,	NULL, OPT_WAIT },
 	{ NULL, 0, NULL, 0 }
 };
 
 static const char synopsis[] =
     "usage: xm-sample [-H] [-i seconds] [-m families] [-n count] [-P name]...\n"
-    "                 [-p pid]... [--host name] [--per-cpu] [--procfs dir]...\n"
-    "                 [--sysfs dir]... [--rootfs dir] [--mount-include glob]...\n"
-    "                 [--mount-exclude glob]... [--fstype-include glob]...\n"
-    "                 [--fstype-exclude glob]... [--synthetic [--seed n]]\n"
-    "                 [--start ts] [--state file [--wait seconds]]\n";
+    "                 [-p pid]... [--top n] [--host name] [--per-cpu]\n"
+    "                 [--procfs dir]... [--sysfs dir]... [--rootfs dir]\n"
+    "                 [--mount-include glob]... [--mount-exclude glob]...\n"
+    "                 [--fstype-include glob]... [--fstype-exclude glob]...\n"
+    "                 [--synthetic [--seed n]] [--start ts]\n"
+    "                 [--state file [--wait seconds]]\n";
 
 /* --help: the synopsis, then a line an option, as sar and GNU tools have it. */
 static const char help[] =
@@ -71,6 +73,7 @@ static const char help[] =
     "  -n, --count count          stop after count sets (default: go on)\n"
     "  -P, --name name            watch the processes of this command name\n"
     "  -p, --pid pid              watch this process\n"
+    "      --top n                the n processes using the most CPU, memory and I/O\n"
     "      --host name            the host field (default: uname -n)\n"
     "      --per-cpu              the cpu family for each CPU too, cpu=\"N\"\n"
     "      --procfs dir           read dir as /proc; given again, a copy a set\n"
@@ -254,6 +257,11 @@ main(int argc, char *argv[])
 		case OPT_SYSFS:
 			append(&o.sysfs, &o.nsysfs, optarg);
 			break;
+		case OPT_TOP:
+			if (num_parse_count(optarg, 1000, &n) != 0 || n == 0)
+				option_bad("--top", optarg, "not a count from 1 to 1000");
+			o.top = (size_t)n;
+			break;
 		case OPT_WAIT:
 			o.wait = option_wait(optarg);
 			break;
@@ -277,7 +285,8 @@ main(int argc, char *argv[])
 	}
 
 	if (o.synthetic) {
-		if (o.npid || o.nname || (o.families & (FAM_BIT(FAM_PROCESS) | FAM_BIT(FAM_CGROUP)))) {
+		if (o.npid || o.nname || o.top ||
+		    (o.families & (FAM_BIT(FAM_PROCESS) | FAM_BIT(FAM_CGROUP)))) {
 			warnx("--synthetic makes no process or cgroup metrics");
 			option_usage();
 		}
@@ -296,10 +305,10 @@ main(int argc, char *argv[])
 		}
 		if (o.families == 0)
 			o.families = ~(FAM_BIT(FAM_PROCESS) | FAM_BIT(FAM_APP));
-		if (o.npid || o.nname)
+		if (o.npid || o.nname || o.top)
 			o.families |= FAM_BIT(FAM_PROCESS);
 		else if (o.families & FAM_BIT(FAM_PROCESS)) {
-			warnx("-m process: name the processes with -p or -P");
+			warnx("-m process: name the processes with -p, -P or --top");
 			option_usage();
 		}
 		for (i = 0; i < o.nprocfs; i++)

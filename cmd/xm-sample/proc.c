@@ -12,13 +12,15 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "metric.h"
 #include "sample.h"
 #include "xm.h"
 
-enum { M_CPU, M_RSS, NMETRIC };
+enum { M_CPU, M_RSS, M_THREADS, M_FDS, M_READ, M_WRITE, NMETRIC };
 
 static const char *const names[NMETRIC] = {
-	"process_cpu_percent", "process_resident_memory_bytes"
+	"process_cpu_percent", "process_resident_memory_bytes", "process_threads",
+	"process_open_fds", "process_read_bytes_per_second", "process_write_bytes_per_second"
 };
 
 struct proc {
@@ -31,7 +33,10 @@ struct proc {
 	unsigned long long start;	/* starttime: tells a reused PID */
 	unsigned long long prev, cur;	/* utime + stime, clock ticks */
 	unsigned long long rss;	/* bytes */
-	int	 have_prev, ok, have_rss;
+	unsigned long long threads;
+	long	 fds;		/* -1: not to be told */
+	unsigned long long rd, wr, rd_prev, wr_prev;	/* storage I/O, bytes */
+	int	 have_prev, ok, have_rss, have_io, have_io_prev;
 	char	 metric[NMETRIC][256];	/* empty: the name did not fit */
 };
 
@@ -151,50 +156,6 @@ proc_scan(struct procs *ps, struct sampler *s)
 }
 
 /*
- * "pid (comm) state ppid ..." -- comm may hold blanks and parentheses,
- * so the fields are counted from the last ')'.  After it: utime is the
- * 12th, stime the 13th, starttime the 20th.
- */
-static int
-parse_stat(const char *buf, size_t len, char comm[64],
-    unsigned long long *ticks, unsigned long long *start)
-{
-	const char *open = memchr(buf, '(', len), *close, *q, *end = buf + len;
-	unsigned long long v;
-	size_t n;
-	int i;
-
-	close = memrchr(buf, ')', len);
-	if (open == NULL || close == NULL || close < open)
-		return -1;
-	n = (size_t)(close - open - 1);
-	if (n > 63)
-		n = 63;
-	memcpy(comm, open + 1, n);
-	comm[n] = '\0';
-	q = sample_skip_space(close + 1, end);
-	/* A zombie (Z) or a dying task (X) has exited, reaped or not. */
-	if (q < end && (*q == 'Z' || *q == 'X' || *q == 'x'))
-		return -1;
-	while (q < end && *q != ' ')	/* the state letter */
-		q++;
-	*ticks = 0;
-	for (i = 2; i <= 20; i++) {
-		/* Some fields (tty_nr, priority, nice) may be negative: skip them whole. */
-		q = sample_skip_space(q, end);
-		if (q < end && *q == '-')
-			q++;
-		if ((q = sample_parse_u64(q, end, &v)) == NULL)
-			return -1;
-		if (i == 12 || i == 13)
-			*ticks += v;
-		else if (i == 20)
-			*start = v;
-	}
-	return 0;
-}
-
-/*
  * Resident pages, the second number of statm: what ps -o rss, top's RES
  * and psutil's rss are, in bytes.  stat's rss field is the same count on
  * today's kernels but has been the approximate one on older ones.  0,
@@ -219,14 +180,64 @@ read_rss(struct sampler *s, struct procs *ps, struct proc *p)
 static void
 proc_name(struct proc *p, const char *comm)
 {
-	char pid[16];
-	const char *const lab[] = { "comm", comm, "pid", pid, NULL };	/* by name, as xm(7) orders labels */
 	int m;
 
-	snprintf(pid, sizeof pid, "%d", (int)p->pid);
 	snprintf(p->comm, sizeof p->comm, "%s", comm);
 	for (m = 0; m < NMETRIC; m++)
-		metric_build(p->metric[m], sizeof p->metric[m], names[m], lab);
+		pid_series(p->metric[m], sizeof p->metric[m], names[m], comm, p->pid);
+}
+
+/* Metric m of a process read this set, where it has one. */
+static void
+put(struct sampler *s, const struct procs *ps, const struct proc *p, int m)
+{
+	int io = s->rates && p->have_io && p->have_io_prev && p->rd >= p->rd_prev &&
+	    p->wr >= p->wr_prev;
+
+	switch (m) {
+	case M_CPU:
+		if (s->rates && p->have_prev && p->cur >= p->prev)
+			sampler_put(s, p->metric[m],
+			    100.0 * (double)(p->cur - p->prev) / ps->hz / s->live_dt);
+		break;
+	case M_RSS:
+		if (p->have_rss)
+			sampler_put_u64(s, p->metric[m], p->rss);
+		break;
+	case M_THREADS:
+		sampler_put_u64(s, p->metric[m], p->threads);
+		break;
+	case M_FDS:
+		if (p->fds >= 0)
+			sampler_put_u64(s, p->metric[m], (unsigned long long)p->fds);
+		break;
+	case M_READ:
+		if (io)
+			sampler_put(s, p->metric[m], (double)(p->rd - p->rd_prev) / s->live_dt);
+		break;
+	default:
+		if (io)
+			sampler_put(s, p->metric[m], (double)(p->wr - p->wr_prev) / s->live_dt);
+	}
+}
+
+/* process_count{name=}: how many processes of each name -P watches run now, 0 for none. */
+static void
+put_counts(struct sampler *s, const struct procs *ps)
+{
+	char series[256];
+	const char *lab[] = { "name", NULL, NULL };
+	unsigned long long n;
+	size_t i, k;
+
+	for (k = 0; k < s->o->nname; k++) {
+		lab[1] = s->o->names[k];
+		for (n = i = 0; i < ps->n; i++)
+			n += ps->p[i]->ok && ps->p[i]->by_name &&
+			    strcmp(ps->p[i]->comm, s->o->names[k]) == 0;
+		if (metric_build(series, sizeof series, "process_count", lab) != 0)
+			sampler_put_u64(s, series, n);
+	}
 }
 
 static void
@@ -234,8 +245,8 @@ proc_sample(void *st, struct sampler *s)
 {
 	struct procs *ps = st;
 	struct proc *p;
-	unsigned long long ticks, start = 0;
-	char comm[64], q[XM_QUOTE_MAX];
+	struct pid_stat ls;
+	char q[XM_QUOTE_MAX];
 	size_t i, o;
 	int m;
 
@@ -245,8 +256,8 @@ proc_sample(void *st, struct sampler *s)
 		p = ps->p[i];
 		p->ok = 0;
 		if (pfile_read(&s->src, &p->f) == -1 ||
-		    parse_stat(p->f.buf, p->f.len, comm, &ticks, &start) == -1 ||
-		    (p->comm[0] != '\0' && start != p->start)) {
+		    pid_stat_parse(p->f.buf, p->f.len, &ls) == -1 || pid_exited(ls.state) ||
+		    (p->comm[0] != '\0' && ls.start != p->start)) {
 			/* Gone, or its PID already someone else's: a notice, no error. */
 			if (p->comm[0] != '\0')
 				warnx("process %d (%s) exited", (int)p->pid,
@@ -256,16 +267,19 @@ proc_sample(void *st, struct sampler *s)
 			p->pid = 0;
 			continue;
 		}
-		if (p->by_name && !wanted_name(s->o, comm)) {
+		if (p->by_name && !wanted_name(s->o, ls.comm)) {
 			p->pid = 0;	/* it exec'd something else */
 			continue;
 		}
-		if (strcmp(comm, p->comm) != 0)
-			proc_name(p, comm);
-		p->start = start;
-		p->cur = ticks;
+		if (strcmp(ls.comm, p->comm) != 0)
+			proc_name(p, ls.comm);
+		p->start = ls.start;
+		p->cur = ls.ticks;
 		/* statm gone now the stat was read: exiting; the next set says so */
 		p->have_rss = read_rss(s, ps, p) == 0;
+		p->threads = ls.threads;
+		p->fds = pid_fds_count(src_rootfd(&s->src, ROOT_PROC), p->pid);
+		p->have_io = pid_io_read(src_rootfd(&s->src, ROOT_PROC), p->pid, &p->rd, &p->wr) == 0;
 		p->ok = 1;
 	}
 	if (s->report) {
@@ -274,14 +288,10 @@ proc_sample(void *st, struct sampler *s)
 				p = ps->p[i];
 				if (!p->ok || p->metric[m][0] == '\0')
 					continue;
-				if (m == M_RSS) {
-					if (p->have_rss)
-						sampler_put_u64(s, p->metric[m], p->rss);
-				} else if (s->rates && p->have_prev && p->cur >= p->prev)
-					sampler_put(s, p->metric[m],
-					    100.0 * (double)(p->cur - p->prev) / ps->hz / s->live_dt);
+				put(s, ps, p, m);
 			}
 		}
+		put_counts(s, ps);
 	}
 	for (i = o = 0; i < ps->n; i++) {
 		p = ps->p[i];
@@ -293,6 +303,9 @@ proc_sample(void *st, struct sampler *s)
 		}
 		p->prev = p->cur;
 		p->have_prev = p->ok;
+		p->rd_prev = p->rd;
+		p->wr_prev = p->wr;
+		p->have_io_prev = p->ok && p->have_io;
 		ps->p[o++] = p;
 	}
 	ps->n = o;

@@ -20,7 +20,7 @@
 /* In the order their records come out in every set. */
 static const struct module *const system_modules[] = {
 	&cpu_module, &mem_module, &disk_module, &io_module, &net_module,
-	&load_module, &proc_module, &cgroup_module,
+	&load_module, &proc_module, &top_module, &cgroup_module,
 	&pressure_module, &vm_module, &fd_module, &procs_module, &tcp_module, &sensors_module,
 };
 static const struct module *const synthetic_modules[] = { &synth_module };

@@ -43,6 +43,7 @@ struct sample_opts {
 	size_t	 npid;
 	const char **names;
 	size_t	 nname;
+	size_t	 top;		/* --top: the N processes by CPU, memory and I/O */
 	const char *host;
 	int	 header;
 	int	 synthetic;
@@ -127,6 +128,21 @@ int	 pfile_changed(struct src *, struct pfile *);
 void	 pfile_close(struct pfile *);
 void	 pfile_free(struct pfile *);
 
+/* A process's /proc/PID/stat line, the fields xm reads of it (pid.c). */
+struct pid_stat {
+	char	 comm[64];	/* as the kernel has it, up to 15 bytes */
+	char	 state;
+	unsigned long long ticks;	/* utime + stime, clock ticks */
+	unsigned long long threads, start, rss_pages;
+};
+
+int	 pid_stat_parse(const char *, size_t, struct pid_stat *);
+int	 pid_exited(char);
+int	 pid_io_read(int, pid_t, unsigned long long *, unsigned long long *);
+long	 pid_fds_count(int, pid_t);
+int	 pid_statm_pages(int, pid_t, unsigned long long *);
+size_t	 pid_series(char *, size_t, const char *, const char *, pid_t);
+
 /* What a family sees of the sampler while it reads and reports. */
 struct sampler {
 	const struct sample_opts *o;
@@ -201,7 +217,7 @@ struct module {
 };
 
 extern const struct module cpu_module, mem_module, disk_module, io_module,
-    net_module, load_module, proc_module, cgroup_module, synth_module,
+    net_module, load_module, proc_module, top_module, cgroup_module, synth_module,
     pressure_module, vm_module, fd_module, procs_module, tcp_module, sensors_module;
 
 int	 sample_run(const struct sample_opts *);
