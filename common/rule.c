@@ -47,6 +47,7 @@ const char *const rule_defaults[] = {
 	"network_transmit_errors_percent{*} warn=1 for=1h hysteresis=0.5",
 	"disk_readonly{*} warn=0 for=5m",
 	"temperature_margin_celsius{*} warn=10: crit=5: for=5m hysteresis=2",
+	"process_count{*} crit=1: for=1m",
 	"* field=rzscore info=-6:6 for=1m hysteresis=2",
 	NULL
 };

@@ -85,6 +85,7 @@ network_receive_errors_percent{*} warn=1 for=1h hysteresis=0.5
 network_transmit_errors_percent{*} warn=1 for=1h hysteresis=0.5
 disk_readonly{*} warn=0 for=5m
 temperature_margin_celsius{*} warn=10: crit=5: for=5m hysteresis=2
+process_count{*} crit=1: for=1m
 * field=rzscore info=-6:6 for=1m hysteresis=2'
 	# what --rules prints, read back with -c, is the same rules
 	xm-alert --rules > rules
@@ -1228,6 +1229,16 @@ h2	warning	firing'
 720	11	warning	deescalated
 780	13	ok	resolved"
 	assert_equal "$stderr" ""
+}
+
+@test "xm-alert: the default rule on a watched name: no process of it for a minute is critical, one again resolves it" {
+	# nginx runs, stops; a restart within the minute pages no one, a stop past it does
+	s='process_count{name="nginx"}'
+	printf '%s\th\t%s\t%s\n' 0 "$s" 2 10 "$s" 0 40 "$s" 1 100 "$s" 0 130 "$s" 0 160 "$s" 0 170 "$s" 1 > in
+	run -0 --separate-stderr xm-alert -e -H < in
+	assert_equal "$stderr" ""
+	assert_equal "$(cut -f1,4,5,6 <<< "$output")" "160	0	critical	firing
+170	1	ok	resolved"
 }
 
 @test "xm-alert: from cron, xm-sample --state catches an OOM kill, an error burst and a retransmit burst between two runs, each fired once" {
