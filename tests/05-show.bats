@@ -420,6 +420,53 @@ xm_m4100{host="h"} 4100'
 	assert_line --partial ' /            [████████████████████████████████████▊░░░░░░░░░]     80% ● ok'
 }
 
+# Issue 23: two sets of a host with its processes; pid 7000 ends after the first.
+proc_stream() {
+	printf '%s\tweb1\t%s\t%s\n' \
+	    10 cpu_usage_percent 40 10 memory_usage_percent 50 \
+	    10 'process_cpu_percent{comm="db",pid="6001"}' 50 \
+	    10 'process_cpu_percent{comm="gone",pid="7000"}' 90 \
+	    10 'process_cpu_percent{comm="nginx",pid="5000"}' 1 \
+	    10 'process_resident_memory_bytes{comm="db",pid="6001"}' 9e8 \
+	    10 'process_resident_memory_bytes{comm="gone",pid="7000"}' 1e8 \
+	    10 'process_resident_memory_bytes{comm="nginx",pid="5000"}' 4700000 \
+	    10 'process_read_bytes_per_second{comm="db",pid="6001"}' 1000000 \
+	    10 'process_write_bytes_per_second{comm="db",pid="6001"}' 50000 \
+	    20 cpu_usage_percent 45 20 memory_usage_percent 51 \
+	    20 'process_cpu_percent{comm="db",pid="6001"}' 55 \
+	    20 'process_cpu_percent{comm="idle",pid="6003"}' 0 \
+	    20 'process_cpu_percent{comm="nginx",pid="5000"}' 2 \
+	    20 'process_resident_memory_bytes{comm="db",pid="6001"}' 910000000 \
+	    20 'process_resident_memory_bytes{comm="idle",pid="6003"}' 82000000 \
+	    20 'process_resident_memory_bytes{comm="nginx",pid="5000"}' 4700000 \
+	    20 'process_threads{comm="db",pid="6001"}' 8 \
+	    20 'process_read_bytes_per_second{comm="db",pid="6001"}' 2000000 \
+	    20 'process_write_bytes_per_second{comm="db",pid="6001"}' 0 \
+	    20 'process_count{name="nginx"}' 1
+}
+
+@test "xm-show: the processes panel: the host's newest set, the busiest by CPU first, an ended process off at once (golden, 80 and 132)" {
+	proc_stream > in
+	xm-show < in | golden show-proc-80.txt
+	xm-show -W 132 < in | golden show-proc-132.txt
+	run -0 --separate-stderr xm-show < in
+	assert_equal "$stderr" ""
+	assert_equal "$(widest <<< "$output")" 80
+	assert_line '     PID NAME              CPU%       MEM      READ/s     WRITE/s'
+	assert_line '    6001 db                  55    910 MB      2 MB/s       0 B/s'
+	assert_line '    5000 nginx                2   4.70 MB           -           -'
+	assert_line '    6003 idle                 0   82.0 MB           -           -'
+	refute_output --partial gone
+	# in the panel, not among the trends; how many of a name run is a trend
+	refute_line --regexp '^ process_cpu_percent'
+	assert_line --regexp '^ process_count\{nginx\} +1 '
+	# two hosts: each row names its host
+	sed 's/\tweb1\t/\tweb2\t/' in > in2
+	run -0 --separate-stderr xm-show < <(cat in in2)
+	assert_line '    6001 web1:db                      55    910 MB      2 MB/s       0 B/s'
+	assert_line '    6001 web2:db                      55    910 MB      2 MB/s       0 B/s'
+}
+
 # The host fixture through xm-buffer and xm-alert under rules of the test's own.
 host_stream() {
 	xm-buffer -w 10m < "$SHOW/host.tsv" |

@@ -966,6 +966,155 @@ system_series(const struct series *s)
 	return 0;
 }
 
+/*
+ * The processes panel: a row a process of each host's newest set (one
+ * that has exited, or left xm-sample --top's lists, is off it at the
+ * next set, however long its series is kept), from the series of its
+ * memory and those beside it with the same labels and the same time.
+ */
+enum { P_CPU, P_MEM, P_READ, P_WRITE, P_N };
+
+static const char *const proc_names[P_N] = {
+	"process_cpu_percent", "process_resident_memory_bytes",
+	"process_read_bytes_per_second", "process_write_bytes_per_second"
+};
+
+struct proc_row {
+	const struct series *s[P_N];	/* NULL: none of the newest set */
+};
+
+/* Whether s is one process's (xm-sample's process_* with a pid): a row of the processes panel. */
+static int
+process_series(const struct series *s)
+{
+	const char *m;
+	size_t len, n;
+
+	if (!prefixed(s, "process_"))
+		return 0;
+	m = metric_of(s, &len);
+	return metric_label_value(m, len, "pid", &n) != NULL;
+}
+
+/* Whether s is of its host's newest set. */
+static int
+current(const struct board *b, const struct series *s)
+{
+	return s->ts >= (s->host != NULL ? s->host->newest : b->newest);
+}
+
+/* Whether s is the series a process's row is made from. */
+static int
+proc_key(const struct board *b, const struct series *s)
+{
+	return named(s, proc_names[P_MEM]) && current(b, s);
+}
+
+static void
+proc_find(const struct board *b, const struct series *mem, struct proc_row *r)
+{
+	const char *m, *labels;
+	size_t len, n;
+	int i;
+
+	m = metric_of(mem, &len);
+	if ((labels = metric_labels(m, len, &n)) == NULL) {
+		labels = "";
+		n = 0;
+	}
+	for (i = 0; i < P_N; i++) {
+		r->s[i] = i == P_MEM ? mem : lookup_labels(b, mem, proc_names[i], labels, n);
+		if (r->s[i] != NULL && r->s[i]->ts != mem->ts)
+			r->s[i] = NULL;
+	}
+}
+
+static double
+proc_value(const struct proc_row *r, int i)
+{
+	return r->s[i] != NULL ? r->s[i]->value : NAN;
+}
+
+/* The busiest first: by CPU, then by memory, then by host and labels. */
+static int
+by_cpu(const void *p, const void *q)
+{
+	const struct proc_row *a = p, *b = q;
+	double ca = proc_value(a, P_CPU), cb = proc_value(b, P_CPU);
+	double ma = proc_value(a, P_MEM), mb = proc_value(b, P_MEM);
+
+	if (isnan(ca) != isnan(cb))
+		return isnan(ca) - isnan(cb);
+	if (ca != cb && !isnan(ca))
+		return ca < cb ? 1 : -1;
+	if (ma != mb && !isnan(ma) && !isnan(mb))
+		return ma < mb ? 1 : -1;
+	return series_cmp(&a->s[P_MEM]->id, &b->s[P_MEM]->id);
+}
+
+static void
+proc_row(struct page *p, const struct proc_row *r, int hosts)
+{
+	const struct series *mem = r->s[P_MEM];
+	const char *m, *pid, *comm;
+	size_t len, npid = 0, ncomm = 0;
+	char buf[32];
+	int i, col;
+
+	m = metric_of(mem, &len);
+	if ((pid = metric_label_value(m, len, "pid", &npid)) == NULL)
+		pid = "";
+	if ((comm = metric_label_value(m, len, "comm", &ncomm)) == NULL)
+		comm = "";
+	page_newline(p);
+	page_pad(p, 8 - (int)(npid < 7 ? npid : 7));
+	page_safe(p, AT_NONE, pid, npid, 7);
+	page_put(p, AT_NONE, " ");
+	if (hosts > 1) {
+		page_safe(p, AT_NONE, mem->id.it.key, mem->id.hostlen, 8);
+		page_put(p, AT_DIM, ":");
+	}
+	col = hosts > 1 ? 34 : 25;
+	page_safe(p, AT_NONE, comm, ncomm, col - 1 - p->lines[p->nline - 1].width);
+	page_pad(p, col);
+	fmt_number(buf, sizeof buf, 6, proc_value(r, P_CPU));
+	draw_right(p, value_attr(sev_of(r->s[P_CPU])), buf, 6);
+	page_put(p, AT_NONE, "  ");
+	fmt_size(buf, sizeof buf, proc_value(r, P_MEM));
+	draw_right(p, value_attr(sev_of(mem)), buf, 8);
+	for (i = P_READ; i <= P_WRITE; i++) {
+		page_put(p, AT_NONE, "  ");
+		fmt_rate(buf, sizeof buf, proc_value(r, i));
+		draw_right(p, value_attr(sev_of(r->s[i])), buf, 10);
+	}
+}
+
+/* A row a process, the busiest by CPU first; max cuts them short (0: all). */
+static void
+processes_panel(const struct board *b, struct page *p, const struct glyphs *g,
+    struct series **v, int n, int hosts, int max)
+{
+	struct proc_row *r = xm_reallocarray(NULL, (size_t)n + 1, sizeof *r);
+	int i, k = 0, shown;
+
+	for (i = 0; i < n; i++)
+		if (proc_key(b, v[i]))
+			proc_find(b, v[i], &r[k++]);
+	if (k > 0) {
+		draw_title(p, g, "Processes");
+		page_newline(p);
+		page_put(p, AT_DIM, hosts > 1 ? "     PID HOST:NAME" : "     PID NAME");
+		page_pad(p, hosts > 1 ? 36 : 27);
+		page_put(p, AT_DIM, "CPU%       MEM      READ/s     WRITE/s");
+		qsort(r, (size_t)k, sizeof *r, by_cpu);
+		shown = max <= 0 || k <= max ? k : max - 1;
+		for (i = 0; i < shown; i++)
+			proc_row(p, &r[i], hosts);
+		rows_more(p, g, shown, k);
+	}
+	free(r);
+}
+
 /* The trends panel's order: the headline series first, then by name. */
 static int
 rank(const struct series *s)
@@ -1077,6 +1226,7 @@ panels_draw(const struct board *b, struct page *p, int height, double rps)
 	struct series **v, **sys, **other;
 	int n = board_sorted(b, &v), i, hosts = 0, nsys = 0, nother = 0, left, k;
 	int max_disks = 0, max_dev = 0, max_active = 0, max_events = 0, max_sys = 0, max_other = 0;
+	int max_proc = 0;
 	size_t before;
 
 	for (i = 0; i < n; i++)
@@ -1085,6 +1235,8 @@ panels_draw(const struct board *b, struct page *p, int height, double rps)
 	sys = xm_reallocarray(NULL, (size_t)n + 1, sizeof *sys);
 	other = xm_reallocarray(NULL, (size_t)n + 1, sizeof *other);
 	for (i = 0; i < n; i++) {
+		if (process_series(v[i]))
+			continue;	/* the processes panel's */
 		if (system_series(v[i]))
 			sys[nsys++] = v[i];
 		else
@@ -1109,25 +1261,31 @@ panels_draw(const struct board *b, struct page *p, int height, double rps)
 		 * title and three rows) and the other series (two): the alerts
 		 * panel gives way first, then the disks' rows.
 		 */
-		int fixed, nact = 0, ndisk = 0, ndev = 0, nev = b->nev < EVENTS ? (int)b->nev : EVENTS;
+		int fixed, nact = 0, ndisk = 0, ndev = 0, nproc = 0;
+		int nev = b->nev < EVENTS ? (int)b->nev : EVENTS;
 
 		for (i = 0; i < n; i++) {
 			nact += v[i]->sev > SEV_OK;
 			ndisk += named(v[i], "disk_usage_percent");
 			ndev += device_key(b, v[i]);
+			nproc += proc_key(b, v[i]);
 		}
 		max_disks = max_dev = height >= 40 ? 8 : 3;
+		max_proc = height >= 40 ? 10 : 4;
 		max_active = height >= 40 ? 8 : 3;
 		max_events = height >= 40 ? 6 : 2;
 		for (;;) {
 			fixed = (int)p->nline + (ndisk + ndev > 0) +
 			    (ndisk < max_disks ? ndisk : max_disks) + (ndev < max_dev ? ndev : max_dev) +
+			    (nproc > 0 ? 2 + (nproc < max_proc ? nproc : max_proc) : 0) +
 			    2 + (nact < max_active ? nact : max_active + 1) +
 			    (nev < max_events ? nev : max_events);
 			if (height - fixed >= (nsys ? 4 : 0) + (nother ? 2 : 0))
 				break;
 			if (max_events > 0)
 				max_events--;
+			else if (max_proc > 3)
+				max_proc--;
 			else if (max_active > 1)
 				max_active--;
 			else if (max_dev > 2)
@@ -1141,6 +1299,7 @@ panels_draw(const struct board *b, struct page *p, int height, double rps)
 			max_events = -1;	/* none, and no title for none */
 	}
 	disk_rows(b, p, g, v, n, hosts, max_disks, max_dev);
+	processes_panel(b, p, g, v, n, hosts, max_proc);
 	alerts_panel(b, p, g, v, n, hosts, max_active, max_events);
 	if (height > 0) {
 		/*
