@@ -924,7 +924,7 @@ fired  in alert   longest to resolve flaps  state      series [rule] (alert_id)
 
 @test "xm-show: live: the panels with their values; end of input keeps the screen" {
 	tm_start "LC_ALL=C.UTF-8 xm-show -r 0.2 < '$SHOW/alerted.tsv'" 80 24
-	screen_has ' end of input; q quits'
+	screen_has ' end of input  ? keys  q quits'
 	run screen
 	assert_line --index 0 --regexp '^xm web1  2025-11-28 00:00:40 UTC  [0-9.]+ rec/s  1 crit 1 warn$'
 	assert_line --regexp '^ CPU .*  75.38% ● warn$'
@@ -942,9 +942,62 @@ fired  in alert   longest to resolve flaps  state      series [rule] (alert_id)
 	refute_output --partial 'System'
 }
 
+@test "xm-show: live keys: P, M and I sort the processes; ? shows the keys; p pauses while the stream is read; other keys do nothing" {
+	proc_stream > in
+	tm_start "LC_ALL=C.UTF-8 xm-show -r 0.2 < in" 80 30
+	screen_has ' end of input  ? keys  q quits'
+	screen_has '── Processes by CPU ──'
+	run screen
+	assert_line --index 6 '    6001 db                  55    910 MB      2 MB/s       0 B/s'
+	assert_line --index 7 '    5000 nginx                2   4.70 MB           -           -'
+	tm send-keys -t s M
+	screen_has '── Processes by memory ──'
+	run screen
+	assert_line --index 6 '    6001 db                  55    910 MB      2 MB/s       0 B/s'
+	assert_line --index 7 '    6003 idle                 0   82.0 MB           -           -'
+	tm send-keys -t s I
+	screen_has '── Processes by I/O ──'
+	run screen
+	assert_line --index 7 '    6003 idle                 0   82.0 MB           -           -'
+	tm send-keys -t s P
+	screen_has '── Processes by CPU ──'
+	# keys of no meaning, and function keys: the same screen
+	before=$(screen)
+	tm send-keys -t s x Z F5 Escape
+	sleep 0.5
+	assert_equal "$(screen)" "$before"
+	# the keys' page; any key goes back
+	tm send-keys -t s '?'
+	screen_has 'Keys of xm-show'
+	screen_has 'p space  pause the screen'
+	tm send-keys -t s z
+	screen_has '── Processes by CPU ──'
+	tm send-keys -t s q
+	screen_has 'EXITED 0'
+	# paused while records flow: the screen stands, the stream is read
+	mkfifo fifo
+	tm_start "LC_ALL=C.UTF-8 xm-show -r 0.2 < fifo" 80 24
+	exec 8> fifo
+	printf '1\th\tcpu_usage_percent\t11\n' >&8
+	screen_has '11% ● ok'
+	tm send-keys -t s p
+	screen_has ' paused: p goes on'
+	printf '2\th\tcpu_usage_percent\t22\n' >&8
+	sleep 0.6
+	run screen
+	assert_output --partial '11% ● ok'
+	refute_output --partial '22% ● ok'
+	tm send-keys -t s p
+	screen_has '22% ● ok'
+	screen_has ' ? keys  q quits'
+	exec 8>&-
+	tm send-keys -t s q
+	screen_has 'EXITED 0'
+}
+
 @test "xm-show: live: a resize redraws at once to the new size" {
 	tm_start "LC_ALL=C.UTF-8 xm-show -r 30 < '$SHOW/alerted.tsv'" 80 24
-	screen_has ' end of input; q quits'
+	screen_has ' end of input  ? keys  q quits'
 	assert_equal "$(screen | widest)" 80
 	tm resize-window -t s -x 132 -y 40
 	for i in $(seq 50); do

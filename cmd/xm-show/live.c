@@ -42,6 +42,9 @@ struct live {
 	struct page page;
 	attr_t attr[AT_N];
 	int	 eof;
+	struct view view;
+	int	 paused;	/* no redraw at a tick: the stream is still read */
+	int	 help;		/* the keys' page is up */
 	size_t	 seen;		/* records at the last redraw */
 	double	 at;		/* its time, CLOCK_MONOTONIC seconds */
 	double	 rate;
@@ -92,7 +95,10 @@ draw(struct live *l)
 	}
 	page_clear(&l->page);
 	l->page.width = COLS;
-	panels_draw(l->b, &l->page, LINES > 1 ? LINES - 1 : 1, l->rate);
+	if (l->help)
+		panels_help(&l->page);
+	else
+		panels_draw(l->b, &l->page, LINES > 1 ? LINES - 1 : 1, l->rate, &l->view);
 	erase();
 	for (i = 0; i < p->nline && (int)i < LINES - 1; i++) {
 		move((int)i, 0);
@@ -102,8 +108,9 @@ draw(struct live *l)
 			addnstr(p->text + pc->off, (int)pc->len);
 		}
 	}
-	attrset(l->attr[AT_DIM]);
-	mvaddstr(LINES - 1, 0, l->eof ? " end of input; q quits" : " q quits");
+	attrset(l->attr[l->paused ? AT_HIGH : AT_DIM]);
+	mvaddstr(LINES - 1, 0, l->paused ? " paused: p goes on  ? keys  q quits" :
+	    l->eof ? " end of input  ? keys  q quits" : " ? keys  q quits");
 	attrset(A_NORMAL);
 	refresh();
 }
@@ -129,10 +136,27 @@ keys(struct live *l)
 			return 1;
 		if (c == KEY_RESIZE) {
 			draw(l);
+			continue;
+		}
+		if (l->help) {
+			/* any key leaves the keys' page, and does only that */
+			l->help = 0;
+		} else if (c == '?' || c == 'h') {
+			l->help = 1;
+		} else if (c == 'P') {
+			l->view.sort = SORT_CPU;
+		} else if (c == 'M') {
+			l->view.sort = SORT_MEM;
+		} else if (c == 'I') {
+			l->view.sort = SORT_IO;
+		} else if (c == 'p' || c == ' ') {
+			l->paused = !l->paused;
 		} else if (c == 'L' - '@') {
 			clearok(curscr, TRUE);
-			draw(l);
+		} else {
+			continue;	/* a key of no meaning: nothing happens */
 		}
+		draw(l);
 	}
 	return 0;
 }
@@ -290,7 +314,7 @@ live_run(struct board *b, struct record_reader *r, struct wake *w, struct http *
 		}
 		if (k == WAKE_END)
 			break;
-		if (k == WAKE_TICK)
+		if (k == WAKE_TICK && !l.paused)
 			draw(&l);
 		else if (k == SIGWINCH)
 			resize(&l);

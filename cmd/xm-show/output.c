@@ -18,10 +18,11 @@ static int
 text_write(const struct board *b, FILE *f)
 {
 	struct page p;
+	struct view v = { SORT_CPU };
 	double span = b->newest - b->oldest;
 
 	page_init(&p, b->o->width, b->o->ascii);
-	panels_draw(b, &p, 0, span > 0 ? (double)b->records / span : 0);
+	panels_draw(b, &p, 0, span > 0 ? (double)b->records / span : 0, &v);
 	page_write(&p, f);
 	page_free(&p);
 	return 0;

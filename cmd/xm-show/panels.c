@@ -1035,20 +1035,36 @@ proc_value(const struct proc_row *r, int i)
 	return r->s[i] != NULL ? r->s[i]->value : NAN;
 }
 
-/* The busiest first: by CPU, then by memory, then by host and labels. */
+/* A row's figure for an order: CPU, memory, or storage read and written. */
+static double
+proc_key_value(const struct proc_row *r, int sort)
+{
+	switch (sort) {
+	case SORT_MEM:
+		return proc_value(r, P_MEM);
+	case SORT_IO:
+		return proc_value(r, P_READ) + proc_value(r, P_WRITE);
+	default:
+		return proc_value(r, P_CPU);
+	}
+}
+
+/* qsort_r's order of rows: the largest of the chosen figure first, then of memory, then by name. */
 static int
-by_cpu(const void *p, const void *q)
+by_figure(const void *p, const void *q, void *arg)
 {
 	const struct proc_row *a = p, *b = q;
-	double ca = proc_value(a, P_CPU), cb = proc_value(b, P_CPU);
-	double ma = proc_value(a, P_MEM), mb = proc_value(b, P_MEM);
+	int sort = *(const int *)arg, k, key[2] = { sort, SORT_MEM };
+	double va, vb;
 
-	if (isnan(ca) != isnan(cb))
-		return isnan(ca) - isnan(cb);
-	if (ca != cb && !isnan(ca))
-		return ca < cb ? 1 : -1;
-	if (ma != mb && !isnan(ma) && !isnan(mb))
-		return ma < mb ? 1 : -1;
+	for (k = 0; k < 2; k++) {
+		va = proc_key_value(a, key[k]);
+		vb = proc_key_value(b, key[k]);
+		if (isnan(va) != isnan(vb))
+			return isnan(va) - isnan(vb);
+		if (va != vb && !isnan(va))
+			return va < vb ? 1 : -1;
+	}
 	return series_cmp(&a->s[P_MEM]->id, &b->s[P_MEM]->id);
 }
 
@@ -1089,11 +1105,13 @@ proc_row(struct page *p, const struct proc_row *r, int hosts)
 	}
 }
 
-/* A row a process, the busiest by CPU first; max cuts them short (0: all). */
+/* A row a process, in the order chosen; max cuts them short (0: all). */
 static void
 processes_panel(const struct board *b, struct page *p, const struct glyphs *g,
-    struct series **v, int n, int hosts, int max)
+    struct series **v, int n, int hosts, int max, int sort)
 {
+	static const char *const titles[] = { "Processes by CPU", "Processes by memory",
+	    "Processes by I/O" };
 	struct proc_row *r = xm_reallocarray(NULL, (size_t)n + 1, sizeof *r);
 	int i, k = 0, shown;
 
@@ -1101,12 +1119,12 @@ processes_panel(const struct board *b, struct page *p, const struct glyphs *g,
 		if (proc_key(b, v[i]))
 			proc_find(b, v[i], &r[k++]);
 	if (k > 0) {
-		draw_title(p, g, "Processes");
+		draw_title(p, g, titles[sort]);
 		page_newline(p);
 		page_put(p, AT_DIM, hosts > 1 ? "     PID HOST:NAME" : "     PID NAME");
 		page_pad(p, hosts > 1 ? 36 : 27);
 		page_put(p, AT_DIM, "CPU%       MEM      READ/s     WRITE/s");
-		qsort(r, (size_t)k, sizeof *r, by_cpu);
+		qsort_r(r, (size_t)k, sizeof *r, by_figure, &sort);
 		shown = max <= 0 || k <= max ? k : max - 1;
 		for (i = 0; i < shown; i++)
 			proc_row(p, &r[i], hosts);
@@ -1220,7 +1238,7 @@ header(const struct board *b, struct page *p, struct series **v, int n, int host
  * fit, the trends and other panels giving way first.
  */
 void
-panels_draw(const struct board *b, struct page *p, int height, double rps)
+panels_draw(const struct board *b, struct page *p, int height, double rps, const struct view *view)
 {
 	const struct glyphs *g = glyphs_for(p->ascii);
 	struct series **v, **sys, **other;
@@ -1299,7 +1317,7 @@ panels_draw(const struct board *b, struct page *p, int height, double rps)
 			max_events = -1;	/* none, and no title for none */
 	}
 	disk_rows(b, p, g, v, n, hosts, max_disks, max_dev);
-	processes_panel(b, p, g, v, n, hosts, max_proc);
+	processes_panel(b, p, g, v, n, hosts, max_proc, view->sort);
 	alerts_panel(b, p, g, v, n, hosts, max_active, max_events);
 	if (height > 0) {
 		/*
@@ -1321,4 +1339,28 @@ panels_draw(const struct board *b, struct page *p, int height, double rps)
 	free(sys);
 	free(other);
 	free(v);
+}
+
+/* The keys of the live screen, a page of their own. */
+void
+panels_help(struct page *p)
+{
+	static const char *const lines[] = {
+		"Keys of xm-show",
+		"",
+		"  P        processes by CPU (the default)",
+		"  M        processes by memory",
+		"  I        processes by storage I/O",
+		"  p space  pause the screen; the stream is still read",
+		"  Ctrl-L   draw the screen anew",
+		"  ? h      this page; any key goes back",
+		"  q        quit",
+		NULL
+	};
+	int i;
+
+	for (i = 0; lines[i] != NULL; i++) {
+		page_newline(p);
+		page_put(p, i == 0 ? AT_TITLE : AT_NONE, lines[i]);
+	}
 }

@@ -204,8 +204,17 @@ int	 page_room(const struct page *);
 void	 page_write(const struct page *, FILE *);
 int	 text_width(const char *, size_t);
 
+/* The orders of the processes panel, as top's and htop's keys choose them. */
+enum { SORT_CPU, SORT_MEM, SORT_IO };
+
+/* What the person at the live screen chose; plain text draws the defaults. */
+struct view {
+	int	 sort;		/* SORT_*: the processes panel's order */
+};
+
 /* The panels, into a page; height limits the lines (0: none). */
-void	 panels_draw(const struct board *, struct page *, int, double);
+void	 panels_draw(const struct board *, struct page *, int, double, const struct view *);
+void	 panels_help(struct page *);
 
 /* The outputs that are not the live screen: a row of the table each. */
 struct show_format {
