@@ -924,7 +924,7 @@ fired  in alert   longest to resolve flaps  state      series [rule] (alert_id)
 
 @test "xm-show: live: the panels with their values; end of input keeps the screen" {
 	tm_start "LC_ALL=C.UTF-8 xm-show -r 0.2 < '$SHOW/alerted.tsv'" 80 24
-	screen_has ' end of input  ? keys  q quits'
+	screen_has ' end of input '
 	run screen
 	assert_line --index 0 --regexp '^xm web1  2025-11-28 00:00:40 UTC  [0-9.]+ rec/s  1 crit 1 warn$'
 	assert_line --regexp '^ CPU .*  75.38% ● warn$'
@@ -945,7 +945,7 @@ fired  in alert   longest to resolve flaps  state      series [rule] (alert_id)
 @test "xm-show: live keys: P, M and I sort the processes; ? shows the keys; p pauses while the stream is read; other keys do nothing" {
 	proc_stream > in
 	tm_start "LC_ALL=C.UTF-8 xm-show -r 0.2 < in" 80 30
-	screen_has ' end of input  ? keys  q quits'
+	screen_has ' end of input '
 	screen_has '── Processes by CPU ──'
 	run screen
 	assert_line --index 6 '    6001 db                  55    910 MB      2 MB/s       0 B/s'
@@ -995,9 +995,43 @@ fired  in alert   longest to resolve flaps  state      series [rule] (alert_id)
 	screen_has 'EXITED 0'
 }
 
+@test "xm-show: live scrolling: every series of a panel cut short is reached, row by row, by page, at either end; Tab goes to the next" {
+	xm-show < "$SHOW/alerted.tsv" | sed -n '/── Trends/,/── Other/p' | grep -v '──' | cut -c 1-27 > trends
+	[ "$(wc -l < trends)" -gt 20 ]
+	tm_start "LC_ALL=C.UTF-8 xm-show -r 30 < '$SHOW/alerted.tsv'" 80 24
+	screen_has ' Trends: j k PgUp PgDn Home End  Tab next  ? keys  q quits'
+	screen_has "$(sed -n 2p trends)"
+	# a row down at a time, each next series comes into sight
+	while read -r name; do
+		tm send-keys -t s j
+		screen_has "$name"
+	done < <(sed 1d trends)
+	screen_has '↑ 22 above'
+	run screen
+	refute_output --partial 'and 22 more'
+	# Home, End, and the arrows and pages the same
+	tm send-keys -t s Home
+	screen_has '… and 22 more'
+	tm send-keys -t s End
+	screen_has "$(tail -n 1 trends)"
+	tm send-keys -t s PPage
+	screen_has '↑ 21 above'
+	tm send-keys -t s Up Down Down
+	screen_has '↑ 22 above'
+	# Tab: the other series, cut to two lines, reached to their last
+	tm send-keys -t s Tab
+	screen_has ' Other series: j k'
+	tm send-keys -t s End
+	screen_has 'throughput_requests/s'
+	tm send-keys -t s Tab
+	screen_has ' Trends: j k'
+	tm send-keys -t s q
+	screen_has 'EXITED 0'
+}
+
 @test "xm-show: live: a resize redraws at once to the new size" {
 	tm_start "LC_ALL=C.UTF-8 xm-show -r 30 < '$SHOW/alerted.tsv'" 80 24
-	screen_has ' end of input  ? keys  q quits'
+	screen_has ' end of input '
 	assert_equal "$(screen | widest)" 80
 	tm resize-window -t s -x 132 -y 40
 	for i in $(seq 50); do

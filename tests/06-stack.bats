@@ -654,7 +654,7 @@ use.want:6'
 		snaps psi -m cgroup
 	} > all.tsv 2> err
 	assert_equal "$(cat err)" ""
-	assert_equal "$(cut -f 3 all.tsv | sed 's/{.*//' | sort -u | wc -l)" 102
+	assert_equal "$(cut -f 3 all.tsv | sed 's/{.*//' | sort -u | wc -l)" 103
 	xm-show -o prom < all.tsv > all.prom
 	run -0 --separate-stderr promtool check metrics < all.prom
 	assert_equal "$output$stderr" ""

@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <langinfo.h>
+#include <limits.h>
 #include <locale.h>
 #include <math.h>
 #include <signal.h>
@@ -80,6 +81,63 @@ colours(struct live *l, int color)
 	}
 }
 
+/*
+ * The panel the scrolling keys move: the one chosen, while it is cut
+ * short, else the first that is; -1 when none is.
+ */
+static int
+focus(struct view *v)
+{
+	int i;
+
+	if (v->cut & 1u << v->focus)
+		return v->focus;
+	for (i = 0; i < PANEL_N; i++)
+		if (v->cut & 1u << i)
+			return v->focus = i;
+	return -1;
+}
+
+/* The next panel cut short after the one in focus, round. */
+static void
+focus_next(struct view *v)
+{
+	int i, f = focus(v);
+
+	if (f < 0)
+		return;
+	for (i = 1; i <= PANEL_N; i++)
+		if (v->cut & 1u << (f + i) % PANEL_N) {
+			v->focus = (f + i) % PANEL_N;
+			return;
+		}
+}
+
+/* A page of the panel in focus: the rows it shows between its lines of more. */
+static int
+page_rows(const struct view *v)
+{
+	int n = v->room[v->focus] - 2;
+
+	return n < 1 ? 1 : n;
+}
+
+/* Move the panel in focus by n rows; the drawing keeps it within them. */
+static void
+scroll_by(struct view *v, int n)
+{
+	int f = focus(v);
+
+	if (f < 0)
+		return;
+	if (n < 0 && v->off[f] < -n)
+		v->off[f] = 0;
+	else if (n > 0 && v->off[f] > INT_MAX - n)
+		v->off[f] = INT_MAX;
+	else
+		v->off[f] += n;
+}
+
 static void
 draw(struct live *l)
 {
@@ -109,8 +167,15 @@ draw(struct live *l)
 		}
 	}
 	attrset(l->attr[l->paused ? AT_HIGH : AT_DIM]);
-	mvaddstr(LINES - 1, 0, l->paused ? " paused: p goes on  ? keys  q quits" :
-	    l->eof ? " end of input  ? keys  q quits" : " ? keys  q quits");
+	move(LINES - 1, 0);
+	if (l->paused)
+		addstr(" paused: p goes on ");
+	else if (l->eof)
+		addstr(" end of input ");
+	/* where a panel is cut short, which one the scrolling keys move */
+	if (!l->help && focus(&l->view) >= 0)
+		printw(" %s: j k PgUp PgDn Home End  Tab next ", panel_names[l->view.focus]);
+	addstr(" ? keys  q quits");
 	attrset(A_NORMAL);
 	refresh();
 }
@@ -151,6 +216,20 @@ keys(struct live *l)
 			l->view.sort = SORT_IO;
 		} else if (c == 'p' || c == ' ') {
 			l->paused = !l->paused;
+		} else if (c == 'j' || c == KEY_DOWN) {
+			scroll_by(&l->view, 1);
+		} else if (c == 'k' || c == KEY_UP) {
+			scroll_by(&l->view, -1);
+		} else if (c == KEY_NPAGE) {
+			scroll_by(&l->view, focus(&l->view) < 0 ? 0 : page_rows(&l->view));
+		} else if (c == KEY_PPAGE) {
+			scroll_by(&l->view, focus(&l->view) < 0 ? 0 : -page_rows(&l->view));
+		} else if (c == KEY_HOME) {
+			scroll_by(&l->view, INT_MIN / 2);
+		} else if (c == KEY_END) {
+			scroll_by(&l->view, INT_MAX);
+		} else if (c == '\t') {
+			focus_next(&l->view);
 		} else if (c == 'L' - '@') {
 			clearok(curscr, TRUE);
 		} else {

@@ -18,7 +18,7 @@ static int
 text_write(const struct board *b, FILE *f)
 {
 	struct page p;
-	struct view v = { SORT_CPU };
+	struct view v = { .sort = SORT_CPU };
 	double span = b->newest - b->oldest;
 
 	page_init(&p, b->o->width, b->o->ascii);

@@ -681,22 +681,63 @@ device_row(struct page *p, const struct glyphs *g, const struct device *d, int h
 	draw_right(p, value_attr(sev_of(d->s[D_QUEUE])), buf, 5);
 }
 
-/* Of k rows, those shown under max (0: all), the first by order when they are cut. */
-static int
-rows_shown(void *rows, size_t size, int k, int max, int (*order)(const void *, const void *))
+const char *const panel_names[PANEL_N] = {
+	"Disks", "Disk devices", "Processes", "Alerts", "Trends", "Other series"
+};
+
+/* The rows of a panel that are shown: [first, last), and how many are above and below them. */
+struct window {
+	int	 first, last;
+	int	 above;		/* a line says how many rows are above first */
+};
+
+/*
+ * Of a panel's k rows, those max lines show (0: all), from the view's
+ * offset, which is kept within them: a line says how many are above,
+ * where some are, and one how many more are below.  Cut short, the rows
+ * are first put in order, the most urgent first.
+ */
+static struct window
+rows_window(struct view *view, int panel, void *rows, size_t size, int k, int max,
+    int (*order)(const void *, const void *))
 {
-	if (max <= 0 || k <= max)
-		return k;
-	qsort(rows, (size_t)k, size, order);
-	return max - 1;
+	struct window w = { 0, k, 0 };
+	int off, hi, tell;
+
+	if (max <= 0 || k <= max) {
+		view->off[panel] = 0;
+		return w;
+	}
+	if (order != NULL)
+		qsort(rows, (size_t)k, size, order);
+	view->cut |= 1u << panel;
+	view->room[panel] = max;
+	/* two lines or fewer: no line to spare for those above */
+	tell = max >= 3;
+	hi = tell ? k - (max - 1) : k - max;
+	off = view->off[panel] > hi ? hi : view->off[panel] < 0 ? 0 : view->off[panel];
+	view->off[panel] = off;
+	w.first = off;
+	w.above = tell && off > 0;
+	w.last = off == hi ? k : off + max - 1 - w.above;
+	return w;
 }
 
 static void
-rows_more(struct page *p, const struct glyphs *g, int shown, int k)
+rows_above(struct page *p, const struct glyphs *g, struct window w)
 {
-	if (shown < k) {
+	if (w.above) {
 		page_newline(p);
-		page_printf(p, AT_DIM, " %s and %d more", g->more, k - shown);
+		page_printf(p, AT_DIM, " %s %d above", g->up, w.first);
+	}
+}
+
+static void
+rows_more(struct page *p, const struct glyphs *g, struct window w, int k)
+{
+	if (w.last < k) {
+		page_newline(p);
+		page_printf(p, AT_DIM, " %s and %d more", g->more, k - w.last);
 	}
 }
 
@@ -727,12 +768,13 @@ device_key(const struct board *b, const struct series *s)
  */
 static void
 disk_rows(const struct board *b, struct page *p, const struct glyphs *g, struct series **v,
-    int n, int hosts, int max, int max_dev)
+    int n, int hosts, int max, int max_dev, struct view *view)
 {
 	struct series **d = xm_reallocarray(NULL, (size_t)n + 1, sizeof *d);
 	struct device *dev = xm_reallocarray(NULL, (size_t)n + 1, sizeof *dev);
 	int i, k = 0, kd = 0, col = hosts > 1 ? 23 : 14, w = p->width - col - 20, soon = 0;
-	int left = 0, after, res, shown, wd;
+	int left = 0, after, res, wd;
+	struct window win;
 
 	for (i = 0; i < n; i++) {
 		if (named(v[i], "disk_usage_percent")) {
@@ -760,15 +802,17 @@ disk_rows(const struct board *b, struct page *p, const struct glyphs *g, struct 
 		after = p->width - res;
 	if (k + kd > 0)
 		draw_title(p, g, "Disks");
-	shown = rows_shown(d, sizeof *d, k, max, fullest);
-	for (i = 0; i < shown; i++)
+	win = rows_window(view, PANEL_DISKS, d, sizeof *d, k, max, fullest);
+	rows_above(p, g, win);
+	for (i = win.first; i < win.last; i++)
 		fs_row(b, p, g, d[i], hosts, col, w, after, left);
-	rows_more(p, g, shown, k);
+	rows_more(p, g, win, k);
 	qsort(dev, (size_t)kd, sizeof *dev, by_device);
-	shown = rows_shown(dev, sizeof *dev, kd, max_dev, busiest);
-	for (i = 0; i < shown; i++)
+	win = rows_window(view, PANEL_DEVICES, dev, sizeof *dev, kd, max_dev, busiest);
+	rows_above(p, g, win);
+	for (i = win.first; i < win.last; i++)
 		device_row(p, g, &dev[i], hosts, col, wd);
-	rows_more(p, g, shown, kd);
+	rows_more(p, g, win, kd);
 	free(d);
 	free(dev);
 }
@@ -787,8 +831,9 @@ by_alert(const void *p, const void *q)
 
 static void
 alerts_panel(const struct board *b, struct page *p, const struct glyphs *g,
-    struct series **v, int n, int hosts, int max_active, int max_events)
+    struct series **v, int n, int hosts, int max_active, int max_events, struct view *view)
 {
+	struct window win;
 	struct series **act = xm_reallocarray(NULL, (size_t)n + 1, sizeof *act);
 	const struct show_event *e;
 	char d[32], ts[32];
@@ -814,7 +859,11 @@ alerts_panel(const struct board *b, struct page *p, const struct glyphs *g,
 		page_newline(p);
 		page_put(p, AT_DIM, " no active alerts");
 	}
-	for (i = 0; i < k && (max_active <= 0 || i < max_active); i++) {
+	/* max_active rows, and the line that says how many more */
+	win = rows_window(view, PANEL_ALERTS, act, sizeof *act, k,
+	    max_active <= 0 ? 0 : max_active + 1, NULL);
+	rows_above(p, g, win);
+	for (i = win.first; i < win.last; i++) {
 		page_newline(p);
 		page_put(p, AT_NONE, " ");
 		page_put(p, sev_attr(act[i]->sev), g->dot);
@@ -841,10 +890,7 @@ alerts_panel(const struct board *b, struct page *p, const struct glyphs *g,
 			page_safe(p, AT_DIM, id, strlen(id), 16);
 		}
 	}
-	if (i < k) {
-		page_newline(p);
-		page_printf(p, AT_DIM, " %s and %d more", g->more, k - i);
-	}
+	rows_more(p, g, win, k);
 	free(act);
 	shown = b->nev < EVENTS ? b->nev : EVENTS;
 	for (j = 0; j < shown && (max_events == 0 || (int)j < max_events); j++) {
@@ -1108,12 +1154,14 @@ proc_row(struct page *p, const struct proc_row *r, int hosts)
 /* A row a process, in the order chosen; max cuts them short (0: all). */
 static void
 processes_panel(const struct board *b, struct page *p, const struct glyphs *g,
-    struct series **v, int n, int hosts, int max, int sort)
+    struct series **v, int n, int hosts, int max, struct view *view)
 {
+	struct window win;
+	int sort = view->sort;
 	static const char *const titles[] = { "Processes by CPU", "Processes by memory",
 	    "Processes by I/O" };
 	struct proc_row *r = xm_reallocarray(NULL, (size_t)n + 1, sizeof *r);
-	int i, k = 0, shown;
+	int i, k = 0;
 
 	for (i = 0; i < n; i++)
 		if (proc_key(b, v[i]))
@@ -1125,10 +1173,11 @@ processes_panel(const struct board *b, struct page *p, const struct glyphs *g,
 		page_pad(p, hosts > 1 ? 36 : 27);
 		page_put(p, AT_DIM, "CPU%       MEM      READ/s     WRITE/s");
 		qsort_r(r, (size_t)k, sizeof *r, by_figure, &sort);
-		shown = max <= 0 || k <= max ? k : max - 1;
-		for (i = 0; i < shown; i++)
+		win = rows_window(view, PANEL_PROCS, r, sizeof *r, k, max, NULL);
+		rows_above(p, g, win);
+		for (i = win.first; i < win.last; i++)
 			proc_row(p, &r[i], hosts);
-		rows_more(p, g, shown, k);
+		rows_more(p, g, win, k);
 	}
 	free(r);
 }
@@ -1164,10 +1213,11 @@ by_rank(const void *p, const void *q)
 
 /* A panel of series a row each, its title naming the columns. */
 static void
-list_panel(struct page *p, const struct glyphs *g, const char *name, struct series **v, int n,
-    int hosts, int max)
+list_panel(struct page *p, const struct glyphs *g, int panel, struct series **v, int n,
+    int hosts, int max, struct view *view)
 {
 	struct series_window w;
+	struct window win;
 	int i, col = trend_name_width(p) + 1, apart = 0;
 
 	if (n == 0)
@@ -1180,7 +1230,7 @@ list_panel(struct page *p, const struct glyphs *g, const char *name, struct seri
 		series_window(v[i], &w);
 		apart |= w.trend != 2 && isnan(w.n);
 	}
-	draw_title_start(p, g, name);
+	draw_title_start(p, g, panel_names[panel]);
 	draw_title_rule(p, g, col);
 	page_put(p, AT_TITLE, "  value    mean     min     max ");
 	if (apart) {
@@ -1188,12 +1238,11 @@ list_panel(struct page *p, const struct glyphs *g, const char *name, struct seri
 		page_put(p, AT_TITLE, " sparkline: newest ");
 	}
 	draw_title_rule(p, g, 0);
-	for (i = 0; i < n && (max <= 0 || i < max - 1 || n == max); i++)
+	win = rows_window(view, panel, v, sizeof *v, n, max, NULL);
+	rows_above(p, g, win);
+	for (i = win.first; i < win.last; i++)
 		trend_row(p, g, v[i], hosts);
-	if (i < n) {
-		page_newline(p);
-		page_printf(p, AT_DIM, " %s and %d more", g->more, n - i);
-	}
+	rows_more(p, g, win, n);
 }
 
 static void
@@ -1238,7 +1287,7 @@ header(const struct board *b, struct page *p, struct series **v, int n, int host
  * fit, the trends and other panels giving way first.
  */
 void
-panels_draw(const struct board *b, struct page *p, int height, double rps, const struct view *view)
+panels_draw(const struct board *b, struct page *p, int height, double rps, struct view *view)
 {
 	const struct glyphs *g = glyphs_for(p->ascii);
 	struct series **v, **sys, **other;
@@ -1316,9 +1365,10 @@ panels_draw(const struct board *b, struct page *p, int height, double rps, const
 		if (max_events == 0)
 			max_events = -1;	/* none, and no title for none */
 	}
-	disk_rows(b, p, g, v, n, hosts, max_disks, max_dev);
-	processes_panel(b, p, g, v, n, hosts, max_proc, view->sort);
-	alerts_panel(b, p, g, v, n, hosts, max_active, max_events);
+	view->cut = 0;
+	disk_rows(b, p, g, v, n, hosts, max_disks, max_dev, view);
+	processes_panel(b, p, g, v, n, hosts, max_proc, view);
+	alerts_panel(b, p, g, v, n, hosts, max_active, max_events, view);
 	if (height > 0) {
 		/*
 		 * The lines left, each panel's title aside: the user's own
@@ -1332,8 +1382,8 @@ panels_draw(const struct board *b, struct page *p, int height, double rps, const
 		if (max_sys < 2)
 			max_sys = 2;
 	}
-	list_panel(p, g, "Trends", sys, nsys, hosts, max_sys);
-	list_panel(p, g, "Other series", other, nother, hosts, max_other);
+	list_panel(p, g, PANEL_TRENDS, sys, nsys, hosts, max_sys, view);
+	list_panel(p, g, PANEL_OTHER, other, nother, hosts, max_other, view);
 	if (height > 0 && (int)p->nline > height)
 		p->nline = (size_t)height;
 	free(sys);
@@ -1352,6 +1402,9 @@ panels_help(struct page *p)
 		"  M        processes by memory",
 		"  I        processes by storage I/O",
 		"  p space  pause the screen; the stream is still read",
+		"  j k      a panel cut short: a row down, up (and the arrows)",
+		"  PgDn PgUp  a page down, up;  Home End  its first, its last",
+		"  Tab      the next panel cut short",
 		"  Ctrl-L   draw the screen anew",
 		"  ? h      this page; any key goes back",
 		"  q        quit",

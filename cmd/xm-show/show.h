@@ -207,13 +207,26 @@ int	 text_width(const char *, size_t);
 /* The orders of the processes panel, as top's and htop's keys choose them. */
 enum { SORT_CPU, SORT_MEM, SORT_IO };
 
-/* What the person at the live screen chose; plain text draws the defaults. */
+/* The panels that a short screen cuts, and that scroll. */
+enum { PANEL_DISKS, PANEL_DEVICES, PANEL_PROCS, PANEL_ALERTS, PANEL_TRENDS, PANEL_OTHER, PANEL_N };
+
+/*
+ * What the person at the live screen chose; plain text draws the
+ * defaults.  A panel cut short shows its rows from off on: drawing
+ * keeps off within the rows there are, and says which panels it cut.
+ */
 struct view {
 	int	 sort;		/* SORT_*: the processes panel's order */
+	int	 focus;		/* PANEL_*: the one the scrolling keys move */
+	int	 off[PANEL_N];	/* its first row shown */
+	int	 room[PANEL_N];	/* rows it had at the last draw: a page */
+	unsigned cut;		/* bits of PANEL_*: those with rows not shown */
 };
 
+extern const char *const panel_names[PANEL_N];
+
 /* The panels, into a page; height limits the lines (0: none). */
-void	 panels_draw(const struct board *, struct page *, int, double, const struct view *);
+void	 panels_draw(const struct board *, struct page *, int, double, struct view *);
 void	 panels_help(struct page *);
 
 /* The outputs that are not the live screen: a row of the table each. */

@@ -183,7 +183,7 @@ rules(void)
 		if (k == 0)
 			rule_free(&r);
 	}
-	ok(k == 0 && i == 23, "the twenty-three default rules parse");
+	ok(k == 0 && i == 24, "the twenty-four default rules parse");
 	k = rule_parse(&r, rule_defaults[i - 1], why, sizeof why);
 	ok(k == 0 && strcmp(r.field, "rzscore") == 0 && r.for_s == 60 && r.hysteresis == 2 &&
 	    rule_severity(&r, -6.01) == SEV_INFO && rule_severity(&r, -6) == SEV_OK &&
