@@ -1029,6 +1029,41 @@ fired  in alert   longest to resolve flaps  state      series [rule] (alert_id)
 	screen_has 'EXITED 0'
 }
 
+@test "xm-show: live filter: / narrows every panel to the series whose name holds the text, or a glob matches, as it is typed; Esc clears it" {
+	tm_start "LC_ALL=C.UTF-8 xm-show -r 30 < '$SHOW/alerted.tsv'" 80 24
+	screen_has ' end of input '
+	tm send-keys -t s / d i s k _ u
+	screen_has ' /disk_u_  Enter keeps it  Esc clears it'
+	run screen
+	assert_line --regexp '^ disk_usage%\{/\} '
+	refute_line --regexp '^ cpu_usage_percent '
+	refute_output --partial 'response_time_seconds'
+	refute_output --partial '── Other series'
+	# Backspace, then Enter keeps it
+	tm send-keys -t s BSpace BSpace Enter
+	screen_has ' filter disk  Esc clears '
+	screen_has 'disk_read_B/s{sda}'
+	refute_line --regexp '^ cpu_usage_percent '
+	# Esc: everything again
+	tm send-keys -t s Escape
+	screen_has '── Other series'
+	screen_has ' cpu_usage_percent '
+	# a glob matches the whole name: the two alerted series, their alerts and events too
+	tm send-keys -t s / '*_percent' Enter
+	screen_has ' filter *_percent  Esc clears '
+	run screen
+	assert_line --regexp '^ ● warn  cpu_usage_percent '
+	refute_output --partial 'response_time_seconds'
+	refute_output --partial 'swap_used_bytes'
+	# nothing matched: the header alone, and q still quits
+	tm send-keys -t s / n o s u c h Enter
+	screen_has ' filter nosuch '
+	run screen
+	refute_output --partial '── Trends'
+	tm send-keys -t s q
+	screen_has 'EXITED 0'
+}
+
 @test "xm-show: live: a resize redraws at once to the new size" {
 	tm_start "LC_ALL=C.UTF-8 xm-show -r 30 < '$SHOW/alerted.tsv'" 80 24
 	screen_has ' end of input '

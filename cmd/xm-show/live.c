@@ -46,6 +46,7 @@ struct live {
 	struct view view;
 	int	 paused;	/* no redraw at a tick: the stream is still read */
 	int	 help;		/* the keys' page is up */
+	int	 typing;	/* the filter is being typed, into view.filter */
 	size_t	 seen;		/* records at the last redraw */
 	double	 at;		/* its time, CLOCK_MONOTONIC seconds */
 	double	 rate;
@@ -168,10 +169,23 @@ draw(struct live *l)
 	}
 	attrset(l->attr[l->paused ? AT_HIGH : AT_DIM]);
 	move(LINES - 1, 0);
+	if (l->typing) {
+		addstr(" /");
+		addstr(l->view.filter);
+		addstr("_  Enter keeps it  Esc clears it");
+		attrset(A_NORMAL);
+		refresh();
+		return;
+	}
 	if (l->paused)
 		addstr(" paused: p goes on ");
 	else if (l->eof)
 		addstr(" end of input ");
+	if (l->view.filter[0] != '\0') {
+		addstr(" filter ");
+		addstr(l->view.filter);
+		addstr("  Esc clears ");
+	}
 	/* where a panel is cut short, which one the scrolling keys move */
 	if (!l->help && focus(&l->view) >= 0)
 		printw(" %s: j k PgUp PgDn Home End  Tab next ", panel_names[l->view.focus]);
@@ -190,6 +204,30 @@ resize(struct live *l)
 	draw(l);
 }
 
+/*
+ * A key while the filter is typed: printable text goes on it, as it is
+ * typed; Backspace takes the last off, Enter keeps it, Esc clears it.
+ */
+static void
+type_key(struct live *l, int c)
+{
+	char *f = l->view.filter;
+	size_t n = strlen(f);
+
+	if (c == '\n' || c == '\r' || c == KEY_ENTER) {
+		l->typing = 0;
+	} else if (c == 27) {
+		l->typing = 0;
+		f[0] = '\0';
+	} else if (c == KEY_BACKSPACE || c == 127 || c == '\b') {
+		if (n > 0)
+			f[n - 1] = '\0';
+	} else if (c >= ' ' && c < 127 && n + 1 < sizeof l->view.filter) {
+		f[n] = (char)c;
+		f[n + 1] = '\0';
+	}
+}
+
 /* The keys typed: 1 if one says quit. */
 static int
 keys(struct live *l)
@@ -197,9 +235,14 @@ keys(struct live *l)
 	int c;
 
 	while ((c = getch()) != ERR) {
-		if (c == 'q' || c == 'Q')
+		if ((c == 'q' || c == 'Q') && !l->typing)
 			return 1;
 		if (c == KEY_RESIZE) {
+			draw(l);
+			continue;
+		}
+		if (l->typing) {
+			type_key(l, c);
 			draw(l);
 			continue;
 		}
@@ -230,6 +273,11 @@ keys(struct live *l)
 			scroll_by(&l->view, INT_MAX);
 		} else if (c == '\t') {
 			focus_next(&l->view);
+		} else if (c == '/') {
+			l->typing = 1;
+			l->view.filter[0] = '\0';
+		} else if (c == 27) {
+			l->view.filter[0] = '\0';
 		} else if (c == 'L' - '@') {
 			clearok(curscr, TRUE);
 		} else {
@@ -369,6 +417,7 @@ live_run(struct board *b, struct record_reader *r, struct wake *w, struct http *
 	curs_set(0);
 	nodelay(stdscr, TRUE);
 	keypad(stdscr, TRUE);
+	set_escdelay(25);	/* Esc alone clears the filter at once, not after a second */
 	colours(&l, b->o->color);
 	wake_add(w, fileno(tty));
 	if (errs.rd >= 0)

@@ -3,6 +3,7 @@
  * alerts, trends and other panels.  The live screen and plain mode draw
  * the same page; a height cuts the long panels so the rest still fits.
  */
+#include <fnmatch.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -838,7 +839,7 @@ alerts_panel(const struct board *b, struct page *p, const struct glyphs *g,
 	const struct show_event *e;
 	char d[32], ts[32];
 	const char *id, *rule, *words;
-	int i, k = 0, ruled = 0, name_w, hw;
+	int i, k = 0, ruled = 0, name_w, hw, drawn;
 	int ev_w = p->width - 40 > 60 ? 60 : p->width - 40, before_w;
 	size_t j, shown;
 	time_t t;
@@ -893,9 +894,12 @@ alerts_panel(const struct board *b, struct page *p, const struct glyphs *g,
 	rows_more(p, g, win, k);
 	free(act);
 	shown = b->nev < EVENTS ? b->nev : EVENTS;
-	for (j = 0; j < shown && (max_events == 0 || (int)j < max_events); j++) {
+	for (j = drawn = 0; j < shown && (max_events == 0 || drawn < max_events); j++) {
 		e = &b->ev[(b->nev - 1 - j) % EVENTS];
-		if (j == 0 && max_events == 0) {
+		if (e->hostlen < e->len &&
+		    !view_match(view, e->name + e->hostlen + 1, e->len - e->hostlen - 1))
+			continue;
+		if (drawn++ == 0 && max_events == 0) {
 			page_newline(p);
 			page_put(p, AT_TITLE, " last events");
 		}
@@ -1294,7 +1298,17 @@ panels_draw(const struct board *b, struct page *p, int height, double rps, struc
 	int n = board_sorted(b, &v), i, hosts = 0, nsys = 0, nother = 0, left, k;
 	int max_disks = 0, max_dev = 0, max_active = 0, max_events = 0, max_sys = 0, max_other = 0;
 	int max_proc = 0;
-	size_t before;
+	size_t before, len;
+	const char *m;
+
+	if (view->filter[0] != '\0') {
+		for (i = k = 0; i < n; i++) {
+			m = metric_of(v[i], &len);
+			if (view_match(view, m, len))
+				v[k++] = v[i];
+		}
+		n = k;
+	}
 
 	for (i = 0; i < n; i++)
 		if (i == 0 || !same_host(v[i], v[i - 1]))
@@ -1391,6 +1405,26 @@ panels_draw(const struct board *b, struct page *p, int height, double rps, struc
 	free(v);
 }
 
+/*
+ * Whether a series' name, len bytes at m, passes the view's filter:
+ * holds it, or, where it has a glob's *, ? or [, matches it whole.
+ */
+int
+view_match(const struct view *view, const char *m, size_t len)
+{
+	char name[1024];
+
+	if (view->filter[0] == '\0')
+		return 1;
+	if (len >= sizeof name)
+		len = sizeof name - 1;
+	memcpy(name, m, len);
+	name[len] = '\0';
+	if (strpbrk(view->filter, "*?[") != NULL)
+		return fnmatch(view->filter, name, 0) == 0;
+	return strstr(name, view->filter) != NULL;
+}
+
 /* The keys of the live screen, a page of their own. */
 void
 panels_help(struct page *p)
@@ -1405,6 +1439,8 @@ panels_help(struct page *p)
 		"  j k      a panel cut short: a row down, up (and the arrows)",
 		"  PgDn PgUp  a page down, up;  Home End  its first, its last",
 		"  Tab      the next panel cut short",
+		"  /        only the series whose name holds a text, or a glob matches",
+		"  Esc      every series again",
 		"  Ctrl-L   draw the screen anew",
 		"  ? h      this page; any key goes back",
 		"  q        quit",

@@ -221,7 +221,10 @@ struct view {
 	int	 off[PANEL_N];	/* its first row shown */
 	int	 room[PANEL_N];	/* rows it had at the last draw: a page */
 	unsigned cut;		/* bits of PANEL_*: those with rows not shown */
+	char	 filter[64];	/* only the series whose name holds it, or a glob matches; "": all */
 };
+
+int	 view_match(const struct view *, const char *, size_t);
 
 extern const char *const panel_names[PANEL_N];
 
