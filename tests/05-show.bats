@@ -1064,6 +1064,28 @@ fired  in alert   longest to resolve flaps  state      series [rule] (alert_id)
 	screen_has 'EXITED 0'
 }
 
+@test "xm-show: live: 1 shows a bar for each CPU under the host's, in their numbers' order, as many a line as fit, and hides them again" {
+	printf '1\th\t%s\t%s\n' cpu_usage_percent 30 'cpu_usage_percent{cpu="1"}' 20 \
+	    'cpu_usage_percent{cpu="10"}' 50 'cpu_usage_percent{cpu="0"}' 40 > in
+	tm_start "LC_ALL=C.UTF-8 xm-show -r 30 < in" 80 24
+	screen_has ' end of input '
+	run screen
+	refute_line --regexp '^  0 +\['
+	tm send-keys -t s 1
+	screen_has '  10   ['
+	run screen
+	# two to a line at 80 columns
+	assert_line --index 2 --regexp '^ CPU +\[.*\]     30% ● ok$'
+	assert_line --index 3 --regexp '^  0 +\[█+.*\]     40%   1 +\[.*\]     20%$'
+	assert_line --index 4 --regexp '^  10 +\[.*\]     50%$'
+	tm send-keys -t s 1
+	for i in $(seq 50); do screen | grep -q '^  10 ' || break; sleep 0.1; done
+	run screen
+	refute_line --regexp '^  10 +\['
+	tm send-keys -t s q
+	screen_has 'EXITED 0'
+}
+
 @test "xm-show: live: a resize redraws at once to the new size" {
 	tm_start "LC_ALL=C.UTF-8 xm-show -r 30 < '$SHOW/alerted.tsv'" 80 24
 	screen_has ' end of input '

@@ -273,6 +273,8 @@ keys(struct live *l)
 			scroll_by(&l->view, INT_MAX);
 		} else if (c == '\t') {
 			focus_next(&l->view);
+		} else if (c == '1') {
+			l->view.per_cpu = !l->view.per_cpu;
 		} else if (c == '/') {
 			l->typing = 1;
 			l->view.filter[0] = '\0';

@@ -430,9 +430,68 @@ errors_row(const struct board *b, struct page *p, const struct glyphs *g,
 	free(sig);
 }
 
+/* A CPU's number, from its cpu="N" label; -1 for none. */
+static long
+cpu_number(const struct series *s)
+{
+	const char *m, *c;
+	size_t len, n;
+	char num[16], *end;
+	long k;
+
+	m = metric_of(s, &len);
+	if ((c = metric_label_value(m, len, "cpu", &n)) == NULL || n == 0 || n >= sizeof num)
+		return -1;
+	memcpy(num, c, n);
+	num[n] = '\0';
+	k = strtol(num, &end, 10);
+	return *end == '\0' && k >= 0 ? k : -1;
+}
+
+static int
+by_cpu_number(const void *p, const void *q)
+{
+	long a = cpu_number(*(struct series *const *)p), b = cpu_number(*(struct series *const *)q);
+
+	return (a > b) - (a < b);
+}
+
+/*
+ * A bar for each CPU of the host (xm-sample --per-cpu's cpu="N"), in
+ * their numbers' order, as many a line as the width holds at 40 columns
+ * each.
+ */
+static void
+cpu_rows(struct page *p, const struct glyphs *g, struct series **v, int n)
+{
+	struct series **c = xm_reallocarray(NULL, (size_t)n + 1, sizeof *c);
+	int i, k = 0, cols = p->width / 40 < 1 ? 1 : p->width / 40, w = p->width / cols - 18;
+	char label[16], buf[32];
+
+	for (i = 0; i < n; i++)
+		if (named(v[i], "cpu_usage_percent") && cpu_number(v[i]) >= 0)
+			c[k++] = v[i];
+	qsort(c, (size_t)k, sizeof *c, by_cpu_number);
+	for (i = 0; i < k; i++) {
+		if (i % cols == 0)
+			page_newline(p);
+		else
+			page_pad(p, (i % cols) * (p->width / cols));
+		snprintf(label, sizeof label, "  %ld", cpu_number(c[i]));
+		page_printf(p, AT_DIM, "%-7s", label);
+		draw_bar(p, g, sev_attr(c[i]->sev < 0 ? 0 : c[i]->sev), c[i]->value, w < 8 ? 8 : w);
+		fmt_number(buf, sizeof buf, 6, c[i]->value);
+		page_put(p, AT_NONE, " ");
+		draw_right(p, AT_NONE, buf, 6);
+		page_put(p, AT_NONE, "%");
+	}
+	free(c);
+}
+
 static void
 system_panel(const struct board *b, struct page *p, const struct glyphs *g,
-    struct series **v, int n, const struct series *host, int hosts, int max_errors)
+    struct series **v, int n, const struct series *host, int hosts, int max_errors,
+    const struct view *view)
 {
 	static const struct { const char *label, *metric; } pct[] = {
 		{ "CPU", "cpu_usage_percent" },
@@ -452,9 +511,12 @@ system_panel(const struct board *b, struct page *p, const struct glyphs *g,
 	} else {
 		draw_title(p, g, "System");
 	}
-	for (i = 0; i < sizeof pct / sizeof pct[0]; i++)
+	for (i = 0; i < sizeof pct / sizeof pct[0]; i++) {
 		if ((s = lookup(b, host, pct[i].metric)) != NULL)
 			percent_row(p, g, pct[i].label, s);
+		if (i == 0 && view->per_cpu)
+			cpu_rows(p, g, v, n);
+	}
 	pressure_row(b, p, g, host);
 	if ((s = lookup(b, host, "load1")) != NULL) {
 		l5 = lookup(b, host, "load5");
@@ -1330,7 +1392,8 @@ panels_draw(const struct board *b, struct page *p, int height, double rps, struc
 		for (k = i + 1; k < n && same_host(v[k], v[i]); k++)
 			;
 		before = p->nline;
-		system_panel(b, p, g, v + i, k - i, v[i], hosts, height > 0 && height < 40 ? 2 : 0);
+		system_panel(b, p, g, v + i, k - i, v[i], hosts, height > 0 && height < 40 ? 2 : 0,
+		    view);
 		if (p->nline == before + 1)
 			p->nline--;	/* a host with none of the system series: no panel */
 		if (height > 0 && (int)p->nline > height / 2)
@@ -1439,6 +1502,7 @@ panels_help(struct page *p)
 		"  j k      a panel cut short: a row down, up (and the arrows)",
 		"  PgDn PgUp  a page down, up;  Home End  its first, its last",
 		"  Tab      the next panel cut short",
+		"  1        a bar for each CPU too, where the stream has them (--per-cpu)",
 		"  /        only the series whose name holds a text, or a glob matches",
 		"  Esc      every series again",
 		"  Ctrl-L   draw the screen anew",

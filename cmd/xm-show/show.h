@@ -222,6 +222,7 @@ struct view {
 	int	 room[PANEL_N];	/* rows it had at the last draw: a page */
 	unsigned cut;		/* bits of PANEL_*: those with rows not shown */
 	char	 filter[64];	/* only the series whose name holds it, or a glob matches; "": all */
+	int	 per_cpu;	/* a bar for each CPU too (top's 1) */
 };
 
 int	 view_match(const struct view *, const char *, size_t);
