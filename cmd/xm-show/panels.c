@@ -86,7 +86,7 @@ percent_row(struct page *p, const struct glyphs *g, const char *label, const str
 
 	page_newline(p);
 	page_printf(p, AT_NONE, " %-8s", label);
-	draw_bar(p, g, sev_attr(s->sev < 0 ? 0 : s->sev), s->value, w > 60 ? 60 : w < 10 ? 10 : w);
+	draw_bar(p, g, sev_attr(s->sev < 0 ? 0 : s->sev), s->value, w < 10 ? 10 : w);
 	fmt_number(buf, sizeof buf, 6, s->value);
 	page_put(p, AT_NONE, " ");
 	draw_right(p, AT_NONE, buf, 6);
@@ -159,7 +159,7 @@ pressure_row(const struct board *b, struct page *p, const struct glyphs *g,
 		nfull = 0;
 		w = (p->width - 53) / 3;
 	}
-	w = w > 30 ? 30 : w < 4 ? 4 : w;
+	w = w < 4 ? 4 : w;
 	page_newline(p);
 	page_put(p, AT_NONE, " Pressure");
 	for (i = 0; i < 3; i++) {
@@ -854,9 +854,9 @@ disk_rows(const struct board *b, struct page *p, const struct glyphs *g, struct 
 	 * the same width on every row.
 	 */
 	res = (soon ? 15 : 0) + (left ? 14 : 0);
-	w = w - res > 60 ? 60 : w - res < 10 ? 10 : w - res;
+	w = w - res < 10 ? 10 : w - res;
 	wd = p->width - col - 2 - DEVICE_TAIL;
-	wd = wd > 60 ? 60 : wd < 6 ? 6 : wd;
+	wd = wd < 6 ? 6 : wd;
 	if (k > 0 && kd > 0)
 		w = wd = wd < w ? wd : w;
 	/* where they start: past the widest light ("● emerg"), within the page */
@@ -1181,7 +1181,7 @@ by_figure(const void *p, const void *q, void *arg)
 }
 
 static void
-proc_row(struct page *p, const struct proc_row *r, int hosts)
+proc_row(struct page *p, const struct glyphs *g, const struct proc_row *r, int hosts)
 {
 	const struct series *mem = r->s[P_MEM];
 	const char *m, *pid, *comm;
@@ -1215,6 +1215,12 @@ proc_row(struct page *p, const struct proc_row *r, int hosts)
 		fmt_rate(buf, sizeof buf, proc_value(r, i));
 		draw_right(p, value_attr(sev_of(r->s[i])), buf, 10);
 	}
+	/* the rest of the width: a bar of its CPU, a CPU's worth full */
+	if (page_room(p) >= 14 && isfinite(proc_value(r, P_CPU))) {
+		page_put(p, AT_NONE, "  ");
+		draw_bar(p, g, value_attr(sev_of(r->s[P_CPU])), proc_value(r, P_CPU),
+		    page_room(p) - 2);
+	}
 }
 
 /* A row a process, in the order chosen; max cuts them short (0: all). */
@@ -1242,7 +1248,7 @@ processes_panel(const struct board *b, struct page *p, const struct glyphs *g,
 		win = rows_window(view, PANEL_PROCS, r, sizeof *r, k, max, NULL);
 		rows_above(p, g, win);
 		for (i = win.first; i < win.last; i++)
-			proc_row(p, &r[i], hosts);
+			proc_row(p, g, &r[i], hosts);
 		rows_more(p, g, win, k);
 	}
 	free(r);
