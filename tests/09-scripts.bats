@@ -396,7 +396,9 @@ dash_setup() {
 	run -0 --separate-stderr timeout 30 dash/scripts/xm-dashboard --ascii
 	assert_equal "$stderr" ""
 	assert_equal "$(cat sample.args)" '-i
-1'
+1
+--top
+5'
 	assert_equal "$(cat show.args)" '--ascii'
 	assert_equal "$(cat rules)" "$(xm-alert --rules)"
 	grep -q $'\tcpu_usage_percent\t' stream
