@@ -900,14 +900,14 @@ fired  in alert   longest to resolve flaps  state      series [rule] (alert_id)
 	[ "$(widest <<< "$output")" -le 79 ] || fail "a line past 79 columns: $output"
 	# each option of the page's OPTIONS, a line of its own with words after it
 	opts=$(sed -n '/^\.Sh OPTIONS/,/^\.Sh /s/^\.It .*Fl \\-\([a-z-]*\).*/\1/p' "$MAN/xm-show.1")
-	assert_equal "$(wc -w <<< "$opts")" 19
+	assert_equal "$(wc -w <<< "$opts")" 20
 	for opt in $opts; do
 		grep -Eq -- "^  (-[a-zA-Z], |    )--$opt( [a-z[].*)?( {2,}[a-z]|$)" <<< "$output" ||
 		    fail "--help has no line for --$opt"
 	done
 	assert_line '  -r, --refresh seconds    redraw (and write) every so often; 2 by default'
 	assert_line '      --history            read an alert log and write its report at the end'
-	assert_equal "$(grep -c '^  *-' <<< "$output")" 19
+	assert_equal "$(grep -c '^  *-' <<< "$output")" 20
 }
 
 @test "xm-show: bad command lines: one message, the usage, status 2" {
@@ -1087,6 +1087,44 @@ fired  in alert   longest to resolve flaps  state      series [rule] (alert_id)
 	refute_line --regexp '^  10 +\['
 	tm send-keys -t s q
 	screen_has 'EXITED 0'
+}
+
+@test "xm-show: --panels and the config file choose the panels and their order, the same on the live screen and in plain text; a bad line is said and passed over" {
+	proc_stream > in
+	# processes first, then the system; no alerts, trends or other series
+	run -0 --separate-stderr xm-show --panels processes,system < in
+	assert_equal "$stderr" ""
+	assert_equal "$(grep '^──' <<< "$output" | sed 's/ ─.*$//')" '── Processes by CPU
+── System'
+	assert_line --index 0 --regexp '^xm web1 '
+	run -2 --separate-stderr xm-show --panels system,bogus < in
+	assert_equal "${stderr%%$'\n'*}" 'xm-show: --panels: "system,bogus": no panel "bogus" (system, disks, processes, alerts, trends, other)'
+	run -2 --separate-stderr xm-show --panels system,system < in
+	assert_equal "${stderr%%$'\n'*}" 'xm-show: --panels: "system,system": system twice'
+	# the config file: its panels, its order of the processes; a bad line by its number
+	mkdir -p cfg/xm
+	printf '# mine\npanels alerts,processes\n\nbogus 1\nsort memory\nsort \033[31m\n' > cfg/xm/show
+	run -0 --separate-stderr env XDG_CONFIG_HOME="$PWD/cfg" xm-show < in
+	assert_equal "$stderr" "xm-show: $PWD/cfg/xm/show: line 4: \"bogus\": no such setting (panels, sort, per-cpu)
+xm-show: $PWD/cfg/xm/show: line 6: sort \"\\x1b[31m\": not cpu, memory or io"
+	assert_equal "$(grep '^──' <<< "$output" | sed 's/ ─.*$//')" '── Alerts
+── Processes by memory'
+	assert_line --index 5 --partial '    6001 db '
+	assert_line --index 6 --partial '    6003 idle '
+	# --panels before the file's; HOME's .config where XDG_CONFIG_HOME is not set
+	mkdir -p home/.config/xm
+	cp cfg/xm/show home/.config/xm/show
+	run -0 --separate-stderr env -u XDG_CONFIG_HOME HOME="$PWD/home" xm-show --panels trends < in
+	assert_equal "$(grep '^──' <<< "$output" | sed 's/ ─.*$//')" '── Trends'
+	# the live screen the same, its messages told when it is gone
+	tm_start "LC_ALL=C.UTF-8 XDG_CONFIG_HOME='$PWD/cfg' xm-show -r 30 < in" 80 24
+	screen_has '── Processes by memory'
+	run screen
+	assert_line --index 1 --regexp '^── Alerts ─'
+	refute_output --partial '── System'
+	tm send-keys -t s q
+	screen_has 'EXITED 0'
+	screen_has 'line 4: "bogus": no such'
 }
 
 @test "xm-show: live: a resize redraws at once to the new size" {

@@ -403,6 +403,7 @@ live_run(struct board *b, struct record_reader *r, struct wake *w, struct http *
 	setlocale(LC_CTYPE, "");
 	memset(&l, 0, sizeof l);
 	l.b = b;
+	l.view = b->o->view;
 	page_init(&l.page, 80, b->o->ascii || !utf8_terminal());
 	if ((scr = newterm(NULL, stdout, tty)) == NULL) {
 		warnx("cannot draw on this terminal (TERM=%s)", getenv("TERM"));

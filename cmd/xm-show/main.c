@@ -13,11 +13,12 @@
 #include "num.h"
 #include "option.h"
 #include "run.h"
+#include "show.h"
 #include "xm.h"
 
 enum {
 	OPT_ASCII = CHAR_MAX + 1, OPT_CSV, OPT_FLAP, OPT_FOLLOW, OPT_FORGET, OPT_HISTORY, OPT_HOST,
-	OPT_MAX_SERIES, OPT_ONCE, OPT_ONLY, OPT_PREFIX, OPT_STRICT
+	OPT_MAX_SERIES, OPT_ONCE, OPT_ONLY, OPT_PANELS, OPT_PREFIX, OPT_STRICT
 };
 
 static const struct option longopts[] = {
@@ -38,6 +39,7 @@ static const struct option longopts[] = {
 	{ "max-series",	required_argument,	NULL, OPT_MAX_SERIES },
 	{ "once",	no_argument,		NULL, OPT_ONCE },
 	{ "only",	required_argument,	NULL, OPT_ONLY },
+	{ "panels",	required_argument,	NULL, OPT_PANELS },
 	{ "prefix",	required_argument,	NULL, OPT_PREFIX },
 	{ "strict",	no_argument,		NULL, OPT_STRICT },
 	{ NULL, 0, NULL, 0 }
@@ -45,9 +47,10 @@ static const struct option longopts[] = {
 
 static const char synopsis[] =
     "usage: xm-show [-r seconds] [--ascii] [--host glob] [--only glob]...\n"
-    "               [--once | --follow] [-W columns] [-o text|prom|csv|tsv]\n"
-    "               [-O file] [--prefix name] [-l [address:]port] [--csv]\n"
-    "               [--max-series n] [--forget seconds] [--strict]\n"
+    "               [--once | --follow] [-W columns] [--panels list]\n"
+    "               [-o text|prom|csv|tsv] [-O file] [--prefix name]\n"
+    "               [-l [address:]port] [--csv] [--max-series n]\n"
+    "               [--forget seconds] [--strict]\n"
     "       xm-show --history [--flap seconds] [-o text|csv|tsv] [--csv]\n";
 
 /* --help: the synopsis, then a line an option, as sar and the GNU tools print them. */
@@ -62,6 +65,8 @@ static const char help[] =
     "      --once               plain text once at the end, even on a terminal\n"
     "      --follow             plain text every refresh too, even on a terminal\n"
     "  -W, --width columns      plain text this wide, 80 to 1000; 80 by default\n"
+    "      --panels list        these panels, in this order: system, disks,\n"
+    "                           processes, alerts, trends, other\n"
     "  -o, --output format      text, prom, csv or tsv, instead of the live screen\n"
     "  -O, --output-file file   write it to file, replaced whole each time\n"
     "      --prefix name        the start of every Prometheus name; xm_ by default\n"
@@ -102,7 +107,8 @@ main(int argc, char *argv[])
 	};
 	const char *term = getenv("TERM"), *nc = getenv("NO_COLOR");
 	char host[HTTP_HOST_MAX], port[6];
-	const char *why;
+	const char *why, *panels = NULL, *home, *xdg;
+	char config[PATH_MAX], bad[256];
 	unsigned long long n;
 	int ch, status;
 
@@ -178,11 +184,27 @@ main(int argc, char *argv[])
 		case OPT_STRICT:
 			o.strict = 1;
 			break;
+		case OPT_PANELS:
+			panels = optarg;
+			break;
 		default:
 			option_usage();
 		}
 	}
 	option_end(argc, argv);
+	/* the config file's settings, then the command line's */
+	view_init(&o.view);
+	xdg = getenv("XDG_CONFIG_HOME");
+	home = getenv("HOME");
+	config[0] = '\0';
+	if (xdg != NULL && *xdg == '/')
+		snprintf(config, sizeof config, "%s/xm/show", xdg);
+	else if (home != NULL && *home != '\0')
+		snprintf(config, sizeof config, "%s/.config/xm/show", home);
+	if (config[0] != '\0')
+		view_config(&o.view, config);
+	if (panels != NULL && view_parts(&o.view, panels, bad, sizeof bad) == -1)
+		option_bad("--panels", panels, bad);
 	if (o.once && o.follow) {
 		warnx("--once and --follow: one or the other");
 		option_usage();

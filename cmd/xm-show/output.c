@@ -18,7 +18,7 @@ static int
 text_write(const struct board *b, FILE *f)
 {
 	struct page p;
-	struct view v = { .sort = SORT_CPU };
+	struct view v = b->o->view;
 	double span = b->newest - b->oldest;
 
 	page_init(&p, b->o->width, b->o->ascii);

@@ -308,3 +308,19 @@ page_write(const struct page *p, FILE *f)
 		putc('\n', f);
 	}
 }
+
+/* The lines of src after those of dst, each piece in its attribute. */
+void
+page_append(struct page *dst, const struct page *src)
+{
+	const struct piece *pc;
+	size_t i, k;
+
+	for (i = 0; i < src->nline; i++) {
+		page_newline(dst);
+		for (k = 0; k < src->lines[i].npiece; k++) {
+			pc = &src->pieces[src->lines[i].first + k];
+			page_putn(dst, pc->attr, src->text + pc->off, pc->len);
+		}
+	}
+}

@@ -3,7 +3,6 @@
  * alerts, trends and other panels.  The live screen and plain mode draw
  * the same page; a height cuts the long panels so the rest still fits.
  */
-#include <fnmatch.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1363,9 +1362,10 @@ panels_draw(const struct board *b, struct page *p, int height, double rps, struc
 {
 	const struct glyphs *g = glyphs_for(p->ascii);
 	struct series **v, **sys, **other;
-	int n = board_sorted(b, &v), i, hosts = 0, nsys = 0, nother = 0, left, k;
+	struct page part[PART_N];
+	int n = board_sorted(b, &v), i, hosts = 0, nsys = 0, nother = 0, left, k, used;
 	int max_disks = 0, max_dev = 0, max_active = 0, max_events = 0, max_sys = 0, max_other = 0;
-	int max_proc = 0;
+	int max_proc = 0, on[PART_N] = { 0 };
 	size_t before, len;
 	const char *m;
 
@@ -1377,6 +1377,11 @@ panels_draw(const struct board *b, struct page *p, int height, double rps, struc
 		}
 		n = k;
 	}
+	for (i = 0; i < view->nparts; i++)
+		on[view->parts[i]] = 1;
+	/* each panel on a page of its own, put together in the order chosen at the end */
+	for (i = 0; i < PART_N; i++)
+		page_init(&part[i], p->width, p->ascii);
 
 	for (i = 0; i < n; i++)
 		if (i == 0 || !same_host(v[i], v[i - 1]))
@@ -1391,20 +1396,23 @@ panels_draw(const struct board *b, struct page *p, int height, double rps, struc
 		else
 			other[nother++] = v[i];
 	}
+	nsys = on[PART_TRENDS] ? nsys : 0;
+	nother = on[PART_OTHER] ? nother : 0;
 	qsort(sys, (size_t)nsys, sizeof *sys, by_rank);
 	header(b, p, v, n, hosts, rps);
-	for (i = 0; i < n; i = k) {
+	for (i = 0; on[PART_SYSTEM] && i < n; i = k) {
 		/* one host's series, together in v: what its panel reads */
 		for (k = i + 1; k < n && same_host(v[k], v[i]); k++)
 			;
-		before = p->nline;
-		system_panel(b, p, g, v + i, k - i, v[i], hosts, height > 0 && height < 40 ? 2 : 0,
-		    view);
-		if (p->nline == before + 1)
-			p->nline--;	/* a host with none of the system series: no panel */
-		if (height > 0 && (int)p->nline > height / 2)
+		before = part[PART_SYSTEM].nline;
+		system_panel(b, &part[PART_SYSTEM], g, v + i, k - i, v[i], hosts,
+		    height > 0 && height < 40 ? 2 : 0, view);
+		if (part[PART_SYSTEM].nline == before + 1)
+			part[PART_SYSTEM].nline--;	/* a host with none of the system series: no panel */
+		if (height > 0 && (int)(p->nline + part[PART_SYSTEM].nline) > height / 2)
 			break;
 	}
+	used = (int)(p->nline + part[PART_SYSTEM].nline);
 	if (height > 0) {
 		/*
 		 * Room, below the system panels as drawn, for the trends (their
@@ -1416,20 +1424,20 @@ panels_draw(const struct board *b, struct page *p, int height, double rps, struc
 
 		for (i = 0; i < n; i++) {
 			nact += v[i]->sev > SEV_OK;
-			ndisk += named(v[i], "disk_usage_percent");
-			ndev += device_key(b, v[i]);
-			nproc += proc_key(b, v[i]);
+			ndisk += on[PART_DISKS] && named(v[i], "disk_usage_percent");
+			ndev += on[PART_DISKS] && device_key(b, v[i]);
+			nproc += on[PART_PROCS] && proc_key(b, v[i]);
 		}
 		max_disks = max_dev = height >= 40 ? 8 : 3;
 		max_proc = height >= 40 ? 10 : 4;
 		max_active = height >= 40 ? 8 : 3;
 		max_events = height >= 40 ? 6 : 2;
 		for (;;) {
-			fixed = (int)p->nline + (ndisk + ndev > 0) +
+			fixed = used + (ndisk + ndev > 0) +
 			    (ndisk < max_disks ? ndisk : max_disks) + (ndev < max_dev ? ndev : max_dev) +
 			    (nproc > 0 ? 2 + (nproc < max_proc ? nproc : max_proc) : 0) +
-			    2 + (nact < max_active ? nact : max_active + 1) +
-			    (nev < max_events ? nev : max_events);
+			    (on[PART_ALERTS] ? 2 + (nact < max_active ? nact : max_active + 1) +
+			    (nev < max_events ? nev : max_events) : 0);
 			if (height - fixed >= (nsys ? 4 : 0) + (nother ? 2 : 0))
 				break;
 			if (max_events > 0)
@@ -1449,49 +1457,37 @@ panels_draw(const struct board *b, struct page *p, int height, double rps, struc
 			max_events = -1;	/* none, and no title for none */
 	}
 	view->cut = 0;
-	disk_rows(b, p, g, v, n, hosts, max_disks, max_dev, view);
-	processes_panel(b, p, g, v, n, hosts, max_proc, view);
-	alerts_panel(b, p, g, v, n, hosts, max_active, max_events, view);
+	if (on[PART_DISKS])
+		disk_rows(b, &part[PART_DISKS], g, v, n, hosts, max_disks, max_dev, view);
+	if (on[PART_PROCS])
+		processes_panel(b, &part[PART_PROCS], g, v, n, hosts, max_proc, view);
+	if (on[PART_ALERTS])
+		alerts_panel(b, &part[PART_ALERTS], g, v, n, hosts, max_active, max_events, view);
 	if (height > 0) {
 		/*
 		 * The lines left, each panel's title aside: the user's own
 		 * series first, up to half of them; the trends the rest, one
 		 * line of it naming the columns.
 		 */
-		left = height - (int)p->nline - (nsys > 0) - (nother > 0);
+		left = height - used - (int)(part[PART_DISKS].nline + part[PART_PROCS].nline +
+		    part[PART_ALERTS].nline) - (nsys > 0) - (nother > 0);
 		k = left / 2;
 		max_other = nother == 0 ? 0 : k < 1 ? 1 : k > nother ? nother : k;
 		max_sys = left - max_other;
 		if (max_sys < 2)
 			max_sys = 2;
 	}
-	list_panel(p, g, PANEL_TRENDS, sys, nsys, hosts, max_sys, view);
-	list_panel(p, g, PANEL_OTHER, other, nother, hosts, max_other, view);
+	list_panel(&part[PART_TRENDS], g, PANEL_TRENDS, sys, nsys, hosts, max_sys, view);
+	list_panel(&part[PART_OTHER], g, PANEL_OTHER, other, nother, hosts, max_other, view);
+	for (i = 0; i < view->nparts; i++)
+		page_append(p, &part[view->parts[i]]);
 	if (height > 0 && (int)p->nline > height)
 		p->nline = (size_t)height;
+	for (i = 0; i < PART_N; i++)
+		page_free(&part[i]);
 	free(sys);
 	free(other);
 	free(v);
-}
-
-/*
- * Whether a series' name, len bytes at m, passes the view's filter:
- * holds it, or, where it has a glob's *, ? or [, matches it whole.
- */
-int
-view_match(const struct view *view, const char *m, size_t len)
-{
-	char name[1024];
-
-	if (view->filter[0] == '\0')
-		return 1;
-	if (len >= sizeof name)
-		len = sizeof name - 1;
-	memcpy(name, m, len);
-	name[len] = '\0';
-	if (strpbrk(view->filter, "*?[") != NULL)
-		return fnmatch(view->filter, name, 0) == 0;
-	return strstr(name, view->filter) != NULL;
 }
 
 /* The keys of the live screen, a page of their own. */

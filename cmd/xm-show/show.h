@@ -17,6 +17,40 @@
 #define HEADERS	4096	/* distinct headers kept: the columns of more are not read */
 #define DEFAULTS_MAX 32	/* default rules a series can match: a bit each */
 
+/* The orders of the processes panel, as top's and htop's keys choose them. */
+enum { SORT_CPU, SORT_MEM, SORT_IO };
+
+/* The panels that a short screen cuts, and that scroll. */
+enum { PANEL_DISKS, PANEL_DEVICES, PANEL_PROCS, PANEL_ALERTS, PANEL_TRENDS, PANEL_OTHER, PANEL_N };
+
+/* The parts of the page --panels chooses and orders, by the names it takes. */
+enum { PART_SYSTEM, PART_DISKS, PART_PROCS, PART_ALERTS, PART_TRENDS, PART_OTHER, PART_N };
+
+/*
+ * What the person at the live screen chose, from --panels and the
+ * config file first (view.c); plain text draws it too.  A panel cut
+ * short shows its rows from off on: drawing keeps off within the rows
+ * there are, and says which panels it cut.
+ */
+struct view {
+	int	 parts[PART_N];	/* PART_* in the order drawn */
+	int	 nparts;
+	int	 sort;		/* SORT_*: the processes panel's order */
+	int	 per_cpu;	/* a bar for each CPU too (top's 1) */
+	char	 filter[64];	/* only the series whose name holds it, or a glob matches; "": all */
+	int	 focus;		/* PANEL_*: the one the scrolling keys move */
+	int	 off[PANEL_N];	/* its first row shown */
+	int	 room[PANEL_N];	/* rows it had at the last draw: a page */
+	unsigned cut;		/* bits of PANEL_*: those with rows not shown */
+};
+
+extern const char *const panel_names[PANEL_N];
+
+void	 view_init(struct view *);
+int	 view_parts(struct view *, const char *, char *, size_t);
+void	 view_config(struct view *, const char *);
+int	 view_match(const struct view *, const char *, size_t);
+
 struct show_opts {
 	double	 refresh;	/* seconds between redraws */
 	int	 ascii;		/* no Unicode */
@@ -38,6 +72,7 @@ struct show_opts {
 	double	 forget;	/* --forget: seconds quiet before a series goes; 0: never */
 	int	 history;	/* --history: the alert log summed up */
 	double	 flap;		/* --flap: seconds from a resolution to a firing that is a flap */
+	struct view view;	/* the panels as they first show: --panels, the config file */
 };
 
 /* The columns of a header this program reads; -1 where absent. */
@@ -193,6 +228,7 @@ struct page {
 void	 page_init(struct page *, int, int);
 void	 page_free(struct page *);
 void	 page_clear(struct page *);
+void	 page_append(struct page *, const struct page *);
 void	 page_newline(struct page *);
 void	 page_put(struct page *, int, const char *);
 void	 page_putn(struct page *, int, const char *, size_t);
@@ -203,31 +239,6 @@ void	 page_printf(struct page *, int, const char *, ...) __attribute__((format(p
 int	 page_room(const struct page *);
 void	 page_write(const struct page *, FILE *);
 int	 text_width(const char *, size_t);
-
-/* The orders of the processes panel, as top's and htop's keys choose them. */
-enum { SORT_CPU, SORT_MEM, SORT_IO };
-
-/* The panels that a short screen cuts, and that scroll. */
-enum { PANEL_DISKS, PANEL_DEVICES, PANEL_PROCS, PANEL_ALERTS, PANEL_TRENDS, PANEL_OTHER, PANEL_N };
-
-/*
- * What the person at the live screen chose; plain text draws the
- * defaults.  A panel cut short shows its rows from off on: drawing
- * keeps off within the rows there are, and says which panels it cut.
- */
-struct view {
-	int	 sort;		/* SORT_*: the processes panel's order */
-	int	 focus;		/* PANEL_*: the one the scrolling keys move */
-	int	 off[PANEL_N];	/* its first row shown */
-	int	 room[PANEL_N];	/* rows it had at the last draw: a page */
-	unsigned cut;		/* bits of PANEL_*: those with rows not shown */
-	char	 filter[64];	/* only the series whose name holds it, or a glob matches; "": all */
-	int	 per_cpu;	/* a bar for each CPU too (top's 1) */
-};
-
-int	 view_match(const struct view *, const char *, size_t);
-
-extern const char *const panel_names[PANEL_N];
 
 /* The panels, into a page; height limits the lines (0: none). */
 void	 panels_draw(const struct board *, struct page *, int, double, struct view *);
