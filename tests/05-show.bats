@@ -1127,6 +1127,25 @@ xm-show: $PWD/cfg/xm/show: line 6: sort \"\\x1b[31m\": not cpu, memory or io"
 	screen_has 'line 4: "bogus": no such'
 }
 
+@test "xm-show: live: the processes panel at 60×20 and, resized, at 200×60: cut to the width, then the width used" {
+	proc_stream > in
+	tm_start "LC_ALL=C.UTF-8 xm-show -r 30 < in" 60 20
+	screen_has '── Processes by CPU ──'
+	assert_equal "$(screen | widest)" 60
+	run screen
+	assert_line --partial '    6001 db                  55    910 MB      2 MB/s'
+	tm resize-window -t s -x 200 -y 60
+	for i in $(seq 50); do
+		[ "$(screen | widest)" = 200 ] && break
+		sleep 0.1
+	done
+	run screen
+	assert_line --regexp '^    6001 db                  55    910 MB      2 MB/s       0 B/s  \[█.*░\]$'
+	assert_equal "$(grep '^    6001 db ' <<< "$output" | widest)" 200
+	tm send-keys -t s q
+	screen_has 'EXITED 0'
+}
+
 @test "xm-show: live: a resize redraws at once to the new size" {
 	tm_start "LC_ALL=C.UTF-8 xm-show -r 30 < '$SHOW/alerted.tsv'" 80 24
 	screen_has ' end of input '
