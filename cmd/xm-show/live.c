@@ -445,7 +445,8 @@ live_run(struct board *b, struct record_reader *r, struct wake *w, struct http *
 		}
 		if (k == WAKE_END)
 			break;
-		if (k == WAKE_TICK && !l.paused)
+		/* at a tick, a redraw only for news: records, or a rate that is to fall to 0 */
+		if (k == WAKE_TICK && !l.paused && (b->records != l.seen || l.rate != 0))
 			draw(&l);
 		else if (k == SIGWINCH)
 			resize(&l);
