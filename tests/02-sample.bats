@@ -543,7 +543,8 @@ mountpoints() {
 
 @test "xm-sample: processes by -p and -P: cpu, resident memory, threads; how many of a name run; exits noticed" {
 	page=$(getconf PAGESIZE)
-	run -0 --separate-stderr snap -m process -p 4242 -p 777 -p 888 -P nginx -P nosuch -H
+	# 5000 by -p and -P both: reported once, and counted among nginx's
+	run -0 --separate-stderr snap -m process -p 4242 -p 777 -p 888 -p 5000 -P nginx -P nosuch -H
 	# 4242: 250 ticks of 100 Hz in 10 s; 5000: 10 ticks; 5001 is new.
 	# Resident pages are statm's (2900, 1150, 480), not stat's rss field
 	# (3000, 1200, 500).  The copies hold no fd directory and no io file.

@@ -1087,6 +1087,17 @@ fired  in alert   longest to resolve flaps  state      series [rule] (alert_id)
 	refute_line --regexp '^  10 +\['
 	tm send-keys -t s q
 	screen_has 'EXITED 0'
+	# 24 CPUs on 24 lines: a quarter of the screen, and how many more
+	for c in $(seq 0 23); do printf '1\th\tcpu_usage_percent{cpu="%s"}\t%s\n' "$c" "$c"; done >> in
+	tm_start "LC_ALL=C.UTF-8 xm-show -r 30 < in" 80 24
+	screen_has ' end of input '
+	tm send-keys -t s 1
+	screen_has '… and 16 more CPUs'
+	run screen
+	assert_line --index 6 --regexp '^  6 +\[.*%   7 +\[.*\]      7%$'
+	screen_has '── Alerts'
+	tm send-keys -t s q
+	screen_has 'EXITED 0'
 }
 
 @test "xm-show: --panels and the config file choose the panels and their order, the same on the live screen and in plain text; a bad line is said and passed over" {

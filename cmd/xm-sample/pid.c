@@ -150,8 +150,16 @@ pid_fds_count(int root, pid_t pid)
 		close(fd);
 		return -1;
 	}
+	errno = 0;
 	while ((e = readdir(d)) != NULL)
 		n += e->d_name[0] != '.';
+	if (errno != 0) {
+		/* a count cut short is none */
+		fd = errno;
+		closedir(d);
+		errno = fd;
+		return -1;
+	}
 	closedir(d);
 	return n;
 }
@@ -161,7 +169,8 @@ size_t
 pid_series(char *dst, size_t cap, const char *metric, const char *comm, pid_t pid)
 {
 	char num[16];
-	const char *const lab[] = { "comm", comm, "pid", num, NULL };	/* by name, as xm(7) orders labels */
+	/* by name, as xm(7) orders labels */
+	const char *const lab[] = { "comm", comm, "pid", num, NULL };
 
 	snprintf(num, sizeof num, "%d", (int)pid);
 	return metric_build(dst, cap, metric, lab);

@@ -233,8 +233,7 @@ put_counts(struct sampler *s, const struct procs *ps)
 	for (k = 0; k < s->o->nname; k++) {
 		lab[1] = s->o->names[k];
 		for (n = i = 0; i < ps->n; i++)
-			n += ps->p[i]->ok && ps->p[i]->by_name &&
-			    strcmp(ps->p[i]->comm, s->o->names[k]) == 0;
+			n += ps->p[i]->ok && strcmp(ps->p[i]->comm, s->o->names[k]) == 0;
 		if (metric_build(series, sizeof series, "process_count", lab) != 0)
 			sampler_put_u64(s, series, n);
 	}
@@ -279,7 +278,8 @@ proc_sample(void *st, struct sampler *s)
 		p->have_rss = read_rss(s, ps, p) == 0;
 		p->threads = ls.threads;
 		p->fds = pid_fds_count(src_rootfd(&s->src, ROOT_PROC), p->pid);
-		p->have_io = pid_io_read(src_rootfd(&s->src, ROOT_PROC), p->pid, &p->rd, &p->wr) == 0;
+		p->have_io = pid_io_read(src_rootfd(&s->src, ROOT_PROC), p->pid, &p->rd,
+		    &p->wr) == 0;
 		p->ok = 1;
 	}
 	if (s->report) {

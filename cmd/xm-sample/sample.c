@@ -175,8 +175,9 @@ sample_parse_row(const char **pp, const char *end, unsigned long long *v, size_t
 /*
  * The count of a line "key count" (blanks between) if such a line
  * begins at buf + at, where it was found the last time, and the line
- * ends with the count: NULL when it does not.  vmstat's and snmp6's lines keep their order, and one moves
- * only when a count before it gains or loses a digit.
+ * ends with the count: NULL when it does not.  vmstat's and snmp6's
+ * lines keep their order, and one moves only when a count before it
+ * gains or loses a digit.
  */
 const char *
 sample_count_at(const char *buf, const char *end, size_t at, const char *key, size_t klen,

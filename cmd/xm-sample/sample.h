@@ -130,7 +130,7 @@ void	 pfile_free(struct pfile *);
 
 /* A process's /proc/PID/stat line, the fields xm reads of it (pid.c). */
 struct pid_stat {
-	char	 comm[64];	/* as the kernel has it, up to 15 bytes */
+	char	 comm[64];	/* as the kernel has it: 15 bytes, a kworker's more */
 	char	 state;
 	unsigned long long ticks;	/* utime + stime, clock ticks */
 	unsigned long long threads, start, rss_pages;

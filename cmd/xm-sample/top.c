@@ -19,7 +19,7 @@
 #include "sample.h"
 #include "xm.h"
 
-/* Past this many processes a set, the rest go unread: 3 MB of table. */
+/* Past this many processes a set, the rest go unread: two tables of 19 MB at most. */
 #define TOP_MAX	65536
 
 enum { IO_UNTRIED, IO_READ, IO_DENIED };
@@ -33,7 +33,7 @@ struct seen {
 	unsigned char io;	/* IO_* */
 	unsigned char exited;	/* a zombie: counted, never reported */
 	unsigned char picked;
-	char	 comm[16];
+	char	 comm[64];	/* as pid_stat has it: a kworker's is longer than 15 */
 	unsigned long long start, ticks, rss, threads;
 	unsigned long long rd, wr;	/* bytes, when io is IO_READ */
 	double	 cpu, rate_rd, rate_wr;	/* NaN: none this set */

@@ -420,7 +420,8 @@ live_run(struct board *b, struct record_reader *r, struct wake *w, struct http *
 	curs_set(0);
 	nodelay(stdscr, TRUE);
 	keypad(stdscr, TRUE);
-	set_escdelay(25);	/* Esc alone clears the filter at once, not after a second */
+	/* a lone Esc clears the filter soon; an arrow over a slow link stays one key */
+	set_escdelay(100);
 	colours(&l, b->o->color);
 	wake_add(w, fileno(tty));
 	if (errs.rd >= 0)

@@ -461,17 +461,20 @@ by_cpu_number(const void *p, const void *q)
  * each.
  */
 static void
-cpu_rows(struct page *p, const struct glyphs *g, struct series **v, int n)
+cpu_rows(struct page *p, const struct glyphs *g, struct series **v, int n, int max)
 {
 	struct series **c = xm_reallocarray(NULL, (size_t)n + 1, sizeof *c);
 	int i, k = 0, cols = p->width / 40 < 1 ? 1 : p->width / 40, w = p->width / cols - 18;
+	int shown;
 	char label[16], buf[32];
 
 	for (i = 0; i < n; i++)
 		if (named(v[i], "cpu_usage_percent") && cpu_number(v[i]) >= 0)
 			c[k++] = v[i];
 	qsort(c, (size_t)k, sizeof *c, by_cpu_number);
-	for (i = 0; i < k; i++) {
+	/* max lines at most (0: all), the last saying how many more */
+	shown = max <= 0 || (k + cols - 1) / cols <= max ? k : (max - 1) * cols;
+	for (i = 0; i < shown; i++) {
 		if (i % cols == 0)
 			page_newline(p);
 		else
@@ -484,13 +487,17 @@ cpu_rows(struct page *p, const struct glyphs *g, struct series **v, int n)
 		draw_right(p, AT_NONE, buf, 6);
 		page_put(p, AT_NONE, "%");
 	}
+	if (shown < k) {
+		page_newline(p);
+		page_printf(p, AT_DIM, " %s and %d more CPUs", g->more, k - shown);
+	}
 	free(c);
 }
 
 static void
 system_panel(const struct board *b, struct page *p, const struct glyphs *g,
     struct series **v, int n, const struct series *host, int hosts, int max_errors,
-    const struct view *view)
+    int max_cpus, const struct view *view)
 {
 	static const struct { const char *label, *metric; } pct[] = {
 		{ "CPU", "cpu_usage_percent" },
@@ -514,7 +521,7 @@ system_panel(const struct board *b, struct page *p, const struct glyphs *g,
 		if ((s = lookup(b, host, pct[i].metric)) != NULL)
 			percent_row(p, g, pct[i].label, s);
 		if (i == 0 && view->per_cpu)
-			cpu_rows(p, g, v, n);
+			cpu_rows(p, g, v, n, max_cpus);
 	}
 	pressure_row(b, p, g, host);
 	if ((s = lookup(b, host, "load1")) != NULL) {
@@ -776,12 +783,13 @@ rows_window(struct view *view, int panel, void *rows, size_t size, int k, int ma
 	view->room[panel] = max;
 	/* two lines or fewer: no line to spare for those above */
 	tell = max >= 3;
-	hi = tell ? k - (max - 1) : k - max;
+	/* one line: a row, and no room to say how many more */
+	hi = tell ? k - (max - 1) : max == 1 ? k - 1 : k - max;
 	off = view->off[panel] > hi ? hi : view->off[panel] < 0 ? 0 : view->off[panel];
 	view->off[panel] = off;
 	w.first = off;
 	w.above = tell && off > 0;
-	w.last = off == hi ? k : off + max - 1 - w.above;
+	w.last = off == hi ? k : max == 1 ? off + 1 : off + max - 1 - w.above;
 	return w;
 }
 
@@ -1406,9 +1414,11 @@ panels_draw(const struct board *b, struct page *p, int height, double rps, struc
 			;
 		before = part[PART_SYSTEM].nline;
 		system_panel(b, &part[PART_SYSTEM], g, v + i, k - i, v[i], hosts,
-		    height > 0 && height < 40 ? 2 : 0, view);
+		    height > 0 && height < 40 ? 2 : 0,
+		    height > 0 ? (height / 4 < 2 ? 2 : height / 4) : 0, view);
+		/* a host with none of the system series: no panel */
 		if (part[PART_SYSTEM].nline == before + 1)
-			part[PART_SYSTEM].nline--;	/* a host with none of the system series: no panel */
+			part[PART_SYSTEM].nline--;
 		if (height > 0 && (int)(p->nline + part[PART_SYSTEM].nline) > height / 2)
 			break;
 	}
@@ -1434,7 +1444,8 @@ panels_draw(const struct board *b, struct page *p, int height, double rps, struc
 		max_events = height >= 40 ? 6 : 2;
 		for (;;) {
 			fixed = used + (ndisk + ndev > 0) +
-			    (ndisk < max_disks ? ndisk : max_disks) + (ndev < max_dev ? ndev : max_dev) +
+			    (ndisk < max_disks ? ndisk : max_disks) +
+			    (ndev < max_dev ? ndev : max_dev) +
 			    (nproc > 0 ? 2 + (nproc < max_proc ? nproc : max_proc) : 0) +
 			    (on[PART_ALERTS] ? 2 + (nact < max_active ? nact : max_active + 1) +
 			    (nev < max_events ? nev : max_events) : 0);
