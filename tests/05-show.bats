@@ -463,6 +463,10 @@ proc_stream() {
 	# in the panel, not among the trends; how many of a name run is a trend
 	refute_line --regexp '^ process_cpu_percent'
 	assert_line --regexp '^ process_count\{nginx\} +1 '
+	# the live screen at 80×24, the header's rate aside
+	tm_start "LC_ALL=C.UTF-8 xm-show -r 30 < in" 80 24
+	screen_has ' end of input '
+	screen | sed '1s/  [0-9.e+-]* rec\/s  /  - rec\/s  /' | golden show-proc-live-80x24.txt
 	# two hosts: each row names its host
 	sed 's/\tweb1\t/\tweb2\t/' in > in2
 	run -0 --separate-stderr xm-show < <(cat in in2)
