@@ -61,6 +61,21 @@ lookup(const struct board *b, const struct series *host, const char *metric)
 	return lookup_labels(b, host, metric, "", 0);
 }
 
+/* The series named name beside s: of its host, with its labels (or none); NULL if none. */
+static struct series *
+sibling(const struct board *b, const struct series *s, const char *name)
+{
+	const char *m, *labels;
+	size_t len, n;
+
+	m = metric_of(s, &len);
+	if ((labels = metric_labels(m, len, &n)) == NULL) {
+		labels = "";
+		n = 0;
+	}
+	return lookup_labels(b, s, name, labels, n);
+}
+
 /* The sum of the series (of one host) named so, whatever their labels. */
 static double
 total(struct series **v, int n, const char *name, int *found)
@@ -582,13 +597,14 @@ full_in(const struct series *s)
 static const struct series *
 disk_avail(const struct board *b, const struct series *s)
 {
-	const char *m, *labels;
+	const char *m;
 	size_t len, n;
 
+	/* an unlabelled disk_usage_percent has no filesystem of its own to find */
 	m = metric_of(s, &len);
-	if ((labels = metric_labels(m, len, &n)) == NULL)
+	if (metric_labels(m, len, &n) == NULL)
 		return NULL;
-	return lookup_labels(b, s, "disk_avail_bytes", labels, n);
+	return sibling(b, s, "disk_avail_bytes");
 }
 
 /* A row's first column: the series' host where there are several, and its label's value. */
@@ -663,18 +679,11 @@ static const char *const device_names[D_N] = {
 static void
 device_find(const struct board *b, const struct series *any, struct device *d)
 {
-	const char *m, *labels;
-	size_t len, n;
 	double newest = -INFINITY;
 	int i;
 
-	m = metric_of(any, &len);
-	if ((labels = metric_labels(m, len, &n)) == NULL) {
-		labels = "";
-		n = 0;
-	}
 	for (i = 0; i < D_N; i++) {
-		d->s[i] = lookup_labels(b, any, device_names[i], labels, n);
+		d->s[i] = sibling(b, any, device_names[i]);
 		if (d->s[i] != NULL && d->s[i]->ts > newest)
 			newest = d->s[i]->ts;
 	}
@@ -815,19 +824,9 @@ rows_more(struct page *p, const struct glyphs *g, struct window w, int k)
 static int
 device_key(const struct board *b, const struct series *s)
 {
-	const char *m, *labels;
-	size_t len, n;
-
 	if (named(s, device_names[D_BUSY]))
 		return 1;
-	if (!named(s, device_names[D_QUEUE]))
-		return 0;
-	m = metric_of(s, &len);
-	if ((labels = metric_labels(m, len, &n)) == NULL) {
-		labels = "";
-		n = 0;
-	}
-	return lookup_labels(b, s, device_names[D_BUSY], labels, n) == NULL;
+	return named(s, device_names[D_QUEUE]) && sibling(b, s, device_names[D_BUSY]) == NULL;
 }
 
 /*
@@ -1132,17 +1131,10 @@ proc_key(const struct board *b, const struct series *s)
 static void
 proc_find(const struct board *b, const struct series *mem, struct proc_row *r)
 {
-	const char *m, *labels;
-	size_t len, n;
 	int i;
 
-	m = metric_of(mem, &len);
-	if ((labels = metric_labels(m, len, &n)) == NULL) {
-		labels = "";
-		n = 0;
-	}
 	for (i = 0; i < P_N; i++) {
-		r->s[i] = i == P_MEM ? mem : lookup_labels(b, mem, proc_names[i], labels, n);
+		r->s[i] = i == P_MEM ? mem : sibling(b, mem, proc_names[i]);
 		if (r->s[i] != NULL && r->s[i]->ts != mem->ts)
 			r->s[i] = NULL;
 	}
