@@ -620,12 +620,17 @@ mkproc() {
 	assert_line "10	h	process_threads{comm=\"db\",pid=\"6001\"}	8"
 }
 
-@test "xm-sample --top on this machine: a busy process is first by CPU, the counts are /proc's" {
+@test "xm-sample --top on this machine: a busy process is first by CPU, its memory and threads are ps's, the counts are /proc's" {
 	perl -e '1 while 1' &
 	busy=$!
 	run -0 --separate-stderr timeout 10 xm-sample --top 1 -m process -i 0.3 -n 2 --host h -H
+	# its memory and threads as ps has them, the peer, while it still runs
+	kb=$(ps -o rss= -p "$busy")
+	nlwp=$(ps -o nlwp= -p "$busy")
 	kill "$busy"
 	assert_equal "$stderr" ""
+	assert_line --regexp "	process_resident_memory_bytes\{comm=\"perl\",pid=\"$busy\"\}	$((kb * 1024))\$"
+	assert_line --regexp "	process_threads\{comm=\"perl\",pid=\"$busy\"\}	${nlwp// /}\$"
 	# the loop took most of a CPU: the first by CPU in the last set
 	run -0 awk -F '\t' '$3 ~ /^process_cpu_percent/ && ($1 > ts || $4 + 0 > max) {
 	    if ($1 > ts) max = -1; ts = $1; if ($4 + 0 > max) { max = $4 + 0; top = $3 " " $4 } }
