@@ -12,7 +12,7 @@ XMCFLAGS  = -std=c11 -Wall -Wextra -D_GNU_SOURCE -DXM_VERSION=\"$(VERSION)\" \
             -Icommon -MMD -MP $(CFLAGS)
 LDLIBS    = -lcsv -lm
 CURSES_LIBS = -lncursesw -ltinfo
-HTTP_LIBS = -lmicrohttpd -lz
+HTTP_LIBS = -lmicrohttpd -lgnutls -lyaml -lcrypt -lz -pthread
 # Link only the libraries a program calls: xm-sample keeps clear of libm.
 XMLDFLAGS = -Wl,--as-needed $(LDFLAGS)
 
@@ -28,7 +28,7 @@ SAMPLE = main sample src dev cpu mem disk io net load proc pid top cgroup synth 
 	 pressure vm fd procs tcp sensors tape save carry
 BUFFER = main buffer run save
 ALERT  = main alert callback check run save
-SHOW   = main board history http live output page panels run view wake widgets
+SHOW   = main auth board history http live output page panels run view wake webconf widgets
 UNITS  = test-host test-num test-metric test-order test-range test-record test-ring test-season test-stats test-state test-table test-tail
 FUZZ   = record num metric range rule buffer-state alert-state sample-state
 

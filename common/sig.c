@@ -100,6 +100,16 @@ sig_watch(int fd, int signo)
 		err(XM_EXIT_FAIL, "signalfd");
 }
 
+/*
+ * signo ends the program no more: it comes through the descriptor
+ * alone, for the program to act on (SIGHUP, to read a file again).
+ */
+void
+sig_keep(int signo)
+{
+	sigdelset(&ending, signo);
+}
+
 /* The next pending signal's number, or 0 when none is pending. */
 int
 sig_take(int fd)

@@ -6,6 +6,7 @@
 
 int	sig_open(int);
 void	sig_watch(int, int);
+void	sig_keep(int);
 int	sig_take(int);
 int	sig_flush(FILE *);
 void	sig_unblock(void);

@@ -904,14 +904,14 @@ fired  in alert   longest to resolve flaps  state      series [rule] (alert_id)
 	[ "$(widest <<< "$output")" -le 79 ] || fail "a line past 79 columns: $output"
 	# each option of the page's OPTIONS, a line of its own with words after it
 	opts=$(sed -n '/^\.Sh OPTIONS/,/^\.Sh /s/^\.It .*Fl \\-\([a-z-]*\).*/\1/p' "$MAN/xm-show.1")
-	assert_equal "$(wc -w <<< "$opts")" 20
+	assert_equal "$(wc -w <<< "$opts")" 21
 	for opt in $opts; do
 		grep -Eq -- "^  (-[a-zA-Z], |    )--$opt( [a-z[].*)?( {2,}[a-z]|$)" <<< "$output" ||
 		    fail "--help has no line for --$opt"
 	done
 	assert_line '  -r, --refresh seconds    redraw (and write) every so often; 2 by default'
 	assert_line '      --history            read an alert log and write its report at the end'
-	assert_equal "$(grep -c '^  *-' <<< "$output")" 20
+	assert_equal "$(grep -c '^  *-' <<< "$output")" 21
 }
 
 @test "xm-show: bad command lines: one message, the usage, status 2" {
@@ -1434,6 +1434,191 @@ xm-show: 1 record skipped'
 	CASES
 	run -1 --separate-stderr xm-show --listen 192.0.2.1:9100 < /dev/null
 	assert_equal "$stderr" 'xm-show: --listen: 192.0.2.1:9100: Cannot assign requested address'
+}
+
+# xm-show --listen over HTTPS at a free port, as the web config file
+# certs/web.yml says (its certificates beside it), reading the fifo "in"
+# (fed by fd 8); $base is its address, and it is ready once it answers
+# curl with the options given, the test CA trusted.
+tls_start() {
+	port=$(free_port)
+	base=https://127.0.0.1:$port
+	mkfifo in
+	exec 8<> in
+	start_server show xm-show --listen "127.0.0.1:$port" --web-config certs/web.yml < in
+	poll 30 curl -s --cacert certs/ca.pem "$@" -o /dev/null "$base/" ||
+	    fail "no HTTPS at $base: $(cat show.log)"
+}
+
+# The status and headers of a request to $base$1, curl's options after it,
+# one a line, the date left out; its body in the file body.
+ask() {
+	local path=$1
+	shift
+	curl -sS --cacert certs/ca.pem "$@" -D - -o body "$base$path" | tr -d '\r' |
+	    grep -v -e '^Date: ' -e '^$'
+}
+
+@test "xm-show: --web-config: HTTPS, users with their passwords, the file's headers; a wrong or no password: 401, WWW-Authenticate, no body; plain HTTP closed" {
+	mkdir certs
+	make_certs certs
+	# the certificates named from the file's own directory, not the current one
+	{
+		printf 'tls_server_config:\n  cert_file: server.pem\n  key_file: server.key\n'
+		printf 'http_server_config:\n  http2: false\n  headers:\n'
+		printf '    X-Frame-Options: deny\n    strict-transport-security: max-age=31536000\n'
+		cat "$FIX/web/users.yml"
+	} > certs/web.yml
+	tls_start
+	cat "$SHOW/alerted.tsv" >&8
+	poll 10 eval "curl -sf --cacert certs/ca.pem -u alice:s3cret '$base/metrics' |
+	    grep -qx 'xm_records_read_total 1080'"
+	run -0 ask /metrics -u bob:hunter2
+	assert_equal "$output" 'HTTP/1.1 200 OK
+X-Frame-Options: deny
+Strict-Transport-Security: max-age=31536000
+Content-Type: text/plain; version=0.0.4; charset=utf-8
+Vary: Accept-Encoding
+Content-Length: '"$(wc -c < body)"
+	grep -qx 'xm_records_read_total 1080' body
+	# a wrong password, another user's, a user not in the file, none; any path
+	for how in '/metrics -u alice:wrong' '/metrics -u bob:s3cret' '/metrics -u carol:s3cret' \
+	    '/metrics' '/ -u alice:' '/nothing'; do
+		run -0 ask $how
+		assert_equal "$output" 'HTTP/1.1 401 Unauthorized
+X-Frame-Options: deny
+Strict-Transport-Security: max-age=31536000
+WWW-Authenticate: Basic realm="xm"
+Content-Length: 0'
+		[ ! -s body ] || fail "$how: a body: $(cat body)"
+	done
+	# plain HTTP to the TLS port: the handshake fails, nothing is answered
+	run -52 curl -sS "http://127.0.0.1:$port/metrics"
+	assert_output 'curl: (52) Empty reply from server'
+	# TLS 1.1 is below the toolkit's min_version, TLS12
+	run -35 curl -sS --cacert certs/ca.pem -u alice:s3cret --tls-max 1.1 "$base/metrics"
+}
+
+@test "xm-show: --web-config: RequireAndVerifyClientCert: the CA's client certificate served; none, a self-signed one, the CA's for a server only: closed unanswered; min_version TLS13" {
+	mkdir certs
+	make_certs certs
+	printf '%s\n' 'tls_server_config:' '  cert_file: server.pem' '  key_file: server.key' \
+	    '  client_auth_type: RequireAndVerifyClientCert' '  client_ca_file: ca.pem' \
+	    '  min_version: TLS13' > certs/web.yml
+	tls_start --cert certs/client.pem --key certs/client.key
+	run -0 curl -sS --cacert certs/ca.pem --cert certs/client.pem --key certs/client.key \
+	    -o /dev/null -w '%{http_code}' "$base/metrics"
+	assert_output 200
+	for who in '' rogue serveronly; do
+		run curl -sS --cacert certs/ca.pem ${who:+--cert certs/$who.pem --key certs/$who.key} \
+		    -o /dev/null -w '%{http_code}' "$base/metrics"
+		[ "$status" -eq 52 ] || [ "$status" -eq 56 ] || fail "${who:-none}: curl $status: $output"
+		assert_output --partial 000
+	done
+	run -35 curl -sS --cacert certs/ca.pem --cert certs/client.pem --key certs/client.key \
+	    --tls-max 1.2 "$base/metrics"
+	# VerifyClientCertIfGiven, at SIGHUP: none will do; one given must be verified
+	sed -i 's/RequireAndVerifyClientCert/VerifyClientCertIfGiven/' certs/web.yml
+	kill -HUP "$(cat show.pid)"
+	poll 10 eval "[ \"\$(curl -s --cacert certs/ca.pem -o /dev/null -w '%{http_code}' \
+	    '$base/metrics')\" = 200 ]"
+	run curl -sS --cacert certs/ca.pem --cert certs/rogue.pem --key certs/rogue.key "$base/metrics"
+	[ "$status" -eq 52 ] || [ "$status" -eq 56 ] || fail "rogue: curl $status: $output"
+	assert_equal "$(cat show.log)" ''
+}
+
+@test "xm-show: --web-config: what the file may not hold, or the files it names, refused by name, file and line, exit 1; without --listen a usage error" {
+	mkdir certs
+	make_certs certs
+	port=$(free_port)
+	tls='tls_server_config:\n  cert_file: server.pem\n  key_file: server.key\n'
+	while IFS='|' read -r text msg; do
+		printf "$text" > certs/web.yml
+		run -1 --separate-stderr xm-show --listen "$port" --web-config certs/web.yml < /dev/null
+		assert_equal "$stderr" "xm-show: --web-config: certs/web.yml: $msg"
+	done <<-CASES
+	${tls}  cipher_suites: [TLS_AES_128_GCM_SHA256]\n|line 4: tls_server_config: cipher_suites: not supported (cert_file, key_file, client_ca_file, client_auth_type, min_version, max_version, prefer_server_cipher_suites)
+	${tls}  client_auth_type: RequireAnyClientCert\n  client_ca_file: ca.pem\n|line 4: client_auth_type: RequireAnyClientCert: not supported: a certificate is taken only to be verified (VerifyClientCertIfGiven, RequireAndVerifyClientCert)
+	${tls}  client_auth_type: RequireAndVerifyClientCert\n|line 4: client_auth_type: RequireAndVerifyClientCert: no client_ca_file to verify with
+	${tls}  client_ca_file: ca.pem\n|line 1: client_ca_file without a client_auth_type that verifies
+	${tls}  min_version: TLS13\n  max_version: TLS12\n|line 5: min_version above max_version
+	${tls}  min_version: SSL30\n|line 4: min_version: "SSL30" is not TLS10, TLS11, TLS12 or TLS13
+	tls_server_config:\n  cert_file: server.pem\n|line 1: tls_server_config: no key_file
+	tls_server_config:\n  cert_file: none.pem\n  key_file: server.key\n|line 2: cert_file: certs/none.pem: No such file or directory
+	tls_server_config:\n  cert_file: server.pem\n  key_file: client.key\n|line 1: cert_file and key_file: The certificate and the given key do not match.
+	basic_auth_users:\n  alice: s3cret\n|line 2: basic_auth_users: alice: not a bcrypt hash (\$2y\$, \$2b\$ or \$2a\$, as htpasswd -B makes)
+	basic_auth_users:\n  "a:b": x\n|line 2: basic_auth_users: "a:b": a user's name is not empty and has no colon
+	basic_auth_users:\n  alice: x\n  alice: y\n|line 3: alice: given twice
+	basic_auth_users: [alice]\n|line 1: basic_auth_users: not a mapping of names to values
+	http_server_config:\n  http2: true\n|line 2: http2: true: not supported: HTTP/1.1 is served (http2: false)
+	http_server_config:\n  headers:\n    Server: xm\n|line 3: headers: Server: not one a file may set (Content-Security-Policy, Strict-Transport-Security, X-Content-Type-Options, X-Frame-Options, X-XSS-Protection)
+	rate_limit:\n  interval: 1s\n|line 1: rate_limit: not supported (tls_server_config, basic_auth_users, http_server_config)
+	tls_server_config: [\n|line 2: while parsing a flow node, did not find expected node content
+	CASES
+	run -1 --separate-stderr xm-show --listen "$port" --web-config certs/none.yml < /dev/null
+	assert_equal "$stderr" 'xm-show: --web-config: certs/none.yml: No such file or directory'
+	run -2 --separate-stderr xm-show --web-config certs/web.yml < /dev/null
+	assert_equal "${stderr%%$'\n'*}" 'xm-show: --web-config: of --listen, which is not given'
+}
+
+# The CPU ticks the thread of bcrypt checks of process $1 has had: its
+# one thread besides the main one.
+checker_ticks() {
+	local t
+	for t in /proc/"$1"/task/*; do
+		[ "${t##*/}" = "$1" ] || awk '{ print $14 + $15 }' "$t/stat"
+	done
+}
+
+@test "xm-show: --web-config: a password checked once, then kept; an address failing past 5 times slowed, while others are answered; SIGHUP reads the file again" {
+	mkdir certs
+	make_certs certs
+	{
+		printf 'tls_server_config:\n  cert_file: server.pem\n  key_file: server.key\n'
+		cat "$FIX/web/users.yml"
+	} > certs/web.yml
+	tls_start
+	pid=$(cat show.pid)
+	code() { curl -s --cacert certs/ca.pem -u "$1" -o /dev/null -w '%{http_code}' "$base/metrics"; }
+	assert_equal "$(code alice:s3cret)" 200
+	# one bcrypt check at cost 10 is several 10 ms ticks of the checker; twenty scrapes more, none
+	t0=$(checker_ticks "$pid")
+	for i in $(seq 20); do assert_equal "$(code alice:s3cret)" 200; done
+	t1=$(checker_ticks "$pid")
+	[ $((t1 - t0)) -le 1 ] || fail "twenty scrapes with a kept password cost the checker $((t1 - t0)) ticks"
+	assert_equal "$(code alice:wrong)" 401
+	t2=$(checker_ticks "$pid")
+	[ $((t2 - t1)) -ge 2 ] || fail "a wrong password cost the checker $((t2 - t1)) ticks"
+	# five failures answered at once (the first above), the sixth too; the seventh waits a second
+	for i in 2 3 4 5 6; do assert_equal "$(code alice:wrong$i)" 401; done
+	s=$(date +%s%N)
+	assert_equal "$(code alice:wrong7)" 401
+	e=$((($(date +%s%N) - s) / 1000000))
+	[ "$e" -ge 900 ] || fail "the seventh failure answered in $e ms"
+	# the eighth waits two; meanwhile a kept password is answered, and the stream read
+	code alice:wrong8 > slow &
+	slow=$!
+	assert_equal "$(code alice:s3cret)" 200
+	printf '1\th\tm\t1\n' >&8
+	poll 5 eval "curl -sf --cacert certs/ca.pem -u alice:s3cret '$base/metrics' |
+	    grep -qx 'xm_records_read_total 1'"
+	[ ! -s slow ] || fail "the slowed failure was answered before the others: $(cat slow)"
+	wait "$slow"
+	assert_equal "$(cat slow)" 401
+	# SIGHUP: the file again, alice's password changed to bob's
+	sed -i 's/^  alice: .*/  alice: '"$(sed -n 's/^  bob: //p' "$FIX/web/users.yml")"'/' certs/web.yml
+	kill -HUP "$pid"
+	poll 10 eval '[ "$(code alice:hunter2)" = 200 ]'
+	assert_equal "$(code alice:s3cret)" 401
+	# a file that will not do: said once, and served as before
+	printf 'tls_server_config: [\n' > certs/web.yml
+	kill -HUP "$pid"
+	poll 10 grep -q 'serving as before' show.log
+	assert_equal "$(cat show.log)" 'xm-show: --web-config: certs/web.yml: line 2: while parsing a flow node, did not find expected node content; serving as before'
+	assert_equal "$(code alice:hunter2)" 200
+	# SIGTERM still ends it, at once
+	kill "$pid"
+	poll 10 eval "! kill -0 $pid 2> /dev/null"
 }
 
 @test "xm-show: --listen on [::1], beside the live screen, and through xm-dashboard" {

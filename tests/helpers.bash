@@ -100,6 +100,32 @@ wait_ready() {
 	return 1
 }
 
+# Certificates made with openssl(1) in directory $1, for the TLS tests:
+# ca.pem (a CA), server.pem and .key (for 127.0.0.1, ::1 and localhost,
+# issued by the CA), client.pem and .key (a TLS client's, by the CA),
+# rogue.pem and .key (a client's, self-signed), serveronly.pem and .key
+# (by the CA, for a TLS server only).
+make_certs() {
+	(
+		cd "$1" || exit 1
+		req() { openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes "$@" 2> /dev/null; }
+		sign() {
+			printf '%s\n' "$2" > "$1.ext"
+			openssl x509 -req -in "$1.csr" -CA ca.pem -CAkey ca.key -CAcreateserial \
+			    -days 2 -extfile "$1.ext" -out "$1.pem" 2> /dev/null
+		}
+		req -x509 -keyout ca.key -out ca.pem -days 2 -subj '/CN=xm test CA' &&
+		    req -keyout server.key -out server.csr -subj /CN=127.0.0.1 &&
+		    sign server "subjectAltName=IP:127.0.0.1,IP:::1,DNS:localhost
+extendedKeyUsage=serverAuth" &&
+		    req -keyout client.key -out client.csr -subj /CN=prometheus &&
+		    sign client extendedKeyUsage=clientAuth &&
+		    req -keyout serveronly.key -out serveronly.csr -subj /CN=server &&
+		    sign serveronly extendedKeyUsage=serverAuth &&
+		    req -x509 -keyout rogue.key -out rogue.pem -days 2 -subj /CN=rogue
+	) || fail "openssl could not make the test's certificates"
+}
+
 # Stop every server this test started: SIGTERM, then SIGKILL after 10 s.
 stop_servers() {
 	local name pid

@@ -13,6 +13,13 @@
  * a client asking back to back costs the stream one build a refresh,
  * and a slow client costs nothing but its place, which goes to the
  * next one to come when every place is taken.
+ *
+ * With --web-config, the web config file of Prometheus's exporter-toolkit
+ * (webconf.c) sets TLS, the client certificates asked for and verified,
+ * the users a request must be one of (auth.c) and headers of every
+ * answer.  The file is read again at SIGHUP; then the daemon starts again
+ * on the same socket, so that every setting, TLS's too, is the new file's,
+ * and the connections open are closed: a scrape connects again.
  */
 #include <sys/socket.h>
 #include <sys/epoll.h>
@@ -22,6 +29,7 @@
 
 #include <err.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,10 +37,14 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include <gnutls/gnutls.h>
+#include <gnutls/x509.h>
 #include <microhttpd.h>
 #include <zlib.h>
 
+#include "auth.h"
 #include "http.h"
+#include "webconf.h"
 #include "xm.h"
 
 #define HTTP_TIMEOUT	10	/* seconds a request may take: Prometheus's scrape_timeout */
@@ -60,11 +72,21 @@ struct conn {
 	int	 asked;		/* a whole request line and headers in, not yet answered */
 	double	 asked_at;
 	int	 cut;		/* shut down: the daemon closes it at its next run */
+	int	 cert;		/* its client certificate: 0 not looked at, 1 good, -1 not */
+	int	 suspended;	/* waiting for its password's check */
+	int	 verdict;	/* of the password of its request: V_NONE, V_OK, V_FAIL */
 	struct conn *next, **prevp;
 };
 
+enum { V_NONE, V_OK, V_FAIL };
+
 struct http {
 	struct MHD_Daemon *d;
+	int	 listenfd;	/* ours; the daemon has a copy */
+	const char *spec;	/* --listen */
+	const char *webpath;	/* --web-config, or NULL */
+	struct webconf conf;
+	struct auth *auth;
 	int	 ep;		/* epoll of the daemon's descriptor and the timer */
 	int	 timer;		/* when the daemon next wants to run, if nothing comes */
 	int	 mhdfd;
@@ -149,17 +171,23 @@ gzip(const char *buf, size_t len, size_t *outlen)
 	return out;
 }
 
-/* A response that owns buf, or NULL (buf freed). */
+/* A response that owns buf, or NULL (buf freed); with the web config's headers. */
 static struct MHD_Response *
-response(const char *type, char *buf, size_t len, int gz, const char *allow)
+response(const struct http *h, const char *type, char *buf, size_t len, int gz,
+    const char *allow)
 {
 	struct MHD_Response *r;
+	size_t i;
 
 	r = MHD_create_response_from_buffer(len, buf, MHD_RESPMEM_MUST_FREE);
 	if (r == NULL) {
 		free(buf);
 		return NULL;
 	}
+	for (i = 0; i < h->conf.nheader; i++)
+		MHD_add_response_header(r, h->conf.headers[i].name, h->conf.headers[i].value);
+	if (type == NULL)
+		return r;
 	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
 	if (gz)
 		MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip");
@@ -171,10 +199,10 @@ response(const char *type, char *buf, size_t len, int gz, const char *allow)
 }
 
 static enum MHD_Result
-reply(struct MHD_Connection *c, unsigned code, const char *type, char *buf, size_t len,
-    const char *allow)
+reply(const struct http *h, struct MHD_Connection *c, unsigned code, const char *type, char *buf,
+    size_t len, const char *allow)
 {
-	struct MHD_Response *r = response(type, buf, len, 0, allow);
+	struct MHD_Response *r = response(h, type, buf, len, 0, allow);
 	enum MHD_Result ok;
 
 	if (r == NULL)
@@ -185,19 +213,21 @@ reply(struct MHD_Connection *c, unsigned code, const char *type, char *buf, size
 }
 
 static enum MHD_Result
-reply_text(struct MHD_Connection *c, unsigned code, const char *text, const char *allow)
+reply_text(const struct http *h, struct MHD_Connection *c, unsigned code, const char *text,
+    const char *allow)
 {
-	return reply(c, code, "text/plain; charset=utf-8", xm_strdup(text), strlen(text), allow);
+	return reply(h, c, code, "text/plain; charset=utf-8", xm_strdup(text), strlen(text),
+	    allow);
 }
 
 /* 400, and the connection closed once it is sent: where the next request starts is not known. */
 static enum MHD_Result
-reply_bad_framing(struct MHD_Connection *c, const char *text)
+reply_bad_framing(const struct http *h, struct MHD_Connection *c, const char *text)
 {
 	struct MHD_Response *r;
 	enum MHD_Result ok;
 
-	r = response("text/plain; charset=utf-8", xm_strdup(text), strlen(text), 0, NULL);
+	r = response(h, "text/plain; charset=utf-8", xm_strdup(text), strlen(text), 0, NULL);
 	if (r == NULL)
 		return MHD_NO;
 	MHD_add_response_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
@@ -241,7 +271,7 @@ metrics_response(struct http *h, int gz)
 		buf = z;
 		len = zlen;
 	}
-	if ((r = response(HTTP_METRICS_TYPE, buf, len, gz, NULL)) == NULL)
+	if ((r = response(h, HTTP_METRICS_TYPE, buf, len, gz, NULL)) == NULL)
 		return NULL;
 	if (h->cache[gz] != NULL)
 		MHD_destroy_response(h->cache[gz]);	/* freed when its last client has it */
@@ -303,6 +333,118 @@ conn_of(struct MHD_Connection *c)
 }
 
 /*
+ * 401 and WWW-Authenticate, no body: what a request without the right
+ * user and password gets, whatever was wrong with them.
+ */
+static enum MHD_Result
+unauthorized(const struct http *h, struct MHD_Connection *c)
+{
+	struct MHD_Response *r = response(h, NULL, NULL, 0, 0, NULL);
+	enum MHD_Result ok;
+
+	if (r == NULL)
+		return MHD_NO;
+	ok = MHD_queue_basic_auth_fail_response(c, "xm", r);
+	MHD_destroy_response(r);
+	return ok;
+}
+
+/*
+ * Whether the client certificate of c's TLS session is one the client
+ * CAs issued for a client (verified by GnuTLS: chain, dates, the key's
+ * purpose where it names one); without one, whether none is required.
+ */
+static int
+cert_good(const struct http *h, struct MHD_Connection *c)
+{
+	const union MHD_ConnectionInfo *info;
+	gnutls_typed_vdata_st purpose;
+	gnutls_session_t s;
+	unsigned n = 0, status = 0;
+
+	info = MHD_get_connection_info(c, MHD_CONNECTION_INFO_GNUTLS_SESSION);
+	if (info == NULL || info->tls_session == NULL)
+		return 0;
+	s = info->tls_session;
+	if (gnutls_certificate_get_peers(s, &n) == NULL || n == 0)
+		return h->conf.client_auth == CLIENT_VERIFY_IF_GIVEN;
+	memset(&purpose, 0, sizeof purpose);
+	purpose.type = GNUTLS_DT_KEY_PURPOSE_OID;
+	purpose.data = (unsigned char *)GNUTLS_KP_TLS_WWW_CLIENT;
+	return gnutls_certificate_verify_peers(s, &purpose, 1, &status) == GNUTLS_E_SUCCESS &&
+	    status == 0;
+}
+
+/* A check of a password answered: its request goes on. */
+static void
+answered(void *arg, void *tag, int ok)
+{
+	struct conn *k = tag;
+
+	(void)arg;
+	k->verdict = ok ? V_OK : V_FAIL;
+	if (k->suspended) {
+		k->suspended = 0;
+		MHD_resume_connection(k->c);
+	}
+}
+
+enum { ADMIT_YES, ADMIT_NO, ADMIT_DENY, ADMIT_WAIT };
+
+/*
+ * Whether request c may be answered: ADMIT_YES; ADMIT_NO, its
+ * connection closed, for a client certificate missing where one is
+ * required or not verified (once a connection: TLS verified it for the
+ * whole session); ADMIT_DENY for a user and password that are not a
+ * user's, or none; ADMIT_WAIT while its password is checked, the
+ * connection suspended until the answer.
+ */
+static int
+admit(struct http *h, struct MHD_Connection *c)
+{
+	const union MHD_ConnectionInfo *info;
+	struct conn *k = conn_of(c);
+	char *user, *pass = NULL;
+	int v;
+
+	if (k == NULL)
+		return ADMIT_NO;
+	if (h->conf.client_auth != CLIENT_NONE) {
+		if (k->cert == 0)
+			k->cert = cert_good(h, c) ? 1 : -1;
+		if (k->cert < 0)
+			return ADMIT_NO;
+	}
+	if (!auth_on(h->auth))
+		return ADMIT_YES;
+	if (k->verdict == V_NONE) {
+		user = MHD_basic_auth_get_username_password(c, &pass);
+		if (user == NULL || pass == NULL) {
+			v = AUTH_FAIL;
+		} else {
+			info = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+			v = auth_check(h->auth, user, pass, info != NULL ? info->client_addr : NULL,
+			    k);
+		}
+		if (pass != NULL) {
+			explicit_bzero(pass, strlen(pass));
+			MHD_free(pass);
+		}
+		if (user != NULL)
+			MHD_free(user);
+		if (v == AUTH_WAIT) {
+			k->suspended = 1;
+			MHD_suspend_connection(c);
+			return ADMIT_WAIT;
+		}
+		k->verdict = v == AUTH_OK ? V_OK : V_FAIL;
+	}
+	v = k->verdict;
+	k->verdict = V_NONE;	/* the connection's next request is asked again */
+	return v == V_OK ? ADMIT_YES : ADMIT_DENY;
+}
+
+/*
  * One request, in two calls: its headers, then its end.  A request that
  * will not do is answered at the first, before any body is read, and
  * its connection closed; the rest at the second, which keeps the
@@ -318,6 +460,7 @@ request(void *cls, struct MHD_Connection *c, const char *url, const char *method
 	struct head hd;
 	struct conn *k;
 	const char *cl, *te;
+	int v;
 
 	(void)data;
 	if (*con == NULL) {
@@ -330,31 +473,33 @@ request(void *cls, struct MHD_Connection *c, const char *url, const char *method
 		hd.bytes = strlen(method) + strlen(url) + strlen(version) + 4;
 		MHD_get_connection_values(c, MHD_HEADER_KIND, count_header, &hd);
 		if (hd.disagree)
-			return reply_bad_framing(c, "two Content-Lengths that disagree\n");
+			return reply_bad_framing(h, c, "two Content-Lengths that disagree\n");
 		if (hd.bytes > HTTP_HEADERS)
-			return reply_text(c, MHD_HTTP_REQUEST_HEADER_FIELDS_TOO_LARGE,
+			return reply_text(h, c, MHD_HTTP_REQUEST_HEADER_FIELDS_TOO_LARGE,
 			    "request headers past 16 kB\n", NULL);
 		if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 &&
 		    strcmp(method, MHD_HTTP_METHOD_HEAD) != 0)
-			return reply_text(c, MHD_HTTP_METHOD_NOT_ALLOWED, "only GET and HEAD\n",
+			return reply_text(h, c, MHD_HTTP_METHOD_NOT_ALLOWED, "only GET and HEAD\n",
 			    "GET, HEAD");
 		cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 		    MHD_HTTP_HEADER_CONTENT_LENGTH);
 		te = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 		    MHD_HTTP_HEADER_TRANSFER_ENCODING);
 		if ((cl != NULL && strspn(cl, "0") != strlen(cl)) || te != NULL)
-			return reply_text(c, MHD_HTTP_CONTENT_TOO_LARGE,
+			return reply_text(h, c, MHD_HTTP_CONTENT_TOO_LARGE,
 			    "a request here has no body\n", NULL);
 		return MHD_YES;
 	}
 	if (*size != 0)
 		return MHD_NO;
+	if ((v = admit(h, c)) != ADMIT_YES)
+		return v == ADMIT_WAIT ? MHD_YES : v == ADMIT_DENY ? unauthorized(h, c) : MHD_NO;
 	if (strcmp(url, "/metrics") == 0)
 		return metrics(h, c);
 	if (strcmp(url, "/") == 0)
-		return reply(c, MHD_HTTP_OK, "text/html; charset=utf-8", xm_strdup(index_html),
+		return reply(h, c, MHD_HTTP_OK, "text/html; charset=utf-8", xm_strdup(index_html),
 		    sizeof index_html - 1, NULL);
-	return reply_text(c, MHD_HTTP_NOT_FOUND, "not found: the metrics are at /metrics\n",
+	return reply_text(h, c, MHD_HTTP_NOT_FOUND, "not found: the metrics are at /metrics\n",
 	    NULL);
 }
 
@@ -465,6 +610,7 @@ notify_connection(void *cls, struct MHD_Connection *c, void **ctx,
 		h->conns = k;
 		*ctx = k;
 	} else if (k != NULL) {
+		auth_forget(h->auth, k);
 		if (k->next != NULL)
 			k->next->prevp = k->prevp;
 		*k->prevp = k->next;
@@ -489,41 +635,175 @@ completed(void *cls, struct MHD_Connection *c, void **con, enum MHD_RequestTermi
 	}
 }
 
-struct http *
-http_open(const char *spec, double minage, http_body_fn *body, http_gen_fn *gen, void *arg)
+/*
+ * Start the daemon on a copy of the listening socket, with the web
+ * config's TLS: 0, or -1 when it would not start.
+ */
+static int
+daemon_start(struct http *h)
 {
 	const union MHD_DaemonInfo *info;
+	struct MHD_OptionItem tls[5];
 	struct epoll_event e;
-	struct http *h = xm_calloc(1, sizeof *h);
-	int fd = bind_spec(spec);
+	unsigned flags = MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME;
+	size_t n = 0;
+	int fd;
 
-	h->minage = minage;
-	h->body = body;
-	h->gen = gen;
-	h->arg = arg;
-	h->d = MHD_start_daemon(MHD_USE_EPOLL, 0, NULL, NULL, request, h,
+	if ((fd = fcntl(h->listenfd, F_DUPFD_CLOEXEC, 0)) == -1)
+		return -1;
+	if (h->conf.tls) {
+		flags |= MHD_USE_TLS;
+		tls[n++] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_CERT, 0, h->conf.cert };
+		tls[n++] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_KEY, 0, h->conf.key };
+		tls[n++] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_PRIORITIES, 0,
+		    h->conf.priorities };
+		/* the client CAs: with them, and only so, the daemon asks for a certificate */
+		if (h->conf.ca != NULL)
+			tls[n++] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_TRUST, 0,
+			    h->conf.ca };
+	}
+	tls[n] = (struct MHD_OptionItem){ MHD_OPTION_END, 0, NULL };
+	h->d = MHD_start_daemon(flags, 0, NULL, NULL, request, h,
 	    MHD_OPTION_LISTEN_SOCKET, fd,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)HTTP_TIMEOUT,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)HTTP_CONNS,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_POOL,
 	    MHD_OPTION_NOTIFY_CONNECTION, notify_connection, h,
 	    MHD_OPTION_NOTIFY_COMPLETED, completed, h,
+	    MHD_OPTION_ARRAY, tls,
 	    MHD_OPTION_END);
-	if (h->d == NULL)
-		errx(XM_EXIT_FAIL, "--listen: %s: the HTTP server would not start", spec);
-	if ((info = MHD_get_daemon_info(h->d, MHD_DAEMON_INFO_EPOLL_FD)) == NULL)
-		errx(XM_EXIT_FAIL, "--listen: %s: no epoll descriptor", spec);
+	if (h->d == NULL) {
+		close(fd);
+		return -1;
+	}
+	if ((info = MHD_get_daemon_info(h->d, MHD_DAEMON_INFO_EPOLL_FD)) == NULL) {
+		MHD_stop_daemon(h->d);
+		h->d = NULL;
+		return -1;
+	}
 	h->mhdfd = info->epoll_fd;
+	memset(&e, 0, sizeof e);
+	e.events = EPOLLIN;
+	if (epoll_ctl(h->ep, EPOLL_CTL_ADD, h->mhdfd, &e) == -1)
+		err(XM_EXIT_FAIL, "epoll_ctl");
+	return 0;
+}
+
+/*
+ * Stop the daemon, and close its connections; those waiting on a
+ * password's check are let go first, as the daemon asks.  The listening
+ * socket stays, and the clients that came meanwhile wait in its backlog.
+ */
+static void
+daemon_stop(struct http *h)
+{
+	struct conn *k;
+	int i;
+
+	if (h->d == NULL)
+		return;
+	for (k = h->conns; k != NULL; k = k->next) {
+		if (!k->suspended)
+			continue;
+		auth_forget(h->auth, k);
+		k->suspended = 0;
+		MHD_resume_connection(k->c);
+	}
+	epoll_ctl(h->ep, EPOLL_CTL_DEL, h->mhdfd, NULL);
+	MHD_stop_daemon(h->d);
+	h->d = NULL;
+	for (i = 0; i < 2; i++) {
+		if (h->cache[i] != NULL)
+			MHD_destroy_response(h->cache[i]);
+		h->cache[i] = NULL;
+	}
+}
+
+/* Read the web config file at path into c: 0, or -1 with why. */
+static int
+conf_read(const char *path, struct webconf *c, char *why, size_t size)
+{
+	if (webconf_read(path, c, why, size) == -1)
+		return -1;
+	if (c->tls && MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES) {
+		snprintf(why, size, "%s: this libmicrohttpd serves no TLS", path);
+		webconf_free(c);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Serve /metrics at spec; with webpath, as the web config file there
+ * says.  Exit 1 with why not where it cannot be: the address taken, the
+ * file or a certificate it names not readable or not right.
+ */
+struct http *
+http_open(const char *spec, const char *webpath, double minage, http_body_fn *body,
+    http_gen_fn *gen, void *arg)
+{
+	struct epoll_event e;
+	struct http *h = xm_calloc(1, sizeof *h);
+	char why[1024];
+
+	h->spec = spec;
+	h->webpath = webpath;
+	h->minage = minage;
+	h->body = body;
+	h->gen = gen;
+	h->arg = arg;
+	h->auth = auth_new();
+	if (webpath != NULL && conf_read(webpath, &h->conf, why, sizeof why) == -1)
+		errx(XM_EXIT_FAIL, "--web-config: %s", why);
+	auth_users(h->auth, h->conf.users, h->conf.nuser);
+	h->listenfd = bind_spec(spec);
 	if ((h->ep = epoll_create1(EPOLL_CLOEXEC)) == -1)
 		err(XM_EXIT_FAIL, "epoll_create1");
 	if ((h->timer = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK)) == -1)
 		err(XM_EXIT_FAIL, "timerfd_create");
 	memset(&e, 0, sizeof e);
 	e.events = EPOLLIN;
-	if (epoll_ctl(h->ep, EPOLL_CTL_ADD, h->mhdfd, &e) == -1 ||
-	    epoll_ctl(h->ep, EPOLL_CTL_ADD, h->timer, &e) == -1)
+	if (epoll_ctl(h->ep, EPOLL_CTL_ADD, h->timer, &e) == -1 ||
+	    epoll_ctl(h->ep, EPOLL_CTL_ADD, auth_fd(h->auth), &e) == -1)
 		err(XM_EXIT_FAIL, "epoll_ctl");
+	if (daemon_start(h) == -1)
+		errx(XM_EXIT_FAIL, "--listen: %s: the HTTP server would not start", spec);
 	return h;
+}
+
+/*
+ * Read the web config file again (at SIGHUP), and serve as it says from
+ * now; a file that will not do is said, and the settings before stay.
+ */
+void
+http_reload(struct http *h)
+{
+	struct webconf old, nc;
+	char why[1024];
+
+	if (h == NULL || h->webpath == NULL)
+		return;
+	memset(&nc, 0, sizeof nc);
+	if (conf_read(h->webpath, &nc, why, sizeof why) == -1) {
+		warnx("--web-config: %s; serving as before", why);
+		return;
+	}
+	old = h->conf;
+	h->conf = nc;
+	daemon_stop(h);
+	auth_users(h->auth, h->conf.users, h->conf.nuser);
+	if (daemon_start(h) == -1) {
+		warnx("--web-config: %s: the HTTP server would not start with it; "
+		    "serving as before", h->webpath);
+		webconf_free(&h->conf);
+		h->conf = old;
+		auth_users(h->auth, h->conf.users, h->conf.nuser);
+		if (daemon_start(h) == -1)
+			errx(XM_EXIT_FAIL, "--listen: %s: the HTTP server would not start again",
+			    h->spec);
+		return;
+	}
+	webconf_free(&old);
 }
 
 int
@@ -639,17 +919,21 @@ http_serve(void *arg)
 	MHD_UNSIGNED_LONG_LONG ms;
 	uint64_t ticks;
 	unsigned before = connections(h->d);
-	double late, room;
+	double late, room, held;
 
 	if (read(h->timer, &ticks, sizeof ticks) == -1 && errno != EAGAIN)
 		warn("--listen: timer");
+	auth_run(h->auth, answered, h);
 	MHD_run(h->d);
 	if (connections(h->d) < before)
 		MHD_run(h->d);
+	held = auth_run(h->auth, answered, h);
 	room = make_room(h);
 	late = cut_late(h);
 	if (room >= 0 && (late < 0 || room < late))
 		late = room;
+	if (held >= 0 && (late < 0 || held < late))
+		late = held;
 	memset(&its, 0, sizeof its);
 	if (MHD_get_timeout(h->d, &ms) != MHD_YES)
 		ms = (MHD_UNSIGNED_LONG_LONG)-1;
@@ -669,11 +953,10 @@ http_close(struct http *h)
 {
 	if (h == NULL)
 		return;
-	MHD_stop_daemon(h->d);
-	if (h->cache[0] != NULL)
-		MHD_destroy_response(h->cache[0]);
-	if (h->cache[1] != NULL)
-		MHD_destroy_response(h->cache[1]);
+	daemon_stop(h);
+	auth_free(h->auth);
+	webconf_free(&h->conf);
+	close(h->listenfd);
 	close(h->timer);
 	close(h->ep);
 	free(h);

@@ -1,4 +1,4 @@
-/* http.h: /metrics over HTTP, run between records from the reader's wait. */
+/* http.h: /metrics over HTTP (and HTTPS), run between records from the reader's wait. */
 #ifndef HTTP_H
 #define HTTP_H
 
@@ -18,7 +18,8 @@ struct http;
 int	 http_parse(const char *, char [HTTP_HOST_MAX], char [6], const char **);
 
 /* The double: seconds a /metrics response serves though the board changed. */
-struct http *http_open(const char *, double, http_body_fn *, http_gen_fn *, void *);
+struct http *http_open(const char *, const char *, double, http_body_fn *, http_gen_fn *, void *);
+void	 http_reload(struct http *);
 int	 http_fd(const struct http *);
 void	 http_final(struct http *);
 void	 http_serve(void *);

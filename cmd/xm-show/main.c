@@ -18,7 +18,7 @@
 
 enum {
 	OPT_ASCII = CHAR_MAX + 1, OPT_CSV, OPT_FLAP, OPT_FOLLOW, OPT_FORGET, OPT_HISTORY, OPT_HOST,
-	OPT_MAX_SERIES, OPT_ONCE, OPT_ONLY, OPT_PANELS, OPT_PREFIX, OPT_STRICT
+	OPT_MAX_SERIES, OPT_ONCE, OPT_ONLY, OPT_PANELS, OPT_PREFIX, OPT_STRICT, OPT_WEB_CONFIG
 };
 
 static const struct option longopts[] = {
@@ -42,6 +42,7 @@ static const struct option longopts[] = {
 	{ "panels",	required_argument,	NULL, OPT_PANELS },
 	{ "prefix",	required_argument,	NULL, OPT_PREFIX },
 	{ "strict",	no_argument,		NULL, OPT_STRICT },
+	{ "web-config",	required_argument,	NULL, OPT_WEB_CONFIG },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -49,8 +50,8 @@ static const char synopsis[] =
     "usage: xm-show [-r seconds] [--ascii] [--host glob] [--only glob]...\n"
     "               [--once | --follow] [-W columns] [--panels list]\n"
     "               [-o text|prom|csv|tsv] [-O file] [--prefix name]\n"
-    "               [-l [address:]port] [--csv] [--max-series n]\n"
-    "               [--forget seconds] [--strict]\n"
+    "               [-l [address:]port [--web-config file]] [--csv]\n"
+    "               [--max-series n] [--forget seconds] [--strict]\n"
     "       xm-show --history [--flap seconds] [-o text|csv|tsv] [--csv]\n";
 
 /* --help: the synopsis, then a line an option, as sar and the GNU tools print them. */
@@ -72,6 +73,8 @@ static const char help[] =
     "      --prefix name        the start of every Prometheus name; xm_ by default\n"
     "  -l, --listen [address:]port\n"
     "                           serve /metrics over HTTP; 127.0.0.1 unless given\n"
+    "      --web-config file    with -l: TLS, client certificates, users, headers,\n"
+    "                           as node_exporter's --web.config.file\n"
     "      --csv                read CSV instead of TAB-separated records\n"
     "      --max-series n       keep at most n series; 100000 by default\n"
     "      --forget seconds     forget a series quiet for longer; 1h by default,\n"
@@ -187,6 +190,9 @@ main(int argc, char *argv[])
 		case OPT_PANELS:
 			panels = optarg;
 			break;
+		case OPT_WEB_CONFIG:
+			o.web_config = optarg;
+			break;
 		default:
 			option_usage();
 		}
@@ -205,6 +211,10 @@ main(int argc, char *argv[])
 		view_config(&o.view, config);
 	if (panels != NULL && view_parts(&o.view, panels, bad, sizeof bad) == -1)
 		option_bad("--panels", panels, bad);
+	if (o.web_config != NULL && o.listen == NULL) {
+		warnx("--web-config: of --listen, which is not given");
+		option_usage();
+	}
 	if (o.once && o.follow) {
 		warnx("--once and --follow: one or the other");
 		option_usage();

@@ -78,6 +78,13 @@ serve_gen(void *arg)
 	return (unsigned long long)b->read + b->skipped + b->series.refused;
 }
 
+/* SIGHUP: the web config file read again. */
+static void
+reload(void *srv)
+{
+	http_reload(srv);
+}
+
 int
 show_run(const struct show_opts *o)
 {
@@ -93,8 +100,10 @@ show_run(const struct show_opts *o)
 	record_reader_signal(r, wake_init(&w, o->format == NULL || o->follow || o->out ?
 	    o->refresh : 0, o->format == NULL ? SIGWINCH : 0));
 	if (o->listen != NULL) {
-		srv = http_open(o->listen, o->refresh, serve_body, serve_gen, &b);
+		srv = http_open(o->listen, o->web_config, o->refresh, serve_body, serve_gen, &b);
 		wake_serve(&w, http_fd(srv), http_serve, srv);
+		if (o->web_config != NULL)
+			wake_hup(&w, reload, srv);
 	}
 	if (o->format == NULL) {
 		status = live_run(&b, r, &w, srv);

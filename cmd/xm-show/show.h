@@ -63,6 +63,7 @@ struct show_opts {
 	const char *prefix;	/* -o prom: of every name */
 	const char *host;	/* --host glob */
 	const char *listen;	/* --listen ADDR:PORT */
+	const char *web_config;	/* --web-config FILE */
 	int	 serve_only;	/* --listen, and nothing to write */
 	char	**only;		/* --only globs */
 	size_t	 nonly;

@@ -73,6 +73,15 @@ wake_serve(struct wake *w, int fd, void (*serve)(void *), void *arg)
 	wake_add(w, fd);
 }
 
+/* At SIGHUP, call hup(arg), inside wake_take, instead of ending. */
+void
+wake_hup(struct wake *w, void (*hup)(void *), void *arg)
+{
+	w->hup = hup;
+	w->huparg = arg;
+	sig_keep(SIGHUP);
+}
+
 void
 wake_free(struct wake *w)
 {
@@ -105,6 +114,10 @@ wake_take(struct wake *w, int ms)
 			w->serve(w->servearg);
 		} else if (e[i].data.fd == w->sigfd) {
 			sig = sig_take(w->sigfd);
+			if (sig == SIGHUP && w->hup != NULL) {
+				w->hup(w->huparg);
+				continue;
+			}
 			if (sig == SIGINT || sig == SIGTERM || sig == SIGHUP)
 				return WAKE_END;
 			if (sig != 0)

@@ -12,11 +12,14 @@ struct wake {
 	int	 servefd;	/* served inside wake_take; -1: none */
 	void	(*serve)(void *);
 	void	*servearg;
+	void	(*hup)(void *);	/* SIGHUP, when it ends nothing */
+	void	*huparg;
 };
 
 int	 wake_init(struct wake *, double, int);
 void	 wake_add(struct wake *, int);
 void	 wake_serve(struct wake *, int, void (*)(void *), void *);
+void	 wake_hup(struct wake *, void (*)(void *), void *);
 int	 wake_take(struct wake *, int);
 void	 wake_free(struct wake *);
 
