@@ -99,6 +99,59 @@ xm_alerts_active{severity="warning"} 1'
 	assert_equal "$(wc -l < served)" 44
 }
 
+@test "stack: Prometheus scrapes xm-show over TLS, a client certificate and basic_auth: up 1, values as served; node_exporter takes the same web config file; a wrong password up 0 from both" {
+	need prometheus-node-exporter
+	need openssl
+	mkdir certs
+	make_certs certs
+	{
+		printf '%s\n' 'tls_server_config:' '  cert_file: server.pem' '  key_file: server.key' \
+		    '  client_auth_type: RequireAndVerifyClientCert' '  client_ca_file: ca.pem' \
+		    'http_server_config:' '  headers:' '    X-Content-Type-Options: nosniff'
+		cat "$FIX/web/users.yml"
+	} > certs/web.yml
+	port=$(free_port)
+	start_server show xm-show --listen "127.0.0.1:$port" --web-config certs/web.yml \
+	    < "$SHOW/alerted.tsv"
+	nport=$(free_port)
+	start_server node prometheus-node-exporter --web.listen-address="127.0.0.1:$nport" \
+	    --web.config.file=certs/web.yml --collector.disable-defaults --collector.loadavg
+	tls=(--cacert certs/ca.pem --cert certs/client.pem --key certs/client.key)
+	for p in "$port" "$nport"; do
+		poll 30 curl -sf "${tls[@]}" -u bob:hunter2 -o /dev/null "https://127.0.0.1:$p/metrics" ||
+		    fail "no HTTPS at $p: $(cat show.log node.log)"
+		# the same answers from both to the same wrong password and missing certificate
+		run -0 curl -s "${tls[@]}" -u bob:wrong -o /dev/null -w '%{http_code}' \
+		    "https://127.0.0.1:$p/metrics"
+		assert_output 401
+		run curl -s --cacert certs/ca.pem -u bob:hunter2 "https://127.0.0.1:$p/metrics"
+		[ "$status" -ne 0 ] || fail "$p served a client without a certificate"
+	done
+	poll 10 eval "curl -sf ${tls[*]} -u alice:s3cret https://127.0.0.1:$port/metrics |
+	    grep -qx 'xm_records_read_total 1080'"
+	for job in xm:$port:s3cret node:$nport:s3cret wrong:$port:nope nodewrong:$nport:nope; do
+		IFS=: read -r name p pw <<< "$job"
+		printf '%s\n' "  - job_name: $name" '    scheme: https' '    basic_auth:' \
+		    '      username: alice' "      password: $pw" '    tls_config:' \
+		    "      ca_file: $BATS_TEST_TMPDIR/certs/ca.pem" \
+		    "      cert_file: $BATS_TEST_TMPDIR/certs/client.pem" \
+		    "      key_file: $BATS_TEST_TMPDIR/certs/client.key" \
+		    '    static_configs:' "      - targets: [\"127.0.0.1:$p\"]"
+	done > scrape
+	prom_start
+	prom_wait 'up{job="xm"}' 'up{} 1'
+	prom_wait 'up{job="node"}' 'up{} 1'
+	prom_wait 'up{job=~"wrong|nodewrong"}' 'up{} 0
+up{} 0'
+	prom_wait 'xm_cpu_usage_percent' 'xm_cpu_usage_percent{host="web1"} 75.377850219999999'
+	curl -sf "${tls[@]}" -u alice:s3cret "https://127.0.0.1:$port/metrics" |
+	    grep -v '^xm_scrape_duration_seconds ' | norm_expo > served
+	prom_wait '{job="xm",__name__=~"xm_.*",__name__!="xm_scrape_duration_seconds"}' "$(cat served)"
+	assert_equal "$(wc -l < served)" 44
+	prom_wait 'count(node_load1{job="node"})' '{} 1'
+	assert_equal "$(cat show.log)" ''
+}
+
 @test "stack: PromQL joins xm_alert_severity to the series' family on its labels; a counter past 2^53 exact" {
 	{
 		printf '1764288000.25\tweb1\tdisk_usage_percent{mountpoint="/"}\t91\n'
