@@ -5,6 +5,7 @@
 VERSION   = 0.1.0
 PREFIX    = /usr/local
 MANPREFIX = $(PREFIX)/share/man
+SYSTEMDUNITDIR = $(PREFIX)/lib/systemd/system
 CC        = cc
 CFLAGS    = -O2 -g
 LDFLAGS   =
@@ -21,8 +22,9 @@ O   = obj
 BIN = bin
 
 PROGS  = xm-sample xm-buffer xm-alert xm-show
-SCRIPTS = xm-dashboard xm-notify-alertmanager xm-notify-mail xm-notify-syslog xm-push
+SCRIPTS = xm-dashboard xm-exporter xm-notify-alertmanager xm-notify-mail xm-notify-syslog xm-push
 PAGES1  = $(PROGS) xm-push
+SYSTEMD_UNITS = xm-exporter.service xm-check.service xm-check.timer
 COMMON = host metric num option order range record ring rule season series sig state stats table tail text xm
 SAMPLE = main sample src dev cpu mem disk io net load proc pid top cgroup synth \
 	 pressure vm fd procs tcp sensors tape save carry
@@ -194,23 +196,34 @@ $(O)/bench/%: $(O)/tests/bench/%.o
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(XMLDFLAGS) -o $@ $< $(LDLIBS)
 
+# The systemd units name the programs where they are installed.
+# install-files installs what is built, building nothing (the tests'
+# installs, of whichever build they test).
 install: all
+	@$(MAKE) --no-print-directory install-files
+
+install-files:
 	mkdir -p $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MANPREFIX)/man1 \
-	    $(DESTDIR)$(MANPREFIX)/man7
+	    $(DESTDIR)$(MANPREFIX)/man7 $(DESTDIR)$(SYSTEMDUNITDIR)
 	cp -f $(PROGS:%=$(BIN)/%) $(SCRIPTS:%=scripts/%) $(DESTDIR)$(PREFIX)/bin/
 	cp -f $(PAGES1:%=man/%.1) $(DESTDIR)$(MANPREFIX)/man1/
 	cp -f man/xm.7 $(DESTDIR)$(MANPREFIX)/man7/
+	for u in $(SYSTEMD_UNITS); do \
+	    if [ -f scripts/systemd/$$u.in ]; then \
+	        sed 's|@BINDIR@|$(PREFIX)/bin|g' scripts/systemd/$$u.in > $(DESTDIR)$(SYSTEMDUNITDIR)/$$u; \
+	    else cp -f scripts/systemd/$$u $(DESTDIR)$(SYSTEMDUNITDIR)/; fi; \
+	    chmod 644 $(DESTDIR)$(SYSTEMDUNITDIR)/$$u; done
 
 uninstall:
 	rm -f $(PROGS:%=$(DESTDIR)$(PREFIX)/bin/%) $(SCRIPTS:%=$(DESTDIR)$(PREFIX)/bin/%) \
 	    $(PAGES1:%=$(DESTDIR)$(MANPREFIX)/man1/%.1) \
-	    $(DESTDIR)$(MANPREFIX)/man7/xm.7
+	    $(DESTDIR)$(MANPREFIX)/man7/xm.7 $(SYSTEMD_UNITS:%=$(DESTDIR)$(SYSTEMDUNITDIR)/%)
 
 clean:
 	rm -rf $(O) $(BIN)
 
 .PHONY: all units replays fuzzers deps deps-check deps-bench deps-fuzz run check \
-        sanitize valgrind fuzz stress soak bench bench-check fidelity install uninstall clean
+        sanitize valgrind fuzz stress soak bench bench-check fidelity install install-files uninstall clean
 .SECONDARY:
 
 -include $(shell find $(O) -name '*.d' 2>/dev/null)

@@ -1,0 +1,122 @@
+# xm as a service: make install's systemd units, verified and scored by
+# systemd-analyze, their command lines run as written; the Debian
+# package; the shell completions.
+load helpers
+
+TOP="$BATS_TEST_DIRNAME/.."
+
+setup() {
+	cd "$BATS_TEST_TMPDIR"
+}
+
+teardown() {
+	stop_servers
+}
+
+need() {
+	command -v "$1" > /dev/null || skip "$1 is not installed (scripts/install-deps check)"
+}
+
+# make install of the programs under test into directory $1 of the test's
+# (PREFIX $1/usr); $units
+# is where the systemd units went.
+install_to() {
+	set -- "$BATS_TEST_TMPDIR/$1"
+	make -s -C "$TOP" install-files BIN="${XM_BIN_PLAIN:-$TOP/bin}" PREFIX="$1/usr" > /dev/null
+	units=$1/usr/lib/systemd/system
+}
+
+# The command line of key $2 (ExecStart, ExecReload) of unit file $1, with
+# systemd's $$ unescaped to the $ the shell then sees.
+unit_line() {
+	local line
+	line=$(sed -n "s/^$2=//p" "$1")
+	printf '%s\n' "${line//\$\$/\$}"
+}
+
+@test "service: make install puts the units where systemd looks; systemd-analyze verify passes on each, and security --offline scores each service 2.0 or less" {
+	need systemd-analyze
+	install_to root
+	run -0 ls "$units"
+	assert_output 'xm-check.service
+xm-check.timer
+xm-exporter.service'
+	run -0 --separate-stderr env MANPATH="$BATS_TEST_TMPDIR/root/usr/share/man:" \
+	    systemd-analyze verify "$units/xm-exporter.service" "$units/xm-check.service" \
+	    "$units/xm-check.timer"
+	assert_equal "$stderr" ''
+	for u in xm-exporter xm-check; do
+		run -0 systemd-analyze security --offline=true "$units/$u.service"
+		exposure=$(sed -n 's/^.* Overall exposure level for .*: \([0-9.]*\) .*/\1/p' <<< "$output")
+		[ -n "$exposure" ] || fail "$u: no exposure in: $output"
+		awk -v e="$exposure" 'BEGIN { exit !(e <= 2.0) }' || fail "$u.service: exposure $exposure"
+		echo "$u.service: exposure $exposure" >&3
+		# no privilege kept: no root, no capability, nothing written outside its state
+		grep -qx 'DynamicUser=yes' "$units/$u.service"
+		grep -qx 'CapabilityBoundingSet=' "$units/$u.service"
+		grep -qx 'ProtectSystem=strict' "$units/$u.service"
+	done
+}
+
+@test "service: xm-exporter.service's command line as written: /metrics over HTTPS from a web.yml credential, ExecReload reads it again, SIGTERM to the whole unit saves the state and exits 0 within its stop timeout" {
+	need openssl
+	install_to root
+	mkdir state cred
+	make_certs cred
+	{
+		printf 'tls_server_config:\n  cert_file: server.pem\n  key_file: server.key\n'
+		cat "$FIX/web/users.yml"
+	} > cred/web.yml
+	port=$(free_port)
+	# as /etc/default/xm-exporter would give them, and systemd's StateDirectory= and LoadCredential=
+	export XM_EXPORTER_ARGS="--listen 127.0.0.1:$port" STATE_DIRECTORY=$BATS_TEST_TMPDIR/state \
+	    CREDENTIALS_DIRECTORY=$BATS_TEST_TMPDIR/cred
+	start_server exporter sh -c "exec $(unit_line "$units/xm-exporter.service" ExecStart)" < /dev/null
+	MAINPID=$(cat exporter.pid)
+	url=https://127.0.0.1:$port/metrics
+	poll 30 eval "curl -sf --cacert cred/ca.pem -u alice:s3cret '$url' | grep -q '^xm_memory_total_bytes{'" ||
+	    fail "not served: $(cat exporter.log)"
+	# the main process is xm-show's, whom ExecReload's SIGHUP reaches
+	assert_equal "$(cat /proc/$MAINPID/comm)" xm-show
+	sed -i 's/^  alice: .*/  alice: '"$(sed -n 's/^  bob: //p' "$FIX/web/users.yml")"'/' cred/web.yml
+	eval "$(unit_line "$units/xm-exporter.service" ExecReload)"
+	poll 10 eval "curl -sf --cacert cred/ca.pem -u alice:hunter2 -o /dev/null '$url'"
+	# stop: SIGTERM to every process of the unit, as systemd's KillMode=control-group
+	start=$SECONDS
+	kill -TERM -- "-$MAINPID"
+	reap "$MAINPID" 0
+	poll 10 eval "! pgrep -g $MAINPID > /dev/null" || fail "the unit's processes outlive SIGTERM"
+	[ $((SECONDS - start)) -le 10 ] || fail "stopped in $((SECONDS - start)) s"
+	rm -f servers
+	run -0 ls state
+	assert_output 'alert.tsv
+alert.tsv.lock
+buffer.tsv
+buffer.tsv.lock'
+	assert_equal "$(cat exporter.log)" ''
+}
+
+@test "service: xm-check.service's command line as written, run twice as its timer would: the state carried, an alert fired once, then held" {
+	install_to root
+	mkdir state
+	printf 'memory_total_bytes warn=1\n' > rules
+	export STATE_DIRECTORY=$BATS_TEST_TMPDIR/state XM_CHECK_ARGS="-c $BATS_TEST_TMPDIR/rules"
+	cmd=$(unit_line "$units/xm-check.service" ExecStart)
+	run -0 --separate-stderr eval "$cmd"
+	assert_equal "$stderr" ''
+	assert_output --regexp $'^[0-9.]+\t[^\t]+\tmemory_total_bytes\t[0-9]+\twarning\tfiring\t'
+	assert_equal "${#lines[@]}" 1
+	run -0 --separate-stderr eval "$cmd"
+	assert_equal "$output$stderr" ''
+	run -0 ls state
+	assert_output 'check-alert.tsv
+check-alert.tsv.lock
+check-sample.tsv
+check-sample.tsv.lock'
+	# the default rules, with nothing in /etc/default/xm-check
+	unset XM_CHECK_ARGS
+	mkdir state2
+	STATE_DIRECTORY=$BATS_TEST_TMPDIR/state2
+	run -0 --separate-stderr eval "$cmd"
+	assert_equal "$stderr" ''
+}
