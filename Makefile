@@ -23,7 +23,9 @@ BIN = bin
 
 PROGS  = xm-sample xm-buffer xm-alert xm-show
 SCRIPTS = xm-dashboard xm-exporter xm-notify-alertmanager xm-notify-mail xm-notify-syslog xm-push
-PAGES1  = $(PROGS) xm-push
+PAGES1  = $(PROGS) xm-push xm-exporter xm-dashboard xm-notify
+# the notifiers' names, each a link to xm-notify.1
+NOTIFY_LINKS = xm-notify-syslog xm-notify-mail xm-notify-alertmanager
 SYSTEMD_UNITS = xm-exporter.service xm-check.service xm-check.timer
 COMMON = host metric num option order range record ring rule season series sig state stats table tail text xm
 SAMPLE = main sample src dev cpu mem disk io net load proc pid top cgroup synth \
@@ -196,6 +198,16 @@ $(O)/bench/%: $(O)/tests/bench/%.o
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(XMLDFLAGS) -o $@ $< $(LDLIBS)
 
+# The Debian package xm_VERSION_ARCH.deb, in DEBDIR: built with Debian's
+# hardening flags apart from the usual build, staged, packed (scripts/mkdeb).
+DEBDIR = .
+deb: deps
+	@scripts/install-deps deb
+	@export DEB_BUILD_MAINT_OPTIONS=hardening=+all; $(MAKE) --no-print-directory O=$(O)/deb \
+	    BIN=$(O)/deb/bin CFLAGS="$$(dpkg-buildflags --get CFLAGS) $$(dpkg-buildflags --get CPPFLAGS)" \
+	    LDFLAGS="$$(dpkg-buildflags --get LDFLAGS)" all
+	@scripts/mkdeb $(VERSION) $(O)/deb/bin $(DEBDIR)
+
 # The systemd units name the programs where they are installed.
 # install-files installs what is built, building nothing (the tests'
 # installs, of whichever build they test).
@@ -208,6 +220,7 @@ install-files:
 	cp -f $(PROGS:%=$(BIN)/%) $(SCRIPTS:%=scripts/%) $(DESTDIR)$(PREFIX)/bin/
 	cp -f $(PAGES1:%=man/%.1) $(DESTDIR)$(MANPREFIX)/man1/
 	cp -f man/xm.7 $(DESTDIR)$(MANPREFIX)/man7/
+	for n in $(NOTIFY_LINKS); do ln -sf xm-notify.1 $(DESTDIR)$(MANPREFIX)/man1/$$n.1; done
 	for u in $(SYSTEMD_UNITS); do \
 	    if [ -f scripts/systemd/$$u.in ]; then \
 	        sed 's|@BINDIR@|$(PREFIX)/bin|g' scripts/systemd/$$u.in > $(DESTDIR)$(SYSTEMDUNITDIR)/$$u; \
@@ -216,14 +229,14 @@ install-files:
 
 uninstall:
 	rm -f $(PROGS:%=$(DESTDIR)$(PREFIX)/bin/%) $(SCRIPTS:%=$(DESTDIR)$(PREFIX)/bin/%) \
-	    $(PAGES1:%=$(DESTDIR)$(MANPREFIX)/man1/%.1) \
+	    $(PAGES1:%=$(DESTDIR)$(MANPREFIX)/man1/%.1) $(NOTIFY_LINKS:%=$(DESTDIR)$(MANPREFIX)/man1/%.1) \
 	    $(DESTDIR)$(MANPREFIX)/man7/xm.7 $(SYSTEMD_UNITS:%=$(DESTDIR)$(SYSTEMDUNITDIR)/%)
 
 clean:
 	rm -rf $(O) $(BIN)
 
 .PHONY: all units replays fuzzers deps deps-check deps-bench deps-fuzz run check \
-        sanitize valgrind fuzz stress soak bench bench-check fidelity install install-files uninstall clean
+        sanitize valgrind fuzz stress soak bench bench-check fidelity deb install install-files uninstall clean
 .SECONDARY:
 
 -include $(shell find $(O) -name '*.d' 2>/dev/null)

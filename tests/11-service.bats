@@ -120,3 +120,39 @@ check-sample.tsv.lock'
 	run -0 --separate-stderr eval "$cmd"
 	assert_equal "$stderr" ''
 }
+
+@test "service: make deb builds xm_VERSION_ARCH.deb, lintian clean; installed into a throwaway root, each program answers --version and a one-set pipeline runs from there; purged without leftovers" {
+	need dpkg-deb
+	need lintian
+	make -s -C "$TOP" deb DEBDIR="$BATS_TEST_TMPDIR" O="$BATS_TEST_TMPDIR/obj" > make.log 2>&1 ||
+	    fail "make deb: $(tail -n 20 make.log)"
+	version=$(sed -n 's/^VERSION *= *//p' "$TOP/Makefile")
+	deb=$BATS_TEST_TMPDIR/xm_${version}_$(dpkg --print-architecture).deb
+	[ -f "$deb" ] || fail "no $deb: $(ls)"
+	run -0 --separate-stderr lintian --fail-on error,warning "$deb"
+	assert_output ''
+	root=$BATS_TEST_TMPDIR/root
+	mkdir -p "$root/var/lib/dpkg/info" "$root/var/lib/dpkg/updates"
+	touch "$root/var/lib/dpkg/status"
+	dpkg() { command dpkg --root="$root" --log=/dev/null --force-not-root --force-depends "$@"; }
+	run -0 dpkg -i "$deb"
+	for p in xm-sample xm-buffer xm-alert xm-show; do
+		run -0 "$root/usr/bin/$p" --version
+		assert_output "$p $version"
+	done
+	run -0 --separate-stderr bash -o pipefail -c "'$root/usr/bin/xm-sample' -n 1 |
+	    '$root/usr/bin/xm-buffer' | '$root/usr/bin/xm-alert' | '$root/usr/bin/xm-show' -o prom"
+	assert_line --regexp '^xm_memory_total_bytes\{host="[^"]+"\} [0-9]+$'
+	assert_equal "$stderr" ''
+	run -0 "$root/usr/bin/xm-exporter" --help
+	[ -L "$root/usr/share/man/man1/xm-notify-mail.1.gz" ]
+	zcat "$root/usr/share/man/man1/xm-exporter.1.gz" | grep -q '^\.Nm xm-exporter$'
+	run -0 dpkg --purge xm
+	run -0 find "$root" -mindepth 1 -not -path "$root/var" -not -path "$root/var/lib" \
+	    -not -path "$root/var/lib/dpkg" -not -path "$root/var/lib/dpkg/*"
+	assert_output ''
+	# dpkg's records of the package gone too
+	run -0 find "$root/var/lib/dpkg/info" -name 'xm.*'
+	assert_output ''
+	run -1 grep -x 'Package: xm' "$root/var/lib/dpkg/status"
+}
