@@ -6,6 +6,8 @@ VERSION   = 0.1.0
 PREFIX    = /usr/local
 MANPREFIX = $(PREFIX)/share/man
 SYSTEMDUNITDIR = $(PREFIX)/lib/systemd/system
+BASHCOMPDIR = $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR = $(PREFIX)/share/zsh/site-functions
 CC        = cc
 CFLAGS    = -O2 -g
 LDFLAGS   =
@@ -26,6 +28,8 @@ SCRIPTS = xm-dashboard xm-exporter xm-notify-alertmanager xm-notify-mail xm-noti
 PAGES1  = $(PROGS) xm-push xm-exporter xm-dashboard xm-notify
 # the notifiers' names, each a link to xm-notify.1
 NOTIFY_LINKS = xm-notify-syslog xm-notify-mail xm-notify-alertmanager
+# the names completed, each a link to bash's completion file, xm
+COMPLETED = $(PROGS) $(SCRIPTS) $(NOTIFY_LINKS)
 SYSTEMD_UNITS = xm-exporter.service xm-check.service xm-check.timer
 COMMON = host metric num option order range record ring rule season series sig state stats table tail text xm
 SAMPLE = main sample src dev cpu mem disk io net load proc pid top cgroup synth \
@@ -221,6 +225,10 @@ install-files:
 	cp -f $(PAGES1:%=man/%.1) $(DESTDIR)$(MANPREFIX)/man1/
 	cp -f man/xm.7 $(DESTDIR)$(MANPREFIX)/man7/
 	for n in $(NOTIFY_LINKS); do ln -sf xm-notify.1 $(DESTDIR)$(MANPREFIX)/man1/$$n.1; done
+	mkdir -p $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR)
+	cp -f scripts/completion/xm.bash $(DESTDIR)$(BASHCOMPDIR)/xm
+	for n in $(sort $(COMPLETED)); do ln -sf xm $(DESTDIR)$(BASHCOMPDIR)/$$n; done
+	cp -f scripts/completion/_xm $(DESTDIR)$(ZSHCOMPDIR)/_xm
 	for u in $(SYSTEMD_UNITS); do \
 	    if [ -f scripts/systemd/$$u.in ]; then \
 	        sed 's|@BINDIR@|$(PREFIX)/bin|g' scripts/systemd/$$u.in > $(DESTDIR)$(SYSTEMDUNITDIR)/$$u; \
@@ -230,7 +238,9 @@ install-files:
 uninstall:
 	rm -f $(PROGS:%=$(DESTDIR)$(PREFIX)/bin/%) $(SCRIPTS:%=$(DESTDIR)$(PREFIX)/bin/%) \
 	    $(PAGES1:%=$(DESTDIR)$(MANPREFIX)/man1/%.1) $(NOTIFY_LINKS:%=$(DESTDIR)$(MANPREFIX)/man1/%.1) \
-	    $(DESTDIR)$(MANPREFIX)/man7/xm.7 $(SYSTEMD_UNITS:%=$(DESTDIR)$(SYSTEMDUNITDIR)/%)
+	    $(DESTDIR)$(MANPREFIX)/man7/xm.7 $(SYSTEMD_UNITS:%=$(DESTDIR)$(SYSTEMDUNITDIR)/%) \
+	    $(DESTDIR)$(BASHCOMPDIR)/xm $(COMPLETED:%=$(DESTDIR)$(BASHCOMPDIR)/%) \
+	    $(DESTDIR)$(ZSHCOMPDIR)/_xm
 
 clean:
 	rm -rf $(O) $(BIN)

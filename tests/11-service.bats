@@ -156,3 +156,91 @@ check-sample.tsv.lock'
 	assert_output ''
 	run -1 grep -x 'Package: xm' "$root/var/lib/dpkg/status"
 }
+
+# The options of man page $1's OPTIONS, -x and --long, one a line, sorted.
+page_options() {
+	sed -n '/^\.Sh OPTIONS/,/^\.Sh /{/^\.It Fl /p;}' "$TOP/man/$1" |
+	    grep -o 'Fl \\-[a-z-]*\|Fl [a-zA-Z]\b' | sed 's/^Fl //; s/^\\-/--/; s/^\([a-zA-Z]\)$/-\1/' |
+	    sort -u
+}
+
+# What bash's completion, as make install put it, offers for the last word
+# of the line $1 (a space at its end: a new word), one a line, sorted.
+# The line is cut into words as readline does, an = a word of its own.
+bash_complete() {
+	bash -c '
+	    source "$1"
+	    line=$2
+	    read -ra COMP_WORDS <<< "${line//=/ = }"
+	    case $line in *" ") COMP_WORDS+=("") ;; esac
+	    COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
+	    COMP_LINE=$line
+	    COMP_POINT=${#line}
+	    f=$(complete -p "${COMP_WORDS[0]}" | sed -n "s/.*-F \([^ ]*\) .*/\1/p")
+	    "$f"
+	    printf "%s\n" "${COMPREPLY[@]}"' bash "$completions/xm" "$1" | sed '/^$/d' | sort
+}
+
+@test "service: bash completion, as make install puts it: every option of each page, -m's families, --columns, --panels, -o's formats, files and directories, notifiers for -x" {
+	install_to root
+	completions=$BATS_TEST_TMPDIR/root/usr/share/bash-completion/completions
+	PATH=$BATS_TEST_TMPDIR/root/usr/bin:$PATH
+	for p in xm-sample xm-buffer xm-alert xm-show xm-push xm-exporter xm-dashboard; do
+		# each name has its file, where bash-completion looks for it
+		[ -e "$completions/$p" ] || fail "no $completions/$p"
+		page_options "$p.1" > want
+		[ -s want ] || fail "no options in $p.1"
+		bash_complete "$p -" > got
+		run comm -23 want got
+		assert_output ''
+	done
+	assert_equal "$(bash_complete 'xm-sample --ver')" --version
+	assert_equal "$(bash_complete 'xm-sample -m c')" 'cgroup
+cpu'
+	assert_equal "$(bash_complete 'xm-sample --families=cpu,me')" cpu,memory
+	assert_equal "$(bash_complete 'xm-buffer --columns mean,rz')" mean,rzscore
+	assert_equal "$(bash_complete 'xm-show --panels p')" processes
+	assert_equal "$(bash_complete 'xm-show -o ')" 'csv
+prom
+text
+tsv'
+	assert_equal "$(bash_complete 'xm-exporter --listen 9101 -o p')" prom
+	assert_equal "$(bash_complete 'xm-dashboard --d')" --demo
+	assert_equal "$(bash_complete 'xm-alert -x xm-notify-')" 'xm-notify-alertmanager
+xm-notify-mail
+xm-notify-syslog'
+	mkdir procdir
+	touch web.yml procfile
+	assert_equal "$(bash_complete 'xm-show --web-config=we')" web.yml
+	assert_equal "$(bash_complete 'xm-sample --procfs proc')" procdir
+	assert_equal "$(bash_complete 'xm-alert --state proc')" 'procdir
+procfile'
+	# no value to offer: nothing, not the options
+	assert_equal "$(bash_complete 'xm-sample -i ')" ''
+	assert_equal "$(bash_complete 'xm-notify-mail --h')" --help
+}
+
+@test "service: zsh completion, as make install puts it, driven on a pseudo-terminal: every option of each page, -m's families, --panels, -o's formats, notifiers for -x" {
+	need zsh
+	install_to root
+	zfuncs=$BATS_TEST_TMPDIR/root/usr/share/zsh/site-functions
+	PATH=$BATS_TEST_TMPDIR/root/usr/bin:$PATH
+	zc() { timeout 30 zsh -f "$TOP/tests/zsh-complete" "$zfuncs" "$1"; }
+	for p in xm-sample xm-buffer xm-alert xm-show xm-exporter xm-dashboard; do
+		page_options "$p.1" > want
+		zc "$p -" > got
+		run comm -23 want got
+		assert_output ''
+	done
+	assert_equal "$(zc 'xm-sample -m c')" 'cgroup
+cpu'
+	assert_equal "$(zc 'xm-sample -m cpu,me')" cpu,memory
+	assert_equal "$(zc 'xm-show --panels p')" processes
+	assert_equal "$(zc 'xm-show -o ')" 'csv
+prom
+text
+tsv'
+	assert_equal "$(zc 'xm-alert -x xm-notify-')" 'xm-notify-alertmanager
+xm-notify-mail
+xm-notify-syslog'
+}
