@@ -145,6 +145,34 @@ check-sample.tsv.lock'
 	assert_line --regexp '^xm_memory_total_bytes\{host="[^"]+"\} [0-9]+$'
 	assert_equal "$stderr" ''
 	run -0 "$root/usr/bin/xm-exporter" --help
+	# README's "Running it as a service", from the installed package: its commands, the
+	# unit's score, the exporter answering curl, and its web.yml served by xm-show
+	doc_gives README.md 'make deb' "sudo apt install ./${deb##*/}" \
+	    'sudo systemctl enable --now xm-exporter.service xm-check.timer' \
+	    "curl -s http://127.0.0.1:9101/metrics | grep '^xm_load'" \
+	    'systemd-analyze security --offline=true /lib/systemd/system/xm-exporter.service'
+	if command -v systemd-analyze > /dev/null; then
+		run -0 systemd-analyze security --offline=true "$root/lib/systemd/system/xm-exporter.service"
+		assert_line --regexp '^.* Overall exposure level for xm-exporter.service: (0\.[0-9]|1\.[0-9]|2\.0) '
+	fi
+	port=$(free_port)
+	mkdir state
+	# the unit as written, its /usr under the throwaway root
+	cmd=$(unit_line "$root/lib/systemd/system/xm-exporter.service" ExecStart)
+	XM_EXPORTER_ARGS="--listen 127.0.0.1:$port" STATE_DIRECTORY=$BATS_TEST_TMPDIR/state \
+	    start_server exporter sh -c "exec ${cmd//\/usr\//$root/usr/}" < /dev/null
+	poll 30 eval "curl -s http://127.0.0.1:$port/metrics | grep -q '^xm_load'" ||
+	    fail "the packaged exporter does not serve: $(cat exporter.log)"
+	stop_servers
+	mkdir etc
+	make_certs etc
+	sed -n '/^    tls_server_config:$/,/^$/s/^    //p' "$TOP/README.md" |
+	    sed 's|\$2y\$10\$\.\.\. .*|'"$(sed -n 's/^  alice: //p' "$FIX/web/users.yml")"'|' > etc/web.yml
+	grep -q '^  prometheus: \$2b\$10\$' etc/web.yml || fail "no user in README's web.yml: $(cat etc/web.yml)"
+	start_server readme "$root/usr/bin/xm-show" --listen "127.0.0.1:$port" --web-config etc/web.yml < /dev/null
+	poll 30 eval "curl -sf --cacert etc/ca.pem -u prometheus:s3cret -o /dev/null https://127.0.0.1:$port/metrics" ||
+	    fail "README's web.yml does not serve: $(cat readme.log)"
+	stop_servers
 	[ -L "$root/usr/share/man/man1/xm-notify-mail.1.gz" ]
 	zcat "$root/usr/share/man/man1/xm-exporter.1.gz" | grep -q '^\.Nm xm-exporter$'
 	run -0 dpkg --purge xm
