@@ -23,6 +23,7 @@
 #include "xm.h"
 
 #define FILE_MAX (1 << 20)	/* bytes of the file, or of a certificate */
+#define PAIRS_MAX 10000		/* names in a mapping: users, headers */
 
 /* What the reading needs at hand: the file's name and directory, the document, the message. */
 struct reading {
@@ -98,6 +99,8 @@ mapping(struct reading *rd, const yaml_node_t *n, const char *key, yaml_node_pai
 		return 0;
 	if (n->type != YAML_MAPPING_NODE)
 		return bad(rd, n, "%s: not a mapping of names to values", key);
+	if (n->data.mapping.pairs.top - n->data.mapping.pairs.start > PAIRS_MAX)
+		return bad(rd, n, "%s: more than %d names", key, PAIRS_MAX);
 	for (p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
 		k = yaml_document_get_node(rd->doc, p->key);
 		if (k->type != YAML_SCALAR_NODE)
