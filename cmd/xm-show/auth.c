@@ -13,10 +13,13 @@
  * answer takes as long.
  *
  * An address that has failed more than AUTH_FREE times (failures
- * AUTH_FORGET seconds apart start again) is slowed: its checks are made
- * one at a time, a second apart after the first failure past AUTH_FREE,
- * doubling to AUTH_SLOWEST, whatever the password.  IPv6 addresses count
- * by their /64, as one host's.
+ * AUTH_FORGET seconds apart start again) is slowed: for a second after
+ * its failure past AUTH_FREE, then 2, 4, up to AUTH_SLOWEST, its requests
+ * are not checked but refused (AUTH_LATER, 429 with Retry-After), so that
+ * it guesses no faster than that; they are not held, which would take
+ * the places of other clients.  Nor are more than AUTH_PENDING of its
+ * checks waiting at once.  IPv6 addresses count by their /64, as one
+ * host's.
  */
 #include <sys/eventfd.h>
 #include <sys/random.h>
@@ -43,17 +46,21 @@
 #define AUTH_FORGET	600	/* seconds after which an address's failures are forgotten */
 #define AUTH_SLOWEST	8	/* seconds between two checks of an address at most */
 #define AUTH_ADDRS	256	/* addresses whose failures are kept; the oldest goes */
+#define AUTH_PENDING	4	/* checks of an address waiting at once */
 #define MAC_LEN		32	/* HMAC-SHA-256 */
 #define HASH_LEN	60
 
-/* A hash of no one's password, of the cost users' commonly have. */
-static const char nobody[] = "$2b$10$xBmRZzLAi50uH.pvFv1yb.z/nkjdCq3YCWBzaJ825j8LuWTvBldiS";
+/*
+ * Salt and hash of no one's password: with the users' highest cost in
+ * front, a user not in the file is checked as long as the slowest one.
+ */
+static const char nobody[] = "xBmRZzLAi50uH.pvFv1yb.z/nkjdCq3YCWBzaJ825j8LuWTvBldiS";
 
 struct strikes {
 	unsigned char addr[17];	/* 4 or 6, then the address or its /64; 0: unused */
 	unsigned fails;
 	double	 last;		/* the last failure */
-	double	 next;		/* no check of it starts before */
+	double	 next;		/* its requests are refused unchecked until then */
 };
 
 struct job {
@@ -63,8 +70,8 @@ struct job {
 	int	 user;		/* -1: no such user */
 	unsigned gen;		/* of the users it was asked under */
 	unsigned char mac[MAC_LEN];
+	int	 mac_ok;	/* the HMAC was made: the password may be kept */
 	unsigned char addr[17];
-	double	 due;
 	int	 ok;
 	struct job *next;
 };
@@ -80,16 +87,16 @@ struct auth {
 	struct user *users;
 	size_t	 nuser;
 	unsigned gen;
+	char	 decoy[HASH_LEN + 1];	/* the hash a user not in the file is checked against */
 	unsigned char key[MAC_LEN];
 	struct strikes strikes[AUTH_ADDRS];
-	struct job *held;	/* waiting for their time; the main thread's */
 	int	 efd;		/* the worker says a check is done */
 	int	 started;
 	pthread_t thread;
 	/* under mu: */
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
-	struct job *todo, *done;
+	struct job *todo, *busy, *done;	/* to check, being checked, checked */
 	int	 stop;
 };
 
@@ -147,6 +154,7 @@ worker(void *arg)
 			break;
 		j = a->todo;
 		a->todo = j->next;
+		a->busy = j;
 		pthread_mutex_unlock(&a->mu);
 		memset(cd, 0, sizeof *cd);
 		out = crypt_r(j->pass, j->hash, cd);
@@ -154,6 +162,7 @@ worker(void *arg)
 		    same_bytes(out, j->hash, HASH_LEN);
 		explicit_bzero(cd, sizeof *cd);
 		pthread_mutex_lock(&a->mu);
+		a->busy = NULL;
 		j->next = a->done;
 		a->done = j;
 		while (write(a->efd, &one, sizeof one) == -1 && errno == EINTR)
@@ -183,6 +192,8 @@ users_free(struct auth *a)
 {
 	size_t i;
 
+	if (a->users == NULL)
+		return;
 	for (i = 0; i < a->nuser; i++)
 		free(a->users[i].name);
 	explicit_bzero(a->users, a->nuser * sizeof *a->users);
@@ -195,6 +206,7 @@ users_free(struct auth *a)
 void
 auth_users(struct auth *a, const struct webconf_pair *u, size_t n)
 {
+	char cost[3] = "10";
 	size_t i;
 
 	users_free(a);
@@ -203,8 +215,11 @@ auth_users(struct auth *a, const struct webconf_pair *u, size_t n)
 	for (i = 0; i < n; i++) {
 		a->users[i].name = xm_strdup(u[i].name);
 		snprintf(a->users[i].hash, sizeof a->users[i].hash, "%s", u[i].value);
+		if (i == 0 || memcmp(u[i].value + 4, cost, 2) > 0)
+			memcpy(cost, u[i].value + 4, 2);
 	}
 	a->nuser = n;
+	snprintf(a->decoy, sizeof a->decoy, "$2b$%s$%s", cost, nobody);
 }
 
 /* Whether requests must authenticate. */
@@ -269,7 +284,7 @@ strikes_of(struct auth *a, const unsigned char addr[17], int make, double now)
 	return s;
 }
 
-/* Seconds between two checks of an address with fails failures: 0, then 1, 2, 4, 8. */
+/* Seconds an address with fails failures is refused unchecked: 0, then 1, 2, 4, 8. */
 static double
 spacing(unsigned fails)
 {
@@ -280,43 +295,78 @@ spacing(unsigned fails)
 	return (double)(1u << (fails - AUTH_FREE - 1));
 }
 
+/* Checks of addr waiting or being made. */
+static size_t
+pending(const struct auth *a, const unsigned char addr[17])
+{
+	const struct job *j;
+	size_t n = 0;
+
+	for (j = a->todo; j != NULL; j = j->next)
+		n += memcmp(j->addr, addr, 17) == 0;
+	if (a->busy != NULL && memcmp(a->busy->addr, addr, 17) == 0)
+		n++;
+	return n;
+}
+
 /*
  * user with pass, from the address sa, for the connection tag: AUTH_OK
- * where the password was verified before, else AUTH_WAIT, and the
- * answer comes to auth_run's caller.
+ * where the password was verified before; AUTH_LATER, unchecked, and in
+ * *after the seconds to wait, for an address slowed or with checks
+ * enough waiting; else AUTH_WAIT, and the answer comes to auth_run's
+ * caller.
  */
 int
 auth_check(struct auth *a, const char *user, const char *pass, const struct sockaddr *sa,
-    void *tag)
+    void *tag, double *after)
 {
 	struct strikes *s;
 	struct job *j, **p;
 	double now = xm_monotonic();
-	size_t i;
+	size_t i, n;
 	int u = -1;
 
 	for (i = 0; i < a->nuser; i++)
 		if (strcmp(a->users[i].name, user) == 0)
 			u = (int)i;
 	j = xm_calloc(1, sizeof *j);
-	gnutls_hmac_fast(GNUTLS_MAC_SHA256, a->key, sizeof a->key, pass, strlen(pass), j->mac);
-	if (u >= 0 && a->users[u].cached && same_bytes(j->mac, a->users[u].mac, MAC_LEN)) {
+	j->mac_ok = gnutls_hmac_fast(GNUTLS_MAC_SHA256, a->key, sizeof a->key, pass,
+	    strlen(pass), j->mac) == 0;
+	if (u >= 0 && j->mac_ok && a->users[u].cached &&
+	    same_bytes(j->mac, a->users[u].mac, MAC_LEN)) {
 		job_free(j);
 		return AUTH_OK;
+	}
+	addr_key(sa, j->addr);
+	if ((s = strikes_of(a, j->addr, 0, now)) != NULL && s->next > now) {
+		*after = s->next - now;
+		job_free(j);
+		return AUTH_LATER;
+	}
+	pthread_mutex_lock(&a->mu);
+	n = pending(a, j->addr);
+	pthread_mutex_unlock(&a->mu);
+	if (j->addr[0] != 0 && n >= AUTH_PENDING) {
+		*after = 1;
+		job_free(j);
+		return AUTH_LATER;
 	}
 	j->tag = tag;
 	j->user = u;
 	j->gen = a->gen;
 	j->pass = xm_strdup(pass);
-	snprintf(j->hash, sizeof j->hash, "%s", u >= 0 ? a->users[u].hash : nobody);
-	addr_key(sa, j->addr);
-	if ((s = strikes_of(a, j->addr, 0, now)) != NULL && s->fails > AUTH_FREE) {
-		j->due = s->next > now ? s->next : now;
-		s->next = j->due + spacing(s->fails);
+	snprintf(j->hash, sizeof j->hash, "%s", u >= 0 ? a->users[u].hash : a->decoy);
+	if (!a->started) {
+		if ((errno = pthread_create(&a->thread, NULL, worker, a)) != 0)
+			err(XM_EXIT_FAIL, "--web-config: pthread_create");
+		a->started = 1;
 	}
-	for (p = &a->held; *p != NULL; p = &(*p)->next)
+	pthread_mutex_lock(&a->mu);
+	for (p = &a->todo; *p != NULL; p = &(*p)->next)
 		;
 	*p = j;
+	pthread_cond_signal(&a->cv);
+	pthread_mutex_unlock(&a->mu);
 	return AUTH_WAIT;
 }
 
@@ -327,7 +377,7 @@ settle(struct auth *a, const struct job *j, double now)
 	struct strikes *s;
 
 	if (j->ok) {
-		if (j->gen == a->gen) {
+		if (j->gen == a->gen && j->mac_ok) {
 			a->users[j->user].cached = 1;
 			memcpy(a->users[j->user].mac, j->mac, MAC_LEN);
 		}
@@ -339,20 +389,15 @@ settle(struct auth *a, const struct job *j, double now)
 		return;
 	s->fails++;
 	s->last = now;
-	if (s->fails > AUTH_FREE && s->next < now + spacing(s->fails))
-		s->next = now + spacing(s->fails);
+	s->next = now + spacing(s->fails);
 }
 
-/*
- * Answer the checks done, through answer(arg, tag, ok), and hand those
- * whose time has come to the worker.  The seconds until the next held
- * one's time, or -1.
- */
-double
+/* Answer the checks done, through answer(arg, tag, ok). */
+void
 auth_run(struct auth *a, auth_answer_fn *answer, void *arg)
 {
-	struct job *done, *j, **p, *due = NULL, **duep = &due;
-	double now = xm_monotonic(), next = -1;
+	struct job *done, *j;
+	double now = xm_monotonic();
 	uint64_t n;
 
 	if (read(a->efd, &n, sizeof n) == -1 && errno != EAGAIN)
@@ -368,47 +413,28 @@ auth_run(struct auth *a, auth_answer_fn *answer, void *arg)
 			answer(arg, done->tag, done->ok && done->gen == a->gen);
 		job_free(done);
 	}
-	for (p = &a->held; (j = *p) != NULL; ) {
-		if (j->due <= now) {
-			*p = j->next;
-			j->next = NULL;
-			*duep = j;
-			duep = &j->next;
-			continue;
-		}
-		if (next < 0 || j->due - now < next)
-			next = j->due - now;
-		p = &j->next;
-	}
-	if (due == NULL)
-		return next;
-	if (!a->started) {
-		if ((errno = pthread_create(&a->thread, NULL, worker, a)) != 0)
-			err(XM_EXIT_FAIL, "--web-config: pthread_create");
-		a->started = 1;
-	}
-	pthread_mutex_lock(&a->mu);
-	for (p = &a->todo; *p != NULL; p = &(*p)->next)
-		;
-	*p = due;
-	pthread_cond_signal(&a->cv);
-	pthread_mutex_unlock(&a->mu);
-	return next;
 }
 
-/* The connection tag went: its check, if any, answers no one. */
+/*
+ * The connection tag went: its check waiting is dropped, and one being
+ * made or made answers no one.
+ */
 void
 auth_forget(struct auth *a, void *tag)
 {
-	struct job *j;
+	struct job *j, **p;
 
-	for (j = a->held; j != NULL; j = j->next)
-		if (j->tag == tag)
-			j->tag = NULL;
 	pthread_mutex_lock(&a->mu);
-	for (j = a->todo; j != NULL; j = j->next)
-		if (j->tag == tag)
-			j->tag = NULL;
+	for (p = &a->todo; (j = *p) != NULL; ) {
+		if (j->tag == tag) {
+			*p = j->next;
+			job_free(j);
+			continue;
+		}
+		p = &j->next;
+	}
+	if (a->busy != NULL && a->busy->tag == tag)
+		a->busy->tag = NULL;
 	for (j = a->done; j != NULL; j = j->next)
 		if (j->tag == tag)
 			j->tag = NULL;
@@ -427,7 +453,6 @@ auth_free(struct auth *a)
 		pthread_mutex_unlock(&a->mu);
 		pthread_join(a->thread, NULL);
 	}
-	jobs_free(a->held);
 	jobs_free(a->todo);
 	jobs_free(a->done);
 	users_free(a);

@@ -30,6 +30,7 @@
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -75,6 +76,7 @@ struct conn {
 	int	 cert;		/* its client certificate: 0 not looked at, 1 good, -1 not */
 	int	 suspended;	/* waiting for its password's check */
 	int	 verdict;	/* of the password of its request: V_NONE, V_OK, V_FAIL */
+	double	 later;		/* with AUTH_LATER: the seconds its address must wait */
 	struct conn *next, **prevp;
 };
 
@@ -349,6 +351,23 @@ unauthorized(const struct http *h, struct MHD_Connection *c)
 	return ok;
 }
 
+/* 429 and Retry-After, no body: an address slowed, its request not checked. */
+static enum MHD_Result
+too_many(const struct http *h, struct MHD_Connection *c, double after)
+{
+	struct MHD_Response *r = response(h, NULL, NULL, 0, 0, NULL);
+	enum MHD_Result ok;
+	char secs[32];
+
+	if (r == NULL)
+		return MHD_NO;
+	snprintf(secs, sizeof secs, "%.0f", after < 1 ? 1 : ceil(after));
+	MHD_add_response_header(r, MHD_HTTP_HEADER_RETRY_AFTER, secs);
+	ok = MHD_queue_response(c, MHD_HTTP_TOO_MANY_REQUESTS, r);
+	MHD_destroy_response(r);
+	return ok;
+}
+
 /*
  * Whether the client certificate of c's TLS session is one the client
  * CAs issued for a client (verified by GnuTLS: chain, dates, the key's
@@ -389,7 +408,7 @@ answered(void *arg, void *tag, int ok)
 	}
 }
 
-enum { ADMIT_YES, ADMIT_NO, ADMIT_DENY, ADMIT_WAIT };
+enum { ADMIT_YES, ADMIT_NO, ADMIT_DENY, ADMIT_WAIT, ADMIT_LATER };
 
 /*
  * Whether request c may be answered: ADMIT_YES; ADMIT_NO, its
@@ -424,7 +443,7 @@ admit(struct http *h, struct MHD_Connection *c)
 		} else {
 			info = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 			v = auth_check(h->auth, user, pass, info != NULL ? info->client_addr : NULL,
-			    k);
+			    k, &k->later);
 		}
 		if (pass != NULL) {
 			explicit_bzero(pass, strlen(pass));
@@ -437,6 +456,8 @@ admit(struct http *h, struct MHD_Connection *c)
 			MHD_suspend_connection(c);
 			return ADMIT_WAIT;
 		}
+		if (v == AUTH_LATER)
+			return ADMIT_LATER;
 		k->verdict = v == AUTH_OK ? V_OK : V_FAIL;
 	}
 	v = k->verdict;
@@ -460,7 +481,6 @@ request(void *cls, struct MHD_Connection *c, const char *url, const char *method
 	struct head hd;
 	struct conn *k;
 	const char *cl, *te;
-	int v;
 
 	(void)data;
 	if (*con == NULL) {
@@ -492,8 +512,16 @@ request(void *cls, struct MHD_Connection *c, const char *url, const char *method
 	}
 	if (*size != 0)
 		return MHD_NO;
-	if ((v = admit(h, c)) != ADMIT_YES)
-		return v == ADMIT_WAIT ? MHD_YES : v == ADMIT_DENY ? unauthorized(h, c) : MHD_NO;
+	switch (admit(h, c)) {
+	case ADMIT_WAIT:
+		return MHD_YES;
+	case ADMIT_DENY:
+		return unauthorized(h, c);
+	case ADMIT_LATER:
+		return too_many(h, c, conn_of(c)->later);
+	case ADMIT_NO:
+		return MHD_NO;
+	}
 	if (strcmp(url, "/metrics") == 0)
 		return metrics(h, c);
 	if (strcmp(url, "/") == 0)
@@ -754,7 +782,7 @@ http_open(const char *spec, const char *webpath, double minage, http_body_fn *bo
 	h->arg = arg;
 	h->auth = auth_new();
 	if (webpath != NULL && conf_read(webpath, &h->conf, why, sizeof why) == -1)
-		errx(XM_EXIT_FAIL, "--web-config: %s", why);
+		errx(XM_EXIT_FAIL, "%s", why);
 	auth_users(h->auth, h->conf.users, h->conf.nuser);
 	h->listenfd = bind_spec(spec);
 	if ((h->ep = epoll_create1(EPOLL_CLOEXEC)) == -1)
@@ -785,7 +813,7 @@ http_reload(struct http *h)
 		return;
 	memset(&nc, 0, sizeof nc);
 	if (conf_read(h->webpath, &nc, why, sizeof why) == -1) {
-		warnx("--web-config: %s; serving as before", why);
+		warnx("%s; serving as before", why);
 		return;
 	}
 	old = h->conf;
@@ -829,12 +857,22 @@ connections(struct MHD_Daemon *d)
 	return info != NULL ? info->num_connections : 0;
 }
 
-/* Shut a connection down: the socket wakes the daemon, which closes it. */
+/*
+ * Shut a connection down: the socket wakes the daemon, which closes it.
+ * One waiting for a password's check is let go, its check dropped: the
+ * daemon looks at no suspended connection.
+ */
 static void
-cut(struct conn *k, double now)
+cut(struct http *h, struct conn *k, double now)
 {
 	const union MHD_ConnectionInfo *info;
 
+	if (k->suspended) {
+		auth_forget(h->auth, k);
+		k->verdict = V_FAIL;
+		k->suspended = 0;
+		MHD_resume_connection(k->c);
+	}
 	info = MHD_get_connection_info(k->c, MHD_CONNECTION_INFO_CONNECTION_FD);
 	if (info != NULL)
 		shutdown(info->connect_fd, SHUT_RDWR);
@@ -851,7 +889,7 @@ cut_late(struct http *h)
 
 	for (k = h->conns; k != NULL; k = k->next) {
 		if (k->deadline <= now)
-			cut(k, now);
+			cut(h, k, now);
 		if (next < 0 || k->deadline - now < next)
 			next = k->deadline - now;
 	}
@@ -889,11 +927,11 @@ make_room(struct http *h)
 	if (n < HTTP_CONNS || (idle == NULL && slow == NULL))
 		return -1;
 	if (idle != NULL && (wait = idle->since + HTTP_GRACE - now) <= 0) {
-		cut(idle, now);
+		cut(h, idle, now);
 		return -1;
 	}
 	if (slow != NULL && slow->asked_at + HTTP_SLOW <= now) {
-		cut(slow, now);
+		cut(h, slow, now);
 		return -1;
 	}
 	if (idle == NULL)
@@ -919,7 +957,7 @@ http_serve(void *arg)
 	MHD_UNSIGNED_LONG_LONG ms;
 	uint64_t ticks;
 	unsigned before = connections(h->d);
-	double late, room, held;
+	double late, room;
 
 	if (read(h->timer, &ticks, sizeof ticks) == -1 && errno != EAGAIN)
 		warn("--listen: timer");
@@ -927,13 +965,10 @@ http_serve(void *arg)
 	MHD_run(h->d);
 	if (connections(h->d) < before)
 		MHD_run(h->d);
-	held = auth_run(h->auth, answered, h);
 	room = make_room(h);
 	late = cut_late(h);
 	if (room >= 0 && (late < 0 || room < late))
 		late = room;
-	if (held >= 0 && (late < 0 || held < late))
-		late = held;
 	memset(&its, 0, sizeof its);
 	if (MHD_get_timeout(h->d, &ms) != MHD_YES)
 		ms = (MHD_UNSIGNED_LONG_LONG)-1;

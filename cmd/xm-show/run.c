@@ -102,7 +102,8 @@ show_run(const struct show_opts *o)
 	if (o->listen != NULL) {
 		srv = http_open(o->listen, o->web_config, o->refresh, serve_body, serve_gen, &b);
 		wake_serve(&w, http_fd(srv), http_serve, srv);
-		if (o->web_config != NULL)
+		/* on the live screen, SIGHUP is the terminal gone, and ends it */
+		if (o->web_config != NULL && o->format != NULL)
 			wake_hup(&w, reload, srv);
 	}
 	if (o->format == NULL) {

@@ -194,12 +194,27 @@ tls_version(const char *v)
 	return -1;
 }
 
+/* GnuTLS's words for rc, as the rest of a message: lower case, no full stop. */
+static const char *
+tls_words(int rc, char *buf, size_t size)
+{
+	size_t n;
+
+	snprintf(buf, size, "%s", gnutls_strerror(rc));
+	if (buf[0] >= 'A' && buf[0] <= 'Z' && !(buf[1] >= 'A' && buf[1] <= 'Z'))
+		buf[0] = (char)(buf[0] - 'A' + 'a');
+	if ((n = strlen(buf)) > 0 && buf[n - 1] == '.')
+		buf[n - 1] = '\0';
+	return buf;
+}
+
 /* Whether the certificate and key, and the client CAs, are what GnuTLS can serve with. */
 static int
 tls_try(struct reading *rd, const yaml_node_t *at, struct webconf *c)
 {
 	gnutls_certificate_credentials_t cred;
 	gnutls_datum_t cert, key, ca;
+	char words[256];
 	int rc;
 
 	if (gnutls_certificate_allocate_credentials(&cred) != GNUTLS_E_SUCCESS)
@@ -211,7 +226,8 @@ tls_try(struct reading *rd, const yaml_node_t *at, struct webconf *c)
 	rc = gnutls_certificate_set_x509_key_mem(cred, &cert, &key, GNUTLS_X509_FMT_PEM);
 	if (rc < 0) {
 		gnutls_certificate_free_credentials(cred);
-		return bad(rd, at, "cert_file and key_file: %s", gnutls_strerror(rc));
+		return bad(rd, at, "cert_file and key_file: %s",
+		    tls_words(rc, words, sizeof words));
 	}
 	if (c->ca != NULL) {
 		ca.data = (unsigned char *)c->ca;
@@ -220,7 +236,7 @@ tls_try(struct reading *rd, const yaml_node_t *at, struct webconf *c)
 		if (rc <= 0) {
 			gnutls_certificate_free_credentials(cred);
 			return bad(rd, at, "client_ca_file: %s", rc == 0 ? "no certificate in it" :
-			    gnutls_strerror(rc));
+			    tls_words(rc, words, sizeof words));
 		}
 	}
 	gnutls_certificate_free_credentials(cred);
@@ -234,15 +250,15 @@ tls_config(struct reading *rd, const yaml_node_t *at, const yaml_node_t *n, stru
 	yaml_node_pair_t *p, *end;
 	const yaml_node_t *v, *at_auth = NULL, *at_min = n, *at_max = n;
 	const char *key, *s, *auth = "";
-	int lo = 2, hi = 3, r, i, prefer = 0;
+	int lo = 2, hi = 3, r, i, prefer = 1, others = 0;
 	size_t len;
 
 	if (mapping(rd, n, "tls_server_config", &p, &end) == -1)
 		return -1;
-	c->tls = 1;
 	for (; p < end; p++) {
 		key = key_of(rd, p);
 		v = value_of(rd, p);
+		others += strcmp(key, "cert_file") != 0 && strcmp(key, "key_file") != 0;
 		if (strcmp(key, "cert_file") == 0) {
 			if (read_named(rd, v, key, &c->cert) == -1)
 				return -1;
@@ -282,6 +298,14 @@ tls_config(struct reading *rd, const yaml_node_t *at, const yaml_node_t *n, stru
 			    "prefer_server_cipher_suites)", key);
 		}
 	}
+	/* neither, as the toolkit takes it: no TLS */
+	if (c->cert == NULL && c->key == NULL) {
+		if (others > 0)
+			return bad(rd, at, "tls_server_config without cert_file and key_file: "
+			    "no TLS to set");
+		return 0;
+	}
+	c->tls = 1;
 	if (c->cert == NULL)
 		return bad(rd, at, "tls_server_config: no cert_file");
 	if (c->key == NULL)
@@ -322,16 +346,20 @@ tls_config(struct reading *rd, const yaml_node_t *at, const yaml_node_t *n, stru
 }
 
 /*
- * A bcrypt hash as crypt(3) writes it: $2a$, $2b$ or $2y$, a cost of
- * two digits, $, and 53 characters of its alphabet.
+ * A bcrypt hash as crypt(3) writes it: $2a$, $2b$ or $2y$, a cost from
+ * 04 to 31, $, and 53 characters of its alphabet.
  */
 static int
 is_bcrypt(const char *h)
 {
-	return strlen(h) == 60 && h[0] == '$' && h[1] == '2' && strchr("aby", h[2]) != NULL &&
-	    h[3] == '$' && h[4] >= '0' && h[4] <= '3' && h[5] >= '0' && h[5] <= '9' &&
-	    h[6] == '$' && strspn(h + 7, "./ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-	    "0123456789") == 53;
+	int cost;
+
+	if (strlen(h) != 60 || h[0] != '$' || h[1] != '2' || strchr("aby", h[2]) == NULL ||
+	    h[3] != '$' || h[4] < '0' || h[4] > '9' || h[5] < '0' || h[5] > '9' || h[6] != '$')
+		return 0;
+	cost = (h[4] - '0') * 10 + h[5] - '0';
+	return cost >= 4 && cost <= 31 && strspn(h + 7, "./ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "abcdefghijklmnopqrstuvwxyz0123456789") == 53;
 }
 
 static int
@@ -339,6 +367,7 @@ users(struct reading *rd, const yaml_node_t *n, struct webconf *c)
 {
 	yaml_node_pair_t *p, *end;
 	const char *name, *hash;
+	char key[300];
 
 	if (mapping(rd, n, "basic_auth_users", &p, &end) == -1)
 		return -1;
@@ -348,13 +377,14 @@ users(struct reading *rd, const yaml_node_t *n, struct webconf *c)
 		if (*name == '\0' || strchr(name, ':') != NULL ||
 		    strlen(name) != yaml_document_get_node(rd->doc, p->key)->data.scalar.length)
 			return bad(rd, yaml_document_get_node(rd->doc, p->key),
-			    "basic_auth_users: \"%s\": a user's name is not empty and has no colon",
+			    "basic_auth_users: \"%s\": an empty name, or a colon or NUL in it",
 			    name);
-		if ((hash = scalar(rd, value_of(rd, p), name)) == NULL)
+		snprintf(key, sizeof key, "basic_auth_users: %s", name);
+		if ((hash = scalar(rd, value_of(rd, p), key)) == NULL)
 			return -1;
 		if (!is_bcrypt(hash))
-			return bad(rd, value_of(rd, p), "basic_auth_users: %s: not a bcrypt hash "
-			    "($2y$, $2b$ or $2a$, as htpasswd -B makes)", name);
+			return bad(rd, value_of(rd, p), "%s: not a bcrypt hash ($2y$, $2b$ or $2a$, "
+			    "a cost from 04 to 31, as htpasswd -B makes)", key);
 		c->users[c->nuser].name = xm_strdup(name);
 		c->users[c->nuser++].value = xm_strdup(hash);
 	}
@@ -367,6 +397,7 @@ http_config(struct reading *rd, const yaml_node_t *n, struct webconf *c)
 	yaml_node_pair_t *p, *end, *h, *hend;
 	const yaml_node_t *v;
 	const char *key, *s;
+	char what[300];
 	size_t i;
 
 	if (mapping(rd, n, "http_server_config", &p, &end) == -1)
@@ -392,15 +423,22 @@ http_config(struct reading *rd, const yaml_node_t *n, struct webconf *c)
 		for (; h < hend; h++) {
 			key = key_of(rd, h);
 			for (i = 0; i < sizeof header_names / sizeof header_names[0]; i++)
-				if (strcasecmp(key, header_names[i]) == 0)
+				if (strcmp(key, header_names[i]) == 0)
 					break;
 			if (i == sizeof header_names / sizeof header_names[0])
 				return bad(rd, yaml_document_get_node(rd->doc, h->key),
 				    "headers: %s: not one a file may set (Content-Security-Policy, "
 				    "Strict-Transport-Security, X-Content-Type-Options, "
 				    "X-Frame-Options, X-XSS-Protection)", key);
-			if ((s = scalar(rd, value_of(rd, h), key)) == NULL)
+			snprintf(what, sizeof what, "headers: %s", key);
+			if ((s = scalar(rd, value_of(rd, h), what)) == NULL)
 				return -1;
+			if (strcmp(key, "X-Content-Type-Options") == 0 && strcmp(s, "nosniff") != 0)
+				return bad(rd, value_of(rd, h), "%s: \"%s\" is not nosniff", what, s);
+			if (strcmp(key, "X-Frame-Options") == 0 && strcasecmp(s, "deny") != 0 &&
+			    strcasecmp(s, "sameorigin") != 0)
+				return bad(rd, value_of(rd, h), "%s: \"%s\" is not deny or sameorigin",
+				    what, s);
 			c->headers[c->nheader].name = xm_strdup(header_names[i]);
 			c->headers[c->nheader++].value = xm_strdup(s);
 		}
