@@ -38,7 +38,7 @@ BUFFER = main buffer run save
 ALERT  = main alert callback check run save
 SHOW   = main auth board history http live output page panels run view wake webconf widgets
 UNITS  = test-host test-num test-metric test-order test-range test-record test-ring test-season test-stats test-state test-table test-tail
-FUZZ   = record num metric range rule buffer-state alert-state sample-state
+FUZZ   = record num metric range rule buffer-state alert-state sample-state web-config
 
 COMMON_OBJ = $(COMMON:%=$(O)/common/%.o)
 SAMPLE_OBJ = $(SAMPLE:%=$(O)/cmd/xm-sample/%.o)
@@ -90,7 +90,7 @@ $(O)/tests/hostile/maxrss $(O)/tests/faults/killat: $(O)/tests/%: $(O)/tests/%.o
 # compiler, in make check; fuzz-* are libFuzzer's, built by make fuzz.
 $(O)/tests/fuzz/%.o: tests/fuzz/%.c
 	@mkdir -p $(@D)
-	$(CC) $(XMCFLAGS) -Icmd/xm-buffer -Icmd/xm-alert -Icmd/xm-sample -c -o $@ $<
+	$(CC) $(XMCFLAGS) -Icmd/xm-buffer -Icmd/xm-alert -Icmd/xm-sample -Icmd/xm-show -c -o $@ $<
 
 $(O)/fuzz/replay-%: $(O)/tests/fuzz/fuzz-%.o $(O)/tests/fuzz/fuzz.o $(O)/tests/fuzz/replay.o $(O)/libxm.a
 	@mkdir -p $(@D)
@@ -112,6 +112,8 @@ $(O)/fuzz/replay-record-portable: $(O)/tests/fuzz/fuzz-record.o $(O)/tests/fuzz/
 $(O)/fuzz/replay-buffer-state $(O)/fuzz/fuzz-buffer-state: $(BUFFER_LIB)
 $(O)/fuzz/replay-alert-state $(O)/fuzz/fuzz-alert-state: $(ALERT_LIB)
 $(O)/fuzz/replay-sample-state $(O)/fuzz/fuzz-sample-state: $(SAMPLE_LIB)
+$(O)/fuzz/replay-web-config $(O)/fuzz/fuzz-web-config: $(O)/cmd/xm-show/webconf.o
+$(O)/fuzz/replay-web-config $(O)/fuzz/fuzz-web-config: LDLIBS += -lyaml -lgnutls
 
 replays: $(FUZZ:%=$(O)/fuzz/replay-%) $(O)/fuzz/replay-record-portable
 fuzzers: $(FUZZ:%=$(O)/fuzz/fuzz-%)
