@@ -16,11 +16,6 @@ teardown() {
 	stop_servers
 }
 
-# Skip, with one line, only where the package's program is not there.
-need() {
-	command -v "$1" > /dev/null || skip "$1 is not installed (scripts/install-deps check)"
-}
-
 # Start Prometheus at a free port, scraping every second what the
 # scrape_configs in file "scrape" say; $prom is its address.
 prom_start() {

@@ -13,10 +13,6 @@ teardown() {
 	stop_servers
 }
 
-need() {
-	command -v "$1" > /dev/null || skip "$1 is not installed (scripts/install-deps check)"
-}
-
 # make install of the programs under test into directory $1 of the test's
 # (PREFIX $1/usr); $units
 # is where the systemd units went.
@@ -153,7 +149,8 @@ check-sample.tsv.lock'
 	    'systemd-analyze security --offline=true /lib/systemd/system/xm-exporter.service'
 	if command -v systemd-analyze > /dev/null; then
 		run -0 systemd-analyze security --offline=true "$root/lib/systemd/system/xm-exporter.service"
-		assert_line --regexp '^.* Overall exposure level for xm-exporter.service: (0\.[0-9]|1\.[0-9]|2\.0) '
+		assert_line --regexp \
+		    '^.* Overall exposure level for xm-exporter.service: (0\.[0-9]|1\.[0-9]|2\.0) '
 	fi
 	port=$(free_port)
 	mkdir state
@@ -168,8 +165,10 @@ check-sample.tsv.lock'
 	make_certs etc
 	sed -n '/^    tls_server_config:$/,/^$/s/^    //p' "$TOP/README.md" |
 	    sed 's|\$2y\$10\$\.\.\. .*|'"$(sed -n 's/^  alice: //p' "$FIX/web/users.yml")"'|' > etc/web.yml
-	grep -q '^  prometheus: \$2b\$10\$' etc/web.yml || fail "no user in README's web.yml: $(cat etc/web.yml)"
-	start_server readme "$root/usr/bin/xm-show" --listen "127.0.0.1:$port" --web-config etc/web.yml < /dev/null
+	grep -q '^  prometheus: \$2b\$10\$' etc/web.yml ||
+	    fail "no user in README's web.yml: $(cat etc/web.yml)"
+	start_server readme "$root/usr/bin/xm-show" --listen "127.0.0.1:$port" \
+	    --web-config etc/web.yml < /dev/null
 	poll 30 eval "curl -sf --cacert etc/ca.pem -u prometheus:s3cret -o /dev/null https://127.0.0.1:$port/metrics" ||
 	    fail "README's web.yml does not serve: $(cat readme.log)"
 	stop_servers

@@ -100,6 +100,11 @@ wait_ready() {
 	return 1
 }
 
+# Skip, with one line, only where the package's program is not there.
+need() {
+	command -v "$1" > /dev/null || skip "$1 is not installed (scripts/install-deps check)"
+}
+
 # Certificates made with openssl(1) in directory $1, for the TLS tests:
 # ca.pem (a CA), server.pem and .key (for 127.0.0.1, ::1 and localhost,
 # issued by the CA), client.pem and .key (a TLS client's, by the CA),
