@@ -7,11 +7,12 @@
  * its own makes it, with crypt_rn (libxcrypt's; the sanitizers' crypt_r
  * finds no crypt_r of libxcrypt's to call): the stream, the screen and
  * the other clients go on meanwhile, and the connection that asked
- * waits, suspended, for its answer.  A password once verified is kept as an HMAC under a key of
- * this run, not as itself, so that a scrape every 15 s costs one check
- * a run; it is compared in constant time, and so are hashes.  A user
- * that is not there is checked against a hash of its own, so that its
- * answer takes as long.
+ * waits, suspended, for its answer.  A password once verified is kept
+ * as an HMAC under a key of this run, not as itself, so that a scrape
+ * every 15 s costs one check a run; it is compared in constant time,
+ * and so are hashes.  A user that is not there is checked against a
+ * decoy of the users' highest cost, so that its answer takes as long as
+ * the slowest user's.
  *
  * An address that has failed more than AUTH_FREE times (failures
  * AUTH_FORGET seconds apart start again) is slowed: for a second after

@@ -415,8 +415,10 @@ enum { ADMIT_YES, ADMIT_NO, ADMIT_DENY, ADMIT_WAIT, ADMIT_LATER };
  * connection closed, for a client certificate missing where one is
  * required or not verified (once a connection: TLS verified it for the
  * whole session); ADMIT_DENY for a user and password that are not a
- * user's, or none; ADMIT_WAIT while its password is checked, the
- * connection suspended until the answer.
+ * user's, or none; ADMIT_LATER, unchecked, for an address its failures
+ * slowed or with checks enough waiting (the seconds to wait in k->later);
+ * ADMIT_WAIT while its password is checked, the connection suspended
+ * until the answer.
  */
 static int
 admit(struct http *h, struct MHD_Connection *c)
