@@ -1492,6 +1492,12 @@ WWW-Authenticate: Basic realm="xm"
 Content-Length: 0'
 		[ ! -s body ] || fail "$how: a body: $(cat body)"
 	done
+	# a user not in the file is checked as long as the slowest user, slow's cost 13
+	# (a third of a second; cost 10, the decoy's otherwise, is a twentieth)
+	t0=$(checker_ticks "$(cat show.pid)")
+	run -0 ask /metrics -u nobody:x
+	t1=$(checker_ticks "$(cat show.pid)")
+	[ $((t1 - t0)) -ge 15 ] || fail "a user not in the file was checked in $((t1 - t0)) ticks"
 	# plain HTTP to the TLS port: the handshake fails, nothing is answered
 	run -52 curl -sS "http://127.0.0.1:$port/metrics"
 	assert_output 'curl: (52) Empty reply from server'
