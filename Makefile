@@ -36,7 +36,7 @@ SAMPLE = main sample src dev cpu mem disk io net load proc pid top cgroup synth 
 	 pressure vm fd procs tcp sensors tape save carry
 BUFFER = main buffer run save
 ALERT  = main alert callback check run save
-SHOW   = main auth board history http live output page panels run view wake webconf widgets
+SHOW   = main auth board history http json live output page panels run view wake webconf widgets
 UNITS  = test-host test-num test-metric test-order test-range test-record test-ring test-season test-stats test-state test-table test-tail
 FUZZ   = record num metric range rule buffer-state alert-state sample-state web-config
 

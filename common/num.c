@@ -484,3 +484,58 @@ num_format_span(char buf[NUM_MAX], double secs)
 		return (size_t)snprintf(buf, NUM_MAX, "%lldm%llds", t / 60, t % 60);
 	return (size_t)snprintf(buf, NUM_MAX, "%llds", t);
 }
+
+/*
+ * v as exactly as a float64 holds it: in the fewest digits that read
+ * back as v (17 at most), so that a count past 10^15 or a time to the
+ * millisecond keeps every digit, where num_format keeps ten.
+ */
+void
+num_format_exact(char buf[NUM_MAX], double v)
+{
+	int prec;
+
+	/* a whole number in full, as a count is written; past 10^17, an exponent */
+	if (v == floor(v) && fabs(v) < 1e17) {
+		snprintf(buf, NUM_MAX, "%.0f", v);
+		return;
+	}
+	/* no fewer digits than the whole part has, so no exponent below 10^17 */
+	prec = fabs(v) >= 1 && fabs(v) < 1e17 ? (int)floor(log10(fabs(v))) + 1 : 1;
+	for (; prec < 17; prec++) {
+		snprintf(buf, NUM_MAX, "%.*g", prec, v);
+		if (strtod(buf, NULL) == v)
+			return;
+	}
+	snprintf(buf, NUM_MAX, "%.17g", v);
+}
+
+/*
+ * Whether s is a number as JSON spells one, -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?,
+ * which InfluxDB's line protocol takes as a float too.
+ */
+int
+num_is_json(const char *s)
+{
+	if (*s == '-')
+		s++;
+	if (*s == '0')
+		s++;
+	else if (*s >= '1' && *s <= '9')
+		s += strspn(s, "0123456789");
+	else
+		return 0;
+	if (*s == '.') {
+		if (*++s < '0' || *s > '9')
+			return 0;
+		s += strspn(s, "0123456789");
+	}
+	if (*s == 'e' || *s == 'E') {
+		if (*++s == '+' || *s == '-')
+			s++;
+		if (*s < '0' || *s > '9')
+			return 0;
+		s += strspn(s, "0123456789");
+	}
+	return *s == '\0';
+}

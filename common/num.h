@@ -28,5 +28,7 @@ size_t	num_format(char [NUM_MAX], double);
 size_t	num_format_ts(char [NUM_MAX], double);
 size_t	num_format_u64(char [NUM_MAX], unsigned long long);
 size_t	num_format_span(char [NUM_MAX], double);
+void	num_format_exact(char [NUM_MAX], double);
+int	num_is_json(const char *);
 
 #endif

@@ -194,6 +194,28 @@ xm_alerts_active{severity="emergency"} 0'
 	assert_equal "$stderr" ""
 }
 
+@test "xm-show: -o json: a line a series, every column, numbers as numbers, - as null, labels an object, the alert state (golden)" {
+	xm-show -o json < "$SHOW/alerted.tsv" | golden show-json.jsonl
+	# every line an object jq reads; an object a series, in the board's order
+	run -0 bash -c "xm-show -o json < '$SHOW/alerted.tsv' | jq -c '[.host, .metric, .labels]' | wc -l"
+	assert_output 27
+	# the stream's number as it wrote it where JSON spells it so, else exactly its value;
+	# the words of xm's programs strings though all digits; a column named as a key: _NAME
+	printf '#ts\thost\tmetric\tvalue\tmean\ttrend\talert_id\tlabels\tseverity\tsince\n' > in
+	printf '1764288001.250\ta\tm{b="x\\\\y",a="q\\"t\\nz"}\t+5\t.5\tstable\t1234567890123456\tk\twarning\t007\n' >> in
+	printf '1764288002\ta\tc_total\t12345678901234567890\t1e3\t-\t-\t-\t-\t-\n' >> in
+	printf '1764288003\tb\xff\x01\tm\t-0.0\t1.5E+2\t-\t-\t-\tcritical\t1764288003\n' >> in
+	run -0 --separate-stderr xm-show -o json < in
+	assert_output '{"host":"a","metric":"c_total","labels":{},"ts":1764288002,"value":12345678901234567890,"mean":1e3,"trend":null,"alert_id":null,"_labels":null,"severity":null,"since":null,"state":null,"alerts":[]}
+{"host":"a","metric":"m","labels":{"a":"q\"t\nz","b":"x\\y"},"ts":1764288001.250,"value":5,"mean":0.5,"trend":"stable","alert_id":"1234567890123456","_labels":"k","severity":"warning","since":7,"state":"warning","alerts":[{"alert_id":"1234567890123456","rule":null,"severity":"warning","since":7}]}
+{"host":"b'$'\xef\xbf\xbd''\u0001","metric":"m","labels":{},"ts":1764288003,"value":-0.0,"mean":1.5E+2,"trend":null,"alert_id":null,"_labels":null,"severity":"critical","since":1764288003,"state":"critical","alerts":[{"alert_id":null,"rule":null,"severity":"critical","since":1764288003}]}'
+	assert_equal "$stderr" ""
+	# jq takes each back as the stream had it
+	assert_equal "$(jq -r 'select(.metric == "m" and .host == "a") | .labels.a' <<< "$output")" 'q"t
+z'
+	assert_equal "$(jq -c 'select(.metric == "c_total") | [.value, .mean]' <<< "$output")" '[12345678901234567000,1000]'
+}
+
 @test "xm-show: -O writes the file whole at every refresh: never seen half written" {
 	(for i in $(seq 400); do printf '%d\th\tm\t%d\n' "$i" "$i"; sleep 0.005; done) |
 	    xm-show -o prom -O out.prom -r 0.1 &
@@ -918,7 +940,11 @@ fired  in alert   longest to resolve flaps  state      series [rule] (alert_id)
 	run -2 --separate-stderr xm-show -W 50
 	assert_equal "${stderr%%$'\n'*}" 'xm-show: -W: "50": not a width from 80 to 1000'
 	run -2 --separate-stderr xm-show -o html
-	assert_equal "${stderr%%$'\n'*}" 'xm-show: -o: "html": not an output (text, prom, csv, tsv)'
+	assert_equal "${stderr%%$'\n'*}" 'xm-show: -o: "html": not an output (text, prom, json, influx, csv, tsv)'
+	run -2 --separate-stderr xm-show -o influx -O out
+	assert_equal "${stderr%%$'\n'*}" 'xm-show: -o influx: each sample as it comes, to standard output: not with -O'
+	run -2 --separate-stderr xm-show --history -o json
+	assert_equal "${stderr%%$'\n'*}" 'xm-show: --history: a report, with -o text, csv or tsv and nothing else'
 	run -2 --separate-stderr xm-show --prefix 9x
 	assert_equal "${stderr%%$'\n'*}" 'xm-show: --prefix: "9x": not the start of a Prometheus name'
 	run -2 --separate-stderr xm-show --once --follow
@@ -1277,6 +1303,49 @@ xm_last_record_timestamp_seconds 1764288040
 	assert_equal "$(cat show.log)" ""
 }
 
+@test "xm-show: --listen: /api/v1/series and /api/v1/alerts, -o json's objects; match= and host= globs; gzip; too many globs a 400" {
+	listen_start
+	cat "$SHOW/alerted.tsv" >&8
+	poll 10 eval "curl -sf '$url' | grep -qx 'xm_records_read_total 1080'"
+	base=http://127.0.0.1:$port/api/v1
+	curl -sf -D headers -o body "$base/series"
+	assert_equal "$(tr -d '\r' < headers | grep -i '^content-type:')" 'Content-Type: application/json'
+	assert_equal "$(jq -r .status body)" success
+	# the objects of -o json, in its order
+	xm-show -o json < "$SHOW/alerted.tsv" > want
+	jq -c '.data[]' body | diff -u <(jq -c . want) -
+	# gzip when asked, the same JSON
+	curl -sf --compressed -D zheaders -o zbody "$base/series"
+	grep -qi '^content-encoding: gzip' zheaders
+	cmp body zbody
+	# globs over the metric, labels and all, any of them; over the host
+	run -0 bash -c "curl -sfG '$base/series' --data-urlencode 'match=disk_usage*' \
+	    --data-urlencode 'match=load1' | jq -r '.data[] | .metric + (.labels | tostring)'"
+	assert_output 'disk_usage_percent{"mountpoint":"/"}
+disk_usage_percent{"mountpoint":"/var"}
+load1{}'
+	run -0 bash -c "curl -sfG '$base/series' --data-urlencode 'match=*{mountpoint=\"/var\"}' |
+	    jq -r '.data[] | .metric'"
+	assert_output 'disk_total_bytes
+disk_usage_percent
+disk_used_bytes'
+	assert_equal "$(curl -sf "$base/series?host=web*&match=load1" | jq -c '[.data[].metric]')" '["load1"]'
+	assert_equal "$(curl -sf "$base/series?host=db*")" '{"status":"success","data":[]}'
+	# the alerts above ok: since, rule, value
+	run -0 bash -c "curl -sf '$base/alerts' |
+	    jq -c '.data[] | [.host, .metric, .severity, .since, .value, .ts, .alert_id, .rule]'"
+	assert_output '["web1","cpu_usage_percent","warning",1764288040,75.37785022,1764288040,"7c6ead84b63e06d8",null]
+["web1","response_time_seconds","critical",1764288027,6.5152,1764288040,"fa1fd002e3b078e6",null]'
+	assert_equal "$(curl -sf "$base/alerts?match=cpu*" | jq -c '[.data[].metric]')" '["cpu_usage_percent"]'
+	# 65 globs
+	q=$(for i in $(seq 65); do printf 'match=m%d&' "$i"; done)
+	run -0 curl -s -w ' %{http_code}' "$base/series?$q"
+	assert_output 'more than 64 match=
+ 400'
+	run -0 curl -s -o /dev/null -w '%{http_code}' "$base/series?${q#match=m1&}"
+	assert_output 200
+}
+
 @test "xm-show: --listen: gzip when asked, HEAD, the index page, 404, 405, no bodies, no huge headers" {
 	listen_start
 	cat "$SHOW/alerted.tsv" >&8
@@ -1300,10 +1369,11 @@ Vary: Accept-Encoding'
 	run -0 curl -s -w ' %{http_code} %{content_type}' "http://127.0.0.1:$port/"
 	assert_output '<!DOCTYPE html>
 <html><head><meta charset="utf-8"><title>xm</title></head>
-<body><h1>xm</h1><p><a href="/metrics">Metrics</a></p></body></html>
+<body><h1>xm</h1><p><a href="/metrics">Metrics</a></p>
+<p><a href="/api/v1/series">Series</a> and <a href="/api/v1/alerts">alerts</a>, JSON</p></body></html>
  200 text/html; charset=utf-8'
 	run -0 curl -s -w ' %{http_code}' "$url/x"
-	assert_output 'not found: the metrics are at /metrics
+	assert_output 'not found: the metrics are at /metrics, the JSON at /api/v1/series and /api/v1/alerts
  404'
 	run -0 curl -s -D headers -w ' %{http_code}' -X POST --data-binary x "$url"
 	assert_output 'only GET and HEAD
@@ -1483,7 +1553,7 @@ Content-Length: '"$(wc -c < body)"
 	grep -qx 'xm_records_read_total 1080' body
 	# a wrong password, another user's, a user not in the file, none; any path
 	for how in '/metrics -u alice:wrong' '/metrics -u bob:s3cret' '/metrics -u carol:s3cret' \
-	    '/metrics' '/ -u alice:' '/nothing'; do
+	    '/metrics' '/ -u alice:' '/nothing' '/api/v1/series' '/api/v1/alerts -u alice:wrong'; do
 		run -0 ask $how
 		assert_equal "$output" 'HTTP/1.1 401 Unauthorized
 X-Frame-Options: deny

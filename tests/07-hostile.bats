@@ -13,6 +13,10 @@ setup() {
 	cd "$BATS_TEST_TMPDIR"
 }
 
+teardown() {
+	stop_servers
+}
+
 CASES="random nul long values time headers ends labels text"
 MAXRSS="${XM_UNITS:-$BATS_TEST_DIRNAME/../obj/tests}/hostile/maxrss"
 # seconds a run may take: a hang past it fails; valgrind is fifty times slower
@@ -108,6 +112,35 @@ status_for() {
 		feed "$c" xm-show --once -W 120
 		assert_equal "$c $st" "$c $(status_for "$(wc -l < "$H/$c.bad")")"
 		run -1 grep -c -P '[\x00-\x09\x0b-\x1f\x7f]|\xc2[\x80-\x9f]|\xe2\x80[\xaa-\xae]|\xe2\x81[\xa6-\xa9]' out
+	done
+}
+
+@test "hostile: xm-show: -o json, /api/v1/series and -o influx: valid JSON and line protocol, a series an object, a sample a line" {
+	for c in $CASES; do
+		read -r _ records _ series < "$H/$c.count"
+		feed "$c" xm-show -o json --forget 0
+		assert_equal "$c $st" "$c $(status_for "$(wc -l < "$H/$c.bad")")"
+		run -0 jq -c '[.host, .metric, .labels, .value]' out
+		assert_equal "$c $(wc -l <<< "$output")" "$c $series"
+		# valid UTF-8 whatever the stream held, no control character raw
+		iconv -f UTF-8 -t UTF-8 out > /dev/null || fail "$c: -o json is not UTF-8"
+		run -1 grep -c -P '[\x00-\x09\x0b-\x1f\x7f]' out
+		mv out json
+		# the same objects served, each one the same
+		port=$(free_port)
+		start_server show xm-show --listen "127.0.0.1:$port" --forget 0 < "$H/$c.in"
+		poll 30 eval "curl -sf 'http://127.0.0.1:$port/metrics' |
+		    grep -qx 'xm_records_read_total $records'"
+		curl -sf -o body "http://127.0.0.1:$port/api/v1/series"
+		jq -c '.data[]' body | diff -q - <(jq -c . json) > /dev/null ||
+		    fail "$c: /api/v1/series is not -o json's"
+		jq -e '.data | length >= 0' < <(curl -sf "http://127.0.0.1:$port/api/v1/alerts") > /dev/null
+		stop_servers
+		# a line of the line protocol a sample: measurement, tags, one field, a timestamp
+		feed "$c" xm-show -o influx --forget 0
+		assert_equal "$c $st" "$c $(status_for "$(wc -l < "$H/$c.bad")")"
+		iconv -f UTF-8 -t UTF-8 out > /dev/null || fail "$c: -o influx is not UTF-8"
+		run -1 grep -vcP '^xm(,(\\[ ,=]|[^ ,=\\]|\\(?=[^ ,=\\]))+=(\\[ ,=]|[^ ,=\\]|\\(?=[^ ,=\\]))+)+ [a-zA-Z_:][a-zA-Z0-9_:]*=-?[0-9.eE+-]+ [0-9]+$' out
 	done
 }
 

@@ -508,6 +508,7 @@ alert_take(struct board *b, struct series *s, const struct header *h,
 		a = &s->alerts[i];
 		if (memcmp(a->id, id, idlen) == 0 && a->id[idlen] == '\0') {
 			a->sev = sev;
+			a->since = s->since;
 			return;
 		}
 	}
@@ -518,6 +519,7 @@ alert_take(struct board *b, struct series *s, const struct header *h,
 	memset(a, 0, sizeof *a);
 	memcpy(a->id, id, idlen);
 	a->sev = sev;
+	a->since = s->since;
 	if ((rule = column(rec, h->known[K_RULE], &rulelen)) != NULL && strcmp(rule, "-") != 0) {
 		hash = table_hash(rule, rulelen);
 		if ((t = (struct rule_text *)table_find(&b->rules, rule, rulelen, hash)) == NULL)
@@ -535,6 +537,7 @@ take(struct board *b, const struct header *h, const struct record *rec)
 	size_t i;
 	int sev, bad, j;
 
+	b->taken = NULL;
 	if (!wanted(b, rec)) {
 		if (metric_check(rec->field[COL_METRIC], rec->len[COL_METRIC]) != NULL)
 			return -2;
@@ -556,9 +559,11 @@ take(struct board *b, const struct header *h, const struct record *rec)
 	if (rec->ts < b->oldest)
 		b->oldest = rec->ts;
 	/* a record again, for another alert of its series (xm(7)): one sample */
-	if (s->nhist == 0 || rec->ts != s->ts || rec->value != s->value)
+	if (s->nhist == 0 || rec->ts != s->ts || rec->value != s->value) {
+		b->taken = s;
 		ring_push(s, rec->value, k[K_COUNT] >= 0 && (size_t)k[K_COUNT] < rec->nfield ?
 		    rec->field[k[K_COUNT]] : NULL);
+	}
 	s->ts = rec->ts;
 	s->value = rec->value;
 	rec_copy(s, rec);

@@ -96,16 +96,25 @@ struct http {
 	http_gen_fn *gen;
 	void	*arg;
 	struct conn *conns;
-	/* /metrics of board generation cgen[i], plain (0) and gzip (1), made at built[i] */
-	struct MHD_Response *cache[2];
-	unsigned long long cgen[2];
-	double	 built[2];
+	/*
+	 * Each page, asked without globs, of board generation cgen[p][i],
+	 * plain (0) and gzip (1), made at built[p][i]
+	 */
+	struct MHD_Response *cache[HTTP_PAGES][2];
+	unsigned long long cgen[HTTP_PAGES][2];
+	double	 built[HTTP_PAGES][2];
 	double	 minage;	/* seconds a response serves though the board changed */
 };
 
 static const char index_html[] =
     "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>xm</title></head>\n"
-    "<body><h1>xm</h1><p><a href=\"/metrics\">Metrics</a></p></body></html>\n";
+    "<body><h1>xm</h1><p><a href=\"/metrics\">Metrics</a></p>\n"
+    "<p><a href=\"/api/v1/series\">Series</a> and <a href=\"/api/v1/alerts\">alerts</a>, "
+    "JSON</p></body></html>\n";
+
+static const char *const page_types[HTTP_PAGES] = {
+	HTTP_METRICS_TYPE, HTTP_JSON_TYPE, HTTP_JSON_TYPE
+};
 
 /* Whether the parameters after an Accept-Encoding coding leave its q above 0. */
 static int
@@ -193,7 +202,7 @@ response(const struct http *h, const char *type, char *buf, size_t len, int gz,
 	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
 	if (gz)
 		MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip");
-	if (strcmp(type, HTTP_METRICS_TYPE) == 0)
+	if (strcmp(type, HTTP_METRICS_TYPE) == 0 || strcmp(type, HTTP_JSON_TYPE) == 0)
 		MHD_add_response_header(r, MHD_HTTP_HEADER_VARY, "Accept-Encoding");
 	if (allow != NULL)
 		MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, allow);
@@ -239,27 +248,29 @@ reply_bad_framing(const struct http *h, struct MHD_Connection *c, const char *te
 }
 
 /*
- * The response for the board as it is, plain or gzip: the one made for
- * the same generation of the board or less than minage seconds ago if
- * there is one, else made now.  Its age counts from the end of its
- * making, so that a board too big to make in minage still leaves the
- * stream that long between two makings.
+ * The response for the board as it is, to what q asks, plain or gzip.
+ * A page asked without globs is shared: the one made for the same
+ * generation of the board or less than minage seconds ago if there is
+ * one, else made now.  Its age counts from the end of its making, so
+ * that a board too big to make in minage still leaves the stream that
+ * long between two makings.
  */
 static struct MHD_Response *
-metrics_response(struct http *h, int gz)
+page_response(struct http *h, const struct http_ask *q, int gz)
 {
 	struct MHD_Response *r;
 	unsigned long long gen = h->gen(h->arg);
+	int p = q->page, shared = q->host == NULL && q->nmatch == 0;
 	char *buf = NULL, *z;
 	size_t len = 0, zlen;
 	FILE *f;
 
-	if (h->cache[gz] != NULL &&
-	    (h->cgen[gz] == gen || xm_monotonic() - h->built[gz] < h->minage))
-		return h->cache[gz];
+	if (shared && h->cache[p][gz] != NULL &&
+	    (h->cgen[p][gz] == gen || xm_monotonic() - h->built[p][gz] < h->minage))
+		return h->cache[p][gz];
 	if ((f = open_memstream(&buf, &len)) == NULL)
 		return NULL;
-	h->body(h->arg, f);
+	h->body(h->arg, q, f);
 	if (fclose(f) == EOF) {
 		free(buf);
 		return NULL;
@@ -273,30 +284,64 @@ metrics_response(struct http *h, int gz)
 		buf = z;
 		len = zlen;
 	}
-	if ((r = response(h, HTTP_METRICS_TYPE, buf, len, gz, NULL)) == NULL)
-		return NULL;
-	if (h->cache[gz] != NULL)
-		MHD_destroy_response(h->cache[gz]);	/* freed when its last client has it */
-	h->cache[gz] = r;
-	h->cgen[gz] = gen;
-	h->built[gz] = xm_monotonic();
+	if ((r = response(h, page_types[p], buf, len, gz, NULL)) == NULL || !shared)
+		return r;
+	if (h->cache[p][gz] != NULL)
+		MHD_destroy_response(h->cache[p][gz]);	/* freed when its last client has it */
+	h->cache[p][gz] = r;
+	h->cgen[p][gz] = gen;
+	h->built[p][gz] = xm_monotonic();
 	return r;
 }
 
+/* One argument of the query: host= and match= kept, the rest let be. */
 static enum MHD_Result
-metrics(struct http *h, struct MHD_Connection *c)
+ask_arg(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	struct http_ask *q = cls;
+
+	(void)kind;
+	if (value == NULL)
+		value = "";
+	if (strcmp(key, "host") == 0) {
+		q->host = value;
+	} else if (strcmp(key, "match") == 0 || strcmp(key, "match[]") == 0) {
+		if (q->nmatch == HTTP_MATCHES) {
+			q->nmatch++;
+			return MHD_NO;
+		}
+		q->match[q->nmatch++] = value;
+	}
+	return MHD_YES;
+}
+
+static enum MHD_Result
+page(struct http *h, struct MHD_Connection *c, int p)
 {
 	struct MHD_Response *r = NULL;
+	struct http_ask q;
 	const char *ae;
+	int shared;
+	enum MHD_Result ok;
 
+	memset(&q, 0, sizeof q);
+	q.page = p;
+	if (p != HTTP_METRICS)
+		MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, ask_arg, &q);
+	if (q.nmatch > HTTP_MATCHES)
+		return reply_text(h, c, MHD_HTTP_BAD_REQUEST, "more than 64 match=\n", NULL);
+	shared = q.host == NULL && q.nmatch == 0;
 	ae = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT_ENCODING);
 	if (ae != NULL && takes_gzip(ae))
-		r = metrics_response(h, 1);
+		r = page_response(h, &q, 1);
 	if (r == NULL)
-		r = metrics_response(h, 0);
+		r = page_response(h, &q, 0);
 	if (r == NULL)
 		return MHD_NO;
-	return MHD_queue_response(c, MHD_HTTP_OK, r);
+	ok = MHD_queue_response(c, MHD_HTTP_OK, r);
+	if (!shared)
+		MHD_destroy_response(r);
+	return ok;
 }
 
 /* A request's headers summed up: their bytes, and its Content-Length fields. */
@@ -525,12 +570,16 @@ request(void *cls, struct MHD_Connection *c, const char *url, const char *method
 		return MHD_NO;
 	}
 	if (strcmp(url, "/metrics") == 0)
-		return metrics(h, c);
+		return page(h, c, HTTP_METRICS);
+	if (strcmp(url, "/api/v1/series") == 0)
+		return page(h, c, HTTP_SERIES);
+	if (strcmp(url, "/api/v1/alerts") == 0)
+		return page(h, c, HTTP_ALERTS);
 	if (strcmp(url, "/") == 0)
 		return reply(h, c, MHD_HTTP_OK, "text/html; charset=utf-8", xm_strdup(index_html),
 		    sizeof index_html - 1, NULL);
-	return reply_text(h, c, MHD_HTTP_NOT_FOUND, "not found: the metrics are at /metrics\n",
-	    NULL);
+	return reply_text(h, c, MHD_HTTP_NOT_FOUND, "not found: the metrics are at /metrics, "
+	    "the JSON at /api/v1/series and /api/v1/alerts\n", NULL);
 }
 
 /*
@@ -742,10 +791,10 @@ daemon_stop(struct http *h)
 	epoll_ctl(h->ep, EPOLL_CTL_DEL, h->mhdfd, NULL);
 	MHD_stop_daemon(h->d);
 	h->d = NULL;
-	for (i = 0; i < 2; i++) {
-		if (h->cache[i] != NULL)
-			MHD_destroy_response(h->cache[i]);
-		h->cache[i] = NULL;
+	for (i = 0; i < HTTP_PAGES * 2; i++) {
+		if (h->cache[i / 2][i % 2] != NULL)
+			MHD_destroy_response(h->cache[i / 2][i % 2]);
+		h->cache[i / 2][i % 2] = NULL;
 	}
 }
 

@@ -5,9 +5,23 @@
 #include <stdio.h>
 
 #define HTTP_METRICS_TYPE "text/plain; version=0.0.4; charset=utf-8"
+#define HTTP_JSON_TYPE "application/json"
 
-/* Write the body of /metrics. */
-typedef void http_body_fn(void *, FILE *);
+/* The pages served of the board. */
+enum { HTTP_METRICS, HTTP_SERIES, HTTP_ALERTS, HTTP_PAGES };
+
+#define HTTP_MATCHES 64	/* match= a request may give */
+
+/* What a request asks: a page, and for the JSON API the series it wants. */
+struct http_ask {
+	int	 page;
+	const char *host;	/* host=: a glob over the host; NULL: any */
+	const char *match[HTTP_MATCHES];	/* match=: globs over the metric, any of them */
+	size_t	 nmatch;
+};
+
+/* Write the body of a page. */
+typedef void http_body_fn(void *, const struct http_ask *, FILE *);
 /* A number that changes whenever the body would: responses are shared until it does. */
 typedef unsigned long long http_gen_fn(void *);
 

@@ -49,9 +49,9 @@ static const struct option longopts[] = {
 static const char synopsis[] =
     "usage: xm-show [-r seconds] [--ascii] [--host glob] [--only glob]...\n"
     "               [--once | --follow] [-W columns] [--panels list]\n"
-    "               [-o text|prom|csv|tsv] [-O file] [--prefix name]\n"
-    "               [-l [address:]port [--web-config file]] [--csv]\n"
-    "               [--max-series n] [--forget seconds] [--strict]\n"
+    "               [-o text|prom|json|influx|csv|tsv] [-O file]\n"
+    "               [--prefix name] [-l [address:]port [--web-config file]]\n"
+    "               [--csv] [--max-series n] [--forget seconds] [--strict]\n"
     "       xm-show --history [--flap seconds] [-o text|csv|tsv] [--csv]\n";
 
 /* --help: the synopsis, then a line an option, as sar and the GNU tools print them. */
@@ -68,7 +68,8 @@ static const char help[] =
     "  -W, --width columns      plain text this wide, 80 to 1000; 80 by default\n"
     "      --panels list        these panels, in this order: system, disks,\n"
     "                           processes, alerts, trends, other\n"
-    "  -o, --output format      text, prom, csv or tsv, instead of the live screen\n"
+    "  -o, --output format      text, prom, json, influx, csv or tsv, instead of\n"
+    "                           the live screen\n"
     "  -O, --output-file file   write it to file, replaced whole each time\n"
     "      --prefix name        the start of every Prometheus name; xm_ by default\n"
     "  -l, --listen [address:]port\n"
@@ -132,7 +133,8 @@ main(int argc, char *argv[])
 			break;
 		case 'o':
 			if ((o.format = show_format_find(optarg)) == NULL)
-				option_bad("-o", optarg, "not an output (text, prom, csv, tsv)");
+				option_bad("-o", optarg,
+				    "not an output (text, prom, json, influx, csv, tsv)");
 			break;
 		case 'r':
 			o.refresh = option_seconds("-r", optarg, 0.1, 86400,
@@ -215,6 +217,11 @@ main(int argc, char *argv[])
 		warnx("--web-config: of --listen, which is not given");
 		option_usage();
 	}
+	if (o.format != NULL && o.format->each != NULL && o.out != NULL) {
+		warnx("-o %s: each sample as it comes, to standard output: not with -O",
+		    o.format->name);
+		option_usage();
+	}
 	if (o.once && o.follow) {
 		warnx("--once and --follow: one or the other");
 		option_usage();
@@ -222,7 +229,8 @@ main(int argc, char *argv[])
 	if (o.history) {
 		/* a report at the end of the log, not a board of the moment */
 		if (o.listen != NULL || o.out != NULL || o.once || o.follow ||
-		    o.format == show_format_find("prom")) {
+		    (o.format != NULL && !o.format->table &&
+		    o.format != show_format_find("text"))) {
 			warnx("--history: a report, with -o text, csv or tsv and nothing else");
 			option_usage();
 		}

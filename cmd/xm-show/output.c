@@ -280,31 +280,6 @@ self_family(FILE *f, unsigned taken, int i, const char *type, const char *help)
 	fprintf(f, "# HELP %s %s\n# TYPE %s %s\n", self_names[i], help, self_names[i], type);
 }
 
-/*
- * v as exactly as a float64 holds it: in the fewest digits that read
- * back as v (17 at most), so that a count past 10^15 or a time to the
- * millisecond keeps every digit, where num_format keeps ten.
- */
-static void
-exact(char buf[NUM_MAX], double v)
-{
-	int prec;
-
-	/* a whole number in full, as a count is written; past 10^17, an exponent */
-	if (v == floor(v) && fabs(v) < 1e17) {
-		snprintf(buf, NUM_MAX, "%.0f", v);
-		return;
-	}
-	/* no fewer digits than the whole part has, so no exponent below 10^17 */
-	prec = fabs(v) >= 1 && fabs(v) < 1e17 ? (int)floor(log10(fabs(v))) + 1 : 1;
-	for (; prec < 17; prec++) {
-		snprintf(buf, NUM_MAX, "%.*g", prec, v);
-		if (strtod(buf, NULL) == v)
-			return;
-	}
-	snprintf(buf, NUM_MAX, "%.17g", v);
-}
-
 static void
 self_sample(FILE *f, unsigned taken, int i, double v)
 {
@@ -312,7 +287,7 @@ self_sample(FILE *f, unsigned taken, int i, double v)
 
 	if (taken & (1u << i))
 		return;
-	exact(num, v);
+	num_format_exact(num, v);
 	fprintf(f, "%s %s\n", self_names[i], num);
 }
 
@@ -460,11 +435,139 @@ tsv_write(const struct board *b, FILE *f)
 	return table_write(b, f, 0);
 }
 
+/*
+ * Bytes into InfluxDB's line protocol, as both InfluxDB 1.x and
+ * VictoriaMetrics read them back: a byte of special escaped; what is
+ * not valid UTF-8 U+FFFD; a line feed the two characters \n; a
+ * backslash as it is, but where one of them would read it as an escape
+ * (last, or before a backslash or a byte escaped), U+FFFD.  With label,
+ * a label value's own escapes (xm(7)) are undone first.
+ */
+static void
+influx_out(FILE *f, const char *s, size_t n, const char *special, int label)
+{
+	char d[METRIC_MAX];
+	size_t i, m = 0, len;
+
+	for (i = 0; i < n && m < sizeof d; i++) {
+		if (label && s[i] == '\\' && i + 1 < n && s[++i] == 'n')
+			d[m++] = '\n';
+		else
+			d[m++] = s[i];
+	}
+	for (i = 0; i < m; i += len) {
+		if (text_utf8(d + i, m - i, &len) < 0) {
+			fputs("\xef\xbf\xbd", f);
+		} else if (d[i] == '\n') {
+			fputs("\\n", f);
+		} else if (d[i] == '\\') {
+			if (i + 1 < m && d[i + 1] != '\\' && d[i + 1] != '\n' &&
+			    strchr(special, d[i + 1]) == NULL)
+				putc('\\', f);
+			else
+				fputs("\xef\xbf\xbd", f);
+		} else {
+			if (strchr(special, d[i]) != NULL)
+				putc('\\', f);
+			fwrite(d + i, 1, len, f);
+		}
+	}
+}
+
+/*
+ * ts, digits and an optional fraction (xm(7)), as the nanoseconds of
+ * the line protocol: the digits moved, no arithmetic to round them.
+ */
+static void
+influx_ts(FILE *f, const char *ts)
+{
+	const char *point = strchr(ts, '.');
+	size_t whole = point != NULL ? (size_t)(point - ts) : strlen(ts), frac = 0, skip;
+	char ns[10] = "000000000";
+
+	if (point != NULL) {
+		frac = strlen(point + 1) < 9 ? strlen(point + 1) : 9;
+		memcpy(ns, point + 1, frac);
+	}
+	for (skip = 0; skip < whole && ts[skip] == '0'; skip++)
+		;
+	if (skip == whole) {
+		for (skip = 0; skip < 8 && ns[skip] == '0'; skip++)
+			;
+		fputs(ns + skip, f);
+		return;
+	}
+	fwrite(ts + skip, 1, whole - skip, f);
+	fputs(ns, f);
+}
+
+/*
+ * -o influx, a line a sample as it comes: measurement --prefix (its _
+ * aside; xm by default), the host and the metric's labels as tags, the
+ * metric's name as the one field, so that VictoriaMetrics names the
+ * series prefix_name as -o prom does, and InfluxDB reads it as
+ * SELECT name FROM xm; the record's own ts.  A series' record again
+ * for another alert (xm(7)), of the same ts and value, is not a sample.
+ */
+static void
+influx_record(const struct board *b, const struct series *s, FILE *f)
+{
+	struct metric_label l;
+	const char *pre = b->o->prefix, *m, *host;
+	size_t pl = strlen(pre), len, pos = 0;
+	char buf[32], num[NUM_MAX];
+
+	if (pl > 0 && pre[pl - 1] == '_')
+		pl--;
+	if (pl == 0)
+		fputs("xm", f);
+	else
+		influx_out(f, pre, pl, ", ", 0);
+	if ((host = xm_label(buf, sizeof buf, s, "host")) != NULL) {
+		fprintf(f, ",%s=", host);
+		influx_out(f, s->id.it.key, s->id.hostlen, ",= ", 0);
+	}
+	m = metric_of(s, &len);
+	while (metric_label_next(m, len, &pos, &l)) {
+		if (l.valuelen == 0)
+			continue;	/* a tag has a value, or is not */
+		putc(',', f);
+		influx_out(f, l.name, l.namelen, ",= ", 0);
+		putc('=', f);
+		influx_out(f, l.value, l.valuelen, ",= ", 1);
+	}
+	putc(' ', f);
+	influx_out(f, m, metric_family_len(m, len), ",= ", 0);
+	putc('=', f);
+	for (m = s->rec, pos = 0; pos < COL_VALUE; pos++)
+		m += strlen(m) + 1;
+	if (num_is_json(m)) {
+		fputs(m, f);
+	} else {
+		num_format_exact(num, s->value);
+		fputs(num, f);
+	}
+	putc(' ', f);
+	influx_ts(f, s->rec);
+	putc('\n', f);
+}
+
+/* Every sample went out as it came: nothing is left to write at the end. */
+static int
+influx_write(const struct board *b, FILE *f)
+{
+	(void)b;
+	(void)f;
+	return 0;
+}
+
 static const struct show_format formats[] = {
-	{ "text", text_write, 0, 0, 0 },
-	{ "prom", prom_write, 1, 0, 0 },
-	{ "csv", csv_write, 0, 1, 1 },
-	{ "tsv", tsv_write, 0, 1, 0 },
+	{ "text", text_write, NULL, 0, 0, 0 },
+	{ "prom", prom_write, NULL, 1, 0, 0 },
+	{ "json", json_write, NULL, 1, 0, 0 },
+	{ "influx", influx_write, influx_record, 0, 0, 0 },
+	{ "csv", csv_write, NULL, 0, 1, 1 },
+	{ "tsv", tsv_write, NULL, 0, 1, 0 },
 };
 
 /* The output called name; NULL if there is none. */

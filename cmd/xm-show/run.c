@@ -62,11 +62,14 @@ emit(const struct board *b, FILE *out)
 	return state_commit(&st, f);
 }
 
-/* The body of /metrics: the board as it stands between two records. */
+/* The body of a page: the board as it stands between two records. */
 static void
-serve_body(void *arg, FILE *f)
+serve_body(void *arg, const struct http_ask *q, FILE *f)
 {
-	prom_serve(arg, f, xm_monotonic());
+	if (q->page == HTTP_METRICS)
+		prom_serve(arg, f, xm_monotonic());
+	else
+		json_serve(arg, f, q);
 }
 
 /* Every line read changes the board or its counts of lines. */
@@ -106,6 +109,8 @@ show_run(const struct show_opts *o)
 		if (o->web_config != NULL && o->format != NULL)
 			wake_hup(&w, reload, srv);
 	}
+	if (o->format != NULL && o->format->each != NULL)
+		record_reader_flush(r, stdout);
 	if (o->format == NULL) {
 		status = live_run(&b, r, &w, srv);
 		goto out;
@@ -117,6 +122,8 @@ show_run(const struct show_opts *o)
 		}
 		if (k == RECORD_CLOSED)
 			goto out;
+		if (k == RECORD_OK && b.taken != NULL && o->format->each != NULL)
+			o->format->each(&b, b.taken, stdout);
 		if (k != RECORD_SIGNAL)
 			continue;
 		if (sig_caught())

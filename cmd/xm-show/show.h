@@ -94,6 +94,7 @@ struct header {
 struct alert_state {
 	char	 id[17];	/* alert_id, cut to 16 bytes; "" where the stream has none */
 	int	 sev;
+	double	 since;		/* when its severity began, as the stream says; NAN: not said */
 	const struct table_item *rule;	/* its text, kept once a board; NULL: none */
 };
 
@@ -182,6 +183,7 @@ struct board {
 	double	 newest, oldest;	/* record time */
 	size_t	 read;		/* well-formed records read, shown or not */
 	size_t	 records;
+	struct series *taken;	/* the series the last record was a new sample of; NULL: none */
 	size_t	 skipped;	/* malformed lines, as the reader counts them */
 	double	 rate;		/* records a second, as the caller measures it */
 	struct hosts hosts;	/* each host's clock: how long a series has been quiet */
@@ -249,6 +251,8 @@ void	 panels_help(struct page *);
 struct show_format {
 	const char *name;
 	int	 (*write)(const struct board *, FILE *);
+	/* each sample as it comes, of the series on the board it went to; NULL: none */
+	void	 (*each)(const struct board *, const struct series *, FILE *);
 	int	 alerts;	/* writes each alert of a series apart */
 	int	 table;		/* a table of the columns: --history writes one too */
 	int	 csv;		/* its table is CSV */
@@ -257,5 +261,10 @@ struct show_format {
 const struct show_format *show_format_find(const char *);
 
 void	 prom_serve(const struct board *, FILE *, double);
+
+struct http_ask;
+
+int	 json_write(const struct board *, FILE *);
+void	 json_serve(const struct board *, FILE *, const struct http_ask *);
 
 #endif
