@@ -721,3 +721,123 @@ network_transmit_drops_total
 network_transmit_errors_total'
 	run -1 grep '^# TYPE xm_.* \(untyped\|summary\|histogram\)$' all.prom
 }
+
+# The number of series Prometheus answers to the instant query $1.
+prom_count() {
+	curl -sf --get --data-urlencode "query=$1" "$prom/api/v1/query" | jq '.data.result | length'
+}
+
+@test "stack: scripts/grafana-xm.json, a dashboard as Grafana takes it: every query has data" {
+	need prometheus
+	need jq
+	dash=$SCRIPTS/grafana-xm.json
+	# what Grafana needs of a dashboard: its fields, the two variables,
+	# panels of known types with unique ids on the 24-column grid, none
+	# over another, each querying ${datasource}; one line a problem
+	run -0 --separate-stderr jq -r '
+	    def p(bad; what): if bad then what else empty end;
+	    def num: type == "number" and . == floor;
+	    p((.title | type) != "string" or .title == ""; "title"),
+	    p((.uid | type) != "string" or .uid == "" or (.uid | length) > 40; "uid"),
+	    p((.schemaVersion | type) != "number" or .schemaVersion < 36; "schemaVersion"),
+	    p((.tags | length) == 0 or .time.from == null or .time.to == null or .refresh == null;
+	        "tags, time, refresh"),
+	    p([.templating.list[] | select(.type == "datasource" and .name == "datasource"
+	        and .query == "prometheus")] | length != 1; "the datasource variable"),
+	    p([.templating.list[] | select(.type == "query" and .name == "host" and .multi
+	        and .includeAll and .allValue == ".*" and .datasource.uid == "${datasource}"
+	        and (.query | test("^label_values\\(.+, host\\)$")))] | length != 1;
+	        "the host variable"),
+	    p([.panels[].id] | length != (unique | length) or any(.[]; num | not); "ids"),
+	    (.panels[] | "panel \(.id) \(.title)" as $n | .gridPos as $g |
+	        p(.type | IN("row", "timeseries", "stat", "bargauge", "table", "state-timeline") |
+	            not; "\($n): type \(.type)"),
+	        p([$g.h, $g.w, $g.x, $g.y] | any(.[]; num | not) or $g.h < 1 or $g.w < 1 or
+	            $g.x < 0 or $g.y < 0 or $g.x + $g.w > 24; "\($n): gridPos \($g)"),
+	        if .type == "row" then
+	            p(.collapsed or (.panels | length) > 0; "\($n): a row holding panels")
+	        else
+	            p(.datasource != {type: "prometheus", uid: "${datasource}"};
+	                "\($n): datasource"),
+	            p(.type != "table" and .type != "state-timeline" and
+	                (.fieldConfig.defaults.unit | type) != "string"; "\($n): unit"),
+	            p((.targets | length) == 0 or ([.targets[].refId] | unique | length) !=
+	                (.targets | length); "\($n): targets"),
+	            (.targets[] | p((.refId | type) != "string" or .refId == "" or
+	                (.expr | type) != "string" or .expr == "" or .legendFormat == null;
+	                "\($n): target \(.refId)"))
+	        end),
+	    ([.panels[] | {id, g: .gridPos}] | . as $a | range(length) as $i |
+	        range($i + 1; length) as $j | $a[$i] as $p | $a[$j] as $q |
+	        p($p.g.x < $q.g.x + $q.g.w and $q.g.x < $p.g.x + $p.g.w and
+	            $p.g.y < $q.g.y + $q.g.h and $q.g.y < $p.g.y + $p.g.h;
+	            "panels \($p.id) and \($q.id) overlap"))' "$dash"
+	assert_equal "$output$stderr" ""
+	assert_equal "$(jq '[.panels[] | select(.type == "row")] | length' "$dash")" 7
+	jq -r '.panels[] | select(.type != "row") | .targets[].expr' "$dash" > exprs
+	assert_equal "$(wc -l < exprs)" 108
+	# every series by its xm-sample(1) or xm-show(1) name; each selected by
+	# host but xm-show's own and xm_alerts_active, which have no host
+	for n in $(grep -oE 'xm_[a-z0-9_]+' exprs | sort -u); do
+		grep -qw -- "${n#xm_}" "$MAN/xm-sample.1" || grep -qw -- "$n" "$MAN/xm-show.1" ||
+		    fail "$n: in neither xm-sample(1) nor xm-show(1)"
+	done
+	run -1 grep -vE -e '^xm_(alerts_active|build_info|series|records_[a-z]+_total)$' \
+	    -e '^xm_last_record_timestamp_seconds$' -e '^xm_[a-z0-9_]+\{host=~"\$host"' \
+	    <(grep -oE 'xm_[a-z0-9_]+(\{[^}]*\})?' exprs)
+	# a counter only through rate() or increase(); processes_total, a count
+	# of processes now, is none, though xm-show types it one by its name
+	counter='(rate|increase)\(xm_[a-z0-9_]+_total(\{[^}]*\})?\[\$__(rate_interval|range)\]\)'
+	assert_equal "$(grep -oE 'xm_[a-z0-9_]+_total\b' exprs | grep -vcx xm_processes_total)" \
+	    "$(grep -oE "$counter" exprs | wc -l)"
+	# a stream of every series the dashboard shows: every family over the
+	# fixture trees, a process's I/O and descriptors added to host-t*,
+	# the sensors of use-t*, the own cgroup's pressure of psi-t*; alerts
+	cp -a "$FIX/host-t0" t0
+	cp -a "$FIX/host-t1" t1
+	printf 'read_bytes: 0\nwrite_bytes: 0\n' > t0/proc/4242/io
+	printf 'read_bytes: 1000000\nwrite_bytes: 500000\n' > t1/proc/4242/io
+	mkdir t1/proc/4242/fd
+	touch t1/proc/4242/fd/0 t1/proc/4242/fd/1 t1/proc/4242/fd/2
+	fams=cpu,memory,swap,disk,io,net,load,process,cgroup,pressure,vm,fd,procs,tcp,sensors
+	sample() {
+		xm-sample --procfs "$1/proc" --procfs "$2/proc" --sysfs "$1/sys" --sysfs "$2/sys" \
+		    -i 10 -n 1 --start 0 -H "${@:3}"
+	}
+	{
+		sample t0 t1 --host host --per-cpu --top 3 -P nginx -m "$fams"
+		sample "$FIX/use-t0" "$FIX/use-t1" --host use -m io,net,sensors
+		sample "$FIX/psi-t0" "$FIX/psi-t1" --host psi -m cgroup
+	} 2> err | xm-alert > stream
+	assert_equal "$(cat err)" ""
+	port=$(free_port)
+	start_server show xm-show --listen "127.0.0.1:$port" < stream
+	wait_ready show "http://127.0.0.1:$port/metrics"
+	poll 10 eval "curl -sf http://127.0.0.1:$port/metrics |
+	    grep -qx 'xm_records_read_total $(($(wc -l < stream) - 1))'"
+	printf '  - job_name: xm\n    static_configs:\n      - targets: ["127.0.0.1:%s"]\n' \
+	    "$port" > scrape
+	prom_start
+	prom_wait 'up{job="xm"}' 'up{} 1'
+	# the host variable's query: the three hosts, of three sets of families
+	sel=$(jq -r '.templating.list[] | select(.name == "host") | .query' "$dash" |
+	    sed 's/^label_values(\(.*\), host)$/\1/')
+	assert_equal "$(curl -sf --get --data-urlencode "match[]=$sel" \
+	    "$prom/api/v1/label/host/values" | jq -r '.data | join(" ")')" 'host psi use'
+	# each query as Grafana sends it, $host all (the variable's allValue) or
+	# none, a rate's range a minute of one-second scrapes: data for all
+	# hosts, none for no host where the query selects by host
+	grafana() {
+		sed 's/\$__rate_interval/1m/g; s/\$__range/1m/g; s/\$host/'"$1"'/g' exprs
+	}
+	paste exprs <(grafana '.*') <(grafana nosuchhost) > queries
+	while IFS=$'\t' read -r e all none; do
+		poll 30 eval '[ "$(prom_count "$all")" -gt 0 ]' || echo "no data: $e"
+		[[ $e != *'host=~"$host"'* ]] || [ "$(prom_count "$none")" = 0 ] ||
+		    echo "not by host: $e"
+	done < queries > wrong
+	assert_equal "$(cat wrong)" ""
+	# the alert that fired, in the table and the stats
+	prom_wait 'xm_alerts_active{severity="warning"}' 'xm_alerts_active{severity="warning"} 1'
+	assert_equal "$(cat show.log)" ''
+}
