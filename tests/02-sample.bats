@@ -593,7 +593,7 @@ mkproc() {
 	# db; by I/O db alone; 4242, 5000, 5001, 6001, 6002, 6003 are six
 	run -0 --separate-stderr top2 --top 2
 	assert_equal "$stderr" ""
-	assert_output "10	h	processes_total	6
+	assert_output "10	h	processes_count	6
 10	h	processes_zombie	1
 10	h	process_cpu_percent{comm=\"my (weird) app\",pid=\"4242\"}	25
 10	h	process_cpu_percent{comm=\"db\",pid=\"6001\"}	50
@@ -637,7 +637,7 @@ mkproc() {
 	    END { print top }' <<< "$output"
 	assert_output --regexp "^process_cpu_percent\{comm=\"perl\",pid=\"$busy\"\} (9[0-9]|1[0-9][0-9])(\.[0-9]+)?\$"
 	n=$(ls /proc | grep -c '^[0-9]')
-	run -0 awk -F '\t' -v n="$n" '$3 == "processes_total" && ($4 < n - 50 || $4 > n + 50) { print "far: " $4 " " n }' <<< "$output"
+	run -0 awk -F '\t' -v n="$n" '$3 == "processes_count" && ($4 < n - 50 || $4 > n + 50) { print "far: " $4 " " n }' <<< "$output"
 	assert_output ""
 }
 

@@ -326,7 +326,7 @@ top_sample(void *st, struct sampler *s)
 	if (s->report) {
 		for (i = 0; i < t->nnow; i++)
 			zombies += t->now[i].exited;
-		sampler_put_u64(s, "processes_total", t->nnow);
+		sampler_put_u64(s, "processes_count", t->nnow);
 		sampler_put_u64(s, "processes_zombie", zombies);
 		pick(t, s->o, BY_CPU, s->o->top);
 		pick(t, s->o, BY_RSS, s->o->top);
