@@ -18,6 +18,17 @@ teardown() {
 }
 
 CASES="random nul long values time headers ends labels text"
+# The objects of xm-show -o json, as xm-show(1) gives them: true for each.
+SCHEMA='(.host | type == "string") and (.metric | type == "string")
+	and (.labels | type == "object" and all(.[]; type == "string"))
+	and (.ts | type == "number") and (.value | type == "number")
+	and (.state | . == null or IN("ok", "info", "warning", "critical", "emergency"))
+	and (.alerts | type == "array" and all(.[]; (.alert_id | type == "string" or . == null)
+	    and (.rule | type == "string" or . == null) and (.severity | type == "string")
+	    and (.since | type == "number" or . == null)))
+	and all(to_entries[] | select(.key | IN("host", "metric", "labels", "ts", "value",
+	    "state", "alerts") | not) | .value; type | IN("number", "string", "null"))'
+
 MAXRSS="${XM_UNITS:-$BATS_TEST_DIRNAME/../obj/tests}/hostile/maxrss"
 # seconds a run may take: a hang past it fails; valgrind is fifty times slower
 LIMIT=$([ "${XM_VALGRIND:-0}" = 1 ] && echo 3600 || echo 120)
@@ -122,6 +133,9 @@ status_for() {
 		assert_equal "$c $st" "$c $(status_for "$(wc -l < "$H/$c.bad")")"
 		run -0 jq -c '[.host, .metric, .labels, .value]' out
 		assert_equal "$c $(wc -l <<< "$output")" "$c $series"
+		# each object as xm-show(1) gives its schema
+		run -0 jq -c "$SCHEMA | select(not)" out
+		assert_equal "$c $output" "$c "
 		# valid UTF-8 whatever the stream held, no control character raw
 		iconv -f UTF-8 -t UTF-8 out > /dev/null || fail "$c: -o json is not UTF-8"
 		run -1 grep -c -P '[\x00-\x09\x0b-\x1f\x7f]' out
