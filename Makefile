@@ -24,10 +24,11 @@ O   = obj
 BIN = bin
 
 PROGS  = xm-sample xm-buffer xm-alert xm-show
-SCRIPTS = xm-dashboard xm-exporter xm-notify-alertmanager xm-notify-mail xm-notify-syslog xm-push
+SCRIPTS = xm-dashboard xm-exporter xm-notify-alertmanager xm-notify-mail xm-notify-syslog \
+	  xm-notify-webhook xm-push
 PAGES1  = $(PROGS) xm-push xm-exporter xm-dashboard xm-notify
 # the notifiers' names, each a link to xm-notify.1
-NOTIFY_LINKS = xm-notify-syslog xm-notify-mail xm-notify-alertmanager
+NOTIFY_LINKS = xm-notify-syslog xm-notify-mail xm-notify-alertmanager xm-notify-webhook
 # the names completed, each a link to bash's completion file, xm
 COMPLETED = $(PROGS) $(SCRIPTS) $(NOTIFY_LINKS)
 SYSTEMD_UNITS = xm-exporter.service xm-check.service xm-check.timer

@@ -235,7 +235,8 @@ tsv'
 	assert_equal "$(bash_complete 'xm-dashboard --d')" --demo
 	assert_equal "$(bash_complete 'xm-alert -x xm-notify-')" 'xm-notify-alertmanager
 xm-notify-mail
-xm-notify-syslog'
+xm-notify-syslog
+xm-notify-webhook'
 	mkdir procdir
 	touch web.yml procfile
 	assert_equal "$(bash_complete 'xm-show --web-config=we')" web.yml
@@ -245,6 +246,10 @@ procfile'
 	# no value to offer: nothing, not the options
 	assert_equal "$(bash_complete 'xm-sample -i ')" ''
 	assert_equal "$(bash_complete 'xm-notify-mail --h')" --help
+	assert_equal "$(bash_complete 'xm-notify-webhook -t t')" teams
+	assert_equal "$(bash_complete 'xm-notify-webhook -')" '--help
+-h
+-t'
 }
 
 @test "service: zsh completion, as make install puts it, driven on a pseudo-terminal: every option of each page, -m's families, --panels, -o's formats, notifiers for -x" {
@@ -269,5 +274,11 @@ text
 tsv'
 	assert_equal "$(zc 'xm-alert -x xm-notify-')" 'xm-notify-alertmanager
 xm-notify-mail
-xm-notify-syslog'
+xm-notify-syslog
+xm-notify-webhook'
+	assert_equal "$(zc 'xm-notify-webhook -t ')" 'gotify
+json
+ntfy
+slack
+teams'
 }

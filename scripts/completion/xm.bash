@@ -173,6 +173,15 @@ _xm_notify() {
 	_xm_opts "$cur" '-h --help'
 }
 
+_xm_webhook() {
+	local cur prev
+	_xm_words
+	case $prev in
+	-t) _xm_words_of "$cur" 'json slack teams ntfy gotify'; return ;;
+	esac
+	_xm_opts "$cur" '-t -h --help'
+}
+
 complete -F _xm_sample xm-sample
 complete -F _xm_buffer xm-buffer
 complete -F _xm_alert xm-alert
@@ -181,3 +190,4 @@ complete -F _xm_push xm-push
 complete -F _xm_exporter xm-exporter
 complete -F _xm_dashboard xm-dashboard
 complete -F _xm_notify xm-notify-syslog xm-notify-mail xm-notify-alertmanager
+complete -F _xm_webhook xm-notify-webhook
