@@ -53,7 +53,7 @@ vars_read() {
 			done
 		done
 	done <<-'CASES'
-	xm-push#usage: xm-push [-i instance] [-m seconds] url [job]#url;job;-i instance;-m seconds;-h, --help
+	xm-push#usage: xm-push [-i instance] [-m seconds] url [job]#url;job;-f format;-i instance;-m seconds;-h, --help
 	xm-dashboard#usage: xm-dashboard [--demo] [xm-show option]...#--demo;-h, --help
 	xm-notify-mail#usage: xm-notify-mail (run by xm-alert -x xm-notify-mail)#-h, --help;XM_MAIL_TO;XM_MAIL_INFO
 	xm-notify-syslog#usage: xm-notify-syslog (run by xm-alert -x xm-notify-syslog)#-h, --help;XM_SYSLOG_FACILITY
@@ -74,7 +74,8 @@ vars_read() {
 }
 
 @test "scripts: a bad option or argument: one message, the usage, on stderr, status 2" {
-	push='usage: xm-push [-i instance] [-m seconds] url [job]'
+	push='usage: xm-push [-i instance] [-m seconds] url [job]
+       xm-push -f influx [-m seconds] url'
 	while IFS='|' read -r args message; do
 		eval "set -- $args"
 		run -2 --separate-stderr "$SCRIPTS/xm-push" "$@" < /dev/null
@@ -92,6 +93,8 @@ vars_read() {
 	|
 	http://h job extra|
 	ftp://h|xm-push: ftp://h: not an http:// or https:// address
+	-f json http://h|xm-push: -f: "json": not a format (prom, influx)
+	-f influx http://h job|
 	CASES
 	for s in xm-notify-mail xm-notify-syslog xm-notify-alertmanager; do
 		for a in --bogus 'x\cy'; do

@@ -228,9 +228,12 @@ cpu'
 	assert_equal "$(bash_complete 'xm-buffer --columns mean,rz')" mean,rzscore
 	assert_equal "$(bash_complete 'xm-show --panels p')" processes
 	assert_equal "$(bash_complete 'xm-show -o ')" 'csv
+influx
+json
 prom
 text
 tsv'
+	assert_equal "$(bash_complete 'xm-push -f i')" influx
 	assert_equal "$(bash_complete 'xm-exporter --listen 9101 -o p')" prom
 	assert_equal "$(bash_complete 'xm-dashboard --d')" --demo
 	assert_equal "$(bash_complete 'xm-alert -x xm-notify-')" 'xm-notify-alertmanager
@@ -269,9 +272,13 @@ cpu'
 	assert_equal "$(zc 'xm-sample -m cpu,me')" cpu,memory
 	assert_equal "$(zc 'xm-show --panels p')" processes
 	assert_equal "$(zc 'xm-show -o ')" 'csv
+influx
+json
 prom
 text
 tsv'
+	assert_equal "$(zc 'xm-push -f ')" 'influx
+prom'
 	assert_equal "$(zc 'xm-alert -x xm-notify-')" 'xm-notify-alertmanager
 xm-notify-mail
 xm-notify-syslog

@@ -122,7 +122,7 @@ _xm_alert() {
 # xm-show's, also for the scripts that hand their options on to it.
 _xm_show_value() {
 	case $prev in
-	-o | --output) _xm_words_of "$cur" 'text prom csv tsv' ;;
+	-o | --output) _xm_words_of "$cur" 'text prom json influx csv tsv' ;;
 	--panels) _xm_list "$cur" "$_xm_panels" ;;
 	-O | --output-file | --web-config) _xm_files "$cur" ;;
 	-r | --refresh | --host | --only | -W | --width | --prefix | -l | --listen | \
@@ -144,9 +144,10 @@ _xm_push() {
 	local cur prev
 	_xm_words
 	case $prev in
+	-f) _xm_words_of "$cur" 'prom influx'; return ;;
 	-i | -m) COMPREPLY=(); return ;;
 	esac
-	_xm_opts "$cur" '-i -m -h --help'
+	_xm_opts "$cur" '-f -i -m -h --help'
 }
 
 _xm_exporter() {
