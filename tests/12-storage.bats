@@ -232,3 +232,43 @@ influx_select() {
 	    --data-urlencode 'q=SELECT count(cpu_usage_percent) FROM xm' "$influx/query"
 	assert_equal "$(jq -c '.results[0].series[0].values[0][1]' <<< "$output")" 2
 }
+
+@test "storage: remote write with no library of xm's own: xm-push -f influx to vmagent, which remote-writes to Prometheus's receiver, every sample" {
+	need vmagent
+	need prometheus
+	pport=$(free_port)
+	vport=$(free_port)
+	prom=http://127.0.0.1:$pport
+	# vmagent sends what two requests brought in blocks of its own, the
+	# later one at times first: a receiver takes samples out of order
+	# within a window, as Mimir, Thanos and Cortex can be told to
+	printf 'storage:\n  tsdb:\n    out_of_order_time_window: 1h\n' > prometheus.yml
+	start_server prometheus prometheus --config.file=prometheus.yml \
+	    --storage.tsdb.path="$BATS_TEST_TMPDIR/prometheus" \
+	    --web.listen-address="127.0.0.1:$pport" --web.enable-remote-write-receiver
+	start_server vmagent vmagent -httpListenAddr="127.0.0.1:$vport" \
+	    -remoteWrite.url="$prom/api/v1/write" -remoteWrite.queues=1 \
+	    -remoteWrite.tmpDataPath="$BATS_TEST_TMPDIR/vmagent" \
+	    -loggerLevel=ERROR
+	wait_ready prometheus "$prom/-/ready"
+	wait_ready vmagent "http://127.0.0.1:$vport/health"
+	# ten minutes just gone, which Prometheus's head takes
+	start=$(( $(date +%s) / 60 * 60 - 660 ))
+	xm-sample --synthetic --seed 1 --start "$start" -n 10 -i 60 -m cpu,memory > in.tsv
+	run -0 --separate-stderr bash -c "xm-show -o influx < in.tsv |
+	    '$SCRIPTS/xm-push' -f influx 'http://127.0.0.1:$vport'"
+	assert_equal "$stderr" ""
+	norm < in.tsv > want
+	got() {
+		curl -sf --get --data-urlencode 'query={__name__=~"xm_.*"}' \
+		    --data-urlencode "start=$((start + 60))" --data-urlencode "end=$((start + 600))" \
+		    --data-urlencode step=60 "$prom/api/v1/query_range" |
+		    jq -r '.data.result[] | .metric as $m
+		    | ($m | del(.__name__, .host) | to_entries | sort_by(.key)
+		        | map("\(.key)=\"\(.value)\"") | join(",")) as $l
+		    | .values[] | "\(.[0])\t\($m.host)\t\($m.__name__ | ltrimstr("xm_"))\(
+		        if $l == "" then "" else "{\($l)}" end)\t\(.[1])"' | norm
+	}
+	poll 30 eval '[ "$(got | wc -l)" -eq "$(wc -l < want)" ]'
+	got | diff -u want -
+}
