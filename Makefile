@@ -228,6 +228,8 @@ install-files:
 	cp -f $(PAGES1:%=man/%.1) $(DESTDIR)$(MANPREFIX)/man1/
 	cp -f man/xm.7 $(DESTDIR)$(MANPREFIX)/man7/
 	for n in $(NOTIFY_LINKS); do ln -sf xm-notify.1 $(DESTDIR)$(MANPREFIX)/man1/$$n.1; done
+	mkdir -p $(DESTDIR)$(PREFIX)/share/xm
+	cp -f scripts/grafana-xm.json $(DESTDIR)$(PREFIX)/share/xm/
 	mkdir -p $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR)
 	cp -f scripts/completion/xm.bash $(DESTDIR)$(BASHCOMPDIR)/xm
 	for n in $(sort $(COMPLETED)); do ln -sf xm $(DESTDIR)$(BASHCOMPDIR)/$$n; done
@@ -243,7 +245,8 @@ uninstall:
 	    $(PAGES1:%=$(DESTDIR)$(MANPREFIX)/man1/%.1) $(NOTIFY_LINKS:%=$(DESTDIR)$(MANPREFIX)/man1/%.1) \
 	    $(DESTDIR)$(MANPREFIX)/man7/xm.7 $(SYSTEMD_UNITS:%=$(DESTDIR)$(SYSTEMDUNITDIR)/%) \
 	    $(DESTDIR)$(BASHCOMPDIR)/xm $(COMPLETED:%=$(DESTDIR)$(BASHCOMPDIR)/%) \
-	    $(DESTDIR)$(ZSHCOMPDIR)/_xm
+	    $(DESTDIR)$(ZSHCOMPDIR)/_xm $(DESTDIR)$(PREFIX)/share/xm/grafana-xm.json
+	-rmdir $(DESTDIR)$(PREFIX)/share/xm
 
 clean:
 	rm -rf $(O) $(BIN)

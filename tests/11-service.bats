@@ -173,6 +173,7 @@ check-sample.tsv.lock'
 	    fail "README's web.yml does not serve: $(cat readme.log)"
 	stop_servers
 	[ -L "$root/usr/share/man/man1/xm-notify-mail.1.gz" ]
+	jq -e '.uid == "xm-hosts"' "$root/usr/share/xm/grafana-xm.json" > /dev/null
 	zcat "$root/usr/share/man/man1/xm-exporter.1.gz" | grep -q '^\.Nm xm-exporter$'
 	run -0 dpkg --purge xm
 	run -0 find "$root" -mindepth 1 -not -path "$root/var" -not -path "$root/var/lib" \
