@@ -216,6 +216,45 @@ z'
 	assert_equal "$(jq -c 'select(.metric == "c_total") | [.value, .mean]' <<< "$output")" '[12345678901234567000,1000]'
 }
 
+@test "xm-show: -o influx: a line a sample as it comes, flushed when input runs dry; a series forgotten at its own record still written; time renamed" {
+	mkfifo in
+	exec 8<> in
+	xm-show -o influx < in > out 2> err 8>&- &
+	pid=$!
+	printf '1764288000.5\tweb1\tdisk_usage_percent{mountpoint="/"}\t63.19\n' >&8
+	poll 10 eval '[ "$(cat out)" = "xm,host=web1,mountpoint=/ disk_usage_percent=63.19 1764288000500000000" ]'
+	# a record again for another alert of its series, same time and value: no sample
+	printf '#ts\thost\tmetric\tvalue\tseverity\n' >&8
+	printf '1764288001\tweb1\tload1\t0.5\tok\n1764288001\tweb1\tload1\t0.5\twarning\n' >&8
+	exec 8>&-
+	reap "$pid" 0
+	assert_equal "$(sed -n '2,$p' out)" 'xm,host=web1 load1=0.5 1764288001000000000'
+	assert_equal "$(cat err)" ""
+	# h2's second series comes an age behind its host's clock: written, then forgotten
+	printf '1000\th2\tx\t1\n1000\th1\ta\t1\n1010\th1\ta\t1\n1014\th1\ta\t1\n945\th2\ty\t7\n' > old
+	run -0 --separate-stderr xm-show -o influx --forget 60 < old
+	assert_output 'xm,host=h2 x=1 1000000000000
+xm,host=h1 a=1 1000000000000
+xm,host=h1 a=1 1010000000000
+xm,host=h1 a=1 1014000000000
+xm,host=h2 y=7 945000000000'
+	# InfluxDB takes no key named time
+	run -0 --separate-stderr xm-show -o influx <<< $'1\th\ttime{time="x"}\t5'
+	assert_output 'xm,host=h,xm_time=x xm_time=5 1000000000'
+}
+
+@test "xm-show: -o influx: SIGTERM ends it while its reader has stopped reading, nothing said" {
+	xm-sample --synthetic --seed 1 --start 1764288000 -n 20000 > big
+	(cat big; sleep 30) | xm-show -o influx 2> err | sleep 30 &
+	poll 30 eval '[ "$(ps -o wchan= -p "$(pgrep -f "xm-show -o influx" | head -n 1)")" = pipe_write ] ||
+	    [ "$(cat /proc/$(pgrep -f "xm-show -o influx" | head -n 1)/wchan)" = anon_pipe_write ]'
+	pid=$(pgrep -f 'xm-show -o influx' | head -n 1)
+	kill -TERM "$pid"
+	poll 10 eval "! kill -0 $pid 2> /dev/null" || fail "xm-show -o influx did not end"
+	assert_equal "$(cat err)" ""
+	pkill -f 'sleep 30' || true
+}
+
 @test "xm-show: -O writes the file whole at every refresh: never seen half written" {
 	(for i in $(seq 400); do printf '%d\th\tm\t%d\n' "$i" "$i"; sleep 0.005; done) |
 	    xm-show -o prom -O out.prom -r 0.1 &
@@ -1318,31 +1357,39 @@ xm_last_record_timestamp_seconds 1764288040
 	curl -sf --compressed -D zheaders -o zbody "$base/series"
 	grep -qi '^content-encoding: gzip' zheaders
 	cmp body zbody
-	# globs over the metric, labels and all, any of them; over the host
-	run -0 bash -c "curl -sfG '$base/series' --data-urlencode 'match=disk_usage*' \
+	# globs over the metric, labels and all, any of them; over the host; an answer
+	# to globs made at most once a refresh (2 s): curl asks again at the 429
+	run -0 bash -c "curl -sfG --retry 10 '$base/series' --data-urlencode 'match=disk_usage*' \
 	    --data-urlencode 'match=load1' | jq -r '.data[] | .metric + (.labels | tostring)'"
 	assert_output 'disk_usage_percent{"mountpoint":"/"}
 disk_usage_percent{"mountpoint":"/var"}
 load1{}'
-	run -0 bash -c "curl -sfG '$base/series' --data-urlencode 'match=*{mountpoint=\"/var\"}' |
+	run -0 bash -c "curl -sfG --retry 10 '$base/series' --data-urlencode 'match=*{mountpoint=\"/var\"}' |
 	    jq -r '.data[] | .metric'"
 	assert_output 'disk_total_bytes
 disk_usage_percent
 disk_used_bytes'
-	assert_equal "$(curl -sf "$base/series?host=web*&match=load1" | jq -c '[.data[].metric]')" '["load1"]'
+	assert_equal "$(curl -sf --retry 10 "$base/series?host=web*&match=load1" |
+	    jq -c '[.data[].metric]')" '["load1"]'
+	assert_equal "$(curl -sf --retry 10 "$base/series?host=db*")" '{"status":"success","data":[]}'
+	# another's globs too soon: 429, when to ask again; the same globs again: the answer kept
+	run -0 curl -s -o /dev/null -D h429 -w '%{http_code}' "$base/series?match=load5"
+	assert_output 429
+	assert_regex "$(tr -d '\r' < h429 | grep -i '^retry-after:')" '^Retry-After: [12]$'
 	assert_equal "$(curl -sf "$base/series?host=db*")" '{"status":"success","data":[]}'
 	# the alerts above ok: since, rule, value
 	run -0 bash -c "curl -sf '$base/alerts' |
 	    jq -c '.data[] | [.host, .metric, .severity, .since, .value, .ts, .alert_id, .rule]'"
 	assert_output '["web1","cpu_usage_percent","warning",1764288040,75.37785022,1764288040,"7c6ead84b63e06d8",null]
 ["web1","response_time_seconds","critical",1764288027,6.5152,1764288040,"fa1fd002e3b078e6",null]'
-	assert_equal "$(curl -sf "$base/alerts?match=cpu*" | jq -c '[.data[].metric]')" '["cpu_usage_percent"]'
+	assert_equal "$(curl -sf --retry 10 "$base/alerts?match=cpu*" | jq -c '[.data[].metric]')" \
+	    '["cpu_usage_percent"]'
 	# 65 globs
 	q=$(for i in $(seq 65); do printf 'match=m%d&' "$i"; done)
 	run -0 curl -s -w ' %{http_code}' "$base/series?$q"
 	assert_output 'more than 64 match=
  400'
-	run -0 curl -s -o /dev/null -w '%{http_code}' "$base/series?${q#match=m1&}"
+	run -0 curl -s --retry 10 -o /dev/null -w '%{http_code}' "$base/series?${q#match=m1&}"
 	assert_output 200
 }
 
@@ -2017,7 +2064,7 @@ xm-show: 6 records of new series not shown (--max-series 2)'
 	assert_line "1764300170	web1	process_cpu_percent{pid=\"43\"}	170"
 }
 
-@test "xm-show: -o tsv and csv under a header of 10000 columns: 200 series within seconds, each field in its column" {
+@test "xm-show: -o tsv, csv and json under a header of 10000 columns: 200 series within seconds, each field in its column" {
 	awk 'BEGIN { printf "#ts\thost\tmetric\tvalue"; for (c = 4; c < 10000; c++) printf "\tc%d", c; printf "\n"
 	    for (i = 0; i < 200; i++) { printf "1764288000\th\tm%03d\t%d", i, i
 	        for (c = 4; c < 10000; c++) printf "\t%d", (i + c) % 10; printf "\n" } }' > in
@@ -2030,6 +2077,11 @@ xm-show: 6 records of new series not shown (--max-series 2)'
 	run -0 --separate-stderr timeout "$limit" xm-show -o csv < in
 	assert_equal "$stderr" ""
 	assert_equal "$output" "$(sed '1s/^#//' in | tr '\t' ',')"
+	run -0 --separate-stderr timeout "$limit" xm-show -o json < in
+	assert_equal "$stderr" ""
+	assert_equal "$(jq -c '[.metric, .c4, .c9999, length]' <<< "$output" | sed -n '1p;200p')" \
+	    '["m000",4,9,10003]
+["m199",3,8,10003]'
 	# a series under a header of its own: its columns where the table has them, the rest empty
 	printf '#ts\thost\tmetric\tvalue\tc9999\tc5\n1764288001\th\tz\t1\t7\t5\n' >> in
 	run -0 --separate-stderr timeout "$limit" xm-show -o tsv < in

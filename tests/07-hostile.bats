@@ -159,7 +159,8 @@ status_for() {
 }
 
 @test "hostile: on a terminal no program lets a control character through, whatever the stream holds" {
-	for p in xm-buffer xm-alert 'xm-show -o tsv' 'xm-show -o prom' 'xm-show --once'; do
+	for p in xm-buffer xm-alert 'xm-show -o tsv' 'xm-show -o prom' 'xm-show -o json' \
+	    'xm-show -o influx' 'xm-show --once'; do
 		script -q -c "$p < '$H/text.in'" /dev/null > raw
 		run -1 grep -c -P '\x1b|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\xc2[\x80-\x9f]|\xe2\x80[\xaa-\xae]|\xe2\x81[\xa6-\xa9]' raw
 		# and the records are all there, their bytes but those as they were

@@ -109,6 +109,7 @@ board_free(struct board *b)
 		for (k = 0; k < b->hdrs[i]->n; k++)
 			free(b->hdrs[i]->names[k]);
 		free(b->hdrs[i]->names);
+		free(b->hdrs[i]->again);
 		free(b->hdrs[i]->it.key);
 		free(b->hdrs[i]);
 	}
@@ -117,6 +118,33 @@ board_free(struct board *b)
 	free(b->defaults);
 	free(b->hdrs);
 	table_free(&b->hdr_table);
+}
+
+/* Which of h's columns repeat an earlier one's name: found in a table, not compared in pairs. */
+static void
+header_again(struct header *h)
+{
+	struct table_item *items = xm_reallocarray(NULL, h->n + 1, sizeof *items);
+	struct table seen;
+	size_t k, len;
+	uint64_t hash;
+
+	h->again = xm_calloc(h->n + 1, 1);
+	table_init(&seen);
+	for (k = 0; k < h->n; k++) {
+		len = strlen(h->names[k]);
+		hash = table_hash(h->names[k], len);
+		if (table_find(&seen, h->names[k], len, hash) != NULL) {
+			h->again[k] = 1;
+			continue;
+		}
+		items[k].key = h->names[k];
+		items[k].len = (uint32_t)len;
+		items[k].hash = hash;
+		table_add(&seen, &items[k]);
+	}
+	table_free(&seen);
+	free(items);
 }
 
 /*
@@ -156,6 +184,7 @@ board_header(struct board *b, const char *const *names, size_t n)
 	h->names = xm_reallocarray(NULL, n + 1, sizeof *h->names);
 	for (k = 0; k < n; k++)
 		h->names[k] = xm_strdup(names[k]);
+	header_again(h);
 	for (i = 0; i < K_N; i++) {
 		h->known[i] = -1;
 		for (k = COL_FIXED; k < n; k++)
@@ -535,9 +564,8 @@ take(struct board *b, const struct header *h, const struct record *rec)
 	struct series *s;
 	const int *k = h->known;
 	size_t i;
-	int sev, bad, j;
+	int sev, bad, j, fresh;
 
-	b->taken = NULL;
 	if (!wanted(b, rec)) {
 		if (metric_check(rec->field[COL_METRIC], rec->len[COL_METRIC]) != NULL)
 			return -2;
@@ -559,11 +587,10 @@ take(struct board *b, const struct header *h, const struct record *rec)
 	if (rec->ts < b->oldest)
 		b->oldest = rec->ts;
 	/* a record again, for another alert of its series (xm(7)): one sample */
-	if (s->nhist == 0 || rec->ts != s->ts || rec->value != s->value) {
-		b->taken = s;
+	fresh = s->nhist == 0 || rec->ts != s->ts || rec->value != s->value;
+	if (fresh)
 		ring_push(s, rec->value, k[K_COUNT] >= 0 && (size_t)k[K_COUNT] < rec->nfield ?
 		    rec->field[k[K_COUNT]] : NULL);
-	}
 	s->ts = rec->ts;
 	s->value = rec->value;
 	rec_copy(s, rec);
@@ -591,6 +618,9 @@ take(struct board *b, const struct header *h, const struct record *rec)
 	if (k[K_EVENT] >= 0 && (size_t)k[K_EVENT] < rec->nfield &&
 	    strcmp(rec->field[k[K_EVENT]], "-") != 0)
 		event(b, s, rec->field[k[K_EVENT]]);
+	/* before the look for series to forget, which may take this one */
+	if (fresh && b->each != NULL)
+		b->each(b->each_arg, s);
 	return 0;
 }
 

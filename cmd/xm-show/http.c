@@ -103,6 +103,12 @@ struct http {
 	struct MHD_Response *cache[HTTP_PAGES][2];
 	unsigned long long cgen[HTTP_PAGES][2];
 	double	 built[HTTP_PAGES][2];
+	/* the last answer to globs, to a request of key askkey, of generation askgen, made at askbuilt */
+	struct MHD_Response *asked;
+	char	*askkey;
+	size_t	 askkeylen;
+	unsigned long long askgen;
+	double	 askbuilt;
 	double	 minage;	/* seconds a response serves though the board changed */
 };
 
@@ -247,27 +253,31 @@ reply_bad_framing(const struct http *h, struct MHD_Connection *c, const char *te
 	return ok;
 }
 
-/*
- * The response for the board as it is, to what q asks, plain or gzip.
- * A page asked without globs is shared: the one made for the same
- * generation of the board or less than minage seconds ago if there is
- * one, else made now.  Its age counts from the end of its making, so
- * that a board too big to make in minage still leaves the stream that
- * long between two makings.
- */
-static struct MHD_Response *
-page_response(struct http *h, const struct http_ask *q, int gz)
+/* 429 and Retry-After, no body: an address slowed, or globs asked too soon after others. */
+static enum MHD_Result
+too_many(const struct http *h, struct MHD_Connection *c, double after)
 {
-	struct MHD_Response *r;
-	unsigned long long gen = h->gen(h->arg);
-	int p = q->page, shared = q->host == NULL && q->nmatch == 0;
+	struct MHD_Response *r = response(h, NULL, NULL, 0, 0, NULL);
+	enum MHD_Result ok;
+	char secs[32];
+
+	if (r == NULL)
+		return MHD_NO;
+	snprintf(secs, sizeof secs, "%.0f", after < 1 ? 1 : ceil(after));
+	MHD_add_response_header(r, MHD_HTTP_HEADER_RETRY_AFTER, secs);
+	ok = MHD_queue_response(c, MHD_HTTP_TOO_MANY_REQUESTS, r);
+	MHD_destroy_response(r);
+	return ok;
+}
+
+/* A response of the board as it is, to what q asks, plain or gzip; NULL if it failed. */
+static struct MHD_Response *
+make(struct http *h, const struct http_ask *q, int gz)
+{
 	char *buf = NULL, *z;
 	size_t len = 0, zlen;
 	FILE *f;
 
-	if (shared && h->cache[p][gz] != NULL &&
-	    (h->cgen[p][gz] == gen || xm_monotonic() - h->built[p][gz] < h->minage))
-		return h->cache[p][gz];
 	if ((f = open_memstream(&buf, &len)) == NULL)
 		return NULL;
 	h->body(h->arg, q, f);
@@ -284,14 +294,96 @@ page_response(struct http *h, const struct http_ask *q, int gz)
 		buf = z;
 		len = zlen;
 	}
-	if ((r = response(h, page_types[p], buf, len, gz, NULL)) == NULL || !shared)
-		return r;
+	return response(h, page_types[q->page], buf, len, gz, NULL);
+}
+
+/*
+ * The response for a page asked without globs, plain or gzip: the one
+ * made for the same generation of the board or less than minage seconds
+ * ago if there is one, else made now.  Its age counts from the end of
+ * its making, so that a board too big to make in minage still leaves
+ * the stream that long between two makings.
+ */
+static struct MHD_Response *
+page_response(struct http *h, const struct http_ask *q, int gz)
+{
+	struct MHD_Response *r;
+	unsigned long long gen = h->gen(h->arg);
+	int p = q->page;
+
+	if (h->cache[p][gz] != NULL &&
+	    (h->cgen[p][gz] == gen || xm_monotonic() - h->built[p][gz] < h->minage))
+		return h->cache[p][gz];
+	if ((r = make(h, q, gz)) == NULL)
+		return NULL;
 	if (h->cache[p][gz] != NULL)
 		MHD_destroy_response(h->cache[p][gz]);	/* freed when its last client has it */
 	h->cache[p][gz] = r;
 	h->cgen[p][gz] = gen;
 	h->built[p][gz] = xm_monotonic();
 	return r;
+}
+
+/* What a request with globs asks, as bytes to compare: page, gzip, host=, each match=. */
+static char *
+ask_key(const struct http_ask *q, int gz, size_t *len)
+{
+	size_t i, n = 3 + (q->host != NULL ? strlen(q->host) : 0) + 1;
+	char *key, *k;
+
+	for (i = 0; i < q->nmatch; i++)
+		n += strlen(q->match[i]) + 1;
+	k = key = xm_malloc(n);
+	*k++ = (char)q->page;
+	*k++ = (char)gz;
+	*k++ = q->host != NULL;
+	if (q->host != NULL)
+		k = stpcpy(k, q->host);
+	*k++ = '\0';
+	for (i = 0; i < q->nmatch; i++)
+		k = stpcpy(k, q->match[i]) + 1;
+	*len = n;
+	return key;
+}
+
+/*
+ * A request with globs: its answer made for it alone, and kept for the
+ * same request again as a page is.  Such answers are made at most once
+ * in minage seconds, so that clients asking each their own cost the
+ * stream no more than a scrape does: one that comes sooner is a 429,
+ * to ask again when the time is up.
+ */
+static enum MHD_Result
+page_asked(struct http *h, struct MHD_Connection *c, const struct http_ask *q, int gz)
+{
+	struct MHD_Response *r;
+	unsigned long long gen = h->gen(h->arg);
+	double age = xm_monotonic() - h->askbuilt;
+	size_t len;
+	char *key = ask_key(q, gz, &len);
+
+	if (h->asked != NULL && len == h->askkeylen && memcmp(key, h->askkey, len) == 0 &&
+	    (h->askgen == gen || age < h->minage)) {
+		free(key);
+		return MHD_queue_response(c, MHD_HTTP_OK, h->asked);
+	}
+	if (h->asked != NULL && age < h->minage) {
+		free(key);
+		return too_many(h, c, h->minage - age);
+	}
+	if ((r = make(h, q, gz)) == NULL && (!gz || (r = make(h, q, 0)) == NULL)) {
+		free(key);
+		return MHD_NO;
+	}
+	if (h->asked != NULL)
+		MHD_destroy_response(h->asked);
+	free(h->askkey);
+	h->asked = r;
+	h->askkey = key;
+	h->askkeylen = len;
+	h->askgen = gen;
+	h->askbuilt = xm_monotonic();
+	return MHD_queue_response(c, MHD_HTTP_OK, r);
 }
 
 /* One argument of the query: host= and match= kept, the rest let be. */
@@ -321,27 +413,28 @@ page(struct http *h, struct MHD_Connection *c, int p)
 	struct MHD_Response *r = NULL;
 	struct http_ask q;
 	const char *ae;
-	int shared;
-	enum MHD_Result ok;
+	char why[64];
+	int gz;
 
 	memset(&q, 0, sizeof q);
 	q.page = p;
 	if (p != HTTP_METRICS)
 		MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, ask_arg, &q);
-	if (q.nmatch > HTTP_MATCHES)
-		return reply_text(h, c, MHD_HTTP_BAD_REQUEST, "more than 64 match=\n", NULL);
-	shared = q.host == NULL && q.nmatch == 0;
+	if (q.nmatch > HTTP_MATCHES) {
+		snprintf(why, sizeof why, "more than %d match=\n", HTTP_MATCHES);
+		return reply_text(h, c, MHD_HTTP_BAD_REQUEST, why, NULL);
+	}
 	ae = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT_ENCODING);
-	if (ae != NULL && takes_gzip(ae))
+	gz = ae != NULL && takes_gzip(ae);
+	if (q.host != NULL || q.nmatch > 0)
+		return page_asked(h, c, &q, gz);
+	if (gz)
 		r = page_response(h, &q, 1);
 	if (r == NULL)
 		r = page_response(h, &q, 0);
 	if (r == NULL)
 		return MHD_NO;
-	ok = MHD_queue_response(c, MHD_HTTP_OK, r);
-	if (!shared)
-		MHD_destroy_response(r);
-	return ok;
+	return MHD_queue_response(c, MHD_HTTP_OK, r);
 }
 
 /* A request's headers summed up: their bytes, and its Content-Length fields. */
@@ -392,23 +485,6 @@ unauthorized(const struct http *h, struct MHD_Connection *c)
 	if (r == NULL)
 		return MHD_NO;
 	ok = MHD_queue_basic_auth_fail_response(c, "xm", r);
-	MHD_destroy_response(r);
-	return ok;
-}
-
-/* 429 and Retry-After, no body: an address slowed, its request not checked. */
-static enum MHD_Result
-too_many(const struct http *h, struct MHD_Connection *c, double after)
-{
-	struct MHD_Response *r = response(h, NULL, NULL, 0, 0, NULL);
-	enum MHD_Result ok;
-	char secs[32];
-
-	if (r == NULL)
-		return MHD_NO;
-	snprintf(secs, sizeof secs, "%.0f", after < 1 ? 1 : ceil(after));
-	MHD_add_response_header(r, MHD_HTTP_HEADER_RETRY_AFTER, secs);
-	ok = MHD_queue_response(c, MHD_HTTP_TOO_MANY_REQUESTS, r);
 	MHD_destroy_response(r);
 	return ok;
 }
@@ -796,6 +872,11 @@ daemon_stop(struct http *h)
 			MHD_destroy_response(h->cache[i / 2][i % 2]);
 		h->cache[i / 2][i % 2] = NULL;
 	}
+	if (h->asked != NULL)
+		MHD_destroy_response(h->asked);
+	h->asked = NULL;
+	free(h->askkey);
+	h->askkey = NULL;
 }
 
 /* Read the web config file at path into c: 0, or -1 with why. */

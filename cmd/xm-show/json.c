@@ -147,33 +147,46 @@ identity(FILE *f, const struct series *s)
 	putc('}', f);
 }
 
+/* Whether header h has a column of the name _name. */
+static int
+underscored(const struct header *h, const char *name)
+{
+	size_t k;
+
+	for (k = COL_FIXED; k < h->n; k++)
+		if (h->names[k][0] == '_' && strcmp(h->names[k] + 1, name) == 0)
+			return 1;
+	return 0;
+}
+
 /*
  * A series: who it is, its latest record's every column (ts and value
  * first), the state the board gives it and each alert the stream named.
- * A column named twice in one header: the first.
+ * A column named twice in one header: the first.  One named as a key of
+ * the object's own: _NAME, or left out where a column of that name is
+ * there too.
  */
 static void
 series_object(FILE *f, const struct series *s)
 {
 	const char *p = s->rec, *v, *name;
 	const struct alert_state *a;
-	size_t i, k;
+	size_t i;
 	uint32_t j;
+	int mine;
 
 	putc('{', f);
 	identity(f, s);
 	for (i = 0; i < s->hdr->n && p < s->rec + s->reclen; i++) {
 		name = s->hdr->names[i];
 		v = series_rec_field(s, i, &p);
-		if (i == COL_HOST || i == COL_METRIC)
+		if (i == COL_HOST || i == COL_METRIC || s->hdr->again[i])
 			continue;
-		for (k = COL_FIXED; k < i; k++)
-			if (strcmp(s->hdr->names[k], name) == 0)
-				break;
-		if (k < i)
+		mine = i >= COL_FIXED && among(name, own, sizeof own / sizeof *own);
+		if (mine && underscored(s->hdr, name))
 			continue;
 		putc(',', f);
-		if (i >= COL_FIXED && among(name, own, sizeof own / sizeof *own)) {
+		if (mine) {
 			fputs("\"_", f);
 			chars(f, name, strlen(name), 0);
 			putc('"', f);

@@ -57,7 +57,8 @@ static const char synopsis[] =
 /* --help: the synopsis, then a line an option, as sar and the GNU tools print them. */
 static const char help[] =
     "\n"
-    "Draw an xm stream: a dashboard, plain text, Prometheus metrics or a table.\n"
+    "Draw an xm stream: a dashboard, plain text, Prometheus metrics, JSON, InfluxDB\n"
+    "line protocol or a table.\n"
     "\n"
     "  -r, --refresh seconds    redraw (and write) every so often; 2 by default\n"
     "      --ascii              draw without Unicode\n"
@@ -71,9 +72,11 @@ static const char help[] =
     "  -o, --output format      text, prom, json, influx, csv or tsv, instead of\n"
     "                           the live screen\n"
     "  -O, --output-file file   write it to file, replaced whole each time\n"
-    "      --prefix name        the start of every Prometheus name; xm_ by default\n"
+    "      --prefix name        the start of every Prometheus name, and the InfluxDB\n"
+    "                           measurement; xm_ by default\n"
     "  -l, --listen [address:]port\n"
-    "                           serve /metrics over HTTP; 127.0.0.1 unless given\n"
+    "                           serve /metrics and the JSON API over HTTP;\n"
+    "                           127.0.0.1 unless given\n"
     "      --web-config file    with -l: TLS, client certificates, users, headers,\n"
     "                           as node_exporter's --web.config.file\n"
     "      --csv                read CSV instead of TAB-separated records\n"

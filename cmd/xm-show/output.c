@@ -474,6 +474,16 @@ influx_out(FILE *f, const char *s, size_t n, const char *special, int label)
 	}
 }
 
+/* A tag's or the field's key: time, which InfluxDB refuses as either, as xm_time. */
+static void
+influx_key(FILE *f, const char *s, size_t n)
+{
+	if (n == 4 && memcmp(s, "time", 4) == 0)
+		fputs("xm_time", f);
+	else
+		influx_out(f, s, n, ",= ", 0);
+}
+
 /*
  * ts, digits and an optional fraction (xm(7)), as the nanoseconds of
  * the line protocol: the digits moved, no arithmetic to round them.
@@ -513,8 +523,8 @@ static void
 influx_record(const struct board *b, const struct series *s, FILE *f)
 {
 	struct metric_label l;
-	const char *pre = b->o->prefix, *m, *host;
-	size_t pl = strlen(pre), len, pos = 0;
+	const char *pre = b->o->prefix, *m, *host, *value;
+	size_t pl = strlen(pre), len, pos = 0, col;
 	char buf[32], num[NUM_MAX];
 
 	if (pl > 0 && pre[pl - 1] == '_')
@@ -532,24 +542,23 @@ influx_record(const struct board *b, const struct series *s, FILE *f)
 		if (l.valuelen == 0)
 			continue;	/* a tag has a value, or is not */
 		putc(',', f);
-		influx_out(f, l.name, l.namelen, ",= ", 0);
+		influx_key(f, l.name, l.namelen);
 		putc('=', f);
 		influx_out(f, l.value, l.valuelen, ",= ", 1);
 	}
 	putc(' ', f);
-	influx_out(f, m, metric_family_len(m, len), ",= ", 0);
+	influx_key(f, m, metric_family_len(m, len));
 	putc('=', f);
-	for (m = s->rec, pos = 0; pos < COL_VALUE; pos++)
-		m += strlen(m) + 1;
-	if (num_is_json(m)) {
-		fputs(m, f);
+	for (value = s->rec, col = 0; col < COL_VALUE; col++)
+		value += strlen(value) + 1;
+	if (num_is_json(value)) {
+		fputs(value, f);
 	} else {
 		num_format_exact(num, s->value);
 		fputs(num, f);
 	}
 	putc(' ', f);
 	influx_ts(f, s->rec);
-	putc('\n', f);
 }
 
 /* Every sample went out as it came: nothing is left to write at the end. */

@@ -88,6 +88,33 @@ reload(void *srv)
 	http_reload(srv);
 }
 
+/*
+ * Each sample as it comes (-o influx): its line made in a memory
+ * stream, then written as the other programs write theirs, gathered
+ * until input runs dry, a signal let through while a write waits on
+ * a reader that does not read, no control character raw to a terminal.
+ */
+struct lines {
+	const struct board *b;
+	FILE	*f;
+	char	*buf;
+	size_t	 len;
+	struct record_writer *w;
+};
+
+static void
+each_line(void *arg, const struct series *s)
+{
+	struct lines *l = arg;
+
+	l->b->o->format->each(l->b, s, l->f);
+	if (fflush(l->f) == EOF)
+		err(XM_EXIT_FAIL, "open_memstream");
+	record_put(l->w, l->buf, l->len);
+	record_end(l->w);
+	fseeko(l->f, 0, SEEK_SET);
+}
+
 int
 show_run(const struct show_opts *o)
 {
@@ -97,7 +124,8 @@ show_run(const struct show_opts *o)
 	    (o->csv ? RECORD_CSV : 0) | RECORD_METRIC_LATER);
 	struct http *srv = NULL;
 	const struct header *h = NULL;
-	int k, e, status = XM_EXIT_OK;
+	struct lines line = { NULL, NULL, NULL, 0, NULL };
+	int k, e, closed = 0, status = XM_EXIT_OK;
 
 	board_init(&b, o);
 	record_reader_signal(r, wake_init(&w, o->format == NULL || o->follow || o->out ?
@@ -109,8 +137,18 @@ show_run(const struct show_opts *o)
 		if (o->web_config != NULL && o->format != NULL)
 			wake_hup(&w, reload, srv);
 	}
-	if (o->format != NULL && o->format->each != NULL)
+	if (o->format != NULL && o->format->each != NULL) {
+		memset(&line, 0, sizeof line);
+		line.b = &b;
+		if ((line.f = open_memstream(&line.buf, &line.len)) == NULL)
+			err(XM_EXIT_FAIL, "open_memstream");
+		line.w = xm_malloc(sizeof *line.w);
+		record_writer_init(line.w, stdout, RECORD_INTERRUPTIBLE | RECORD_BATCH);
 		record_reader_flush(r, stdout);
+		record_reader_batch(r, line.w);
+		b.each = each_line;
+		b.each_arg = &line;
+	}
 	if (o->format == NULL) {
 		status = live_run(&b, r, &w, srv);
 		goto out;
@@ -120,10 +158,10 @@ show_run(const struct show_opts *o)
 			status = XM_EXIT_FAIL;
 			break;
 		}
-		if (k == RECORD_CLOSED)
+		if (k == RECORD_CLOSED) {
+			closed = 1;
 			goto out;
-		if (k == RECORD_OK && b.taken != NULL && o->format->each != NULL)
-			o->format->each(&b, b.taken, stdout);
+		}
 		if (k != RECORD_SIGNAL)
 			continue;
 		if (sig_caught())
@@ -149,11 +187,17 @@ show_run(const struct show_opts *o)
 		while (wake_take(&w, -1) != WAKE_END)
 			;
 out:
+	if (line.w != NULL) {
+		record_stream_end(line.w, closed);
+		free(line.w);
+		fclose(line.f);
+		free(line.buf);
+	}
 	if (record_reader_end(r) != 0 && status == XM_EXIT_OK)
 		status = XM_EXIT_FAIL;
 	if (series_say_refused(&b.series, "not shown") > 0)
 		status = XM_EXIT_FAIL;
-	record_reader_close(r, 0);
+	record_reader_close(r, closed);
 	http_close(srv);
 	wake_free(&w);
 	board_free(&b);

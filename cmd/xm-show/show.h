@@ -87,10 +87,11 @@ struct header {
 	struct table_item it;	/* key: the names, TAB between */
 	char	**names;
 	size_t	 n;
+	unsigned char *again;	/* again[k]: names[k] is an earlier column's too */
 	int	 known[K_N];
 };
 
-/* An alert of a series, as the stream named it: for -o prom and /metrics. */
+/* An alert of a series, as the stream named it: for -o prom, -o json and the serving. */
 struct alert_state {
 	char	 id[17];	/* alert_id, cut to 16 bytes; "" where the stream has none */
 	int	 sev;
@@ -183,7 +184,9 @@ struct board {
 	double	 newest, oldest;	/* record time */
 	size_t	 read;		/* well-formed records read, shown or not */
 	size_t	 records;
-	struct series *taken;	/* the series the last record was a new sample of; NULL: none */
+	/* each new sample of a series on the board, as it is taken; NULL: none */
+	void	 (*each)(void *, const struct series *);
+	void	*each_arg;
 	size_t	 skipped;	/* malformed lines, as the reader counts them */
 	double	 rate;		/* records a second, as the caller measures it */
 	struct hosts hosts;	/* each host's clock: how long a series has been quiet */
@@ -251,7 +254,7 @@ void	 panels_help(struct page *);
 struct show_format {
 	const char *name;
 	int	 (*write)(const struct board *, FILE *);
-	/* each sample as it comes, of the series on the board it went to; NULL: none */
+	/* a line of each sample as it comes, of the series it went to; NULL: none */
 	void	 (*each)(const struct board *, const struct series *, FILE *);
 	int	 alerts;	/* writes each alert of a series apart */
 	int	 table;		/* a table of the columns: --history writes one too */
