@@ -102,6 +102,16 @@ field(FILE *f, const char *name, const char *v)
 		string(f, v, strlen(v));
 }
 
+/* A string, or null where there is none (NULL or empty). */
+static void
+string_or_null(FILE *f, const char *s, size_t n)
+{
+	if (s == NULL || n == 0)
+		fputs("null", f);
+	else
+		string(f, s, n);
+}
+
 static void
 severity(FILE *f, int sev)
 {
@@ -207,15 +217,10 @@ series_object(FILE *f, const struct series *s)
 	for (j = 0; j < s->nalerts; j++) {
 		a = &s->alerts[j];
 		fputs(j > 0 ? ",{\"alert_id\":" : "{\"alert_id\":", f);
-		if (a->id[0] != '\0')
-			string(f, a->id, strlen(a->id));
-		else
-			fputs("null", f);
+		string_or_null(f, a->id, strlen(a->id));
 		fputs(",\"rule\":", f);
-		if (a->rule != NULL)
-			string(f, a->rule->key, a->rule->len);
-		else
-			fputs("null", f);
+		string_or_null(f, a->rule != NULL ? a->rule->key : NULL,
+		    a->rule != NULL ? a->rule->len : 0);
 		fputs(",\"severity\":", f);
 		severity(f, a->sev);
 		fputs(",\"since\":", f);
@@ -236,15 +241,9 @@ alert_object(FILE *f, const struct series *s, const struct alert_state *a)
 	fputs(",\"severity\":", f);
 	severity(f, a->sev);
 	fputs(",\"rule\":", f);
-	if (a->rule != NULL)
-		string(f, a->rule->key, a->rule->len);
-	else
-		fputs("null", f);
+	string_or_null(f, a->rule != NULL ? a->rule->key : NULL, a->rule != NULL ? a->rule->len : 0);
 	fputs(",\"alert_id\":", f);
-	if (a->id[0] != '\0')
-		string(f, a->id, strlen(a->id));
-	else
-		fputs("null", f);
+	string_or_null(f, a->id, strlen(a->id));
 	fputs(",\"since\":", f);
 	since(f, a->since);
 	num_format_exact(buf, s->value);
