@@ -68,6 +68,11 @@ norm() {
 	awk -F '\t' '!/^#/ { printf "%s\t%s\t%s\t%.17g\n", $1, $2, $3, $4 }' | sort
 }
 
+# The counter network_receive_bytes_total of day.tsv at time $1.
+rx_at() {
+	awk -F '\t' -v t="$1" '$1 == t && $3 ~ /^network_receive_bytes_total/ { print $4 }' day.tsv
+}
+
 # VictoriaMetrics' answer to PromQL $1 from $2 to $3 a minute apart,
 # normalised: xm_ off the name, host a field again, the rest labels.
 vm_range() {
@@ -93,7 +98,7 @@ influx_select() {
 	        if $l == "" then "" else "{\($l)}" end)\t\($row[.])"' | norm
 }
 
-@test "storage: a synthetic day into VictoriaMetrics: PromQL gives back every sample, value and time; rate() of a counter as worked by hand" {
+@test "storage: a synthetic day into VictoriaMetrics: PromQL gives back every sample, its value and time; rate() as worked by hand" {
 	vm_start
 	day > day.tsv
 	run -0 --separate-stderr bash -c "xm-show -o influx < day.tsv | '$SCRIPTS/xm-push' -f influx '$vm'"
@@ -107,8 +112,8 @@ influx_select() {
 	vm_range '{__name__=~"xm_.*"}' $((DAY + 60)) $((DAY + 86400)) | diff -u want -
 	# a counter: rate() over five minutes is the rise over the five minutes before
 	t=$((DAY + 43200))
-	a=$(awk -F '\t' -v t=$((t - 300)) '$1 == t && $3 ~ /^network_receive_bytes_total/ { print $4 }' day.tsv)
-	b=$(awk -F '\t' -v t="$t" '$1 == t && $3 ~ /^network_receive_bytes_total/ { print $4 }' day.tsv)
+	a=$(rx_at $((t - 300)))
+	b=$(rx_at "$t")
 	run -0 curl -sf --get --data-urlencode 'query=rate(xm_network_receive_bytes_total[5m])' \
 	    --data-urlencode "time=$t" "$vm/api/v1/query"
 	got=$(jq -r '.data.result[0].value[1]' <<< "$output")
@@ -117,7 +122,7 @@ influx_select() {
 	    if (want <= 0 || d > 1e-9 * want) { printf "rate %s, not %.17g\n", got, want; exit 1 } }'
 }
 
-@test "storage: a synthetic day into InfluxDB 1.x: InfluxQL gives back every sample, value and time; a counter's derivative" {
+@test "storage: a synthetic day into InfluxDB 1.x: InfluxQL gives back every sample, its value and time; a derivative" {
 	influx_start
 	day > day.tsv
 	run -0 --separate-stderr bash -c "xm-show -o influx < day.tsv |
@@ -126,17 +131,18 @@ influx_select() {
 	norm < day.tsv > want
 	influx_select 'SELECT * FROM xm GROUP BY *' | diff -u want -
 	# the counter as a counter: its non-negative derivative a second, the rise over a minute
-	a=$(awk -F '\t' -v t=$((DAY + 43140)) '$1 == t && $3 ~ /^network_receive_bytes_total/ { print $4 }' day.tsv)
-	b=$(awk -F '\t' -v t=$((DAY + 43200)) '$1 == t && $3 ~ /^network_receive_bytes_total/ { print $4 }' day.tsv)
+	a=$(rx_at $((DAY + 43140)))
+	b=$(rx_at $((DAY + 43200)))
 	got=$(curl -sf --get --data-urlencode db=xm --data-urlencode epoch=s --data-urlencode \
-	    "q=SELECT non_negative_derivative(network_receive_bytes_total, 1s) FROM xm WHERE time >= $((DAY + 43140))s AND time <= $((DAY + 43200))s" \
+	    "q=SELECT non_negative_derivative(network_receive_bytes_total, 1s) FROM xm
+	    WHERE time >= $((DAY + 43140))s AND time <= $((DAY + 43200))s" \
 	    "$influx/query" | jq -r '.results[0].series[0].values[0][1]')
 	awk -v a="$a" -v b="$b" -v got="$got" 'BEGIN {
 	    want = (b - a) / 60; d = got - want; if (d < 0) d = -d
 	    if (want <= 0 || d > 1e-9 * want) { printf "derivative %s, not %.17g\n", got, want; exit 1 } }'
 }
 
-@test "storage: cron-style runs append minute by minute to both; times to the millisecond, hostile labels read back the same from both" {
+@test "storage: cron-style runs append a minute at a time to both; a time to the millisecond, hostile labels, read back alike" {
 	vm_start
 	influx_start
 	for i in 1 2 3; do
@@ -163,16 +169,17 @@ influx_select() {
 	vm_range '{__name__=~"xm_cpu.*"}' $((DAY + 60)) $((DAY + 180)) | diff -u want -
 	influx_select 'SELECT /^cpu/ FROM xm GROUP BY *' | diff -u want -
 	# the time to the millisecond and the labels as both hold them: the same
+	labels='"a":"x\\y","b":"c,d e=f","c":"q\"t","d":"l\\nf","e":"end�"'
 	run -0 curl -sf --get --data-urlencode 'match[]=xm_m' "$vm/api/v1/export"
 	assert_equal "$(jq -c '[.metric, .timestamps]' <<< "$output")" \
-	    '[{"__name__":"xm_m","host":"h 1,x=y","a":"x\\y","b":"c,d e=f","c":"q\"t","d":"l\\nf","e":"end�"},['"$DAY"'125]]'
+	    '[{"__name__":"xm_m","host":"h 1,x=y",'"$labels"'},['"$DAY"'125]]'
 	run -0 curl -sf --get --data-urlencode db=xm --data-urlencode epoch=ms \
 	    --data-urlencode 'q=SELECT m FROM xm GROUP BY *' "$influx/query"
 	assert_equal "$(jq -c '.results[0].series[0] | [.tags, .values]' <<< "$output")" \
-	    '[{"a":"x\\y","b":"c,d e=f","c":"q\"t","d":"l\\nf","e":"end�","host":"h 1,x=y"},[['"$DAY"'125,1.5]]]'
+	    '[{'"$labels"',"host":"h 1,x=y"},[['"$DAY"'125,1.5]]]'
 }
 
-@test "storage: xm-push -f influx: batches as the input comes, the server's words on a refusal, nothing to send status 1" {
+@test "storage: xm-push -f influx: batches as the input comes; the server's words on a refusal; nothing to send, status 1" {
 	vm_start
 	influx_start
 	# a live pipeline: each set goes out while the stream is still open
