@@ -241,6 +241,11 @@ xm,host=h2 y=7 945000000000'
 	# InfluxDB takes no key named time
 	run -0 --separate-stderr xm-show -o influx <<< $'1\th\ttime{time="x"}\t5'
 	assert_output 'xm,host=h,xm_time=x xm_time=5 1000000000'
+	# the measurement: --prefix without its last underscore, xm where that leaves nothing
+	run -0 --separate-stderr xm-show -o influx --prefix node_ <<< $'1\th\tm\t5'
+	assert_output 'node,host=h m=5 1000000000'
+	run -0 --separate-stderr xm-show -o influx --prefix '' <<< $'1\th\tm\t5'
+	assert_output 'xm,host=h m=5 1000000000'
 }
 
 @test "xm-show: -o influx: SIGTERM ends it while its reader has stopped reading, nothing said" {
@@ -1349,6 +1354,7 @@ xm_last_record_timestamp_seconds 1764288040
 	base=http://127.0.0.1:$port/api/v1
 	curl -sf -D headers -o body "$base/series"
 	assert_equal "$(tr -d '\r' < headers | grep -i '^content-type:')" 'Content-Type: application/json'
+	assert_equal "$(tr -d '\r' < headers | grep -i '^vary:')" 'Vary: Accept-Encoding'
 	assert_equal "$(jq -r .status body)" success
 	# the objects of -o json, in its order
 	xm-show -o json < "$SHOW/alerted.tsv" > want
@@ -1371,6 +1377,9 @@ disk_usage_percent
 disk_used_bytes'
 	assert_equal "$(curl -sf --retry 10 "$base/series?host=web*&match=load1" |
 	    jq -c '[.data[].metric]')" '["load1"]'
+	# match[]=, as Prometheus spells it
+	assert_equal "$(curl -sfg --retry 10 "$base/series?match[]=load15" |
+	    jq -c '[.data[].metric]')" '["load15"]'
 	assert_equal "$(curl -sf --retry 10 "$base/series?host=db*")" '{"status":"success","data":[]}'
 	# another's globs too soon: 429, when to ask again; the same globs again: the answer kept
 	run -0 curl -s -o /dev/null -D h429 -w '%{http_code}' "$base/series?match=load5"
