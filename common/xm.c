@@ -60,6 +60,18 @@ xm_strndup(const char *s, size_t n)
 	return p;
 }
 
+/* Whether s is one of the n strings of list. */
+int
+xm_listed(const char *s, const char *const *list, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(s, list[i]) == 0)
+			return 1;
+	return 0;
+}
+
 /*
  * Make stream text fit for a message on a terminal: every byte outside
  * printable ASCII becomes a C escape (so neither C0 nor C1 controls nor

@@ -22,6 +22,7 @@ void	*xm_calloc(size_t, size_t);
 void	*xm_reallocarray(void *, size_t, size_t);
 char	*xm_strdup(const char *);
 char	*xm_strndup(const char *, size_t);
+int	 xm_listed(const char *, const char *const *, size_t);
 
 const char *xm_quote(char [XM_QUOTE_MAX], const char *, size_t);
 void	 xm_init(char *[]);

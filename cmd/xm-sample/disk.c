@@ -97,17 +97,6 @@ disk_open(struct sampler *s)
 }
 
 static int
-in_list(const char *const *list, size_t n, const char *type)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (strcmp(type, list[i]) == 0)
-			return 1;
-	return 0;
-}
-
-static int
 any_glob(const char *const *glob, size_t n, const char *s)
 {
 	size_t i;
@@ -136,8 +125,8 @@ wanted(const struct sample_opts *o, const char *mnt, const char *type)
 	return passes(&o->mount_incl, &o->mount_excl,
 	    any_glob(skip_at, sizeof skip_at / sizeof skip_at[0], mnt), mnt) &&
 	    passes(&o->type_incl, &o->type_excl,
-	    in_list(pseudo, sizeof pseudo / sizeof pseudo[0], type) ||
-	    in_list(remote, sizeof remote / sizeof remote[0], type), type);
+	    xm_listed(type, pseudo, sizeof pseudo / sizeof pseudo[0]) ||
+	    xm_listed(type, remote, sizeof remote / sizeof remote[0]), type);
 }
 
 /*

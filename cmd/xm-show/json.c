@@ -16,23 +16,13 @@
 #include "num.h"
 #include "show.h"
 #include "text.h"
+#include "xm.h"
 
 /* The columns xm's programs write as words: strings, though one may look like a number. */
 static const char *const words[] = { "severity", "event", "alert_id", "rule", "trend" };
 
 /* An object's own keys: a column of one of these names goes under _NAME. */
 static const char *const own[] = { "ts", "host", "metric", "labels", "value", "state", "alerts" };
-
-static int
-among(const char *name, const char *const *list, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (strcmp(name, list[i]) == 0)
-			return 1;
-	return 0;
-}
 
 /* s, n bytes, inside a JSON string's quotes; with label, a label value's \\, \" and \n undone. */
 static void
@@ -96,7 +86,7 @@ field(FILE *f, const char *name, const char *v)
 
 	if (strcmp(v, "-") == 0)
 		fputs("null", f);
-	else if (!among(name, words, sizeof words / sizeof *words) && num_parse(v, &d) == 0)
+	else if (!xm_listed(name, words, sizeof words / sizeof *words) && num_parse(v, &d) == 0)
 		number(f, v, d);
 	else
 		string(f, v, strlen(v));
@@ -192,7 +182,7 @@ series_object(FILE *f, const struct series *s)
 		v = series_rec_field(s, i, &p);
 		if (i == COL_HOST || i == COL_METRIC || s->hdr->again[i])
 			continue;
-		mine = i >= COL_FIXED && among(name, own, sizeof own / sizeof *own);
+		mine = i >= COL_FIXED && xm_listed(name, own, sizeof own / sizeof *own);
 		if (mine && underscored(s->hdr, name))
 			continue;
 		putc(',', f);
