@@ -57,13 +57,22 @@ note(int signo)
 int
 sig_open(int extra)
 {
-	struct sigaction sa;
-	int fd, s;
+	static const int ends[] = { SIGINT, SIGTERM, SIGHUP };
+	struct sigaction sa, old;
+	size_t i;
+	int fd;
 
+	/*
+	 * A hangup ignored stays ignored, and unwatched: nohup(1) means it,
+	 * and one blocked would be kept for the signalfd all the same.  An
+	 * ignored SIGINT is watched: a shell ignores it for every command
+	 * it runs in the background, and kill -INT means to end one.
+	 */
 	sigemptyset(&ending);
 	sigaddset(&ending, SIGINT);
 	sigaddset(&ending, SIGTERM);
-	sigaddset(&ending, SIGHUP);
+	if (sigaction(SIGHUP, NULL, &old) == -1 || old.sa_handler != SIG_IGN)
+		sigaddset(&ending, SIGHUP);
 	watched = ending;
 	if (extra != 0)
 		sigaddset(&watched, extra);
@@ -72,16 +81,9 @@ sig_open(int extra)
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = note;
 	sigemptyset(&sa.sa_mask);
-	for (s = 1; s < NSIG; s++) {
-		struct sigaction old;
-
-		if (!sigismember(&ending, s))
-			continue;
-		/* An ignored signal stays ignored: nohup(1) means it. */
-		if (sigaction(s, NULL, &old) == 0 && old.sa_handler == SIG_IGN)
-			continue;
-		sigaction(s, &sa, NULL);
-	}
+	for (i = 0; i < sizeof ends / sizeof ends[0]; i++)
+		if (sigismember(&ending, ends[i]))
+			sigaction(ends[i], &sa, NULL);
 	if ((fd = signalfd(-1, &watched, SFD_CLOEXEC | SFD_NONBLOCK)) == -1)
 		err(XM_EXIT_FAIL, "signalfd");
 	return fd;

@@ -910,6 +910,28 @@ $usage"
 	done
 }
 
+@test "xm-sample, xm-buffer: under nohup(1) a hangup ends neither; SIGTERM still does, status 0" {
+	nohup xm-sample -i 0.05 -m load > out 2> err &
+	pid=$!
+	mkfifo in
+	nohup xm-buffer < in > bout 2> berr &
+	bpid=$!
+	exec 8> in
+	wait_lines out 4
+	kill -HUP "$pid" "$bpid"
+	n=$(wc -l < out)
+	wait_lines out $((n + 3))
+	kill -0 "$bpid"
+	kill -TERM "$pid" "$bpid"
+	exec 8>&-
+	for p in "$pid" "$bpid"; do
+		status=0
+		wait "$p" || status=$?
+		assert_equal "$status" 0
+	done
+	assert_equal "$(cat err berr)" ""
+}
+
 @test "xm-sample: a signal ends it even while its reader has stopped reading" {
 	mkfifo stuck
 	for mode in "-i 1ms" "--start 0"; do

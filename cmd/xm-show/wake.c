@@ -73,13 +73,14 @@ wake_serve(struct wake *w, int fd, void (*serve)(void *), void *arg)
 	wake_add(w, fd);
 }
 
-/* At SIGHUP, call hup(arg), inside wake_take, instead of ending. */
+/* At SIGHUP, call hup(arg), inside wake_take, instead of ending: asked for, even under nohup(1). */
 void
 wake_hup(struct wake *w, void (*hup)(void *), void *arg)
 {
 	w->hup = hup;
 	w->huparg = arg;
 	sig_keep(SIGHUP);
+	sig_watch(w->sigfd, SIGHUP);
 }
 
 void
