@@ -133,6 +133,29 @@ sig_take(int fd)
 }
 
 /*
+ * Sleep for *ts, or until a watched signal comes: its number, taken as
+ * sig_take takes it, or 0 when the time is up.  For a program whose
+ * only wait is on the clock (xm-sample): sigtimedwait costs the kernel
+ * less than a poll of the signalfd, and a sampler waits every interval.
+ */
+int
+sig_sleep(const struct timespec *ts)
+{
+	int s;
+
+	if (caught != 0) {
+		s = caught;
+		caught = 0;
+		return s;
+	}
+	if ((s = sigtimedwait(&watched, NULL, ts)) > 0)
+		return s;
+	if (errno != EAGAIN && errno != EINTR)
+		err(XM_EXIT_FAIL, "sigtimedwait");
+	return 0;
+}
+
+/*
  * Let the signals through for good, to the handler: for a program that
  * never waits on input and may block in any write (xm-sample --start).
  * sig_take still tells what came.

@@ -3,11 +3,13 @@
 #define SIG_H
 
 #include <stdio.h>
+#include <time.h>
 
 int	sig_open(int);
 void	sig_watch(int, int);
 void	sig_keep(int);
 int	sig_take(int);
+int	sig_sleep(const struct timespec *);
 int	sig_flush(FILE *);
 void	sig_unblock(void);
 void	sig_let(int);

@@ -4,7 +4,6 @@
 #include <err.h>
 #include <errno.h>
 #include <math.h>
-#include <poll.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <stdio.h>
@@ -224,21 +223,16 @@ clock_now(clockid_t id)
  * is the clock read last, before and then after.
  */
 static int
-wait_until(int sigfd, double deadline, double *now)
+wait_until(double deadline, double *now)
 {
-	struct pollfd p = { .fd = sigfd, .events = POLLIN };
 	struct timespec ts;
 	double left;
-	int rc;
 
 	for (; (left = deadline - *now) > 0; *now = clock_now(CLOCK_MONOTONIC)) {
 		ts.tv_sec = (time_t)left;
 		ts.tv_nsec = (long)((left - (double)ts.tv_sec) * 1e9);
-		rc = ppoll(&p, 1, &ts, NULL);
-		if (rc > 0)
+		if (sig_sleep(&ts) != 0)
 			return 1;
-		if (rc == -1 && errno != EINTR)
-			err(XM_EXIT_FAIL, "ppoll");
 	}
 	return 0;
 }
@@ -426,7 +420,7 @@ sample_run(const struct sample_opts *o)
 				tick = (unsigned long long)((now - t0) / o->interval);
 				deadline = t0 + (double)tick * o->interval;
 			}
-			if (wait_until(sigfd, deadline, &now))
+			if (wait_until(deadline, &now))
 				break;
 			s->dt = s->live_dt = now - prev;
 			prev = now;
