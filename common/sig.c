@@ -81,8 +81,10 @@ sig_open(int extra)
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = note;
 	sigemptyset(&sa.sa_mask);
+	/* the handler is for the moments they are let through: an ignored one stays ignored */
 	for (i = 0; i < sizeof ends / sizeof ends[0]; i++)
-		if (sigismember(&ending, ends[i]))
+		if (sigismember(&ending, ends[i]) && sigaction(ends[i], NULL, &old) == 0 &&
+		    old.sa_handler != SIG_IGN)
 			sigaction(ends[i], &sa, NULL);
 	if ((fd = signalfd(-1, &watched, SFD_CLOEXEC | SFD_NONBLOCK)) == -1)
 		err(XM_EXIT_FAIL, "signalfd");
