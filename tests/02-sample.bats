@@ -910,26 +910,29 @@ $usage"
 	done
 }
 
-@test "xm-sample, xm-buffer: under nohup(1) a hangup ends neither; SIGTERM still does, status 0" {
+@test "xm-sample, xm-buffer, xm-alert: under nohup(1) a hangup ends none; SIGTERM still does, status 0" {
 	nohup xm-sample -i 0.05 -m load > out 2> err &
 	pid=$!
-	mkfifo in
+	mkfifo in ain
 	nohup xm-buffer < in > bout 2> berr &
 	bpid=$!
-	exec 8> in
+	nohup xm-alert < ain > aout 2> aerr &
+	apid=$!
+	exec 8> in 9> ain
 	wait_lines out 4
-	kill -HUP "$pid" "$bpid"
+	kill -HUP "$pid" "$bpid" "$apid"
 	n=$(wc -l < out)
 	wait_lines out $((n + 3))
 	kill -0 "$bpid"
-	kill -TERM "$pid" "$bpid"
-	exec 8>&-
-	for p in "$pid" "$bpid"; do
+	kill -0 "$apid"
+	kill -TERM "$pid" "$bpid" "$apid"
+	exec 8>&- 9>&-
+	for p in "$pid" "$bpid" "$apid"; do
 		status=0
 		wait "$p" || status=$?
 		assert_equal "$status" 0
 	done
-	assert_equal "$(cat err berr)" ""
+	assert_equal "$(cat err berr aerr)" ""
 }
 
 @test "xm-sample: a signal ends it even while its reader has stopped reading" {
