@@ -1708,6 +1708,24 @@ checker_ticks() {
 	done
 }
 
+@test "xm-show: --web-config under nohup(1): SIGHUP still reads the file again, and SIGTERM ends it" {
+	port=$(free_port)
+	cp "$FIX/web/users.yml" web.yml
+	mkfifo in
+	exec 8<> in
+	start_server show nohup xm-show --listen "127.0.0.1:$port" --web-config web.yml < in
+	pid=$(cat show.pid)
+	code() { curl -s -u "$1" -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/metrics"; }
+	poll 30 eval '[ "$(code alice:s3cret)" = 200 ]'
+	sed -i 's/^  alice: .*/  alice: '"$(sed -n 's/^  bob: //p' "$FIX/web/users.yml")"'/' web.yml
+	kill -HUP "$pid"
+	poll 10 eval '[ "$(code alice:hunter2)" = 200 ]'
+	assert_equal "$(code alice:s3cret)" 401
+	kill -TERM "$pid"
+	poll 10 eval '! kill -0 "$pid" 2> /dev/null'
+	assert_equal "$(cat show.log)" ""
+}
+
 @test "xm-show: --web-config: a password checked once, then kept; an address failing past 5 times slowed, while others are answered; SIGHUP reads the file again" {
 	mkdir certs
 	make_certs certs
