@@ -1,8 +1,9 @@
 /*
  * sig.c: the signals that end an xm program -- SIGINT, SIGTERM, SIGHUP,
  * and one more if the caller wants it -- are kept blocked and taken
- * through a signalfd, so the main loop learns of them where it waits,
- * never inside a handler.
+ * through a signalfd (or, by a program that waits only on the clock,
+ * sigtimedwait), so the main loop learns of them where it waits, never
+ * inside a handler.
  *
  * One wait is not on input: a write to a reader that stopped reading.
  * sig_flush unblocks those that end the program around the flush (the
@@ -114,6 +115,16 @@ sig_keep(int signo)
 	sigdelset(&ending, signo);
 }
 
+/* The signal the handler noted while it was let through, taken; or 0. */
+static int
+take_caught(void)
+{
+	int s = caught;
+
+	caught = 0;
+	return s;
+}
+
 /* The next pending signal's number, or 0 when none is pending. */
 int
 sig_take(int fd)
@@ -122,11 +133,8 @@ sig_take(int fd)
 	ssize_t n;
 	int s;
 
-	if (caught != 0) {
-		s = caught;
-		caught = 0;
+	if ((s = take_caught()) != 0)
 		return s;
-	}
 	while ((n = read(fd, &si, sizeof si)) == -1 && errno == EINTR)
 		;
 	if (n != (ssize_t)sizeof si)
@@ -145,11 +153,8 @@ sig_sleep(const struct timespec *ts)
 {
 	int s;
 
-	if (caught != 0) {
-		s = caught;
-		caught = 0;
+	if ((s = take_caught()) != 0)
 		return s;
-	}
 	if ((s = sigtimedwait(&watched, NULL, ts)) > 0)
 		return s;
 	if (errno != EAGAIN && errno != EINTR)
