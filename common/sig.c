@@ -1,9 +1,10 @@
 /*
  * sig.c: the signals that end an xm program -- SIGINT, SIGTERM, SIGHUP,
  * and one more if the caller wants it -- are kept blocked and taken
- * through a signalfd (or, by a program that waits only on the clock,
- * sigtimedwait), so the main loop learns of them where it waits, never
- * inside a handler.
+ * through a signalfd, so the main loop learns of them where it waits,
+ * never inside a handler.  A program that waits only on the clock
+ * (xm-sample) lets them through for good instead, to a handler that
+ * notes them, and sleeps in clock_nanosleep (sig_sleep_until).
  *
  * One wait is not on input: a write to a reader that stopped reading.
  * sig_flush unblocks those that end the program around the flush (the
@@ -24,6 +25,7 @@
 #include <signal.h>
 #include <stdio_ext.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "sig.h"
@@ -35,6 +37,15 @@
  */
 static volatile sig_atomic_t caught, ended;
 static int dropped;		/* sig_fwrite wrote nothing more after a signal */
+static int through;		/* let through for good: sig_unblock */
+
+/*
+ * The time sig_sleep_until sleeps to, which the handler moves into the
+ * past: a signal that comes after the last look at caught, but before
+ * the kernel has read the time, ends the sleep all the same; one that
+ * comes after cuts it short (EINTR).
+ */
+static volatile struct timespec wake;
 static sigset_t watched;	/* all, for the signalfd */
 static sigset_t ending;		/* those that end the program: let through to flush */
 
@@ -50,6 +61,8 @@ note(int signo)
 
 	caught = signo;
 	ended = 1;
+	wake.tv_sec = 0;
+	wake.tv_nsec = 0;
 	if ((fl = fcntl(STDOUT_FILENO, F_GETFL)) != -1)
 		fcntl(STDOUT_FILENO, F_SETFL, fl | O_NONBLOCK);
 	errno = e;
@@ -82,10 +95,12 @@ sig_open(int extra)
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = note;
 	sigemptyset(&sa.sa_mask);
-	/* the handler is for the moments they are let through: an ignored one stays ignored */
+	/*
+	 * The handler is for the moments they are let through, when one
+	 * left ignored would be lost: an ignored SIGINT gets it too.
+	 */
 	for (i = 0; i < sizeof ends / sizeof ends[0]; i++)
-		if (sigismember(&ending, ends[i]) && sigaction(ends[i], NULL, &old) == 0 &&
-		    old.sa_handler != SIG_IGN)
+		if (sigismember(&ending, ends[i]))
 			sigaction(ends[i], &sa, NULL);
 	if ((fd = signalfd(-1, &watched, SFD_CLOEXEC | SFD_NONBLOCK)) == -1)
 		err(XM_EXIT_FAIL, "signalfd");
@@ -143,41 +158,42 @@ sig_take(int fd)
 }
 
 /*
- * Sleep for *ts, or until a watched signal comes: its number, taken as
- * sig_take takes it, or 0 when the time is up.  For a program whose
- * only wait is on the clock (xm-sample): sigtimedwait costs the kernel
- * less than a poll of the signalfd, and a sampler waits every interval.
+ * Sleep until *at on the monotonic clock, or until a signal that ends
+ * the program comes: its number, or 0 when the time is up.  For a
+ * program that waits on nothing else and lets its signals through
+ * (sig_unblock): of the kernel's waits, clock_nanosleep costs a sampler
+ * least, and it waits every interval.
  */
 int
-sig_sleep(const struct timespec *ts)
+sig_sleep_until(const struct timespec *at)
 {
-	int s;
-
-	if ((s = take_caught()) != 0)
-		return s;
-	if ((s = sigtimedwait(&watched, NULL, ts)) > 0)
-		return s;
-	if (errno != EAGAIN && errno != EINTR)
-		err(XM_EXIT_FAIL, "sigtimedwait");
-	return 0;
+	if (!through)
+		errx(XM_EXIT_FAIL, "sig_sleep_until: the signals are held");
+	wake.tv_sec = at->tv_sec;
+	wake.tv_nsec = at->tv_nsec;
+	if (caught == 0)
+		clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, (const struct timespec *)&wake, NULL);
+	return take_caught();
 }
 
 /*
  * Let the signals through for good, to the handler: for a program that
- * never waits on input and may block in any write (xm-sample --start).
- * sig_take still tells what came.
+ * never waits on input and may block in any write (xm-sample).  sig_take
+ * still tells what came.
  */
 void
 sig_unblock(void)
 {
 	sigprocmask(SIG_UNBLOCK, &ending, NULL);
+	through = 1;
 }
 
 /* Let the signals that end the program through (1), or hold them again (0). */
 void
 sig_let(int on)
 {
-	sigprocmask(on ? SIG_UNBLOCK : SIG_BLOCK, &ending, NULL);
+	if (!through)
+		sigprocmask(on ? SIG_UNBLOCK : SIG_BLOCK, &ending, NULL);
 }
 
 /*
@@ -216,10 +232,12 @@ sig_flush(FILE *f)
 		xm_stdout_check(f);
 		return caught;
 	}
-	sigprocmask(SIG_UNBLOCK, &ending, NULL);
+	if (!through)
+		sigprocmask(SIG_UNBLOCK, &ending, NULL);
 	fflush(f);
 	xm_stdout_check(f);
-	sigprocmask(SIG_BLOCK, &ending, NULL);
+	if (!through)
+		sigprocmask(SIG_BLOCK, &ending, NULL);
 	sig_abandon(f);
 	return caught;
 }
@@ -244,12 +262,14 @@ sig_fwrite(const void *p, size_t n, FILE *f)
 
 	if (__fpending(f) + n < __fbufsize(f))
 		return fwrite_unlocked(p, 1, n, f);
-	sigprocmask(SIG_UNBLOCK, &ending, NULL);
+	if (!through)
+		sigprocmask(SIG_UNBLOCK, &ending, NULL);
 	if (!ended) {
 		k = fwrite_unlocked(p, 1, n, f);
 		xm_stdout_check(f);
 	}
-	sigprocmask(SIG_BLOCK, &ending, NULL);
+	if (!through)
+		sigprocmask(SIG_BLOCK, &ending, NULL);
 	if (ended)
 		dropped = 1;
 	return k;

@@ -910,6 +910,25 @@ $usage"
 	done
 }
 
+@test "xm-sample -i 1h: SIGTERM or SIGINT in its sleep ends it at once, status 0" {
+	for sig in TERM INT; do
+		xm-sample -i 1h -m load > out 2> err &
+		pid=$!
+		for i in $(seq 200); do
+			case $(cat /proc/$pid/wchan 2>/dev/null) in *nanosleep) break ;; esac
+			sleep 0.01
+		done
+		assert_regex "$(cat /proc/$pid/wchan)" 'nanosleep$'
+		kill -s "$sig" "$pid"
+		run timeout 5 tail --pid="$pid" -f /dev/null
+		assert_success
+		status=0
+		wait "$pid" || status=$?
+		assert_equal "$status" 0
+		assert_equal "$(cat err)" ""
+	done
+}
+
 @test "xm-sample, xm-buffer, xm-alert: under nohup(1) a hangup ends none; SIGTERM still does, status 0" {
 	nohup xm-sample -i 0.05 -m load > out 2> err &
 	pid=$!
