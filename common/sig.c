@@ -1,10 +1,9 @@
 /*
  * sig.c: the signals that end an xm program -- SIGINT, SIGTERM, SIGHUP,
  * and one more if the caller wants it -- are kept blocked and taken
- * through a signalfd, so the main loop learns of them where it waits,
- * never inside a handler.  A program that waits only on the clock
- * (xm-sample) lets them through for good instead, to a handler that
- * notes them, and sleeps in clock_nanosleep (sig_sleep_until).
+ * through a signalfd (or, by a program that waits only on the clock,
+ * sigtimedwait), so the main loop learns of them where it waits, never
+ * inside a handler.
  *
  * One wait is not on input: a write to a reader that stopped reading.
  * sig_flush unblocks those that end the program around the flush (the
@@ -25,7 +24,6 @@
 #include <signal.h>
 #include <stdio_ext.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "sig.h"
@@ -37,15 +35,6 @@
  */
 static volatile sig_atomic_t caught, ended;
 static int dropped;		/* sig_fwrite wrote nothing more after a signal */
-static int through;		/* let through for good: sig_unblock */
-
-/*
- * The time sig_sleep_until sleeps to, which the handler moves into the
- * past: a signal that comes after the last look at caught, but before
- * the kernel has read the time, ends the sleep all the same; one that
- * comes after cuts it short (EINTR).
- */
-static volatile struct timespec wake;
 static sigset_t watched;	/* all, for the signalfd */
 static sigset_t ending;		/* those that end the program: let through to flush */
 
@@ -61,8 +50,6 @@ note(int signo)
 
 	caught = signo;
 	ended = 1;
-	wake.tv_sec = 0;
-	wake.tv_nsec = 0;
 	if ((fl = fcntl(STDOUT_FILENO, F_GETFL)) != -1)
 		fcntl(STDOUT_FILENO, F_SETFL, fl | O_NONBLOCK);
 	errno = e;
@@ -158,42 +145,41 @@ sig_take(int fd)
 }
 
 /*
- * Sleep until *at on the monotonic clock, or until a signal that ends
- * the program comes: its number, or 0 when the time is up.  For a
- * program that waits on nothing else and lets its signals through
- * (sig_unblock): of the kernel's waits, clock_nanosleep costs a sampler
- * least, and it waits every interval.
+ * Sleep for *ts, or until a watched signal comes: its number, taken as
+ * sig_take takes it, or 0 when the time is up.  For a program whose
+ * only wait is on the clock (xm-sample): sigtimedwait costs the kernel
+ * less than a poll of the signalfd, and a sampler waits every interval.
  */
 int
-sig_sleep_until(const struct timespec *at)
+sig_sleep(const struct timespec *ts)
 {
-	if (!through)
-		errx(XM_EXIT_FAIL, "sig_sleep_until: the signals are held");
-	wake.tv_sec = at->tv_sec;
-	wake.tv_nsec = at->tv_nsec;
-	if (caught == 0)
-		clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, (const struct timespec *)&wake, NULL);
-	return take_caught();
+	int s;
+
+	if ((s = take_caught()) != 0)
+		return s;
+	if ((s = sigtimedwait(&watched, NULL, ts)) > 0)
+		return s;
+	if (errno != EAGAIN && errno != EINTR)
+		err(XM_EXIT_FAIL, "sigtimedwait");
+	return 0;
 }
 
 /*
  * Let the signals through for good, to the handler: for a program that
- * never waits on input and may block in any write (xm-sample).  sig_take
- * still tells what came.
+ * never waits on input and may block in any write (xm-sample --start).
+ * sig_take still tells what came.
  */
 void
 sig_unblock(void)
 {
 	sigprocmask(SIG_UNBLOCK, &ending, NULL);
-	through = 1;
 }
 
 /* Let the signals that end the program through (1), or hold them again (0). */
 void
 sig_let(int on)
 {
-	if (!through)
-		sigprocmask(on ? SIG_UNBLOCK : SIG_BLOCK, &ending, NULL);
+	sigprocmask(on ? SIG_UNBLOCK : SIG_BLOCK, &ending, NULL);
 }
 
 /*
@@ -232,12 +218,10 @@ sig_flush(FILE *f)
 		xm_stdout_check(f);
 		return caught;
 	}
-	if (!through)
-		sigprocmask(SIG_UNBLOCK, &ending, NULL);
+	sigprocmask(SIG_UNBLOCK, &ending, NULL);
 	fflush(f);
 	xm_stdout_check(f);
-	if (!through)
-		sigprocmask(SIG_BLOCK, &ending, NULL);
+	sigprocmask(SIG_BLOCK, &ending, NULL);
 	sig_abandon(f);
 	return caught;
 }
@@ -262,14 +246,12 @@ sig_fwrite(const void *p, size_t n, FILE *f)
 
 	if (__fpending(f) + n < __fbufsize(f))
 		return fwrite_unlocked(p, 1, n, f);
-	if (!through)
-		sigprocmask(SIG_UNBLOCK, &ending, NULL);
+	sigprocmask(SIG_UNBLOCK, &ending, NULL);
 	if (!ended) {
 		k = fwrite_unlocked(p, 1, n, f);
 		xm_stdout_check(f);
 	}
-	if (!through)
-		sigprocmask(SIG_BLOCK, &ending, NULL);
+	sigprocmask(SIG_BLOCK, &ending, NULL);
 	if (ended)
 		dropped = 1;
 	return k;

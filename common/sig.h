@@ -9,7 +9,7 @@ int	sig_open(int);
 void	sig_watch(int, int);
 void	sig_keep(int);
 int	sig_take(int);
-int	sig_sleep_until(const struct timespec *);
+int	sig_sleep(const struct timespec *);
 int	sig_flush(FILE *);
 void	sig_unblock(void);
 void	sig_let(int);

@@ -915,10 +915,10 @@ $usage"
 		xm-sample -i 1h -m load > out 2> err &
 		pid=$!
 		for i in $(seq 200); do
-			case $(cat /proc/$pid/wchan 2>/dev/null) in *nanosleep) break ;; esac
+			case $(cat /proc/$pid/wchan 2>/dev/null) in *sigtimedwait*) break ;; esac
 			sleep 0.01
 		done
-		assert_regex "$(cat /proc/$pid/wchan)" 'nanosleep$'
+		assert_regex "$(cat /proc/$pid/wchan)" 'sigtimedwait'
 		kill -s "$sig" "$pid"
 		run timeout 5 tail --pid="$pid" -f /dev/null
 		assert_success

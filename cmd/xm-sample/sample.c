@@ -225,15 +225,15 @@ clock_now(clockid_t id)
 static int
 wait_until(double deadline, double *now)
 {
-	struct timespec at;
+	struct timespec ts;
+	double left;
 
-	at.tv_sec = (time_t)deadline;
-	at.tv_nsec = (long)((deadline - (double)at.tv_sec) * 1e9);
-	if (at.tv_nsec > 999999999)
-		at.tv_nsec = 999999999;
-	for (; deadline > *now; *now = clock_now(CLOCK_MONOTONIC))
-		if (sig_sleep_until(&at) != 0)
+	for (; (left = deadline - *now) > 0; *now = clock_now(CLOCK_MONOTONIC)) {
+		ts.tv_sec = (time_t)left;
+		ts.tv_nsec = (long)((left - (double)ts.tv_sec) * 1e9);
+		if (sig_sleep(&ts) != 0)
 			return 1;
+	}
 	return 0;
 }
 
@@ -385,11 +385,9 @@ sample_run(const struct sample_opts *o)
 		record_put_header(&s->w, header, 4);
 	record_flush(&s->w);
 
-	/*
-	 * Any write may block: let signals interrupt it, and the sleep
-	 * between sets, the one wait, is the cheapest there is.
-	 */
-	sig_unblock();
+	/* At full speed any write may block: let signals interrupt it. */
+	if (o->simulated)
+		sig_unblock();
 
 	t0 = prev = clock_now(CLOCK_MONOTONIC);
 	played = baseline(&r, o->simulated ? o->start : clock_now(CLOCK_REALTIME),
