@@ -954,6 +954,26 @@ $usage"
 	assert_equal "$(cat err berr aerr)" ""
 }
 
+@test "xm-sample --start: in the background, where the shell ignores SIGINT, kill -INT still ends it, status 0" {
+	trap "" INT
+	grep '^SigIgn' /proc/self/status > ign &
+	wait $!
+	xm-sample --synthetic --seed 1 --start 0 > /dev/null 2> err &
+	pid=$!
+	trap - INT
+	# what it starts with: SIGINT (bit 2) ignored
+	assert_equal "$(awk '{ print and(strtonum("0x" $2), 2) }' ign)" 2
+	kill -INT "$pid"
+	ended=0
+	timeout 5 tail --pid="$pid" -f /dev/null || ended=$?
+	kill -KILL "$pid" 2> /dev/null || true
+	assert_equal "$ended" 0
+	status=0
+	wait "$pid" || status=$?
+	assert_equal "$status" 0
+	assert_equal "$(cat err)" ""
+}
+
 @test "xm-sample: a signal ends it even while its reader has stopped reading" {
 	mkfifo stuck
 	for mode in "-i 1ms" "--start 0"; do
