@@ -963,6 +963,12 @@ $usage"
 	trap - INT
 	# what it starts with: SIGINT (bit 2) ignored
 	assert_equal "$(awk '{ print and(strtonum("0x" $2), 2) }' ign)" 2
+	# sent before it has its handler, the signal is ignored as the shell meant
+	for i in $(seq 100); do
+		[ "$(awk '$1 == "SigCgt:" { print and(strtonum("0x" $2), 2) }' /proc/$pid/status)" = 2 ] &&
+		    break
+		sleep 0.05
+	done
 	kill -INT "$pid"
 	ended=0
 	timeout 5 tail --pid="$pid" -f /dev/null || ended=$?
