@@ -219,7 +219,22 @@ names_learn(struct names *nm, int file, unsigned gen, const char *p, size_t glen
 	}
 }
 
-/* The counters of nm from its values line [v, end): 0, or -1 when they do not fit. */
+/* The values in [p, end): where a blank is followed by a token. */
+static size_t
+tokens_after(const char *p, const char *end)
+{
+	size_t n = 0;
+
+	for (; p + 1 < end; p++)
+		n += (unsigned char)p[0] <= ' ' && (unsigned char)p[1] > ' ';
+	return n;
+}
+
+/*
+ * The counters of nm from its values line [v, end): 0, or -1 when they
+ * do not fit.  Past the last one wanted (netstat's TcpExt has a hundred
+ * and more after them), the values are only counted.
+ */
 static int
 names_take(struct tcp *t, const struct names *nm, const char *v, const char *end)
 {
@@ -233,6 +248,10 @@ names_take(struct tcp *t, const struct names *nm, const char *v, const char *end
 		for (; j < nm->n && nm->col[j] == col; j++)
 			if (take_counter(t, nm->counter[j], v, ve) == -1)
 				return -1;
+		if (j == nm->n) {
+			col += 1 + tokens_after(ve, end);
+			break;
+		}
 	}
 	return col == nm->ncol ? 0 : -1;
 }
