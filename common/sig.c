@@ -22,7 +22,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <stdatomic.h>
 #include <stdio_ext.h>
 #include <string.h>
 #include <unistd.h>
@@ -31,13 +30,10 @@
 #include "xm.h"
 
 /*
- * Written by the handler; a flag is all a handler may safely do.
- * caught is taken by sig_take, in one exchange: a signal let through for
- * good (sig_unblock) may come between a read and a clear.  ended stays,
- * for sig_abandon; nonblock says the handler made stdout non-blocking.
+ * Written only by the handler; a flag is all a handler may safely do.
+ * caught is taken by sig_take; ended stays, for sig_abandon.
  */
-static volatile atomic_int caught;
-static volatile sig_atomic_t ended, nonblock;
+static volatile sig_atomic_t caught, ended;
 static int dropped;		/* sig_fwrite wrote nothing more after a signal */
 static sigset_t watched;	/* all, for the signalfd */
 static sigset_t ending;		/* those that end the program: let through to flush */
@@ -46,8 +42,6 @@ static sigset_t ending;		/* those that end the program: let through to flush */
  * Let through only where a write may block on a reader that stopped
  * reading.  stdio goes on with a write the signal cut short, and would
  * block again: stdout does not block any more, the program is ending.
- * The flag is the open file's, shared with every other writer of the
- * pipe or terminal: blocking_again takes it back once the write is over.
  */
 static void
 note(int signo)
@@ -56,27 +50,9 @@ note(int signo)
 
 	caught = signo;
 	ended = 1;
-	if ((fl = fcntl(STDOUT_FILENO, F_GETFL)) != -1 && !(fl & O_NONBLOCK) &&
-	    fcntl(STDOUT_FILENO, F_SETFL, fl | O_NONBLOCK) != -1)
-		nonblock = 1;
-	errno = e;
-}
-
-/*
- * stdout as it was before the handler: its writes are over, what they
- * left undone dropped (sig_abandon), and the other writers of the pipe
- * or terminal must not find it non-blocking.
- */
-static void
-blocking_again(void)
-{
-	int fl;
-
-	if (!nonblock)
-		return;
-	nonblock = 0;
 	if ((fl = fcntl(STDOUT_FILENO, F_GETFL)) != -1)
-		fcntl(STDOUT_FILENO, F_SETFL, fl & ~O_NONBLOCK);
+		fcntl(STDOUT_FILENO, F_SETFL, fl | O_NONBLOCK);
+	errno = e;
 }
 
 int
@@ -145,7 +121,10 @@ sig_keep(int signo)
 static int
 take_caught(void)
 {
-	return atomic_exchange(&caught, 0);
+	int s = caught;
+
+	caught = 0;
+	return s;
 }
 
 /* The next pending signal's number, or 0 when none is pending. */
@@ -196,17 +175,11 @@ sig_unblock(void)
 	sigprocmask(SIG_UNBLOCK, &ending, NULL);
 }
 
-/*
- * Let the signals that end the program through (1), or hold them again
- * (0).  What a write in between left undone the caller drops at once
- * (sig_abandon): stdout blocks again.
- */
+/* Let the signals that end the program through (1), or hold them again (0). */
 void
 sig_let(int on)
 {
 	sigprocmask(on ? SIG_UNBLOCK : SIG_BLOCK, &ending, NULL);
-	if (!on)
-		blocking_again();
 }
 
 /*
@@ -279,10 +252,8 @@ sig_fwrite(const void *p, size_t n, FILE *f)
 		xm_stdout_check(f);
 	}
 	sigprocmask(SIG_BLOCK, &ending, NULL);
-	if (ended) {
+	if (ended)
 		dropped = 1;
-		sig_abandon(f);
-	}
 	return k;
 }
 
@@ -294,15 +265,12 @@ sig_fwrite(const void *p, size_t n, FILE *f)
 int
 sig_abandon(FILE *f)
 {
-	int lost = 0;
-
 	if (ended && (ferror(f) || dropped)) {
 		__fpurge(f);
 		clearerr(f);
-		lost = 1;
+		return 1;
 	}
-	blocking_again();
-	return lost;
+	return 0;
 }
 
 /*

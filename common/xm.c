@@ -146,12 +146,8 @@ xm_buffer_stdout(void)
 	setvbuf(stdout, buf, _IOFBF, sizeof buf);
 }
 
-/*
- * A failed write to stdout has been reported: once is enough.  One has
- * been looked at: stdio's error stays set, errno does not, and a later
- * look would tell of another call's.
- */
-static int stdout_said, stdout_seen;
+/* A failed write to stdout has been reported: once is enough. */
+static int stdout_said;
 
 /*
  * Right after a write or a flush of f: if f is stdout and the write
@@ -163,13 +159,8 @@ static int stdout_said, stdout_seen;
 void
 xm_stdout_check(FILE *f)
 {
-	if (f != stdout || stdout_said)
-		return;
-	if (!ferror(f)) {
-		stdout_seen = 0;
-		return;
-	}
-	if (stdout_seen++ || errno == EPIPE || errno == EINTR || errno == EAGAIN)
+	if (f != stdout || stdout_said || !ferror(f) || errno == EPIPE || errno == EINTR ||
+	    errno == EAGAIN)
 		return;
 	warn("stdout");
 	stdout_said = 1;

@@ -364,34 +364,3 @@ whole() {
 	done
 	assert_equal "litter after $litter of $n kills" "litter after 0 of $n kills"
 }
-
-# O_NONBLOCK of the open file on descriptor 7, as another writer sees it.
-fd7_nonblock() {
-	local fl
-	fl=$(awk '$1 == "flags:" { print $2 }' /proc/self/fdinfo/7)
-	echo $((8#$fl & 8#4000))
-}
-
-@test "faults: a signal to a writer whose reader stopped leaves the pipe blocking for its other writers" {
-	xm-sample --synthetic --seed 3 --start 1764300000 -n 20000 -m load > in
-	mkfifo out
-	for cmd in "xm-sample --synthetic --seed 1 --start 0" "xm-sample --synthetic --seed 1 -i 1ms" \
-	    "xm-buffer" "xm-alert" "xm-show -o influx"; do
-		# one open file, shared with the writer, held for reading and never read
-		exec 7<> out
-		$cmd < in >&7 2> err &
-		pid=$!
-		for i in $(seq 200); do
-			case $(cat /proc/$pid/wchan 2>/dev/null) in *pipe_write) break ;; esac
-			sleep 0.05
-		done
-		assert_regex "$cmd: $(cat /proc/$pid/wchan)" 'pipe_write$'
-		kill -TERM "$pid"
-		status=0
-		timeout 5 tail --pid="$pid" -f /dev/null || kill -KILL "$pid"
-		wait "$pid" || status=$?
-		assert_equal "$cmd: $status $(fd7_nonblock)" "$cmd: 0 0"
-		exec 7>&-
-		assert_equal "$(cat err)" ""
-	done
-}
