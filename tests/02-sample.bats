@@ -1454,6 +1454,24 @@ host 100 70 70'
 	assert_equal "$(grep -c '	tcp_resets_sent_per_second	' <<< "$output")" 2
 }
 
+@test "xm-sample: tcp: past the counters wanted, a value too many is caught and blanks two wide are no value" {
+	copy host-t1 t1
+	copy host-t1 t2
+	# TcpExt's values after ListenDrops: one more in t1; in t2 two blanks before the last, a tab at its end
+	sed -i '2s/ 44$/ 44 45/' t1/proc/net/netstat
+	sed -i '2s/ 44$/  44\t/' t2/proc/net/netstat
+	run -1 --separate-stderr xm-sample --procfs "$FIX/host-t0/proc" --procfs t1/proc \
+	    -i 10 -n 1 --start 0 --host h -m tcp -H
+	assert_equal "$stderr" 'xm-sample: t1/proc/net/netstat: names and values do not match; tcp metrics skipped'
+	refute_output --partial 'listen'
+	run -0 --separate-stderr xm-sample --procfs "$FIX/host-t0/proc" --procfs t2/proc \
+	    -i 10 -n 1 --start 0 --host h -m tcp -H
+	assert_equal "$stderr" ""
+	# (35 - 5) / 10 and (46 - 6) / 10, from host-t0's and host-t1's netstat
+	assert_line '10	h	tcp_listen_overflows_per_second	3'
+	assert_line '10	h	tcp_listen_drops_per_second	4'
+}
+
 @test "xm-sample: vmstat's and snmp6's lines read where they were, and found again when a count before them gains a digit" {
 	copy host-t1 r2
 	copy host-t1 r3
